@@ -1,0 +1,114 @@
+// Package demo loads the embedded demo mission (data/demo) into a store
+// through the same pipeline analysts' uploads use: mission document, then
+// reference geography, then organisations, projects and signals imported as
+// batches.
+package demo
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/begira/begira/data"
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/missionfile"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// Slug is the demo mission's slug.
+const Slug = "gipuzkoa"
+
+// Load applies the demo mission and imports its files, unless the mission
+// already holds projects (a restart must not duplicate the demo).
+func Load(ctx context.Context, st *store.Store, ing *ingest.Service, log *slog.Logger) error {
+	doc, err := fs.ReadFile(data.Demo, "demo/mission.yaml")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	m, err := missionfile.Parse(doc)
+	if err != nil {
+		return fmt.Errorf("demo: mission.yaml: %w", err)
+	}
+	if existing, err := st.Mission(ctx, m.Slug); err == nil {
+		if _, total, err := st.Projects(ctx, existing, portfolio.Scope{}, portfolio.Page{Limit: 1}); err == nil && total > 0 {
+			log.Info("demo mission already loaded", "mission", m.Slug, "projects", total)
+			return nil
+		}
+	}
+	if _, err := st.ApplyMission(ctx, m); err != nil {
+		return fmt.Errorf("demo: apply mission: %w", err)
+	}
+	if err := loadGeography(ctx, st); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp("", "begira-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	for _, f := range []struct{ file, kind string }{
+		{"organisations.csv", ingest.KindOrganisations},
+		{"projects.csv", ingest.KindProjects},
+		{"signals.csv", ingest.KindSignals},
+	} {
+		body, err := fs.ReadFile(data.Demo, "demo/"+f.file)
+		if err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		path := filepath.Join(dir, f.file)
+		if err := os.WriteFile(path, body, 0o600); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+		b, err := ing.Import(ctx, ingest.Request{Mission: m.Slug, Kind: f.kind, Mode: ingest.ModeAppend,
+			Path: path, Filename: f.file, CreatedBy: "demo"}, false)
+		if err != nil {
+			return fmt.Errorf("demo: import %s: %w", f.file, err)
+		}
+		log.Info("demo file imported", "file", f.file, "batch", b.ID, "rows", b.RowsOK)
+	}
+	return nil
+}
+
+// loadGeography stores the 88 municipalities and their comarcas.
+func loadGeography(ctx context.Context, st *store.Store) error {
+	f, err := data.Demo.Open("demo/municipalities.csv")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(rows) < 2 {
+		return fmt.Errorf("demo: municipalities.csv: %v", err)
+	}
+	var areas []portfolio.GeoArea
+	comarcas := map[string]*portfolio.GeoArea{}
+	var year int
+	for _, r := range rows[1:] { // code,name_eu,name_es,comarca_code,comarca_eu,comarca_es,population,population_year,lat,lon
+		pop, _ := strconv.ParseInt(r[6], 10, 64)
+		year, _ = strconv.Atoi(r[7])
+		lat, _ := strconv.ParseFloat(r[8], 64)
+		lon, _ := strconv.ParseFloat(r[9], 64)
+		areas = append(areas, portfolio.GeoArea{Code: r[0], NameEU: r[1], NameES: r[2], Level: "municipality",
+			ParentCode: r[3], Population: &pop, Lat: &lat, Lon: &lon})
+		c := comarcas[r[3]]
+		if c == nil {
+			var zero int64
+			c = &portfolio.GeoArea{Code: r[3], NameEU: r[4], NameES: r[5], Level: "comarca", ParentCode: "20", Population: &zero}
+			comarcas[r[3]] = c
+		}
+		*c.Population += pop
+	}
+	for _, c := range comarcas {
+		areas = append(areas, *c)
+	}
+	if err := st.UpsertGeoAreas(ctx, areas, year); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// ERejected is the code of a commit refused because rows were rejected.
+const ERejected = "EREJECTED"
+
+// Commit writes a previewed batch to the portfolio in one transaction. A batch
+// with rejected rows is refused unless skipInvalid, in which case only the
+// valid rows land and the rejects stay recorded with the batch.
+func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batch, error) {
+	b, err := s.Batch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != StatusPreviewed {
+		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be committed", id, b.Status)
+	}
+	if b.RowsRejected > 0 && !skipInvalid {
+		return nil, &portfolio.Error{Code: ERejected, Message: fmt.Sprintf(
+			"import %d was not committed: %d of %d rows were rejected. Fix them, or commit with skip_invalid to import the %d valid rows",
+			id, b.RowsRejected, b.RowsTotal, b.RowsOK)}
+	}
+	if b.RowsOK == 0 {
+		return nil, portfolio.Errorf(ERejected, "import %d has no valid row to commit", id)
+	}
+	m, err := s.st.Mission(ctx, b.Mission)
+	if err != nil {
+		return nil, err
+	}
+	st := &stagedTables{id: id, mission: m.ID, dialect: b.Dialect, fields: map[string]bool{}}
+	for _, c := range b.Columns {
+		if c.Field != "" {
+			st.fields[c.Field] = true
+		}
+	}
+	err = s.st.InTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		switch b.Kind {
+		case KindProjects:
+			err = st.commitProjects(ctx, tx)
+		case KindOrganisations:
+			err = st.commitOrganisations(ctx, tx)
+		case KindSignals:
+			err = st.commitSignals(ctx, tx)
+		}
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE import_batch SET status = 'committed', committed_at = ? WHERE id = ?`, s.now().UTC(), id)
+		if err != nil {
+			return fmt.Errorf("ingest: mark committed: %w", err)
+		}
+		dropStaging(ctx, tx, id)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.Batch(ctx, id)
+}
+
+// Import previews and, when the file is clean (or skipInvalid), commits.
+// The returned batch says which happened.
+func (s *Service) Import(ctx context.Context, req Request, skipInvalid bool) (*Batch, error) {
+	b, err := s.Preview(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	return s.Commit(ctx, b.ID, skipInvalid)
+}
+
+// stagedTables names the staging tables of a batch for the commit queries.
+type stagedTables struct {
+	id      int64
+	mission int64
+	dialect Dialect
+	fields  map[string]bool
+}
+
+func (st *stagedTables) t(suffix string) string { return stagingTable(st.id, suffix) }
+
+func (st *stagedTables) col(field string) string {
+	if st.fields[field] {
+		return "s." + ident(field)
+	}
+	return "NULL::VARCHAR"
+}
+
+// okRows selects the lines of the batch without a reject.
+func (st *stagedTables) okRows() string {
+	return fmt.Sprintf(`SELECT line FROM %s WHERE line NOT IN (SELECT line FROM import_reject WHERE batch_id = %d)`, st.t(""), st.id)
+}
+
+func (st *stagedTables) exec(ctx context.Context, tx *sql.Tx, what, q string, args ...any) error {
+	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+		return fmt.Errorf("ingest: commit %s: %w", what, err)
+	}
+	return nil
+}
+
+// term returns the matched code of a single-valued term field of a row.
+func (st *stagedTables) term(field string) string {
+	return fmt.Sprintf(`(SELECT any_value(code) FROM %s x WHERE x.line = s.line AND x.field = '%s')`, st.t("_terms"), field)
+}
+
+func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
+	ids := st.t("_ids")
+	if err := st.exec(ctx, tx, "ids", fmt.Sprintf(`CREATE TABLE %s AS SELECT line, nextval('project_id_seq') AS id FROM (%s)`, ids, st.okRows())); err != nil {
+		return err
+	}
+	// Organisations named as lead or partner are matched by normalised name
+	// and created when new; the lead's type comes from lead_org_type.
+	err := st.exec(ctx, tx, "organisations", fmt.Sprintf(`
+		INSERT INTO organisation (mission_id, name, name_key, actor_type, batch_id)
+		SELECT ?, arg_min(o.name, o.line), o.name_key,
+		       arg_min((SELECT any_value(code) FROM %s x WHERE x.line = o.line AND x.field = 'lead_org_type'), o.line)
+		         FILTER (WHERE o.role = 'lead'),
+		       ?
+		FROM %s o JOIN %s i ON i.line = o.line
+		WHERE o.name_key NOT IN (SELECT name_key FROM organisation WHERE mission_id = ?)
+		GROUP BY o.name_key`, st.t("_terms"), st.t("_orgs"), ids), st.mission, st.id, st.mission)
+	if err != nil {
+		return err
+	}
+	d := st.dialect
+	err = st.exec(ctx, tx, "projects", fmt.Sprintf(`
+		INSERT INTO project (id, mission_id, ext_ref, title, summary, status, lead_org_id, budget_total_eur,
+		                     public_funding_eur, funding_instrument, start_date, end_date, stage_entered_at, geo_code,
+		                     lat, lon, intent, updated_at, batch_id)
+		SELECT i.id, ?, s.ext_ref, s.title, %s, coalesce(lower(%s), 'active'),
+		       (SELECT o.id FROM organisation o WHERE o.mission_id = ? AND o.name_key = begira_name_key(%s)),
+		       %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ?
+		FROM %s s JOIN %s i ON i.line = s.line`,
+		st.col("summary"), st.col("status"), st.col("lead_org"),
+		numberExpr(st.col("budget_total_eur"), d), numberExpr(st.col("public_funding_eur"), d), st.col("funding_instrument"),
+		dateExpr(st.col("start_date"), d), dateExpr(st.col("end_date"), d), dateExpr(st.col("start_date"), d),
+		geoExpr(st.col("municipality_code")), numberExpr(st.col("lat"), d), numberExpr(st.col("lon"), d),
+		st.col("intent"), dateExpr(st.col("updated_at"), d),
+		st.t(""), ids), st.mission, st.mission, st.id)
+	if err != nil {
+		return err
+	}
+	err = st.exec(ctx, tx, "project terms", fmt.Sprintf(`
+		INSERT INTO project_term (project_id, scheme_code, term_code, is_primary)
+		SELECT i.id, t.scheme, t.code, min(t.pos) = 1
+		FROM %s t JOIN %s i ON i.line = t.line
+		WHERE t.code IS NOT NULL AND t.field <> 'lead_org_type'
+		GROUP BY i.id, t.scheme, t.code`, st.t("_terms"), ids))
+	if err != nil {
+		return err
+	}
+	return st.exec(ctx, tx, "project organisations", fmt.Sprintf(`
+		INSERT INTO project_org (project_id, org_id, role)
+		SELECT i.id, o.id, min(r.role)  -- 'lead' sorts before 'partner': a lead listed as partner stays lead
+		FROM %s r JOIN %s i ON i.line = r.line
+		JOIN organisation o ON o.mission_id = ? AND o.name_key = r.name_key
+		GROUP BY i.id, o.id`, st.t("_orgs"), ids), st.mission)
+}
+
+func (st *stagedTables) commitOrganisations(ctx context.Context, tx *sql.Tx) error {
+	return st.exec(ctx, tx, "organisations", fmt.Sprintf(`
+		INSERT INTO organisation (mission_id, ext_ref, name, name_key, actor_type, size_class, founded_year, geo_code, batch_id)
+		SELECT ?, %s, s.name, begira_name_key(s.name), %s, lower(%s), %s, %s, ?
+		FROM %s s WHERE s.line IN (%s)`,
+		st.col("ext_ref"), st.term("actor_type"), st.col("size_class"), intExpr(st.col("founded_year")),
+		geoExpr(st.col("municipality_code")), st.t(""), st.okRows()), st.mission, st.id)
+}
+
+func (st *stagedTables) commitSignals(ctx context.Context, tx *sql.Tx) error {
+	ids := st.t("_ids")
+	if err := st.exec(ctx, tx, "ids", fmt.Sprintf(`CREATE TABLE %s AS SELECT line, nextval('signal_id_seq') AS id FROM (%s)`, ids, st.okRows())); err != nil {
+		return err
+	}
+	d := st.dialect
+	err := st.exec(ctx, tx, "signals", fmt.Sprintf(`
+		INSERT INTO signal (id, mission_id, ext_ref, headline, description, url, source_type, observed_at, status,
+		                    novelty, level_observed, observer_actor_type, signal_type, sentiment, geo_code, batch_id)
+		SELECT i.id, ?, s.ext_ref, s.headline, %s, %s, lower(%s), %s, coalesce(lower(%s), 'new'),
+		       %s, %s, %s, lower(%s), lower(%s), %s, ?
+		FROM %s s JOIN %s i ON i.line = s.line`,
+		st.col("description"), st.col("url"), st.col("source_type"), dateExpr(st.col("observed_at"), d), st.col("status"),
+		intExpr(st.col("novelty")), st.term("level_observed"), st.term("observer_actor_type"),
+		st.col("signal_type"), st.col("sentiment"), geoExpr(st.col("municipality_code")),
+		st.t(""), ids), st.mission, st.id)
+	if err != nil {
+		return err
+	}
+	err = st.exec(ctx, tx, "signal terms", fmt.Sprintf(`
+		INSERT INTO signal_term (signal_id, scheme_code, term_code)
+		SELECT DISTINCT i.id, t.scheme, t.code
+		FROM %s t JOIN %s i ON i.line = t.line
+		WHERE t.code IS NOT NULL AND t.field NOT IN ('level_observed', 'observer_actor_type')`, st.t("_terms"), ids))
+	if err != nil {
+		return err
+	}
+	return st.exec(ctx, tx, "signal projects", fmt.Sprintf(`
+		INSERT INTO signal_project (signal_id, project_id, relation)
+		SELECT DISTINCT i.id, r.project_id, 'informs'
+		FROM %s r JOIN %s i ON i.line = r.line WHERE r.project_id IS NOT NULL`, st.t("_refs"), ids))
+}

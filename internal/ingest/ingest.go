@@ -1,0 +1,232 @@
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"time"
+
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// Modes of commit.
+const (
+	ModeAppend  = "append"
+	ModeReplace = "replace"
+	ModeUpsert  = "upsert"
+)
+
+// Batch statuses.
+const (
+	StatusPreviewed  = "previewed"
+	StatusCommitted  = "committed"
+	StatusRolledBack = "rolled_back"
+	StatusFailed     = "failed"
+)
+
+// Request describes one file to import.
+type Request struct {
+	Mission   string
+	Kind      string
+	Mode      string
+	Path      string            // the file on disk (uploads are streamed to a temp file first)
+	Filename  string            // the name the analyst knows it by
+	CreatedBy string            // who uploaded it
+	Mapping   map[string]string // explicit header → field
+	Dialect   Dialect           // overrides; zero fields are sniffed
+}
+
+// Dialect is how a file is written. Zero values mean "detect".
+type Dialect struct {
+	Encoding           string `json:"encoding"`
+	Delimiter          string `json:"delimiter"`
+	DecimalSeparator   string `json:"decimal_separator"`
+	ThousandsSeparator string `json:"thousands_separator"`
+	DateFormat         string `json:"date_format"`
+	HeaderRow          int    `json:"header_row"`
+}
+
+// Reject is one refused cell: the line as the analyst sees it in the file
+// (1-based, header line included), the column header, the value and why.
+type Reject struct {
+	Line   int64  `json:"line"`
+	Column string `json:"column"`
+	Value  string `json:"value"`
+	Reason string `json:"reason"`
+}
+
+// Batch is an import as recorded: what was read, how, and what came of it.
+type Batch struct {
+	ID           int64      `json:"id"`
+	Mission      string     `json:"mission"`
+	Kind         string     `json:"kind"`
+	Mode         string     `json:"mode"`
+	Filename     string     `json:"filename"`
+	SHA256       string     `json:"sha256"`
+	Status       string     `json:"status"`
+	Dialect      Dialect    `json:"dialect"`
+	Columns      []Column   `json:"columns"`
+	RowsTotal    int64      `json:"rows_total"`
+	RowsOK       int64      `json:"rows_ok"`
+	RowsRejected int64      `json:"rows_rejected"`
+	Rejects      []Reject   `json:"rejects"`
+	CreatedBy    string     `json:"created_by"`
+	CreatedAt    time.Time  `json:"created_at"`
+	CommittedAt  *time.Time `json:"committed_at"`
+}
+
+// Service runs the pipeline against one store.
+type Service struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+// New returns a Service. now is the clock (time.Now in production).
+func New(st *store.Store, now func() time.Time) *Service {
+	return &Service{st: st, now: now}
+}
+
+// maxRejectsShown bounds the rejects returned with a batch; all of them stay
+// downloadable.
+const maxRejectsShown = 100
+
+// Preview stages and validates a file and records a batch in status
+// "previewed". Nothing is written to the portfolio.
+func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
+	if Fields(req.Kind) == nil {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "kind must be projects, organisations or signals, not %q", req.Kind)
+	}
+	if req.Mode == "" {
+		req.Mode = ModeAppend
+	}
+	if !slices.Contains([]string{ModeAppend, ModeReplace, ModeUpsert}, req.Mode) {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "mode must be append, replace or upsert, not %q", req.Mode)
+	}
+	for h, f := range req.Mapping {
+		if !slices.ContainsFunc(Fields(req.Kind), func(x Field) bool { return x.Name == f }) && f != "" {
+			return nil, portfolio.Errorf(portfolio.EINVALID, "mapping %q → %q: %q is not a field of %s", h, f, f, req.Kind)
+		}
+	}
+	m, err := s.st.Mission(ctx, req.Mission)
+	if err != nil {
+		return nil, err
+	}
+	sum, err := fileSHA256(req.Path)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: %w", err)
+	}
+	b := &Batch{Mission: m.Slug, Kind: req.Kind, Mode: req.Mode, Filename: req.Filename, SHA256: sum,
+		Status: StatusPreviewed, CreatedBy: req.CreatedBy, CreatedAt: s.now().UTC()}
+	if b.ID, err = s.newBatch(ctx, m.ID, b); err != nil {
+		return nil, err
+	}
+	st, err := s.stage(ctx, b, req)
+	if err != nil {
+		s.fail(ctx, b.ID)
+		return nil, err
+	}
+	if err := s.validate(ctx, m, b, st); err != nil {
+		s.fail(ctx, b.ID)
+		return nil, err
+	}
+	if err := s.saveBatch(ctx, b); err != nil {
+		return nil, err
+	}
+	return s.Batch(ctx, b.ID)
+}
+
+func fileSHA256(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func (s *Service) newBatch(ctx context.Context, missionID int64, b *Batch) (int64, error) {
+	var id int64
+	err := s.st.DB().QueryRowContext(ctx, `
+		INSERT INTO import_batch (mission_id, kind, filename, sha256, mode, dialect, status, created_by, created_at)
+		VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?) RETURNING id`,
+		missionID, b.Kind, b.Filename, b.SHA256, b.Mode, b.Status, b.CreatedBy, b.CreatedAt).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("ingest: new batch: %w", err)
+	}
+	return id, nil
+}
+
+func (s *Service) saveBatch(ctx context.Context, b *Batch) error {
+	dialect, _ := json.Marshal(b.Dialect)
+	cols, _ := json.Marshal(b.Columns)
+	_, err := s.st.DB().ExecContext(ctx, `
+		UPDATE import_batch SET dialect = ?, columns = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?
+		WHERE id = ?`, string(dialect), string(cols), b.RowsTotal, b.RowsOK, b.RowsRejected, b.ID)
+	if err != nil {
+		return fmt.Errorf("ingest: save batch: %w", err)
+	}
+	return nil
+}
+
+// fail marks a batch failed and drops its staging tables. It is best effort:
+// the caller already has an error to report.
+func (s *Service) fail(ctx context.Context, id int64) {
+	s.st.DB().ExecContext(ctx, `UPDATE import_batch SET status = 'failed' WHERE id = ?`, id)
+	dropStaging(ctx, s.st.DB(), id)
+}
+
+// Batch loads a recorded batch with its first rejects.
+func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
+	b := &Batch{ID: id}
+	var dialect, cols string
+	err := s.st.DB().QueryRowContext(ctx, `
+		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns,
+		       b.rows_total, b.rows_ok, b.rows_rejected, b.created_by, b.created_at, b.committed_at
+		FROM import_batch b JOIN mission m ON m.id = b.mission_id WHERE b.id = ?`, id).
+		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols,
+			&b.RowsTotal, &b.RowsOK, &b.RowsRejected, &b.CreatedBy, &b.CreatedAt, &b.CommittedAt)
+	if err != nil {
+		if isNoRows(err) {
+			return nil, portfolio.Errorf(portfolio.ENOTFOUND, "import %d not found", id)
+		}
+		return nil, fmt.Errorf("ingest: batch %d: %w", id, err)
+	}
+	json.Unmarshal([]byte(dialect), &b.Dialect)
+	json.Unmarshal([]byte(cols), &b.Columns)
+	b.Rejects, err = s.Rejects(ctx, id, maxRejectsShown)
+	return b, err
+}
+
+// Rejects lists a batch's rejects in file order; limit ≤ 0 means all.
+func (s *Service) Rejects(ctx context.Context, id int64, limit int) ([]Reject, error) {
+	q := `SELECT line, column_name, coalesce(value, ''), reason FROM import_reject WHERE batch_id = ? ORDER BY line, column_name`
+	args := []any{id}
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	rows, err := s.st.DB().QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: rejects: %w", err)
+	}
+	defer rows.Close()
+	out := []Reject{}
+	for rows.Next() {
+		var r Reject
+		if err := rows.Scan(&r.Line, &r.Column, &r.Value, &r.Reason); err != nil {
+			return nil, fmt.Errorf("ingest: rejects: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}

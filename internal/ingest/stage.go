@@ -1,0 +1,140 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// staged describes a file loaded into its staging table: one VARCHAR column
+// per mapped field, plus "line", the line number the analyst sees.
+type staged struct {
+	table  string           // staging.stg_<id>
+	fields map[string]Field // mapped field name → spec
+	header map[string]string
+}
+
+func stagingTable(id int64, suffix string) string {
+	return fmt.Sprintf("staging.stg_%d%s", id, suffix)
+}
+
+// dropStaging removes every staging table of a batch.
+func dropStaging(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, id int64) {
+	for _, sfx := range []string{"", "_terms", "_orgs", "_refs", "_ids"} {
+		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
+	}
+}
+
+// sqlString quotes s as a SQL string literal. It is used only for paths the
+// server chose itself (table functions take no placeholders for them).
+func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// ident quotes s as a SQL identifier (file headers are arbitrary text).
+func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// stage sniffs the file's dialect, maps its headers and copies it into the
+// batch's staging table, all cells as text.
+func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, error) {
+	db := s.st.DB()
+	d := req.Dialect
+	if d.Encoding == "" {
+		d.Encoding = "utf-8"
+	}
+	if d.HeaderRow <= 0 {
+		d.HeaderRow = 1
+	}
+	if d.Delimiter == "" {
+		var delim string
+		err := db.QueryRowContext(ctx, `SELECT Delimiter FROM sniff_csv(`+sqlString(req.Path)+`, skip = ?)`, d.HeaderRow-1).Scan(&delim)
+		if err != nil {
+			return nil, csvError(err)
+		}
+		d.Delimiter = delim
+	}
+	if d.DecimalSeparator == "" {
+		d.DecimalSeparator = "."
+	}
+	if d.DateFormat == "" {
+		d.DateFormat = "%Y-%m-%d"
+	}
+	b.Dialect = d
+
+	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d, null_padding = false)`,
+		sqlString(req.Path), sqlString(d.Delimiter), d.HeaderRow-1)
+	headers, err := readHeaders(ctx, db, req.Path, d)
+	if err != nil {
+		return nil, err
+	}
+	b.Columns = mapHeaders(req.Kind, headers, req.Mapping)
+	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
+	cols := []string{fmt.Sprintf("(row_number() OVER ())::BIGINT + %d AS line", d.HeaderRow)}
+	for _, c := range b.Columns {
+		if c.Field == "" {
+			continue
+		}
+		for _, f := range Fields(req.Kind) {
+			if f.Name == c.Field {
+				st.fields[f.Name] = f
+			}
+		}
+		st.header[c.Field] = c.Header
+		cols = append(cols, fmt.Sprintf("nullif(trim(%s), '') AS %s", ident(c.Header), ident(c.Field)))
+	}
+	var missing []string
+	for _, f := range Fields(req.Kind) {
+		if f.Required && st.header[f.Name] == "" {
+			missing = append(missing, f.Name)
+		}
+	}
+	if len(missing) > 0 {
+		return nil, &portfolio.Error{Code: portfolio.EINVALID,
+			Message: fmt.Sprintf("required column(s) %s not found among the headers %s; rename them or give a mapping",
+				strings.Join(missing, ", "), strings.Join(headers, ", ")),
+			Details: missing}
+	}
+	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, st.table, strings.Join(cols, ", "), src)
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return nil, csvError(err)
+	}
+	return st, nil
+}
+
+// readHeaders returns the header cells of the file.
+func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]string, error) {
+	rows, err := db.QueryContext(ctx, fmt.Sprintf(
+		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d) LIMIT 0`,
+		sqlString(path), sqlString(d.Delimiter), d.HeaderRow-1))
+	if err != nil {
+		return nil, csvError(err)
+	}
+	defer rows.Close()
+	return rows.Columns()
+}
+
+var csvPathRE = regexp.MustCompile(`(?i)file "?[^"\s]+"?`)
+
+// csvError turns a DuckDB CSV failure into a message about the analyst's file,
+// keeping the reader's own explanation (it names lines and columns) but
+// dropping server paths.
+func csvError(err error) error {
+	var pe *portfolio.Error
+	if errors.As(err, &pe) {
+		return err
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "\n"); i > 0 {
+		msg = msg[:i]
+	}
+	msg = strings.TrimPrefix(msg, "Invalid Input Error: ")
+	msg = csvPathRE.ReplaceAllString(msg, "file")
+	return &portfolio.Error{Code: portfolio.EINVALID, Message: "the file could not be read as CSV: " + msg}
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,113 @@
+package portfolio
+
+import "time"
+
+// Project is one initiative of a mission's portfolio. Terms maps a scheme
+// code to the term codes the project carries (every classification, level
+// and stage included, lives there).
+type Project struct {
+	ID                int64               `json:"id"`
+	ExtRef            string              `json:"ext_ref"`
+	Title             string              `json:"title"`
+	Summary           string              `json:"summary,omitempty"`
+	Status            string              `json:"status"`
+	LeadOrg           string              `json:"lead_org,omitempty"`
+	BudgetTotalEUR    *float64            `json:"budget_total_eur"`
+	PublicFundingEUR  *float64            `json:"public_funding_eur"`
+	FundingInstrument string              `json:"funding_instrument,omitempty"`
+	StartDate         *Date               `json:"start_date"`
+	EndDate           *Date               `json:"end_date"`
+	GeoCode           string              `json:"geo_code,omitempty"`
+	Lat               *float64            `json:"lat"`
+	Lon               *float64            `json:"lon"`
+	Intent            string              `json:"intent,omitempty"`
+	UpdatedAt         *Date               `json:"updated_at"`
+	BatchID           int64               `json:"batch_id"`
+	Terms             map[string][]string `json:"terms"`
+	Partners          []string            `json:"partners,omitempty"`
+}
+
+// Organisation is an actor taking part in projects.
+type Organisation struct {
+	ID          int64  `json:"id"`
+	ExtRef      string `json:"ext_ref,omitempty"`
+	Name        string `json:"name"`
+	ActorType   string `json:"actor_type,omitempty"`
+	SizeClass   string `json:"size_class,omitempty"`
+	FoundedYear *int   `json:"founded_year"`
+	GeoCode     string `json:"geo_code,omitempty"`
+	Projects    int    `json:"projects"`
+}
+
+// Signal is an observation of change captured by the mission's network.
+type Signal struct {
+	ID                int64               `json:"id"`
+	ExtRef            string              `json:"ext_ref"`
+	Headline          string              `json:"headline"`
+	Description       string              `json:"description,omitempty"`
+	URL               string              `json:"url,omitempty"`
+	SourceType        string              `json:"source_type,omitempty"`
+	ObservedAt        *Date               `json:"observed_at"`
+	Status            string              `json:"status"`
+	Novelty           *int                `json:"novelty"`
+	LevelObserved     string              `json:"level_observed,omitempty"`
+	ObserverActorType string              `json:"observer_actor_type,omitempty"`
+	SignalType        string              `json:"signal_type,omitempty"`
+	Sentiment         string              `json:"sentiment,omitempty"`
+	GeoCode           string              `json:"geo_code,omitempty"`
+	Terms             map[string][]string `json:"terms"`
+	Projects          []string            `json:"projects,omitempty"`
+}
+
+// GeoArea is a municipality, comarca or province.
+type GeoArea struct {
+	Code       string   `json:"code"`
+	NameEU     string   `json:"name_eu"`
+	NameES     string   `json:"name_es"`
+	Level      string   `json:"level"`
+	ParentCode string   `json:"parent_code,omitempty"`
+	Population *int64   `json:"population"`
+	Lat        *float64 `json:"lat"`
+	Lon        *float64 `json:"lon"`
+}
+
+// Project statuses. Only planned and active projects are "in scope" for the
+// metrics (DOMAIN.md §5).
+const (
+	StatusPlanned   = "planned"
+	StatusActive    = "active"
+	StatusPaused    = "paused"
+	StatusCompleted = "completed"
+	StatusStopped   = "stopped"
+)
+
+// ProjectStatuses lists the valid project statuses.
+var ProjectStatuses = []string{StatusPlanned, StatusActive, StatusPaused, StatusCompleted, StatusStopped}
+
+// Date is a calendar date that marshals to JSON as "2006-01-02".
+type Date struct{ time.Time }
+
+// MarshalJSON writes the date as an ISO string.
+func (d Date) MarshalJSON() ([]byte, error) {
+	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
+}
+
+// Page is a window of a list: Limit rows starting at Offset.
+type Page struct {
+	Limit  int
+	Offset int
+}
+
+// Normalize clamps a page to sane bounds: default 50, at most 500 rows.
+func (p Page) Normalize() Page {
+	if p.Limit <= 0 {
+		p.Limit = 50
+	}
+	if p.Limit > 500 {
+		p.Limit = 500
+	}
+	if p.Offset < 0 {
+		p.Offset = 0
+	}
+	return p
+}

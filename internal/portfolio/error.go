@@ -1,0 +1,68 @@
+package portfolio
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes. The web layer maps each code to one HTTP status; nothing else
+// needs to know about HTTP.
+const (
+	ECONFLICT     = "ECONFLICT"
+	EINTERNAL     = "EINTERNAL"
+	EINVALID      = "EINVALID"
+	ENOTFOUND     = "ENOTFOUND"
+	EUNAUTHORIZED = "EUNAUTHORIZED"
+	EFORBIDDEN    = "EFORBIDDEN"
+	ETOOLARGE     = "ETOOLARGE"
+)
+
+// Error is a failure meant for the user: its Message is safe to show.
+// Details carry structured, user-facing specifics (e.g. which field).
+type Error struct {
+	Code    string
+	Message string
+	Details []string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Errorf returns an *Error with a formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
+// for any other non-nil error, and "" for nil.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err. Internal errors get a
+// generic message so that details never leak to clients.
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "Internal error."
+}
+
+// ErrorDetails returns the details of the first *Error in err's chain.
+func ErrorDetails(err error) []string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Details
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+package portfolio
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"time"
+)
+
+// Labels holds one text in the three languages Begira speaks.
+type Labels struct {
+	EN string `yaml:"en" json:"en"`
+	ES string `yaml:"es,omitempty" json:"es,omitempty"`
+	EU string `yaml:"eu,omitempty" json:"eu,omitempty"`
+}
+
+// In returns the label in lang, falling back to English.
+func (l Labels) In(lang string) string {
+	switch {
+	case lang == "es" && l.ES != "":
+		return l.ES
+	case lang == "eu" && l.EU != "":
+		return l.EU
+	}
+	return l.EN
+}
+
+// Mission is a declared mission with its taxonomies, as written in a mission
+// document (YAML) and stored in the database.
+type Mission struct {
+	ID        int64     `yaml:"-" json:"-"`
+	Slug      string    `yaml:"slug" json:"slug"`
+	Title     Labels    `yaml:"title" json:"title"`
+	Statement string    `yaml:"statement" json:"statement"`
+	Timezone  string    `yaml:"timezone" json:"timezone"`
+	Schemes   []Scheme  `yaml:"schemes" json:"schemes"`
+	CreatedAt time.Time `yaml:"-" json:"created_at"`
+}
+
+// Scheme is one classification frame (pillar, level, stage, …).
+type Scheme struct {
+	Code        string    `yaml:"code" json:"code"`
+	Label       Labels    `yaml:"label" json:"label"`
+	Cardinality string    `yaml:"cardinality" json:"cardinality"`
+	Ordered     bool      `yaml:"ordered" json:"ordered"`
+	AppliesTo   AppliesTo `yaml:"applies_to" json:"applies_to"`
+	Terms       []Term    `yaml:"terms" json:"terms"`
+}
+
+// AppliesTo lists the entity kinds a scheme classifies. In YAML it may be
+// written as a single word or a list.
+type AppliesTo []string
+
+// UnmarshalYAML accepts `project` as well as `[project, signal]`.
+func (a *AppliesTo) UnmarshalYAML(unmarshal func(any) error) error {
+	var one string
+	if err := unmarshal(&one); err == nil {
+		*a = AppliesTo{one}
+		return nil
+	}
+	var many []string
+	if err := unmarshal(&many); err != nil {
+		return err
+	}
+	*a = many
+	return nil
+}
+
+// Term is one category of a scheme.
+type Term struct {
+	Code    string `yaml:"code" json:"code"`
+	Parent  string `yaml:"parent,omitempty" json:"parent,omitempty"`
+	Label   Labels `yaml:"label" json:"label"`
+	Ordinal int    `yaml:"ordinal,omitempty" json:"ordinal,omitempty"`
+	// Inactive terms stay known (old rows keep their tags) but are no longer
+	// offered and do not count in K.
+	Inactive bool `yaml:"inactive,omitempty" json:"inactive,omitempty"`
+}
+
+// Entity kinds a scheme may apply to; also the import kinds.
+const (
+	KindProject      = "project"
+	KindSignal       = "signal"
+	KindOrganisation = "organisation"
+)
+
+// Multi reports whether a project may carry several terms of the scheme.
+func (s *Scheme) Multi() bool { return s.Cardinality == "multi" }
+
+// AppliesToKind reports whether the scheme classifies the entity kind.
+func (s *Scheme) AppliesToKind(kind string) bool { return slices.Contains(s.AppliesTo, kind) }
+
+// Term returns the term with the given code, or nil.
+func (s *Scheme) Term(code string) *Term {
+	for i := range s.Terms {
+		if s.Terms[i].Code == code {
+			return &s.Terms[i]
+		}
+	}
+	return nil
+}
+
+// ActiveTerms returns the terms that count in K.
+func (s *Scheme) ActiveTerms() []Term {
+	var ts []Term
+	for _, t := range s.Terms {
+		if !t.Inactive {
+			ts = append(ts, t)
+		}
+	}
+	return ts
+}
+
+// Scheme returns the scheme with the given code, or nil.
+func (m *Mission) Scheme(code string) *Scheme {
+	for i := range m.Schemes {
+		if m.Schemes[i].Code == code {
+			return &m.Schemes[i]
+		}
+	}
+	return nil
+}
+
+// SchemeOrError returns the scheme with the given code or an EINVALID error
+// naming it.
+func (m *Mission) SchemeOrError(code string) (*Scheme, error) {
+	if s := m.Scheme(code); s != nil {
+		return s, nil
+	}
+	return nil, Errorf(EINVALID, "unknown scheme %q in mission %q", code, m.Slug)
+}
+
+var (
+	slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9_\-]{0,62}$`)
+	codeRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_\-]{0,62}$`)
+)
+
+// ValidSlug reports whether s is usable as a mission slug: lower-case ASCII
+// letters, digits, '_' and '-', since slugs appear in URLs.
+func ValidSlug(s string) bool { return slugRE.MatchString(s) }
+
+// ValidCode reports whether s is usable as a scheme or term code: ASCII
+// letters, digits, '_' and '-' (term codes such as H1 keep their case).
+func ValidCode(s string) bool { return codeRE.MatchString(s) }
+
+// Validate checks a mission document and returns an EINVALID error listing
+// every problem found.
+func (m *Mission) Validate() error {
+	var problems []string
+	add := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	if !ValidSlug(m.Slug) {
+		add("slug %q must be lower-case letters, digits, '_' or '-'", m.Slug)
+	}
+	if m.Title.EN == "" {
+		add("title.en is required")
+	}
+	if m.Timezone == "" {
+		m.Timezone = "Europe/Madrid"
+	}
+	if _, err := time.LoadLocation(m.Timezone); err != nil {
+		add("timezone %q is not a known IANA time zone", m.Timezone)
+	}
+	seen := map[string]bool{}
+	for i, s := range m.Schemes {
+		where := fmt.Sprintf("schemes[%d] (%s)", i, s.Code)
+		if !ValidCode(s.Code) {
+			add("%s: code must be ASCII letters, digits, '_' or '-'", where)
+		}
+		if seen[s.Code] {
+			add("%s: duplicate scheme code", where)
+		}
+		seen[s.Code] = true
+		if s.Label.EN == "" {
+			add("%s: label.en is required", where)
+		}
+		if s.Cardinality == "" {
+			m.Schemes[i].Cardinality = "single"
+		} else if s.Cardinality != "single" && s.Cardinality != "multi" {
+			add("%s: cardinality must be single or multi, not %q", where, s.Cardinality)
+		}
+		if len(s.AppliesTo) == 0 {
+			m.Schemes[i].AppliesTo = AppliesTo{KindProject}
+		}
+		for _, k := range s.AppliesTo {
+			if k != KindProject && k != KindSignal && k != KindOrganisation {
+				add("%s: applies_to must be project, signal or organisation, not %q", where, k)
+			}
+		}
+		if len(s.Terms) == 0 {
+			add("%s: at least one term is required", where)
+		}
+		terms := map[string]bool{}
+		for j, t := range s.Terms {
+			tw := fmt.Sprintf("%s terms[%d] (%s)", where, j, t.Code)
+			if !ValidCode(t.Code) {
+				add("%s: code must be ASCII letters, digits, '_' or '-'", tw)
+			}
+			if terms[t.Code] {
+				add("%s: duplicate term code", tw)
+			}
+			terms[t.Code] = true
+			if t.Label.EN == "" {
+				add("%s: label.en is required", tw)
+			}
+			if s.Ordered && t.Ordinal == 0 {
+				m.Schemes[i].Terms[j].Ordinal = j + 1
+			}
+		}
+		for j, t := range s.Terms {
+			if t.Parent != "" && !terms[t.Parent] {
+				add("%s terms[%d] (%s): parent %q is not a term of this scheme", where, j, t.Code, t.Parent)
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return &Error{Code: EINVALID, Message: fmt.Sprintf("mission %q: %d problem(s): %s", m.Slug, len(problems), problems[0]), Details: problems}
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// listSep separates the items of string_agg lists: a control character no
+// CSV cell that reached the store can hold as data.
+const listSep = "\x1f"
+
+func splitList(s sql.NullString) []string {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	return strings.Split(s.String, listSep)
+}
+
+func termMap(s sql.NullString) map[string][]string {
+	out := map[string][]string{}
+	for _, st := range splitList(s) {
+		scheme, term, _ := strings.Cut(st, ":")
+		out[scheme] = append(out[scheme], term)
+	}
+	return out
+}
+
+func date(t sql.NullTime) *portfolio.Date {
+	if !t.Valid {
+		return nil
+	}
+	return &portfolio.Date{Time: t.Time}
+}
+
+func float(f sql.NullFloat64) *float64 {
+	if !f.Valid {
+		return nil
+	}
+	return &f.Float64
+}
+
+// Projects lists the projects in scope ordered by ext_ref, one page at a
+// time, with the total. Unlike the metrics, the list shows every status
+// unless the scope names some.
+func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Project, int64, error) {
+	if len(sc.Statuses) == 0 {
+		sc.Statuses = portfolio.ProjectStatuses
+	}
+	pg = pg.Normalize()
+	args := scopeArgs(m.ID, sc)
+	var total int64
+	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count projects: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
+		SELECT p.id, p.ext_ref, p.title, coalesce(p.summary, ''), p.status, coalesce(o.name, ''),
+		       p.budget_total_eur, p.public_funding_eur, coalesce(p.funding_instrument, ''),
+		       p.start_date, p.end_date, coalesce(p.geo_code, ''), p.lat, p.lon, coalesce(p.intent, ''),
+		       p.updated_at, p.batch_id,
+		       (SELECT string_agg(scheme_code || ':' || term_code, chr(31) ORDER BY scheme_code, NOT is_primary, term_code)
+		          FROM project_term WHERE project_id = p.id),
+		       (SELECT string_agg(o2.name, chr(31) ORDER BY o2.name)
+		          FROM project_org po JOIN organisation o2 ON o2.id = po.org_id
+		          WHERE po.project_id = p.id AND po.role <> 'lead')
+		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
+		LEFT JOIN organisation o ON o.id = p.lead_org_id
+		ORDER BY p.ext_ref LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: projects: %w", err)
+	}
+	defer rows.Close()
+	items := []portfolio.Project{}
+	for rows.Next() {
+		var p portfolio.Project
+		var budget, public, lat, lon sql.NullFloat64
+		var start, end, updated sql.NullTime
+		var terms, partners sql.NullString
+		if err := rows.Scan(&p.ID, &p.ExtRef, &p.Title, &p.Summary, &p.Status, &p.LeadOrg, &budget, &public,
+			&p.FundingInstrument, &start, &end, &p.GeoCode, &lat, &lon, &p.Intent, &updated, &p.BatchID,
+			&terms, &partners); err != nil {
+			return nil, 0, fmt.Errorf("store: projects: %w", err)
+		}
+		p.BudgetTotalEUR, p.PublicFundingEUR, p.Lat, p.Lon = float(budget), float(public), float(lat), float(lon)
+		p.StartDate, p.EndDate, p.UpdatedAt = date(start), date(end), date(updated)
+		p.Terms, p.Partners = termMap(terms), splitList(partners)
+		items = append(items, p)
+	}
+	return items, total, rows.Err()
+}
+
+// Organisations lists a mission's organisations by name with the number of
+// projects each takes part in.
+func (s *Store) Organisations(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Organisation, int64, error) {
+	pg = pg.Normalize()
+	var total int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM organisation WHERE mission_id = ?`, m.ID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count organisations: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT o.id, coalesce(o.ext_ref, ''), o.name, coalesce(o.actor_type, ''), coalesce(o.size_class, ''),
+		       o.founded_year, coalesce(o.geo_code, ''),
+		       (SELECT count(DISTINCT project_id) FROM project_org po WHERE po.org_id = o.id)
+		FROM organisation o WHERE o.mission_id = ?
+		ORDER BY o.name_key LIMIT ? OFFSET ?`, m.ID, pg.Limit, pg.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: organisations: %w", err)
+	}
+	defer rows.Close()
+	items := []portfolio.Organisation{}
+	for rows.Next() {
+		var o portfolio.Organisation
+		var founded sql.NullInt64
+		if err := rows.Scan(&o.ID, &o.ExtRef, &o.Name, &o.ActorType, &o.SizeClass, &founded, &o.GeoCode, &o.Projects); err != nil {
+			return nil, 0, fmt.Errorf("store: organisations: %w", err)
+		}
+		if founded.Valid {
+			y := int(founded.Int64)
+			o.FoundedYear = &y
+		}
+		items = append(items, o)
+	}
+	return items, total, rows.Err()
+}
+
+// Signals lists a mission's signals, newest first.
+func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Signal, int64, error) {
+	pg = pg.Normalize()
+	var total int64
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signal WHERE mission_id = ?`, m.ID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count signals: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT g.id, g.ext_ref, g.headline, coalesce(g.description, ''), coalesce(g.url, ''), coalesce(g.source_type, ''),
+		       g.observed_at, g.status, g.novelty, coalesce(g.level_observed, ''), coalesce(g.observer_actor_type, ''),
+		       coalesce(g.signal_type, ''), coalesce(g.sentiment, ''), coalesce(g.geo_code, ''),
+		       (SELECT string_agg(scheme_code || ':' || term_code, chr(31) ORDER BY scheme_code, term_code)
+		          FROM signal_term WHERE signal_id = g.id),
+		       (SELECT string_agg(p.ext_ref, chr(31) ORDER BY p.ext_ref)
+		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)
+		FROM signal g WHERE g.mission_id = ?
+		ORDER BY g.observed_at DESC, g.ext_ref LIMIT ? OFFSET ?`, m.ID, pg.Limit, pg.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: signals: %w", err)
+	}
+	defer rows.Close()
+	items := []portfolio.Signal{}
+	for rows.Next() {
+		var g portfolio.Signal
+		var observed sql.NullTime
+		var novelty sql.NullInt64
+		var terms, projects sql.NullString
+		if err := rows.Scan(&g.ID, &g.ExtRef, &g.Headline, &g.Description, &g.URL, &g.SourceType, &observed, &g.Status,
+			&novelty, &g.LevelObserved, &g.ObserverActorType, &g.SignalType, &g.Sentiment, &g.GeoCode,
+			&terms, &projects); err != nil {
+			return nil, 0, fmt.Errorf("store: signals: %w", err)
+		}
+		g.ObservedAt = date(observed)
+		if novelty.Valid {
+			n := int(novelty.Int64)
+			g.Novelty = &n
+		}
+		g.Terms, g.Projects = termMap(terms), splitList(projects)
+		items = append(items, g)
+	}
+	return items, total, rows.Err()
+}

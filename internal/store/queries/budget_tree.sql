@@ -1,0 +1,19 @@
+-- name: budget_tree
+-- Budget by term of scheme A ($11) then scheme B ($12) (e.g. challenge →
+-- lever), fractional so that the leaves sum to the total budget of projects
+-- tagged in both. Projects without a budget are left out.
+WITH p AS (
+    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) WHERE budget_total_eur IS NOT NULL
+),
+ta AS (
+    SELECT pt.project_id, pt.term_code, 1.0 / count(*) OVER (PARTITION BY pt.project_id) AS w
+    FROM project_term pt JOIN p ON p.id = pt.project_id WHERE pt.scheme_code = $11
+),
+tb AS (
+    SELECT pt.project_id, pt.term_code, 1.0 / count(*) OVER (PARTITION BY pt.project_id) AS w
+    FROM project_term pt JOIN p ON p.id = pt.project_id WHERE pt.scheme_code = $12
+)
+SELECT ta.term_code, tb.term_code, sum(ta.w * tb.w * p.budget_total_eur) AS budget, count(DISTINCT p.id) AS projects
+FROM ta JOIN tb ON tb.project_id = ta.project_id JOIN p ON p.id = ta.project_id
+GROUP BY ALL
+ORDER BY budget DESC;

@@ -1,0 +1,34 @@
+-- name: coverage
+-- C1 coverage matrix of scheme A ($11) × scheme B ($12) over the projects in
+-- scope. Every pair of defined, active terms is returned, empty cells
+-- included. Fractional counting: a project with t_a terms in A and t_b in B
+-- weighs 1/t_a · 1/t_b in each of its cells, so n_frac sums to the number of
+-- projects tagged in both schemes; n_full counts 1 per tagged cell.
+WITH p AS (
+    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+),
+ta AS (
+    SELECT pt.project_id, pt.term_code, 1.0 / count(*) OVER (PARTITION BY pt.project_id) AS w
+    FROM project_term pt JOIN p ON p.id = pt.project_id
+    WHERE pt.scheme_code = $11
+),
+tb AS (
+    SELECT pt.project_id, pt.term_code, 1.0 / count(*) OVER (PARTITION BY pt.project_id) AS w
+    FROM project_term pt JOIN p ON p.id = pt.project_id
+    WHERE pt.scheme_code = $12
+),
+cells AS (
+    SELECT ta.term_code AS a, tb.term_code AS b,
+           count(*) AS n_full,
+           sum(ta.w * tb.w) AS n_frac,
+           coalesce(sum(ta.w * tb.w * p.budget_total_eur), 0) AS budget_frac
+    FROM ta JOIN tb ON tb.project_id = ta.project_id JOIN p ON p.id = ta.project_id
+    GROUP BY ALL
+)
+SELECT ta_.code, tb_.code, coalesce(c.n_full, 0), coalesce(c.n_frac, 0), coalesce(c.budget_frac, 0)
+FROM term ta_
+CROSS JOIN term tb_
+LEFT JOIN cells c ON c.a = ta_.code AND c.b = tb_.code
+WHERE ta_.mission_id = $1 AND ta_.scheme_code = $11 AND ta_.active
+  AND tb_.mission_id = $1 AND tb_.scheme_code = $12 AND tb_.active
+ORDER BY ta_.position, tb_.position;

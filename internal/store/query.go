@@ -1,0 +1,58 @@
+package store
+
+import (
+	"embed"
+	"fmt"
+	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+//go:embed queries/*.sql
+var queryFiles embed.FS
+
+// query returns the embedded analytic query queries/<name>.sql. The files
+// are plain DuckDB SQL: paste one into the DuckDB CLI (with the parameters
+// filled in) to see exactly what a chart shows.
+func query(name string) string {
+	b, err := queryFiles.ReadFile("queries/" + name + ".sql")
+	if err != nil {
+		panic(fmt.Sprintf("store: missing embedded query %s", name)) // a build defect, caught by every test
+	}
+	return string(b)
+}
+
+// scopeArgs returns the ten leading parameters ($1…$10) of every analytic
+// query: the mission and the scope filters of begira_scope.
+func scopeArgs(missionID int64, s portfolio.Scope) []any {
+	statuses := s.Statuses
+	if len(statuses) == 0 {
+		statuses = []string{portfolio.StatusPlanned, portfolio.StatusActive}
+	}
+	list := func(v []string) []string {
+		if v == nil {
+			return []string{}
+		}
+		return v
+	}
+	var from, to any
+	if s.From != nil {
+		from = s.From.Format("2006-01-02")
+	}
+	if s.To != nil {
+		to = s.To.Format("2006-01-02")
+	}
+	return []any{missionID, list(statuses), list(s.Levels), list(s.Pillars), list(s.Challenges),
+		list(s.Levers), list(s.Stages), list(s.Comarcas), dateArg(from), dateArg(to)}
+}
+
+// dateArg passes a date or a typed NULL (DuckDB needs the type to bind
+// a NULL macro argument compared with a DATE).
+func dateArg(v any) any { return v }
+
+// withScopeTypes casts the scope placeholders so DuckDB can bind empty lists
+// and NULL dates. It is applied once to each query text.
+func withScopeTypes(q string) string {
+	return strings.Replace(q, "begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+		"begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)", 1)
+}

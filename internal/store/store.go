@@ -1,0 +1,134 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// Options tune the DuckDB instance. Zero values take safe defaults.
+type Options struct {
+	// MemoryLimit is a DuckDB size such as "2GB"; DuckDB's own default is
+	// 80% of RAM, too greedy for a server that shares its host.
+	MemoryLimit string
+	// Threads caps DuckDB's worker threads; 0 means 2.
+	Threads int
+}
+
+// Store is an open Begira database.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Memory is the path that opens a private in-memory database.
+const Memory = ":memory:"
+
+// Open opens (creating if needed) the DuckDB file at path and applies pending
+// migrations. A file held by another process yields an EINVALID-free,
+// readable error naming the file and the holder.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	db, err := sql.Open("duckdb", dsn(path, opt))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, openError(path, err)
+	}
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// dsn builds the connection string. Extension auto-install and auto-load are
+// off: on an intranet that drops packets a query touching an unbundled
+// extension would otherwise hang on a download.
+func dsn(path string, opt Options) string {
+	q := url.Values{}
+	threads := opt.Threads
+	if threads <= 0 {
+		threads = 2
+	}
+	q.Set("threads", fmt.Sprint(threads))
+	mem := opt.MemoryLimit
+	if mem == "" {
+		mem = "1GB"
+	}
+	q.Set("memory_limit", mem)
+	q.Set("autoinstall_known_extensions", "false")
+	q.Set("autoload_known_extensions", "false")
+	if path == Memory {
+		path = ""
+	}
+	return path + "?" + q.Encode()
+}
+
+var lockPID = regexp.MustCompile(`PID (\d+)`)
+
+// openError turns DuckDB's lock failure into a message an operator can act on.
+func openError(path string, err error) error {
+	msg := err.Error()
+	if strings.Contains(msg, "Could not set lock") || strings.Contains(msg, "Conflicting lock") {
+		holder := "another process"
+		if m := lockPID.FindStringSubmatch(msg); m != nil {
+			holder = "process " + m[1]
+		}
+		return portfolio.Errorf(portfolio.ECONFLICT,
+			"database file %s is locked by %s: DuckDB lets only one process open a file for writing. "+
+				"Stop the server holding it, or go through that server's API", path, holder)
+	}
+	return fmt.Errorf("store: open %s: %w", path, err)
+}
+
+// Close closes the database, flushing the write-ahead log.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Path returns the database file path (":memory:" for in-memory).
+func (s *Store) Path() string { return s.path }
+
+// DB exposes the pool for the packages that run embedded analytic queries.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Ping checks that the database answers and accepts writes, for /readyz.
+func (s *Store) Ping(ctx context.Context) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration`).Scan(&n); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if n == 0 {
+		return errors.New("store: ping: no migrations applied")
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction, committing on success.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction; other packages (ingest) use it to make a
+// whole batch land or none of it.
+func (s *Store) InTx(ctx context.Context, fn func(tx *sql.Tx) error) error { return s.inTx(ctx, fn) }
