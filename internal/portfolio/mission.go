@@ -217,3 +217,13 @@ func (m *Mission) Validate() error {
 	}
 	return nil
 }
+
+// MissionSummary is one row of the mission list.
+type MissionSummary struct {
+	Slug      string           `json:"slug"`
+	Title     Labels `json:"title"`
+	Statement string           `json:"statement"`
+	Timezone  string           `json:"timezone"`
+	Projects  int64            `json:"projects"`
+	Signals   int64            `json:"signals"`
+}

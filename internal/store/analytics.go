@@ -7,18 +7,9 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// CoverageCell is one cell of a coverage matrix (metric C1).
-type CoverageCell struct {
-	A          string  `json:"a"`
-	B          string  `json:"b"`
-	NFull      int64   `json:"n_full"`
-	NFrac      float64 `json:"n_frac"`
-	BudgetFrac float64 `json:"budget_frac"`
-}
-
 // Coverage returns the C1 matrix of schemes a × b over the projects in scope,
 // one cell for every pair of active terms, empty cells included.
-func (s *Store) Coverage(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]CoverageCell, error) {
+func (s *Store) Coverage(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.CoverageCell, error) {
 	for _, code := range []string{a, b} {
 		if _, err := m.SchemeOrError(code); err != nil {
 			return nil, err
@@ -30,9 +21,9 @@ func (s *Store) Coverage(ctx context.Context, m *portfolio.Mission, a, b string,
 		return nil, fmt.Errorf("store: coverage: %w", err)
 	}
 	defer rows.Close()
-	cells := []CoverageCell{}
+	cells := []portfolio.CoverageCell{}
 	for rows.Next() {
-		var c CoverageCell
+		var c portfolio.CoverageCell
 		if err := rows.Scan(&c.A, &c.B, &c.NFull, &c.NFrac, &c.BudgetFrac); err != nil {
 			return nil, fmt.Errorf("store: coverage: %w", err)
 		}
@@ -41,19 +32,9 @@ func (s *Store) Coverage(ctx context.Context, m *portfolio.Mission, a, b string,
 	return cells, rows.Err()
 }
 
-// Share is the count and budget of one term of a scheme. Term "" holds the
-// projects in scope with no term in the scheme ("untagged").
-type Share struct {
-	Term       string  `json:"term"`
-	NFull      int64   `json:"n_full"`
-	NFrac      float64 `json:"n_frac"`
-	BudgetFrac float64 `json:"budget_frac"`
-	BudgetNull int64   `json:"budget_null"`
-}
-
 // Shares returns per-term counts and budgets of one scheme, every active term
 // included, followed by the untagged row.
-func (s *Store) Shares(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]Share, error) {
+func (s *Store) Shares(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]portfolio.Share, error) {
 	if _, err := m.SchemeOrError(scheme); err != nil {
 		return nil, err
 	}
@@ -62,9 +43,9 @@ func (s *Store) Shares(ctx context.Context, m *portfolio.Mission, scheme string,
 		return nil, fmt.Errorf("store: shares: %w", err)
 	}
 	defer rows.Close()
-	var out []Share
+	var out []portfolio.Share
 	for rows.Next() {
-		var sh Share
+		var sh portfolio.Share
 		var term *string
 		if err := rows.Scan(&term, &sh.NFull, &sh.NFrac, &sh.BudgetFrac, &sh.BudgetNull); err != nil {
 			return nil, fmt.Errorf("store: shares: %w", err)
@@ -77,16 +58,8 @@ func (s *Store) Shares(ctx context.Context, m *portfolio.Mission, scheme string,
 	return out, rows.Err()
 }
 
-// BudgetLeaf is the fractional budget of one (a, b) term pair.
-type BudgetLeaf struct {
-	A        string  `json:"a"`
-	B        string  `json:"b"`
-	Budget   float64 `json:"budget"`
-	Projects int64   `json:"projects"`
-}
-
 // BudgetTree returns the budget split by scheme a then scheme b.
-func (s *Store) BudgetTree(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]BudgetLeaf, error) {
+func (s *Store) BudgetTree(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.BudgetLeaf, error) {
 	for _, code := range []string{a, b} {
 		if _, err := m.SchemeOrError(code); err != nil {
 			return nil, err
@@ -97,9 +70,9 @@ func (s *Store) BudgetTree(ctx context.Context, m *portfolio.Mission, a, b strin
 		return nil, fmt.Errorf("store: budget tree: %w", err)
 	}
 	defer rows.Close()
-	var out []BudgetLeaf
+	var out []portfolio.BudgetLeaf
 	for rows.Next() {
-		var l BudgetLeaf
+		var l portfolio.BudgetLeaf
 		if err := rows.Scan(&l.A, &l.B, &l.Budget, &l.Projects); err != nil {
 			return nil, fmt.Errorf("store: budget tree: %w", err)
 		}
@@ -108,22 +81,38 @@ func (s *Store) BudgetTree(ctx context.Context, m *portfolio.Mission, a, b strin
 	return out, rows.Err()
 }
 
-// KPIs are the headline figures of a mission overview.
-type KPIs struct {
-	Projects      int64   `json:"projects"`
-	Budget        float64 `json:"budget_total_eur"`
-	BudgetNull    int64   `json:"budget_null"`
-	Organisations int64   `json:"organisations"`
-	Signals       int64   `json:"signals"`
-}
-
 // KPIs computes the headline figures over the projects in scope.
-func (s *Store) KPIs(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope) (KPIs, error) {
-	var k KPIs
+func (s *Store) KPIs(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope) (portfolio.KPIs, error) {
+	var k portfolio.KPIs
 	err := s.db.QueryRowContext(ctx, withScopeTypes(query("kpis")), scopeArgs(m.ID, sc)...).
 		Scan(&k.Projects, &k.Budget, &k.BudgetNull, &k.Organisations, &k.Signals)
 	if err != nil {
 		return k, fmt.Errorf("store: kpis: %w", err)
 	}
 	return k, nil
+}
+
+// ProjectTags lists the terms of scheme carried by the projects in scope.
+func (s *Store) ProjectTags(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]portfolio.ProjectTag, error) {
+	if _, err := m.SchemeOrError(scheme); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
+		SELECT p.ext_ref, p.title, pt.term_code, p.budget_total_eur
+		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
+		JOIN project_term pt ON pt.project_id = p.id AND pt.scheme_code = $11
+		ORDER BY p.ext_ref, pt.term_code`), append(scopeArgs(m.ID, sc), scheme)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: project tags: %w", err)
+	}
+	defer rows.Close()
+	var out []portfolio.ProjectTag
+	for rows.Next() {
+		var t portfolio.ProjectTag
+		if err := rows.Scan(&t.ExtRef, &t.Title, &t.Term, &t.Budget); err != nil {
+			return nil, fmt.Errorf("store: project tags: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

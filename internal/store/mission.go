@@ -206,18 +206,8 @@ func (s *Store) Mission(ctx context.Context, slug string) (*portfolio.Mission, e
 	return m, rows.Err()
 }
 
-// MissionSummary is one row of the mission list.
-type MissionSummary struct {
-	Slug      string           `json:"slug"`
-	Title     portfolio.Labels `json:"title"`
-	Statement string           `json:"statement"`
-	Timezone  string           `json:"timezone"`
-	Projects  int64            `json:"projects"`
-	Signals   int64            `json:"signals"`
-}
-
 // Missions lists every mission by slug.
-func (s *Store) Missions(ctx context.Context) ([]MissionSummary, error) {
+func (s *Store) Missions(ctx context.Context) ([]portfolio.MissionSummary, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT m.slug, m.title_en, m.title_es, m.title_eu, m.statement, m.timezone,
 		       (SELECT count(*) FROM project p WHERE p.mission_id = m.id),
@@ -227,9 +217,9 @@ func (s *Store) Missions(ctx context.Context) ([]MissionSummary, error) {
 		return nil, fmt.Errorf("store: missions: %w", err)
 	}
 	defer rows.Close()
-	items := []MissionSummary{}
+	items := []portfolio.MissionSummary{}
 	for rows.Next() {
-		var m MissionSummary
+		var m portfolio.MissionSummary
 		if err := rows.Scan(&m.Slug, &m.Title.EN, &m.Title.ES, &m.Title.EU, &m.Statement, &m.Timezone, &m.Projects, &m.Signals); err != nil {
 			return nil, fmt.Errorf("store: missions: %w", err)
 		}

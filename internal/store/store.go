@@ -101,7 +101,8 @@ func (s *Store) Path() string { return s.path }
 // DB exposes the pool for the packages that run embedded analytic queries.
 func (s *Store) DB() *sql.DB { return s.db }
 
-// Ping checks that the database answers and accepts writes, for /readyz.
+// Ping checks that the database answers, has its migrations and accepts
+// writes (a probe table created in a transaction that is rolled back).
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration`).Scan(&n); err != nil {
@@ -109,6 +110,14 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	if n == 0 {
 		return errors.New("store: ping: no migrations applied")
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE readyz_probe (x INTEGER)`); err != nil {
+		return fmt.Errorf("store: ping: not writable: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/store"
+)
+
+// importCmd runs the import pipeline on one file. Exit codes: 0 committed
+// (or a clean dry run), 1 rows rejected and nothing committed, 2 usage or
+// I/O errors.
+func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	mission := fs.String("mission", "", "mission slug")
+	kind := fs.String("kind", "", "projects, organisations or signals")
+	mode := fs.String("mode", ingest.ModeAppend, "append, replace or upsert")
+	dryRun := fs.Bool("dry-run", false, "validate and preview only; write nothing")
+	skipInvalid := fs.Bool("skip-invalid", false, "commit the valid rows even if some are rejected")
+	mapping := fs.String("mapping", "", "explicit header mapping: 'Header=field,Other header=field'")
+	headerRow := fs.Int("header-row", 0, "line of the header row (when title rows come first)")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if fs.NArg() != 1 || *mission == "" || *kind == "" {
+		fmt.Fprintln(stderr, "usage: begira import --db PATH --mission SLUG --kind KIND [--mode append|replace|upsert] [--dry-run] [--skip-invalid] FILE")
+		return 2
+	}
+	m := map[string]string{}
+	if *mapping != "" {
+		for _, pair := range strings.Split(*mapping, ",") {
+			h, f, ok := strings.Cut(pair, "=")
+			if !ok {
+				fmt.Fprintf(stderr, "begira import: --mapping %q: each item must be Header=field\n", pair)
+				return 2
+			}
+			m[strings.TrimSpace(h)] = strings.TrimSpace(f)
+		}
+	}
+	path, err := filepath.Abs(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, "begira import:", err)
+		return 2
+	}
+	st, err := store.Open(ctx, *db, store.Options{})
+	if err != nil {
+		printError(stderr, "begira import", err)
+		return 2
+	}
+	defer st.Close()
+	ing := ingest.New(st, time.Now)
+	b, err := ing.Preview(ctx, ingest.Request{Mission: *mission, Kind: *kind, Mode: *mode, Path: path,
+		Filename: filepath.Base(path), CreatedBy: "cli", Mapping: m, Dialect: ingest.Dialect{HeaderRow: *headerRow}})
+	if err != nil {
+		printError(stderr, "begira import", err)
+		return 2
+	}
+	printBatch(stdout, b)
+	if *dryRun {
+		if b.RowsRejected > 0 {
+			fmt.Fprintln(stdout, "dry run: nothing written; fix the rejected rows or use --skip-invalid")
+			return 1
+		}
+		fmt.Fprintln(stdout, "dry run: the file is clean; nothing written")
+		return 0
+	}
+	if b.RowsRejected > 0 && !*skipInvalid {
+		fmt.Fprintf(stdout, "not committed: %d rows rejected (use --skip-invalid to import the %d valid rows)\n", b.RowsRejected, b.RowsOK)
+		return 1
+	}
+	b, err = ing.Commit(ctx, b.ID, *skipInvalid)
+	if err != nil {
+		printError(stderr, "begira import", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "committed batch %d: %d rows\n", b.ID, b.RowsOK)
+	return 0
+}
+
+func printBatch(w io.Writer, b *ingest.Batch) {
+	d := b.Dialect
+	fmt.Fprintf(w, "file %s (sha256 %s…)\n", b.Filename, b.SHA256[:12])
+	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q decimal=%q date=%s header_row=%d\n",
+		d.Encoding, d.Delimiter, d.DecimalSeparator, d.DateFormat, d.HeaderRow)
+	var unmapped []string
+	for _, c := range b.Columns {
+		if c.Field == "" {
+			unmapped = append(unmapped, c.Header)
+		}
+	}
+	if len(unmapped) > 0 {
+		fmt.Fprintf(w, "unmapped columns (ignored): %s\n", strings.Join(unmapped, ", "))
+	}
+	fmt.Fprintf(w, "rows: %d total, %d ok, %d rejected\n", b.RowsTotal, b.RowsOK, b.RowsRejected)
+	for i, r := range b.Rejects {
+		if i == 20 {
+			fmt.Fprintf(w, "  … and more (%d rejected rows in all)\n", b.RowsRejected)
+			break
+		}
+		fmt.Fprintf(w, "  line %d, column %q, value %q: %s\n", r.Line, r.Column, r.Value, r.Reason)
+	}
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/dashboards"
+	"github.com/begira/begira/internal/config"
+	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/demo"
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/web"
+)
+
+// server is the wired application: what `begira serve` runs and what the
+// end-to-end test starts on 127.0.0.1:0.
+type server struct {
+	cfg   config.Serve
+	log   *slog.Logger
+	store *store.Store
+	app   *fiber.App
+	ln    net.Listener
+	done  chan error
+}
+
+// newServer opens the database, loads the demo if asked, and builds the app.
+func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server, error) {
+	st, err := store.Open(ctx, cfg.DB, store.Options{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads})
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Demo {
+		start := time.Now()
+		if err := demo.Load(ctx, st, ingest.New(st, time.Now), log); err != nil {
+			st.Close()
+			return nil, err
+		}
+		log.Info("demo mission ready", "mission", demo.Slug, "took_ms", time.Since(start).Milliseconds())
+	}
+	dash := dashboard.Load(dashboards.Defaults, cfg.Dashboards, log)
+	app := web.New(st, dash, log, web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang})
+	return &server{cfg: cfg, log: log, store: st, app: app, done: make(chan error, 1)}, nil
+}
+
+// start listens and serves in the background; it returns the bound address.
+func (s *server) start() (string, error) {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return "", fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	s.ln = ln
+	go func() { s.done <- s.app.Listener(ln) }()
+	return ln.Addr().String(), nil
+}
+
+// shutdown stops accepting connections, waits for in-flight requests (up to
+// the timeout) and closes the database. Fiber's Listener returns as soon as
+// shutdown starts, so we wait on ShutdownWithTimeout itself.
+func (s *server) shutdown(timeout time.Duration) error {
+	err := s.app.ShutdownWithTimeout(timeout)
+	if s.ln != nil {
+		<-s.done
+	}
+	return errors.Join(err, s.store.Close())
+}
+
+func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := config.ParseServe(args, getenv, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	} else if err != nil {
+		fmt.Fprintln(stderr, "begira serve:", portfolio.ErrorMessage(err))
+		return 2
+	}
+	log := config.NewLogger(stderr, cfg.LogLevel, cfg.LogFormat)
+	log.Info("starting begira", "version", version)
+	cfg.Log(log)
+	started := time.Now()
+	s, err := newServer(ctx, cfg, log)
+	if err != nil {
+		log.Error("cannot start", "error", err.Error())
+		return 1
+	}
+	addr, err := s.start()
+	if err != nil {
+		log.Error("cannot start", "error", err.Error())
+		s.store.Close()
+		return 1
+	}
+	log.Info("listening", "url", "http://"+addr, "startup_ms", time.Since(started).Milliseconds())
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down: finishing in-flight requests")
+	case err := <-s.done:
+		log.Error("server stopped", "error", fmt.Sprint(err))
+		s.done <- err
+	}
+	if err := s.shutdown(30 * time.Second); err != nil {
+		log.Error("shutdown", "error", err.Error())
+		return 1
+	}
+	log.Info("stopped")
+	return 0
+}

@@ -1,0 +1,411 @@
+package dashboard
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"sort"
+	"strings"
+
+	"github.com/go-echarts/go-echarts/v2/opts"
+
+	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// Source is what panels read: figures over a scope of a mission's projects.
+// The store implements it.
+type Source interface {
+	KPIs(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope) (portfolio.KPIs, error)
+	Coverage(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.CoverageCell, error)
+	Shares(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]portfolio.Share, error)
+	BudgetTree(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.BudgetLeaf, error)
+	ProjectTags(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]portfolio.ProjectTag, error)
+}
+
+// View is a dashboard evaluated for one mission, scope and language.
+type View struct {
+	Dashboard *Dashboard
+	KPIs      []KPI
+	Panels    []PanelView
+}
+
+// KPI is one headline card.
+type KPI struct {
+	Code  string
+	Label string
+	Value string
+	Note  string
+}
+
+// PanelView is one evaluated panel: the chart option, the same data as a
+// table, a one-sentence summary for screen readers, and how a click drills
+// down to projects.
+type PanelView struct {
+	ID      string
+	Title   string
+	Chart   string
+	Option  template.JS // HTML-safe JSON; see Option.JSON
+	Table   Table
+	Summary string
+	Drill   *Drill
+	Err     string
+}
+
+// Drill maps chart positions to scope filters: a click on category i of
+// the x axis adds XParam=X[i] (and YParam=Y[j] for heatmaps).
+type Drill struct {
+	XParam string   `json:"x_param,omitempty"`
+	X      []string `json:"x,omitempty"`
+	YParam string   `json:"y_param,omitempty"`
+	Y      []string `json:"y,omitempty"`
+}
+
+// DrillJSON returns the drill description for the page's script.
+func (p PanelView) DrillJSON() template.JS {
+	if p.Drill == nil {
+		return "null"
+	}
+	b, _ := json.Marshal(p.Drill)
+	return template.JS(b)
+}
+
+// Table is a panel's data as rows: Text is formatted for the reader's
+// language, Raw is the exact value exported to CSV.
+type Table struct {
+	Columns []string
+	Rows    [][]Cell
+}
+
+// Cell is one table value.
+type Cell struct {
+	Text string
+	Raw  string
+}
+
+// scopeParam maps a scheme to the scope filter that selects it.
+var scopeParam = map[string]string{"level": "level", "pillar": "pillar", "challenge": "challenge", "lever": "lever", "stage": "stage"}
+
+// Render evaluates every KPI and panel of d. A panel that fails (an unknown
+// scheme, say) carries its error and the others still render.
+func Render(ctx context.Context, src Source, m *portfolio.Mission, d *Dashboard, sc portfolio.Scope, lang string) (*View, error) {
+	v := &View{Dashboard: d}
+	k, err := src.KPIs(ctx, m, sc)
+	if err != nil {
+		return nil, err
+	}
+	for _, code := range d.KPIs {
+		kpi := KPI{Code: code, Label: i18n.T(lang, "kpi."+code)}
+		switch code {
+		case "projects":
+			kpi.Value, kpi.Note = i18n.Int(lang, k.Projects), i18n.T(lang, "kpi.in_scope")
+		case "budget":
+			kpi.Value = i18n.EURCompact(lang, k.Budget)
+			if k.BudgetNull > 0 {
+				kpi.Note = i18n.T(lang, "kpi.budget_null", k.BudgetNull)
+			}
+		case "organisations":
+			kpi.Value = i18n.Int(lang, k.Organisations)
+		case "signals":
+			kpi.Value = i18n.Int(lang, k.Signals)
+		case "empty_cells":
+			a, b := emptyCellSchemes(d)
+			cells, err := src.Coverage(ctx, m, a, b, sc)
+			if err != nil {
+				kpi.Value, kpi.Note = "–", portfolio.ErrorMessage(err)
+				break
+			}
+			empty := 0
+			for _, c := range cells {
+				if c.NFull == 0 {
+					empty++
+				}
+			}
+			kpi.Value = i18n.Int(lang, int64(empty))
+			kpi.Note = i18n.T(lang, "kpi.empty_cells_of", len(cells), schemeLabel(m, a, lang), schemeLabel(m, b, lang))
+		}
+		v.KPIs = append(v.KPIs, kpi)
+	}
+	for _, p := range d.Panels {
+		v.Panels = append(v.Panels, RenderPanel(ctx, src, m, p, sc, lang))
+	}
+	return v, nil
+}
+
+// emptyCellSchemes picks the matrix the empty_cells KPI counts: the
+// dashboard's first coverage panel, else pillar × level.
+func emptyCellSchemes(d *Dashboard) (string, string) {
+	for _, p := range d.Panels {
+		if p.Data.Kind == "coverage" {
+			return p.Data.A, p.Data.B
+		}
+	}
+	return "pillar", "level"
+}
+
+func schemeLabel(m *portfolio.Mission, code, lang string) string {
+	if s := m.Scheme(code); s != nil {
+		return s.Label.In(lang)
+	}
+	return code
+}
+
+func termLabel(s *portfolio.Scheme, code, lang string) string {
+	if t := s.Term(code); t != nil {
+		return t.Label.In(lang)
+	}
+	return code
+}
+
+// RenderPanel evaluates one panel.
+func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string) PanelView {
+	pv := PanelView{ID: p.ID, Title: p.Title.In(lang), Chart: p.Chart}
+	var o Option
+	var err error
+	switch p.Data.Kind {
+	case "coverage":
+		o, err = coveragePanel(ctx, src, m, p, sc, lang, &pv)
+	case "shares":
+		o, err = sharesPanel(ctx, src, m, p, sc, lang, &pv)
+	case "budget_tree":
+		o, err = budgetTreePanel(ctx, src, m, p, sc, lang, &pv)
+	case "project_tree":
+		o, err = projectTreePanel(ctx, src, m, p, sc, lang, &pv)
+	}
+	if err != nil {
+		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))
+		return pv
+	}
+	b, err := o.JSON()
+	if err != nil {
+		pv.Err = i18n.T(lang, "panel.error", "option")
+		return pv
+	}
+	pv.Option = template.JS(b)
+	return pv
+}
+
+func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	cells, err := src.Coverage(ctx, m, p.Data.A, p.Data.B, sc)
+	if err != nil {
+		return nil, err
+	}
+	sa, sb := m.Scheme(p.Data.A), m.Scheme(p.Data.B)
+	var rows, cols, rowCodes, colCodes []string
+	index := func(list *[]string, codes *[]string, s *portfolio.Scheme, code string) int {
+		for i, c := range *codes {
+			if c == code {
+				return i
+			}
+		}
+		*codes = append(*codes, code)
+		*list = append(*list, termLabel(s, code, lang))
+		return len(*codes) - 1
+	}
+	type pos struct{ i, j int }
+	at := map[pos]portfolio.CoverageCell{}
+	for _, c := range cells {
+		at[pos{index(&rows, &rowCodes, sa, c.A), index(&cols, &colCodes, sb, c.B)}] = c
+	}
+	values := make([][]float64, len(rows))
+	var gaps []string
+	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.projects"), i18n.T(lang, "col.projects_frac"), i18n.T(lang, "col.budget")}
+	for i := range rows {
+		values[i] = make([]float64, len(cols))
+		for j := range cols {
+			c := at[pos{i, j}]
+			values[i][j] = float64(c.NFull)
+			if c.NFull == 0 {
+				gaps = append(gaps, rows[i]+" × "+cols[j])
+			}
+			pv.Table.Rows = append(pv.Table.Rows, []Cell{
+				{rows[i], rowCodes[i]}, {cols[j], colCodes[j]},
+				{i18n.Int(lang, c.NFull), fmt.Sprint(c.NFull)},
+				{i18n.Number(lang, c.NFrac, 2), fmt.Sprintf("%.4f", c.NFrac)},
+				{i18n.EUR(lang, c.BudgetFrac), fmt.Sprintf("%.2f", c.BudgetFrac)},
+			})
+		}
+	}
+	if len(gaps) > 0 {
+		pv.Summary = i18n.T(lang, "summary.coverage", len(gaps), len(cells), strings.Join(gaps, "; "))
+	} else {
+		pv.Summary = i18n.T(lang, "summary.coverage_none")
+	}
+	if scopeParam[p.Data.A] != "" && scopeParam[p.Data.B] != "" {
+		pv.Drill = &Drill{XParam: scopeParam[p.Data.B], X: colCodes, YParam: scopeParam[p.Data.A], Y: rowCodes}
+	}
+	return Heatmap(rows, cols, values, i18n.T(lang, "chart.gap")), nil
+}
+
+func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	shares, err := src.Shares(ctx, m, p.Data.Scheme, sc)
+	if err != nil {
+		return nil, err
+	}
+	s := m.Scheme(p.Data.Scheme)
+	budget := p.Data.Measure == "budget"
+	var labels, codes []string
+	var values []float64
+	total := 0.0
+	for _, sh := range shares {
+		v := float64(sh.NFull)
+		if budget {
+			v = sh.BudgetFrac
+		}
+		if sh.Term == "" {
+			if sh.NFull == 0 {
+				continue // no untagged project: no bar
+			}
+			labels = append(labels, i18n.T(lang, "chart.untagged"))
+		} else {
+			labels = append(labels, termLabel(s, sh.Term, lang))
+		}
+		codes = append(codes, sh.Term)
+		values = append(values, v)
+		total += v
+	}
+	measureCol, series := i18n.T(lang, "col.projects"), i18n.T(lang, "chart.projects")
+	if budget {
+		measureCol, series = i18n.T(lang, "col.budget"), i18n.T(lang, "chart.budget")
+	}
+	pv.Table.Columns = []string{s.Label.In(lang), measureCol, i18n.T(lang, "col.share")}
+	best := -1
+	for i, v := range values {
+		share := 0.0
+		if total > 0 {
+			share = v / total
+		}
+		text := i18n.Int(lang, int64(v))
+		if budget {
+			text = i18n.EUR(lang, v)
+		}
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{labels[i], codes[i]}, {text, fmt.Sprintf("%.2f", v)},
+			{i18n.Percent(lang, share, 1), fmt.Sprintf("%.4f", share)}})
+		if best < 0 || v > values[best] {
+			best = i
+		}
+	}
+	if best < 0 || total == 0 {
+		pv.Summary = i18n.T(lang, "summary.empty")
+	} else {
+		pv.Summary = i18n.T(lang, "summary.shares", labels[best], pv.Table.Rows[best][1].Text, i18n.Percent(lang, values[best]/total, 1))
+	}
+	if param := scopeParam[p.Data.Scheme]; param != "" {
+		pv.Drill = &Drill{XParam: param, X: codes}
+	}
+	if p.Chart == "pie" {
+		return Pie(labels, values, series), nil
+	}
+	return Bar(labels, values, series), nil
+}
+
+func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	leaves, err := src.BudgetTree(ctx, m, p.Data.A, p.Data.B, sc)
+	if err != nil {
+		return nil, err
+	}
+	sa, sb := m.Scheme(p.Data.A), m.Scheme(p.Data.B)
+	var nodes []opts.TreeMapNode
+	index := map[string]int{}
+	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.budget"), i18n.T(lang, "col.projects")}
+	for _, l := range leaves {
+		i, ok := index[l.A]
+		if !ok {
+			i = len(nodes)
+			index[l.A] = i
+			nodes = append(nodes, opts.TreeMapNode{Name: termLabel(sa, l.A, lang)})
+		}
+		nodes[i].Children = append(nodes[i].Children, opts.TreeMapNode{Name: termLabel(sb, l.B, lang), Value: int(l.Budget + 0.5)})
+		nodes[i].Value += int(l.Budget + 0.5)
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, l.A, lang), l.A}, {termLabel(sb, l.B, lang), l.B},
+			{i18n.EUR(lang, l.Budget), fmt.Sprintf("%.2f", l.Budget)}, {i18n.Int(lang, l.Projects), fmt.Sprint(l.Projects)}})
+	}
+	if len(leaves) == 0 {
+		pv.Summary = i18n.T(lang, "summary.empty")
+	} else {
+		top := leaves[0] // ordered by budget, largest first
+		pv.Summary = i18n.T(lang, "summary.tree", len(leaves), termLabel(sa, top.A, lang), termLabel(sb, top.B, lang), i18n.EUR(lang, top.Budget))
+	}
+	return Treemap(nodes, i18n.T(lang, "chart.budget")), nil
+}
+
+func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	ta, err := src.ProjectTags(ctx, m, p.Data.A, sc)
+	if err != nil {
+		return nil, err
+	}
+	tb, err := src.ProjectTags(ctx, m, p.Data.B, sc)
+	if err != nil {
+		return nil, err
+	}
+	sa, sb := m.Scheme(p.Data.A), m.Scheme(p.Data.B)
+	type proj struct {
+		title  string
+		as, bs []string
+	}
+	projects := map[string]*proj{}
+	var refs []string
+	for _, t := range ta {
+		pr := projects[t.ExtRef]
+		if pr == nil {
+			pr = &proj{title: t.Title}
+			projects[t.ExtRef] = pr
+			refs = append(refs, t.ExtRef)
+		}
+		pr.as = append(pr.as, t.Term)
+	}
+	for _, t := range tb {
+		if pr := projects[t.ExtRef]; pr != nil {
+			pr.bs = append(pr.bs, t.Term)
+		}
+	}
+	sort.Strings(refs)
+	// Fractional counting: a project in t_a × t_b cells weighs 1/(t_a·t_b)
+	// in each, so the whole sunburst sums to the number of projects.
+	tree := map[string]map[string][]opts.SunBurstData{}
+	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project")}
+	for _, ref := range refs {
+		pr := projects[ref]
+		if len(pr.bs) == 0 {
+			continue
+		}
+		w := 1 / float64(len(pr.as)*len(pr.bs))
+		for _, a := range pr.as {
+			for _, b := range pr.bs {
+				if tree[a] == nil {
+					tree[a] = map[string][]opts.SunBurstData{}
+				}
+				tree[a][b] = append(tree[a][b], opts.SunBurstData{Name: pr.title, Value: w})
+				pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+			}
+		}
+	}
+	var data []opts.SunBurstData
+	for _, a := range sa.Terms {
+		if tree[a.Code] == nil {
+			continue
+		}
+		node := opts.SunBurstData{Name: a.Label.In(lang)}
+		for _, b := range sb.Terms {
+			if kids := tree[a.Code][b.Code]; kids != nil {
+				node.Children = append(node.Children, &opts.SunBurstData{Name: b.Label.In(lang), Children: ptrs(kids)})
+			}
+		}
+		data = append(data, node)
+	}
+	if len(refs) == 0 {
+		pv.Summary = i18n.T(lang, "summary.empty")
+	} else {
+		pv.Summary = i18n.T(lang, "summary.sunburst", len(refs), len(tree), sa.Label.In(lang))
+	}
+	return Sunburst(data, sa.Label.In(lang)), nil
+}
+
+func ptrs(in []opts.SunBurstData) []*opts.SunBurstData {
+	out := make([]*opts.SunBurstData, len(in))
+	for i := range in {
+		out[i] = &in[i]
+	}
+	return out
+}

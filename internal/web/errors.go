@@ -1,0 +1,75 @@
+package web
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// statuses maps domain error codes to HTTP statuses. It is the only such
+// map in Begira.
+var statuses = map[string]int{
+	portfolio.EINVALID:      fiber.StatusBadRequest,
+	portfolio.EUNAUTHORIZED: fiber.StatusUnauthorized,
+	portfolio.EFORBIDDEN:    fiber.StatusForbidden,
+	portfolio.ENOTFOUND:     fiber.StatusNotFound,
+	portfolio.ECONFLICT:     fiber.StatusConflict,
+	portfolio.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
+	ingest.ERejected:        fiber.StatusUnprocessableEntity,
+	portfolio.EINTERNAL:     fiber.StatusInternalServerError,
+}
+
+// fiberCodes maps Fiber's own errors (unknown route, body too large) to
+// domain codes.
+var fiberCodes = map[int]string{
+	fiber.StatusNotFound:              portfolio.ENOTFOUND,
+	fiber.StatusMethodNotAllowed:      portfolio.EINVALID,
+	fiber.StatusRequestEntityTooLarge: portfolio.ETOOLARGE,
+	fiber.StatusBadRequest:            portfolio.EINVALID,
+	fiber.StatusRequestTimeout:        portfolio.EINVALID,
+}
+
+// domainError turns any error into a *portfolio.Error safe to show.
+func domainError(err error) *portfolio.Error {
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		if code, ok := fiberCodes[fe.Code]; ok {
+			return &portfolio.Error{Code: code, Message: fe.Message}
+		}
+	}
+	return &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
+}
+
+func statusOf(err error) int {
+	if st, ok := statuses[domainError(err).Code]; ok {
+		return st
+	}
+	return fiber.StatusInternalServerError
+}
+
+// errorHandler answers every failed request: JSON under /api, an HTML page
+// elsewhere. Internal errors are logged with their cause and shown to the
+// client only as "Internal error."
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	de := domainError(err)
+	status := statusOf(err)
+	if status >= 500 {
+		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "error", err.Error(),
+			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	}
+	if strings.HasPrefix(c.Path(), "/api/") {
+		body := fiber.Map{"code": de.Code, "message": de.Message}
+		if len(de.Details) > 0 {
+			body["details"] = de.Details
+		}
+		return c.Status(status).JSON(fiber.Map{"error": body})
+	}
+	p := s.newPage(c, "error")
+	p.Title = i18nTitle(p.Lang)
+	p.Message = de.Message
+	return s.render(c.Status(status), "error", p)
+}

@@ -1,0 +1,176 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// pages holds one parsed template set per page, each with the layout.
+type pages struct{ byName map[string]*template.Template }
+
+func mustParsePages() *pages {
+	p := &pages{byName: map[string]*template.Template{}}
+	funcs := template.FuncMap{"deref": func(f *float64) float64 { return *f }}
+	for _, name := range []string{"dashboard", "projects", "error", "empty"} {
+		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
+			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
+		p.byName[name] = t
+	}
+	return p
+}
+
+// page is the data every template receives. Its methods are the template's
+// vocabulary: T for messages, Label for trilingual labels, Link for URLs
+// that keep the language and the filters.
+type page struct {
+	Lang       string
+	Title      string
+	Nav        string
+	Path       string
+	Query      url.Values // the request's query, filters and lang included
+	Mission    *portfolio.Mission
+	Dashboards []*dashboard.Dashboard
+	Languages  []string
+	Message    string
+	Filters    []filter
+	Scope      portfolio.Scope
+
+	View     *dashboard.View
+	DashID   string
+	Projects []portfolio.Project
+	Total    int64
+	PrevLink string
+	NextLink string
+}
+
+type filter struct {
+	Param   string
+	Label   string
+	Options []filterOption
+}
+
+type filterOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+// language picks the reader's language: ?lang=, then Accept-Language, then
+// the instance default.
+func (s *Server) language(c *fiber.Ctx) string {
+	if l := c.Query("lang"); i18n.Supported(l) {
+		return l
+	}
+	if l := i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
+		return l
+	}
+	return s.lang
+}
+
+func (s *Server) newPage(c *fiber.Ctx, nav string) *page {
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	return &page{Lang: s.language(c), Nav: nav, Path: c.Path(), Query: q, Languages: i18n.Languages,
+		Dashboards: s.dashboards.All()}
+}
+
+func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	c.Type("html", "utf-8")
+	return c.Send(buf.Bytes())
+}
+
+func i18nTitle(lang string) string { return i18n.T(lang, "error.title") }
+
+// T returns a message in the page's language.
+func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, args...) }
+
+// Label returns a trilingual label in the page's language.
+func (p *page) Label(l portfolio.Labels) string { return l.In(p.Lang) }
+
+// Int and EUR format numbers the reader's way.
+func (p *page) Int(n int64) string   { return i18n.Int(p.Lang, n) }
+func (p *page) EUR(x float64) string { return i18n.EUR(p.Lang, x) }
+
+// Link returns path with the language and the current filters.
+func (p *page) Link(path string) string {
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	return path + "?" + q.Encode()
+}
+
+// LangLink returns the current page in another language.
+func (p *page) LangLink(lang string) string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		q[k] = v
+	}
+	q.Set("lang", lang)
+	return p.Path + "?" + q.Encode()
+}
+
+// ProjectsLink is the drill-down target of charts: the project list with
+// the current filters (the chart's click adds its own).
+func (p *page) ProjectsLink() string {
+	if p.Mission == nil {
+		return ""
+	}
+	return p.Link("/m/" + p.Mission.Slug + "/projects")
+}
+
+// PanelCSV links to the CSV of exactly one panel's data.
+func (p *page) PanelCSV(panel string) string {
+	return p.Link(fmt.Sprintf("/m/%s/d/%s/csv/%s", p.Mission.Slug, p.DashID, panel))
+}
+
+// TermLabels shows term codes of a scheme as labels.
+func (p *page) TermLabels(scheme string, codes []string) string {
+	s := p.Mission.Scheme(scheme)
+	if s == nil {
+		return strings.Join(codes, ", ")
+	}
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = c
+		if t := s.Term(c); t != nil {
+			out[i] = t.Label.In(p.Lang)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// setFilters builds the filter form from the mission's schemes.
+func (p *page) setFilters() {
+	selected := p.Scope.Query()
+	for _, code := range []string{"level", "pillar", "challenge", "lever", "stage"} {
+		s := p.Mission.Scheme(code)
+		if s == nil {
+			continue
+		}
+		f := filter{Param: code, Label: s.Label.In(p.Lang)}
+		for _, t := range s.ActiveTerms() {
+			f.Options = append(f.Options, filterOption{Value: t.Code, Label: t.Label.In(p.Lang),
+				Selected: selected.Get(code) == t.Code})
+		}
+		p.Filters = append(p.Filters, f)
+	}
+	st := filter{Param: "status", Label: p.T("filter.status")}
+	for _, v := range portfolio.ProjectStatuses {
+		st.Options = append(st.Options, filterOption{Value: v, Label: v, Selected: selected.Get("status") == v})
+	}
+	p.Filters = append(p.Filters, st)
+}

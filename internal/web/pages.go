@@ -1,0 +1,187 @@
+package web
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// home sends visitors to the first mission's overview.
+func (s *Server) home(c *fiber.Ctx) error {
+	ms, err := s.store.Missions(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if len(ms) == 0 {
+		p := s.newPage(c, "")
+		p.Title = "Begira"
+		p.Message = "No mission yet. Apply a mission document to start:"
+		return s.render(c, "empty", p)
+	}
+	target := "/m/" + ms[0].Slug
+	if q := string(c.Request().URI().QueryString()); q != "" {
+		target += "?" + q
+	}
+	return c.Redirect(target, fiber.StatusFound)
+}
+
+// missionPage loads the mission and the scope shared by every mission page.
+func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
+	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	sc, err := portfolio.ParseScope(queryValues(c))
+	if err != nil {
+		return nil, err
+	}
+	p := s.newPage(c, nav)
+	p.Mission, p.Scope = m, sc
+	p.setFilters()
+	return p, nil
+}
+
+func queryValues(c *fiber.Ctx) url.Values {
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	return q
+}
+
+func (s *Server) overview(c *fiber.Ctx) error {
+	return s.showDashboard(c, "overview")
+}
+
+func (s *Server) dashboardPage(c *fiber.Ctx) error {
+	return s.showDashboard(c, c.Params("dashboard"))
+}
+
+func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
+	d, err := s.dashboards.Get(id)
+	if err != nil {
+		return err
+	}
+	p, err := s.missionPage(c, id)
+	if err != nil {
+		return err
+	}
+	p.View, err = dashboard.Render(c.UserContext(), s.store, p.Mission, d, p.Scope, p.Lang)
+	if err != nil {
+		return err
+	}
+	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)
+	return s.render(c, "dashboard", p)
+}
+
+// panelCSV serves exactly the data of one panel. Spanish and Basque readers
+// get what their Excel opens directly: ';' separators, decimal commas and a
+// UTF-8 BOM.
+func (s *Server) panelCSV(c *fiber.Ctx) error {
+	d, err := s.dashboards.Get(c.Params("dashboard"))
+	if err != nil {
+		return err
+	}
+	p, err := s.missionPage(c, d.ID)
+	if err != nil {
+		return err
+	}
+	for _, panel := range d.Panels {
+		if panel.ID != c.Params("panel") {
+			continue
+		}
+		pv := dashboard.RenderPanel(c.UserContext(), s.store, p.Mission, panel, p.Scope, p.Lang)
+		if pv.Err != "" {
+			return portfolio.Errorf(portfolio.EINVALID, "%s", pv.Err)
+		}
+		var buf bytes.Buffer
+		w := csv.NewWriter(&buf)
+		decimalComma := p.Lang == "es" || p.Lang == "eu"
+		if decimalComma {
+			buf.WriteString("\ufeff")
+			w.Comma = ';'
+		}
+		w.Write(pv.Table.Columns)
+		for _, row := range pv.Table.Rows {
+			rec := make([]string, len(row))
+			for i, cell := range row {
+				rec[i] = csvCell(cell.Raw, decimalComma)
+			}
+			w.Write(rec)
+		}
+		w.Flush()
+		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, p.Mission.Slug, d.ID, panel.ID))
+		c.Type("csv", "utf-8")
+		return c.Send(buf.Bytes())
+	}
+	return portfolio.Errorf(portfolio.ENOTFOUND, "dashboard %q has no panel %q", d.ID, c.Params("panel"))
+}
+
+// csvCell neutralises cells a spreadsheet would run as a formula and, for
+// decimal-comma locales, writes numbers with a comma.
+func csvCell(v string, decimalComma bool) string {
+	if _, err := strconv.ParseFloat(v, 64); err == nil {
+		if decimalComma {
+			return strings.Replace(v, ".", ",", 1)
+		}
+		return v
+	}
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func (s *Server) projectsPage(c *fiber.Ctx) error {
+	p, err := s.missionPage(c, "projects")
+	if err != nil {
+		return err
+	}
+	pg, err := parsePage(c)
+	if err != nil {
+		return err
+	}
+	pg = pg.Normalize()
+	p.Projects, p.Total, err = s.store.Projects(c.UserContext(), p.Mission, p.Scope, pg)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("projects.title")
+	link := func(offset int) string {
+		q := p.Scope.Query()
+		q.Set("lang", p.Lang)
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(pg.Limit))
+		return p.Path + "?" + q.Encode()
+	}
+	if pg.Offset > 0 {
+		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
+	}
+	if int64(pg.Offset+pg.Limit) < p.Total {
+		p.NextLink = link(pg.Offset + pg.Limit)
+	}
+	return s.render(c, "projects", p)
+}
+
+// parsePage reads limit and offset; malformed values are EINVALID.
+func parsePage(c *fiber.Ctx) (portfolio.Page, error) {
+	var pg portfolio.Page
+	for _, f := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &pg.Limit}, {"offset", &pg.Offset}} {
+		if v := c.Query(f.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return pg, portfolio.Errorf(portfolio.EINVALID, "%s=%q must be a non-negative whole number", f.name, v)
+			}
+			*f.dst = n
+		}
+	}
+	return pg, nil
+}

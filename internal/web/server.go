@@ -1,0 +1,126 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// Store is what the web layer needs from the database.
+type Store interface {
+	dashboard.Source
+	Mission(ctx context.Context, slug string) (*portfolio.Mission, error)
+	Missions(ctx context.Context) ([]portfolio.MissionSummary, error)
+	ApplyMission(ctx context.Context, m *portfolio.Mission) (bool, error)
+	Projects(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Project, int64, error)
+	Organisations(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Organisation, int64, error)
+	Signals(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Signal, int64, error)
+	Ping(ctx context.Context) error
+}
+
+// Dashboards is the set of loaded dashboard definitions.
+type Dashboards interface {
+	Get(id string) (*dashboard.Dashboard, error)
+	All() []*dashboard.Dashboard
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	store      Store
+	dashboards Dashboards
+	log        *slog.Logger
+	pages      *pages
+	lang       string // instance default language
+}
+
+// Options configure the HTTP server.
+type Options struct {
+	// BodyLimit caps request bodies in bytes (Fiber answers 413 beyond).
+	BodyLimit int
+	// DefaultLanguage is used when neither ?lang= nor Accept-Language picks one.
+	DefaultLanguage string
+}
+
+// New builds the Fiber app with every route.
+func New(st Store, dash Dashboards, log *slog.Logger, opt Options) *fiber.App {
+	if opt.BodyLimit <= 0 {
+		opt.BodyLimit = 4 << 20
+	}
+	if opt.DefaultLanguage == "" {
+		opt.DefaultLanguage = "en"
+	}
+	s := &Server{store: st, dashboards: dash, log: log, pages: mustParsePages(), lang: opt.DefaultLanguage}
+	app := fiber.New(fiber.Config{
+		AppName:               "begira",
+		DisableStartupMessage: true,
+		BodyLimit:             opt.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          60 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		// Values from c.Params and c.Query are reused by fasthttp after the
+		// handler returns; immutable strings make them safe to keep.
+		Immutable:    true,
+		ErrorHandler: s.errorHandler,
+	})
+	app.Use(recover.New())
+	app.Use(requestid.New())
+	app.Use(s.logRequests)
+	app.Use(securityHeaders)
+	s.routes(app)
+	return app
+}
+
+func (s *Server) routes(app *fiber.App) {
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+	app.Use("/static", staticFiles())
+
+	api := app.Group("/api/v1")
+	api.Get("/missions", s.apiMissions)
+	api.Get("/missions/:slug", s.apiMission)
+	api.Put("/missions/:slug", s.apiPutMission)
+	api.Get("/missions/:slug/projects", s.apiProjects)
+	api.Get("/missions/:slug/organisations", s.apiOrganisations)
+	api.Get("/missions/:slug/signals", s.apiSignals)
+	api.Get("/missions/:slug/coverage", s.apiCoverage)
+	api.Use(func(c *fiber.Ctx) error {
+		return portfolio.Errorf(portfolio.ENOTFOUND, "no API route %s %s", c.Method(), c.Path())
+	})
+
+	app.Get("/", s.home)
+	app.Get("/m/:slug", s.overview)
+	app.Get("/m/:slug/d/:dashboard", s.dashboardPage)
+	app.Get("/m/:slug/d/:dashboard/csv/:panel", s.panelCSV)
+	app.Get("/m/:slug/projects", s.projectsPage)
+}
+
+// logRequests writes one structured line per request.
+func (s *Server) logRequests(c *fiber.Ctx) error {
+	start := time.Now()
+	err := c.Next()
+	status := c.Response().StatusCode()
+	if err != nil {
+		// The error handler has not run yet; estimate the status it will set.
+		status = statusOf(err)
+	}
+	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	return err
+}
+
+// securityHeaders sets the headers every response carries. Pages load only
+// same-origin scripts (no inline script), so the policy can be strict.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
+	return c.Next()
+}
