@@ -220,10 +220,10 @@ func (m *Mission) Validate() error {
 
 // MissionSummary is one row of the mission list.
 type MissionSummary struct {
-	Slug      string           `json:"slug"`
+	Slug      string `json:"slug"`
 	Title     Labels `json:"title"`
-	Statement string           `json:"statement"`
-	Timezone  string           `json:"timezone"`
-	Projects  int64            `json:"projects"`
-	Signals   int64            `json:"signals"`
+	Statement string `json:"statement"`
+	Timezone  string `json:"timezone"`
+	Projects  int64  `json:"projects"`
+	Signals   int64  `json:"signals"`
 }
