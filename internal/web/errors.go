@@ -55,6 +55,7 @@ func statusOf(err error) int {
 // elsewhere. Internal errors are logged with their cause and shown to the
 // client only as "Internal error."
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	setSecurityHeaders(c)
 	de := domainError(err)
 	status := statusOf(err)
 	if status >= 500 {

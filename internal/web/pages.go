@@ -106,7 +106,12 @@ func (s *Server) panelCSV(c *fiber.Ctx) error {
 			buf.WriteString("\ufeff")
 			w.Comma = ';'
 		}
-		w.Write(pv.Table.Columns)
+		// Column headers come from mission labels, which are user input too.
+		header := make([]string, len(pv.Table.Columns))
+		for i, col := range pv.Table.Columns {
+			header[i] = csvCell(col, false)
+		}
+		w.Write(header)
 		for _, row := range pv.Table.Rows {
 			rec := make([]string, len(row))
 			for i, cell := range row {
@@ -116,7 +121,9 @@ func (s *Server) panelCSV(c *fiber.Ctx) error {
 		}
 		w.Flush()
 		c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, p.Mission.Slug, d.ID, panel.ID))
-		c.Type("csv", "utf-8")
+		// Not c.Type("csv", "utf-8"): Go's MIME table already adds the
+		// charset, which then appeared twice.
+		c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 		return c.Send(buf.Bytes())
 	}
 	return portfolio.Errorf(portfolio.ENOTFOUND, "dashboard %q has no panel %q", d.ID, c.Params("panel"))

@@ -118,9 +118,16 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 // securityHeaders sets the headers every response carries. Pages load only
 // same-origin scripts (no inline script), so the policy can be strict.
 func securityHeaders(c *fiber.Ctx) error {
+	setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is securityHeaders without the chain. The error handler
+// calls it too: fasthttp answers some requests (a body over BodyLimit, a
+// malformed request) through it before any middleware has run.
+func setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'")
-	return c.Next()
 }

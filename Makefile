@@ -1,0 +1,38 @@
+# Begira — build, run, test, bench. CGO is required (DuckDB).
+GO       ?= go
+BIN      ?= bin/begira
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS  := -s -w -X main.version=$(VERSION)
+
+.PHONY: build run test test-short vet bench echarts demo-data clean
+
+build:
+	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/begira
+
+# Serves the embedded demo mission on http://127.0.0.1:8080.
+run:
+	$(GO) run ./cmd/begira serve --demo
+
+# Every test: unit, store (real DuckDB), HTTP (Fiber app.Test) and browser
+# (headless Chromium; skipped locally when Chromium is missing, required in CI).
+test:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+test-short:
+	$(GO) test -count=1 -short ./...
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Re-vendors ECharts from the npm registry (pinned; see TECH.md).
+echarts:
+	cd $$(mktemp -d) && npm pack echarts@5.6.0 >/dev/null && tar xzf echarts-5.6.0.tgz && \
+	cp package/dist/echarts.min.js package/LICENSE package/NOTICE $(CURDIR)/internal/web/static/vendor/echarts/
+
+# Regenerates the demo CSV files (deterministic).
+demo-data:
+	$(GO) run ./data/demo/generate.go
+
+clean:
+	rm -rf bin

@@ -1,0 +1,201 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/begira/begira/internal/store"
+)
+
+func noEnv(string) string { return "" }
+
+// runCLI runs one begira command and returns its exit code and output.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), args, &out, &errOut, noEnv)
+	return code, out.String(), errOut.String()
+}
+
+func writeFile(t *testing.T, dir, name, body string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const tinyMission = `slug: tiny
+title: {en: Tiny}
+schemes:
+  - code: pillar
+    label: {en: Pillar}
+    cardinality: multi
+    terms:
+      - {code: social, label: {en: Social, es: Social}}
+      - {code: green, label: {en: Green, es: Verde}}
+  - code: level
+    label: {en: Level}
+    ordered: true
+    terms:
+      - {code: community, label: {en: Community}}
+      - {code: regulation, label: {en: Regulation}}
+`
+
+func TestMissionApplyAndImport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.duckdb")
+	mission := writeFile(t, dir, "mission.yaml", tinyMission)
+
+	code, out, errOut := runCLI(t, "mission", "apply", "--db", db, mission)
+	if code != 0 || !strings.Contains(out, "mission tiny created: 2 schemes") {
+		t.Fatalf("apply: code %d, out %q, err %q", code, out, errOut)
+	}
+	if code, out, _ = runCLI(t, "mission", "apply", "--db", db, mission); code != 0 || !strings.Contains(out, "updated") {
+		t.Fatalf("re-apply: code %d, out %q", code, out)
+	}
+
+	clean := writeFile(t, dir, "p.csv", "ext_ref,title,pillars,level\nP1,One,social|green,community\nP2,Two,Verde,regulation\n")
+	code, out, errOut = runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", "--dry-run", clean)
+	if code != 0 || !strings.Contains(out, "rows: 2 total, 2 ok, 0 rejected") || !strings.Contains(out, "nothing written") {
+		t.Fatalf("dry run: code %d, out %q, err %q", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", clean)
+	if code != 0 || !strings.Contains(out, "committed batch") {
+		t.Fatalf("import: code %d, out %q, err %q", code, out, errOut)
+	}
+
+	// A row with an unknown term: exit 1, the line, column and a suggestion.
+	bad := writeFile(t, dir, "bad.csv", "ext_ref,title,pillars,level\nP3,Three,gren,community\n")
+	code, out, _ = runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", bad)
+	if code != 1 || !strings.Contains(out, `line 2, column "pillars", value "gren": unknown pillar term "gren"; did you mean "green"?`) {
+		t.Fatalf("bad import: code %d, out %q", code, out)
+	}
+
+	// Removing a term in use is refused, naming the term and its users.
+	reduced := strings.Replace(tinyMission, "      - {code: green, label: {en: Green, es: Verde}}\n", "", 1)
+	code, _, errOut = runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "m2.yaml", reduced))
+	if code != 1 || !strings.Contains(errOut, `term "green" of scheme "pillar" is still used by 2 project(s)`) {
+		t.Fatalf("remove used term: code %d, err %q", code, errOut)
+	}
+
+	if code, out, _ = runCLI(t, "migrate", "--db", db); code != 0 || !strings.Contains(out, "schema version") {
+		t.Fatalf("migrate: code %d, out %q", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for name, args := range map[string][]string{
+		"no command":      nil,
+		"unknown command": {"frobnicate"},
+		"import no file":  {"import", "--mission", "x", "--kind", "projects"},
+		"bad mapping":     {"import", "--mission", "x", "--kind", "projects", "--mapping", "nope", "f.csv"},
+		"mission no file": {"mission", "apply"},
+		"serve bad flag":  {"serve", "--log-format", "xml"},
+	} {
+		if code, _, _ := runCLI(t, args...); code != 2 {
+			t.Errorf("%s: exit %d, want 2", name, code)
+		}
+	}
+	if code, out, _ := runCLI(t, "version"); code != 0 || !strings.HasPrefix(out, "begira ") {
+		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's logger and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listening = regexp.MustCompile(`url=http://(\S+)`)
+
+// TestServeShutdownFinishesInFlight starts `begira serve`, opens a request
+// whose body is still arriving, cancels the process context (what SIGTERM
+// does) and checks that the request still gets its full answer, that serve
+// exits 0, and that the database file is released.
+func TestServeShutdownFinishesInFlight(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.duckdb")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs syncBuffer
+	exit := make(chan int, 1)
+	go func() { exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, io.Discard, &logs, noEnv) }()
+
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(logs.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start: %s", logs.String())
+	}
+	if resp, err := http.Get("http://" + addr + "/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", resp, err)
+	}
+
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := "slug: late\ntitle: {en: Late}\nschemes: []\n"
+	fmt.Fprintf(conn, "PUT /api/v1/missions/late HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
+	// Shutdown starts while the request body is incomplete.
+	cancel()
+	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "shutting down"); {
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not start shutting down")
+		}
+		time.Sleep(5 * time.Millisecond) // polls the log; no fixed wait
+	}
+	fmt.Fprint(conn, body[10:])
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request was cut: %v", err)
+	}
+	if resp.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(resp.Body)
+		t.Errorf("in-flight request: status %d (%s), want 201", resp.StatusCode, b)
+	}
+	select {
+	case code := <-exit:
+		if code != 0 {
+			t.Errorf("serve exited %d, want 0; logs:\n%s", code, logs.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	// The file lock is released: another process (here, this one) can open it.
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatalf("database still locked after shutdown: %v", err)
+	}
+	st.Close()
+}

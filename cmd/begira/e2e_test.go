@@ -1,0 +1,173 @@
+package main
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/begira/begira/internal/browsertest"
+	"github.com/begira/begira/internal/config"
+	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+const hostileTitle = `</script><script>alert(1)</script>`
+
+// startDemo starts the real wiring on 127.0.0.1:0 with a temp database and
+// the embedded demo, as `begira serve --demo` does.
+func startDemo(t *testing.T) (*server, string) {
+	t.Helper()
+	cfg, err := config.ParseServe([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "e2e.duckdb"), "--demo"},
+		func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, err := s.start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.shutdown(5 * time.Second) })
+	return s, addr
+}
+
+// TestOverviewInBrowser opens the demo overview in headless Chromium and
+// checks what a person would: every chart drew, the numbers are the
+// database's, nothing was fetched from another host, and a hostile project
+// title is shown as text without running.
+func TestOverviewInBrowser(t *testing.T) {
+	s, addr := startDemo(t)
+	b := browsertest.New(t)
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa")); err != nil {
+		t.Fatal(err)
+	}
+	canvases, err := b.WaitChartsDrawn(30 * time.Second)
+	if err != nil {
+		t.Fatalf("charts did not draw: %v (canvases: %+v)", err, canvases)
+	}
+	if len(canvases) != 5 {
+		t.Errorf("got %d charts, want 5 (coverage, levels, pipeline, budget, portfolio): %+v", len(canvases), canvases)
+	}
+	for _, c := range canvases {
+		if c.Drawn <= 100 {
+			t.Errorf("chart %s: %d drawn pixels sampled, want > 100", c.ID, c.Drawn)
+		}
+	}
+
+	// The KPI card shows the database's count.
+	m, err := s.store.Mission(context.Background(), "gipuzkoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := s.store.KPIs(context.Background(), m, portfolio.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('.kpi[data-kpi="projects"] .kpi-value').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := i18n.Int("en", k.Projects); shown != want {
+		t.Errorf("projects KPI shows %q, want %q", shown, want)
+	}
+
+	// The hostile title is text in the sunburst's data table, and no script
+	// element was injected: 2 in the head plus 2 JSON scripts per chart.
+	asText, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](
+		`[...document.querySelectorAll('#panel-portfolio td')].some(td => td.textContent === `+jsString(hostileTitle)+`)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !asText {
+		t.Errorf("the hostile title is not shown as text in the portfolio table")
+	}
+	scripts, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.querySelectorAll('script').length`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 2 + 2*len(canvases); scripts != want {
+		t.Errorf("page has %d script elements, want %d: something was injected", scripts, want)
+	}
+
+	// The project list shows it as text too.
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa/projects?limit=500")); err != nil {
+		t.Fatal(err)
+	}
+	inList, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](
+		`[...document.querySelectorAll('td.title')].some(td => td.textContent === `+jsString(hostileTitle)+`)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !inList {
+		t.Errorf("the hostile title is not listed as text on the projects page")
+	}
+
+	if d := b.Dialogs(); len(d) > 0 {
+		t.Errorf("a dialog opened (script ran): %q", d)
+	}
+	if f := b.ForeignRequests(addr); len(f) > 0 {
+		t.Errorf("requests left the server's host: %q", f)
+	}
+	if n := len(b.Requests()); n < 4 {
+		t.Errorf("recorded %d requests, want the pages, script, style and echarts: request recording is broken", n)
+	}
+}
+
+// TestDrillDownInBrowser clicks a bar of "projects per level" and lands on
+// the project list filtered to that level.
+func TestDrillDownInBrowser(t *testing.T) {
+	_, addr := startDemo(t)
+	b := browsertest.New(t)
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa?lang=es")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitChartsDrawn(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// ECharts turns a click on a bar into a "click" event with the bar's
+	// dataIndex; fire that event for the first bar (Community action) and
+	// let the page's handler navigate.
+	_, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`(() => {
+	  const chart = echarts.getInstanceByDom(document.getElementById('chart-levels'));
+	  chart.trigger('click', {componentType: 'series', seriesIndex: 0, dataIndex: 0});
+	  return true;
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc := waitLocation(t, b, "/projects")
+	if !strings.Contains(loc, "level=community") || !strings.Contains(loc, "lang=es") {
+		t.Errorf("drill-down went to %s, want the project list with level=community and the language kept", loc)
+	}
+}
+
+func jsString(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, "`", "\\`", "$", `\$`)
+	return "`" + r.Replace(s) + "`"
+}
+
+// waitLocation waits until the tab has navigated to a path ending in suffix
+// and returns its URL. Evaluation fails while the old document unloads, so
+// errors are retried until the deadline.
+func waitLocation(t *testing.T, b *browsertest.Browser, suffix string) string {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		loc, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.readyState === 'complete' ? location.href : ''`))
+		if err == nil && strings.Contains(loc, suffix) {
+			return loc
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("the page did not navigate to …%s", suffix)
+	return ""
+}
