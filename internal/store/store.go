@@ -36,9 +36,11 @@ const Memory = ":memory:"
 // migrations. A file held by another process yields an EINVALID-free,
 // readable error naming the file and the holder.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	// duckdb-go opens the database file in sql.Open (its OpenConnector), so
+	// a lock held by another process surfaces here, not in PingContext.
 	db, err := sql.Open("duckdb", dsn(path, opt))
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, openError(path, err)
 	}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()

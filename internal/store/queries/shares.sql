@@ -17,9 +17,15 @@ per_term AS (
     FROM t JOIN p ON p.id = t.project_id
     GROUP BY t.term_code
 )
-SELECT tm.code, coalesce(x.n_full, 0), coalesce(x.n_frac, 0), coalesce(x.budget_frac, 0), coalesce(x.budget_null, 0)
-FROM term tm LEFT JOIN per_term x ON x.term_code = tm.code
-WHERE tm.mission_id = $1 AND tm.scheme_code = $11 AND tm.active
-UNION ALL
-SELECT NULL, count(*), count(*), coalesce(sum(budget_total_eur), 0), count(*) FILTER (WHERE budget_total_eur IS NULL)
-FROM p WHERE p.id NOT IN (SELECT project_id FROM t);
+-- Rows come in the scheme's document order, the untagged row last: charts of
+-- ordered schemes (level, stage) draw them in this order.
+SELECT code, n_full, n_frac, budget_frac, budget_null FROM (
+    SELECT tm.position AS ord, tm.code, coalesce(x.n_full, 0) AS n_full, coalesce(x.n_frac, 0) AS n_frac,
+           coalesce(x.budget_frac, 0) AS budget_frac, coalesce(x.budget_null, 0) AS budget_null
+    FROM term tm LEFT JOIN per_term x ON x.term_code = tm.code
+    WHERE tm.mission_id = $1 AND tm.scheme_code = $11 AND tm.active
+    UNION ALL
+    SELECT NULL, NULL, count(*), count(*), coalesce(sum(budget_total_eur), 0), count(*) FILTER (WHERE budget_total_eur IS NULL)
+    FROM p WHERE p.id NOT IN (SELECT project_id FROM t)
+)
+ORDER BY ord NULLS LAST;
