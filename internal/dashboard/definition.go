@@ -131,7 +131,7 @@ type Set struct {
 	order []string
 }
 
-// Load reads the default dashboards, then every *.yaml in dir (if dir is
+// Load reads the default dashboards, then every *.yaml (or *.yml) in dir (if dir is
 // not empty), which adds dashboards or overrides defaults by id. A broken
 // file is logged with its reason and skipped: one bad file must never take
 // the other dashboards, or the server, down.
@@ -154,6 +154,8 @@ func Load(defaults fs.FS, dir string, log *slog.Logger) *Set {
 
 func (s *Set) addFS(fsys fs.FS, origin string, log *slog.Logger) {
 	names, _ := fs.Glob(fsys, "*.yaml")
+	yml, _ := fs.Glob(fsys, "*.yml")
+	names = append(names, yml...)
 	for _, name := range names {
 		body, err := fs.ReadFile(fsys, name)
 		if err != nil {

@@ -361,6 +361,7 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 		}
 	}
 	sort.Strings(refs)
+	shown := 0
 	// Fractional counting: a project in t_a × t_b cells weighs 1/(t_a·t_b)
 	// in each, so the whole sunburst sums to the number of projects.
 	tree := map[string]map[string][]opts.SunBurstData{}
@@ -368,8 +369,9 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	for _, ref := range refs {
 		pr := projects[ref]
 		if len(pr.bs) == 0 {
-			continue
+			continue // not tagged in B: not on the chart
 		}
+		shown++
 		w := 1 / float64(len(pr.as)*len(pr.bs))
 		for _, a := range pr.as {
 			for _, b := range pr.bs {
@@ -394,10 +396,10 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 		}
 		data = append(data, node)
 	}
-	if len(refs) == 0 {
+	if shown == 0 {
 		pv.Summary = i18n.T(lang, "summary.empty")
 	} else {
-		pv.Summary = i18n.T(lang, "summary.sunburst", len(refs), len(tree), sa.Label.In(lang))
+		pv.Summary = i18n.T(lang, "summary.sunburst", shown, len(tree), sa.Label.In(lang))
 	}
 	return Sunburst(data, sa.Label.In(lang)), nil
 }

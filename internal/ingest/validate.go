@@ -74,10 +74,12 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 			continue
 		}
 		c := ident(f.Name)
-		var err error
 		if f.Required {
-			err = reject(f.Name, c+` IS NULL`, `''`, `'required value is empty'`)
+			if err := reject(f.Name, c+` IS NULL`, `''`, `'required value is empty'`); err != nil {
+				return err
+			}
 		}
+		var err error
 		switch f.Type {
 		case typeNumber:
 			err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, numberExpr(c, d)), c,

@@ -92,6 +92,16 @@ func (d Date) MarshalJSON() ([]byte, error) {
 	return []byte(`"` + d.Format(time.DateOnly) + `"`), nil
 }
 
+// UnmarshalJSON reads an ISO date, so API clients can decode what we write.
+func (d *Date) UnmarshalJSON(b []byte) error {
+	t, err := time.Parse(`"`+time.DateOnly+`"`, string(b))
+	if err != nil {
+		return Errorf(EINVALID, "date %s is not yyyy-mm-dd", b)
+	}
+	d.Time = t
+	return nil
+}
+
 // Page is a window of a list: Limit rows starting at Offset.
 type Page struct {
 	Limit  int

@@ -28,13 +28,15 @@ func (l Labels) In(lang string) string {
 // Mission is a declared mission with its taxonomies, as written in a mission
 // document (YAML) and stored in the database.
 type Mission struct {
-	ID        int64     `yaml:"-" json:"-"`
-	Slug      string    `yaml:"slug" json:"slug"`
-	Title     Labels    `yaml:"title" json:"title"`
-	Statement string    `yaml:"statement" json:"statement"`
-	Timezone  string    `yaml:"timezone" json:"timezone"`
-	Schemes   []Scheme  `yaml:"schemes" json:"schemes"`
-	CreatedAt time.Time `yaml:"-" json:"created_at"`
+	ID        int64    `yaml:"-" json:"-"`
+	Slug      string   `yaml:"slug" json:"slug"`
+	Title     Labels   `yaml:"title" json:"title"`
+	Statement string   `yaml:"statement" json:"statement"`
+	Timezone  string   `yaml:"timezone" json:"timezone"`
+	Schemes   []Scheme `yaml:"schemes" json:"schemes"`
+	// CreatedAt is informative: accepted in a document (so what the API
+	// returns can be applied again) and otherwise ignored.
+	CreatedAt time.Time `yaml:"created_at,omitempty" json:"created_at"`
 }
 
 // Scheme is one classification frame (pillar, level, stage, …).

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
@@ -27,14 +28,17 @@ type Options struct {
 type Store struct {
 	db   *sql.DB
 	path string
+	// probe serialises readiness probes: concurrent probes would conflict
+	// on the catalog entry they create and report a healthy store as down.
+	probe sync.Mutex
 }
 
 // Memory is the path that opens a private in-memory database.
 const Memory = ":memory:"
 
 // Open opens (creating if needed) the DuckDB file at path and applies pending
-// migrations. A file held by another process yields an EINVALID-free,
-// readable error naming the file and the holder.
+// migrations. A file held by another process yields an ECONFLICT error
+// naming the file and the holder.
 func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	// duckdb-go opens the database file in sql.Open (its OpenConnector), so
 	// a lock held by another process surfaces here, not in PingContext.
@@ -113,6 +117,8 @@ func (s *Store) Ping(ctx context.Context) error {
 	if n == 0 {
 		return errors.New("store: ping: no migrations applied")
 	}
+	s.probe.Lock()
+	defer s.probe.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: ping: %w", err)

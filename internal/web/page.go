@@ -86,6 +86,8 @@ func (s *Server) newPage(c *fiber.Ctx, nav string) *page {
 }
 
 func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
+	// Pages depend on Accept-Language when ?lang= is absent.
+	c.Vary(fiber.HeaderAcceptLanguage)
 	var buf bytes.Buffer
 	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)

@@ -16,4 +16,4 @@ tb AS (
 SELECT ta.term_code, tb.term_code, sum(ta.w * tb.w * p.budget_total_eur) AS budget, count(DISTINCT p.id) AS projects
 FROM ta JOIN tb ON tb.project_id = ta.project_id JOIN p ON p.id = ta.project_id
 GROUP BY ALL
-ORDER BY budget DESC;
+ORDER BY budget DESC, 1, 2;
