@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -27,6 +28,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	skipInvalid := fs.Bool("skip-invalid", false, "commit the valid rows even if some are rejected")
 	mapping := fs.String("mapping", "", "explicit header mapping: 'Header=field,Other header=field'")
 	headerRow := fs.Int("header-row", 0, "line of the header row (when title rows come first)")
+	encoding := fs.String("encoding", "", "utf-8, utf-16le, utf-16be, windows-1252 or iso-8859-1 (default: detect)")
+	delimiter := fs.String("delimiter", "", ", ; | or tab (default: detect)")
+	decimal := fs.String("decimal-separator", "", ". or , (default: detect)")
+	dateFormat := fs.String("date-format", "", "e.g. dd/mm/yyyy (default: detect)")
+	sheet := fs.String("sheet", "", "XLSX sheet (default: the first)")
+	source := fs.String("source", "", "source slug whose saved mapping applies (and, with --mapping, is saved)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -50,6 +57,18 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "begira import:", err)
 		return 2
 	}
+	d := ingest.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: *decimal}
+	if d.Delimiter, err = ingest.ParseDelimiter(*delimiter); err == nil {
+		d.DateFormat, err = ingest.ParseDateFormat(*dateFormat)
+	}
+	if err != nil {
+		printError(stderr, "begira import", err)
+		return 2
+	}
+	if _, err := os.Stat(path); err != nil {
+		fmt.Fprintln(stderr, "begira import:", err)
+		return 2
+	}
 	st, err := store.Open(ctx, *db, store.Options{})
 	if err != nil {
 		printError(stderr, "begira import", err)
@@ -57,8 +76,20 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer st.Close()
 	ing := ingest.New(st, time.Now)
-	b, err := ing.Preview(ctx, ingest.Request{Mission: *mission, Kind: *kind, Mode: *mode, Path: path,
-		Filename: filepath.Base(path), CreatedBy: "cli", Mapping: m, Dialect: ingest.Dialect{HeaderRow: *headerRow}})
+	if isTerminal(stdout) {
+		ing.OnProgress(func(id int64, p ingest.Progress) {
+			if p.Total > 0 {
+				fmt.Fprintf(stdout, "\r%-12s %d/%d %s   ", p.Phase, p.Done, p.Total, p.Unit)
+			} else {
+				fmt.Fprintf(stdout, "\r%-12s …%30s", p.Phase, "")
+			}
+		})
+	}
+	b, err := ing.Preview(ctx, ingest.Request{Mission: *mission, Kind: *kind, Mode: *mode, Path: path, Sheet: *sheet,
+		Filename: filepath.Base(path), CreatedBy: "cli", Mapping: m, Dialect: d, Source: *source, SaveMapping: *source != "" && len(m) > 0})
+	if isTerminal(stdout) {
+		fmt.Fprint(stdout, "\r\033[K")
+	}
 	if err != nil {
 		printError(stderr, "begira import", err)
 		return 2
@@ -76,6 +107,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintf(stdout, "not committed: %d rows rejected (use --skip-invalid to import the %d valid rows)\n", b.RowsRejected, b.RowsOK)
 		return 1
 	}
+	// A kill from here on leaves the whole batch or none of it: the commit
+	// is one transaction.
+	fmt.Fprintln(stdout, "committing…")
 	b, err = ing.Commit(ctx, b.ID, *skipInvalid)
 	if err != nil {
 		printError(stderr, "begira import", err)
@@ -85,11 +119,29 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return 0
 }
 
+// isTerminal reports whether w is a character device (progress is only
+// drawn for a person watching, never into a log or a pipe).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}
+
 func printBatch(w io.Writer, b *ingest.Batch) {
 	d := b.Dialect
 	fmt.Fprintf(w, "file %s (sha256 %s…)\n", b.Filename, b.SHA256[:12])
-	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q decimal=%q date=%s header_row=%d\n",
-		d.Encoding, d.Delimiter, d.DecimalSeparator, d.DateFormat, d.HeaderRow)
+	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q decimal=%q thousands=%q date=%s header_row=%d",
+		d.Encoding, d.Delimiter, d.DecimalSeparator, d.ThousandsSeparator, d.DateFormat, d.HeaderRow)
+	if d.Sheet != "" {
+		fmt.Fprintf(w, " sheet=%q", d.Sheet)
+	}
+	fmt.Fprintln(w)
+	for _, warning := range b.Warnings {
+		fmt.Fprintln(w, "warning:", warning)
+	}
 	var unmapped []string
 	for _, c := range b.Columns {
 		if c.Field == "" {

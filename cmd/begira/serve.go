@@ -39,16 +39,19 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	if err != nil {
 		return nil, err
 	}
+	ing := ingest.New(st, time.Now)
+	ing.TempDir = cfg.TempDir
 	if cfg.Demo {
 		start := time.Now()
-		if err := demo.Load(ctx, st, ingest.New(st, time.Now), log); err != nil {
+		if err := demo.Load(ctx, st, ing, log); err != nil {
 			st.Close()
 			return nil, err
 		}
 		log.Info("demo mission ready", "mission", demo.Slug, "took_ms", time.Since(start).Milliseconds())
 	}
 	dash := dashboard.Load(dashboards.Defaults, cfg.Dashboards, log)
-	app := web.New(st, dash, log, web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang})
+	app := web.New(st, ing, dash, log, web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
+		UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir})
 	return &server{cfg: cfg, log: log, store: st, app: app, done: make(chan error, 1)}, nil
 }
 

@@ -27,7 +27,9 @@ type Serve struct {
 	MemoryLimit string
 	Threads     int
 	Lang        string
-	BodyLimitMB int
+	BodyLimitMB   int
+	UploadLimitMB int
+	TempDir       string
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -72,7 +74,9 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.StringVar(&c.MemoryLimit, "memory-limit", "1GB", "DuckDB memory limit (e.g. 512MB, 2GB)")
 	fs.IntVar(&c.Threads, "threads", 2, "DuckDB worker threads")
 	fs.StringVar(&c.Lang, "lang", "en", "default language when the browser asks for none of en, es, eu")
-	fs.IntVar(&c.BodyLimitMB, "body-limit-mb", 4, "largest request body accepted, in MiB")
+	fs.IntVar(&c.BodyLimitMB, "body-limit-mb", 4, "largest request body accepted (uploads excepted), in MiB")
+	fs.IntVar(&c.UploadLimitMB, "upload-limit-mb", 200, "largest import upload accepted, in MiB")
+	fs.StringVar(&c.TempDir, "temp-dir", "", "directory for uploads while they are imported (default: the system's)")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: begira serve [flags]\n\nEvery flag can also be set as %sNAME (e.g. BEGIRA_DB).\n\n", envPrefix)
 		fs.PrintDefaults()
@@ -112,6 +116,9 @@ func (c *Serve) validate() error {
 	if c.BodyLimitMB < 1 {
 		problems = append(problems, "body-limit-mb must be at least 1")
 	}
+	if c.UploadLimitMB < 1 {
+		problems = append(problems, "upload-limit-mb must be at least 1")
+	}
 	if c.Dashboards != "" {
 		if st, err := os.Stat(c.Dashboards); err != nil || !st.IsDir() {
 			problems = append(problems, fmt.Sprintf("dashboards %q is not a readable directory", c.Dashboards))
@@ -147,5 +154,6 @@ func NewLogger(w io.Writer, level, format string) *slog.Logger {
 func (c Serve) Log(log *slog.Logger) {
 	log.Info("configuration", "addr", c.Addr, "db", c.DB, "demo", c.Demo, "dashboards", c.Dashboards,
 		"log_level", c.LogLevel, "log_format", c.LogFormat, "memory_limit", c.MemoryLimit,
-		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB)
+		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
+		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir)
 }

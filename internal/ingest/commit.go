@@ -14,6 +14,12 @@ const ERejected = "EREJECTED"
 // Commit writes a previewed batch to the portfolio in one transaction. A batch
 // with rejected rows is refused unless skipInvalid, in which case only the
 // valid rows land and the rejects stay recorded with the batch.
+//
+// Modes: append adds rows (existing ext_refs were rejected in preview);
+// upsert replaces the rows whose business key matches, keeping their ids so
+// links from signals stay valid; replace does the same and deletes the
+// mission's other rows of the kind. Every row a commit overwrites or deletes
+// is archived with the batch first, so Rollback can restore it exactly.
 func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batch, error) {
 	b, err := s.Batch(ctx, id)
 	if err != nil {
@@ -22,24 +28,26 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if b.Status != StatusPreviewed {
 		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be committed", id, b.Status)
 	}
+	if b.RowsOK == 0 {
+		return nil, portfolio.Errorf(ERejected, "import %d was not committed: all %d rows were rejected", id, b.RowsTotal)
+	}
 	if b.RowsRejected > 0 && !skipInvalid {
 		return nil, &portfolio.Error{Code: ERejected, Message: fmt.Sprintf(
 			"import %d was not committed: %d of %d rows were rejected. Fix them, or commit with skip_invalid to import the %d valid rows",
 			id, b.RowsRejected, b.RowsTotal, b.RowsOK)}
 	}
-	if b.RowsOK == 0 {
-		return nil, portfolio.Errorf(ERejected, "import %d has no valid row to commit", id)
-	}
 	m, err := s.st.Mission(ctx, b.Mission)
 	if err != nil {
 		return nil, err
 	}
-	st := &stagedTables{id: id, mission: m.ID, dialect: b.Dialect, fields: map[string]bool{}}
+	st := &stagedTables{id: id, mission: m.ID, mode: b.Mode, dialect: b.Dialect, fields: map[string]bool{}}
 	for _, c := range b.Columns {
 		if c.Field != "" {
 			st.fields[c.Field] = true
 		}
 	}
+	s.progress.set(id, "committing", b.RowsOK, b.RowsOK)
+	defer s.progress.done(id)
 	err = s.st.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		switch b.Kind {
@@ -63,6 +71,7 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if err != nil {
 		return nil, err
 	}
+	s.notifyCommitted(b.Mission)
 	return s.Batch(ctx, id)
 }
 
@@ -80,6 +89,7 @@ func (s *Service) Import(ctx context.Context, req Request, skipInvalid bool) (*B
 type stagedTables struct {
 	id      int64
 	mission int64
+	mode    string
 	dialect Dialect
 	fields  map[string]bool
 }
@@ -110,14 +120,65 @@ func (st *stagedTables) term(field string) string {
 	return fmt.Sprintf(`(SELECT any_value(code) FROM %s x WHERE x.line = s.line AND x.field = '%s')`, st.t("_terms"), field)
 }
 
+// assignIDs maps each valid line to the id its row will have: the id of the
+// row with the same business key when there is one (upsert, replace), a new
+// one otherwise. displaced lists the existing rows the commit removes: the
+// matched ones, and for replace every other row of the mission (except, for
+// organisations, those still linked to projects).
+func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, keyExpr, existingKey string) error {
+	err := st.exec(ctx, tx, "ids", fmt.Sprintf(`
+		CREATE TABLE %s AS
+		SELECT s.line, coalesce(e.id, nextval('%s')) AS id, e.id IS NOT NULL AS existed
+		FROM %s s LEFT JOIN %s e ON e.mission_id = ? AND e.%s = %s
+		WHERE s.line IN (%s)`, st.t("_ids"), seq, st.t(""), table, existingKey, keyExpr, st.okRows()), st.mission)
+	if err != nil {
+		return err
+	}
+	displaced := fmt.Sprintf(`SELECT id FROM %s WHERE existed`, st.t("_ids"))
+	if st.mode == ModeReplace {
+		displaced = fmt.Sprintf(`SELECT id FROM %s WHERE mission_id = %d`, table, st.mission)
+		if table == "organisation" {
+			displaced += fmt.Sprintf(` AND (id IN (SELECT id FROM %s) OR id NOT IN (SELECT org_id FROM project_org))`, st.t("_ids"))
+		}
+	}
+	return st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced))
+}
+
+// archive copies the rows of table whose column col is among the displaced
+// ids into its archive, then deletes them.
+func (st *stagedTables) archive(ctx context.Context, tx *sql.Tx, table, col string) error {
+	where := fmt.Sprintf(`%s IN (SELECT id FROM %s)`, col, st.t("_gone"))
+	if err := st.exec(ctx, tx, "archive "+table, fmt.Sprintf(`INSERT INTO %s_archive SELECT %d, * FROM %s WHERE %s`, table, st.id, table, where)); err != nil {
+		return err
+	}
+	return st.exec(ctx, tx, "delete "+table, fmt.Sprintf(`DELETE FROM %s WHERE %s`, table, where))
+}
+
 func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
+	if err := st.assignIDs(ctx, tx, "project", "project_id_seq", "s.ext_ref", "ext_ref"); err != nil {
+		return err
+	}
 	ids := st.t("_ids")
-	if err := st.exec(ctx, tx, "ids", fmt.Sprintf(`CREATE TABLE %s AS SELECT line, nextval('project_id_seq') AS id FROM (%s)`, ids, st.okRows())); err != nil {
+	for _, a := range [][2]string{{"project_term", "project_id"}, {"project_org", "project_id"}, {"project", "id"}} {
+		if err := st.archive(ctx, tx, a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	// Links from signals to projects that disappear (replace) go too; links
+	// to projects that are only updated keep pointing at the same id.
+	err := st.exec(ctx, tx, "archive signal links", fmt.Sprintf(`
+		INSERT INTO signal_project_archive SELECT %d, * FROM signal_project
+		WHERE project_id IN (SELECT id FROM %s) AND project_id NOT IN (SELECT id FROM %s)`, st.id, st.t("_gone"), ids))
+	if err == nil {
+		err = st.exec(ctx, tx, "delete signal links", fmt.Sprintf(`
+			DELETE FROM signal_project WHERE project_id IN (SELECT id FROM %s) AND project_id NOT IN (SELECT id FROM %s)`, st.t("_gone"), ids))
+	}
+	if err != nil {
 		return err
 	}
 	// Organisations named as lead or partner are matched by normalised name
 	// and created when new; the lead's type comes from lead_org_type.
-	err := st.exec(ctx, tx, "organisations", fmt.Sprintf(`
+	err = st.exec(ctx, tx, "organisations", fmt.Sprintf(`
 		INSERT INTO organisation (mission_id, name, name_key, actor_type, batch_id)
 		SELECT ?, arg_min(o.name, o.line), o.name_key,
 		       arg_min((SELECT any_value(code) FROM %s x WHERE x.line = o.line AND x.field = 'lead_org_type'), o.line)
@@ -165,19 +226,30 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 }
 
 func (st *stagedTables) commitOrganisations(ctx context.Context, tx *sql.Tx) error {
+	if err := st.assignIDs(ctx, tx, "organisation", "organisation_id_seq", "begira_name_key(s.name)", "name_key"); err != nil {
+		return err
+	}
+	if err := st.archive(ctx, tx, "organisation", "id"); err != nil {
+		return err
+	}
 	return st.exec(ctx, tx, "organisations", fmt.Sprintf(`
-		INSERT INTO organisation (mission_id, ext_ref, name, name_key, actor_type, size_class, founded_year, geo_code, batch_id)
-		SELECT ?, %s, s.name, begira_name_key(s.name), %s, lower(%s), %s, %s, ?
-		FROM %s s WHERE s.line IN (%s)`,
+		INSERT INTO organisation (id, mission_id, ext_ref, name, name_key, actor_type, size_class, founded_year, geo_code, batch_id)
+		SELECT i.id, ?, %s, s.name, begira_name_key(s.name), %s, lower(%s), %s, %s, ?
+		FROM %s s JOIN %s i ON i.line = s.line`,
 		st.col("ext_ref"), st.term("actor_type"), st.col("size_class"), intExpr(st.col("founded_year")),
-		geoExpr(st.col("municipality_code")), st.t(""), st.okRows()), st.mission, st.id)
+		geoExpr(st.col("municipality_code")), st.t(""), st.t("_ids")), st.mission, st.id)
 }
 
 func (st *stagedTables) commitSignals(ctx context.Context, tx *sql.Tx) error {
-	ids := st.t("_ids")
-	if err := st.exec(ctx, tx, "ids", fmt.Sprintf(`CREATE TABLE %s AS SELECT line, nextval('signal_id_seq') AS id FROM (%s)`, ids, st.okRows())); err != nil {
+	if err := st.assignIDs(ctx, tx, "signal", "signal_id_seq", "s.ext_ref", "ext_ref"); err != nil {
 		return err
 	}
+	for _, a := range [][2]string{{"signal_term", "signal_id"}, {"signal_project", "signal_id"}, {"signal", "id"}} {
+		if err := st.archive(ctx, tx, a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	ids := st.t("_ids")
 	d := st.dialect
 	err := st.exec(ctx, tx, "signals", fmt.Sprintf(`
 		INSERT INTO signal (id, mission_id, ext_ref, headline, description, url, source_type, observed_at, status,

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
@@ -24,6 +25,7 @@ const (
 
 // Batch statuses.
 const (
+	StatusRunning    = "running" // being read and validated; see Batch.Progress
 	StatusPreviewed  = "previewed"
 	StatusCommitted  = "committed"
 	StatusRolledBack = "rolled_back"
@@ -39,7 +41,15 @@ type Request struct {
 	Filename  string            // the name the analyst knows it by
 	CreatedBy string            // who uploaded it
 	Mapping   map[string]string // explicit header → field
-	Dialect   Dialect           // overrides; zero fields are sniffed
+	Dialect   Dialect           // overrides; zero fields are detected
+	Sheet     string            // XLSX: the sheet to read ("" = the first)
+	// Source names a registered source (e.g. "etorkizuna"): its saved
+	// mapping applies when Mapping is empty, and with SaveMapping the
+	// mapping used is saved on it for next month's file.
+	Source      string
+	SaveMapping bool
+	// SkipInvalid, given at upload, becomes the default of the commit.
+	SkipInvalid bool
 }
 
 // Dialect is how a file is written. Zero values mean "detect".
@@ -50,6 +60,7 @@ type Dialect struct {
 	ThousandsSeparator string `json:"thousands_separator"`
 	DateFormat         string `json:"date_format"`
 	HeaderRow          int    `json:"header_row"`
+	Sheet              string `json:"sheet,omitempty"` // XLSX only
 }
 
 // Reject is one refused cell: the line as the analyst sees it in the file
@@ -76,20 +87,56 @@ type Batch struct {
 	RowsOK       int64      `json:"rows_ok"`
 	RowsRejected int64      `json:"rows_rejected"`
 	Rejects      []Reject   `json:"rejects"`
+	SkipInvalid  bool       `json:"skip_invalid"`
+	Warnings     []string   `json:"warnings"`
 	CreatedBy    string     `json:"created_by"`
 	CreatedAt    time.Time  `json:"created_at"`
 	CommittedAt  *time.Time `json:"committed_at"`
+	RolledBackAt *time.Time `json:"rolled_back_at"`
+	Progress     *Progress  `json:"progress,omitempty"`
 }
 
 // Service runs the pipeline against one store.
 type Service struct {
-	st  *store.Store
-	now func() time.Time
+	st       *store.Store
+	now      func() time.Time
+	progress tracker
+	// TempDir holds transcoded copies of files while they are staged
+	// ("" = the system's temp directory).
+	TempDir string
+
+	mu          sync.Mutex
+	onCommitted []func(mission string)
 }
 
 // New returns a Service. now is the clock (time.Now in production).
 func New(st *store.Store, now func() time.Time) *Service {
 	return &Service{st: st, now: now}
+}
+
+// OnCommitted registers fn to run after a commit or rollback changed a
+// mission's portfolio (caches listen here).
+func (s *Service) OnCommitted(fn func(mission string)) {
+	s.mu.Lock()
+	s.onCommitted = append(s.onCommitted, fn)
+	s.mu.Unlock()
+}
+
+func (s *Service) notifyCommitted(mission string) {
+	s.mu.Lock()
+	fns := append([]func(string){}, s.onCommitted...)
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn(mission)
+	}
+}
+
+// OnProgress registers fn to receive every progress update (the CLI prints
+// them on a terminal). It must return quickly.
+func (s *Service) OnProgress(fn func(id int64, p Progress)) {
+	s.progress.mu.Lock()
+	s.progress.report = fn
+	s.progress.mu.Unlock()
 }
 
 // maxRejectsShown bounds the rejects returned with a batch; all of them stay
@@ -121,24 +168,49 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
 	}
+	if req.Mapping, err = s.sourceMapping(ctx, m.ID, req); err != nil {
+		return nil, err
+	}
 	b := &Batch{Mission: m.Slug, Kind: req.Kind, Mode: req.Mode, Filename: req.Filename, SHA256: sum,
-		Status: StatusPreviewed, CreatedBy: req.CreatedBy, CreatedAt: s.now().UTC()}
+		Status: StatusRunning, CreatedBy: req.CreatedBy, CreatedAt: s.now().UTC(), SkipInvalid: req.SkipInvalid}
 	if b.ID, err = s.newBatch(ctx, m.ID, b); err != nil {
 		return nil, err
 	}
-	st, err := s.stage(ctx, b, req)
-	if err != nil {
+	defer s.progress.done(b.ID)
+	if err := s.preview(ctx, m, b, req); err != nil {
 		s.fail(ctx, b.ID)
 		return nil, err
 	}
-	if err := s.validate(ctx, m, b, st); err != nil {
-		s.fail(ctx, b.ID)
-		return nil, err
-	}
+	b.Status = StatusPreviewed
 	if err := s.saveBatch(ctx, b); err != nil {
 		return nil, err
 	}
 	return s.Batch(ctx, b.ID)
+}
+
+// preview runs the steps of Preview after the batch is recorded: decode the
+// file to UTF-8 text, stage it, detect its number and date conventions and
+// validate every row.
+func (s *Service) preview(ctx context.Context, m *portfolio.Mission, b *Batch, req Request) error {
+	text, cleanup, err := s.prepare(b, req)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	req.Path = text
+	s.progress.set(b.ID, "staging", 0, 0)
+	st, err := s.stage(ctx, b, req)
+	if err != nil {
+		return err
+	}
+	if err := s.detect(ctx, b, req.Dialect, st); err != nil {
+		return err
+	}
+	s.progress.set(b.ID, "validating", 0, 0)
+	if err := s.validate(ctx, m, b, st); err != nil {
+		return err
+	}
+	return s.saveMapping(ctx, m.ID, b, req)
 }
 
 func fileSHA256(path string) (string, error) {
@@ -157,9 +229,9 @@ func fileSHA256(path string) (string, error) {
 func (s *Service) newBatch(ctx context.Context, missionID int64, b *Batch) (int64, error) {
 	var id int64
 	err := s.st.DB().QueryRowContext(ctx, `
-		INSERT INTO import_batch (mission_id, kind, filename, sha256, mode, dialect, status, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?) RETURNING id`,
-		missionID, b.Kind, b.Filename, b.SHA256, b.Mode, b.Status, b.CreatedBy, b.CreatedAt).Scan(&id)
+		INSERT INTO import_batch (mission_id, kind, filename, sha256, mode, dialect, status, created_by, created_at, skip_invalid)
+		VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, ?) RETURNING id`,
+		missionID, b.Kind, b.Filename, b.SHA256, b.Mode, b.Status, b.CreatedBy, b.CreatedAt, b.SkipInvalid).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("ingest: new batch: %w", err)
 	}
@@ -169,9 +241,13 @@ func (s *Service) newBatch(ctx context.Context, missionID int64, b *Batch) (int6
 func (s *Service) saveBatch(ctx context.Context, b *Batch) error {
 	dialect, _ := json.Marshal(b.Dialect)
 	cols, _ := json.Marshal(b.Columns)
+	if b.Warnings == nil {
+		b.Warnings = []string{}
+	}
+	warnings, _ := json.Marshal(b.Warnings)
 	_, err := s.st.DB().ExecContext(ctx, `
-		UPDATE import_batch SET dialect = ?, columns = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?
-		WHERE id = ?`, string(dialect), string(cols), b.RowsTotal, b.RowsOK, b.RowsRejected, b.ID)
+		UPDATE import_batch SET status = ?, dialect = ?, columns = ?, warnings = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?
+		WHERE id = ?`, b.Status, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.ID)
 	if err != nil {
 		return fmt.Errorf("ingest: save batch: %w", err)
 	}
@@ -188,13 +264,13 @@ func (s *Service) fail(ctx context.Context, id int64) {
 // Batch loads a recorded batch with its first rejects.
 func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	b := &Batch{ID: id}
-	var dialect, cols string
+	var dialect, cols, warnings string
 	err := s.st.DB().QueryRowContext(ctx, `
-		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns,
-		       b.rows_total, b.rows_ok, b.rows_rejected, b.created_by, b.created_at, b.committed_at
+		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns, coalesce(b.warnings, '[]'), coalesce(b.skip_invalid, false),
+		       b.rows_total, b.rows_ok, b.rows_rejected, b.created_by, b.created_at, b.committed_at, b.rolled_back_at
 		FROM import_batch b JOIN mission m ON m.id = b.mission_id WHERE b.id = ?`, id).
-		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols,
-			&b.RowsTotal, &b.RowsOK, &b.RowsRejected, &b.CreatedBy, &b.CreatedAt, &b.CommittedAt)
+		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols, &warnings, &b.SkipInvalid,
+			&b.RowsTotal, &b.RowsOK, &b.RowsRejected, &b.CreatedBy, &b.CreatedAt, &b.CommittedAt, &b.RolledBackAt)
 	if err != nil {
 		if isNoRows(err) {
 			return nil, portfolio.Errorf(portfolio.ENOTFOUND, "import %d not found", id)
@@ -203,6 +279,10 @@ func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	}
 	json.Unmarshal([]byte(dialect), &b.Dialect)
 	json.Unmarshal([]byte(cols), &b.Columns)
+	json.Unmarshal([]byte(warnings), &b.Warnings)
+	if p, ok := s.progress.get(id); ok {
+		b.Progress = &p
+	}
 	b.Rejects, err = s.Rejects(ctx, id, maxRejectsShown)
 	return b, err
 }
@@ -229,4 +309,36 @@ func (s *Service) Rejects(ctx context.Context, id int64, limit int) ([]Reject, e
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// Batches lists a mission's imports, newest first.
+func (s *Service) Batches(ctx context.Context, mission string) ([]Batch, error) {
+	m, err := s.st.Mission(ctx, mission)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE mission_id = ? ORDER BY id DESC LIMIT 200`, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: batches: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("ingest: batches: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	out := []Batch{}
+	for _, id := range ids {
+		b, err := s.Batch(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		b.Rejects = nil // the list shows counts; a batch's own page shows rejects
+		out = append(out, *b)
+	}
+	return out, nil
 }

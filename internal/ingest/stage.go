@@ -27,7 +27,7 @@ func stagingTable(id int64, suffix string) string {
 func dropStaging(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, id int64) {
-	for _, sfx := range []string{"", "_terms", "_orgs", "_refs", "_ids"} {
+	for _, sfx := range []string{"", "_terms", "_orgs", "_refs", "_ids", "_gone"} {
 		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
 	}
 }
@@ -44,25 +44,35 @@ func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, error) {
 	db := s.st.DB()
 	d := req.Dialect
-	if d.Encoding == "" {
-		d.Encoding = "utf-8"
-	}
-	if d.HeaderRow <= 0 {
-		d.HeaderRow = 1
-	}
+	d.Encoding, d.Sheet = b.Dialect.Encoding, b.Dialect.Sheet
 	if d.Delimiter == "" {
+		d.Delimiter = b.Dialect.Delimiter
+	}
+	if d.Delimiter != "" && !validDelimiter(d.Delimiter) {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "delimiter %q must be one of , ; | or tab", d.Delimiter)
+	}
+	// DuckDB's sniffer finds the delimiter and the title rows above the
+	// header (SkipRows) in one pass; explicit settings win.
+	if d.Delimiter == "" || d.HeaderRow <= 0 {
 		var delim string
-		err := db.QueryRowContext(ctx, `SELECT Delimiter FROM sniff_csv(`+sqlString(req.Path)+`, skip = ?)`, d.HeaderRow-1).Scan(&delim)
-		if err != nil {
+		var skip int
+		q := `SELECT Delimiter, SkipRows FROM sniff_csv(` + sqlString(req.Path) + `, sample_size = 20480)`
+		if d.HeaderRow > 0 {
+			q = fmt.Sprintf(`SELECT Delimiter, SkipRows FROM sniff_csv(%s, sample_size = 20480, skip = %d)`, sqlString(req.Path), d.HeaderRow-1)
+		}
+		if err := db.QueryRowContext(ctx, q).Scan(&delim, &skip); err != nil {
 			return nil, csvError(err)
 		}
-		d.Delimiter = delim
+		if d.Delimiter == "" {
+			d.Delimiter = delim
+		}
+		if d.HeaderRow <= 0 {
+			d.HeaderRow = skip + 1
+		}
 	}
-	if d.DecimalSeparator == "" {
-		d.DecimalSeparator = "."
-	}
-	if d.DateFormat == "" {
-		d.DateFormat = "%Y-%m-%d"
+	if !validDelimiter(d.Delimiter) {
+		return nil, portfolio.Errorf(portfolio.EINVALID,
+			"no column delimiter found (the file has one column, or uses %q): give delimiter , ; | or tab", d.Delimiter)
 	}
 	b.Dialect = d
 
@@ -138,3 +148,12 @@ func csvError(err error) error {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// validDelimiter reports whether d is a delimiter analysts' files use.
+func validDelimiter(d string) bool {
+	switch d {
+	case ",", ";", "|", "\t":
+		return true
+	}
+	return false
+}

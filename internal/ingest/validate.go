@@ -184,7 +184,11 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		}
 		_, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
 			SELECT ?, t.line, ?, t.raw, %s FROM (
-				SELECT u.line, u.raw, (SELECT arg_max(k.code, jaro_winkler_similarity(begira_key(k.label_en), begira_key(u.raw)))
+				SELECT u.line, u.raw, (SELECT arg_max(k.code, greatest(
+				                          jaro_winkler_similarity(begira_key(k.code), begira_key(u.raw)),
+				                          jaro_winkler_similarity(begira_key(k.label_en), begira_key(u.raw)),
+				                          jaro_winkler_similarity(begira_key(k.label_es), begira_key(u.raw)),
+				                          jaro_winkler_similarity(begira_key(k.label_eu), begira_key(u.raw))))
 				                      FROM term k WHERE k.mission_id = ? AND k.scheme_code = ? AND k.active) AS suggestion
 				FROM %s u WHERE u.field = ? AND u.code IS NULL) t`, reason, terms),
 			b.ID, st.header[f.Name], m.ID, f.Scheme, f.Name)

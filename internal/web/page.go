@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"embed"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/url"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -24,7 +26,7 @@ type pages struct{ byName map[string]*template.Template }
 func mustParsePages() *pages {
 	p := &pages{byName: map[string]*template.Template{}}
 	funcs := template.FuncMap{"deref": func(f *float64) float64 { return *f }}
-	for _, name := range []string{"dashboard", "projects", "error", "empty"} {
+	for _, name := range []string{"dashboard", "projects", "imports", "error", "empty"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -47,6 +49,9 @@ type page struct {
 	Message    string
 	Filters    []filter
 	Scope      portfolio.Scope
+
+	Imports       []ingest.Batch
+	UploadLimitMB int64
 
 	View     *dashboard.View
 	DashID   string
@@ -137,6 +142,19 @@ func (p *page) ProjectsLink() string {
 // PanelCSV links to the CSV of exactly one panel's data.
 func (p *page) PanelCSV(panel string) string {
 	return p.Link(fmt.Sprintf("/m/%s/d/%s/csv/%s", p.Mission.Slug, p.DashID, panel))
+}
+
+// ImportMessages are the wizard script's strings in the page's language.
+func (p *page) ImportMessages() template.JS {
+	m := map[string]string{}
+	for _, k := range []string{"phase.uploading", "phase.transcoding", "phase.staging", "phase.validating", "phase.committing",
+		"phase.done", "error", "counts", "unmapped", "committed", "confirm_rollback",
+		"dialect.encoding", "dialect.delimiter", "dialect.decimal_separator", "dialect.thousands_separator",
+		"dialect.date_format", "dialect.header_row", "dialect.sheet"} {
+		m[k] = i18n.T(p.Lang, "imports."+k)
+	}
+	b, _ := json.Marshal(m)
+	return template.JS(b)
 }
 
 // TermLabels shows term codes of a scheme as labels.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,11 +34,15 @@ type Dashboards interface {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store      Store
-	dashboards Dashboards
-	log        *slog.Logger
-	pages      *pages
-	lang       string // instance default language
+	store       Store
+	imports     Importer
+	dashboards  Dashboards
+	log         *slog.Logger
+	pages       *pages
+	lang        string // instance default language
+	bodyLimit   int64
+	uploadLimit int64
+	tempDir     string
 }
 
 // Options configure the HTTP server.
@@ -46,21 +51,33 @@ type Options struct {
 	BodyLimit int
 	// DefaultLanguage is used when neither ?lang= nor Accept-Language picks one.
 	DefaultLanguage string
+	// UploadLimit caps an import upload in bytes (default 200 MiB).
+	UploadLimit int64
+	// TempDir receives uploads while they are imported ("" = system default).
+	TempDir string
 }
 
 // New builds the Fiber app with every route.
-func New(st Store, dash Dashboards, log *slog.Logger, opt Options) *fiber.App {
+func New(st Store, imports Importer, dash Dashboards, log *slog.Logger, opt Options) *fiber.App {
 	if opt.BodyLimit <= 0 {
 		opt.BodyLimit = 4 << 20
+	}
+	if opt.UploadLimit <= 0 {
+		opt.UploadLimit = 200 << 20
 	}
 	if opt.DefaultLanguage == "" {
 		opt.DefaultLanguage = "en"
 	}
-	s := &Server{store: st, dashboards: dash, log: log, pages: mustParsePages(), lang: opt.DefaultLanguage}
+	s := &Server{store: st, imports: imports, dashboards: dash, log: log, pages: mustParsePages(), lang: opt.DefaultLanguage,
+		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir}
 	app := fiber.New(fiber.Config{
 		AppName:               "begira",
 		DisableStartupMessage: true,
-		BodyLimit:             opt.BodyLimit,
+		// Bodies above BodyLimit are streamed to the handler instead of
+		// refused, so uploads of hundreds of MB never sit in memory;
+		// limitBody enforces the limit everywhere else.
+		BodyLimit:         opt.BodyLimit,
+		StreamRequestBody: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
@@ -73,6 +90,7 @@ func New(st Store, dash Dashboards, log *slog.Logger, opt Options) *fiber.App {
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
+	app.Use(s.limitBody)
 	s.routes(app)
 	return app
 }
@@ -90,6 +108,12 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/missions/:slug/organisations", s.apiOrganisations)
 	api.Get("/missions/:slug/signals", s.apiSignals)
 	api.Get("/missions/:slug/coverage", s.apiCoverage)
+	api.Get("/missions/:slug/imports", s.apiImports)
+	api.Post("/missions/:slug/imports", s.apiCreateImport)
+	api.Get("/imports/:id", s.apiImport)
+	api.Get("/imports/:id/rejects.csv", s.apiImportRejects)
+	api.Post("/imports/:id/commit", s.apiCommitImport)
+	api.Post("/imports/:id/rollback", s.apiRollbackImport)
 	api.Use(func(c *fiber.Ctx) error {
 		return portfolio.Errorf(portfolio.ENOTFOUND, "no API route %s %s", c.Method(), c.Path())
 	})
@@ -99,6 +123,25 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/m/:slug/d/:dashboard", s.dashboardPage)
 	app.Get("/m/:slug/d/:dashboard/csv/:panel", s.panelCSV)
 	app.Get("/m/:slug/projects", s.projectsPage)
+	app.Get("/m/:slug/imports", s.importsPage)
+}
+
+// uploadRoute is the one route that takes large, streamed bodies.
+func uploadRoute(c *fiber.Ctx) bool {
+	return c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/api/v1/missions/") && strings.HasSuffix(c.Path(), "/imports")
+}
+
+// limitBody refuses bodies over BodyLimit on every route but uploads. With
+// streaming on, Fiber no longer refuses them itself.
+func (s *Server) limitBody(c *fiber.Ctx) error {
+	if uploadRoute(c) {
+		return c.Next()
+	}
+	n := c.Request().Header.ContentLength()
+	if int64(n) > s.bodyLimit || (c.Request().IsBodyStream() && n < 0) {
+		return portfolio.Errorf(portfolio.ETOOLARGE, "the request body is larger than %d bytes", s.bodyLimit)
+	}
+	return c.Next()
 }
 
 // logRequests writes one structured line per request.

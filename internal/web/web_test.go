@@ -173,7 +173,7 @@ func newTestApp(t testing.TB) *fiber.App {
 			return
 		}
 		// The store lives as long as the test binary.
-		shared.app = web.New(st, dashboard.Load(dashboards.Defaults, "", log), log, web.Options{})
+		shared.app = web.New(st, ingest.New(st, time.Now), dashboard.Load(dashboards.Defaults, "", log), log, web.Options{})
 	})
 	if shared.err != nil {
 		t.Fatalf("demo app: %v", shared.err)
@@ -192,7 +192,7 @@ func newFreshApp(t testing.TB, opt web.Options) (*fiber.App, *store.Store) {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := discardLogger()
-	return web.New(st, dashboard.Load(dashboards.Defaults, "", log), log, opt), st
+	return web.New(st, ingest.New(st, time.Now), dashboard.Load(dashboards.Defaults, "", log), log, opt), st
 }
 
 // mustImport imports a CSV file through the real ingest pipeline.
@@ -1110,7 +1110,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	secret := errors.New(`duckdb: IO Error: cannot open /srv/secret/begira.duckdb`)
-	app := web.New(failingStore{Store: st, err: fmt.Errorf("store: missions: %w", secret)},
+	app := web.New(failingStore{Store: st, err: fmt.Errorf("store: missions: %w", secret)}, ingest.New(st, time.Now),
 		dashboard.Load(dashboards.Defaults, "", log), log, web.Options{})
 	runScenarios(t, app, []scenario{
 		{

@@ -1,0 +1,71 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// prepare turns the uploaded file into UTF-8 CSV text DuckDB can read: an
+// XLSX sheet is written out as CSV, any other file is checked to be text and
+// transcoded. It returns the text file and a cleanup function.
+func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
+	nothing := func() {}
+	src, err := os.Open(req.Path)
+	if err != nil {
+		return "", nothing, fmt.Errorf("ingest: %w", err)
+	}
+	defer src.Close()
+	head := make([]byte, 64<<10)
+	n, _ := io.ReadFull(src, head)
+	head = head[:n]
+	dir, err := os.MkdirTemp(s.TempDir, "begira-import-")
+	if err != nil {
+		return "", nothing, fmt.Errorf("ingest: %w", err)
+	}
+	cleanup := func() { os.RemoveAll(dir) }
+	out, err := os.Create(filepath.Join(dir, "text.csv"))
+	if err != nil {
+		cleanup()
+		return "", nothing, fmt.Errorf("ingest: %w", err)
+	}
+	defer out.Close()
+
+	size := int64(0)
+	if fi, err := src.Stat(); err == nil {
+		size = fi.Size()
+	}
+	s.progress.update(b.ID, "transcoding", 0, size, "bytes")
+	if isXLSX(head, req.Filename) {
+		sheet, _, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
+		if err != nil {
+			cleanup()
+			return "", nothing, err
+		}
+		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
+		// The sheet is written as comma-separated text with ISO dates.
+		if req.Dialect.Delimiter == "" {
+			b.Dialect.Delimiter = ","
+		}
+		return out.Name(), cleanup, nil
+	}
+	if _, err := src.Seek(0, io.SeekStart); err != nil {
+		cleanup()
+		return "", nothing, fmt.Errorf("ingest: %w", err)
+	}
+	used, err := transcode(src, out, req.Dialect.Encoding)
+	if err != nil {
+		cleanup()
+		return "", nothing, err
+	}
+	decoded := make([]byte, 64<<10)
+	dn, _ := out.ReadAt(decoded, 0)
+	if err := checkText(head, decoded[:dn]); err != nil {
+		cleanup()
+		return "", nothing, err
+	}
+	b.Dialect.Encoding = used
+	s.progress.update(b.ID, "transcoding", size, size, "bytes")
+	return out.Name(), cleanup, nil
+}

@@ -1,0 +1,58 @@
+package ingest
+
+import (
+	"sync"
+	"time"
+)
+
+// Progress is how far a running import has got. It lives in memory: a
+// batch row records outcomes, not heartbeats.
+type Progress struct {
+	Phase   string    `json:"phase"` // transcoding, staging, validating, committing
+	Done    int64     `json:"done"`
+	Total   int64     `json:"total"`
+	Unit    string    `json:"unit"` // bytes or rows
+	Started time.Time `json:"started_at"`
+}
+
+type tracker struct {
+	mu sync.Mutex
+	m  map[int64]Progress
+	// report, if set, also receives every update (the CLI prints them).
+	report func(id int64, p Progress)
+}
+
+func (t *tracker) set(id int64, phase string, done, total int64) {
+	t.update(id, phase, done, total, "rows")
+}
+
+func (t *tracker) update(id int64, phase string, done, total int64, unit string) {
+	t.mu.Lock()
+	if t.m == nil {
+		t.m = map[int64]Progress{}
+	}
+	p, ok := t.m[id]
+	if !ok {
+		p.Started = time.Now()
+	}
+	p.Phase, p.Done, p.Total, p.Unit = phase, done, total, unit
+	t.m[id] = p
+	report := t.report
+	t.mu.Unlock()
+	if report != nil {
+		report(id, p)
+	}
+}
+
+func (t *tracker) done(id int64) {
+	t.mu.Lock()
+	delete(t.m, id)
+	t.mu.Unlock()
+}
+
+func (t *tracker) get(id int64) (Progress, bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p, ok := t.m[id]
+	return p, ok
+}

@@ -1,0 +1,461 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/binary"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// xlsxLimits guard against zip bombs and huge sheets.
+type xlsxLimits struct {
+	MaxUnzipped int64 // total uncompressed size allowed (default 512 MiB)
+	MaxXML      int64 // largest single XML part in memory (default 64 MiB)
+	MaxRows     int   // default 2,000,000
+	MaxCols     int   // default 1,000
+}
+
+func defaultXLSXLimits() xlsxLimits {
+	return xlsxLimits{MaxUnzipped: 512 << 20, MaxXML: 64 << 20, MaxRows: 2_000_000, MaxCols: 1_000}
+}
+
+// isXLSX reports whether head (first bytes of a file) is a ZIP that is an Office Open XML workbook (PK\x03\x04 magic);
+// name is the original file name (".xlsx"/".xlsm" helps).
+//
+// Without a telling name, head must reach a local file header of a part
+// under "xl/"; Excel writes them within the first few KiB, so the usual
+// 64 KiB head is plenty. A .docx or plain .zip is not a workbook.
+func isXLSX(head []byte, name string) bool {
+	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
+		return false
+	}
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".xlsx", ".xlsm", ".xltx", ".xltm":
+		return true
+	}
+	// Local file header: signature, then the name length at offset 26 and
+	// the name itself at offset 30. Looking for every signature (rather than
+	// walking sizes) copes with writers that put sizes in data descriptors.
+	for p := head; ; {
+		i := bytes.Index(p, []byte("PK\x03\x04"))
+		if i < 0 || len(p)-i < 30 {
+			return false
+		}
+		p = p[i:]
+		n := int(binary.LittleEndian.Uint16(p[26:28]))
+		if len(p) >= 30+n && bytes.HasPrefix(p[30:30+n], []byte("xl/")) {
+			return true
+		}
+		p = p[4:]
+	}
+}
+
+// xlsxToCSV writes one sheet (the named one, or the first when sheet == "") as RFC-4180 CSV (comma, LF) to dst and
+// returns the sheet used and the list of sheet names. A missing sheet → EINVALID naming the available sheets. Rows are
+// streamed (excelize's Rows iterator), never the whole sheet in memory. Cells formatted as dates/datetimes are written as
+// ISO yyyy-mm-dd (or yyyy-mm-dd hh:mm:ss when there is a time part) — never the locale-dependent display format; numbers
+// are written with a '.' decimal point and no grouping (use the raw cell value for numeric cells); text as is. Trailing
+// empty rows are dropped; short rows are padded to the header width. Limits exceeded → EINVALID with a clear message
+// ("the workbook expands to more than 512 MiB: refused as a possible zip bomb", "the sheet has more than 2,000,000 rows").
+// Check the zip's declared uncompressed sizes with archive/zip BEFORE handing the file to excelize, and also pass
+// excelize.Options{UnzipSizeLimit, UnzipXMLSizeLimit}.
+//
+// "When there is a time part" is decided by the cell's format, not its
+// value, so that a column keeps one shape: a format showing only a date
+// gives yyyy-mm-dd, one showing date and time gives yyyy-mm-dd hh:mm:ss, one
+// showing only a time gives hh:mm:ss (elapsed formats such as [h]:mm give
+// [h]:mm:ss). Empty rows inside the data and before the header are kept as
+// empty records, so line numbers match Excel's row numbers until a cell
+// holds a line break. A row wider than the header is written in full (it is
+// data; the CSV reader reports it).
+func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, sheets []string, err error) {
+	def := defaultXLSXLimits()
+	if lim.MaxUnzipped <= 0 {
+		lim.MaxUnzipped = def.MaxUnzipped
+	}
+	if lim.MaxXML <= 0 {
+		lim.MaxXML = def.MaxXML
+	}
+	lim.MaxXML = min(lim.MaxXML, lim.MaxUnzipped)
+	if lim.MaxRows <= 0 {
+		lim.MaxRows = def.MaxRows
+	}
+	if lim.MaxCols <= 0 {
+		lim.MaxCols = def.MaxCols
+	}
+	if err := checkZipSizes(path, lim); err != nil {
+		return "", nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: lim.MaxUnzipped, UnzipXMLSizeLimit: lim.MaxXML})
+	if err != nil {
+		return "", nil, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+	}
+	// Close removes the temporary files excelize extracts large parts to.
+	defer f.Close()
+
+	sheets = f.GetSheetList()
+	if len(sheets) == 0 {
+		return "", sheets, portfolio.Errorf(portfolio.EINVALID, "the workbook has no sheets")
+	}
+	used, ok := findSheet(sheets, sheet)
+	if !ok {
+		quoted := make([]string, len(sheets))
+		for i, s := range sheets {
+			quoted[i] = strconv.Quote(s)
+		}
+		return "", sheets, &portfolio.Error{Code: portfolio.EINVALID,
+			Message: fmt.Sprintf("sheet %q not found; the workbook has %s", sheet, strings.Join(quoted, ", ")),
+			Details: sheets}
+	}
+	if err := isoDateFormats(f); err != nil {
+		return "", sheets, fmt.Errorf("ingest: workbook styles: %v: %w", err, unreadableWorkbook())
+	}
+	if err := writeSheetCSV(f, used, dst, lim); err != nil {
+		return "", sheets, err
+	}
+	return used, sheets, nil
+}
+
+// findSheet returns the sheet called name (Excel compares sheet names
+// without regard to case), or the first sheet when name is "".
+func findSheet(sheets []string, name string) (string, bool) {
+	if name == "" {
+		return sheets[0], true
+	}
+	for _, s := range sheets {
+		if s == name {
+			return s, true
+		}
+	}
+	for _, s := range sheets {
+		if strings.EqualFold(s, name) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+func unreadableWorkbook() *portfolio.Error {
+	return portfolio.Errorf(portfolio.EINVALID, "the file is not a readable XLSX workbook (is it damaged or password-protected?)")
+}
+
+func zipBombError(lim xlsxLimits) *portfolio.Error {
+	return portfolio.Errorf(portfolio.EINVALID, "the workbook expands to more than %s: refused as a possible zip bomb", byteSize(lim.MaxUnzipped))
+}
+
+// checkZipSizes refuses a workbook whose parts declare more than the limits
+// allow. The declared sizes can be trusted: archive/zip, which excelize
+// reads through too, fails any entry that inflates beyond its declared size.
+func checkZipSizes(path string, lim xlsxLimits) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		if errors.Is(err, zip.ErrFormat) {
+			if fh, err := os.Open(path); err == nil {
+				head := make([]byte, 8)
+				n, _ := io.ReadFull(fh, head)
+				fh.Close()
+				if err := checkMagic(head[:n]); err != nil && !bytes.HasPrefix(head, []byte("PK")) {
+					return err
+				}
+			}
+		}
+		return fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+	}
+	defer zr.Close()
+	var total uint64
+	for _, e := range zr.File {
+		total += e.UncompressedSize64
+		if total > uint64(lim.MaxUnzipped) {
+			return zipBombError(lim)
+		}
+		// excelize extracts big worksheets and the shared strings to
+		// temporary files; every other part it holds in memory.
+		name := strings.ToLower(strings.ReplaceAll(e.Name, `\`, "/"))
+		spilled := strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml"
+		if !spilled && e.UncompressedSize64 > uint64(lim.MaxXML) {
+			return portfolio.Errorf(portfolio.EINVALID,
+				"the workbook part %s expands to more than %s: refused as a possible zip bomb", e.Name, byteSize(lim.MaxXML))
+		}
+	}
+	return nil
+}
+
+// byteSize writes n bytes the way the limits are stated ("512 MiB").
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return fmt.Sprintf("%d MiB", n>>20)
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return fmt.Sprintf("%d KiB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
+// groupDigits writes n with comma thousands separators ("2,000,000"), as
+// the limits are stated in English messages.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
+
+// Number format classes. Only dates and times are formatted; every other
+// number is written as its stored value.
+type numFmtClass int
+
+const (
+	fmtNumber numFmtClass = iota
+	fmtDate
+	fmtDateTime
+	fmtTime
+	fmtElapsed
+)
+
+// isoFormats are the format codes written for each class.
+var isoFormats = map[numFmtClass]string{
+	fmtDate:     "yyyy-mm-dd",
+	fmtDateTime: "yyyy-mm-dd hh:mm:ss",
+	fmtTime:     "hh:mm:ss",
+	fmtElapsed:  "[h]:mm:ss",
+}
+
+// builtInDateFormats classifies the built-in number formats (ECMA-376
+// 18.8.30) that show dates or times; 27–36 and 50–58 are the East Asian
+// locale dates and times.
+var builtInDateFormats = map[int]numFmtClass{
+	14: fmtDate, 15: fmtDate, 16: fmtDate, 17: fmtDate,
+	18: fmtTime, 19: fmtTime, 20: fmtTime, 21: fmtTime,
+	22: fmtDateTime,
+	27: fmtDate, 28: fmtDate, 29: fmtDate, 30: fmtDate, 31: fmtDate,
+	32: fmtTime, 33: fmtTime, 34: fmtTime, 35: fmtTime, 36: fmtDate,
+	45: fmtTime, 46: fmtElapsed, 47: fmtTime,
+	50: fmtDate, 51: fmtDate, 52: fmtDate, 53: fmtDate, 54: fmtDate,
+	55: fmtDate, 56: fmtDate, 57: fmtDate, 58: fmtDate,
+}
+
+// classifyNumFmt tells whether a custom format code shows a date, a time or
+// both. Quoted text, escaped characters, fill and padding characters and
+// bracketed colours, conditions and locales are not date parts; bracketed
+// [h], [m] and [s] are elapsed time.
+func classifyNumFmt(code string) numFmtClass {
+	if strings.EqualFold(strings.TrimSpace(code), "general") {
+		return fmtNumber
+	}
+	// "m" is a month unless the format also shows hours or seconds, then
+	// it is minutes (Excel's own rule is positional; this is close enough to
+	// tell a date from a time).
+	var date, month, timeOfDay, elapsed bool
+	lower := strings.ToLower(code)
+	for i := 0; i < len(lower); i++ {
+		switch c := lower[i]; c {
+		case '"':
+			if j := strings.IndexByte(lower[i+1:], '"'); j >= 0 {
+				i += j + 1
+			} else {
+				i = len(lower)
+			}
+		case '\\', '_', '*':
+			i++
+		case '[':
+			j := strings.IndexByte(lower[i:], ']')
+			if j < 0 {
+				i = len(lower)
+				continue
+			}
+			if inner := strings.Trim(lower[i+1:i+j], "hms"); inner == "" && j > 1 {
+				elapsed = true
+			}
+			i += j
+		case 'e':
+			// "e" is the era year, unless it is a scientific exponent (0.0E+00).
+			if i+1 >= len(lower) || (lower[i+1] != '+' && lower[i+1] != '-') {
+				date = true
+			}
+		case 'y', 'd':
+			date = true
+		case 'm':
+			month = true
+		case 'h', 's':
+			timeOfDay = true
+		case 'a':
+			if strings.HasPrefix(lower[i:], "am/pm") || strings.HasPrefix(lower[i:], "a/p") {
+				timeOfDay = true
+			}
+		}
+	}
+	date = date || (month && !timeOfDay && !elapsed)
+	switch {
+	case elapsed && !date:
+		return fmtElapsed
+	case date && (timeOfDay || elapsed):
+		return fmtDateTime
+	case date:
+		return fmtDate
+	case timeOfDay:
+		return fmtTime
+	}
+	return fmtNumber
+}
+
+// rawNumFmtID is a number format id that is neither built in nor defined by
+// any workbook: excelize returns the stored value of cells pointing at it.
+const rawNumFmtID = -1
+
+// isoDateFormats rewrites the workbook's cell styles, in memory only, so
+// that excelize's formatting of cell values yields ISO dates and times for
+// date- and time-formatted cells and the stored value for every other
+// number. excelize's streaming Rows iterator returns formatted strings and no
+// styles; changing the formats it applies is the one way to get a value per
+// cell that does not depend on the author's locale (a raw serial number
+// would lose that the cell is a date; the display format is "15/03/2024" or
+// "3/15/24" depending on who saved it). The file is never saved.
+func isoDateFormats(f *excelize.File) error {
+	// GetStyle loads the style sheet; its error for a workbook without
+	// styles does not matter here.
+	f.GetStyle(0)
+	ss := f.Styles
+	if ss == nil || ss.CellXfs == nil {
+		return nil
+	}
+	custom := map[int]string{}
+	if ss.NumFmts != nil {
+		for _, nf := range ss.NumFmts.NumFmt {
+			if nf == nil {
+				continue
+			}
+			code := nf.FormatCode
+			if nf.FormatCode16 != "" {
+				code = nf.FormatCode16
+			}
+			custom[nf.NumFmtID] = code
+		}
+	}
+	classes := make([]numFmtClass, len(ss.CellXfs.Xf))
+	for i, xf := range ss.CellXfs.Xf {
+		id := 0
+		if xf.NumFmtID != nil {
+			id = *xf.NumFmtID
+		}
+		// A workbook's own definition of an id wins over the built-in one,
+		// as in excelize.
+		if code, ok := custom[id]; ok {
+			classes[i] = classifyNumFmt(code)
+		} else {
+			classes[i] = builtInDateFormats[id]
+		}
+	}
+	isoIDs := map[numFmtClass]int{}
+	for _, c := range classes {
+		if c == fmtNumber || isoIDs[c] != 0 {
+			continue
+		}
+		code := isoFormats[c]
+		style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+		if err != nil {
+			return err
+		}
+		isoIDs[c] = *ss.CellXfs.Xf[style].NumFmtID
+	}
+	for i, c := range classes {
+		id := rawNumFmtID
+		if c != fmtNumber {
+			id = isoIDs[c]
+		}
+		ss.CellXfs.Xf[i].NumFmtID = &id
+	}
+	return nil
+}
+
+// writeSheetCSV streams one sheet to dst as CSV.
+func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits) error {
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return fmt.Errorf("ingest: sheet rows: %v: %w", err,
+			portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read (is it a chart sheet?)", sheet))
+	}
+	defer rows.Close()
+	w := csv.NewWriter(dst)
+	var (
+		n       int // rows read, empty ones included
+		pending int // empty rows not written yet: dropped if nothing follows
+		width   int // the header's width, once a non-empty row was seen
+		record  []string
+	)
+	for rows.Next() {
+		n++
+		cells, err := rows.Columns()
+		if err != nil {
+			return sheetError(sheet, err)
+		}
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		if len(cells) == 0 {
+			pending++
+			continue
+		}
+		if n > lim.MaxRows {
+			return portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s rows", groupDigits(lim.MaxRows))
+		}
+		if len(cells) > lim.MaxCols {
+			return portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s columns (row %d has %d)",
+				groupDigits(lim.MaxCols), n, len(cells))
+		}
+		if width == 0 {
+			width = len(cells)
+		}
+		for ; pending > 0; pending-- {
+			if err := w.Write(make([]string, width)); err != nil {
+				return fmt.Errorf("ingest: write csv: %w", err)
+			}
+		}
+		record = append(record[:0], cells...)
+		for i, c := range record {
+			// XML cannot hold NUL, but an _x0000_ escape decodes to one,
+			// and DuckDB cannot read it.
+			if strings.IndexByte(c, 0) >= 0 {
+				record[i] = strings.ReplaceAll(c, "\x00", "")
+			}
+		}
+		for len(record) < width {
+			record = append(record, "")
+		}
+		if err := w.Write(record); err != nil {
+			return fmt.Errorf("ingest: write csv: %w", err)
+		}
+	}
+	if err := rows.Error(); err != nil {
+		return sheetError(sheet, err)
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("ingest: write csv: %w", err)
+	}
+	if width == 0 {
+		return portfolio.Errorf(portfolio.EINVALID, "sheet %q is empty", sheet)
+	}
+	return nil
+}
+
+func sheetError(sheet string, err error) error {
+	if errors.Is(err, excelize.ErrMaxRows) {
+		return portfolio.Errorf(portfolio.EINVALID, "the sheet has more rows than Excel allows")
+	}
+	return fmt.Errorf("ingest: sheet rows: %v: %w", err,
+		portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read: the workbook is damaged", sheet))
+}

@@ -1,0 +1,304 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// Importer is the import pipeline as the web layer uses it.
+type Importer interface {
+	Preview(ctx context.Context, req ingest.Request) (*ingest.Batch, error)
+	Commit(ctx context.Context, id int64, skipInvalid bool) (*ingest.Batch, error)
+	Rollback(ctx context.Context, id int64) (*ingest.Batch, error)
+	Batch(ctx context.Context, id int64) (*ingest.Batch, error)
+	Batches(ctx context.Context, mission string) ([]ingest.Batch, error)
+	Rejects(ctx context.Context, id int64, limit int) ([]ingest.Reject, error)
+}
+
+// maxFieldBytes bounds a non-file form field (a mapping is the largest).
+const maxFieldBytes = 1 << 20
+
+// apiCreateImport streams a multipart upload to a temporary file — never
+// the whole file in memory — and previews it. The size limit is checked on
+// Content-Length first and enforced while copying (Fiber does not enforce
+// its own limit on streamed bodies).
+func (s *Server) apiCreateImport(c *fiber.Ctx) error {
+	slug := c.Params("slug")
+	if _, err := s.store.Mission(c.UserContext(), slug); err != nil {
+		return err
+	}
+	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > s.uploadLimit {
+		return s.tooLarge(int64(n))
+	}
+	_, params, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType))
+	if err != nil || params["boundary"] == "" {
+		return portfolio.Errorf(portfolio.EINVALID, "send the file as multipart/form-data with a field named file")
+	}
+	var body io.Reader = bytes.NewReader(c.Body())
+	if c.Request().IsBodyStream() {
+		body = c.Context().RequestBodyStream()
+	}
+	dir, err := os.MkdirTemp(s.tempDir, "begira-upload-")
+	if err != nil {
+		return fmt.Errorf("web: upload: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	form, path, filename, err := s.readUpload(multipart.NewReader(body, params["boundary"]), dir)
+	if err != nil {
+		return err
+	}
+	if path == "" {
+		return portfolio.Errorf(portfolio.EINVALID, "no file: send it in a multipart field named file")
+	}
+	req, err := importRequest(slug, form)
+	if err != nil {
+		return err
+	}
+	req.Path, req.Filename, req.CreatedBy = path, filename, "web"
+	b, err := s.imports.Preview(c.UserContext(), req)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(b)
+}
+
+// readUpload copies the file part to dir and collects the other fields.
+func (s *Server) readUpload(mr *multipart.Reader, dir string) (map[string]string, string, string, error) {
+	form := map[string]string{}
+	var path, filename string
+	budget := s.uploadLimit
+	for {
+		part, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, "", "", portfolio.Errorf(portfolio.EINVALID, "the upload is not valid multipart/form-data: %v", err)
+		}
+		name := part.FormName()
+		if name != "file" {
+			v, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+			if err != nil || len(v) > maxFieldBytes {
+				return nil, "", "", portfolio.Errorf(portfolio.EINVALID, "form field %q is too long or unreadable", name)
+			}
+			form[name] = string(v)
+			continue
+		}
+		filename = filepath.Base(part.FileName())
+		if filename == "." || filename == "/" || filename == "" {
+			filename = "upload.csv"
+		}
+		f, err := os.Create(filepath.Join(dir, "upload"))
+		if err != nil {
+			return nil, "", "", fmt.Errorf("web: upload: %w", err)
+		}
+		n, err := io.Copy(f, io.LimitReader(part, budget+1))
+		f.Close()
+		if err != nil {
+			return nil, "", "", portfolio.Errorf(portfolio.EINVALID, "the upload was interrupted after %d bytes", n)
+		}
+		if n > budget {
+			return nil, "", "", s.tooLarge(n)
+		}
+		path = f.Name()
+	}
+	return form, path, filename, nil
+}
+
+func (s *Server) tooLarge(n int64) error {
+	return portfolio.Errorf(portfolio.ETOOLARGE, "the file is larger than the upload limit of %d MB (%d MB or more sent); split it or ask an administrator to raise --upload-limit-mb",
+		s.uploadLimit>>20, n>>20)
+}
+
+// importRequest reads the import settings of the upload form.
+func importRequest(slug string, form map[string]string) (ingest.Request, error) {
+	req := ingest.Request{Mission: slug, Kind: form["kind"], Mode: form["mode"], Sheet: form["sheet"], Source: form["source"]}
+	var err error
+	bad := func(name string) error {
+		return portfolio.Errorf(portfolio.EINVALID, "%s=%q is not valid", name, form[name])
+	}
+	req.Dialect.Encoding = strings.ToLower(form["encoding"])
+	if req.Dialect.Delimiter, err = ingest.ParseDelimiter(form["delimiter"]); err != nil {
+		return req, err
+	}
+	req.Dialect.DecimalSeparator = form["decimal_separator"]
+	if req.Dialect.DateFormat, err = ingest.ParseDateFormat(form["date_format"]); err != nil {
+		return req, err
+	}
+	if v := form["header_row"]; v != "" {
+		if req.Dialect.HeaderRow, err = strconv.Atoi(v); err != nil || req.Dialect.HeaderRow < 1 {
+			return req, bad("header_row")
+		}
+	}
+	for name, dst := range map[string]*bool{"skip_invalid": &req.SkipInvalid, "save_mapping": &req.SaveMapping} {
+		if v := form[name]; v != "" {
+			if *dst, err = strconv.ParseBool(v); err != nil {
+				return req, bad(name)
+			}
+		}
+	}
+	if v := strings.TrimSpace(form["mapping"]); v != "" {
+		if err := json.Unmarshal([]byte(v), &req.Mapping); err != nil {
+			return req, portfolio.Errorf(portfolio.EINVALID, `mapping must be a JSON object {"header": "field"}: %v`, err)
+		}
+	}
+	return req, nil
+}
+
+func importID(c *fiber.Ctx) (int64, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil || id < 1 {
+		return 0, portfolio.Errorf(portfolio.ENOTFOUND, "import %q not found", c.Params("id"))
+	}
+	return id, nil
+}
+
+func (s *Server) apiImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.imports.Batch(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+// apiCommitImport commits a previewed import. skip_invalid comes from the
+// query or a JSON body, defaulting to what was asked at upload.
+func (s *Server) apiCommitImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.imports.Batch(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	skip := b.SkipInvalid
+	var body struct {
+		SkipInvalid *bool `json:"skip_invalid"`
+	}
+	if len(c.Body()) > 0 {
+		if err := json.Unmarshal(c.Body(), &body); err != nil {
+			return portfolio.Errorf(portfolio.EINVALID, `the body must be JSON such as {"skip_invalid": true}`)
+		}
+		if body.SkipInvalid != nil {
+			skip = *body.SkipInvalid
+		}
+	}
+	if v := c.Query("skip_invalid"); v != "" {
+		if skip, err = strconv.ParseBool(v); err != nil {
+			return portfolio.Errorf(portfolio.EINVALID, "skip_invalid=%q must be true or false", v)
+		}
+	}
+	b, err = s.imports.Commit(c.UserContext(), id, skip)
+	if err != nil {
+		if portfolio.ErrorCode(err) == ingest.ERejected {
+			// 422 with the counts, so a script can report them.
+			cur, _ := s.imports.Batch(c.UserContext(), id)
+			if cur != nil {
+				return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
+					"error": fiber.Map{"code": ingest.ERejected, "message": portfolio.ErrorMessage(err)},
+					"id":    id, "status": cur.Status, "rows_total": cur.RowsTotal, "rows_ok": cur.RowsOK,
+					"rows_rejected": cur.RowsRejected, "rejects": cur.Rejects,
+				})
+			}
+		}
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (s *Server) apiRollbackImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.imports.Rollback(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+func (s *Server) apiImports(c *fiber.Ctx) error {
+	items, err := s.imports.Batches(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+// apiImportRejects downloads every reject of an import as CSV, formula
+// cells neutralised.
+func (s *Server) apiImportRejects(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.imports.Batch(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	rejects, err := s.imports.Rejects(c.UserContext(), id, 0)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	w.Write([]string{"line", "column", "value", "reason"})
+	for _, r := range rejects {
+		w.Write([]string{strconv.FormatInt(r.Line, 10), csvCell(r.Column, false), csvCell(r.Value, false), csvCell(r.Reason, false)})
+	}
+	w.Flush()
+	name := strings.TrimSuffix(b.Filename, filepath.Ext(b.Filename))
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="rejects-%d-%s.csv"`, id, sanitizeFilename(name)))
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	return c.Send(buf.Bytes())
+}
+
+// sanitizeFilename keeps a download name to safe characters.
+func sanitizeFilename(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r < 128 && (r == '-' || r == '_' || r == '.' || (r >= '0' && r <= '9') || (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z')) {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('_')
+		}
+	}
+	return b.String()
+}
+
+// importsPage is the upload wizard: a form, then the preview, then commit;
+// below, the history with rollback.
+func (s *Server) importsPage(c *fiber.Ctx) error {
+	p, err := s.missionPage(c, "imports")
+	if err != nil {
+		return err
+	}
+	p.Imports, err = s.imports.Batches(c.UserContext(), p.Mission.Slug)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("imports.title")
+	p.UploadLimitMB = s.uploadLimit >> 20
+	return s.render(c, "imports", p)
+}

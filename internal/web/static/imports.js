@@ -1,0 +1,134 @@
+// Begira upload wizard: upload with byte progress, then row progress while
+// the server validates, then the preview (dialect, counts, rejects), then
+// commit. Every text from the server is set with textContent, never HTML.
+(function () {
+  "use strict";
+  var form = document.getElementById("upload");
+  if (!form) return;
+  var msgs = JSON.parse(document.getElementById("imports-messages").textContent);
+  var mission = form.dataset.mission;
+  var progress = document.getElementById("progress");
+  var bar = progress.querySelector("progress");
+  var progressText = progress.querySelector(".progress-text");
+  var preview = document.getElementById("preview");
+  var current = null;
+
+  function t(key) { return msgs[key] || key; }
+  function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = text; return e; }
+  function setProgress(value, text) { progress.hidden = false; bar.value = value; progressText.textContent = text; }
+
+  function errorText(xhr) {
+    try { return JSON.parse(xhr.responseText).error.message; } catch (e) { return xhr.status + " " + xhr.statusText; }
+  }
+
+  // While the server reads and validates, show the running import's phase.
+  var poller = null;
+  function pollRunning() {
+    fetch("/api/v1/missions/" + encodeURIComponent(mission) + "/imports", { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (j) {
+        var running = (j.items || []).filter(function (b) { return b.status === "running" && b.progress; })[0];
+        if (running) {
+          var p = running.progress;
+          var pct = p.total > 0 ? Math.round(100 * p.done / p.total) : 100;
+          setProgress(pct, t("phase." + p.phase) + (p.total > 0 ? " " + p.done.toLocaleString() + " / " + p.total.toLocaleString() + " " + p.unit : ""));
+        }
+      }).catch(function () {});
+  }
+
+  form.addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var data = new FormData();
+    Array.prototype.forEach.call(form.elements, function (f) {
+      if (!f.name || f.type === "submit") return;
+      if (f.type === "file") { if (f.files[0]) data.append("file", f.files[0]); return; }
+      if (f.value !== "") data.append(f.name, f.value);
+    });
+    preview.hidden = true;
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/v1/missions/" + encodeURIComponent(mission) + "/imports");
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) setProgress(Math.round(100 * e.loaded / e.total), t("phase.uploading") + " " + e.loaded.toLocaleString() + " / " + e.total.toLocaleString() + " bytes");
+    };
+    xhr.upload.onload = function () {
+      setProgress(100, t("phase.validating"));
+      poller = setInterval(pollRunning, 500);
+    };
+    xhr.onloadend = function () {
+      if (poller) clearInterval(poller);
+      if (xhr.status === 201) {
+        setProgress(100, t("phase.done"));
+        show(JSON.parse(xhr.responseText));
+      } else {
+        setProgress(0, t("error") + ": " + errorText(xhr));
+      }
+    };
+    xhr.send(data);
+  });
+
+  function show(b) {
+    current = b;
+    preview.hidden = false;
+    var dl = preview.querySelector(".dialect");
+    dl.textContent = "";
+    var d = b.dialect;
+    [["encoding", d.encoding], ["delimiter", d.delimiter === "\t" ? "tab" : d.delimiter], ["decimal_separator", d.decimal_separator],
+     ["thousands_separator", d.thousands_separator], ["date_format", d.date_format], ["header_row", d.header_row], ["sheet", d.sheet]]
+      .forEach(function (kv) {
+        if (kv[1] === undefined || kv[1] === "") return;
+        dl.appendChild(el("dt", t("dialect." + kv[0])));
+        dl.appendChild(el("dd", String(kv[1])));
+      });
+    preview.querySelector(".counts").textContent = t("counts").replace("%total", b.rows_total).replace("%ok", b.rows_ok).replace("%rejected", b.rows_rejected);
+    var warnings = preview.querySelector(".warnings");
+    warnings.textContent = "";
+    (b.warnings || []).forEach(function (w) { warnings.appendChild(el("li", w)); });
+    var unmapped = (b.columns || []).filter(function (c) { return !c.field; }).map(function (c) { return c.header; });
+    preview.querySelector(".columns").textContent = (b.columns || []).filter(function (c) { return c.field; })
+      .map(function (c) { return c.header + " → " + c.field; }).join(" · ") + (unmapped.length ? "  |  " + t("unmapped") + ": " + unmapped.join(", ") : "");
+    var tbody = preview.querySelector(".rejects tbody");
+    tbody.textContent = "";
+    (b.rejects || []).forEach(function (r) {
+      var tr = el("tr");
+      [r.line, r.column, r.value, r.reason].forEach(function (v) { tr.appendChild(el("td", String(v))); });
+      tbody.appendChild(tr);
+    });
+    var link = preview.querySelector(".rejects-csv");
+    link.href = "/api/v1/imports/" + b.id + "/rejects.csv";
+    link.hidden = b.rows_rejected === 0;
+    preview.querySelector(".result").textContent = "";
+  }
+
+  document.getElementById("commit").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    if (!current) return;
+    var skip = document.querySelector('input[name="skip_invalid"]').checked;
+    fetch("/api/v1/imports/" + current.id + "/commit", {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ skip_invalid: skip })
+    }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+      .then(function (res) {
+        var out = preview.querySelector(".result");
+        if (res.ok) {
+          out.textContent = t("committed").replace("%n", res.j.rows_ok);
+          out.className = "result ok";
+        } else {
+          out.textContent = res.j.error ? res.j.error.message : t("error");
+          out.className = "result error";
+        }
+      });
+  });
+
+  document.querySelectorAll("button.rollback").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      if (!window.confirm(t("confirm_rollback"))) return;
+      fetch("/api/v1/imports/" + btn.dataset.id + "/rollback", { method: "POST", credentials: "same-origin" })
+        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+        .then(function (res) {
+          var row = btn.closest("tr");
+          if (res.ok) { row.querySelector(".status").textContent = res.j.status; btn.remove(); }
+          else { window.alert(res.j.error ? res.j.error.message : t("error")); }
+        });
+    });
+  });
+})();
