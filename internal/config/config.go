@@ -18,15 +18,15 @@ import (
 
 // Serve holds the settings of `begira serve`.
 type Serve struct {
-	Addr        string
-	DB          string
-	Demo        bool
-	Dashboards  string
-	LogLevel    string
-	LogFormat   string
-	MemoryLimit string
-	Threads     int
-	Lang        string
+	Addr          string
+	DB            string
+	Demo          bool
+	Dashboards    string
+	LogLevel      string
+	LogFormat     string
+	MemoryLimit   string
+	Threads       int
+	Lang          string
 	BodyLimitMB   int
 	UploadLimitMB int
 	TempDir       string

@@ -78,9 +78,9 @@ func New(st Store, imports Importer, dash Dashboards, log *slog.Logger, opt Opti
 		// limitBody enforces the limit everywhere else.
 		BodyLimit:         opt.BodyLimit,
 		StreamRequestBody: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          60 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
 		// Values from c.Params and c.Query are reused by fasthttp after the
 		// handler returns; immutable strings make them safe to keep.
 		Immutable:    true,
