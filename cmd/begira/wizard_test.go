@@ -1,0 +1,103 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/begira/begira/internal/browsertest"
+	"github.com/begira/begira/internal/i18n"
+)
+
+// TestImportWizardInBrowser walks the upload wizard as an analyst would:
+// choose a file, see the preview with a rejected row and its line, commit
+// the valid rows, and find the overview's project count changed.
+func TestImportWizardInBrowser(t *testing.T) {
+	_, addr := startDemo(t)
+	b := browsertest.New(t)
+	base := "http://" + addr
+
+	overviewCount := func() string {
+		t.Helper()
+		if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa")); err != nil {
+			t.Fatal(err)
+		}
+		n, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`.kpi[data-kpi="projects"] .kpi-value`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	before := overviewCount()
+
+	// A Spanish Excel export: semicolons, decimal commas, dd/mm/yyyy, and
+	// one row (line 4) with an unknown level.
+	file := filepath.Join(t.TempDir(), "nuevos.csv")
+	body := "Referencia;Título;Ejes;Nivel;Estado;Presupuesto;Inicio\n" +
+		"NEW-1;Huerta comunitaria en Añorga;Cohesión social;Acción comunitaria;active;12.500,50;07/03/2026\n" +
+		"NEW-2;Bici eléctrica compartida;descarbonizacion;startup;planned;80.000;13/03/2026\n" +
+		"NEW-3;Fila rota;adaptation;comunity;active;1,5;01/01/2026\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(base+"/m/gipuzkoa/imports"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{file}),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview .rejects tbody tr`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	reject, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .rejects tbody tr`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"4", "Nivel", "comunity", "did you mean \"community\""} {
+		if !strings.Contains(reject, want) {
+			t.Errorf("reject row %q lacks %q", reject, want)
+		}
+	}
+	counts, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .counts`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(counts, "3 rows: 2 ok, 1 rejected") {
+		t.Errorf("counts = %q, want 3 rows, 2 ok, 1 rejected", counts)
+	}
+
+	// Commit the valid rows.
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Click(chromedp.CSS(`input[name=skip_invalid]`)),
+		chromedp.Click(chromedp.CSS(`#commit button`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview .result.ok`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	after := overviewCount()
+	if before == after {
+		t.Fatalf("overview still shows %s projects after the import", after)
+	}
+	if want := addToCount(t, before, 2); after != want {
+		t.Errorf("overview shows %s projects, want %s (two new active/planned projects)", after, want)
+	}
+	if d := b.Dialogs(); len(d) > 0 {
+		t.Errorf("dialogs opened: %q", d)
+	}
+	if f := b.ForeignRequests(addr); len(f) > 0 {
+		t.Errorf("requests left the host: %q", f)
+	}
+}
+
+// addToCount adds n to a count as the English overview formats it ("1,234").
+func addToCount(t *testing.T, s string, n int) string {
+	t.Helper()
+	v, err := strconv.ParseInt(strings.ReplaceAll(s, ",", ""), 10, 64)
+	if err != nil {
+		t.Fatalf("count %q: %v", s, err)
+	}
+	return i18n.Int("en", v+int64(n))
+}
