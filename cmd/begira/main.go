@@ -30,6 +30,7 @@ Usage:
   begira mission apply --db PATH FILE
   begira import --db PATH --mission SLUG --kind projects|organisations|signals [--mode append] [--dry-run] [--skip-invalid] FILE
   begira migrate --db PATH
+  begira gen --kind projects --rows N [--seed S] [--out FILE|-]
   begira version
 
 Run "begira COMMAND -h" for the flags of a command.
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, args[1:], stdout, stderr)
+	case "gen":
+		return genCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "begira", version)
 		return 0

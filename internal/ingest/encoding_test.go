@@ -369,7 +369,6 @@ func firstDiff(a, b string) int {
 	return min(len(a), len(b))
 }
 
-
 // BenchmarkTranscode measures throughput on ~20 MB of generated text.
 func BenchmarkTranscode(b *testing.B) {
 	var line bytes.Buffer
