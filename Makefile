@@ -4,7 +4,7 @@ BIN      ?= bin/begira
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test test-short vet bench echarts demo-data clean
+.PHONY: build run test test-short vet bench bench-ingest echarts demo-data clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/begira
@@ -24,6 +24,12 @@ test-short:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+# Times `begira import` of a generated projects CSV against a bare DuckDB
+# CREATE TABLE AS read_csv, with peak RSS; PASS/FAIL against the targets.
+ROWS ?= 1000000
+bench-ingest:
+	$(GO) run ./cmd/benchingest --rows $(ROWS)
 
 # Re-vendors ECharts from the npm registry (pinned; see TECH.md).
 echarts:

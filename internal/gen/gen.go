@@ -9,11 +9,10 @@
 // it. Municipalities are the 88 of Gipuzkoa (data/demo/municipalities.csv).
 //
 // Generation is allocation-free per row: every word is a precomputed string
-// and each row is appended into one reused buffer behind a 1 MiB bufio.Writer.
+// and rows are appended into a few reused 1 MiB chunks.
 package gen
 
 import (
-	"bufio"
 	"fmt"
 	"io"
 	"math"
@@ -45,23 +44,55 @@ const (
 
 // Projects writes a projects CSV with the canonical header and rows data
 // rows. The bytes depend only on rows and seed.
+//
+// Rows are generated on a second goroutine into 1 MiB chunks while w writes
+// the previous chunk, so generation and I/O overlap.
 func Projects(w io.Writer, rows int, seed uint64) error {
 	if rows < 0 {
 		return fmt.Errorf("gen: rows must be >= 0, got %d", rows)
 	}
-	bw := bufio.NewWriterSize(w, 1<<20)
-	if _, err := bw.WriteString(ProjectsHeader + "\n"); err != nil {
-		return err
+	const chunk = 1 << 20
+	full := make(chan []byte, 2)
+	free := make(chan []byte, 3)
+	for range 3 {
+		free <- make([]byte, 0, chunk+8<<10) // a row is < 2 KiB: appends never reallocate
 	}
-	g := newProjectGen(seed)
-	buf := make([]byte, 0, 2048)
-	for i := 1; i <= rows; i++ {
-		buf = g.row(buf[:0], i)
-		if _, err := bw.Write(buf); err != nil {
+	done := make(chan struct{}) // closed when w fails
+	go func() {
+		defer close(full)
+		g := newProjectGen(seed)
+		buf := append(<-free, ProjectsHeader+"\n"...)
+		for i := 1; i <= rows; i++ {
+			buf = g.row(buf, i)
+			if len(buf) >= chunk {
+				select {
+				case full <- buf:
+				case <-done:
+					return
+				}
+				select {
+				case buf = <-free:
+				case <-done:
+					return
+				}
+				buf = buf[:0]
+			}
+		}
+		if len(buf) > 0 {
+			select {
+			case full <- buf:
+			case <-done:
+			}
+		}
+	}()
+	for b := range full {
+		if _, err := w.Write(b); err != nil {
+			close(done)
 			return err
 		}
+		free <- b
 	}
-	return bw.Flush()
+	return nil
 }
 
 // ---------------------------------------------------------------- random source

@@ -38,7 +38,7 @@ func records(t testing.TB, data []byte) [][]string {
 	return recs
 }
 
-func TestProjectsHeader(t *testing.T) {
+func TestGenProjectsHeader(t *testing.T) {
 	data := generate(t, 3, 1)
 	line, _, _ := strings.Cut(string(data), "\n")
 	if line != wantHeader {
@@ -52,7 +52,7 @@ func TestProjectsHeader(t *testing.T) {
 	}
 }
 
-func TestProjectsRowCount(t *testing.T) {
+func TestGenProjectsRowCount(t *testing.T) {
 	for _, n := range []int{1, 7, 1000} {
 		data := generate(t, n, 42)
 		if got := bytes.Count(data, []byte("\n")); got != n+1 {
@@ -67,7 +67,7 @@ func TestProjectsRowCount(t *testing.T) {
 	}
 }
 
-func TestProjectsDeterministic(t *testing.T) {
+func TestGenProjectsDeterministic(t *testing.T) {
 	a := generate(t, 5000, 7)
 	b := generate(t, 5000, 7)
 	if !bytes.Equal(a, b) {
@@ -82,7 +82,7 @@ func TestProjectsDeterministic(t *testing.T) {
 	}
 }
 
-func TestProjectsExtRefsUnique(t *testing.T) {
+func TestGenProjectsExtRefsUnique(t *testing.T) {
 	recs := records(t, generate(t, 10000, 3))
 	seen := map[string]bool{}
 	for i, rec := range recs[1:] {
@@ -98,7 +98,7 @@ func TestProjectsExtRefsUnique(t *testing.T) {
 
 // TestProjectsValues checks every cell of 10,000 rows against the demo
 // mission's taxonomy and the import's rules.
-func TestProjectsValues(t *testing.T) {
+func TestGenProjectsValues(t *testing.T) {
 	doc, err := os.ReadFile("../../data/demo/mission.yaml")
 	if err != nil {
 		t.Fatal(err)
@@ -259,7 +259,7 @@ func records2(t *testing.T, data []byte) [][]string {
 	return recs
 }
 
-func TestOrgPool(t *testing.T) {
+func TestGenOrgPool(t *testing.T) {
 	p := pool()
 	if len(p.names) != OrgPoolSize {
 		t.Fatalf("pool has %d organisations, want %d", len(p.names), OrgPoolSize)
@@ -285,7 +285,7 @@ func TestOrgPool(t *testing.T) {
 	}
 }
 
-func TestGenitive(t *testing.T) {
+func TestGenGenitive(t *testing.T) {
 	for in, want := range map[string]string{"Eibar": "Eibarko", "Irun": "Irungo", "Zarautz": "Zarauzko", "Donostia": "Donostiako", "Zizurkil": "Zizurkilgo"} {
 		if got := genitive(in); got != want {
 			t.Errorf("genitive(%q) = %q, want %q", in, got, want)
@@ -293,7 +293,7 @@ func TestGenitive(t *testing.T) {
 	}
 }
 
-func BenchmarkProjects(b *testing.B) {
+func BenchmarkGenProjects(b *testing.B) {
 	const rows = 100000
 	pool()
 	b.ReportAllocs()
@@ -313,7 +313,7 @@ type countWriter struct{ n int64 }
 
 func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
 
-func TestClip(t *testing.T) {
+func TestGenClip(t *testing.T) {
 	long := []byte(strings.Repeat("Eraikinen birgaitze energetikoa, ", 10))
 	got := clip(slices.Clone(long), maxText)
 	if n := utf8.RuneCount(got); n > maxText || n < maxText-30 {
@@ -321,5 +321,21 @@ func TestClip(t *testing.T) {
 	}
 	if !strings.HasSuffix(string(got), "energetikoa…") {
 		t.Fatalf("clip does not cut at a word: %q", got)
+	}
+}
+
+type failWriter struct{ after int }
+
+func (f *failWriter) Write(p []byte) (int, error) {
+	if f.after == 0 {
+		return 0, io.ErrShortWrite
+	}
+	f.after--
+	return len(p), nil
+}
+
+func TestGenProjectsWriteError(t *testing.T) {
+	if err := Projects(&failWriter{after: 1}, 50000, 1); err != io.ErrShortWrite {
+		t.Fatalf("got %v, want the writer's error", err)
 	}
 }

@@ -77,7 +77,7 @@ var (
 // whose first bytes say it is a PDF, ZIP/XLSX or legacy Office document (the
 // same messages as checkText, which would otherwise never get to see them),
 // a NUL character anywhere in the decoded text (DuckDB cannot read it; the
-// message gives its 0-based byte offset in the original file), and invalid
+// message gives its 0-based byte offset from where src started), and invalid
 // UTF-8 when utf-8 was forced or announced by a BOM. A BOM is dropped only
 // when it matches the encoding used. On error dst holds partial output: the
 // caller discards it.
@@ -102,6 +102,9 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 	if err := checkMagic(head); err != nil {
 		return "", err
 	}
+	// Peeked bytes are overwritten by the next read: keep a copy for the
+	// UTF-16 hint.
+	sniff := bytes.Clone(head[:min(len(head), 2048)])
 
 	bom := 0
 	switch {
@@ -122,7 +125,7 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 		if err == nil {
 			return EncodingUTF8, nil
 		} else if !errors.As(err, &bad) {
-			if le := looksUTF16(head); le != "" && errors.As(err, new(*portfolio.Error)) {
+			if le := looksUTF16(sniff); le != "" && errors.As(err, new(*portfolio.Error)) {
 				return "", portfolio.Errorf(portfolio.EINVALID,
 					"the file contains binary data (NUL bytes); it looks like UTF-16 text without a byte-order mark: choose %s as the encoding", le)
 			}
@@ -141,7 +144,7 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 		}
 		br.Reset(src)
 		t = &transcoder{r: br, w: dst}
-		return result(EncodingWindows1252, t.singleByte(windows1252Table))
+		return encodingOrError(EncodingWindows1252, t.singleByte(windows1252Table))
 	case EncodingUTF8:
 		err = t.utf8(false)
 		var bad *invalidUTF8
@@ -149,21 +152,21 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 			return "", portfolio.Errorf(portfolio.EINVALID,
 				"the file is not valid UTF-8 (invalid byte at byte %d); choose another encoding such as %s", bad.off, EncodingWindows1252)
 		}
-		return result(enc, err)
+		return encodingOrError(enc, err)
 	case EncodingWindows1252:
-		return result(enc, t.singleByte(windows1252Table))
+		return encodingOrError(enc, t.singleByte(windows1252Table))
 	case EncodingLatin1:
-		return result(enc, t.singleByte(latin1Table))
+		return encodingOrError(enc, t.singleByte(latin1Table))
 	case EncodingUTF16LE:
-		return result(enc, t.utf16(unicode.LittleEndian))
+		return encodingOrError(enc, t.utf16(unicode.LittleEndian))
 	case EncodingUTF16BE:
-		return result(enc, t.utf16(unicode.BigEndian))
+		return encodingOrError(enc, t.utf16(unicode.BigEndian))
 	}
 	panic("ingest: transcode: unhandled encoding " + enc)
 }
 
 // result returns enc, or "" when err is not nil.
-func result(enc string, err error) (string, error) {
+func encodingOrError(enc string, err error) (string, error) {
 	if err != nil {
 		return "", err
 	}

@@ -293,7 +293,7 @@ func TestTranscodeErrors(t *testing.T) {
 		{"unknown encoding lists the accepted ones", "ebcdic", []byte("a"),
 			`unknown encoding "ebcdic": choose one of utf-8, utf-16le, utf-16be, windows-1252, iso-8859-1`},
 		{"forced utf-8 on windows-1252 text", EncodingUTF8, readEncodingFixture(t, "windows1252.csv"),
-			"the file is not valid UTF-8 (invalid byte at byte 23)"},
+			"the file is not valid UTF-8 (invalid byte at byte 19)"},
 		{"utf-8 BOM then invalid bytes", "", append(append([]byte{}, bomUTF8...), readEncodingFixture(t, "utf8-invalid.csv")...),
 			"the file is not valid UTF-8 (invalid byte at byte 20)"},
 		{"NUL late in utf-8", "", nulAt(nil, 100000), "NUL bytes at byte 100000"},

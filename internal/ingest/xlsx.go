@@ -155,8 +155,8 @@ func zipBombError(lim xlsxLimits) *portfolio.Error {
 }
 
 // checkZipSizes refuses a workbook whose parts declare more than the limits
-// allow. The declared sizes can be trusted: archive/zip, which excelize
-// reads through too, fails any entry that inflates beyond its declared size.
+// allow, before anything is inflated. The declared sizes can be trusted:
+// archive/zip fails any entry that inflates beyond its declared size.
 func checkZipSizes(path string, lim xlsxLimits) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
@@ -174,6 +174,7 @@ func checkZipSizes(path string, lim xlsxLimits) error {
 	}
 	defer zr.Close()
 	var total uint64
+	var parts []*zip.File
 	for _, e := range zr.File {
 		total += e.UncompressedSize64
 		if total > uint64(lim.MaxUnzipped) {
@@ -187,8 +188,29 @@ func checkZipSizes(path string, lim xlsxLimits) error {
 			return portfolio.Errorf(portfolio.EINVALID,
 				"the workbook part %s expands to more than %s: refused as a possible zip bomb", e.Name, byteSize(lim.MaxXML))
 		}
+		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
+			parts = append(parts, e)
+		}
+	}
+	// excelize ignores read errors on parts, so a damaged or lying entry
+	// would silently yield a truncated sheet. Inflating the XML parts once
+	// here lets archive/zip check their sizes and CRCs.
+	for _, e := range parts {
+		if err := checkZipEntry(e); err != nil {
+			return fmt.Errorf("ingest: workbook part %s: %v: %w", e.Name, err, unreadableWorkbook())
+		}
 	}
 	return nil
+}
+
+func checkZipEntry(e *zip.File) error {
+	rc, err := e.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	_, err = io.Copy(io.Discard, rc)
+	return err
 }
 
 // byteSize writes n bytes the way the limits are stated ("512 MiB").

@@ -1,0 +1,353 @@
+// Command benchingest measures `begira import` of a large projects CSV on
+// this machine and compares it with what DuckDB alone needs to load the same
+// file. In one run it:
+//
+//  1. builds the begira binary (or uses --begira PATH);
+//  2. generates a projects CSV of --rows rows with `begira gen` (seed 1);
+//  3. creates a fresh database and applies data/demo/mission.yaml with
+//     `begira mission apply`;
+//  4. runs `begira import --db DB --mission gipuzkoa --kind projects FILE` as
+//     a subprocess, timing its wall clock and reading its peak RSS;
+//  5. runs the baseline in a fresh database file, also as a subprocess so that
+//     the RSS figures compare: this binary re-executed with the hidden flags
+//     -baseline FILE -db DB, which runs a bare
+//     CREATE TABLE t AS SELECT * FROM read_csv('FILE')
+//     with the DSN settings Begira uses (2 threads, 1 GB memory limit,
+//     extension auto-install and auto-load off);
+//  6. prints a table and a PASS/FAIL verdict against the targets: import wall
+//     time ≤ 1.5 × baseline, import peak RSS ≤ 1 GiB.
+//
+// This tool is the only code outside internal/store that opens DuckDB: it
+// measures the raw baseline, which must not go through the store (no
+// migrations, no staging, no validation).
+//
+// Peak RSS is the child's ru_maxrss (KiB on Linux). Linux starts a child's
+// high-water mark at its parent's RSS (Go spawns with vfork, and exec folds
+// the shared address space's high-water mark into the child's), so the
+// driver's own RSS, printed with the table, is a floor for both figures.
+//
+// Run from the repository root:
+//
+//	go run ./cmd/benchingest [--rows 1000000] [--keep] [--begira PATH]
+//
+// Exit codes: 0 every target met; 1 a target missed or the import failed;
+// 2 setup errors (build, generation, mission, baseline).
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+)
+
+// Targets of the import (see the package comment).
+const (
+	maxRatio  = 1.5
+	maxRSSMiB = 1024.0
+)
+
+// dsnSettings are those of internal/store's dsn().
+const dsnSettings = "?threads=2&memory_limit=1GB&autoinstall_known_extensions=false&autoload_known_extensions=false"
+
+const missionFile = "data/demo/mission.yaml"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("benchingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	rows := fs.Int("rows", 1_000_000, "rows of the generated projects CSV")
+	keep := fs.Bool("keep", false, "keep the temporary directory (CSV and databases)")
+	begira := fs.String("begira", "", "use this begira binary instead of building ./cmd/begira")
+	baselineFile := fs.String("baseline", "", "") // hidden: run the baseline CTAS on this CSV
+	baselineDB := fs.String("db", "", "")         // hidden: database file of -baseline
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: go run ./cmd/benchingest [--rows N] [--keep] [--begira PATH]")
+		fmt.Fprintln(stderr, "  --rows N       rows of the generated projects CSV (default 1000000)")
+		fmt.Fprintln(stderr, "  --keep         keep the temporary directory")
+		fmt.Fprintln(stderr, "  --begira PATH  use this begira binary instead of building ./cmd/begira")
+	}
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	if *baselineFile != "" {
+		if err := baseline(ctx, *baselineFile, *baselineDB, stdout); err != nil {
+			fmt.Fprintln(stderr, "benchingest -baseline:", err)
+			return 2
+		}
+		return 0
+	}
+	if fs.NArg() != 0 || *rows < 1 {
+		fs.Usage()
+		return 2
+	}
+	b := &bench{ctx: ctx, stderr: stderr, rows: *rows, begira: *begira}
+	code, err := b.run(*keep)
+	if err != nil {
+		fmt.Fprintln(stderr, "benchingest:", err)
+		return 2
+	}
+	b.report(stdout)
+	return code
+}
+
+// baseline is the child process of step 5: DuckDB alone, Begira's settings.
+func baseline(ctx context.Context, file, dbPath string, stdout io.Writer) error {
+	if dbPath == "" {
+		return errors.New("-baseline needs -db")
+	}
+	db, err := sql.Open("duckdb", dbPath+dsnSettings)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	start := time.Now()
+	q := "CREATE TABLE t AS SELECT * FROM read_csv('" + strings.ReplaceAll(file, "'", "''") + "')"
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return err
+	}
+	ctas := time.Since(start)
+	var n int64
+	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil {
+		return err
+	}
+	if err := db.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rows %d ctas_seconds %.3f\n", n, ctas.Seconds())
+	return nil
+}
+
+// result is one measured subprocess.
+type result struct {
+	wall   time.Duration
+	rssKiB int64
+	exit   int
+	stdout string
+	stderr string
+}
+
+type bench struct {
+	ctx    context.Context
+	stderr io.Writer
+	rows   int
+	begira string
+	dir    string
+
+	file      string
+	fileBytes int64
+	gen       time.Duration
+	imp       result
+	impRows   int64 // rows the import committed (-1 unknown)
+	base      result
+	baseRows  int64
+	driverKiB int64
+}
+
+func (b *bench) logf(format string, a ...any) {
+	fmt.Fprintf(b.stderr, "benchingest: "+format+"\n", a...)
+}
+
+// run performs steps 1–5 and returns the exit code of the verdict; an
+// error means the measurement itself could not be made.
+func (b *bench) run(keep bool) (int, error) {
+	if _, err := os.Stat(missionFile); err != nil {
+		return 0, fmt.Errorf("%s not found: run from the repository root", missionFile)
+	}
+	mission, _ := filepath.Abs(missionFile)
+	dir, err := os.MkdirTemp("", "benchingest-")
+	if err != nil {
+		return 0, err
+	}
+	b.dir = dir
+	if keep {
+		defer b.logf("kept %s", dir)
+	} else {
+		defer os.RemoveAll(dir)
+	}
+
+	// 1. begira binary
+	if b.begira == "" {
+		b.begira = filepath.Join(dir, "begira")
+		b.logf("building ./cmd/begira …")
+		out, err := exec.CommandContext(b.ctx, "go", "build", "-o", b.begira, "./cmd/begira").CombinedOutput()
+		if err != nil {
+			return 0, fmt.Errorf("go build ./cmd/begira: %v\n%s", err, out)
+		}
+	} else if b.begira, err = filepath.Abs(b.begira); err != nil {
+		return 0, err
+	}
+
+	// 2. CSV
+	b.file = filepath.Join(dir, "projects.csv")
+	b.logf("generating %d rows …", b.rows)
+	g, err := b.exec(b.begira, "gen", "--kind", "projects", "--rows", strconv.Itoa(b.rows), "--seed", "1", "--out", b.file)
+	if err != nil || g.exit != 0 {
+		return 0, fmt.Errorf("begira gen: %v %s", err, g.stderr)
+	}
+	b.gen = g.wall
+	b.logf("%s", strings.TrimSpace(g.stderr))
+	st, err := os.Stat(b.file)
+	if err != nil {
+		return 0, err
+	}
+	b.fileBytes = st.Size()
+
+	// 3. fresh database with the demo mission
+	importDB := filepath.Join(dir, "import.duckdb")
+	m, err := b.exec(b.begira, "mission", "apply", "--db", importDB, mission)
+	if err != nil || m.exit != 0 {
+		return 0, fmt.Errorf("begira mission apply: %v %s%s", err, m.stdout, m.stderr)
+	}
+
+	// 4. the import
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
+		b.driverKiB = ru.Maxrss
+	}
+	b.logf("importing (begira import) …")
+	b.imp, err = b.exec(b.begira, "import", "--db", importDB, "--mission", "gipuzkoa", "--kind", "projects", b.file)
+	if err != nil {
+		return 0, fmt.Errorf("begira import: %v", err)
+	}
+	b.impRows = -1
+	if mm := regexp.MustCompile(`committed batch \d+: (\d+) rows`).FindStringSubmatch(b.imp.stdout); mm != nil {
+		b.impRows, _ = strconv.ParseInt(mm[1], 10, 64)
+	}
+	if b.imp.exit != 0 {
+		// Not a hard failure: show why, still measure the baseline, and exit 1.
+		b.logf("begira import exited with status %d after %.2fs", b.imp.exit, b.imp.wall.Seconds())
+		fmt.Fprintf(b.stderr, "--- import stderr ---\n%s--- import stdout ---\n%s---\n", b.imp.stderr, tail(b.imp.stdout, 40))
+	} else {
+		fmt.Fprint(b.stderr, indent(b.imp.stdout))
+	}
+
+	// 5. the baseline, re-executing this binary
+	self, err := os.Executable()
+	if err != nil {
+		return 0, err
+	}
+	b.logf("baseline (bare DuckDB CREATE TABLE AS read_csv) …")
+	b.base, err = b.exec(self, "-baseline", b.file, "-db", filepath.Join(dir, "baseline.duckdb"))
+	if err != nil || b.base.exit != 0 {
+		return 0, fmt.Errorf("baseline: %v %s", err, b.base.stderr)
+	}
+	if _, err := fmt.Sscanf(b.base.stdout, "rows %d", &b.baseRows); err != nil {
+		return 0, fmt.Errorf("baseline: unexpected output %q", b.base.stdout)
+	}
+	if b.baseRows != int64(b.rows) {
+		return 0, fmt.Errorf("baseline loaded %d rows, want %d", b.baseRows, b.rows)
+	}
+	if !b.pass() {
+		return 1, nil
+	}
+	return 0, nil
+}
+
+// exec runs one measured subprocess. err is set only when it could not run.
+func (b *bench) exec(name string, args ...string) (result, error) {
+	var out, errOut bytes.Buffer
+	cmd := exec.CommandContext(b.ctx, name, args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	start := time.Now()
+	err := cmd.Run()
+	r := result{wall: time.Since(start), stdout: out.String(), stderr: errOut.String()}
+	if cmd.ProcessState == nil {
+		return r, err
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.rssKiB = ru.Maxrss
+	}
+	r.exit = cmd.ProcessState.ExitCode()
+	if b.ctx.Err() != nil {
+		return r, b.ctx.Err()
+	}
+	var exitErr *exec.ExitError
+	if err != nil && !errors.As(err, &exitErr) {
+		return r, err
+	}
+	return r, nil
+}
+
+func (b *bench) ratio() float64 { return b.imp.wall.Seconds() / b.base.wall.Seconds() }
+func (b *bench) rssOK() bool    { return mib(b.imp.rssKiB) <= maxRSSMiB }
+func (b *bench) ratioOK() bool  { return b.ratio() <= maxRatio }
+func (b *bench) pass() bool     { return b.imp.exit == 0 && b.rssOK() && b.ratioOK() }
+
+func mib(kib int64) float64 { return float64(kib) / 1024 }
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// report prints step 6: the table and the verdict.
+func (b *bench) report(w io.Writer) {
+	fmt.Fprintf(w, "\nbegira import vs bare DuckDB — %s/%s, %d CPUs, DuckDB threads=2 memory_limit=1GB\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU())
+	var table bytes.Buffer
+	tw := tabwriter.NewWriter(&table, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "metric\tvalue\ttarget\tverdict")
+	fmt.Fprintf(tw, "file size\t%.1f MiB\t\t\n", float64(b.fileBytes)/(1<<20))
+	fmt.Fprintf(tw, "rows\t%d\t\t\n", b.rows)
+	fmt.Fprintf(tw, "gen (begira gen)\t%.2f s (%.0f rows/s)\t\t\n", b.gen.Seconds(), float64(b.rows)/b.gen.Seconds())
+	impStatus := "ok"
+	if b.imp.exit != 0 {
+		impStatus = fmt.Sprintf("exit %d", b.imp.exit)
+	}
+	fmt.Fprintf(tw, "import status\t%s\texit 0\t%s\n", impStatus, verdict(b.imp.exit == 0))
+	if b.impRows >= 0 {
+		fmt.Fprintf(tw, "import rows committed\t%d\t\t\n", b.impRows)
+	}
+	fmt.Fprintf(tw, "import seconds\t%.2f\t\t\n", b.imp.wall.Seconds())
+	fmt.Fprintf(tw, "import rows/s\t%.0f\t\t\n", float64(b.rows)/b.imp.wall.Seconds())
+	fmt.Fprintf(tw, "import peak RSS\t%.1f MiB\t≤ %.0f MiB\t%s\n", mib(b.imp.rssKiB), maxRSSMiB, verdict(b.rssOK()))
+	fmt.Fprintf(tw, "baseline seconds\t%.2f\t\t\n", b.base.wall.Seconds())
+	fmt.Fprintf(tw, "baseline peak RSS\t%.1f MiB\t\t\n", mib(b.base.rssKiB))
+	fmt.Fprintf(tw, "ratio import÷baseline\t%.2f\t≤ %.1f\t%s\n", b.ratio(), maxRatio, verdict(b.ratioOK()))
+	fmt.Fprintf(tw, "driver RSS (floor of both)\t%.1f MiB\t\t\n", mib(b.driverKiB))
+	tw.Flush()
+	for _, line := range strings.SplitAfter(table.String(), "\n") {
+		fmt.Fprint(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n")))
+	}
+	fmt.Fprintf(w, "\n%s\n", verdict(b.pass()))
+}
+
+func indent(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "  " + strings.ReplaceAll(strings.TrimRight(s, "\n"), "\n", "\n  ") + "\n"
+}
+
+func tail(s string, lines int) string {
+	parts := strings.SplitAfter(s, "\n")
+	if len(parts) > lines {
+		parts = parts[len(parts)-lines:]
+	}
+	return strings.Join(parts, "")
+}
