@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/store"
 )
@@ -34,6 +35,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	dateFormat := fs.String("date-format", "", "e.g. dd/mm/yyyy (default: detect)")
 	sheet := fs.String("sheet", "", "XLSX sheet (default: the first)")
 	source := fs.String("source", "", "source slug whose saved mapping applies (and, with --mapping, is saved)")
+	verbose := fs.Bool("v", false, "log the duration of every step of the pipeline to stderr")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -76,6 +78,9 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer st.Close()
 	ing := ingest.New(st, time.Now)
+	if *verbose {
+		ing.Log = config.NewLogger(stderr, "debug", "text")
+	}
 	if isTerminal(stdout) {
 		ing.OnProgress(func(id int64, p ingest.Progress) {
 			if p.Total > 0 {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"log/slog"
+	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -40,7 +42,7 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if err != nil {
 		return nil, err
 	}
-	st := &stagedTables{id: id, mission: m.ID, mode: b.Mode, dialect: b.Dialect, fields: map[string]bool{}}
+	st := &stagedTables{id: id, mission: m.ID, mode: b.Mode, dialect: b.Dialect, fields: map[string]bool{}, log: s.Log}
 	for _, c := range b.Columns {
 		if c.Field != "" {
 			st.fields[c.Field] = true
@@ -92,6 +94,7 @@ type stagedTables struct {
 	mode    string
 	dialect Dialect
 	fields  map[string]bool
+	log     *slog.Logger
 }
 
 func (st *stagedTables) t(suffix string) string { return stagingTable(st.id, suffix) }
@@ -109,8 +112,12 @@ func (st *stagedTables) okRows() string {
 }
 
 func (st *stagedTables) exec(ctx context.Context, tx *sql.Tx, what, q string, args ...any) error {
+	start := time.Now()
 	if _, err := tx.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ingest: commit %s: %w", what, err)
+	}
+	if st.log != nil {
+		st.log.Debug("import step", "batch", st.id, "step", "commit "+what, "ms", time.Since(start).Milliseconds())
 	}
 	return nil
 }
@@ -196,15 +203,17 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 		                     public_funding_eur, funding_instrument, start_date, end_date, stage_entered_at, geo_code,
 		                     lat, lon, intent, updated_at, batch_id)
 		SELECT i.id, ?, s.ext_ref, s.title, %s, coalesce(lower(%s), 'active'),
-		       (SELECT o.id FROM organisation o WHERE o.mission_id = ? AND o.name_key = begira_name_key(%s)),
+		       lead.id,
 		       %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ?
-		FROM %s s JOIN %s i ON i.line = s.line`,
-		st.col("summary"), st.col("status"), st.col("lead_org"),
+		FROM %s s JOIN %s i ON i.line = s.line
+		LEFT JOIN (SELECT r.line, o.id FROM %s r JOIN organisation o ON o.mission_id = %d AND o.name_key = r.name_key
+		           WHERE r.role = 'lead') lead ON lead.line = s.line`,
+		st.col("summary"), st.col("status"),
 		numberExpr(st.col("budget_total_eur"), d), numberExpr(st.col("public_funding_eur"), d), st.col("funding_instrument"),
 		dateExpr(st.col("start_date"), d), dateExpr(st.col("end_date"), d), dateExpr(st.col("start_date"), d),
 		geoExpr(st.col("municipality_code")), numberExpr(st.col("lat"), d), numberExpr(st.col("lon"), d),
 		st.col("intent"), dateExpr(st.col("updated_at"), d),
-		st.t(""), ids), st.mission, st.mission, st.id)
+		st.t(""), ids, st.t("_orgs"), st.mission), st.mission, st.id)
 	if err != nil {
 		return err
 	}

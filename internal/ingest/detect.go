@@ -12,10 +12,15 @@ import (
 // an analyst in Gipuzkoa writes 07/03/2026 for 7 March.
 var dateFormats = []string{"%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%y", "%Y/%m/%d", "%m/%d/%Y"}
 
-// detect settles the file's number and date conventions from every value of
-// its number and date columns (not a sample): the decimal separator, the
-// thousands separator and the date format. Explicit settings win. An
-// ambiguous choice is recorded as a warning shown in the preview.
+// detectSample is how many values per column decide a convention. Every
+// value is still validated against the convention chosen, so a file whose
+// later rows disagree gets rejects naming them, never silent misreadings.
+const detectSample = 20000
+
+// detect settles the file's number and date conventions from the values of
+// its number and date columns: the decimal separator, the thousands
+// separator and the date format. Explicit settings win. An ambiguous choice
+// is recorded as a warning shown in the preview.
 func (s *Service) detect(ctx context.Context, b *Batch, given Dialect, st *staged) error {
 	var nums, dates []string
 	for name, f := range st.fields {
@@ -79,7 +84,7 @@ func (s *Service) detectDecimal(ctx context.Context, st *staged, cols []string) 
 	}
 	var parts []string
 	for _, c := range cols {
-		parts = append(parts, fmt.Sprintf(`SELECT regexp_replace(%s, '[€\s]', '', 'g') AS v FROM %s WHERE %s IS NOT NULL`, c, st.table, c))
+		parts = append(parts, fmt.Sprintf(`(SELECT regexp_replace(%s, '[€\s]', '', 'g') AS v FROM %s WHERE %s IS NOT NULL LIMIT %d)`, c, st.table, c, detectSample))
 	}
 	var comma, point int64
 	err := s.st.DB().QueryRowContext(ctx, fmt.Sprintf(`
@@ -109,7 +114,7 @@ func (s *Service) detectDate(ctx context.Context, st *staged, cols []string) (st
 	}
 	var parts []string
 	for _, c := range cols {
-		parts = append(parts, fmt.Sprintf(`SELECT %s AS v FROM %s WHERE %s IS NOT NULL`, c, st.table, c))
+		parts = append(parts, fmt.Sprintf(`(SELECT %s AS v FROM %s WHERE %s IS NOT NULL LIMIT %d)`, c, st.table, c, detectSample))
 	}
 	var sel []string
 	for _, f := range dateFormats {

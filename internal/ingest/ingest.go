@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"log/slog"
 	"slices"
 	"sync"
 	"time"
@@ -104,6 +105,8 @@ type Service struct {
 	// TempDir holds transcoded copies of files while they are staged
 	// ("" = the system's temp directory).
 	TempDir string
+	// Log receives the duration of every step at debug level (nil: none).
+	Log *slog.Logger
 
 	mu          sync.Mutex
 	onCommitted []func(mission string)
@@ -192,20 +195,26 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 // file to UTF-8 text, stage it, detect its number and date conventions and
 // validate every row.
 func (s *Service) preview(ctx context.Context, m *portfolio.Mission, b *Batch, req Request) error {
+	start := time.Now()
 	text, cleanup, err := s.prepare(b, req)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
+	s.step(b.ID, "prepare", start)
 	req.Path = text
 	s.progress.set(b.ID, "staging", 0, 0)
+	start = time.Now()
 	st, err := s.stage(ctx, b, req)
 	if err != nil {
 		return err
 	}
+	s.step(b.ID, "stage", start)
+	start = time.Now()
 	if err := s.detect(ctx, b, req.Dialect, st); err != nil {
 		return err
 	}
+	s.step(b.ID, "detect", start)
 	s.progress.set(b.ID, "validating", 0, 0)
 	if err := s.validate(ctx, m, b, st); err != nil {
 		return err
@@ -309,6 +318,14 @@ func (s *Service) Rejects(ctx context.Context, id int64, limit int) ([]Reject, e
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// step logs how long a step of batch id took, at debug level: the numbers
+// behind `make bench-ingest`, for anyone tuning the pipeline.
+func (s *Service) step(id int64, name string, start time.Time) {
+	if s.Log != nil {
+		s.Log.Debug("import step", "batch", id, "step", name, "ms", time.Since(start).Milliseconds())
+	}
 }
 
 // Batches lists a mission's imports, newest first.

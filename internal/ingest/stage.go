@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -27,7 +28,8 @@ func stagingTable(id int64, suffix string) string {
 func dropStaging(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, id int64) {
-	for _, sfx := range []string{"", "_terms", "_orgs", "_refs", "_ids", "_gone"} {
+	db.ExecContext(ctx, `DROP VIEW IF EXISTS `+stagingTable(id, ""))
+	for _, sfx := range []string{"_raw", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
 		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
 	}
 }
@@ -51,8 +53,13 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if d.Delimiter != "" && !validDelimiter(d.Delimiter) {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "delimiter %q must be one of , ; | or tab", d.Delimiter)
 	}
+	// Lines DuckDB cannot hold are refused first, with their number.
+	if err := checkLines(req.Path); err != nil {
+		return nil, err
+	}
 	// DuckDB's sniffer finds the delimiter and the title rows above the
 	// header (SkipRows) in one pass; explicit settings win.
+	start := time.Now()
 	if d.Delimiter == "" || d.HeaderRow <= 0 {
 		var delim string
 		var skip int
@@ -61,7 +68,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			q = fmt.Sprintf(`SELECT Delimiter, SkipRows FROM sniff_csv(%s, sample_size = 20480, skip = %d)`, sqlString(req.Path), d.HeaderRow-1)
 		}
 		if err := db.QueryRowContext(ctx, q).Scan(&delim, &skip); err != nil {
-			return nil, csvError(err)
+			return nil, csvFailure(err, req.Path, d)
 		}
 		if d.Delimiter == "" {
 			d.Delimiter = delim
@@ -74,17 +81,32 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		return nil, portfolio.Errorf(portfolio.EINVALID,
 			"no column delimiter found (the file has one column, or uses %q): give delimiter , ; | or tab", d.Delimiter)
 	}
+	if err := checkDelimiter(req.Path, &d, req.Dialect.Delimiter != ""); err != nil {
+		return nil, err
+	}
 	b.Dialect = d
 
 	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d, null_padding = false)`,
 		sqlString(req.Path), sqlString(d.Delimiter), d.HeaderRow-1)
+	s.step(b.ID, "stage sniff", start)
+	start = time.Now()
 	headers, err := readHeaders(ctx, db, req.Path, d)
 	if err != nil {
-		return nil, err
+		return nil, csvFailure(err, req.Path, d)
 	}
+	s.step(b.ID, "stage headers", start)
+	start = time.Now()
+	defer s.step(b.ID, "stage copy", start)
 	b.Columns = mapHeaders(req.Kind, headers, req.Mapping)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
-	cols := []string{fmt.Sprintf("(row_number() OVER ())::BIGINT + %d AS line", d.HeaderRow)}
+	// The file is copied as is (every mapped column as text) into a raw
+	// table, and a view gives each row its line and trimmed cells. A copy
+	// that already trimmed and numbered rows would cost a window over the
+	// whole file and a trim of every cell, most of which no check reads.
+	// Rows keep file order (preserve_insertion_order), so rowid numbers them.
+	raw := stagingTable(b.ID, "_raw")
+	cols := []string{fmt.Sprintf("rowid + %d AS line", d.HeaderRow+1)}
+	var copied []string
 	for _, c := range b.Columns {
 		if c.Field == "" {
 			continue
@@ -96,6 +118,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		}
 		st.header[c.Field] = c.Header
 		cols = append(cols, fmt.Sprintf("nullif(trim(%s), '') AS %s", ident(c.Header), ident(c.Field)))
+		copied = append(copied, ident(c.Header))
 	}
 	var missing []string
 	for _, f := range Fields(req.Kind) {
@@ -104,14 +127,27 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		}
 	}
 	if len(missing) > 0 {
+		// The sniffer takes the real header for a title row when later
+		// rows are wider: name the row that misled it.
+		if req.Dialect.HeaderRow <= 0 {
+			if n := betterHeader(req.Path, req.Kind, d.Delimiter, d.HeaderRow); n > 0 {
+				if err := diagnoseCSV(req.Path, d.Delimiter, n); err != nil {
+					return nil, err
+				}
+			}
+		}
 		return nil, &portfolio.Error{Code: portfolio.EINVALID,
 			Message: fmt.Sprintf("required column(s) %s not found among the headers %s; rename them or give a mapping",
-				strings.Join(missing, ", "), strings.Join(headers, ", ")),
+				strings.Join(missing, ", "), listHeaders(headers)),
 			Details: missing}
 	}
-	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, st.table, strings.Join(cols, ", "), src)
+	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
 	if _, err := db.ExecContext(ctx, q); err != nil {
-		return nil, csvError(err)
+		return nil, csvFailure(err, req.Path, d)
+	}
+	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM %s`, st.table, strings.Join(cols, ", "), raw)
+	if _, err := db.ExecContext(ctx, q); err != nil {
+		return nil, fmt.Errorf("ingest: staging view: %w", err)
 	}
 	return st, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -69,6 +70,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 		return nil
 	}
 	d := b.Dialect
+	start := time.Now()
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok {
 			continue
@@ -109,12 +111,17 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 			return err
 		}
 	}
+	s.step(b.ID, "validate cells", start)
+	start = time.Now()
 	if err := s.stageLists(ctx, m, b, st); err != nil {
 		return err
 	}
+	s.step(b.ID, "validate lists", start)
+	start = time.Now()
 	if err := s.checkKeys(ctx, m, b, st, reject); err != nil {
 		return err
 	}
+	s.step(b.ID, "validate keys", start)
 	err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT
 		(SELECT count(*) FROM %s),
 		(SELECT count(DISTINCT line) FROM import_reject WHERE batch_id = ?)`, st.table), b.ID).
@@ -134,13 +141,17 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 // references — and rejects the values that match nothing.
 func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
 	db := s.st.DB()
-	sep := `[|;]`
-	if b.Dialect.Delimiter == ";" {
-		sep = `\|`
+	// Multi-valued cells split on '|', and on ';' when ';' is not the
+	// file's delimiter (then it cannot appear unquoted inside a cell).
+	list := "%s"
+	if b.Dialect.Delimiter != ";" {
+		list = "replace(%s, ';', '|')"
 	}
 	split := func(c string) string {
-		return fmt.Sprintf(`SELECT line, trim(unnest(l)) AS raw, generate_subscripts(l, 1) AS pos
-			FROM (SELECT line, regexp_split_to_array(%s, %s) AS l FROM %s WHERE %s IS NOT NULL)`, c, sqlString(sep), st.table, c)
+		// pos is 1 for the first (primary) value and 2 for the others.
+		return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = trim(l[1]) THEN 1 ELSE 2 END AS pos
+			FROM (SELECT line, l, trim(unnest(l)) AS raw
+			      FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL))`, fmt.Sprintf(list, c), st.table, c)
 	}
 	single := func(c string) string {
 		return fmt.Sprintf(`SELECT line, %s AS raw, 1 AS pos FROM %s WHERE %s IS NOT NULL`, c, st.table, c)
@@ -155,25 +166,36 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		if f.Type == typeTerms {
 			src = split(ident(f.Name))
 		}
+		// Most cells hold exact codes: a plain join matches them; only the
+		// rest (labels, other case or accents) pay for normalisation below.
 		parts = append(parts, fmt.Sprintf(`SELECT v.line, ? AS field, ? AS scheme, v.raw, v.pos, k.code
-			FROM (%s) v LEFT JOIN term_keys k ON k.scheme_code = ? AND k.k = begira_key(v.raw) WHERE v.raw <> ''`, src))
-		args = append(args, f.Name, f.Scheme, f.Scheme)
+			FROM (%s) v LEFT JOIN term k ON k.mission_id = ? AND k.scheme_code = ? AND k.code = v.raw WHERE v.raw <> ''`, src))
+		args = append(args, f.Name, f.Scheme, m.ID, f.Scheme)
 	}
 	terms := stagingTable(b.ID, "_terms")
 	q := `CREATE TABLE ` + terms + ` (line BIGINT, field VARCHAR, scheme VARCHAR, raw VARCHAR, pos BIGINT, code VARCHAR)`
 	if len(parts) > 0 {
-		q = fmt.Sprintf(`CREATE TABLE %s AS
-			WITH term_keys AS (
-				SELECT scheme_code, k, arg_min(code, position) AS code FROM (
-					SELECT scheme_code, code, position, begira_key(unnest([code, label_en, label_es, label_eu])) AS k
-					FROM term WHERE mission_id = ?)
-				WHERE k <> '' GROUP BY scheme_code, k)
-			%s`, terms, strings.Join(parts, " UNION ALL "))
-		args = append([]any{m.ID}, args...)
+		q = fmt.Sprintf(`CREATE TABLE %s AS %s`, terms, strings.Join(parts, " UNION ALL "))
 	}
+	start := time.Now()
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ingest: stage terms: %w", err)
 	}
+	s.step(b.ID, "lists terms", start)
+	start = time.Now()
+	// A term matches by code or any label, ignoring case and accents.
+	_, err := db.ExecContext(ctx, fmt.Sprintf(`
+		UPDATE %s t SET code = k.code
+		FROM (SELECT scheme_code, k, arg_min(code, position) AS code FROM (
+		        SELECT scheme_code, code, position, begira_key(unnest([code, label_en, label_es, label_eu])) AS k
+		        FROM term WHERE mission_id = ?)
+		      WHERE k <> '' GROUP BY scheme_code, k) k
+		WHERE t.code IS NULL AND k.scheme_code = t.scheme AND k.k = begira_key(t.raw)`, terms), m.ID)
+	if err != nil {
+		return fmt.Errorf("ingest: match term labels: %w", err)
+	}
+	s.step(b.ID, "lists labels", start)
+	start = time.Now()
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok || (f.Type != typeTerm && f.Type != typeTerms) {
 			continue
@@ -199,19 +221,26 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 			continue
 		}
 	}
+	s.step(b.ID, "lists term rejects", start)
+	start = time.Now()
 	// Organisation names (lead and partners) and project references.
 	orgs := stagingTable(b.ID, "_orgs")
 	q = `CREATE TABLE ` + orgs + ` (line BIGINT, role VARCHAR, name VARCHAR, name_key VARCHAR, pos BIGINT)`
 	if b.Kind == KindProjects && (st.has("lead_org") || st.has("partners")) {
+		// Names repeat across rows: normalise each distinct name once.
 		q = fmt.Sprintf(`CREATE TABLE %s AS
-			SELECT line, 'lead' AS role, raw AS name, begira_name_key(raw) AS name_key, 0 AS pos FROM (%s) WHERE raw <> ''
-			UNION ALL
-			SELECT line, 'partner', raw, begira_name_key(raw), pos FROM (%s) WHERE raw <> ''`,
+			WITH o AS (
+				SELECT line, 'lead' AS role, raw AS name, 0 AS pos FROM (%s) WHERE raw <> ''
+				UNION ALL
+				SELECT line, 'partner', raw, pos FROM (%s) WHERE raw <> ''),
+			n AS (SELECT name, begira_name_key(name) AS name_key FROM (SELECT DISTINCT name FROM o))
+			SELECT o.line, o.role, o.name, n.name_key, o.pos FROM o JOIN n ON n.name = o.name`,
 			orgs, single(st.col("lead_org")), split(st.col("partners")))
 	}
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("ingest: stage organisations: %w", err)
 	}
+	s.step(b.ID, "lists orgs", start)
 	refs := stagingTable(b.ID, "_refs")
 	q = `CREATE TABLE ` + refs + ` (line BIGINT, ext_ref VARCHAR, project_id BIGINT)`
 	args = nil
@@ -225,7 +254,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ingest: stage project references: %w", err)
 	}
-	_, err := db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason)
+	_, err = db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason)
 		SELECT ?, line, ?, ext_ref, 'no project with this ext_ref in the mission' FROM `+refs+` WHERE project_id IS NULL`,
 		b.ID, st.header["projects"])
 	if err != nil {

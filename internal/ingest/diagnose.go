@@ -1,0 +1,279 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// Limits on the shape of a text file, checked in Go before DuckDB reads it.
+const (
+	// maxLineBytes is DuckDB's default max_line_size: its reader fails
+	// on longer lines, with a message that names neither the line nor
+	// the limit.
+	maxLineBytes = 2_000_000
+	// maxFields bounds the fields of a line among the first sniffLines
+	// lines (an XLSX sheet has the same limit): DuckDB's sniffer runs out
+	// of memory on a line of a million fields.
+	maxFields = 1000
+	// sniffLines is the sample DuckDB's sniffer reads.
+	sniffLines = 20480
+)
+
+// delimiters are the delimiters analysts' files use, in the order a tie
+// is broken.
+var delimiters = []string{",", ";", "\t", "|"}
+
+// checkLines refuses, before DuckDB sees it, a text file DuckDB cannot
+// read safely: a line longer than maxLineBytes (a binary file, or a file
+// with no line breaks), or a line of more than maxFields fields among the
+// first sniffLines lines. It reads the file once, in bounded memory.
+func checkLines(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	line, size := 1, 0
+	var seps [4]int
+	for {
+		chunk, err := br.ReadSlice('\n')
+		size += len(bytes.TrimSuffix(chunk, []byte("\n")))
+		if size > maxLineBytes {
+			return portfolio.Errorf(portfolio.EINVALID,
+				"line %d is longer than %s bytes: is it really a CSV file, with one row per line?", line, groupDigits(maxLineBytes))
+		}
+		if line <= sniffLines {
+			for i, d := range delimiters {
+				seps[i] += bytes.Count(chunk, []byte(d))
+				if seps[i] >= maxFields {
+					return portfolio.Errorf(portfolio.EINVALID,
+						"line %d has more than %s fields separated by %q: is it really a table?", line, groupDigits(maxFields), d)
+				}
+			}
+		}
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			return nil
+		case err != nil:
+			return fmt.Errorf("ingest: %w", err)
+		}
+		line, size, seps = line+1, 0, [4]int{}
+	}
+}
+
+// guessDelimiter returns the delimiter that occurs most often on the first
+// line from line from (1-based) that holds any, and that line's number; ""
+// and 0 when the first lines hold none.
+func guessDelimiter(path string, from int) (string, int) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	from = max(from, 1)
+	for n := 1; n < from+100; n++ {
+		text, err := br.ReadString('\n')
+		if n >= from {
+			best, most := "", 0
+			for _, d := range delimiters {
+				if c := strings.Count(text, d); c > most {
+					best, most = d, c
+				}
+			}
+			if best != "" {
+				return best, n
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	return "", 0
+}
+
+// diagnoseCSV reads a text file with Go's CSV reader to say, in the
+// analyst's terms, why DuckDB refused it: the first row whose number of
+// fields differs from the header's, or a quote that is never closed. It
+// returns nil when it finds nothing to say. Line numbers are those of the
+// file, title rows above the header (line headerRow) included.
+func diagnoseCSV(path, delim string, headerRow int) error {
+	if len(delim) != 1 {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	headerRow = max(headerRow, 1)
+	for range headerRow - 1 {
+		if _, err := br.ReadString('\n'); err != nil {
+			return nil
+		}
+	}
+	r := csv.NewReader(br)
+	r.Comma = rune(delim[0])
+	r.ReuseRecord = true
+	width := -1
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		var pe *csv.ParseError
+		if !errors.As(err, &pe) {
+			if err != nil {
+				return nil
+			}
+			if width < 0 {
+				width = len(rec)
+			}
+			continue
+		}
+		line := pe.StartLine + headerRow - 1
+		switch {
+		case errors.Is(pe.Err, csv.ErrFieldCount):
+			return portfolio.Errorf(portfolio.EINVALID,
+				"line %d has %d fields but the header (line %d) has %d: check the delimiter (%q) and the quotes on that line",
+				line, len(rec), headerRow, width, delim)
+		case errors.Is(pe.Err, csv.ErrQuote):
+			if _, err := r.Read(); errors.Is(err, io.EOF) {
+				return portfolio.Errorf(portfolio.EINVALID,
+					`the quote (") opened on line %d is never closed: the rest of the file would be one value. Close it, or remove it`, line)
+			}
+			return portfolio.Errorf(portfolio.EINVALID,
+				`line %d: a quoted value is followed by other text before the next %q; inside a quoted value, write a quote as two quotes ("")`,
+				pe.Line+headerRow-1, delim)
+		}
+		// A quote inside an unquoted value (ErrBareQuote) is text to
+		// DuckDB: read on.
+	}
+}
+
+// csvFailure explains a file DuckDB could not read: Go's CSV reader names
+// the line and the problem when it can, otherwise DuckDB's reason is kept.
+func csvFailure(err error, path string, d Dialect) error {
+	delim, header := d.Delimiter, d.HeaderRow
+	if delim == "" || header <= 0 {
+		guess, line := guessDelimiter(path, header)
+		if delim == "" {
+			delim = guess
+		}
+		if header <= 0 {
+			header = line
+		}
+	}
+	if derr := diagnoseCSV(path, delim, header); derr != nil {
+		return derr
+	}
+	return csvError(err)
+}
+
+// betterHeader looks, in the lines the sniffer took for title rows above
+// the header, for a line that names every required field: DuckDB's sniffer
+// skips the real header of a file whose later rows are wider. It returns
+// that line's number, or 0.
+func betterHeader(path, kind, delim string, headerRow int) int {
+	if len(delim) != 1 || headerRow <= 1 {
+		return 0
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for n := 1; n < headerRow; n++ {
+		text, err := br.ReadString('\n')
+		r := csv.NewReader(strings.NewReader(text))
+		r.Comma, r.LazyQuotes = rune(delim[0]), true
+		if headers, _ := r.Read(); len(headers) > 1 {
+			found := map[string]bool{}
+			for _, c := range mapHeaders(kind, headers, nil) {
+				found[c.Field] = true
+			}
+			all := true
+			for _, f := range Fields(kind) {
+				if f.Required && !found[f.Name] {
+					all = false
+				}
+			}
+			if all {
+				return n
+			}
+		}
+		if err != nil {
+			break
+		}
+	}
+	return 0
+}
+
+// listHeaders shows at most a screenful of headers in a message.
+func listHeaders(headers []string) string {
+	const most = 20
+	if len(headers) <= most {
+		return strings.Join(headers, ", ")
+	}
+	return fmt.Sprintf("%s … and %d more", strings.Join(headers[:most], ", "), len(headers)-most)
+}
+
+// checkDelimiter deals with a header line that does not hold the chosen
+// delimiter but holds another one: DuckDB's sniffer falls back to a single
+// column when rows have unequal numbers of fields. Go's reader then names
+// the odd row; failing that, a sniffed delimiter is replaced by the one the
+// header uses.
+func checkDelimiter(path string, d *Dialect, given bool) error {
+	line := headerLine(path, d.HeaderRow)
+	if line == "" || strings.Contains(line, d.Delimiter) {
+		return nil
+	}
+	best, most := "", 0
+	for _, c := range delimiters {
+		if n := strings.Count(line, c); n > most {
+			best, most = c, n
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	if err := diagnoseCSV(path, best, d.HeaderRow); err != nil {
+		return err
+	}
+	if !given {
+		d.Delimiter = best
+	}
+	return nil
+}
+
+// headerLine returns line n (1-based) of a text file, "" when it has fewer.
+func headerLine(path string, n int) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for i := 1; ; i++ {
+		text, err := br.ReadString('\n')
+		if i == max(n, 1) {
+			return text
+		}
+		if err != nil {
+			return ""
+		}
+	}
+}
