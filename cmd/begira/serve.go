@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -17,6 +19,7 @@ import (
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
@@ -50,8 +53,18 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		log.Info("demo mission ready", "mission", demo.Slug, "took_ms", time.Since(start).Milliseconds())
 	}
 	dash := dashboard.Load(dashboards.Defaults, cfg.Dashboards, log)
-	app := web.New(st, ing, dash, log, web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
-		UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir})
+	var geo []byte
+	if cfg.GeoJSON != "" {
+		if geo, err = readGeoJSON(cfg.GeoJSON); err != nil {
+			st.Close()
+			return nil, err
+		}
+	}
+	engine := metrics.NewEngine(st, time.Now, log)
+	ing.OnCommitted(engine.Invalidate)
+	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log},
+		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
+			UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName})
 	return &server{cfg: cfg, log: log, store: st, app: app, done: make(chan error, 1)}, nil
 }
 
@@ -114,4 +127,22 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	}
 	log.Info("stopped")
 	return 0
+}
+
+// readGeoJSON reads the administrator's boundaries once at start and checks
+// they are a GeoJSON FeatureCollection, so a wrong file fails at start, not
+// in a reader's browser.
+func readGeoJSON(path string) ([]byte, error) {
+	body, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("geojson: %w", err)
+	}
+	var doc struct {
+		Type     string `json:"type"`
+		Features []any  `json:"features"`
+	}
+	if err := json.Unmarshal(body, &doc); err != nil || doc.Type != "FeatureCollection" || len(doc.Features) == 0 {
+		return nil, fmt.Errorf("geojson %s: not a GeoJSON FeatureCollection with features", path)
+	}
+	return body, nil
 }

@@ -30,6 +30,8 @@ type Serve struct {
 	BodyLimitMB   int
 	UploadLimitMB int
 	TempDir       string
+	GeoJSON       string
+	GeoJSONName   string
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -77,6 +79,8 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.IntVar(&c.BodyLimitMB, "body-limit-mb", 4, "largest request body accepted (uploads excepted), in MiB")
 	fs.IntVar(&c.UploadLimitMB, "upload-limit-mb", 200, "largest import upload accepted, in MiB")
 	fs.StringVar(&c.TempDir, "temp-dir", "", "directory for uploads while they are imported (default: the system's)")
+	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
+	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: begira serve [flags]\n\nEvery flag can also be set as %sNAME (e.g. BEGIRA_DB).\n\n", envPrefix)
 		fs.PrintDefaults()
@@ -119,6 +123,11 @@ func (c *Serve) validate() error {
 	if c.UploadLimitMB < 1 {
 		problems = append(problems, "upload-limit-mb must be at least 1")
 	}
+	if c.GeoJSON != "" {
+		if st, err := os.Stat(c.GeoJSON); err != nil || st.IsDir() {
+			problems = append(problems, fmt.Sprintf("geojson %q is not a readable file", c.GeoJSON))
+		}
+	}
 	if c.Dashboards != "" {
 		if st, err := os.Stat(c.Dashboards); err != nil || !st.IsDir() {
 			problems = append(problems, fmt.Sprintf("dashboards %q is not a readable directory", c.Dashboards))
@@ -155,5 +164,5 @@ func (c Serve) Log(log *slog.Logger) {
 	log.Info("configuration", "addr", c.Addr, "db", c.DB, "demo", c.Demo, "dashboards", c.Dashboards,
 		"log_level", c.LogLevel, "log_format", c.LogFormat, "memory_limit", c.MemoryLimit,
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
-		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir)
+		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON)
 }

@@ -36,7 +36,7 @@ type Panel struct {
 
 // PanelData says what a panel shows.
 type PanelData struct {
-	Kind    string `yaml:"kind"`    // coverage | shares | budget_tree | project_tree
+	Kind    string `yaml:"kind"`    // see chartsOf
 	A       string `yaml:"a"`       // first scheme (coverage, budget_tree, project_tree)
 	B       string `yaml:"b"`       // second scheme
 	Scheme  string `yaml:"scheme"`  // shares
@@ -49,6 +49,29 @@ var chartsOf = map[string][]string{
 	"shares":       {"bar", "pie"},
 	"budget_tree":  {"treemap"},
 	"project_tree": {"sunburst"},
+	// Views over the metric catalogue (DOMAIN.md §6).
+	"target_radar":         {"radar"},
+	"partner_graph":        {"graph"},
+	"cross_level":          {"heatmap"},
+	"territory":            {"map"},
+	"signals_time":         {"line"},
+	"emergence":            {"scatter"},
+	"signals_vs_portfolio": {"bar"},
+	"convergence":          {"heatmap"},
+	"data_health":          {"bar"},
+}
+
+// schemeKinds are the view kinds that need data.scheme.
+var schemeKinds = map[string]bool{"target_radar": true, "signals_time": true, "emergence": true,
+	"signals_vs_portfolio": true, "convergence": true}
+
+func kindNames() []string {
+	var out []string
+	for k := range chartsOf {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
 // KPI codes a dashboard may show as cards.
@@ -87,21 +110,26 @@ func (d *Dashboard) Validate() error {
 		}
 		charts, ok := chartsOf[p.Data.Kind]
 		if !ok {
-			add("%s: data.kind %q is not one of coverage, shares, budget_tree, project_tree", where, p.Data.Kind)
+			add("%s: data.kind %q is not a known kind (%s)", where, p.Data.Kind, strings.Join(kindNames(), ", "))
 			continue
 		}
 		if !slices.Contains(charts, p.Chart) {
 			add("%s: chart %q cannot show %s (use %s)", where, p.Chart, p.Data.Kind, strings.Join(charts, " or "))
 		}
-		switch p.Data.Kind {
-		case "shares":
+		switch {
+		case schemeKinds[p.Data.Kind]:
+			if p.Data.Scheme == "" {
+				add("%s: data.scheme is required", where)
+			}
+		case p.Data.Kind == "partner_graph" || p.Data.Kind == "cross_level" || p.Data.Kind == "territory" || p.Data.Kind == "data_health":
+		case p.Data.Kind == "shares":
 			if p.Data.Scheme == "" {
 				add("%s: data.scheme is required", where)
 			}
 			if p.Data.Measure != "count" && p.Data.Measure != "budget" {
 				add("%s: data.measure must be count or budget", where)
 			}
-		default:
+		default: // coverage, budget_tree, project_tree
 			if p.Data.A == "" || p.Data.B == "" {
 				add("%s: data.a and data.b name the two schemes", where)
 			}

@@ -60,7 +60,7 @@ func TestParse(t *testing.T) {
 		{"wrong version", edit(t, "version: 1", "version: 2"), []string{"version must be 1, not 2"}},
 		{"missing version", edit(t, "version: 1\n", ""), []string{"version must be 1, not 0"}},
 		{"unknown kind", edit(t, "kind: budget_tree", "kind: budget_matrix"),
-			[]string{`panels[2] (money): data.kind "budget_matrix" is not one of`}},
+			[]string{`panels[2] (money): data.kind "budget_matrix" is not a known kind`}},
 		{"pie for coverage", edit(t, "chart: heatmap", "chart: pie"),
 			[]string{`panels[0] (cov): chart "pie" cannot show coverage (use heatmap)`}},
 		{"heatmap for shares", edit(t, "chart: pie", "chart: heatmap"),
@@ -173,7 +173,7 @@ func writeFile(tb testing.TB, dir, name, body string) {
 func TestLoadDefaultsOnly(t *testing.T) {
 	log, buf := captureLog()
 	s := dashboard.Load(dashboards.Defaults, "", log)
-	if got, want := ids(s), []string{"overview", "balance"}; !slices.Equal(got, want) {
+	if got, want := ids(s), []string{"overview", "balance", "health", "network", "signals", "territory"}; !slices.Equal(got, want) {
 		t.Errorf("dashboards: got %v, want %v", got, want)
 	}
 	if strings.Contains(buf.String(), "level=ERROR") || strings.Contains(buf.String(), "level=WARN") {
@@ -205,7 +205,7 @@ func TestLoadDirectory(t *testing.T) {
 
 	// The overview comes first, then the others by id: aaa sorts before
 	// balance but must not displace the overview.
-	if got, want := ids(s), []string{"overview", "aaa", "balance"}; !slices.Equal(got, want) {
+	if got, want := ids(s), []string{"overview", "aaa", "balance", "health", "network", "signals", "territory"}; !slices.Equal(got, want) {
 		t.Errorf("dashboards: got %v, want %v", got, want)
 	}
 	for _, tc := range []struct{ file, reason string }{
@@ -250,7 +250,7 @@ func TestLoadMissingDirectory(t *testing.T) {
 	if line == "" {
 		t.Errorf("log: got %q, want a warning naming %s", buf.String(), dir)
 	}
-	if got, want := ids(s), []string{"overview", "balance"}; !slices.Equal(got, want) {
+	if got, want := ids(s), []string{"overview", "balance", "health", "network", "signals", "territory"}; !slices.Equal(got, want) {
 		t.Errorf("dashboards: got %v, want the defaults %v", got, want)
 	}
 }

@@ -11,17 +11,26 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 
 	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// Source is what panels read: figures over a scope of a mission's projects.
-// The store implements it.
-type Source interface {
+// Figures are the store's figures over a scope of a mission's projects.
+type Figures interface {
 	KPIs(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope) (portfolio.KPIs, error)
 	Coverage(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.CoverageCell, error)
 	Shares(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]portfolio.Share, error)
 	BudgetTree(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.BudgetLeaf, error)
 	ProjectTags(ctx context.Context, m *portfolio.Mission, scheme string, sc portfolio.Scope) ([]portfolio.ProjectTag, error)
+}
+
+// Source is what panels read: the store's figures and the metric catalogue.
+type Source interface {
+	Figures
+	// Metrics serves the metric catalogue (cached); Env prepares uncached
+	// view queries (maps, networks, matrices).
+	Metrics(ctx context.Context, req metrics.Request) (*metrics.Result, error)
+	Env(req metrics.Request) (*metrics.Env, error)
 }
 
 // View is a dashboard evaluated for one mission, scope and language.
@@ -56,6 +65,7 @@ type PanelView struct {
 // Drill maps chart positions to scope filters: a click on category i of
 // the x axis adds XParam=X[i] (and YParam=Y[j] for heatmaps).
 type Drill struct {
+	Target string   `json:"target,omitempty"` // "signals"; default the project list
 	XParam string   `json:"x_param,omitempty"`
 	X      []string `json:"x,omitempty"`
 	YParam string   `json:"y_param,omitempty"`
@@ -172,6 +182,8 @@ func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		o, err = budgetTreePanel(ctx, src, m, p, sc, lang, &pv)
 	case "project_tree":
 		o, err = projectTreePanel(ctx, src, m, p, sc, lang, &pv)
+	default:
+		o, err = metricPanel(ctx, src, m, p, sc, lang, &pv)
 	}
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))

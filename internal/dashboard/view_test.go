@@ -87,7 +87,7 @@ func TestRender(t *testing.T) {
 	}
 
 	t.Run("overview in English", func(t *testing.T) {
-		v, err := dashboard.Render(ctx, st, m, overview, portfolio.Scope{}, "en")
+		v, err := dashboard.Render(ctx, testSource(st), m, overview, portfolio.Scope{}, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -167,7 +167,7 @@ func TestRender(t *testing.T) {
 	})
 
 	t.Run("coverage panel", func(t *testing.T) {
-		v, err := dashboard.Render(ctx, st, m, overview, portfolio.Scope{}, "en")
+		v, err := dashboard.Render(ctx, testSource(st), m, overview, portfolio.Scope{}, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestRender(t *testing.T) {
 	})
 
 	t.Run("shares panel follows the scheme order", func(t *testing.T) {
-		v, err := dashboard.Render(ctx, st, m, overview, portfolio.Scope{}, "en")
+		v, err := dashboard.Render(ctx, testSource(st), m, overview, portfolio.Scope{}, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -244,7 +244,7 @@ func TestRender(t *testing.T) {
 	})
 
 	t.Run("Spanish", func(t *testing.T) {
-		v, err := dashboard.Render(ctx, st, m, overview, portfolio.Scope{}, "es")
+		v, err := dashboard.Render(ctx, testSource(st), m, overview, portfolio.Scope{}, "es")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -285,7 +285,7 @@ func TestRender(t *testing.T) {
 		if want.Projects == 0 || want.Projects >= k.Projects {
 			t.Fatalf("demo community projects: got %d of %d, want some but not all", want.Projects, k.Projects)
 		}
-		v, err := dashboard.Render(ctx, st, m, overview, sc, "en")
+		v, err := dashboard.Render(ctx, testSource(st), m, overview, sc, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -302,7 +302,7 @@ func TestRender(t *testing.T) {
 	})
 
 	t.Run("balance dashboard", func(t *testing.T) {
-		v, err := dashboard.Render(ctx, st, m, MustDashboard(t, "balance"), portfolio.Scope{}, "eu")
+		v, err := dashboard.Render(ctx, testSource(st), m, MustDashboard(t, "balance"), portfolio.Scope{}, "eu")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -339,7 +339,7 @@ func TestRenderUnknownScheme(t *testing.T) {
 			if err := d.Validate(); err != nil {
 				t.Fatalf("the dashboard is valid as a file: got %v", err)
 			}
-			v, err := dashboard.Render(ctx, st, m, d, portfolio.Scope{}, "en")
+			v, err := dashboard.Render(ctx, testSource(st), m, d, portfolio.Scope{}, "en")
 			if err != nil {
 				t.Fatalf("render: got %v, want the view with a failed panel", err)
 			}
@@ -366,7 +366,7 @@ func TestRenderUnknownScheme(t *testing.T) {
 		d := &dashboard.Dashboard{Version: 1, ID: "broken", Title: portfolio.Labels{EN: "Broken"},
 			KPIs: []string{"empty_cells"}, Panels: []dashboard.Panel{{ID: "bad", Title: portfolio.Labels{EN: "Bad"}, Chart: "heatmap",
 				Data: dashboard.PanelData{Kind: "coverage", A: "nope", B: "level"}}}}
-		v, err := dashboard.Render(ctx, st, m, d, portfolio.Scope{}, "en")
+		v, err := dashboard.Render(ctx, testSource(st), m, d, portfolio.Scope{}, "en")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -393,7 +393,7 @@ func TestRenderEmptyMission(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	v, err := dashboard.Render(ctx, st, empty, MustDashboard(t, "overview"), portfolio.Scope{}, "en")
+	v, err := dashboard.Render(ctx, testSource(st), empty, MustDashboard(t, "overview"), portfolio.Scope{}, "en")
 	if err != nil {
 		t.Fatal(err)
 	}

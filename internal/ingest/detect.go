@@ -59,6 +59,13 @@ func (s *Service) detect(ctx context.Context, b *Batch, given Dialect, st *stage
 		}
 	}
 	if given.DateFormat != "" {
+		// DuckDB parses a format when a query using it runs: try it now, so
+		// that a bad one is the analyst's error, not an internal one.
+		var probe *string
+		q := `SELECT TRY_STRPTIME('', ` + sqlString(given.DateFormat) + `)::VARCHAR`
+		if err := s.st.DB().QueryRowContext(ctx, q).Scan(&probe); err != nil {
+			return portfolio.Errorf(portfolio.EINVALID, "date_format %q is not a date format: write it like dd/mm/yyyy or yyyy-mm-dd", given.DateFormat)
+		}
 		d.DateFormat = given.DateFormat
 		return nil
 	}

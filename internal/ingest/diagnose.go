@@ -34,11 +34,12 @@ var delimiters = []string{",", ";", "\t", "|"}
 // checkLines refuses, before DuckDB sees it, a text file DuckDB cannot
 // read safely: a line longer than maxLineBytes (a binary file, or a file
 // with no line breaks), or a line of more than maxFields fields among the
-// first sniffLines lines. It reads the file once, in bounded memory.
-func checkLines(path string) error {
+// first sniffLines lines. It reads the file once, in bounded memory, and
+// returns its number of lines.
+func checkLines(path string) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("ingest: %w", err)
+		return 0, fmt.Errorf("ingest: %w", err)
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
@@ -48,14 +49,14 @@ func checkLines(path string) error {
 		chunk, err := br.ReadSlice('\n')
 		size += len(bytes.TrimSuffix(chunk, []byte("\n")))
 		if size > maxLineBytes {
-			return portfolio.Errorf(portfolio.EINVALID,
+			return 0, portfolio.Errorf(portfolio.EINVALID,
 				"line %d is longer than %s bytes: is it really a CSV file, with one row per line?", line, groupDigits(maxLineBytes))
 		}
 		if line <= sniffLines {
 			for i, d := range delimiters {
 				seps[i] += bytes.Count(chunk, []byte(d))
 				if seps[i] >= maxFields {
-					return portfolio.Errorf(portfolio.EINVALID,
+					return 0, portfolio.Errorf(portfolio.EINVALID,
 						"line %d has more than %s fields separated by %q: is it really a table?", line, groupDigits(maxFields), d)
 				}
 			}
@@ -64,9 +65,12 @@ func checkLines(path string) error {
 		case errors.Is(err, bufio.ErrBufferFull):
 			continue
 		case errors.Is(err, io.EOF):
-			return nil
+			if len(chunk) == 0 && size == 0 {
+				return line - 1, nil // the last line ended with a line break
+			}
+			return line, nil
 		case err != nil:
-			return fmt.Errorf("ingest: %w", err)
+			return 0, fmt.Errorf("ingest: %w", err)
 		}
 		line, size, seps = line+1, 0, [4]int{}
 	}

@@ -85,7 +85,7 @@ func checkLater(ctx context.Context, tx *sql.Tx, b *Batch) error {
 		         WHERE p.batch_id = $1 AND s.batch_id <> $1 AND p.id NOT IN (SELECT id FROM project_archive WHERE archived_by = $1)`
 	case KindSignals:
 		archive = `signal_archive`
-		links = `SELECT NULL::BIGINT WHERE false`
+		links = `SELECT NULL::BIGINT AS batch_id WHERE false`
 	case KindOrganisations:
 		archive = `organisation_archive`
 		links = `SELECT p.batch_id FROM project_org po JOIN organisation o ON o.id = po.org_id JOIN project p ON p.id = po.project_id

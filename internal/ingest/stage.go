@@ -54,8 +54,12 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		return nil, portfolio.Errorf(portfolio.EINVALID, "delimiter %q must be one of , ; | or tab", d.Delimiter)
 	}
 	// Lines DuckDB cannot hold are refused first, with their number.
-	if err := checkLines(req.Path); err != nil {
+	lines, err := checkLines(req.Path)
+	if err != nil {
 		return nil, err
+	}
+	if d.HeaderRow > lines {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "header_row %d is beyond the end of the file: the file has %d lines", d.HeaderRow, lines)
 	}
 	// DuckDB's sniffer finds the delimiter and the title rows above the
 	// header (SkipRows) in one pass; explicit settings win.

@@ -59,6 +59,14 @@ type Signal struct {
 	Projects          []string            `json:"projects,omitempty"`
 }
 
+// SignalFilter narrows a signal list: by one term of a scheme, the level
+// observed and the status. Zero fields do not filter.
+type SignalFilter struct {
+	Scheme, Term string
+	Level        string
+	Status       string
+}
+
 // GeoArea is a municipality, comarca or province.
 type GeoArea struct {
 	Code       string   `json:"code"`

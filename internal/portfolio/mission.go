@@ -34,9 +34,24 @@ type Mission struct {
 	Statement string   `yaml:"statement" json:"statement"`
 	Timezone  string   `yaml:"timezone" json:"timezone"`
 	Schemes   []Scheme `yaml:"schemes" json:"schemes"`
+	// Targets are the committee's target mixes (metric C7): scheme → term →
+	// share, each mix summing to 1. Balance means alignment with purpose,
+	// not equal shares.
+	Targets map[string]map[string]float64 `yaml:"targets,omitempty" json:"targets,omitempty"`
+	// Relevance marks the coverage cells a committee cares about (metric
+	// C2's relevant_gap_ratio).
+	Relevance []RelevanceMask `yaml:"relevance,omitempty" json:"relevance,omitempty"`
 	// CreatedAt is informative: accepted in a document (so what the API
 	// returns can be applied again) and otherwise ignored.
 	CreatedAt time.Time `yaml:"created_at,omitempty" json:"created_at"`
+}
+
+// RelevanceMask lists the cells (a term, b term) of the A × B coverage
+// matrix that matter.
+type RelevanceMask struct {
+	A     string      `yaml:"a" json:"a"`
+	B     string      `yaml:"b" json:"b"`
+	Cells [][2]string `yaml:"cells" json:"cells"`
 }
 
 // Scheme is one classification frame (pillar, level, stage, …).
@@ -214,8 +229,58 @@ func (m *Mission) Validate() error {
 			}
 		}
 	}
+	for scheme, mix := range m.Targets {
+		sc := m.Scheme(scheme)
+		if sc == nil {
+			add("targets: %q is not a scheme", scheme)
+			continue
+		}
+		sum := 0.0
+		for term, share := range mix {
+			if sc.Term(term) == nil {
+				add("targets.%s: %q is not a term of %s", scheme, term, scheme)
+			}
+			if share < 0 || share > 1 {
+				add("targets.%s.%s: share %v must be between 0 and 1", scheme, term, share)
+			}
+			sum += share
+		}
+		if sum < 0.99 || sum > 1.01 {
+			add("targets.%s: shares sum to %.3f, want 1", scheme, sum)
+		}
+	}
+	for i, r := range m.Relevance {
+		sa, sb := m.Scheme(r.A), m.Scheme(r.B)
+		if sa == nil || sb == nil {
+			add("relevance[%d]: a=%q and b=%q must name schemes", i, r.A, r.B)
+			continue
+		}
+		for _, c := range r.Cells {
+			if sa.Term(c[0]) == nil || sb.Term(c[1]) == nil {
+				add("relevance[%d]: cell [%s, %s] is not a pair of %s × %s terms", i, c[0], c[1], r.A, r.B)
+			}
+		}
+	}
 	if len(problems) > 0 {
 		return &Error{Code: EINVALID, Message: fmt.Sprintf("mission %q: %d problem(s): %s", m.Slug, len(problems), problems[0]), Details: problems}
+	}
+	return nil
+}
+
+// Target returns the target mix of a scheme, or nil.
+func (m *Mission) Target(scheme string) map[string]float64 { return m.Targets[scheme] }
+
+// RelevantCells returns the relevance mask of the A × B matrix as a set of
+// "a/b" keys, or nil when the committee declared none.
+func (m *Mission) RelevantCells(a, b string) map[string]bool {
+	for _, r := range m.Relevance {
+		if r.A == a && r.B == b {
+			set := map[string]bool{}
+			for _, c := range r.Cells {
+				set[c[0]+"/"+c[1]] = true
+			}
+			return set
+		}
 	}
 	return nil
 }

@@ -127,10 +127,28 @@ func (s *Store) Organisations(ctx context.Context, m *portfolio.Mission, pg port
 }
 
 // Signals lists a mission's signals, newest first.
-func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Signal, int64, error) {
+func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.SignalFilter, pg portfolio.Page) ([]portfolio.Signal, int64, error) {
 	pg = pg.Normalize()
+	if f.Term != "" {
+		sc, err := m.SchemeOrError(f.Scheme)
+		if err != nil {
+			return nil, 0, err
+		}
+		if sc.Term(f.Term) == nil {
+			return nil, 0, portfolio.Errorf(portfolio.EINVALID, "%q is not a term of %s", f.Term, f.Scheme)
+		}
+	}
+	// One filter clause, shared by the count and the page.
+	const where = `g.mission_id = $1
+		AND ($2 = '' OR g.id IN (SELECT signal_id FROM signal_term WHERE scheme_code = $2 AND term_code = $3))
+		AND ($4 = '' OR g.level_observed = $4)
+		AND ($5 = '' OR g.status = $5)`
+	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status}
+	if f.Term == "" {
+		fargs[1] = ""
+	}
 	var total int64
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signal WHERE mission_id = ?`, m.ID).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signal g WHERE `+where, fargs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count signals: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, `
@@ -141,8 +159,8 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, pg portfolio.
 		          FROM signal_term WHERE signal_id = g.id),
 		       (SELECT string_agg(p.ext_ref, chr(31) ORDER BY p.ext_ref)
 		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)
-		FROM signal g WHERE g.mission_id = ?
-		ORDER BY g.observed_at DESC, g.ext_ref LIMIT ? OFFSET ?`, m.ID, pg.Limit, pg.Offset)
+		FROM signal g WHERE `+where+`
+		ORDER BY g.observed_at DESC, g.ext_ref LIMIT $6 OFFSET $7`, append(fargs, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: signals: %w", err)
 	}

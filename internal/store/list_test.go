@@ -180,7 +180,7 @@ func TestSignals(t *testing.T) {
 		{"past the end", portfolio.Page{Limit: 1, Offset: 3}, []string{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			items, total, err := st.Signals(ctx, m, tc.page)
+			items, total, err := st.Signals(ctx, m, portfolio.SignalFilter{}, tc.page)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -197,7 +197,7 @@ func TestSignals(t *testing.T) {
 		})
 	}
 
-	items, _, err := st.Signals(ctx, m, portfolio.Page{Limit: 1, Offset: 1})
+	items, _, err := st.Signals(ctx, m, portfolio.SignalFilter{}, portfolio.Page{Limit: 1, Offset: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -222,7 +222,7 @@ func TestSignals(t *testing.T) {
 		t.Errorf("S1 projects: got %v, want %v", s1.Projects, want)
 	}
 
-	all, _, err := st.Signals(ctx, m, portfolio.Page{})
+	all, _, err := st.Signals(ctx, m, portfolio.SignalFilter{}, portfolio.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestListsOfEmptyMission(t *testing.T) {
 	if err != nil || n != 0 || orgs == nil || len(orgs) != 0 {
 		t.Errorf("organisations: got %v, %d, %v, want an empty non-nil list", orgs, n, err)
 	}
-	signals, n, err := st.Signals(ctx, m, portfolio.Page{})
+	signals, n, err := st.Signals(ctx, m, portfolio.SignalFilter{}, portfolio.Page{})
 	if err != nil || n != 0 || signals == nil || len(signals) != 0 {
 		t.Errorf("signals: got %v, %d, %v, want an empty non-nil list", signals, n, err)
 	}

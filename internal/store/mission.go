@@ -158,14 +158,23 @@ func quoteAll(ss []string) []string {
 // Mission loads a mission with its schemes and terms in document order.
 func (s *Store) Mission(ctx context.Context, slug string) (*portfolio.Mission, error) {
 	m := &portfolio.Mission{}
+	var doc string
 	err := s.db.QueryRowContext(ctx, `
-		SELECT id, slug, title_en, title_es, title_eu, statement, timezone, created_at
+		SELECT id, slug, title_en, title_es, title_eu, statement, timezone, created_at, document
 		FROM mission WHERE slug = ?`, slug).
-		Scan(&m.ID, &m.Slug, &m.Title.EN, &m.Title.ES, &m.Title.EU, &m.Statement, &m.Timezone, &m.CreatedAt)
+		Scan(&m.ID, &m.Slug, &m.Title.EN, &m.Title.ES, &m.Title.EU, &m.Statement, &m.Timezone, &m.CreatedAt, &doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "mission %q not found", slug)
 	} else if err != nil {
 		return nil, fmt.Errorf("store: mission %s: %w", slug, err)
+	}
+	// Targets and relevance masks live only in the applied document.
+	var extra struct {
+		Targets   map[string]map[string]float64 `json:"targets"`
+		Relevance []portfolio.RelevanceMask     `json:"relevance"`
+	}
+	if err := json.Unmarshal([]byte(doc), &extra); err == nil {
+		m.Targets, m.Relevance = extra.Targets, extra.Relevance
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT code, label_en, label_es, label_eu, cardinality, ordered, array_to_string(applies_to, ',')

@@ -1,8 +1,11 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -81,11 +84,24 @@ func (s *Server) apiSignals(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.store.Signals(c.UserContext(), m, pg)
+	items, total, err := s.store.Signals(c.UserContext(), m, signalFilter(c, m), pg)
 	if err != nil {
 		return err
 	}
 	return list(c, items, total, pg)
+}
+
+// signalFilter reads ?challenge=water (any signal scheme), level_observed
+// and signal_status.
+func signalFilter(c *fiber.Ctx, m *portfolio.Mission) portfolio.SignalFilter {
+	f := portfolio.SignalFilter{Level: c.Query("level_observed"), Status: c.Query("signal_status")}
+	for _, sc := range m.Schemes {
+		if v := c.Query(sc.Code); v != "" && sc.AppliesToKind(portfolio.KindSignal) {
+			f.Scheme, f.Term = sc.Code, v
+			break
+		}
+	}
+	return f
 }
 
 func (s *Server) apiListArgs(c *fiber.Ctx) (*portfolio.Mission, portfolio.Scope, portfolio.Page, error) {
@@ -118,4 +134,40 @@ func (s *Server) apiCoverage(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"a": a, "b": b, "cells": cells})
+}
+
+// apiMetrics answers the metric catalogue (or the codes asked) for a scope:
+// {computed_at, scope, metrics:[{code, label, dims, value, n}]}.
+func (s *Server) apiMetrics(c *fiber.Ctx) error {
+	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	q := queryValues(c)
+	sc, err := portfolio.ParseScope(q)
+	if err != nil {
+		return err
+	}
+	var codes []string
+	for _, code := range strings.Split(q.Get("codes"), ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			codes = append(codes, strings.ToUpper(code))
+		}
+	}
+	res, err := s.metrics.Get(c.UserContext(), metrics.Request{Mission: m, Scope: sc, Codes: codes,
+		Params: metrics.Params{A: q.Get("a"), B: q.Get("b"), Scheme: q.Get("scheme"), Basis: q.Get("basis")}})
+	if err != nil {
+		return err
+	}
+	lang := s.language(c)
+	out := make([]metrics.Value, len(res.Values))
+	for i, v := range res.Values {
+		v.Label = metrics.Label(v.Code, lang)
+		out[i] = v
+	}
+	scope := map[string]string{}
+	for k := range sc.Query() {
+		scope[k] = sc.Query().Get(k)
+	}
+	return c.JSON(fiber.Map{"computed_at": res.ComputedAt, "scope": scope, "metrics": out})
 }

@@ -121,8 +121,24 @@ func (s *Server) readUpload(mr *multipart.Reader, dir string) (map[string]string
 }
 
 func (s *Server) tooLarge(n int64) error {
-	return portfolio.Errorf(portfolio.ETOOLARGE, "the file is larger than the upload limit of %d MB (%d MB or more sent); split it or ask an administrator to raise --upload-limit-mb",
-		s.uploadLimit>>20, n>>20)
+	return portfolio.Errorf(portfolio.ETOOLARGE, "the file is larger than the upload limit of %s (%s or more sent); split it or ask an administrator to raise --upload-limit-mb",
+		sizeText(s.uploadLimit), sizeText(n))
+}
+
+// sizeText writes a byte count for a person: "200 MB", "1.5 KB", "900 bytes"
+// (a limit below 1 MB was shown as "0 MB").
+func sizeText(n int64) string {
+	unit, name := int64(1), "bytes"
+	switch {
+	case n >= 1<<20:
+		unit, name = 1<<20, "MB"
+	case n >= 1<<10:
+		unit, name = 1<<10, "KB"
+	}
+	if n%unit == 0 || unit == 1 {
+		return fmt.Sprintf("%d %s", n/unit, name)
+	}
+	return fmt.Sprintf("%.1f %s", float64(n)/float64(unit), name)
 }
 
 // importRequest reads the import settings of the upload form.

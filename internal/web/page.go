@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -25,8 +26,12 @@ type pages struct{ byName map[string]*template.Template }
 
 func mustParsePages() *pages {
 	p := &pages{byName: map[string]*template.Template{}}
-	funcs := template.FuncMap{"deref": func(f *float64) float64 { return *f }}
-	for _, name := range []string{"dashboard", "projects", "imports", "error", "empty"} {
+	funcs := template.FuncMap{
+		"deref": func(f *float64) float64 { return *f },
+		"list":  func(s ...string) []string { return s },
+		"join":  strings.Join,
+	}
+	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "error", "empty"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -50,8 +55,14 @@ type page struct {
 	Filters    []filter
 	Scope      portfolio.Scope
 
-	Imports       []ingest.Batch
-	UploadLimitMB int64
+	Imports          []ingest.Batch
+	Signals          []portfolio.Signal
+	SignalFilterText string
+	MetricGroups     []metricGroup
+	ComputedAt       string
+	GeoJSON          bool   // an administrator configured boundaries (--geojson)
+	GeoJSONName      string // the feature property holding INE codes
+	UploadLimitMB    int64
 
 	View     *dashboard.View
 	DashID   string
@@ -128,6 +139,17 @@ func (p *page) LangLink(lang string) string {
 	}
 	q.Set("lang", lang)
 	return p.Path + "?" + q.Encode()
+}
+
+// Date formats a date the reader's way.
+func (p *page) Date(t time.Time) string { return i18n.Date(p.Lang, t) }
+
+// SignalsLink is the drill-down target of signal charts.
+func (p *page) SignalsLink() string {
+	if p.Mission == nil {
+		return ""
+	}
+	return p.Link("/m/" + p.Mission.Slug + "/signals")
 }
 
 // ProjectsLink is the drill-down target of charts: the project list with

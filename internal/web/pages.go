@@ -45,6 +45,7 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	}
 	p := s.newPage(c, nav)
 	p.Mission, p.Scope = m, sc
+	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
 	p.setFilters()
 	return p, nil
 }
@@ -71,7 +72,7 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	p.View, err = dashboard.Render(c.UserContext(), s.store, p.Mission, d, p.Scope, p.Lang)
+	p.View, err = dashboard.Render(c.UserContext(), source{s.store, s.metrics}, p.Mission, d, p.Scope, p.Lang)
 	if err != nil {
 		return err
 	}
@@ -95,7 +96,7 @@ func (s *Server) panelCSV(c *fiber.Ctx) error {
 		if panel.ID != c.Params("panel") {
 			continue
 		}
-		pv := dashboard.RenderPanel(c.UserContext(), s.store, p.Mission, panel, p.Scope, p.Lang)
+		pv := dashboard.RenderPanel(c.UserContext(), source{s.store, s.metrics}, p.Mission, panel, p.Scope, p.Lang)
 		if pv.Err != "" {
 			return portfolio.Errorf(portfolio.EINVALID, "%s", pv.Err)
 		}

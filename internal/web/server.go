@@ -11,19 +11,47 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 )
 
 // Store is what the web layer needs from the database.
 type Store interface {
-	dashboard.Source
+	dashboard.Figures
 	Mission(ctx context.Context, slug string) (*portfolio.Mission, error)
 	Missions(ctx context.Context) ([]portfolio.MissionSummary, error)
 	ApplyMission(ctx context.Context, m *portfolio.Mission) (bool, error)
 	Projects(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Project, int64, error)
 	Organisations(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Organisation, int64, error)
-	Signals(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Signal, int64, error)
+	Signals(ctx context.Context, m *portfolio.Mission, f portfolio.SignalFilter, pg portfolio.Page) ([]portfolio.Signal, int64, error)
 	Ping(ctx context.Context) error
+}
+
+// Metrics serves metric results (cached per mission and scope).
+type Metrics interface {
+	Get(ctx context.Context, req metrics.Request) (*metrics.Result, error)
+	Env(req metrics.Request) (*metrics.Env, error)
+}
+
+// source is what dashboards read: the store's figures plus the metrics.
+type source struct {
+	dashboard.Figures
+	m Metrics
+}
+
+func (s source) Metrics(ctx context.Context, req metrics.Request) (*metrics.Result, error) {
+	return s.m.Get(ctx, req)
+}
+
+func (s source) Env(req metrics.Request) (*metrics.Env, error) { return s.m.Env(req) }
+
+// Deps are the parts the web layer is built on; only cmd/begira wires them.
+type Deps struct {
+	Store      Store
+	Imports    Importer
+	Metrics    Metrics
+	Dashboards Dashboards
+	Log        *slog.Logger
 }
 
 // Dashboards is the set of loaded dashboard definitions.
@@ -36,6 +64,7 @@ type Dashboards interface {
 type Server struct {
 	store       Store
 	imports     Importer
+	metrics     Metrics
 	dashboards  Dashboards
 	log         *slog.Logger
 	pages       *pages
@@ -43,6 +72,8 @@ type Server struct {
 	bodyLimit   int64
 	uploadLimit int64
 	tempDir     string
+	geoJSON     []byte
+	geoJSONName string
 }
 
 // Options configure the HTTP server.
@@ -55,10 +86,14 @@ type Options struct {
 	UploadLimit int64
 	// TempDir receives uploads while they are imported ("" = system default).
 	TempDir string
+	// GeoJSON holds municipality boundaries (already read and checked), and
+	// GeoJSONName the feature property with INE codes.
+	GeoJSON     []byte
+	GeoJSONName string
 }
 
 // New builds the Fiber app with every route.
-func New(st Store, imports Importer, dash Dashboards, log *slog.Logger, opt Options) *fiber.App {
+func New(d Deps, opt Options) *fiber.App {
 	if opt.BodyLimit <= 0 {
 		opt.BodyLimit = 4 << 20
 	}
@@ -68,8 +103,10 @@ func New(st Store, imports Importer, dash Dashboards, log *slog.Logger, opt Opti
 	if opt.DefaultLanguage == "" {
 		opt.DefaultLanguage = "en"
 	}
-	s := &Server{store: st, imports: imports, dashboards: dash, log: log, pages: mustParsePages(), lang: opt.DefaultLanguage,
-		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir}
+	s := &Server{store: d.Store, imports: d.Imports, metrics: d.Metrics, dashboards: d.Dashboards, log: d.Log,
+		pages: mustParsePages(), lang: opt.DefaultLanguage,
+		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
+		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName}
 	app := fiber.New(fiber.Config{
 		AppName:               "begira",
 		DisableStartupMessage: true,
@@ -99,6 +136,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 	app.Use("/static", staticFiles())
+	app.Get("/geo/map.json", s.geoJSONFile)
 
 	api := app.Group("/api/v1")
 	api.Get("/missions", s.apiMissions)
@@ -108,6 +146,7 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/missions/:slug/organisations", s.apiOrganisations)
 	api.Get("/missions/:slug/signals", s.apiSignals)
 	api.Get("/missions/:slug/coverage", s.apiCoverage)
+	api.Get("/missions/:slug/metrics", s.apiMetrics)
 	api.Get("/missions/:slug/imports", s.apiImports)
 	api.Post("/missions/:slug/imports", s.apiCreateImport)
 	api.Get("/imports/:id", s.apiImport)
@@ -124,6 +163,18 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/m/:slug/d/:dashboard/csv/:panel", s.panelCSV)
 	app.Get("/m/:slug/projects", s.projectsPage)
 	app.Get("/m/:slug/imports", s.importsPage)
+	app.Get("/m/:slug/signals", s.signalsPage)
+	app.Get("/m/:slug/metrics", s.metricsPage)
+}
+
+// geoJSONFile serves the administrator's boundaries to the territory view.
+func (s *Server) geoJSONFile(c *fiber.Ctx) error {
+	if len(s.geoJSON) == 0 {
+		return portfolio.Errorf(portfolio.ENOTFOUND, "no GeoJSON configured (start the server with --geojson FILE)")
+	}
+	c.Set(fiber.HeaderContentType, "application/geo+json")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+	return c.Send(s.geoJSON)
 }
 
 // uploadRoute is the one route that takes large, streamed bodies.

@@ -30,6 +30,7 @@ import (
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
@@ -173,7 +174,7 @@ func newTestApp(t testing.TB) *fiber.App {
 			return
 		}
 		// The store lives as long as the test binary.
-		shared.app = web.New(st, ingest.New(st, time.Now), dashboard.Load(dashboards.Defaults, "", log), log, web.Options{})
+		shared.app = web.New(testDeps(st, st, log), web.Options{})
 	})
 	if shared.err != nil {
 		t.Fatalf("demo app: %v", shared.err)
@@ -192,7 +193,7 @@ func newFreshApp(t testing.TB, opt web.Options) (*fiber.App, *store.Store) {
 	}
 	t.Cleanup(func() { st.Close() })
 	log := discardLogger()
-	return web.New(st, ingest.New(st, time.Now), dashboard.Load(dashboards.Defaults, "", log), log, opt), st
+	return web.New(testDeps(st, st, log), opt), st
 }
 
 // mustImport imports a CSV file through the real ingest pipeline.
@@ -726,8 +727,8 @@ func TestDemoPages(t *testing.T) {
 			name: "balance dashboard", url: "/m/gipuzkoa/d/balance", wantStatus: 200, wantHeaders: html,
 			wantContains: []string{"Balance", `id="panel-levers_by_level"`},
 			check: func(t *testing.T, body []byte) {
-				if got := bytes.Count(body, []byte(`<figure class="panel"`)); got != 5 {
-					t.Errorf("%d panels, want 5", got)
+				if got := bytes.Count(body, []byte(`<figure class="panel"`)); got != 7 {
+					t.Errorf("%d panels, want 7 (two radars and five shares and coverage charts)", got)
 				}
 				if bytes.Contains(body, []byte(`class="error"`)) {
 					t.Error("a panel failed to render")
@@ -1110,8 +1111,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	secret := errors.New(`duckdb: IO Error: cannot open /srv/secret/begira.duckdb`)
-	app := web.New(failingStore{Store: st, err: fmt.Errorf("store: missions: %w", secret)}, ingest.New(st, time.Now),
-		dashboard.Load(dashboards.Defaults, "", log), log, web.Options{})
+	app := web.New(testDeps(failingStore{Store: st, err: fmt.Errorf("store: missions: %w", secret)}, st, log), web.Options{})
 	runScenarios(t, app, []scenario{
 		{
 			name: "API", url: "/api/v1/missions", wantStatus: 500,
@@ -1156,4 +1156,12 @@ func TestFixturesParse(t *testing.T) {
 			scenario{method: http.MethodPut, url: "/api/v1/missions/" + slug[1], body: doc, wantStatus: 201}.run(t, app)
 		})
 	}
+}
+
+// testDeps wires the web layer over a real store, as cmd/begira does.
+func testDeps(ws web.Store, st *store.Store, log *slog.Logger) web.Deps {
+	ing := ingest.New(st, time.Now)
+	en := metrics.NewEngine(st, time.Now, log)
+	ing.OnCommitted(en.Invalidate)
+	return web.Deps{Store: ws, Imports: ing, Metrics: en, Dashboards: dashboard.Load(dashboards.Defaults, "", log), Log: log}
 }

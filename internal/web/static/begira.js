@@ -11,8 +11,9 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
-  function drillURL(base, drill, params) {
+  function drillURL(el, drill, params) {
     if (!drill) return null;
+    var base = drill.target === "signals" ? el.dataset.signals : el.dataset.projects;
     var url = new URL(base, window.location.href);
     if (Array.isArray(params.value) && drill.y_param) {
       // Heatmap item: [x index, y index, value].
@@ -26,9 +27,42 @@
     return url.toString();
   }
 
+  // choropleth turns the territory bubbles into coloured municipalities when
+  // an administrator configured boundaries: the GeoJSON comes from this
+  // server, and the values from the panel's own data table.
+  function choropleth(el, option) {
+    return fetch(el.dataset.geojson, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error("geojson " + r.status);
+      return r.json();
+    }).then(function (geo) {
+      window.echarts.registerMap("begira", geo);
+      var data = [];
+      var max = 1;
+      el.closest(".panel").querySelectorAll("tbody tr").forEach(function (tr) {
+        var td = tr.querySelectorAll("td");
+        var v = Number(td[1].dataset.raw);
+        if (v > max) max = v;
+        data.push({ name: td[0].dataset.raw, value: v });
+      });
+      delete option.xAxis; delete option.yAxis; delete option.grid;
+      option.series = [{ type: "map", map: "begira", nameProperty: el.dataset.geojsonName || "name", roam: true, data: data }];
+      option.visualMap = { min: 0, max: max, left: "left", bottom: 10, calculable: true, inRange: { color: ["#ffffff", "#4575b4", "#313695"] } };
+      option.legend = { show: false };
+      return option;
+    });
+  }
+
   function draw(el) {
     var option = readJSON(el.dataset.option);
     if (!option || !window.echarts) return;
+    if (el.dataset.geojson) {
+      choropleth(el, option).then(function (o) { render(el, o); }).catch(function () { render(el, option); });
+      return;
+    }
+    render(el, option);
+  }
+
+  function render(el, option) {
     if (reduceMotion) option.animation = false;
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
@@ -37,7 +71,7 @@
     if (drill) {
       el.style.cursor = "pointer";
       chart.on("click", function (params) {
-        var url = drillURL(el.dataset.projects, drill, params);
+        var url = drillURL(el, drill, params);
         if (url) window.location.href = url;
       });
     }

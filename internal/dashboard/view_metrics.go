@@ -1,0 +1,517 @@
+package dashboard
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/metrics"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// metricPanel evaluates the panels drawn from the metric catalogue.
+func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	req := metrics.Request{Mission: m, Scope: sc, Params: metrics.Params{Scheme: p.Data.Scheme}}
+	if p.Data.Scheme != "" {
+		if _, err := m.SchemeOrError(p.Data.Scheme); err != nil {
+			return nil, err
+		}
+	}
+	get := func(codes ...string) ([]metrics.Value, error) {
+		r := req
+		r.Codes = codes
+		res, err := src.Metrics(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		return res.Values, nil
+	}
+	switch p.Data.Kind {
+	case "target_radar":
+		vs, err := get("C7")
+		if err != nil {
+			return nil, err
+		}
+		return targetRadar(m, p.Data.Scheme, vs, lang, pv), nil
+	case "partner_graph":
+		env, err := src.Env(req)
+		if err != nil {
+			return nil, err
+		}
+		g, err := metrics.PartnerGraph(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		return partnerGraph(m, g, lang, pv), nil
+	case "cross_level":
+		vs, err := get("C19")
+		if err != nil {
+			return nil, err
+		}
+		return crossLevel(m, vs, lang, pv), nil
+	case "territory":
+		env, err := src.Env(req)
+		if err != nil {
+			return nil, err
+		}
+		places, err := metrics.Places(ctx, env)
+		if err != nil {
+			return nil, err
+		}
+		return territory(places, lang, pv), nil
+	case "signals_time":
+		vs, err := get("S1", "S5")
+		if err != nil {
+			return nil, err
+		}
+		return signalsTime(m, p.Data.Scheme, vs, lang, pv), nil
+	case "emergence":
+		vs, err := get("S4")
+		if err != nil {
+			return nil, err
+		}
+		return emergence(m, p.Data.Scheme, vs, lang, pv), nil
+	case "signals_vs_portfolio":
+		vs, err := get("S10")
+		if err != nil {
+			return nil, err
+		}
+		return signalsVsPortfolio(m, p.Data.Scheme, vs, lang, pv), nil
+	case "convergence":
+		env, err := src.Env(req)
+		if err != nil {
+			return nil, err
+		}
+		cells, err := metrics.ConvergenceMatrix(ctx, env, p.Data.Scheme)
+		if err != nil {
+			return nil, err
+		}
+		return convergence(m, p.Data.Scheme, cells, lang, pv), nil
+	case "data_health":
+		vs, err := get("C20")
+		if err != nil {
+			return nil, err
+		}
+		return dataHealth(vs, lang, pv), nil
+	}
+	return nil, portfolio.Errorf(portfolio.EINVALID, "unknown panel kind %q", p.Data.Kind)
+}
+
+// pick returns the values of code whose dims include every pair given.
+func pick(vs []metrics.Value, code string, dims ...string) []metrics.Value {
+	var out []metrics.Value
+	for _, v := range vs {
+		if v.Code != code {
+			continue
+		}
+		ok := true
+		for i := 0; i+1 < len(dims); i += 2 {
+			if v.Dims[dims[i]] != dims[i+1] {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func num(v metrics.Value) float64 {
+	if v.Value == nil {
+		return 0
+	}
+	return *v.Value
+}
+
+func pct(lang string, v *float64) string {
+	if v == nil {
+		return "–"
+	}
+	return i18n.Percent(lang, *v, 1)
+}
+
+func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
+	s := m.Scheme(scheme)
+	var cats []string
+	actual, target := map[string]float64{}, map[string]float64{}
+	for _, v := range pick(vs, "C7", "scheme", scheme, "basis", "count", "measure", "actual") {
+		actual[v.Dims["term"]] = num(v)
+	}
+	for _, v := range pick(vs, "C7", "scheme", scheme, "basis", "count", "measure", "target") {
+		target[v.Dims["term"]] = num(v)
+	}
+	max := 0.0
+	var a, t []float64
+	pv.Table.Columns = []string{s.Label.In(lang), i18n.T(lang, "chart.actual"), i18n.T(lang, "chart.target")}
+	for _, term := range s.ActiveTerms() {
+		cats = append(cats, term.Label.In(lang))
+		a, t = append(a, actual[term.Code]), append(t, target[term.Code])
+		max = maxf(max, actual[term.Code], target[term.Code])
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{term.Label.In(lang), term.Code},
+			{i18n.Percent(lang, actual[term.Code], 1), fmt.Sprintf("%.4f", actual[term.Code])},
+			{i18n.Percent(lang, target[term.Code], 1), fmt.Sprintf("%.4f", target[term.Code])}})
+	}
+	series := []RadarSeries{{Name: i18n.T(lang, "chart.actual"), Values: a}}
+	if len(target) > 0 {
+		series = append(series, RadarSeries{Name: i18n.T(lang, "chart.target"), Values: t})
+	}
+	if tvd := pick(vs, "C7", "scheme", scheme, "basis", "count", "measure", "tvd"); len(tvd) > 0 && tvd[0].Value != nil {
+		pv.Summary = i18n.T(lang, "summary.radar", pct(lang, tvd[0].Value))
+	} else {
+		pv.Summary = i18n.T(lang, "summary.radar_none")
+	}
+	if max == 0 {
+		max = 1
+	}
+	return Radar(cats, max, series)
+}
+
+func partnerGraph(m *portfolio.Mission, g *metrics.Graph, lang string, pv *PanelView) Option {
+	level := m.Scheme("level")
+	var cats []string
+	catIndex := map[string]int{}
+	if level != nil {
+		for _, t := range level.ActiveTerms() {
+			catIndex[t.Code] = len(cats)
+			cats = append(cats, t.Label.In(lang))
+		}
+	}
+	catIndex[""] = len(cats)
+	cats = append(cats, i18n.T(lang, "chart.untagged"))
+	maxB := 0.0
+	for _, n := range g.Nodes {
+		maxB = maxf(maxB, n.Betweenness)
+	}
+	nodes := make([]GraphNode, len(g.Nodes))
+	index := map[string]int{}
+	for i, n := range g.Nodes {
+		index[n.Ref] = i
+		size := 5.0
+		if maxB > 0 {
+			size += 25 * n.Betweenness / maxB
+		}
+		c, ok := catIndex[n.Level]
+		if !ok {
+			c = catIndex[""]
+		}
+		nodes[i] = GraphNode{Name: n.Ref + " " + n.Title, Category: c, Size: size}
+	}
+	links := make([]GraphLink, len(g.Edges))
+	for i, e := range g.Edges {
+		links[i] = GraphLink{Source: index[e.Source], Target: index[e.Target], Weight: float64(e.Weight)}
+	}
+	// The table lists the anchor projects, best connected first.
+	order := make([]int, len(g.Nodes))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return g.Nodes[order[a]].Betweenness > g.Nodes[order[b]].Betweenness })
+	pv.Table.Columns = []string{i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project"), i18n.T(lang, "col.level"), i18n.T(lang, "col.betweenness")}
+	for k, i := range order {
+		if k == 50 {
+			break
+		}
+		n := g.Nodes[i]
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{n.Ref, n.Ref}, {n.Title, n.Title}, {n.Level, n.Level},
+			{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)}})
+	}
+	pv.Summary = i18n.T(lang, "summary.graph", len(g.Nodes), len(g.Edges))
+	return Graph(nodes, links, cats)
+}
+
+func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *PanelView) Option {
+	level := m.Scheme("level")
+	if level == nil {
+		pv.Summary = i18n.T(lang, "summary.empty")
+		return Heatmap(nil, nil, nil, i18n.T(lang, "chart.gap"))
+	}
+	terms := level.ActiveTerms()
+	var labels []string
+	index := map[string]int{}
+	for i, t := range terms {
+		labels = append(labels, t.Label.In(lang))
+		index[t.Code] = i
+	}
+	values := make([][]float64, len(terms))
+	for i := range values {
+		values[i] = make([]float64, len(terms))
+	}
+	pv.Table.Columns = []string{level.Label.In(lang), level.Label.In(lang), i18n.T(lang, "col.edges")}
+	for _, v := range pick(vs, "C19", "measure", "edges") {
+		a, okA := index[v.Dims["level_a"]]
+		b, okB := index[v.Dims["level_b"]]
+		if !okA || !okB {
+			continue
+		}
+		values[a][b], values[b][a] = num(v), num(v)
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{labels[a], v.Dims["level_a"]}, {labels[b], v.Dims["level_b"]},
+			{i18n.Int(lang, int64(num(v))), fmt.Sprint(int64(num(v)))}})
+	}
+	if cs := pick(vs, "C19", "measure", "cross_share"); len(cs) > 0 {
+		pv.Summary = i18n.T(lang, "summary.cross_level", pct(lang, cs[0].Value))
+	}
+	return Heatmap(labels, labels, values, i18n.T(lang, "chart.gap"))
+}
+
+func territory(places []metrics.Place, lang string, pv *PanelView) Option {
+	var bubbles []Bubble
+	empty := 0
+	pv.Table.Columns = []string{i18n.T(lang, "col.municipality"), i18n.T(lang, "col.projects"), i18n.T(lang, "col.budget")}
+	for _, p := range places {
+		name := p.NameEU
+		if lang == "es" {
+			name = p.NameES
+		}
+		bubbles = append(bubbles, Bubble{Name: name, Lon: p.Lon, Lat: p.Lat, Value: float64(p.Projects), Empty: p.Projects == 0})
+		if p.Projects == 0 {
+			empty++
+		}
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{name, p.Code}, {i18n.Int(lang, p.Projects), fmt.Sprint(p.Projects)},
+			{i18n.EUR(lang, p.Budget), fmt.Sprintf("%.2f", p.Budget)}})
+	}
+	pv.Summary = i18n.T(lang, "summary.territory", empty, len(places))
+	return BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
+}
+
+func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
+	s := m.Scheme(scheme)
+	periodSet := map[string]bool{}
+	counts := map[string]map[string]float64{}
+	for _, v := range pick(vs, "S1", "scheme", scheme, "measure", "count") {
+		periodSet[v.Dims["period"]] = true
+		if counts[v.Dims["term"]] == nil {
+			counts[v.Dims["term"]] = map[string]float64{}
+		}
+		counts[v.Dims["term"]][v.Dims["period"]] = num(v)
+	}
+	bursts := map[string]map[string]bool{}
+	for _, v := range pick(vs, "S5", "scheme", scheme, "measure", "z") {
+		if v.Dims["period"] != "" && v.Value != nil && *v.Value >= 2 {
+			if bursts[v.Dims["term"]] == nil {
+				bursts[v.Dims["term"]] = map[string]bool{}
+			}
+			bursts[v.Dims["term"]][v.Dims["period"]] = true
+		}
+	}
+	var periods []string
+	for p := range periodSet {
+		periods = append(periods, p)
+	}
+	sort.Strings(periods)
+	var series []LineSeries
+	var burstNames []string
+	pv.Table.Columns = append([]string{s.Label.In(lang)}, periods...)
+	for _, t := range s.ActiveTerms() {
+		ls := LineSeries{Name: t.Label.In(lang)}
+		row := []Cell{{t.Label.In(lang), t.Code}}
+		for i, p := range periods {
+			n := counts[t.Code][p]
+			ls.Values = append(ls.Values, n)
+			if bursts[t.Code][p] {
+				ls.Marks = append(ls.Marks, i)
+				burstNames = append(burstNames, t.Label.In(lang)+" "+p)
+			}
+			row = append(row, Cell{i18n.Int(lang, int64(n)), fmt.Sprint(int64(n))})
+		}
+		series = append(series, ls)
+		pv.Table.Rows = append(pv.Table.Rows, row)
+	}
+	if len(burstNames) > 0 {
+		pv.Summary = i18n.T(lang, "summary.bursts", strings.Join(burstNames, "; "))
+	} else {
+		pv.Summary = i18n.T(lang, "summary.no_burst")
+	}
+	return Lines(periods, series, i18n.T(lang, "chart.burst"))
+}
+
+func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
+	s := m.Scheme(scheme)
+	groups := []string{i18n.T(lang, "quadrant.weak"), i18n.T(lang, "quadrant.strong"), i18n.T(lang, "quadrant.latent"), i18n.T(lang, "quadrant.known")}
+	xs, ys := map[string]float64{}, map[string]float64{}
+	quad := map[string]int{}
+	for _, v := range pick(vs, "S4", "scheme", scheme) {
+		switch v.Dims["measure"] {
+		case "x":
+			xs[v.Dims["term"]] = num(v)
+		case "y":
+			ys[v.Dims["term"]] = num(v)
+		case "quadrant":
+			if v.Value != nil { // null: no signal or no growth rate, not on the map
+				quad[v.Dims["term"]] = int(*v.Value)
+			}
+		}
+	}
+	var points []ScatterPoint
+	var xv, yv []float64
+	pv.Table.Columns = []string{s.Label.In(lang), i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), i18n.T(lang, "col.quadrant")}
+	var weak []string
+	for _, t := range s.ActiveTerms() {
+		q, ok := quad[t.Code]
+		if !ok {
+			continue
+		}
+		points = append(points, ScatterPoint{Name: t.Label.In(lang), X: xs[t.Code], Y: ys[t.Code], Group: q - 1})
+		xv, yv = append(xv, xs[t.Code]), append(yv, ys[t.Code])
+		if q == 1 {
+			weak = append(weak, t.Label.In(lang))
+		}
+		qname := ""
+		if q >= 1 && q <= 4 {
+			qname = groups[q-1]
+		}
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{t.Label.In(lang), t.Code},
+			{i18n.Number(lang, xs[t.Code], 4), fmt.Sprintf("%.6f", xs[t.Code])},
+			{i18n.Number(lang, ys[t.Code], 4), fmt.Sprintf("%.6f", ys[t.Code])}, {qname, fmt.Sprint(q)}})
+	}
+	if len(weak) > 0 {
+		pv.Summary = i18n.T(lang, "summary.emergence", strings.Join(weak, ", "))
+	} else {
+		pv.Summary = i18n.T(lang, "summary.emergence_none")
+	}
+	return Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv))
+}
+
+func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
+	s := m.Scheme(scheme)
+	var cats []string
+	var gaps []float64
+	var flags []bool
+	var codes, blind []string
+	pv.Table.Columns = []string{s.Label.In(lang), i18n.T(lang, "col.signal_share"), i18n.T(lang, "col.portfolio_share"), i18n.T(lang, "col.gap"), i18n.T(lang, "col.blind_spot")}
+	for _, t := range s.ActiveTerms() {
+		g := pick(vs, "S10", "scheme", scheme, "term", t.Code, "measure", "gap")
+		if len(g) == 0 {
+			continue
+		}
+		sShare := pick(vs, "S10", "scheme", scheme, "term", t.Code, "measure", "s_share")
+		pShare := pick(vs, "S10", "scheme", scheme, "term", t.Code, "measure", "p_share")
+		b := pick(vs, "S10", "scheme", scheme, "term", t.Code, "measure", "blind_spot")
+		isBlind := len(b) > 0 && num(b[0]) == 1
+		cats, gaps, flags, codes = append(cats, t.Label.In(lang)), append(gaps, num(g[0])), append(flags, isBlind), append(codes, t.Code)
+		if isBlind {
+			blind = append(blind, t.Label.In(lang))
+		}
+		row := []Cell{{t.Label.In(lang), t.Code}}
+		for _, x := range [][]metrics.Value{sShare, pShare, g} {
+			var v *float64
+			if len(x) > 0 {
+				v = x[0].Value
+			}
+			raw := ""
+			if v != nil {
+				raw = fmt.Sprintf("%.4f", *v)
+			}
+			row = append(row, Cell{pct(lang, v), raw})
+		}
+		flag := ""
+		if isBlind {
+			flag = i18n.T(lang, "col.blind_spot")
+		}
+		row = append(row, Cell{flag, fmt.Sprint(isBlind)})
+		pv.Table.Rows = append(pv.Table.Rows, row)
+	}
+	if len(blind) > 0 {
+		pv.Summary = i18n.T(lang, "summary.blind_spots", strings.Join(blind, ", "))
+	} else {
+		pv.Summary = i18n.T(lang, "summary.no_blind_spot")
+	}
+	// A bar lists the signals behind it: for a blind spot there is, by
+	// definition, no project to list.
+	pv.Drill = &Drill{Target: "signals", XParam: scheme, X: codes}
+	return DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap"))
+}
+
+func convergence(m *portfolio.Mission, scheme string, cells []metrics.ConvergenceCell, lang string, pv *PanelView) Option {
+	s, level := m.Scheme(scheme), m.Scheme("level")
+	if level == nil {
+		pv.Summary = i18n.T(lang, "summary.empty")
+		return Heatmap(nil, nil, nil, "")
+	}
+	var rows, cols []string
+	ri, ci := map[string]int{}, map[string]int{}
+	for i, t := range s.ActiveTerms() {
+		rows = append(rows, t.Label.In(lang))
+		ri[t.Code] = i
+	}
+	for i, t := range level.ActiveTerms() {
+		cols = append(cols, t.Label.In(lang))
+		ci[t.Code] = i
+	}
+	values := make([][]float64, len(rows))
+	for i := range values {
+		values[i] = make([]float64, len(cols))
+	}
+	for _, c := range cells {
+		r, okR := ri[c.Term]
+		k, okC := ci[c.Level]
+		if okR && okC {
+			values[r][k] = float64(c.Signals)
+		}
+	}
+	pv.Table.Columns = []string{s.Label.In(lang), level.Label.In(lang), i18n.T(lang, "col.signals")}
+	var converging []string
+	for i, t := range s.ActiveTerms() {
+		seen := 0
+		for j, l := range level.ActiveTerms() {
+			if values[i][j] > 0 {
+				seen++
+			}
+			pv.Table.Rows = append(pv.Table.Rows, []Cell{{rows[i], t.Code}, {cols[j], l.Code},
+				{i18n.Int(lang, int64(values[i][j])), fmt.Sprint(int64(values[i][j]))}})
+		}
+		if seen >= 3 {
+			converging = append(converging, rows[i])
+		}
+	}
+	pv.Summary = i18n.T(lang, "summary.convergence", strings.Join(converging, ", "))
+	return Heatmap(rows, cols, values, "·")
+}
+
+func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
+	var cats []string
+	var values []float64
+	pv.Table.Columns = []string{i18n.T(lang, "col.measure"), i18n.T(lang, "col.share"), "n"}
+	for _, measure := range []string{"fresh_share", "completeness"} {
+		v := pick(vs, "C20", "measure", measure)
+		if len(v) == 0 {
+			continue
+		}
+		label := i18n.T(lang, "health."+measure)
+		cats, values = append(cats, label), append(values, 100*num(v[0]))
+		raw := ""
+		if v[0].Value != nil {
+			raw = fmt.Sprintf("%.4f", *v[0].Value)
+		}
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{label, measure}, {pct(lang, v[0].Value), raw}, {i18n.Int(lang, v[0].N), fmt.Sprint(v[0].N)}})
+	}
+	if len(values) == 2 {
+		pv.Summary = i18n.T(lang, "summary.health", i18n.Percent(lang, values[0]/100, 0), i18n.Percent(lang, values[1]/100, 0))
+	}
+	return Bar(cats, values, "%")
+}
+
+func maxf(xs ...float64) float64 {
+	m := xs[0]
+	for _, x := range xs[1:] {
+		if x > m {
+			m = x
+		}
+	}
+	return m
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}

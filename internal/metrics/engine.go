@@ -1,0 +1,185 @@
+package metrics
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// Engine serves metric results from a live cache per mission and scope. A
+// commit marks a mission's entries stale; the next read still gets the
+// previous result at once (with its computed_at) while one background
+// recomputation runs, so recomputation never blocks a page. Several commits
+// in a row cost one recomputation: that is the debounce.
+type Engine struct {
+	st  *store.Store
+	now func() time.Time
+	log *slog.Logger
+
+	mu      sync.Mutex
+	entries map[string]*entry
+	gen     map[string]int // mission slug → generation, bumped by Invalidate
+}
+
+type entry struct {
+	mission string
+	gen     int
+	res     *Result
+	err     error
+	ready   chan struct{} // closed when the first computation ends
+	running bool
+	used    time.Time
+}
+
+// maxEntries bounds the cache: scopes come from URLs, so their number is
+// unbounded; the least recently used entry goes first.
+const maxEntries = 512
+
+// NewEngine returns an Engine over st with the given clock.
+func NewEngine(st *store.Store, now func() time.Time, log *slog.Logger) *Engine {
+	return &Engine{st: st, now: now, log: log, entries: map[string]*entry{}, gen: map[string]int{}}
+}
+
+// Request names what to compute.
+type Request struct {
+	Mission *portfolio.Mission
+	Scope   portfolio.Scope
+	Params  Params
+	Codes   []string // empty: the whole catalogue
+}
+
+func (r Request) key() string {
+	codes := append([]string(nil), r.Codes...)
+	sort.Strings(codes)
+	return strings.Join([]string{r.Mission.Slug, r.Scope.Query().Encode(), r.Params.A, r.Params.B, r.Params.Scheme,
+		r.Params.Basis, strings.Join(codes, ",")}, "|")
+}
+
+// Get returns the result for req: cached (possibly stale, then refreshed in
+// the background) or computed now on the first request.
+func (en *Engine) Get(ctx context.Context, req Request) (*Result, error) {
+	for _, c := range req.Codes {
+		if Lookup(c) == nil {
+			return nil, portfolio.Errorf(portfolio.EINVALID, "unknown metric code %q (known: %s)", c, strings.Join(Codes(), ", "))
+		}
+	}
+	// Validate parameters before anything is cached under them.
+	if _, err := NewEnv(en.st, req.Mission, req.Scope, req.Params, en.now()); err != nil {
+		return nil, err
+	}
+	k := req.key()
+	en.mu.Lock()
+	e, ok := en.entries[k]
+	gen := en.gen[req.Mission.Slug]
+	if !ok {
+		e = &entry{mission: req.Mission.Slug, gen: gen, ready: make(chan struct{}), running: true, used: en.now()}
+		en.entries[k] = e
+		en.evict()
+		en.mu.Unlock()
+		en.compute(context.WithoutCancel(ctx), req, e, gen)
+		close(e.ready)
+		return e.res, e.err
+	}
+	e.used = en.now()
+	if e.gen < gen && !e.running && e.res != nil {
+		e.running = true
+		go en.compute(context.Background(), req, e, gen)
+	}
+	en.mu.Unlock()
+	select {
+	case <-e.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	en.mu.Lock()
+	defer en.mu.Unlock()
+	if e.res == nil && e.err != nil {
+		// A failed first computation is not cached: try again next time.
+		delete(en.entries, k)
+		return nil, e.err
+	}
+	return e.res, nil
+}
+
+// compute runs the catalogue for req and stores it in e.
+func (en *Engine) compute(ctx context.Context, req Request, e *entry, gen int) {
+	start := time.Now()
+	env, err := NewEnv(en.st, req.Mission, req.Scope, req.Params, en.now())
+	var res *Result
+	if err == nil {
+		res, err = Compute(ctx, env, req.Codes)
+	}
+	en.mu.Lock()
+	defer en.mu.Unlock()
+	e.running = false
+	e.used = en.now()
+	if err != nil {
+		e.err = err
+		if en.log != nil {
+			en.log.Error("metrics computation failed", "mission", req.Mission.Slug, "error", err.Error())
+		}
+		return
+	}
+	e.res, e.err, e.gen = res, nil, gen
+	if en.log != nil {
+		en.log.Debug("metrics computed", "mission", req.Mission.Slug, "values", len(res.Values), "ms", time.Since(start).Milliseconds())
+	}
+}
+
+// Invalidate marks a mission's cached results stale (an import committed
+// or was rolled back).
+func (en *Engine) Invalidate(mission string) {
+	en.mu.Lock()
+	en.gen[mission]++
+	en.mu.Unlock()
+}
+
+// evict drops the least recently used entry when the cache is full. The
+// caller holds en.mu.
+func (en *Engine) evict() {
+	if len(en.entries) <= maxEntries {
+		return
+	}
+	var oldest string
+	var at time.Time
+	for k, e := range en.entries {
+		if !e.running && (oldest == "" || e.used.Before(at)) {
+			oldest, at = k, e.used
+		}
+	}
+	if oldest != "" {
+		delete(en.entries, oldest)
+	}
+}
+
+// Label returns a metric's label in lang.
+func Label(code, lang string) string {
+	if m := Lookup(code); m != nil {
+		return m.Label.In(lang)
+	}
+	return code
+}
+
+// Definition returns a metric's one-sentence definition in lang.
+func Definition(code, lang string) string {
+	if m := Lookup(code); m != nil {
+		return m.Definition.In(lang)
+	}
+	return ""
+}
+
+// String shows a value for logs and tests.
+func (v Value) String() string {
+	x := "null"
+	if v.Value != nil {
+		x = fmt.Sprintf("%g", *v.Value)
+	}
+	return fmt.Sprintf("%s%v=%s (n=%d)", v.Code, v.Dims, x, v.N)
+}

@@ -1,0 +1,244 @@
+package metrics
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// Value is one figure: DOMAIN.md §5.4's row. Value is nil when the figure is
+// undefined (an empty portfolio, fewer than two categories); N is always its
+// denominator.
+type Value struct {
+	Code  string            `json:"code"`
+	Label string            `json:"label,omitempty"`
+	Dims  map[string]string `json:"dims"`
+	Value *float64          `json:"value"`
+	N     int64             `json:"n"`
+}
+
+// Metric is one entry of the catalogue.
+type Metric struct {
+	Code       string
+	Label      portfolio.Labels
+	Definition portfolio.Labels // one sentence shown next to the figure
+	Compute    func(ctx context.Context, e *Env) ([]Value, error)
+}
+
+// Params choose what scheme-based metrics are about (DOMAIN.md §5.4).
+type Params struct {
+	A, B   string // matrices; default pillar × level
+	Scheme string // one-scheme metrics; "" = every project scheme
+	Basis  string // count | budget; "" = both
+}
+
+// Env is what metrics compute against: one mission, one scope, one clock.
+// It memoises intermediates shared by several metrics (shares of a scheme,
+// the shared-partner graph) for the duration of one computation.
+type Env struct {
+	Store   *store.Store
+	Mission *portfolio.Mission
+	Scope   portfolio.Scope
+	Params  Params
+	Now     time.Time // injected clock: tests fix it
+
+	mu   sync.Mutex
+	memo map[string]any
+}
+
+// NewEnv prepares an Env, filling parameter defaults.
+func NewEnv(st *store.Store, m *portfolio.Mission, sc portfolio.Scope, p Params, now time.Time) (*Env, error) {
+	if p.A == "" {
+		p.A = "pillar"
+	}
+	if p.B == "" {
+		p.B = "level"
+	}
+	for _, code := range []string{p.A, p.B} {
+		if _, err := m.SchemeOrError(code); err != nil {
+			return nil, err
+		}
+	}
+	if p.Scheme != "" {
+		if _, err := m.SchemeOrError(p.Scheme); err != nil {
+			return nil, err
+		}
+	}
+	if p.Basis != "" && p.Basis != "count" && p.Basis != "budget" {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "basis must be count or budget, not %q", p.Basis)
+	}
+	return &Env{Store: st, Mission: m, Scope: sc, Params: p, Now: now, memo: map[string]any{}}, nil
+}
+
+// Location is the mission's time zone: windows of time-based metrics are
+// half-open [start, end) there.
+func (e *Env) Location() *time.Location {
+	if loc, err := time.LoadLocation(e.Mission.Timezone); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// once memoises an intermediate under key.
+func once[T any](e *Env, key string, f func() (T, error)) (T, error) {
+	e.mu.Lock()
+	if v, ok := e.memo[key]; ok {
+		e.mu.Unlock()
+		return v.(T), nil
+	}
+	e.mu.Unlock()
+	v, err := f()
+	if err != nil {
+		return v, err
+	}
+	e.mu.Lock()
+	e.memo[key] = v
+	e.mu.Unlock()
+	return v, nil
+}
+
+//go:embed queries/*.sql
+var queryFiles embed.FS
+
+// Query runs the embedded queries/<name>.sql with the mission and scope as
+// $1…$10 and args after them.
+func (e *Env) Query(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	q, err := queryFiles.ReadFile("queries/" + name + ".sql")
+	if err != nil {
+		return nil, fmt.Errorf("metrics: no query %s", name)
+	}
+	return e.Store.ScopedQuery(ctx, string(q), e.Mission.ID, e.Scope, args...)
+}
+
+// QueryMission runs the embedded queries/<name>.sql with only the mission
+// as $1 and args after it: for queries the project scope does not filter
+// (signals, for instance).
+func (e *Env) QueryMission(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
+	q, err := queryFiles.ReadFile("queries/" + name + ".sql")
+	if err != nil {
+		return nil, fmt.Errorf("metrics: no query %s", name)
+	}
+	rows, err := e.Store.DB().QueryContext(ctx, string(q), append([]any{e.Mission.ID}, args...)...)
+	if err != nil {
+		return nil, fmt.Errorf("metrics: %s: %w", name, err)
+	}
+	return rows, nil
+}
+
+// ProjectSchemes returns the schemes that classify projects, in document
+// order: the default of one-scheme metrics.
+func (e *Env) ProjectSchemes() []string {
+	if e.Params.Scheme != "" {
+		return []string{e.Params.Scheme}
+	}
+	var out []string
+	for _, s := range e.Mission.Schemes {
+		if s.AppliesToKind(portfolio.KindProject) {
+			out = append(out, s.Code)
+		}
+	}
+	return out
+}
+
+// Bases returns the bases one-scheme metrics are computed on.
+func (e *Env) Bases() []string {
+	if e.Params.Basis != "" {
+		return []string{e.Params.Basis}
+	}
+	return []string{"count", "budget"}
+}
+
+// val builds a Value; a NaN or infinite x becomes null.
+func val(code string, x float64, n int64, dims ...string) Value {
+	v := Value{Code: code, Dims: map[string]string{}, N: n}
+	for i := 0; i+1 < len(dims); i += 2 {
+		v.Dims[dims[i]] = dims[i+1]
+	}
+	if !math.IsNaN(x) && !math.IsInf(x, 0) {
+		v.Value = &x
+	}
+	return v
+}
+
+// null builds a Value whose figure is undefined.
+func null(code string, n int64, dims ...string) Value {
+	v := val(code, 0, n, dims...)
+	v.Value = nil
+	return v
+}
+
+// Result is a computed catalogue (or part of one).
+type Result struct {
+	ComputedAt time.Time `json:"computed_at"`
+	Values     []Value   `json:"metrics"`
+}
+
+// Compute runs the metrics with the given codes (all when codes is empty),
+// in catalogue order.
+func Compute(ctx context.Context, e *Env, codes []string) (*Result, error) {
+	want := map[string]bool{}
+	for _, c := range codes {
+		if Lookup(c) == nil {
+			return nil, portfolio.Errorf(portfolio.EINVALID, "unknown metric code %q (known: %s)", c, strings.Join(Codes(), ", "))
+		}
+		want[c] = true
+	}
+	res := &Result{ComputedAt: e.Now.UTC(), Values: []Value{}}
+	for _, m := range Catalogue() {
+		if len(want) > 0 && !want[m.Code] {
+			continue
+		}
+		vs, err := m.Compute(ctx, e)
+		if err != nil {
+			return nil, fmt.Errorf("metrics: %s: %w", m.Code, err)
+		}
+		res.Values = append(res.Values, vs...)
+	}
+	return res, nil
+}
+
+// Lookup returns the metric with the given code, or nil.
+func Lookup(code string) *Metric {
+	for _, m := range Catalogue() {
+		if m.Code == code {
+			return &m
+		}
+	}
+	return nil
+}
+
+// Codes lists the catalogue's codes in order.
+func Codes() []string {
+	var out []string
+	for _, m := range Catalogue() {
+		out = append(out, m.Code)
+	}
+	return out
+}
+
+// Catalogue returns every metric, portfolio figures first, then network,
+// then signals, each family in code order.
+func Catalogue() []Metric {
+	all := append(append(portfolioMetrics(), networkMetrics()...), signalMetrics()...)
+	sort.SliceStable(all, func(i, j int) bool { return codeOrder(all[i].Code) < codeOrder(all[j].Code) })
+	return all
+}
+
+// codeOrder sorts C1 < C2 < … < C20 < S1 < … < S13.
+func codeOrder(code string) int {
+	n := 0
+	fmt.Sscanf(code[1:], "%d", &n)
+	if code[0] == 'S' {
+		n += 100
+	}
+	return n
+}

@@ -1,0 +1,222 @@
+package metrics
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+
+	"gonum.org/v1/gonum/graph/topo"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// networkMetrics: the shared-partner network (C16–C19).
+//
+// Graph algorithms come from gonum (graph/simple, topo.ConnectedComponents,
+// network.Betweenness, community.Modularize and Q): a maintained library
+// with tested implementations beats hand-written ones. The only algorithm
+// written here is the sampled-pivot Brandes of graph_betweenness.go, which
+// gonum lacks. Pairs of linked projects are generated in DuckDB
+// (queries/c16_edges.sql, queries/c18_edges.sql).
+func networkMetrics() []Metric {
+	return []Metric{
+		{
+			Code: "C16",
+			Label: portfolio.Labels{
+				EN: "Shared-partner network",
+				ES: "Red de socios compartidos",
+				EU: "Bazkide partekatuen sarea",
+			},
+			Definition: portfolio.Labels{
+				EN: "Projects linked when they share at least one organisation (weight = organisations shared): nodes, links, density 2E/(n(n−1)), share of isolated projects, share in the largest connected component and mean degree 2E/n.",
+				ES: "Proyectos unidos cuando comparten al menos una organización (peso = organizaciones compartidas): nodos, enlaces, densidad 2E/(n(n−1)), proporción de proyectos aislados, proporción en el mayor componente conexo y grado medio 2E/n.",
+				EU: "Gutxienez erakunde bat partekatzen duten proiektuak lotuta (pisua = partekatutako erakundeak): nodoak, loturak, dentsitatea 2E/(n(n−1)), proiektu isolatuen proportzioa, osagai konexu handienaren proportzioa eta batez besteko gradua 2E/n.",
+			},
+			Compute: networkC16,
+		},
+		{
+			Code: "C17",
+			Label: portfolio.Labels{
+				EN: "Anchor projects",
+				ES: "Proyectos ancla",
+				EU: "Aingura-proiektuak",
+			},
+			Definition: portfolio.Labels{
+				EN: "The ten projects with the highest betweenness centrality in the shared-partner network: the share of shortest paths between other projects that pass through them, normalised by (n−1)(n−2)/2 (estimated from 500 sampled pivots above 20,000 projects).",
+				ES: "Los diez proyectos con mayor centralidad de intermediación en la red de socios compartidos: la proporción de caminos más cortos entre otros proyectos que pasan por ellos, normalizada por (n−1)(n−2)/2 (estimada con 500 pivotes muestreados por encima de 20.000 proyectos).",
+				EU: "Bazkide partekatuen sarean bitartekotasun-zentralitate handiena duten hamar proiektuak: beste proiektuen arteko bide laburrenetatik haietatik igarotzen direnen proportzioa, (n−1)(n−2)/2-z normalizatua (20.000 proiektutik gora, 500 pibote laginduz estimatua).",
+			},
+			Compute: networkC17,
+		},
+		{
+			Code: "C18",
+			Label: portfolio.Labels{
+				EN: "Thematic clusters",
+				ES: "Clústeres temáticos",
+				EU: "Multzo tematikoak",
+			},
+			Definition: portfolio.Labels{
+				EN: "Projects linked when the Jaccard similarity of their challenge and lever terms is at least 0.5, grouped into communities with the Louvain method: number of clusters of two or more projects, modularity Q, the largest cluster's share of projects, and each cluster's size and most frequent terms.",
+				ES: "Proyectos unidos cuando la similitud de Jaccard de sus retos y palancas es al menos 0,5, agrupados en comunidades con el método de Louvain: número de clústeres de dos o más proyectos, modularidad Q, proporción de proyectos del mayor clúster, y tamaño y términos más frecuentes de cada clúster.",
+				EU: "Erronka eta palanken Jaccard antzekotasuna gutxienez 0,5 denean lotutako proiektuak, Louvain metodoaz komunitateetan bilduta: bi proiektu edo gehiagoko multzo kopurua, Q modularitatea, multzo handienaren proiektu-proportzioa, eta multzo bakoitzaren tamaina eta termino ohikoenak.",
+			},
+			Compute: networkC18,
+		},
+		{
+			Code: "C19",
+			Label: portfolio.Labels{
+				EN: "Cross-level connectivity",
+				ES: "Conectividad entre niveles",
+				EU: "Mailen arteko konektibitatea",
+			},
+			Definition: portfolio.Labels{
+				EN: "Share of shared-partner links that join projects at different levels of action, and the level × level matrix of links; projects without a level are left out and counted.",
+				ES: "Proporción de enlaces de socios compartidos que unen proyectos de distintos niveles de acción, y matriz nivel × nivel de enlaces; los proyectos sin nivel se excluyen y se cuentan.",
+				EU: "Ekintza-maila desberdinetako proiektuak lotzen dituzten bazkide partekatuen loturen proportzioa, eta loturen maila × maila matrizea; mailarik gabeko proiektuak kanpoan utzi eta zenbatzen dira.",
+			},
+			Compute: networkC19,
+		},
+	}
+}
+
+// networkC16 reports the shape of the shared-partner network. Counts (nodes,
+// edges) are 0 on an empty portfolio; ratios are null when their
+// denominator is 0 (density also when n < 2). Every row's n is the number
+// of projects.
+func networkC16(ctx context.Context, e *Env) ([]Value, error) {
+	pg, err := partnerGraphOf(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	n := len(pg.nodes)
+	nn := int64(n)
+	edges := float64(len(pg.edges))
+	isolated, giant := 0, 0
+	for i := range n {
+		if pg.g.degree(i) == 0 {
+			isolated++
+		}
+	}
+	for _, c := range topo.ConnectedComponents(pg.g) {
+		giant = max(giant, len(c))
+	}
+	ratio := func(measure string, num, den float64) Value {
+		if den == 0 {
+			return null("C16", nn, "measure", measure)
+		}
+		return val("C16", num/den, nn, "measure", measure)
+	}
+	return []Value{
+		val("C16", float64(n), nn, "measure", "nodes"),
+		val("C16", edges, nn, "measure", "edges"),
+		ratio("density", 2*edges, float64(n)*float64(n-1)), // 0 when n < 2
+		ratio("isolated_share", float64(isolated), float64(n)),
+		ratio("giant_share", float64(giant), float64(n)),
+		ratio("mean_degree", 2*edges, float64(n)),
+	}, nil
+}
+
+// networkAnchorTop is how many anchor projects C17 reports.
+const networkAnchorTop = 10
+
+// networkC17 reports the networkAnchorTop projects of highest betweenness,
+// ranked by betweenness then ext_ref (so ties rank the same on every run).
+// With fewer than three projects betweenness is undefined: one null row
+// without a project.
+func networkC17(ctx context.Context, e *Env) ([]Value, error) {
+	pg, err := partnerGraphOf(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	n := len(pg.nodes)
+	if n < 3 {
+		return []Value{null("C17", int64(n))}, nil
+	}
+	bc, err := betweennessOf(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		if c := cmp.Compare(bc.values[b], bc.values[a]); c != 0 {
+			return c
+		}
+		return cmp.Compare(pg.nodes[a].ref, pg.nodes[b].ref)
+	})
+	var out []Value
+	for r, i := range order[:min(networkAnchorTop, n)] {
+		out = append(out, val("C17", bc.values[i], int64(n),
+			"project", pg.nodes[i].ref, "rank", strconv.Itoa(r+1), "title", pg.nodes[i].title))
+	}
+	return out, nil
+}
+
+// networkC19 reports how many shared-partner links cross levels of action.
+// Links with an endpoint without a level are left out of cross_share (its n
+// is the links kept) and counted as excluded_edges; the projects without a
+// level are counted as untagged. The matrix lists every pair of active level
+// terms (a ≤ b by ordinal), empty cells included; a link between levels no
+// longer active counts in cross_share only.
+func networkC19(ctx context.Context, e *Env) ([]Value, error) {
+	pg, err := partnerGraphOf(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	scheme := e.Mission.Scheme("level")
+	if scheme == nil {
+		return []Value{null("C19", 0, "measure", "cross_share")}, nil
+	}
+	levels := scheme.ActiveTerms()
+	slices.SortStableFunc(levels, func(a, b portfolio.Term) int { return cmp.Compare(a.Ordinal, b.Ordinal) })
+	pos := map[string]int{}
+	for i, t := range levels {
+		pos[t.Code] = i
+	}
+	untagged := 0
+	for _, nd := range pg.nodes {
+		if nd.level == "" {
+			untagged++
+		}
+	}
+	cells := make([][]int, len(levels))
+	for i := range cells {
+		cells[i] = make([]int, len(levels))
+	}
+	kept, cross, excluded := 0, 0, 0
+	for _, ed := range pg.edges {
+		la, lb := pg.nodes[ed.a].level, pg.nodes[ed.b].level
+		if la == "" || lb == "" {
+			excluded++
+			continue
+		}
+		kept++
+		if la != lb {
+			cross++
+		}
+		i, oki := pos[la]
+		j, okj := pos[lb]
+		if oki && okj {
+			cells[min(i, j)][max(i, j)]++
+		}
+	}
+	out := []Value{}
+	if kept == 0 {
+		out = append(out, null("C19", 0, "measure", "cross_share"))
+	} else {
+		out = append(out, val("C19", float64(cross)/float64(kept), int64(kept), "measure", "cross_share"))
+	}
+	out = append(out,
+		val("C19", float64(untagged), int64(len(pg.nodes)), "measure", "untagged"),
+		val("C19", float64(excluded), int64(len(pg.edges)), "measure", "excluded_edges"))
+	for i := range levels {
+		for j := i; j < len(levels); j++ {
+			out = append(out, val("C19", float64(cells[i][j]), int64(kept),
+				"level_a", levels[i].Code, "level_b", levels[j].Code, "measure", "edges"))
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,16 @@
+-- name: c16_nodes
+-- The nodes of the shared-partner network (C16–C19): every project in scope,
+-- isolated ones included, with its level term (NULL when untagged; level is
+-- a single-valued scheme, min() only guards against a stray second tag).
+WITH p AS (
+    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+),
+lv AS (
+    SELECT pt.project_id, min(pt.term_code) AS level
+    FROM project_term pt JOIN p ON p.id = pt.project_id
+    WHERE pt.scheme_code = 'level'
+    GROUP BY pt.project_id
+)
+SELECT p.id, p.ext_ref, p.title, lv.level
+FROM p LEFT JOIN lv ON lv.project_id = p.id
+ORDER BY p.ext_ref, p.id;

@@ -1,0 +1,25 @@
+-- name: c20_health
+-- Data health over the projects in scope: how many there are, how many were
+-- updated on or after $11 (today − 180 days in the mission's time zone), and
+-- for each required field how many have it filled. A scheme field is filled
+-- when the project carries at least one term of the scheme.
+WITH p AS (
+    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+),
+tagged AS (
+    SELECT project_id, list(DISTINCT scheme_code) AS schemes
+    FROM project_term
+    WHERE scheme_code IN ('level', 'stage', 'pillar')
+    GROUP BY project_id
+)
+SELECT count(*) AS projects,
+       count(*) FILTER (WHERE p.updated_at >= $11::DATE) AS fresh,
+       count(*) FILTER (WHERE nullif(trim(p.title), '') IS NOT NULL) AS title,
+       count(*) FILTER (WHERE list_contains(t.schemes, 'level')) AS level,
+       count(*) FILTER (WHERE list_contains(t.schemes, 'stage')) AS stage,
+       count(*) FILTER (WHERE list_contains(t.schemes, 'pillar')) AS pillars,
+       count(p.budget_total_eur) AS budget_total_eur,
+       count(p.geo_code) AS municipality_code,
+       count(p.lead_org_id) AS lead_org,
+       count(p.start_date) AS start_date
+FROM p LEFT JOIN tagged t ON t.project_id = p.id;

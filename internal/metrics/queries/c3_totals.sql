@@ -1,0 +1,18 @@
+-- name: c3_totals
+-- Denominators of one scheme's ($11) shares over the projects in scope: all
+-- projects, those tagged with at least one active term of the scheme, and
+-- the tagged ones with a budget. Untagged = in_scope − tagged; NULL budgets
+-- among the tagged = tagged − tagged_budgeted.
+WITH p AS (
+    SELECT id, budget_total_eur FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+),
+tagged AS (
+    SELECT DISTINCT pt.project_id
+    FROM project_term pt
+    JOIN term tm ON tm.mission_id = $1 AND tm.scheme_code = pt.scheme_code AND tm.code = pt.term_code AND tm.active
+    WHERE pt.scheme_code = $11::VARCHAR
+)
+SELECT count(*) AS in_scope,
+       count(tg.project_id) AS tagged,
+       count(tg.project_id) FILTER (WHERE p.budget_total_eur IS NOT NULL) AS tagged_budgeted
+FROM p LEFT JOIN tagged tg ON tg.project_id = p.id;

@@ -1,0 +1,23 @@
+-- name: s_periods
+-- Approved signals per calendar month of [$2, $3) (S1–S9). The caller
+-- computes the dates in the mission's time zone from its injected clock;
+-- observed_at is a calendar date, so a month is simply its YYYY-MM.
+-- Rows with scheme = '' are the period totals (Yoon's NN); the others count,
+-- per signal term, the signals tagged with it (n, Yoon's TF) and the distinct
+-- source types among them (sources, Yoon's DF).
+-- Signals are not filtered by the project scope: $1 is the mission.
+-- Example: $1 = 1, $2 = '2025-05-01', $3 = '2026-11-01'.
+WITH s AS (
+    SELECT id, strftime(observed_at, '%Y-%m') AS period, source_type
+    FROM signal
+    WHERE mission_id = $1 AND status = 'approved'
+      AND observed_at >= $2::DATE AND observed_at < $3::DATE
+)
+SELECT '' AS scheme, '' AS term, period, count(*) AS n, count(DISTINCT source_type) AS sources
+FROM s
+GROUP BY period
+UNION ALL
+SELECT st.scheme_code, st.term_code, s.period, count(DISTINCT s.id), count(DISTINCT s.source_type)
+FROM s JOIN signal_term st ON st.signal_id = s.id
+GROUP BY ALL
+ORDER BY 1, 2, 3;

@@ -1,0 +1,15 @@
+-- name: s_term_dates
+-- For each signal term, over every approved signal observed up to today
+-- ($2, the mission's local date): how many there are and how many days
+-- have passed since the first (S6: new terms) and the last (S12: staleness).
+-- Subtracting two DATEs gives whole days.
+-- Signals are not filtered by the project scope: $1 is the mission.
+-- Example: $1 = 1, $2 = '2026-11-01'.
+SELECT st.scheme_code AS scheme, st.term_code AS term,
+       count(DISTINCT s.id) AS n,
+       $2::DATE - min(s.observed_at) AS days_since_first,
+       $2::DATE - max(s.observed_at) AS days_since_last
+FROM signal s JOIN signal_term st ON st.signal_id = s.id
+WHERE s.mission_id = $1 AND s.status = 'approved' AND s.observed_at <= $2::DATE
+GROUP BY ALL
+ORDER BY ALL;

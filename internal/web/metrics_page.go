@@ -1,0 +1,125 @@
+package web
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/metrics"
+)
+
+// metricGroup is one metric of the catalogue page with its first rows.
+type metricGroup struct {
+	Code, Label, Definition string
+	Rows                    []metricRow
+	More                    int
+	APILink                 string
+}
+
+type metricRow struct{ Dims, Value, N string }
+
+// maxRowsShown bounds each metric on the catalogue page; the API has all.
+const maxRowsShown = 15
+
+// metricsPage lists the whole catalogue: every metric with its definition
+// and its figures for the current scope, each with its n.
+func (s *Server) metricsPage(c *fiber.Ctx) error {
+	p, err := s.missionPage(c, "metrics")
+	if err != nil {
+		return err
+	}
+	res, err := s.metrics.Get(c.UserContext(), metrics.Request{Mission: p.Mission, Scope: p.Scope})
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("metrics.title")
+	p.ComputedAt = res.ComputedAt.Format("2006-01-02 15:04 UTC")
+	byCode := map[string]*metricGroup{}
+	for _, code := range metrics.Codes() {
+		q := p.Scope.Query()
+		q.Set("codes", code)
+		g := &metricGroup{Code: code, Label: metrics.Label(code, p.Lang), Definition: metrics.Definition(code, p.Lang),
+			APILink: "/api/v1/missions/" + p.Mission.Slug + "/metrics?" + q.Encode()}
+		byCode[code] = g
+		p.MetricGroups = append(p.MetricGroups, metricGroup{})
+	}
+	p.MetricGroups = p.MetricGroups[:0]
+	for _, v := range res.Values {
+		g := byCode[v.Code]
+		if len(g.Rows) >= maxRowsShown {
+			g.More++
+			continue
+		}
+		keys := make([]string, 0, len(v.Dims))
+		for k := range v.Dims {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var dims []string
+		for _, k := range keys {
+			dims = append(dims, k+"="+v.Dims[k])
+		}
+		value := "null"
+		if v.Value != nil {
+			value = formatFigure(p.Lang, *v.Value)
+		}
+		g.Rows = append(g.Rows, metricRow{Dims: strings.Join(dims, " · "), Value: value, N: i18n.Int(p.Lang, v.N)})
+	}
+	for _, code := range metrics.Codes() {
+		p.MetricGroups = append(p.MetricGroups, *byCode[code])
+	}
+	return s.render(c, "metrics", p)
+}
+
+// formatFigure shows a metric value: whole numbers as such, others with up
+// to four decimals, in the reader's number format.
+func formatFigure(lang string, x float64) string {
+	if x == float64(int64(x)) && x < 1e15 && x > -1e15 {
+		return i18n.Int(lang, int64(x))
+	}
+	return i18n.Number(lang, x, 4)
+}
+
+// signalsPage lists signals, filtered by a term (?challenge=water), the
+// level observed and the status: the drill-down of signal charts.
+func (s *Server) signalsPage(c *fiber.Ctx) error {
+	p, err := s.missionPage(c, "signals")
+	if err != nil {
+		return err
+	}
+	pg, err := parsePage(c)
+	if err != nil {
+		return err
+	}
+	pg = pg.Normalize()
+	f := signalFilter(c, p.Mission)
+	p.Signals, p.Total, err = s.store.Signals(c.UserContext(), p.Mission, f, pg)
+	if err != nil {
+		return err
+	}
+	p.Title = p.T("signals.title")
+	if f.Term != "" {
+		if sc := p.Mission.Scheme(f.Scheme); sc != nil {
+			p.SignalFilterText = sc.Label.In(p.Lang) + ": " + p.TermLabels(f.Scheme, []string{f.Term})
+		}
+	}
+	link := func(offset int) string {
+		q := queryValues(c)
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(pg.Limit))
+		return p.Path + "?" + q.Encode()
+	}
+	if pg.Offset > 0 {
+		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
+	}
+	if int64(pg.Offset+pg.Limit) < p.Total {
+		p.NextLink = link(pg.Offset + pg.Limit)
+	}
+	return s.render(c, "signals", p)
+}
+
+var _ = fmt.Sprint
