@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -21,10 +23,10 @@ const hostileTitle = `</script><script>alert(1)</script>`
 
 // startDemo starts the real wiring on 127.0.0.1:0 with a temp database and
 // the embedded demo, as `begira serve --demo` does.
-func startDemo(t *testing.T) (*server, string) {
+func startDemo(t *testing.T, extra ...string) (*server, string) {
 	t.Helper()
-	cfg, err := config.ParseServe([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "e2e.duckdb"), "--demo"},
-		func(string) string { return "" }, io.Discard)
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "e2e.duckdb"), "--demo"}, extra...)
+	cfg, err := config.ParseServe(args, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,4 +172,50 @@ func waitLocation(t *testing.T, b *browsertest.Browser, suffix string) string {
 	}
 	t.Fatalf("the page did not navigate to …%s", suffix)
 	return ""
+}
+
+// TestEveryDashboardInBrowser opens every default dashboard and checks that
+// each chart drew, nothing was fetched from another host and no panel failed.
+// The territory map runs as a choropleth over a GeoJSON given with --geojson.
+func TestEveryDashboardInBrowser(t *testing.T) {
+	geo := filepath.Join(t.TempDir(), "boundaries.geojson")
+	// Two squares with INE codes, as an administrator's file would carry them.
+	square := func(code string, x, y float64) string {
+		return fmt.Sprintf(`{"type":"Feature","properties":{"ine":"%s"},"geometry":{"type":"Polygon","coordinates":[[[%g,%g],[%g,%g],[%g,%g],[%g,%g],[%g,%g]]]}}`,
+			code, x, y, x+0.1, y, x+0.1, y+0.1, x, y+0.1, x, y)
+	}
+	if err := os.WriteFile(geo, []byte(`{"type":"FeatureCollection","features":[`+square("20069", -2.0, 43.3)+`,`+square("20045", -2.2, 43.3)+`]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, addr := startDemo(t, "--geojson", geo, "--geojson-code-property", "ine")
+	b := browsertest.New(t)
+	for _, d := range s.dashboards() {
+		t.Run(d, func(t *testing.T) {
+			if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa/d/"+d)); err != nil {
+				t.Fatal(err)
+			}
+			canvases, err := b.WaitChartsDrawn(30 * time.Second)
+			if err != nil {
+				t.Fatalf("charts did not draw: %v (%+v)", err, canvases)
+			}
+			failed, err := chromedp.Run(b.Ctx, chromedp.Evaluate[int](`document.querySelectorAll('.panel .error').length`))
+			if err != nil || failed > 0 {
+				t.Errorf("%d panels failed to render (%v)", failed, err)
+			}
+		})
+	}
+	// The choropleth fetched the boundaries from this server.
+	fetched := false
+	for _, r := range b.Requests() {
+		fetched = fetched || strings.HasSuffix(r, "/geo/map.json")
+	}
+	if !fetched {
+		t.Error("the territory view did not load the configured GeoJSON")
+	}
+	if f := b.ForeignRequests(addr); len(f) > 0 {
+		t.Errorf("requests left the host: %q", f)
+	}
+	if d := b.Dialogs(); len(d) > 0 {
+		t.Errorf("dialogs opened: %q", d)
+	}
 }

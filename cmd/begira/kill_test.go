@@ -49,8 +49,8 @@ func TestKillDuringCommit(t *testing.T) {
 		t.Skip("starts import processes and kills them: not in -short mode")
 	}
 	dir := t.TempDir()
-	// 60,000 generated projects take about a second to commit.
-	const rows = 60000
+	// 40,000 generated projects take about a second to commit.
+	const rows = 40000
 	file := filepath.Join(dir, "projects.csv")
 	f, err := os.Create(file)
 	if err != nil {

@@ -28,6 +28,7 @@ import (
 // server is the wired application: what `begira serve` runs and what the
 // end-to-end test starts on 127.0.0.1:0.
 type server struct {
+	dash  *dashboard.Set
 	cfg   config.Serve
 	log   *slog.Logger
 	store *store.Store
@@ -65,7 +66,16 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName})
-	return &server{cfg: cfg, log: log, store: st, app: app, done: make(chan error, 1)}, nil
+	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, done: make(chan error, 1)}, nil
+}
+
+// dashboards lists the ids of the loaded dashboards.
+func (s *server) dashboards() []string {
+	var ids []string
+	for _, d := range s.dash.All() {
+		ids = append(ids, d.ID)
+	}
+	return ids
 }
 
 // start listens and serves in the background; it returns the bound address.

@@ -468,6 +468,14 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 		}
 	}
 	pv.Summary = i18n.T(lang, "summary.convergence", strings.Join(converging, ", "))
+	var rowCodes, colCodes []string
+	for _, t := range s.ActiveTerms() {
+		rowCodes = append(rowCodes, t.Code)
+	}
+	for _, t := range level.ActiveTerms() {
+		colCodes = append(colCodes, t.Code)
+	}
+	pv.Drill = &Drill{Target: "signals", XParam: "level_observed", X: colCodes, YParam: scheme, Y: rowCodes}
 	return Heatmap(rows, cols, values, "·")
 }
 

@@ -168,3 +168,10 @@ func find(t testing.TB, vs []Value, code string, dims ...string) Value {
 func approx(got *float64, want float64) bool {
 	return got != nil && (*got-want)*(*got-want) < 1e-12
 }
+
+func writeTestFile(t testing.TB, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
