@@ -29,7 +29,7 @@ func dropStaging(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, id int64) {
 	db.ExecContext(ctx, `DROP VIEW IF EXISTS `+stagingTable(id, ""))
-	for _, sfx := range []string{"_raw", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
+	for _, sfx := range []string{"_raw", "_lines", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
 		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
 	}
 }
@@ -109,7 +109,15 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	// whole file and a trim of every cell, most of which no check reads.
 	// Rows keep file order (preserve_insertion_order), so rowid numbers them.
 	raw := stagingTable(b.ID, "_raw")
-	cols := []string{fmt.Sprintf("rowid + %d AS line", d.HeaderRow+1)}
+	drifts, err := lineDrift(req.Path, d.HeaderRow)
+	if err != nil {
+		return nil, err
+	}
+	lineExpr, lineJoin, err := lineColumn(ctx, db, stagingTable(b.ID, "_lines"), d.HeaderRow, drifts)
+	if err != nil {
+		return nil, err
+	}
+	cols := []string{lineExpr}
 	var copied []string
 	for _, c := range b.Columns {
 		if c.Field == "" {
@@ -149,7 +157,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return nil, csvFailure(err, req.Path, d)
 	}
-	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM %s`, st.table, strings.Join(cols, ", "), raw)
+	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`, st.table, strings.Join(cols, ", "), raw, lineJoin)
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("ingest: staging view: %w", err)
 	}

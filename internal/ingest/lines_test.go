@@ -1,0 +1,35 @@
+package ingest
+
+import (
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+func TestLineDrift(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		text   string
+		header int
+		want   []drift
+	}{
+		{"one record per line", "h\na\nb\nc\n", 1, nil},
+		{"blank line", "h\na\n\nb\nc\n", 1, []drift{{Rec: 1, Delta: 1}}},
+		{"quoted cell over two lines", "h,x\na,\"one\ntwo\"\nb,c\n", 1, []drift{{Rec: 1, Delta: 1}}},
+		{"title rows and CRLF blank", "title\n\nh\na\n\r\nb\n", 3, []drift{{Rec: 1, Delta: 1}}},
+		{"escaped quotes stay on the line", "h,x\na,\"say \"\"hi\"\"\"\nb,c\n", 1, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "f.csv")
+			os.WriteFile(p, []byte(tc.text), 0o600)
+			got, err := lineDrift(p, tc.header)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("got %+v, want %+v", got, tc.want)
+			}
+		})
+	}
+}
