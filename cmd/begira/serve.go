@@ -45,6 +45,12 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	}
 	ing := ingest.New(st, time.Now)
 	ing.TempDir = cfg.TempDir
+	if n, err := ing.Recover(ctx); err != nil {
+		st.Close()
+		return nil, err
+	} else if n > 0 {
+		log.Warn("imports interrupted by a stop were marked failed", "count", n)
+	}
 	if cfg.Demo {
 		start := time.Now()
 		if err := demo.Load(ctx, st, ing, log); err != nil {

@@ -359,3 +359,26 @@ func (s *Service) Batches(ctx context.Context, mission string) ([]Batch, error) 
 	}
 	return out, nil
 }
+
+// Recover marks imports left "running" by a crash as failed and drops their
+// staging tables. The server calls it once at start, before it serves.
+func (s *Service) Recover(ctx context.Context) (int, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE status = 'running'`)
+	if err != nil {
+		return 0, fmt.Errorf("ingest: recover: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("ingest: recover: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		s.fail(ctx, id)
+	}
+	return len(ids), nil
+}
