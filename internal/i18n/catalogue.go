@@ -4,6 +4,20 @@ package i18n
 // Spanish or Basque falls back to English.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"nav.jobs":                            "Jobs",
+		"jobs.title":                          "Scheduled jobs",
+		"jobs.scheduled":                      "Schedule",
+		"jobs.runs":                           "Recent runs",
+		"jobs.job":                            "Job",
+		"jobs.mission":                        "Mission",
+		"jobs.spec":                           "When",
+		"jobs.next":                           "Next run",
+		"jobs.last":                           "Last run",
+		"jobs.trigger":                        "Trigger",
+		"jobs.started":                        "Started",
+		"jobs.detail":                         "Result",
+		"jobs.none":                           "No run yet.",
+		"jobs.none_scheduled":                 "No job is scheduled. Declare schedules in the mission document or with --schedule JOB=SPEC.",
 		"chart.actual":                        "Actual",
 		"chart.target":                        "Target",
 		"chart.burst":                         "burst",
@@ -160,6 +174,10 @@ var catalogue = map[string]map[string]string{
 		"footer.data":                         "Data: embedded DuckDB. Charts: Apache ECharts, served locally.",
 	},
 	"es": {
+		"nav.jobs":                   "Tareas",
+		"jobs.title":                 "Tareas programadas",
+		"jobs.runs":                  "Ejecuciones recientes",
+		"jobs.next":                  "Próxima ejecución",
 		"chart.actual":               "Real",
 		"chart.target":               "Objetivo",
 		"chart.burst":                "pico",
@@ -276,6 +294,8 @@ var catalogue = map[string]map[string]string{
 		"footer.data":                "Datos: DuckDB embebido. Gráficos: Apache ECharts, servidos localmente.",
 	},
 	"eu": {
+		"nav.jobs":           "Lanak",
+		"jobs.title":         "Programatutako lanak",
 		"chart.actual":       "Benetakoa",
 		"chart.target":       "Helburua",
 		"nav.signals":        "Seinale zerrenda",

@@ -54,7 +54,12 @@ func (s *Store) ApplyMission(ctx context.Context, m *portfolio.Mission) (created
 		m.ID = id
 		return replaceTaxonomy(ctx, tx, id, m)
 	})
-	return created, err
+	if err != nil {
+		return created, err
+	}
+	// The document's sources (URLs, schedules, mappings) become rows that
+	// pulls update with their ETags.
+	return created, s.SyncSources(ctx, m)
 }
 
 // checkRemovedTerms refuses a document that drops a term still in use.
@@ -172,9 +177,11 @@ func (s *Store) Mission(ctx context.Context, slug string) (*portfolio.Mission, e
 	var extra struct {
 		Targets   map[string]map[string]float64 `json:"targets"`
 		Relevance []portfolio.RelevanceMask     `json:"relevance"`
+		Schedules map[string]string             `json:"schedules"`
+		Sources   []portfolio.SourceDoc         `json:"sources"`
 	}
 	if err := json.Unmarshal([]byte(doc), &extra); err == nil {
-		m.Targets, m.Relevance = extra.Targets, extra.Relevance
+		m.Targets, m.Relevance, m.Schedules, m.Sources = extra.Targets, extra.Relevance, extra.Schedules, extra.Sources
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT code, label_en, label_es, label_eu, cardinality, ordered, array_to_string(applies_to, ',')

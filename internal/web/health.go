@@ -12,9 +12,20 @@ func (s *Server) healthz(c *fiber.Ctx) error {
 // readyz answers 200 only when the database answers with its migrations
 // applied; a load balancer sends no traffic before that.
 func (s *Server) readyz(c *fiber.Ctx) error {
+	checks := fiber.Map{"database": "ok"}
+	ready := true
 	if err := s.store.Ping(c.UserContext()); err != nil {
 		s.log.Warn("not ready", "reason", err.Error())
-		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "checks": fiber.Map{"database": "failing"}})
+		checks["database"], ready = "failing", false
 	}
-	return c.JSON(fiber.Map{"status": "ready", "checks": fiber.Map{"database": "ok"}})
+	if s.scheduler != nil {
+		checks["scheduler"] = "running"
+		if !s.scheduler.Running() {
+			checks["scheduler"], ready = "stopped", false
+		}
+	}
+	if !ready {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "checks": checks})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "checks": checks})
 }

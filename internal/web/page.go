@@ -16,6 +16,8 @@ import (
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/schedule"
+	"github.com/begira/begira/internal/store"
 )
 
 //go:embed templates/*.html
@@ -31,7 +33,7 @@ func mustParsePages() *pages {
 		"list":  func(s ...string) []string { return s },
 		"join":  strings.Join,
 	}
-	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "error", "empty"} {
+	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "jobs", "error", "empty"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -60,6 +62,8 @@ type page struct {
 	SignalFilterText string
 	MetricGroups     []metricGroup
 	ComputedAt       string
+	JobRuns          []store.JobRun
+	Scheduled        []schedule.Entry
 	GeoJSON          bool   // an administrator configured boundaries (--geojson)
 	GeoJSONName      string // the feature property holding INE codes
 	UploadLimitMB    int64

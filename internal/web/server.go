@@ -13,6 +13,8 @@ import (
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/schedule"
+	"github.com/begira/begira/internal/store"
 )
 
 // Store is what the web layer needs from the database.
@@ -45,12 +47,27 @@ func (s source) Metrics(ctx context.Context, req metrics.Request) (*metrics.Resu
 
 func (s source) Env(req metrics.Request) (*metrics.Env, error) { return s.m.Env(req) }
 
+// Scheduler shows the scheduled jobs and runs one on demand.
+type Scheduler interface {
+	Entries() []schedule.Entry
+	RunNow(ctx context.Context, job, mission string) (schedule.Run, error)
+	Running() bool
+}
+
+// Jobs is the record of job runs.
+type Jobs interface {
+	JobRuns(ctx context.Context, limit int) ([]store.JobRun, error)
+}
+
 // Deps are the parts the web layer is built on; only cmd/begira wires them.
+// Scheduler and Jobs may be nil (a server without schedules).
 type Deps struct {
 	Store      Store
 	Imports    Importer
 	Metrics    Metrics
 	Dashboards Dashboards
+	Scheduler  Scheduler
+	Jobs       Jobs
 	Log        *slog.Logger
 }
 
@@ -65,6 +82,8 @@ type Server struct {
 	store       Store
 	imports     Importer
 	metrics     Metrics
+	scheduler   Scheduler
+	jobs        Jobs
 	dashboards  Dashboards
 	log         *slog.Logger
 	pages       *pages
@@ -104,6 +123,7 @@ func New(d Deps, opt Options) *fiber.App {
 		opt.DefaultLanguage = "en"
 	}
 	s := &Server{store: d.Store, imports: d.Imports, metrics: d.Metrics, dashboards: d.Dashboards, log: d.Log,
+		scheduler: d.Scheduler, jobs: d.Jobs,
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
 		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName}
@@ -147,6 +167,8 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/missions/:slug/signals", s.apiSignals)
 	api.Get("/missions/:slug/coverage", s.apiCoverage)
 	api.Get("/missions/:slug/metrics", s.apiMetrics)
+	api.Get("/jobs", s.apiJobs)
+	api.Post("/jobs/:job/run", s.apiRunJob)
 	api.Get("/missions/:slug/imports", s.apiImports)
 	api.Post("/missions/:slug/imports", s.apiCreateImport)
 	api.Get("/imports/:id", s.apiImport)
@@ -165,6 +187,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/m/:slug/imports", s.importsPage)
 	app.Get("/m/:slug/signals", s.signalsPage)
 	app.Get("/m/:slug/metrics", s.metricsPage)
+	app.Get("/jobs", s.jobsPage)
 }
 
 // geoJSONFile serves the administrator's boundaries to the territory view.
