@@ -127,7 +127,7 @@ func (e *Env) QueryMission(ctx context.Context, name string, args ...any) (*sql.
 	if err != nil {
 		return nil, fmt.Errorf("metrics: no query %s", name)
 	}
-	rows, err := e.Store.DB().QueryContext(ctx, string(q), append([]any{e.Mission.ID}, args...)...)
+	rows, err := e.Store.Querier().QueryContext(ctx, string(q), append([]any{e.Mission.ID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %s: %w", name, err)
 	}
@@ -228,7 +228,7 @@ func Codes() []string {
 // Catalogue returns every metric, portfolio figures first, then network,
 // then signals, each family in code order.
 func Catalogue() []Metric {
-	all := append(append(portfolioMetrics(), networkMetrics()...), signalMetrics()...)
+	all := append(append(append(portfolioMetrics(), entrantMetrics()...), networkMetrics()...), signalMetrics()...)
 	sort.SliceStable(all, func(i, j int) bool { return codeOrder(all[i].Code) < codeOrder(all[j].Code) })
 	return all
 }

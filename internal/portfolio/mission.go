@@ -2,8 +2,11 @@ package portfolio
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -41,6 +44,13 @@ type Mission struct {
 	// Relevance marks the coverage cells a committee cares about (metric
 	// C2's relevant_gap_ratio).
 	Relevance []RelevanceMask `yaml:"relevance,omitempty" json:"relevance,omitempty"`
+	// Schedules maps a job (recompute, snapshot, digest, pull_<source>) to
+	// a cron spec evaluated in the mission's time zone, e.g. "0 7 * * 1",
+	// "@every 1h" or "CRON_TZ=UTC 30 6 * * *".
+	Schedules map[string]string `yaml:"schedules,omitempty" json:"schedules,omitempty"`
+	// Sources are the registered data sources; one with a URL is pulled
+	// through the import pipeline on its schedule.
+	Sources []SourceDoc `yaml:"sources,omitempty" json:"sources,omitempty"`
 	// CreatedAt is informative: accepted in a document (so what the API
 	// returns can be applied again) and otherwise ignored.
 	CreatedAt time.Time `yaml:"created_at,omitempty" json:"created_at"`
@@ -53,6 +63,29 @@ type RelevanceMask struct {
 	B     string      `yaml:"b" json:"b"`
 	Cells [][2]string `yaml:"cells" json:"cells"`
 }
+
+// SourceDoc declares a data source in a mission document. Kind is what its
+// files hold (projects, organisations or signals); Mode is how a pulled
+// file is committed (default upsert: a feed updates its rows and never
+// deletes what analysts uploaded by hand).
+type SourceDoc struct {
+	Slug     string            `yaml:"slug" json:"slug"`
+	Name     string            `yaml:"name,omitempty" json:"name,omitempty"`
+	Kind     string            `yaml:"kind" json:"kind"`
+	URL      string            `yaml:"url,omitempty" json:"url,omitempty"`
+	Mode     string            `yaml:"mode,omitempty" json:"mode,omitempty"`
+	Mapping  map[string]string `yaml:"mapping,omitempty" json:"mapping,omitempty"`
+	Schedule string            `yaml:"schedule,omitempty" json:"schedule,omitempty"`
+}
+
+// Jobs a mission document may schedule by name; pull jobs are named
+// JobPullPrefix + the source slug.
+const (
+	JobRecompute  = "recompute"
+	JobSnapshot   = "snapshot"
+	JobDigest     = "digest"
+	JobPullPrefix = "pull_"
+)
 
 // Scheme is one classification frame (pillar, level, stage, …).
 type Scheme struct {
@@ -261,10 +294,179 @@ func (m *Mission) Validate() error {
 			}
 		}
 	}
+	m.validateSources(add)
 	if len(problems) > 0 {
 		return &Error{Code: EINVALID, Message: fmt.Sprintf("mission %q: %d problem(s): %s", m.Slug, len(problems), problems[0]), Details: problems}
 	}
 	return nil
+}
+
+// validateSources checks the sources and schedules of the document and
+// fills in their defaults (name = slug, mode = upsert).
+func (m *Mission) validateSources(add func(string, ...any)) {
+	pulled := map[string]bool{}
+	seen := map[string]bool{}
+	for i, src := range m.Sources {
+		where := fmt.Sprintf("sources[%d] (%s)", i, src.Slug)
+		if !ValidSlug(src.Slug) {
+			add("%s: slug must be lower-case letters, digits, '_' or '-'", where)
+		}
+		if seen[src.Slug] {
+			add("%s: duplicate source slug", where)
+		}
+		seen[src.Slug] = true
+		if src.Name == "" {
+			m.Sources[i].Name = src.Slug
+		}
+		if !slices.Contains([]string{"projects", "organisations", "signals"}, src.Kind) {
+			add("%s: kind must be projects, organisations or signals, not %q", where, src.Kind)
+		}
+		if src.Mode == "" {
+			m.Sources[i].Mode = "upsert"
+		} else if !slices.Contains([]string{"append", "replace", "upsert"}, src.Mode) {
+			add("%s: mode must be append, replace or upsert, not %q", where, src.Mode)
+		}
+		if src.URL != "" {
+			if u, err := url.Parse(src.URL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				add("%s: url %q must be an absolute http or https URL", where, src.URL)
+			}
+			pulled[src.Slug] = true
+		}
+		if src.Schedule != "" {
+			if src.URL == "" {
+				add("%s: a schedule needs a url to pull from", where)
+			}
+			if err := CheckSchedule(src.Schedule); err != nil {
+				add("%s: schedule %q: %v", where, src.Schedule, err)
+			}
+		}
+	}
+	for job, spec := range m.Schedules {
+		switch {
+		case job == JobRecompute || job == JobSnapshot || job == JobDigest:
+		case strings.HasPrefix(job, JobPullPrefix):
+			if slug := strings.TrimPrefix(job, JobPullPrefix); !pulled[slug] {
+				add("schedules.%s: %q is not a source with a url", job, slug)
+			}
+		default:
+			add("schedules.%s: unknown job (known: recompute, snapshot, digest, pull_<source>)", job)
+		}
+		if err := CheckSchedule(spec); err != nil {
+			add("schedules.%s: %q: %v", job, spec, err)
+		}
+	}
+}
+
+// cronField is the range of one field of a cron spec and its names.
+type cronField struct {
+	name     string
+	min, max int
+	names    map[string]int
+}
+
+var (
+	cronFields = []cronField{
+		{"second", 0, 59, nil},
+		{"minute", 0, 59, nil},
+		{"hour", 0, 23, nil},
+		{"day of month", 1, 31, nil},
+		{"month", 1, 12, map[string]int{"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+			"jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12}},
+		{"day of week", 0, 6, map[string]int{"sun": 0, "mon": 1, "tue": 2, "wed": 3, "thu": 4, "fri": 5, "sat": 6}},
+	}
+	cronDescriptors = []string{"@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly"}
+)
+
+// CheckSchedule reports whether spec is a schedule Begira's scheduler
+// accepts: five fields (minute hour day-of-month month day-of-week), six
+// with leading seconds, a descriptor such as @daily or "@every 90m", each
+// optionally prefixed by CRON_TZ=<zone>. It mirrors robfig/cron's parser
+// (this package imports the standard library only); the scheduler parses
+// again with cron itself.
+func CheckSchedule(spec string) error {
+	spec = strings.TrimSpace(spec)
+	if strings.HasPrefix(spec, "TZ=") || strings.HasPrefix(spec, "CRON_TZ=") {
+		i := strings.Index(spec, " ")
+		if i < 0 {
+			return fmt.Errorf("%s needs a schedule after the time zone", spec)
+		}
+		zone := spec[strings.Index(spec, "=")+1 : i]
+		if _, err := time.LoadLocation(zone); err != nil || zone == "" {
+			return fmt.Errorf("time zone %q is not a known IANA time zone", zone)
+		}
+		spec = strings.TrimSpace(spec[i:])
+	}
+	if spec == "" {
+		return fmt.Errorf("empty schedule")
+	}
+	if strings.HasPrefix(spec, "@") {
+		if slices.Contains(cronDescriptors, spec) {
+			return nil
+		}
+		if d, ok := strings.CutPrefix(spec, "@every "); ok {
+			if dur, err := time.ParseDuration(strings.TrimSpace(d)); err != nil || dur < time.Second {
+				return fmt.Errorf("@every needs a duration of at least 1s such as 90s, 15m or 2h")
+			}
+			return nil
+		}
+		return fmt.Errorf("unknown descriptor %s (known: %s, @every <duration>)", spec, strings.Join(cronDescriptors, ", "))
+	}
+	parts := strings.Fields(spec)
+	switch len(parts) {
+	case 5:
+		parts = append([]string{"0"}, parts...)
+	case 6:
+	default:
+		return fmt.Errorf("want 5 fields (minute hour day-of-month month day-of-week) or 6 with seconds first, got %d", len(parts))
+	}
+	for i, p := range parts {
+		if err := cronFields[i].check(p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// check validates one field: a comma-separated list of *, ?, N or N-M,
+// each optionally followed by /STEP.
+func (f cronField) check(field string) error {
+	for _, item := range strings.Split(field, ",") {
+		rng, step, hasStep := strings.Cut(item, "/")
+		if hasStep {
+			if n, err := strconv.Atoi(step); err != nil || n <= 0 {
+				return fmt.Errorf("%s: step %q must be a positive number", f.name, step)
+			}
+		}
+		if rng == "*" || rng == "?" {
+			continue
+		}
+		lo, hi, isRange := strings.Cut(rng, "-")
+		a, err := f.value(lo)
+		if err != nil {
+			return err
+		}
+		b := a
+		if isRange {
+			if b, err = f.value(hi); err != nil {
+				return err
+			}
+		}
+		if a > b {
+			return fmt.Errorf("%s: range %q starts after it ends", f.name, rng)
+		}
+	}
+	return nil
+}
+
+func (f cronField) value(s string) (int, error) {
+	if n, ok := f.names[strings.ToLower(s)]; ok {
+		return n, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < f.min || n > f.max {
+		return 0, fmt.Errorf("%s: %q must be a number from %d to %d", f.name, s, f.min, f.max)
+	}
+	return n, nil
 }
 
 // Target returns the target mix of a scheme, or nil.

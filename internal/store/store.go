@@ -24,9 +24,21 @@ type Options struct {
 	Threads int
 }
 
+// Querier is what read paths need: the pool, one dedicated connection (a
+// store as of a snapshot, see AsOf) or a transaction.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // Store is an open Begira database.
 type Store struct {
-	db   *sql.DB
+	// db runs every read: the pool, or for a store as of a snapshot one
+	// connection whose search path puts the snapshot's frozen tables first.
+	db Querier
+	// pool is the connection pool: transactions, DB() and Close.
+	pool *sql.DB
 	path string
 	// probe serialises readiness probes: concurrent probes would conflict
 	// on the catalog entry they create and report a healthy store as down.
@@ -50,7 +62,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, openError(path, err)
 	}
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, pool: db, path: path}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
@@ -99,19 +111,25 @@ func openError(path string, err error) error {
 }
 
 // Close closes the database, flushing the write-ahead log.
-func (s *Store) Close() error { return s.db.Close() }
+func (s *Store) Close() error { return s.pool.Close() }
 
 // Path returns the database file path (":memory:" for in-memory).
 func (s *Store) Path() string { return s.path }
 
 // DB exposes the pool for the packages that run embedded analytic queries.
-func (s *Store) DB() *sql.DB { return s.db }
+// It always reads the live tables: read through Querier to honour AsOf.
+func (s *Store) DB() *sql.DB { return s.pool }
+
+// Querier is what the store reads through: the pool, or for a store as of a
+// snapshot its dedicated connection. Packages running their own read-only
+// queries (metrics) should use it so that they see what the store sees.
+func (s *Store) Querier() Querier { return s.db }
 
 // Ping checks that the database answers, has its migrations and accepts
 // writes (a probe table created in a transaction that is rolled back).
 func (s *Store) Ping(ctx context.Context) error {
 	var n int
-	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration`).Scan(&n); err != nil {
+	if err := s.pool.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration`).Scan(&n); err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
 	if n == 0 {
@@ -119,7 +137,7 @@ func (s *Store) Ping(ctx context.Context) error {
 	}
 	s.probe.Lock()
 	defer s.probe.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: ping: %w", err)
 	}
@@ -132,7 +150,7 @@ func (s *Store) Ping(ctx context.Context) error {
 
 // inTx runs fn in a transaction, committing on success.
 func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := s.pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}

@@ -1,0 +1,182 @@
+package snapshot
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+	_ "time/tzdata" // Europe/Madrid on minimal images
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/missionfile"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// testMission is a small mission for hand-built portfolios: 3 pillars,
+// 3 ordered levels, 2 challenges, 3 levers, 3 ordered stages, actor types,
+// steep (signals only).
+const testMission = `slug: t
+title: {en: Test}
+timezone: Europe/Madrid
+schemes:
+  - code: pillar
+    label: {en: Pillar}
+    cardinality: multi
+    applies_to: [project, signal]
+    terms:
+      - {code: p1, label: {en: P one}}
+      - {code: p2, label: {en: P two}}
+      - {code: p3, label: {en: P three}}
+  - code: level
+    label: {en: Level}
+    ordered: true
+    applies_to: [project, signal]
+    terms:
+      - {code: community, ordinal: 1, label: {en: Community}}
+      - {code: startup, ordinal: 2, label: {en: Startup}}
+      - {code: regulation, ordinal: 3, label: {en: Regulation}}
+  - code: challenge
+    label: {en: Challenge}
+    cardinality: multi
+    applies_to: [project, signal]
+    terms:
+      - {code: food, label: {en: Food, es: Alimentación}}
+      - {code: water, label: {en: Water, es: Agua}}
+  - code: lever
+    label: {en: Lever}
+    cardinality: multi
+    applies_to: [project, signal]
+    terms:
+      - {code: finance, label: {en: Finance}}
+      - {code: tech, label: {en: Tech}}
+      - {code: policy, label: {en: Policy}}
+  - code: stage
+    label: {en: Stage}
+    ordered: true
+    terms:
+      - {code: explore, ordinal: 1, label: {en: Explore}}
+      - {code: design, ordinal: 2, label: {en: Design}}
+      - {code: scale, ordinal: 3, label: {en: Scale}}
+  - code: actor_type
+    label: {en: Actor type}
+    applies_to: organisation
+    terms:
+      - {code: public_admin, label: {en: Public administration}}
+      - {code: sme, label: {en: SME}}
+      - {code: community_group, label: {en: Community group}}
+  - code: steep
+    label: {en: STEEP}
+    applies_to: signal
+    terms:
+      - {code: social, label: {en: Social}}
+      - {code: environmental, label: {en: Environmental}}
+`
+
+// clock is the injected clock of a test; set moves it.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) set(t time.Time) {
+	c.mu.Lock()
+	c.t = t
+	c.mu.Unlock()
+}
+
+// fixture is a store with testMission applied, a clock and the services
+// under test.
+type fixture struct {
+	st    *store.Store
+	clock *clock
+	svc   *Service
+	ing   *ingest.Service
+}
+
+// mustFixture opens an in-memory store with the mission(s) of the given
+// documents (testMission when none) and the clock at start.
+func mustFixture(t testing.TB, start time.Time, missions ...string) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, store.Memory, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	if len(missions) == 0 {
+		missions = []string{testMission}
+	}
+	for _, doc := range missions {
+		m, err := missionfile.Parse([]byte(doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.ApplyMission(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := &clock{t: start}
+	return &fixture{st: st, clock: c, svc: New(st, c.now), ing: ingest.New(st, c.now)}
+}
+
+// mustImport imports body as a file of kind for mission slug in mode
+// through the real pipeline and fails unless every row lands.
+func (f *fixture) mustImport(t testing.TB, slug, kind, mode, body string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), kind+".csv")
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b, err := f.ing.Import(context.Background(), ingest.Request{
+		Mission: slug, Kind: kind, Mode: mode, Path: path, Filename: kind + ".csv"}, false)
+	if err != nil {
+		t.Fatalf("import %s: %v", kind, err)
+	}
+	if b.Status != ingest.StatusCommitted || b.RowsRejected != 0 {
+		t.Fatalf("import %s: got status %s with %d rejects %+v, want committed with none", kind, b.Status, b.RowsRejected, b.Rejects)
+	}
+}
+
+// mustTake takes a manual snapshot of mission slug at instant at.
+func (f *fixture) mustTake(t testing.TB, slug, label string, at time.Time) *Snapshot {
+	t.Helper()
+	f.clock.set(at)
+	sn, err := f.svc.Take(context.Background(), slug, label, TriggerManual)
+	if err != nil {
+		t.Fatalf("take %s: %v", label, err)
+	}
+	return sn
+}
+
+// mission loads a mission as stored.
+func (f *fixture) mission(t testing.TB, slug string) *portfolio.Mission {
+	t.Helper()
+	m, err := f.st.Mission(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// wantCode fails unless err is a portfolio error with the given code.
+func wantCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if got := portfolio.ErrorCode(err); got != code {
+		t.Fatalf("error: got %v (code %q), want code %s", err, got, code)
+	}
+}
+
+func ptr(x float64) *float64 { return &x }
+
+func eqPtr(a, b *float64) bool {
+	return (a == nil) == (b == nil) && (a == nil || *a == *b)
+}

@@ -1,0 +1,178 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// Job run statuses.
+const (
+	JobRunning = "running"
+	JobOK      = "ok"
+	JobFailed  = "failed"
+	JobSkipped = "skipped"
+)
+
+// Job run triggers.
+const (
+	JobTriggerSchedule = "schedule"
+	JobTriggerManual   = "manual"
+	JobTriggerStartup  = "startup"
+)
+
+// JobRun is one run of a scheduled job as recorded in job_run.
+type JobRun struct {
+	ID         int64      `json:"id"`
+	Job        string     `json:"job"`
+	Mission    string     `json:"mission,omitempty"` // "" for jobs of the whole server (prune)
+	Trigger    string     `json:"trigger"`
+	StartedAt  time.Time  `json:"started_at"`
+	FinishedAt *time.Time `json:"finished_at"`
+	Status     string     `json:"status"`
+	Error      string     `json:"error,omitempty"`
+	// Detail says what the run produced (a snapshot id, a batch and its
+	// counts, rows pruned), as JSON.
+	Detail json.RawMessage `json:"detail,omitempty"`
+}
+
+// StartJobRun records a run and returns its id. The status defaults to
+// running; a skipped run is recorded whole, with its status and finish time.
+func (s *Store) StartJobRun(ctx context.Context, r JobRun) (int64, error) {
+	if r.Status == "" {
+		r.Status = JobRunning
+	}
+	var id int64
+	err := s.db.QueryRowContext(ctx, `
+		INSERT INTO job_run (job, mission, trigger, started_at, finished_at, status, error, detail)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		r.Job, nullIfEmpty(r.Mission), r.Trigger, r.StartedAt.UTC(), utcOrNull(r.FinishedAt), r.Status,
+		nullIfEmpty(r.Error), detailJSON(r.Detail)).Scan(&id)
+	if err != nil {
+		return 0, fmt.Errorf("store: start job run %s: %w", r.Job, err)
+	}
+	return id, nil
+}
+
+// FinishJobRun records the end of a run: its status (ok or failed), the
+// error text of a failure and what it produced.
+func (s *Store) FinishJobRun(ctx context.Context, id int64, finishedAt time.Time, status, errText string, detail json.RawMessage) error {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE job_run SET finished_at = ?, status = ?, error = ?, detail = ? WHERE id = ?`,
+		finishedAt.UTC(), status, nullIfEmpty(errText), detailJSON(detail), id)
+	if err != nil {
+		return fmt.Errorf("store: finish job run %d: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 0 {
+		return portfolio.Errorf(portfolio.ENOTFOUND, "job run %d not found", id)
+	}
+	return nil
+}
+
+// JobRuns lists recorded runs, newest first; limit ≤ 0 means all.
+func (s *Store) JobRuns(ctx context.Context, limit int) ([]JobRun, error) {
+	q := jobRunSelect + ` ORDER BY started_at DESC, id DESC`
+	var args []any
+	if limit > 0 {
+		q += ` LIMIT ?`
+		args = append(args, limit)
+	}
+	return s.queryJobRuns(ctx, q, args...)
+}
+
+// LatestJobRuns returns the newest run of every job and mission, so that
+// a restarted scheduler can show when each job last ran.
+func (s *Store) LatestJobRuns(ctx context.Context) ([]JobRun, error) {
+	return s.queryJobRuns(ctx, jobRunSelect+`
+		QUALIFY row_number() OVER (PARTITION BY job, coalesce(mission, '') ORDER BY started_at DESC, id DESC) = 1
+		ORDER BY job, mission`)
+}
+
+// AbandonJobRuns marks the runs still "running" as failed: called when the
+// scheduler starts, they were cut short by a crash or a kill.
+func (s *Store) AbandonJobRuns(ctx context.Context, at time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `
+		UPDATE job_run SET status = 'failed', finished_at = ?, error = 'interrupted: the server stopped while the job ran'
+		WHERE status = 'running'`, at.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("store: abandon job runs: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n, nil
+}
+
+// PruneJobRuns deletes the finished runs that started before olderThan and
+// returns how many went. Running rows are kept whatever their age.
+func (s *Store) PruneJobRuns(ctx context.Context, olderThan time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM job_run WHERE started_at < ? AND status <> 'running'`, olderThan.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("store: prune job runs: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: prune job runs: %w", err)
+	}
+	return n, nil
+}
+
+const jobRunSelect = `
+	SELECT id, job, coalesce(mission, ''), trigger, started_at, finished_at, status, coalesce(error, ''), detail
+	FROM job_run`
+
+func (s *Store) queryJobRuns(ctx context.Context, q string, args ...any) ([]JobRun, error) {
+	rows, err := s.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: job runs: %w", err)
+	}
+	defer rows.Close()
+	out := []JobRun{}
+	for rows.Next() {
+		var r JobRun
+		var finished sql.NullTime
+		var detail sql.NullString
+		if err := rows.Scan(&r.ID, &r.Job, &r.Mission, &r.Trigger, &r.StartedAt, &finished, &r.Status, &r.Error, &detail); err != nil {
+			return nil, fmt.Errorf("store: job runs: %w", err)
+		}
+		r.StartedAt = r.StartedAt.UTC()
+		if finished.Valid {
+			t := finished.Time.UTC()
+			r.FinishedAt = &t
+		}
+		if detail.Valid && detail.String != "" {
+			r.Detail = json.RawMessage(detail.String)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// detailJSON stores a run's detail as JSON: text that is not JSON is kept
+// as a JSON string rather than refused, since a run's outcome must land.
+func detailJSON(d json.RawMessage) any {
+	if len(d) == 0 {
+		return nil
+	}
+	if json.Valid(d) {
+		return string(d)
+	}
+	b, _ := json.Marshal(string(d))
+	return string(b)
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func utcOrNull(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}

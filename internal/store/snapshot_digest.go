@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// DigestSignal is one approved signal of a weekly digest, once per term of
+// signal_term it carries (Scheme and Term empty for a signal with none).
+type DigestSignal struct {
+	Scheme     string
+	Term       string
+	ExtRef     string
+	Headline   string
+	URL        string
+	ObservedAt time.Time
+}
+
+// DigestSignals lists a mission's approved signals observed in [from, to)
+// (local calendar dates, YYYY-MM-DD), one row per term they carry, newest
+// first. observed_at is a date, so comparing it with the mission's local
+// dates makes the window half-open in the mission's time zone.
+func (s *Store) DigestSignals(ctx context.Context, missionID int64, from, to string) ([]DigestSignal, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT coalesce(st.scheme_code, ''), coalesce(st.term_code, ''), g.ext_ref, g.headline,
+		       coalesce(g.url, ''), g.observed_at
+		FROM signal g LEFT JOIN signal_term st ON st.signal_id = g.id
+		WHERE g.mission_id = $1 AND g.status = 'approved'
+		  AND g.observed_at >= $2::DATE AND g.observed_at < $3::DATE
+		ORDER BY g.observed_at DESC, g.ext_ref, st.scheme_code, st.term_code`, missionID, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: digest signals: %w", err)
+	}
+	defer rows.Close()
+	out := []DigestSignal{}
+	for rows.Next() {
+		var d DigestSignal
+		var observed sql.NullTime
+		if err := rows.Scan(&d.Scheme, &d.Term, &d.ExtRef, &d.Headline, &d.URL, &observed); err != nil {
+			return nil, fmt.Errorf("store: digest signals: %w", err)
+		}
+		d.ObservedAt = observed.Time
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
