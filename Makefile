@@ -4,7 +4,7 @@ BIN      ?= bin/begira
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test test-short vet bench bench-ingest echarts demo-data clean
+.PHONY: build run test test-short vet bench bench-ingest bench-metrics bench-web echarts demo-data clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/begira
@@ -30,6 +30,17 @@ bench:
 ROWS ?= 1000000
 bench-ingest:
 	$(GO) run ./cmd/benchingest --rows $(ROWS)
+
+# Times the metric catalogue on a generated portfolio (100,000 projects,
+# 20,000 organisations, 1,000,000 signals) and the coverage matrix on
+# 1,000,000 projects, each against a bare DuckDB scan of the same tables.
+bench-metrics:
+	$(GO) test -run '^$$' -bench 'Catalogue|Coverage1M' -benchtime 3x ./internal/metrics/
+
+# Load-tests the demo dashboards of a real `begira serve --demo` on loopback
+# (32 connections) against a static asset: p50/p90/p99, req/s and MB/s.
+bench-web:
+	$(GO) run ./cmd/benchweb
 
 # Re-vendors ECharts from the npm registry (pinned; see TECH.md).
 echarts:

@@ -11,7 +11,7 @@ import (
 // snapshots, so it is null until the first one is taken.
 func entrantMetrics() []Metric {
 	return []Metric{{
-		Code: "C14",
+		Code:  "C14",
 		Label: portfolio.Labels{EN: "New entrants", ES: "Nuevas entidades", EU: "Erakunde berriak"},
 		Definition: portfolio.Labels{
 			EN: "Share of the organisations in the projects in scope that no earlier snapshot of the mission included.",
