@@ -4,6 +4,9 @@ package i18n
 // Spanish or Basque falls back to English.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"snapshot.asof":                       "As of snapshot %d “%s”, taken %s: these figures are frozen and will not change.",
+		"nav.snapshots":                       "Snapshots",
+		"nav.digest":                          "Digest",
 		"nav.jobs":                            "Jobs",
 		"jobs.title":                          "Scheduled jobs",
 		"jobs.scheduled":                      "Schedule",
@@ -174,6 +177,9 @@ var catalogue = map[string]map[string]string{
 		"footer.data":                         "Data: embedded DuckDB. Charts: Apache ECharts, served locally.",
 	},
 	"es": {
+		"snapshot.asof":              "Según la instantánea %d «%s», tomada el %s: estas cifras están congeladas y no cambiarán.",
+		"nav.snapshots":              "Instantáneas",
+		"nav.digest":                 "Resumen semanal",
 		"nav.jobs":                   "Tareas",
 		"jobs.title":                 "Tareas programadas",
 		"jobs.runs":                  "Ejecuciones recientes",
@@ -294,6 +300,8 @@ var catalogue = map[string]map[string]string{
 		"footer.data":                "Datos: DuckDB embebido. Gráficos: Apache ECharts, servidos localmente.",
 	},
 	"eu": {
+		"snapshot.asof":      "%d. argazkiaren arabera («%s», %s): zifra hauek izoztuta daude eta ez dira aldatuko.",
+		"nav.snapshots":      "Argazkiak",
 		"nav.jobs":           "Lanak",
 		"jobs.title":         "Programatutako lanak",
 		"chart.actual":       "Benetakoa",

@@ -154,9 +154,29 @@ func (s *Server) apiMetrics(c *fiber.Ctx) error {
 			codes = append(codes, strings.ToUpper(code))
 		}
 	}
-	res, err := s.metrics.Get(c.UserContext(), metrics.Request{Mission: m, Scope: sc, Codes: codes,
-		Params: metrics.Params{A: q.Get("a"), B: q.Get("b"), Scheme: q.Get("scheme"), Basis: q.Get("basis")}})
-	if err != nil {
+	params := metrics.Params{A: q.Get("a"), B: q.Get("b"), Scheme: q.Get("scheme"), Basis: q.Get("basis")}
+	var res *metrics.Result
+	if v := q.Get("snapshot"); v != "" {
+		// As of a snapshot: only its frozen tables are read, so the answer
+		// never changes and may be cached forever.
+		id, err := snapshotID(c, "snapshot")
+		if err != nil {
+			return err
+		}
+		snap, err := s.snapshots.Get(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		if snap.Mission != m.Slug {
+			return portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, m.Slug)
+		}
+		if res, err = s.snapshots.Compute(c.UserContext(), id, sc, params, codes); err != nil {
+			return err
+		}
+		if immutable(c, id) {
+			return nil
+		}
+	} else if res, err = s.metrics.Get(c.UserContext(), metrics.Request{Mission: m, Scope: sc, Codes: codes, Params: params}); err != nil {
 		return err
 	}
 	lang := s.language(c)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
+	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -62,6 +64,7 @@ type page struct {
 	SignalFilterText string
 	MetricGroups     []metricGroup
 	ComputedAt       string
+	Snapshot         *snapshot.Snapshot // set when the page shows a snapshot
 	JobRuns          []store.JobRun
 	Scheduled        []schedule.Entry
 	GeoJSON          bool   // an administrator configured boundaries (--geojson)
@@ -132,6 +135,9 @@ func (p *page) EUR(x float64) string { return i18n.EUR(p.Lang, x) }
 func (p *page) Link(path string) string {
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
+	if p.Snapshot != nil {
+		q.Set("snapshot", strconv.FormatInt(p.Snapshot.ID, 10))
+	}
 	return path + "?" + q.Encode()
 }
 

@@ -72,7 +72,23 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	p.View, err = dashboard.Render(c.UserContext(), source{s.store, s.metrics}, p.Mission, d, p.Scope, p.Lang)
+	src := source{s.store, s.metrics}
+	if c.Query("snapshot") != "" {
+		sid, err := snapshotID(c, "snapshot")
+		if err != nil {
+			return err
+		}
+		var release func()
+		src, p.Mission, p.Snapshot, release, err = s.asOf(c, sid)
+		if err != nil {
+			return err
+		}
+		defer release()
+		if immutable(c, sid) {
+			return nil
+		}
+	}
+	p.View, err = dashboard.Render(c.UserContext(), src, p.Mission, d, p.Scope, p.Lang)
 	if err != nil {
 		return err
 	}

@@ -68,7 +68,10 @@ type Deps struct {
 	Dashboards Dashboards
 	Scheduler  Scheduler
 	Jobs       Jobs
+	Snapshots  Snapshots
 	Log        *slog.Logger
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
 }
 
 // Dashboards is the set of loaded dashboard definitions.
@@ -84,6 +87,8 @@ type Server struct {
 	metrics     Metrics
 	scheduler   Scheduler
 	jobs        Jobs
+	snapshots   Snapshots
+	now         func() time.Time
 	dashboards  Dashboards
 	log         *slog.Logger
 	pages       *pages
@@ -122,8 +127,11 @@ func New(d Deps, opt Options) *fiber.App {
 	if opt.DefaultLanguage == "" {
 		opt.DefaultLanguage = "en"
 	}
+	if d.Now == nil {
+		d.Now = time.Now
+	}
 	s := &Server{store: d.Store, imports: d.Imports, metrics: d.Metrics, dashboards: d.Dashboards, log: d.Log,
-		scheduler: d.Scheduler, jobs: d.Jobs,
+		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now,
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
 		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName}
@@ -168,6 +176,14 @@ func (s *Server) routes(app *fiber.App) {
 	api.Get("/missions/:slug/coverage", s.apiCoverage)
 	api.Get("/missions/:slug/metrics", s.apiMetrics)
 	api.Get("/jobs", s.apiJobs)
+	api.Get("/missions/:slug/snapshots", s.apiSnapshots)
+	api.Post("/missions/:slug/snapshots", s.apiTakeSnapshot)
+	api.Get("/missions/:slug/decisions", s.apiDecisions)
+	api.Get("/missions/:slug/digest", s.apiDigest)
+	api.Get("/snapshots/:id", s.apiSnapshot)
+	api.Get("/snapshots/:id/diff", s.apiSnapshotDiff)
+	api.Post("/snapshots/:id/decisions", s.apiCreateDecision)
+	api.Patch("/decisions/:id", s.apiUpdateDecision)
 	api.Post("/jobs/:job/run", s.apiRunJob)
 	api.Get("/missions/:slug/imports", s.apiImports)
 	api.Post("/missions/:slug/imports", s.apiCreateImport)

@@ -1,0 +1,219 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/metrics"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/snapshot"
+	"github.com/begira/begira/internal/store"
+)
+
+// Snapshots is the snapshot service as the web layer uses it.
+type Snapshots interface {
+	Take(ctx context.Context, mission, label, trigger string) (*snapshot.Snapshot, error)
+	List(ctx context.Context, mission string) ([]snapshot.Snapshot, error)
+	Get(ctx context.Context, id int64) (*snapshot.Snapshot, error)
+	Compute(ctx context.Context, id int64, sc portfolio.Scope, p metrics.Params, codes []string) (*metrics.Result, error)
+	AsOf(ctx context.Context, id int64) (*store.Store, *portfolio.Mission, func(), error)
+	Diff(ctx context.Context, id, against int64) (*snapshot.Diff, error)
+	Digest(ctx context.Context, mission string, now time.Time) (*snapshot.Digest, error)
+	Decisions() *snapshot.Decisions
+}
+
+func snapshotID(c *fiber.Ctx, param string) (int64, error) {
+	v := c.Params(param)
+	if v == "" {
+		v = c.Query(param)
+	}
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id < 1 {
+		return 0, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %q not found", v)
+	}
+	return id, nil
+}
+
+// immutable marks a response about a snapshot as cacheable forever: a
+// snapshot never changes, so its id (plus the query) is its version.
+func immutable(c *fiber.Ctx, id int64) bool {
+	etag := fmt.Sprintf(`"s%d-%x"`, id, hashString(string(c.Request().URI().QueryString())))
+	c.Set(fiber.HeaderETag, etag)
+	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
+	if c.Get(fiber.HeaderIfNoneMatch) == etag {
+		c.Status(fiber.StatusNotModified)
+		return true
+	}
+	return false
+}
+
+func hashString(s string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint32(s[i])) * 16777619
+	}
+	return h
+}
+
+func (s *Server) apiSnapshots(c *fiber.Ctx) error {
+	items, err := s.snapshots.List(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+// apiTakeSnapshot takes a manual snapshot: JSON {label} → 201 {id, …}.
+func (s *Server) apiTakeSnapshot(c *fiber.Ctx) error {
+	var body struct {
+		Label string `json:"label"`
+	}
+	if len(c.Body()) > 0 {
+		if err := json.Unmarshal(c.Body(), &body); err != nil {
+			return portfolio.Errorf(portfolio.EINVALID, `the body must be JSON such as {"label": "Steering committee, March"}`)
+		}
+	}
+	if len(body.Label) > 200 {
+		return portfolio.Errorf(portfolio.EINVALID, "label is longer than 200 characters")
+	}
+	snap, err := s.snapshots.Take(c.UserContext(), c.Params("slug"), strings.TrimSpace(body.Label), snapshot.TriggerManual)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(snap)
+}
+
+func (s *Server) apiSnapshot(c *fiber.Ctx) error {
+	id, err := snapshotID(c, "id")
+	if err != nil {
+		return err
+	}
+	snap, err := s.snapshots.Get(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	if immutable(c, id) {
+		return nil
+	}
+	return c.JSON(snap)
+}
+
+// apiSnapshotDiff answers what changed from snapshot `against` to `id`.
+func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
+	id, err := snapshotID(c, "id")
+	if err != nil {
+		return err
+	}
+	against, err := snapshotID(c, "against")
+	if err != nil {
+		return portfolio.Errorf(portfolio.EINVALID, "give the snapshot to compare with: ?against=ID")
+	}
+	d, err := s.snapshots.Diff(c.UserContext(), id, against)
+	if err != nil {
+		return err
+	}
+	if immutable(c, id*1_000_003+against) {
+		return nil
+	}
+	return c.JSON(d)
+}
+
+// apiDecisions lists a mission's decisions with the snapshot each was
+// taken on.
+func (s *Server) apiDecisions(c *fiber.Ctx) error {
+	items, err := s.snapshots.Decisions().List(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items})
+}
+
+// apiCreateDecision records a decision on a snapshot.
+func (s *Server) apiCreateDecision(c *fiber.Ctx) error {
+	id, err := snapshotID(c, "id")
+	if err != nil {
+		return err
+	}
+	var d snapshot.Decision
+	if err := json.Unmarshal(c.Body(), &d); err != nil {
+		return portfolio.Errorf(portfolio.EINVALID, "the body must be a JSON decision {scope, ref, type, rationale, owner, due_date}: %v", err)
+	}
+	d.SnapshotID = id
+	out, err := s.snapshots.Decisions().Create(c.UserContext(), d)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// apiUpdateDecision changes a decision's status: JSON {status, note}.
+func (s *Server) apiUpdateDecision(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return portfolio.Errorf(portfolio.ENOTFOUND, "decision %q not found", c.Params("id"))
+	}
+	var body struct {
+		Status string `json:"status"`
+		Note   string `json:"note"`
+	}
+	if err := json.Unmarshal(c.Body(), &body); err != nil {
+		return portfolio.Errorf(portfolio.EINVALID, `the body must be JSON such as {"status": "done", "note": "…"}`)
+	}
+	out, err := s.snapshots.Decisions().UpdateStatus(c.UserContext(), id, body.Status, body.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
+}
+
+// apiDigest answers the weekly signal digest: approved signals of the last
+// 7 days grouped by term.
+func (s *Server) apiDigest(c *fiber.Ctx) error {
+	d, err := s.snapshots.Digest(c.UserContext(), c.Params("slug"), s.now())
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+// snapshotMetrics serves the metric catalogue as of a snapshot: computed
+// from its frozen tables with the clock at its taken_at.
+type snapshotMetrics struct {
+	st    *store.Store
+	taken time.Time
+}
+
+func (m snapshotMetrics) Get(ctx context.Context, req metrics.Request) (*metrics.Result, error) {
+	e, err := m.Env(req)
+	if err != nil {
+		return nil, err
+	}
+	return metrics.Compute(ctx, e, req.Codes)
+}
+
+func (m snapshotMetrics) Env(req metrics.Request) (*metrics.Env, error) {
+	return metrics.NewEnv(m.st, req.Mission, req.Scope, req.Params, m.taken)
+}
+
+// asOf prepares a dashboard source that reads only the snapshot's frozen
+// tables, with its frozen mission. release must be called when done.
+func (s *Server) asOf(c *fiber.Ctx, id int64) (source, *portfolio.Mission, *snapshot.Snapshot, func(), error) {
+	snap, err := s.snapshots.Get(c.UserContext(), id)
+	if err != nil {
+		return source{}, nil, nil, nil, err
+	}
+	if snap.Mission != c.Params("slug") {
+		return source{}, nil, nil, nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, c.Params("slug"))
+	}
+	st, m, release, err := s.snapshots.AsOf(c.UserContext(), id)
+	if err != nil {
+		return source{}, nil, nil, nil, err
+	}
+	return source{st, snapshotMetrics{st: st, taken: snap.TakenAt}}, m, snap, release, nil
+}
