@@ -201,3 +201,21 @@ func TestServeShutdownFinishesInFlight(t *testing.T) {
 	}
 	st.Close()
 }
+
+func TestSnapshotCommand(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "s.duckdb")
+	if code, _, errOut := runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "m.yaml", tinyMission)); code != 0 {
+		t.Fatal(errOut)
+	}
+	code, out, errOut := runCLI(t, "snapshot", "--db", db, "--mission", "tiny", "--label", "March committee")
+	if code != 0 || !strings.Contains(out, "snapshot 1 of tiny") {
+		t.Fatalf("snapshot: code %d out %q err %q", code, out, errOut)
+	}
+	if code, _, errOut = runCLI(t, "snapshot", "--db", db, "--mission", "nope"); code != 1 || !strings.Contains(errOut, "nope") {
+		t.Errorf("unknown mission: code %d err %q", code, errOut)
+	}
+	if code, _, _ = runCLI(t, "snapshot", "--db", db); code != 2 {
+		t.Errorf("missing mission: code %d, want 2", code)
+	}
+}

@@ -29,6 +29,7 @@ Usage:
   begira serve [--addr 127.0.0.1:8080] [--db data/begira.duckdb] [--demo] [--dashboards DIR]
   begira mission apply --db PATH FILE
   begira import --db PATH --mission SLUG --kind projects|organisations|signals [--mode append] [--dry-run] [--skip-invalid] FILE
+  begira snapshot --db PATH --mission SLUG [--label TEXT]
   begira migrate --db PATH
   begira gen --kind projects --rows N [--seed S] [--out FILE|-]
   begira version
@@ -52,6 +53,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return importCmd(ctx, args[1:], stdout, stderr)
 	case "migrate":
 		return migrateCmd(ctx, args[1:], stdout, stderr)
+	case "snapshot":
+		return snapshotCmd(ctx, args[1:], stdout, stderr)
 	case "gen":
 		return genCmd(ctx, args[1:], stdout, stderr)
 	case "version", "--version":

@@ -21,6 +21,8 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/schedule"
+	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
 )
@@ -28,6 +30,7 @@ import (
 // server is the wired application: what `begira serve` runs and what the
 // end-to-end test starts on 127.0.0.1:0.
 type server struct {
+	sched *schedule.Scheduler
 	dash  *dashboard.Set
 	cfg   config.Serve
 	log   *slog.Logger
@@ -69,10 +72,88 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	}
 	engine := metrics.NewEngine(st, time.Now, log)
 	ing.OnCommitted(engine.Invalidate)
-	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log},
+	snaps := snapshot.New(st, time.Now)
+	sched, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
+		Scheduler: sched, Jobs: st, Snapshots: snaps},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName})
-	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, done: make(chan error, 1)}, nil
+	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1)}, nil
+}
+
+// getenvList is the process environment, for BEGIRA_SCHEDULE_<JOB>.
+var getenvList = os.Environ
+
+// newScheduler plans the jobs of every mission (its document's schedules,
+// overridden by --schedule and BEGIRA_SCHEDULE_<JOB>) and registers them.
+// Each job is a one-line call of a method the CLI can also run.
+func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *ingest.Service, engine *metrics.Engine,
+	snaps *snapshot.Service, environ []string, log *slog.Logger) (*schedule.Scheduler, error) {
+	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
+	if err != nil {
+		return nil, err
+	}
+	list, err := st.Missions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var missions []*portfolio.Mission
+	for _, ms := range list {
+		m, err := st.Mission(ctx, ms.Slug)
+		if err != nil {
+			return nil, err
+		}
+		missions = append(missions, m)
+	}
+	detail := func(v any) string {
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+	sched := schedule.New(schedule.RealClock{}, st, log)
+	err = sched.Register(schedule.Plan(missions, overrides), schedule.Jobs{
+		Recompute: func(ctx context.Context, mission string) (string, error) {
+			m, err := st.Mission(ctx, mission)
+			if err != nil {
+				return "", err
+			}
+			res, err := engine.Refresh(ctx, m)
+			if err != nil {
+				return "", err
+			}
+			return detail(map[string]int{"values": len(res.Values)}), nil
+		},
+		Snapshot: func(ctx context.Context, mission string) (string, error) {
+			snap, err := snaps.Take(ctx, mission, "", snapshot.TriggerSchedule)
+			if err != nil {
+				return "", err
+			}
+			return detail(map[string]int64{"snapshot": snap.ID}), nil
+		},
+		Digest: func(ctx context.Context, mission string) (string, error) {
+			d, err := snaps.Digest(ctx, mission, time.Now())
+			if err != nil {
+				return "", err
+			}
+			return detail(map[string]any{"signals": d.Total, "from": d.From, "to": d.To}), nil
+		},
+		Pull: func(ctx context.Context, mission, source string) (string, error) {
+			res, err := ing.PullSource(ctx, nil, mission, source, 0)
+			if err != nil {
+				return "", err
+			}
+			return detail(res), nil
+		},
+		Prune: schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
+	})
+	if err != nil {
+		return nil, err
+	}
+	sched.Start(ctx)
+	return sched, nil
 }
 
 // dashboards lists the ids of the loaded dashboards.
@@ -102,6 +183,12 @@ func (s *server) shutdown(timeout time.Duration) error {
 	err := s.app.ShutdownWithTimeout(timeout)
 	if s.ln != nil {
 		<-s.done
+	}
+	// Running jobs finish (or the timeout passes) before the database closes.
+	select {
+	case <-s.sched.Stop().Done():
+	case <-time.After(timeout):
+		s.log.Warn("scheduled jobs still running at shutdown")
 	}
 	return errors.Join(err, s.store.Close())
 }

@@ -32,6 +32,8 @@ type Serve struct {
 	TempDir       string
 	GeoJSON       string
 	GeoJSONName   string
+	Schedules       []string // JOB=SPEC overrides, repeatable
+	JobRunsKeepDays int
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -79,6 +81,11 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.IntVar(&c.BodyLimitMB, "body-limit-mb", 4, "largest request body accepted (uploads excepted), in MiB")
 	fs.IntVar(&c.UploadLimitMB, "upload-limit-mb", 200, "largest import upload accepted, in MiB")
 	fs.StringVar(&c.TempDir, "temp-dir", "", "directory for uploads while they are imported (default: the system's)")
+	fs.Func("schedule", "override a job's schedule for every mission: JOB=SPEC, repeatable (e.g. \"snapshot=@every 2s\", \"digest=off\"); also BEGIRA_SCHEDULE_<JOB>", func(v string) error {
+		c.Schedules = append(c.Schedules, v)
+		return nil
+	})
+	fs.IntVar(&c.JobRunsKeepDays, "job-runs-keep-days", 90, "job runs older than this are pruned daily")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
 	fs.Usage = func() {
@@ -119,6 +126,9 @@ func (c *Serve) validate() error {
 	}
 	if c.BodyLimitMB < 1 {
 		problems = append(problems, "body-limit-mb must be at least 1")
+	}
+	if c.JobRunsKeepDays < 1 {
+		problems = append(problems, "job-runs-keep-days must be at least 1")
 	}
 	if c.UploadLimitMB < 1 {
 		problems = append(problems, "upload-limit-mb must be at least 1")
@@ -164,5 +174,6 @@ func (c Serve) Log(log *slog.Logger) {
 	log.Info("configuration", "addr", c.Addr, "db", c.DB, "demo", c.Demo, "dashboards", c.Dashboards,
 		"log_level", c.LogLevel, "log_format", c.LogFormat, "memory_limit", c.MemoryLimit,
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
-		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON)
+		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
+		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays)
 }

@@ -133,6 +133,27 @@ func (en *Engine) compute(ctx context.Context, req Request, e *entry, gen int) {
 	}
 }
 
+// Refresh recomputes the whole catalogue of a mission (empty scope) now and
+// caches it as fresh: the scheduled "recompute" job, so the first reader
+// after a night of imports does not wait.
+func (en *Engine) Refresh(ctx context.Context, m *portfolio.Mission) (*Result, error) {
+	req := Request{Mission: m}
+	en.mu.Lock()
+	gen := en.gen[m.Slug]
+	e := &entry{mission: m.Slug, gen: gen, ready: make(chan struct{}), running: true, used: en.now()}
+	en.mu.Unlock()
+	en.compute(ctx, req, e, gen)
+	close(e.ready)
+	if e.err != nil {
+		return nil, e.err
+	}
+	en.mu.Lock()
+	en.entries[req.key()] = e
+	en.evict()
+	en.mu.Unlock()
+	return e.res, nil
+}
+
 // Invalidate marks a mission's cached results stale (an import committed
 // or was rolled back).
 func (en *Engine) Invalidate(mission string) {

@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// TestScheduledJobsAreWired: --schedule plans a job for the demo mission,
+// the jobs API shows it with its next run, and running it now takes a
+// snapshot recorded as a job run.
+func TestScheduledJobsAreWired(t *testing.T) {
+	_, addr := startDemo(t, "--schedule", "snapshot=0 7 * * 1", "--schedule", "recompute=off")
+	base := "http://" + addr
+	var jobs struct {
+		Items     []struct{ Job, Mission, Status, Trigger string } `json:"items"`
+		Scheduled []struct {
+			Job, Mission, Spec, Next string
+		} `json:"scheduled"`
+	}
+	get := func() {
+		t.Helper()
+		resp, err := http.Get(base + "/api/v1/jobs")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if err := json.NewDecoder(resp.Body).Decode(&jobs); err != nil {
+			t.Fatal(err)
+		}
+	}
+	get()
+	found := false
+	for _, e := range jobs.Scheduled {
+		if e.Job == "snapshot" && e.Mission == "gipuzkoa" {
+			found = true
+			if e.Spec != "0 7 * * 1" || e.Next == "" {
+				t.Errorf("snapshot entry %+v: want spec 0 7 * * 1 and a next run", e)
+			}
+		}
+		if e.Job == "recompute" {
+			t.Errorf("recompute=off still scheduled: %+v", e)
+		}
+	}
+	if !found {
+		t.Fatalf("no scheduled snapshot job: %+v", jobs.Scheduled)
+	}
+	resp, err := http.Post(base+"/api/v1/jobs/snapshot/run?mission=gipuzkoa", "application/json", strings.NewReader(""))
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("run now: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	get()
+	if len(jobs.Items) == 0 || jobs.Items[0].Job != "snapshot" || jobs.Items[0].Status != "ok" || jobs.Items[0].Trigger != "manual" {
+		t.Fatalf("latest run %+v, want a manual snapshot run that is ok", jobs.Items)
+	}
+	var snaps struct {
+		Items []struct {
+			ID      int64  `json:"id"`
+			Trigger string `json:"trigger"`
+		} `json:"items"`
+	}
+	resp, err = http.Get(base + "/api/v1/missions/gipuzkoa/snapshots")
+	if err != nil {
+		t.Fatal(err)
+	}
+	json.NewDecoder(resp.Body).Decode(&snaps)
+	resp.Body.Close()
+	if len(snaps.Items) != 1 || snaps.Items[0].Trigger != "schedule" {
+		t.Errorf("snapshots %+v, want one taken by the snapshot job", snaps.Items)
+	}
+}
