@@ -18,20 +18,20 @@ import (
 
 // Serve holds the settings of `begira serve`.
 type Serve struct {
-	Addr          string
-	DB            string
-	Demo          bool
-	Dashboards    string
-	LogLevel      string
-	LogFormat     string
-	MemoryLimit   string
-	Threads       int
-	Lang          string
-	BodyLimitMB   int
-	UploadLimitMB int
-	TempDir       string
-	GeoJSON       string
-	GeoJSONName   string
+	Addr            string
+	DB              string
+	Demo            bool
+	Dashboards      string
+	LogLevel        string
+	LogFormat       string
+	MemoryLimit     string
+	Threads         int
+	Lang            string
+	BodyLimitMB     int
+	UploadLimitMB   int
+	TempDir         string
+	GeoJSON         string
+	GeoJSONName     string
 	Schedules       []string // JOB=SPEC overrides, repeatable
 	JobRunsKeepDays int
 }
