@@ -35,7 +35,8 @@ func mustParsePages() *pages {
 		"list":  func(s ...string) []string { return s },
 		"join":  strings.Join,
 	}
-	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "jobs", "error", "empty"} {
+	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "jobs", "error", "empty",
+		"snapshots", "diff", "pack", "digest"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -70,6 +71,7 @@ type page struct {
 	GeoJSON          bool   // an administrator configured boundaries (--geojson)
 	GeoJSONName      string // the feature property holding INE codes
 	UploadLimitMB    int64
+	SnapPage         *snapshotPage // the snapshot pages' data (snapshot_pages.go)
 
 	View     *dashboard.View
 	DashID   string

@@ -204,6 +204,10 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/m/:slug/signals", s.signalsPage)
 	app.Get("/m/:slug/metrics", s.metricsPage)
 	app.Get("/jobs", s.jobsPage)
+	app.Get("/m/:slug/snapshots", s.snapshotsPage)
+	app.Get("/m/:slug/snapshots/:id/diff", s.snapshotDiffPage)
+	app.Get("/m/:slug/snapshots/:id/pack", s.snapshotPackPage)
+	app.Get("/m/:slug/digest", s.digestPage)
 }
 
 // geoJSONFile serves the administrator's boundaries to the territory view.

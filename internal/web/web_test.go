@@ -32,6 +32,7 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
 )
@@ -1163,5 +1164,6 @@ func testDeps(ws web.Store, st *store.Store, log *slog.Logger) web.Deps {
 	ing := ingest.New(st, time.Now)
 	en := metrics.NewEngine(st, time.Now, log)
 	ing.OnCommitted(en.Invalidate)
-	return web.Deps{Store: ws, Imports: ing, Metrics: en, Dashboards: dashboard.Load(dashboards.Defaults, "", log), Log: log}
+	return web.Deps{Store: ws, Imports: ing, Metrics: en, Dashboards: dashboard.Load(dashboards.Defaults, "", log), Log: log,
+		Snapshots: snapshot.New(st, time.Now)}
 }

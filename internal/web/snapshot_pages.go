@@ -1,0 +1,634 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/metrics"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/snapshot"
+)
+
+// The snapshot pages: a mission's snapshots and decision log, what changed
+// between two snapshots, the printable committee pack and the weekly
+// signal digest. They read through the Snapshots service only; everything
+// they show of a snapshot comes from its frozen rows and figures.
+
+// snapshotPage is what the snapshot pages show, in page.SnapPage.
+type snapshotPage struct {
+	Snap      *snapshot.Snapshot // the snapshot a diff or pack is about
+	Rows      []snapshotRow      // the list page, newest first
+	Decisions []decisionRow
+	Diff      *diffView // nil when there is nothing to compare with
+	KPIs      []packKPI
+	Coverage  template.HTML // pillar × level, inline SVG
+	CoverageA string        // the matrix's scheme labels
+	CoverageB string
+	Pipeline  template.HTML // projects by stage, inline SVG
+	Digest    *digestView
+
+	DecisionScopes   []string
+	DecisionTypes    []string
+	DecisionStatuses []string
+	Refs             []string // the pack's project ext_refs, for the decision form
+}
+
+// snapshotRow is one line of the list, with the snapshot taken before it.
+type snapshotRow struct {
+	snapshot.Snapshot
+	Prev int64 // 0 for the mission's first snapshot
+}
+
+// decisionRow is a decision as shown in a log.
+type decisionRow struct {
+	snapshot.Decision
+	Due string
+}
+
+// diffView is a snapshot.Diff with its figures formatted and its codes
+// turned into labels in the reader's language.
+type diffView struct {
+	*snapshot.Diff
+	KPIs       []kpiDelta
+	Budget     []budgetRow
+	Emptied    []cellRow
+	Filled     []cellRow
+	BlindSpots []blindSpotRow
+	Flows      []flowRow
+	Advance    []advanceRow
+	StopRate   string
+	Entered    string        // C14: "n of total (share)", or why there is no figure
+	Sankey     template.JS   // the diff page's movement sankey (ECharts option)
+	FlowBars   template.HTML // the pack's movements, inline SVG
+}
+
+type kpiDelta struct{ Name, Label, From, To, Delta string }
+
+type budgetRow struct{ ExtRef, Title, From, To, Delta string }
+
+type cellRow struct{ A, B, From, To string }
+
+type blindSpotRow struct{ Scheme, Term, Share string }
+
+type flowRow struct {
+	From, To string
+	Count    int64
+}
+
+type advanceRow struct {
+	Stage, Advance string
+	N              int64
+}
+
+// packKPI is one headline figure of the pack.
+type packKPI struct{ Label, Value, Note string }
+
+// digestView is the weekly digest with its window in the reader's terms.
+type digestView struct {
+	*snapshot.Digest
+	First, Last string // the first and the last day included
+	TotalText   string // Total, written the reader's way
+	Groups      []digestGroupView
+}
+
+type digestGroupView struct {
+	Scheme, Term string
+	Count        int
+	Signals      []snapshot.DigestSignal
+}
+
+// snapshotService answers ENOTFOUND on a server started without snapshots.
+func (s *Server) snapshotService() (Snapshots, error) {
+	if s.snapshots == nil {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshots are not enabled on this server")
+	}
+	return s.snapshots, nil
+}
+
+// snapshotsPage lists a mission's snapshots with their links, the form to
+// take one now and the mission's decision log.
+func (s *Server) snapshotsPage(c *fiber.Ctx) error {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return err
+	}
+	p, err := s.missionPage(c, "snapshots")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	items, err := svc.List(ctx, p.Mission.Slug)
+	if err != nil {
+		return err
+	}
+	sp := &snapshotPage{Rows: make([]snapshotRow, len(items))}
+	for i, sn := range items {
+		sp.Rows[i].Snapshot = sn
+		if i+1 < len(items) {
+			sp.Rows[i].Prev = items[i+1].ID
+		}
+	}
+	ds, err := svc.Decisions().List(ctx, p.Mission.Slug)
+	if err != nil {
+		return err
+	}
+	sp.Decisions = p.decisionRows(ds)
+	p.SnapPage, p.Title = sp, p.T("snapshots.title")
+	return s.render(c, "snapshots", p)
+}
+
+// snapshotOf loads snapshot :id and checks it is one of mission :slug's:
+// a snapshot of another mission is not found here.
+func (s *Server) snapshotOf(c *fiber.Ctx, svc Snapshots, param string) (*snapshot.Snapshot, error) {
+	id, err := snapshotID(c, param)
+	if err != nil {
+		return nil, err
+	}
+	sn, err := svc.Get(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if sn.Mission != c.Params("slug") {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, c.Params("slug"))
+	}
+	return sn, nil
+}
+
+// previousSnapshot returns the mission's snapshot taken just before sn, or
+// nil for its first.
+func previousSnapshot(ctx context.Context, svc Snapshots, sn *snapshot.Snapshot) (*snapshot.Snapshot, error) {
+	items, err := svc.List(ctx, sn.Mission)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		if items[i].ID == sn.ID && i+1 < len(items) {
+			return &items[i+1], nil
+		}
+	}
+	return nil, nil
+}
+
+// snapshotDiffPage shows what changed from ?against= (by default the
+// snapshot taken before) to :id, stage movements drawn as a sankey.
+func (s *Server) snapshotDiffPage(c *fiber.Ctx) error {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return err
+	}
+	p, err := s.missionPage(c, "snapshots")
+	if err != nil {
+		return err
+	}
+	sn, err := s.snapshotOf(c, svc, "id")
+	if err != nil {
+		return err
+	}
+	var against *snapshot.Snapshot
+	if c.Query("against") != "" {
+		if against, err = s.snapshotOf(c, svc, "against"); err != nil {
+			return err
+		}
+	} else if against, err = previousSnapshot(c.UserContext(), svc, sn); err != nil {
+		return err
+	}
+	sp := &snapshotPage{Snap: sn}
+	p.SnapPage = sp
+	p.Title = p.T("diff.title", sn.ID)
+	if against == nil {
+		return s.render(c, "diff", p)
+	}
+	fm, err := frozenMission(c.UserContext(), svc, sn.ID)
+	if err != nil {
+		return err
+	}
+	if sp.Diff, err = s.diffView(c.UserContext(), svc, p, fm, sn, against.ID, true); err != nil {
+		return err
+	}
+	p.Title = p.T("diff.title_against", sn.ID, against.ID)
+	return s.render(c, "diff", p)
+}
+
+// snapshotPackPage renders the committee pack: a document that prints on
+// A4 without JavaScript (figures as inline SVG), with the decision forms
+// on screen only.
+func (s *Server) snapshotPackPage(c *fiber.Ctx) error {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return err
+	}
+	p, err := s.missionPage(c, "snapshots")
+	if err != nil {
+		return err
+	}
+	sn, err := s.snapshotOf(c, svc, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	sp := &snapshotPage{Snap: sn, DecisionScopes: snapshot.DecisionScopes, DecisionTypes: snapshot.DecisionTypes,
+		DecisionStatuses: snapshot.DecisionStatuses}
+	p.SnapPage = sp
+	fm, err := frozenMission(ctx, svc, sn.ID)
+	if err != nil {
+		return err
+	}
+	if err := s.packFigures(ctx, svc, p, fm, sn); err != nil {
+		return err
+	}
+	prev, err := previousSnapshot(ctx, svc, sn)
+	if err != nil {
+		return err
+	}
+	if prev != nil {
+		if sp.Diff, err = s.diffView(ctx, svc, p, fm, sn, prev.ID, false); err != nil {
+			return err
+		}
+	}
+	ds, err := svc.Decisions().OnSnapshot(ctx, sn.ID)
+	if err != nil {
+		return err
+	}
+	sp.Decisions = p.decisionRows(ds)
+	if sp.Refs, err = packRefs(ctx, svc, sn.ID); err != nil {
+		return err
+	}
+	p.Title = p.T("pack.title", p.Label(p.Mission.Title))
+	return s.renderDocument(c, "pack", p)
+}
+
+// digestPage shows the weekly digest: approved signals of the last seven
+// days grouped by term.
+func (s *Server) digestPage(c *fiber.Ctx) error {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return err
+	}
+	p, err := s.missionPage(c, "digest")
+	if err != nil {
+		return err
+	}
+	d, err := svc.Digest(c.UserContext(), p.Mission.Slug, s.now())
+	if err != nil {
+		return err
+	}
+	dv := &digestView{Digest: d, First: p.isoDate(d.From, 0), Last: p.isoDate(d.To, -1), TotalText: p.Int(int64(d.Total))}
+	for _, g := range d.Groups {
+		dv.Groups = append(dv.Groups, digestGroupView{Scheme: p.schemeLabel(p.Mission, g.Scheme), Term: p.Label(g.Label),
+			Count: g.Count, Signals: g.Signals})
+	}
+	p.SnapPage = &snapshotPage{Digest: dv}
+	p.Title = p.T("digest.title")
+	return s.render(c, "digest", p)
+}
+
+// renderDocument renders a page that is a whole document of its own (the
+// pack: no dashboard scripts, its own header), defined as "<name>-document".
+func (s *Server) renderDocument(c *fiber.Ctx, name string, p *page) error {
+	c.Vary(fiber.HeaderAcceptLanguage)
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, name+"-document", p); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	c.Type("html", "utf-8")
+	return c.Send(buf.Bytes())
+}
+
+// frozenMission returns the mission as the snapshot froze it, taxonomy
+// included: labels of terms since renamed or retired stay those of the day.
+func frozenMission(ctx context.Context, svc Snapshots, id int64) (*portfolio.Mission, error) {
+	_, m, release, err := svc.AsOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	release()
+	return m, nil
+}
+
+// packRefs lists the ext_refs a project decision may name: the snapshot's
+// projects, when the service can tell them.
+func packRefs(ctx context.Context, svc Snapshots, id int64) ([]string, error) {
+	ps, ok := svc.(interface {
+		Projects(ctx context.Context, id int64) ([]snapshot.Project, error)
+	})
+	if !ok {
+		return nil, nil
+	}
+	projects, err := ps.Projects(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(projects))
+	for i, pr := range projects {
+		out[i] = pr.ExtRef
+	}
+	return out, nil
+}
+
+// packFigures reads the snapshot's frozen figures: the headline figures,
+// the coverage matrix (C1 full counts, the matrix the snapshot was taken
+// with) and the pipeline by stage (C8 counts).
+func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot) error {
+	res, err := svc.Compute(ctx, sn.ID, portfolio.Scope{}, metrics.Params{}, []string{"C1", "C8", "C14", "C20"})
+	if err != nil {
+		return err
+	}
+	sp := p.SnapPage
+	var rows, cols []string // term codes, in the order of the figures
+	var aScheme, bScheme string
+	cells := map[[2]string]float64{}
+	var stages []string
+	var stageCounts []float64
+	figure := map[string]*float64{} // "code/measure" → value, for one-row figures
+	empty := 0
+	for _, v := range res.Values {
+		measure := v.Dims["measure"]
+		switch {
+		case v.Code == "C1" && measure == "n_full":
+			aScheme, bScheme = v.Dims["a_scheme"], v.Dims["b_scheme"]
+			a, b := v.Dims["a"], v.Dims["b"]
+			if !containsString(rows, a) {
+				rows = append(rows, a)
+			}
+			if !containsString(cols, b) {
+				cols = append(cols, b)
+			}
+			x := 0.0
+			if v.Value != nil {
+				x = *v.Value
+			}
+			if x == 0 {
+				empty++
+			}
+			cells[[2]string{a, b}] = x
+		case v.Code == "C8" && measure == "count" && v.Dims["stage"] != "":
+			stages = append(stages, p.termLabel(fm, "stage", v.Dims["stage"]))
+			x := 0.0
+			if v.Value != nil {
+				x = *v.Value
+			}
+			stageCounts = append(stageCounts, x)
+		case len(v.Dims) == 1 && measure != "":
+			figure[v.Code+"/"+measure] = v.Value
+		}
+	}
+	values := make([][]float64, len(rows))
+	rowLabels, colLabels := make([]string, len(rows)), make([]string, len(cols))
+	for i, a := range rows {
+		rowLabels[i] = p.termLabel(fm, aScheme, a)
+		values[i] = make([]float64, len(cols))
+		for j, b := range cols {
+			values[i][j] = cells[[2]string{a, b}]
+		}
+	}
+	for j, b := range cols {
+		colLabels[j] = p.termLabel(fm, bScheme, b)
+	}
+	sp.Coverage = heatmapSVG(rowLabels, colLabels, values)
+	sp.CoverageA, sp.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
+	sp.Pipeline = barsSVG(stages, stageCounts)
+
+	share := func(key string) string {
+		if v := figure[key]; v != nil {
+			return i18n.Percent(p.Lang, *v, 0)
+		}
+		return "–"
+	}
+	sp.KPIs = []packKPI{
+		{Label: p.T("pack.kpi.projects"), Value: p.Int(sn.Projects)},
+		{Label: p.T("kpi.organisations"), Value: p.Int(sn.Organisations)},
+		{Label: p.T("pack.kpi.signals"), Value: p.Int(sn.Signals)},
+		{Label: p.T("kpi.empty_cells"), Value: p.Int(int64(empty)),
+			Note: p.T("kpi.empty_cells_of", len(cells), sp.CoverageA, sp.CoverageB)},
+		{Label: p.T("pack.kpi.early_share"), Value: share("C8/early_share")},
+		{Label: p.T("pack.kpi.new_entrants"), Value: share("C14/new_share")},
+		{Label: p.T("health.fresh_share"), Value: share("C20/fresh_share")},
+		{Label: p.T("health.completeness"), Value: share("C20/completeness")},
+	}
+	return nil
+}
+
+// diffView compares snapshot against with sn and formats the result with
+// the labels of fm, sn's frozen mission; sankey chooses the diff page's
+// chart over the pack's SVG bars.
+func (s *Server) diffView(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot, against int64, sankey bool) (*diffView, error) {
+	d, err := svc.Diff(ctx, sn.ID, against)
+	if err != nil {
+		return nil, err
+	}
+	v := &diffView{Diff: d}
+	for _, k := range d.KPIDeltas {
+		f := func(x float64) string { return i18n.Number(p.Lang, x, 0) }
+		if k.Name == "budget" {
+			f = func(x float64) string { return i18n.EURCompact(p.Lang, x) }
+		}
+		delta := f(k.Delta)
+		if k.Delta > 0 {
+			delta = "+" + delta
+		}
+		v.KPIs = append(v.KPIs, kpiDelta{Name: k.Name, Label: p.T("kpi." + k.Name), From: f(k.From), To: f(k.To), Delta: delta})
+	}
+	eur := func(x *float64) string {
+		if x == nil {
+			return "–"
+		}
+		return p.EUR(*x)
+	}
+	for _, b := range d.BudgetChanges {
+		r := budgetRow{ExtRef: b.ExtRef, Title: b.Title, From: eur(b.From), To: eur(b.To), Delta: "–"}
+		if b.From != nil && b.To != nil {
+			r.Delta = p.EUR(*b.To - *b.From)
+			if *b.To > *b.From {
+				r.Delta = "+" + r.Delta
+			}
+		}
+		v.Budget = append(v.Budget, r)
+	}
+	cell := func(c snapshot.Cell) cellRow {
+		return cellRow{A: p.termLabel(fm, c.AScheme, c.A), B: p.termLabel(fm, c.BScheme, c.B),
+			From: i18n.Number(p.Lang, c.From, 0), To: i18n.Number(p.Lang, c.To, 0)}
+	}
+	for _, c := range d.CoverageCells.Emptied {
+		v.Emptied = append(v.Emptied, cell(c))
+	}
+	for _, c := range d.CoverageCells.Filled {
+		v.Filled = append(v.Filled, cell(c))
+	}
+	for _, b := range d.NewBlindSpots {
+		r := blindSpotRow{Scheme: p.schemeLabel(fm, b.Scheme), Term: p.termLabel(fm, b.Scheme, b.Term), Share: "–"}
+		if b.Share != nil {
+			r.Share = i18n.Percent(p.Lang, *b.Share, 1)
+		}
+		v.BlindSpots = append(v.BlindSpots, r)
+	}
+	sm := d.StageMoves
+	var barLabels []string
+	var barValues []float64
+	for _, f := range sm.Flows {
+		r := flowRow{From: p.termLabel(fm, "stage", f.From), To: p.termLabel(fm, "stage", f.To), Count: f.Count}
+		v.Flows = append(v.Flows, r)
+		barLabels = append(barLabels, r.From+" → "+r.To)
+		barValues = append(barValues, float64(f.Count))
+	}
+	for _, a := range sm.Advance {
+		r := advanceRow{Stage: p.termLabel(fm, "stage", a.Stage), Advance: "–", N: a.N}
+		if a.Advance != nil {
+			r.Advance = i18n.Percent(p.Lang, *a.Advance, 0)
+		}
+		v.Advance = append(v.Advance, r)
+	}
+	v.StopRate = "–"
+	if sm.StopRate != nil {
+		v.StopRate = i18n.Percent(p.Lang, *sm.StopRate, 1)
+	}
+	switch oe := d.OrgsEntered; {
+	case oe.EarlierSnapshots == 0:
+		v.Entered = p.T("diff.entered_first")
+	case oe.Value == nil:
+		v.Entered = p.T("diff.entered_none")
+	default:
+		v.Entered = p.T("diff.entered_of", len(oe.Names), oe.Total, i18n.Percent(p.Lang, *oe.Value, 1))
+	}
+	if sankey {
+		if len(sm.Flows) > 0 {
+			b, err := stageSankey(p, fm, sm).JSON()
+			if err != nil {
+				return nil, fmt.Errorf("web: sankey option: %w", err)
+			}
+			v.Sankey = template.JS(b)
+		}
+	} else {
+		v.FlowBars = barsSVG(barLabels, barValues)
+	}
+	return v, nil
+}
+
+// stageSankey draws T(k,l): the stages before on the left, after on the
+// right. The two sides' nodes get distinct names ("Explore (before)",
+// "Explore (after)") so that staying in a stage is a flow, not a cycle.
+func stageSankey(p *page, fm *portfolio.Mission, sm snapshot.StageMoves) dashboard.Option {
+	before := func(code string) string { return p.T("diff.node_before", p.termLabel(fm, "stage", code)) }
+	after := func(code string) string { return p.T("diff.node_after", p.termLabel(fm, "stage", code)) }
+	from, to := map[string]bool{}, map[string]bool{}
+	links := make([]dashboard.SankeyLink, len(sm.Flows))
+	for i, f := range sm.Flows {
+		from[f.From], to[f.To] = true, true
+		links[i] = dashboard.SankeyLink{Source: before(f.From), Target: after(f.To), Value: float64(f.Count)}
+	}
+	var nodes []string
+	for _, st := range sm.Stages {
+		if from[st] {
+			nodes = append(nodes, before(st))
+		}
+	}
+	for _, st := range sm.Stages {
+		if to[st] {
+			nodes = append(nodes, after(st))
+		}
+	}
+	return dashboard.Sankey(nodes, links)
+}
+
+// decisionRows formats decisions for a log.
+func (p *page) decisionRows(ds []snapshot.Decision) []decisionRow {
+	out := make([]decisionRow, len(ds))
+	for i, d := range ds {
+		out[i].Decision = d
+		if d.DueDate != nil {
+			out[i].Due = p.Date(d.DueDate.Time)
+		}
+	}
+	return out
+}
+
+// termLabel is a term's label in the page's language, the code when the
+// scheme or the term is unknown.
+func (p *page) termLabel(m *portfolio.Mission, scheme, code string) string {
+	if m != nil {
+		if sc := m.Scheme(scheme); sc != nil {
+			if t := sc.Term(code); t != nil {
+				return t.Label.In(p.Lang)
+			}
+		}
+	}
+	return code
+}
+
+// schemeLabel is a scheme's label in the page's language.
+func (p *page) schemeLabel(m *portfolio.Mission, scheme string) string {
+	if m != nil {
+		if sc := m.Scheme(scheme); sc != nil {
+			return sc.Label.In(p.Lang)
+		}
+	}
+	return scheme
+}
+
+// isoDate formats a YYYY-MM-DD date, days later, the reader's way.
+func (p *page) isoDate(s string, days int) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return p.Date(t.AddDate(0, 0, days))
+}
+
+// SnapLink links to a path with the language (and the current filters)
+// and further query parameters given as name, value pairs.
+func (p *page) SnapLink(path string, pairs ...any) string {
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		q.Set(fmt.Sprint(pairs[i]), fmt.Sprint(pairs[i+1]))
+	}
+	return path + "?" + q.Encode()
+}
+
+// SnapTime writes a snapshot's instant: the date the reader's way and the
+// time in UTC, the zone snapshots are stored in.
+func (p *page) SnapTime(t time.Time) string {
+	return p.Date(t) + " " + t.UTC().Format("15:04") + " UTC"
+}
+
+// WebURL returns u when it is an absolute http or https URL, and "" for
+// anything else (javascript:, data:, relative paths): only those are
+// links.
+func (p *page) WebURL(u string) string {
+	parsed, err := url.Parse(strings.TrimSpace(u))
+	if err != nil || parsed.Host == "" {
+		return ""
+	}
+	switch strings.ToLower(parsed.Scheme) {
+	case "http", "https":
+		return parsed.String()
+	}
+	return ""
+}
+
+// DecisionLabel names a decision's scope, type or status ("type", "keep")
+// in the page's language.
+func (p *page) DecisionLabel(kind, code string) string {
+	return p.T("decision." + kind + "." + code)
+}
+
+// Itoa writes an id for a template attribute.
+func (p *page) Itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,81 @@
+// Begira snapshot pages: take a snapshot, record a decision, move a
+// decision's status, print the pack. Each form names its API endpoint in
+// data-api; answers and errors are shown with textContent only, never as
+// HTML. The pack reads and prints without this script.
+(function () {
+  "use strict";
+
+  function status(form, text) {
+    var out = form.querySelector(".form-status");
+    if (out) out.textContent = text || "";
+  }
+
+  // errorText is the API's own message ({"error": {"message": …}}).
+  function errorText(res, body) {
+    try {
+      var msg = JSON.parse(body).error.message;
+      if (msg) return msg;
+    } catch (e) { /* not a JSON error */ }
+    return res.status + " " + res.statusText;
+  }
+
+  // send sends body as JSON and reloads the page once the API agrees.
+  function send(form, method, body) {
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    status(form, form.dataset.busy);
+    fetch(form.dataset.api, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: JSON.stringify(body)
+    }).then(function (res) {
+      return res.text().then(function (text) {
+        if (!res.ok) throw new Error(errorText(res, text));
+        window.location.reload();
+      });
+    }).catch(function (err) {
+      status(form, err.message);
+      if (button) button.disabled = false;
+    });
+  }
+
+  function value(form, name) {
+    var f = form.elements.namedItem(name);
+    return f ? f.value.trim() : "";
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var take = document.getElementById("take-snapshot");
+    if (take) {
+      take.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        send(take, "POST", { label: value(take, "label") });
+      });
+    }
+
+    var decide = document.getElementById("new-decision");
+    if (decide) {
+      decide.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        var d = { scope: value(decide, "scope"), type: value(decide, "type"), rationale: value(decide, "rationale") };
+        ["ref", "owner", "due_date"].forEach(function (k) {
+          var v = value(decide, k);
+          if (v !== "") d[k] = v;
+        });
+        send(decide, "POST", d);
+      });
+    }
+
+    document.querySelectorAll("form.decision-status").forEach(function (form) {
+      form.addEventListener("submit", function (ev) {
+        ev.preventDefault();
+        send(form, "PATCH", { status: value(form, "status"), note: value(form, "note") });
+      });
+    });
+
+    document.querySelectorAll("button.print-pack").forEach(function (b) {
+      b.addEventListener("click", function () { window.print(); });
+    });
+  });
+})();
