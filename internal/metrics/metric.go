@@ -119,15 +119,25 @@ func (e *Env) Query(ctx context.Context, name string, args ...any) (*sql.Rows, e
 	return e.Store.ScopedQuery(ctx, string(q), e.Mission.ID, e.Scope, args...)
 }
 
-// QueryMission runs the embedded queries/<name>.sql with only the mission
-// as $1 and args after it: for queries the project scope does not filter
-// (signals, for instance).
+// QueryMission runs the embedded queries/<name>.sql with the mission as $1,
+// args after it, and then the signal scope (levels, pillars, challenges,
+// levers, comarcas as lists) for begira_signals: the queries over signals,
+// which the project scope's statuses and dates do not filter.
 func (e *Env) QueryMission(ctx context.Context, name string, args ...any) (*sql.Rows, error) {
 	q, err := queryFiles.ReadFile("queries/" + name + ".sql")
 	if err != nil {
 		return nil, fmt.Errorf("metrics: no query %s", name)
 	}
-	rows, err := e.Store.Querier().QueryContext(ctx, string(q), append([]any{e.Mission.ID}, args...)...)
+	list := func(v []string) []string {
+		if v == nil {
+			return []string{}
+		}
+		return v
+	}
+	sc := e.Scope
+	all := append(append([]any{e.Mission.ID}, args...),
+		list(sc.Levels), list(sc.Pillars), list(sc.Challenges), list(sc.Levers), list(sc.Comarcas))
+	rows, err := e.Store.Querier().QueryContext(ctx, string(q), all...)
 	if err != nil {
 		return nil, fmt.Errorf("metrics: %s: %w", name, err)
 	}

@@ -5,12 +5,13 @@
 -- Rows with scheme = '' are the period totals (Yoon's NN); the others count,
 -- per signal term, the signals tagged with it (n, Yoon's TF) and the distinct
 -- source types among them (sources, Yoon's DF).
--- Signals are not filtered by the project scope: $1 is the mission.
+-- $1 is the mission; $4…$8 the signal scope (levels, pillars, challenges,
+-- levers, comarcas; empty lists do not filter).
 -- Example: $1 = 1, $2 = '2025-05-01', $3 = '2026-11-01'.
 WITH s AS (
     SELECT id, strftime(observed_at, '%Y-%m') AS period, source_type
-    FROM signal
-    WHERE mission_id = $1 AND status = 'approved'
+    FROM begira_signals($1, $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[])
+    WHERE status = 'approved'
       AND observed_at >= $2::DATE AND observed_at < $3::DATE
 )
 SELECT '' AS scheme, '' AS term, period, count(*) AS n, count(DISTINCT source_type) AS sources

@@ -9,7 +9,7 @@ SELECT st.scheme_code AS scheme, st.term_code AS term,
        count(DISTINCT s.id) AS n,
        $2::DATE - min(s.observed_at) AS days_since_first,
        $2::DATE - max(s.observed_at) AS days_since_last
-FROM signal s JOIN signal_term st ON st.signal_id = s.id
-WHERE s.mission_id = $1 AND s.status = 'approved' AND s.observed_at <= $2::DATE
+FROM begira_signals($1, $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[]) s JOIN signal_term st ON st.signal_id = s.id
+WHERE s.status = 'approved' AND s.observed_at <= $2::DATE
 GROUP BY ALL
 ORDER BY ALL;

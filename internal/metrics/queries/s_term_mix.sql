@@ -9,9 +9,9 @@
 -- Example: $1 = 1, $2 = '2025-11-01', $3 = '2026-11-01'.
 WITH s AS (
     SELECT s.id, s.level_observed, s.observer_actor_type, s.source_type, g.parent_code AS comarca
-    FROM signal s
+    FROM begira_signals($1, $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[]) s
     LEFT JOIN geo_area g ON g.code = s.geo_code AND g.level = 'municipality'
-    WHERE s.mission_id = $1 AND s.status = 'approved'
+    WHERE s.status = 'approved'
       AND s.observed_at >= $2::DATE AND s.observed_at < $3::DATE
 ),
 t AS (

@@ -10,8 +10,7 @@ WITH s AS (
     SELECT s.*,
            s.status = 'approved' AND s.observed_at >= $2::DATE AND s.observed_at < $3::DATE AS in_window,
            s.id NOT IN (SELECT signal_id FROM signal_project) AS orphan
-    FROM signal s
-    WHERE s.mission_id = $1
+    FROM begira_signals($1, $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::VARCHAR[]) s
 )
 SELECT count(*) AS signals,
        count(*) FILTER (WHERE in_window) AS approved,

@@ -21,8 +21,8 @@ ptags AS (
 ),
 s AS (
     SELECT id, level_observed
-    FROM signal
-    WHERE mission_id = $1 AND status = 'approved'
+    FROM begira_signals($1, $3, $4, $5, $6, $8)
+    WHERE status = 'approved'
       AND observed_at >= $11::DATE AND observed_at < $12::DATE
 ),
 stags AS (

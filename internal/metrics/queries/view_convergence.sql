@@ -4,7 +4,7 @@
 -- the same change sensed at several levels of action at once? Signals are
 -- not filtered by the project scope.
 SELECT st.term_code, s.level_observed, count(DISTINCT s.id) AS signals
-FROM signal s JOIN signal_term st ON st.signal_id = s.id AND st.scheme_code = $2
-WHERE s.mission_id = $1 AND s.status = 'approved' AND s.level_observed IS NOT NULL
+FROM begira_signals($1, $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::VARCHAR[]) s JOIN signal_term st ON st.signal_id = s.id AND st.scheme_code = $2
+WHERE s.status = 'approved' AND s.level_observed IS NOT NULL
   AND s.observed_at >= $3::DATE AND s.observed_at < $4::DATE
 GROUP BY ALL;
