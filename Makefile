@@ -35,7 +35,7 @@ bench-ingest:
 # 20,000 organisations, 1,000,000 signals) and the coverage matrix on
 # 1,000,000 projects, each against a bare DuckDB scan of the same tables.
 bench-metrics:
-	$(GO) test -run '^$$' -bench 'Catalogue|Coverage1M' -benchtime 3x ./internal/metrics/
+	$(GO) test -run '^$$' -bench 'Catalogue|Coverage1M' -benchtime 3x -timeout 60m ./internal/metrics/
 
 # Load-tests the demo dashboards of a real `begira serve --demo` on loopback
 # (32 connections) against a static asset: p50/p90/p99, req/s and MB/s.
