@@ -53,6 +53,13 @@ func TestSnapshotFiguresSurviveImports(t *testing.T) {
 		resp.Body.Close()
 	}
 	_, liveBefore, _ := fetch("GET", "/api/v1/missions/gipuzkoa/metrics?codes=C16", "", nil)
+	kpi := func(page []byte) string {
+		i := bytes.Index(page, []byte(`data-kpi="projects"`))
+		j := bytes.Index(page[i:], []byte(`kpi-value">`)) + i + len(`kpi-value">`)
+		return string(page[j : j+bytes.IndexByte(page[j:], '<')])
+	}
+	_, overview, _ := fetch("GET", "/m/gipuzkoa", "", nil)
+	countBefore := kpi(overview)
 
 	// An import that adds projects sharing partners.
 	var buf bytes.Buffer
@@ -75,6 +82,22 @@ func TestSnapshotFiguresSurviveImports(t *testing.T) {
 		t.Fatalf("commit: %d %s", code, body)
 	}
 
+	// The first overview after the commit answers at once with the cached
+	// figures (recomputation never blocks a page); later ones catch up.
+	_, overview, _ = fetch("GET", "/m/gipuzkoa", "", nil)
+	if got := kpi(overview); got != countBefore {
+		t.Errorf("first overview after the commit shows %s projects, want the cached %s", got, countBefore)
+	}
+	for i := 0; ; i++ {
+		_, overview, _ = fetch("GET", "/m/gipuzkoa", "", nil)
+		if kpi(overview) != countBefore {
+			break
+		}
+		if i == 200 {
+			t.Fatal("the overview never showed the imported projects")
+		}
+		waitABit()
+	}
 	for _, u := range frozen {
 		_, after, _ := fetch("GET", u, "", nil)
 		if !bytes.Equal(before[u], after) {

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/go-echarts/go-echarts/v2/opts"
 
@@ -35,9 +36,12 @@ type Source interface {
 
 // View is a dashboard evaluated for one mission, scope and language.
 type View struct {
-	Dashboard *Dashboard
-	KPIs      []KPI
-	Panels    []PanelView
+	// ComputedAt is when the figures were read (views are cached and
+	// refreshed in the background after an import).
+	ComputedAt time.Time
+	Dashboard  *Dashboard
+	KPIs       []KPI
+	Panels     []PanelView
 }
 
 // KPI is one headline card.

@@ -29,6 +29,9 @@ type Importer interface {
 	Batch(ctx context.Context, id int64) (*ingest.Batch, error)
 	Batches(ctx context.Context, mission string) ([]ingest.Batch, error)
 	Rejects(ctx context.Context, id int64, limit int) ([]ingest.Reject, error)
+	// OnCommitted registers a function called after a commit or rollback
+	// changed a mission (cached views listen).
+	OnCommitted(fn func(mission string))
 }
 
 // maxFieldBytes bounds a non-file form field (a mapping is the largest).

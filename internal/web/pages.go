@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/url"
@@ -88,7 +89,19 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			return nil
 		}
 	}
-	p.View, err = dashboard.Render(c.UserContext(), src, p.Mission, d, p.Scope, p.Lang)
+	if p.Snapshot != nil {
+		p.View, err = dashboard.Render(c.UserContext(), src, p.Mission, d, p.Scope, p.Lang)
+	} else {
+		m, sc, lang := p.Mission, p.Scope, p.Lang
+		key := m.Slug + "|" + d.ID + "|" + lang + "|" + sc.Query().Encode()
+		p.View, err = s.views.get(c.UserContext(), m.Slug, key, func(ctx context.Context) (*dashboard.View, error) {
+			v, err := dashboard.Render(ctx, src, m, d, sc, lang)
+			if v != nil {
+				v.ComputedAt = s.now()
+			}
+			return v, err
+		})
+	}
 	if err != nil {
 		return err
 	}

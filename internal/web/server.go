@@ -89,6 +89,7 @@ type Server struct {
 	jobs        Jobs
 	snapshots   Snapshots
 	now         func() time.Time
+	views       *viewCache
 	dashboards  Dashboards
 	log         *slog.Logger
 	pages       *pages
@@ -131,10 +132,13 @@ func New(d Deps, opt Options) *fiber.App {
 		d.Now = time.Now
 	}
 	s := &Server{store: d.Store, imports: d.Imports, metrics: d.Metrics, dashboards: d.Dashboards, log: d.Log,
-		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now,
+		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now, views: newViewCache(),
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
 		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName}
+	if d.Imports != nil {
+		d.Imports.OnCommitted(s.views.invalidate)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "begira",
 		DisableStartupMessage: true,

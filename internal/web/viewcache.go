@@ -1,0 +1,95 @@
+package web
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/begira/begira/internal/dashboard"
+)
+
+// viewCache keeps evaluated dashboards per mission, dashboard, scope and
+// language. A commit or rollback marks a mission's views stale; the next
+// reader still gets the previous view at once while one goroutine
+// re-evaluates it, so a page never waits for DuckDB once it has been seen.
+// Snapshot views are not cached here: they carry an ETag and never change.
+type viewCache struct {
+	mu      sync.Mutex
+	entries map[string]*cachedView
+	gen     map[string]int
+}
+
+type cachedView struct {
+	view       *dashboard.View
+	gen        int
+	refreshing bool
+	used       time.Time
+}
+
+// maxViews bounds the cache; scopes come from URLs.
+const maxViews = 256
+
+func newViewCache() *viewCache {
+	return &viewCache{entries: map[string]*cachedView{}, gen: map[string]int{}}
+}
+
+// invalidate marks a mission's views stale.
+func (c *viewCache) invalidate(mission string) {
+	c.mu.Lock()
+	c.gen[mission]++
+	c.mu.Unlock()
+}
+
+// get returns the cached view for key, evaluating it with eval on the first
+// request and refreshing it in the background when stale.
+func (c *viewCache) get(ctx context.Context, mission, key string, eval func(ctx context.Context) (*dashboard.View, error)) (*dashboard.View, error) {
+	c.mu.Lock()
+	gen := c.gen[mission]
+	e, ok := c.entries[key]
+	if ok && e.view != nil {
+		e.used = time.Now()
+		if e.gen < gen && !e.refreshing {
+			e.refreshing = true
+			go c.refresh(key, gen, e, eval)
+		}
+		v := e.view
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
+	v, err := eval(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.entries[key] = &cachedView{view: v, gen: gen, used: time.Now()}
+	if len(c.entries) > maxViews {
+		c.evictOldest()
+	}
+	return v, nil
+}
+
+func (c *viewCache) refresh(key string, gen int, e *cachedView, eval func(ctx context.Context) (*dashboard.View, error)) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	v, err := eval(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e.refreshing = false
+	if err == nil {
+		e.view, e.gen = v, gen
+	}
+}
+
+// evictOldest drops the least recently used view; the caller holds c.mu.
+func (c *viewCache) evictOldest() {
+	var oldest string
+	var at time.Time
+	for k, e := range c.entries {
+		if !e.refreshing && (oldest == "" || e.used.Before(at)) {
+			oldest, at = k, e.used
+		}
+	}
+	delete(c.entries, oldest)
+}
