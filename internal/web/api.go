@@ -40,6 +40,7 @@ func (s *Server) apiPutMission(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	s.views.invalidate(m.Slug) // labels and terms on cached pages change
 	m, err = s.store.Mission(c.UserContext(), m.Slug)
 	if err != nil {
 		return err

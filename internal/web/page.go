@@ -110,6 +110,15 @@ func (s *Server) newPage(c *fiber.Ctx, nav string) *page {
 		Dashboards: s.dashboards.All()}
 }
 
+// renderBytes executes a page template into bytes.
+func (s *Server) renderBytes(name string, p *page) ([]byte, error) {
+	var buf bytes.Buffer
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		return nil, fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return buf.Bytes(), nil
+}
+
 func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
 	// Pages depend on Accept-Language when ?lang= is absent.
 	c.Vary(fiber.HeaderAcceptLanguage)

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -69,40 +70,62 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.missionPage(c, id)
+	if c.Query("snapshot") != "" {
+		return s.showSnapshotDashboard(c, d)
+	}
+	// Live pages are cached whole: everything on them follows from the URL
+	// and the language, and the figures change only when an import lands
+	// (or the mission document is applied again).
+	slug, lang, path, rawQuery := c.Params("slug"), s.language(c), c.Path(), string(c.Request().URI().QueryString())
+	key := slug + "|" + d.ID + "|" + lang + "|" + rawQuery
+	body, err := s.views.get(c.UserContext(), slug, key, func(ctx context.Context) ([]byte, error) {
+		m, err := s.store.Mission(ctx, slug)
+		if err != nil {
+			return nil, err
+		}
+		q, _ := url.ParseQuery(rawQuery)
+		sc, err := portfolio.ParseScope(q)
+		if err != nil {
+			return nil, err
+		}
+		p := &page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
+			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang)}
+		p.setFilters()
+		if p.View, err = dashboard.Render(ctx, source{s.store, s.metrics}, m, d, sc, lang); err != nil {
+			return nil, err
+		}
+		p.View.ComputedAt = s.now()
+		return s.renderBytes("dashboard", p)
+	})
 	if err != nil {
 		return err
 	}
-	src := source{s.store, s.metrics}
-	if c.Query("snapshot") != "" {
-		sid, err := snapshotID(c, "snapshot")
-		if err != nil {
-			return err
-		}
-		var release func()
-		src, p.Mission, p.Snapshot, release, err = s.asOf(c, sid)
-		if err != nil {
-			return err
-		}
-		defer release()
-		if immutable(c, sid) {
-			return nil
-		}
-	}
-	if p.Snapshot != nil {
-		p.View, err = dashboard.Render(c.UserContext(), src, p.Mission, d, p.Scope, p.Lang)
-	} else {
-		m, sc, lang := p.Mission, p.Scope, p.Lang
-		key := m.Slug + "|" + d.ID + "|" + lang + "|" + sc.Query().Encode()
-		p.View, err = s.views.get(c.UserContext(), m.Slug, key, func(ctx context.Context) (*dashboard.View, error) {
-			v, err := dashboard.Render(ctx, src, m, d, sc, lang)
-			if v != nil {
-				v.ComputedAt = s.now()
-			}
-			return v, err
-		})
-	}
+	c.Vary(fiber.HeaderAcceptLanguage)
+	c.Type("html", "utf-8")
+	return c.Send(body)
+}
+
+// showSnapshotDashboard renders a dashboard as of a snapshot: from its
+// frozen tables, with an ETag (it never changes).
+func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) error {
+	p, err := s.missionPage(c, d.ID)
 	if err != nil {
+		return err
+	}
+	sid, err := snapshotID(c, "snapshot")
+	if err != nil {
+		return err
+	}
+	src, m, snap, release, err := s.asOf(c, sid)
+	if err != nil {
+		return err
+	}
+	defer release()
+	p.Mission, p.Snapshot = m, snap
+	if immutable(c, sid) {
+		return nil
+	}
+	if p.View, err = dashboard.Render(c.UserContext(), src, p.Mission, d, p.Scope, p.Lang); err != nil {
 		return err
 	}
 	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)

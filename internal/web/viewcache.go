@@ -4,12 +4,10 @@ import (
 	"context"
 	"sync"
 	"time"
-
-	"github.com/begira/begira/internal/dashboard"
 )
 
-// viewCache keeps evaluated dashboards per mission, dashboard, scope and
-// language. A commit or rollback marks a mission's views stale; the next
+// viewCache keeps rendered dashboard pages per mission, dashboard, scope
+// and language (the whole page is a function of its URL and language). A commit or rollback marks a mission's views stale; the next
 // reader still gets the previous view at once while one goroutine
 // re-evaluates it, so a page never waits for DuckDB once it has been seen.
 // Snapshot views are not cached here: they carry an ETag and never change.
@@ -20,7 +18,7 @@ type viewCache struct {
 }
 
 type cachedView struct {
-	view       *dashboard.View
+	page       []byte
 	gen        int
 	refreshing bool
 	used       time.Time
@@ -42,17 +40,17 @@ func (c *viewCache) invalidate(mission string) {
 
 // get returns the cached view for key, evaluating it with eval on the first
 // request and refreshing it in the background when stale.
-func (c *viewCache) get(ctx context.Context, mission, key string, eval func(ctx context.Context) (*dashboard.View, error)) (*dashboard.View, error) {
+func (c *viewCache) get(ctx context.Context, mission, key string, eval func(ctx context.Context) ([]byte, error)) ([]byte, error) {
 	c.mu.Lock()
 	gen := c.gen[mission]
 	e, ok := c.entries[key]
-	if ok && e.view != nil {
+	if ok && e.page != nil {
 		e.used = time.Now()
 		if e.gen < gen && !e.refreshing {
 			e.refreshing = true
 			go c.refresh(key, gen, e, eval)
 		}
-		v := e.view
+		v := e.page
 		c.mu.Unlock()
 		return v, nil
 	}
@@ -63,14 +61,14 @@ func (c *viewCache) get(ctx context.Context, mission, key string, eval func(ctx 
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries[key] = &cachedView{view: v, gen: gen, used: time.Now()}
+	c.entries[key] = &cachedView{page: v, gen: gen, used: time.Now()}
 	if len(c.entries) > maxViews {
 		c.evictOldest()
 	}
 	return v, nil
 }
 
-func (c *viewCache) refresh(key string, gen int, e *cachedView, eval func(ctx context.Context) (*dashboard.View, error)) {
+func (c *viewCache) refresh(key string, gen int, e *cachedView, eval func(ctx context.Context) ([]byte, error)) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	v, err := eval(ctx)
@@ -78,7 +76,7 @@ func (c *viewCache) refresh(key string, gen int, e *cachedView, eval func(ctx co
 	defer c.mu.Unlock()
 	e.refreshing = false
 	if err == nil {
-		e.view, e.gen = v, gen
+		e.page, e.gen = v, gen
 	}
 }
 
