@@ -35,6 +35,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	dateFormat := fs.String("date-format", "", "e.g. dd/mm/yyyy (default: detect)")
 	sheet := fs.String("sheet", "", "XLSX sheet (default: the first)")
 	source := fs.String("source", "", "source slug whose saved mapping applies (and, with --mapping, is saved)")
+	memory := fs.String("memory-limit", "700MB", "DuckDB memory limit for this import")
 	verbose := fs.Bool("v", false, "log the duration of every step of the pipeline to stderr")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -71,7 +72,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "begira import:", err)
 		return 2
 	}
-	st, err := store.Open(ctx, *db, store.Options{})
+	// A batch import runs alone: DuckDB may use most of its memory, but the
+	// whole process must stay under 1 GiB (DuckDB's limit excludes Go's
+	// heap and the driver's buffers).
+	st, err := store.Open(ctx, *db, store.Options{MemoryLimit: *memory})
 	if err != nil {
 		printError(stderr, "begira import", err)
 		return 2
