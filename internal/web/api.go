@@ -40,7 +40,9 @@ func (s *Server) apiPutMission(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.views.invalidate(m.Slug) // labels and terms on cached pages change
+	// Labels, terms and targets (C7) change: cached figures and pages too.
+	s.views.invalidate(m.Slug)
+	s.metrics.Invalidate(m.Slug)
 	m, err = s.store.Mission(c.UserContext(), m.Slug)
 	if err != nil {
 		return err

@@ -33,6 +33,8 @@ type Store interface {
 type Metrics interface {
 	Get(ctx context.Context, req metrics.Request) (*metrics.Result, error)
 	Env(req metrics.Request) (*metrics.Env, error)
+	// Invalidate marks a mission's cached results stale.
+	Invalidate(mission string)
 }
 
 // source is what dashboards read: the store's figures plus the metrics.

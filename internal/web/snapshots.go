@@ -197,6 +197,9 @@ func (m snapshotMetrics) Get(ctx context.Context, req metrics.Request) (*metrics
 	return metrics.Compute(ctx, e, req.Codes)
 }
 
+// Invalidate does nothing: a snapshot never changes.
+func (m snapshotMetrics) Invalidate(string) {}
+
 func (m snapshotMetrics) Env(req metrics.Request) (*metrics.Env, error) {
 	return metrics.NewEnv(m.st, req.Mission, req.Scope, req.Params, m.taken)
 }
