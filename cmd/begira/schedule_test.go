@@ -71,3 +71,32 @@ func TestScheduledJobsAreWired(t *testing.T) {
 		t.Errorf("snapshots %+v, want one taken by the snapshot job", snaps.Items)
 	}
 }
+
+// TestApplyingAMissionReplansItsJobs: a mission document PUT while the
+// server runs brings its schedules with it.
+func TestApplyingAMissionReplansItsJobs(t *testing.T) {
+	_, addr := startDemo(t)
+	doc := strings.Replace(tinyMission, "slug: tiny\n", "slug: tiny\nschedules: {digest: \"0 8 * * 1\"}\n", 1)
+	req, _ := http.NewRequest("PUT", "http://"+addr+"/api/v1/missions/tiny", strings.NewReader(doc))
+	req.Header.Set("Content-Type", "application/yaml")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("PUT: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	resp, err = http.Get("http://" + addr + "/api/v1/jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var jobs struct {
+		Scheduled []struct{ Job, Mission, Spec string } `json:"scheduled"`
+	}
+	json.NewDecoder(resp.Body).Decode(&jobs)
+	for _, e := range jobs.Scheduled {
+		if e.Job == "digest" && e.Mission == "tiny" && e.Spec == "0 8 * * 1" {
+			return
+		}
+	}
+	t.Errorf("the applied mission's digest job is not scheduled: %+v", jobs.Scheduled)
+}

@@ -73,13 +73,13 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	engine := metrics.NewEngine(st, time.Now, log)
 	ing.OnCommitted(engine.Invalidate)
 	snaps := snapshot.New(st, time.Now)
-	sched, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log)
+	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log)
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
 	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
-		Scheduler: sched, Jobs: st, Snapshots: snaps},
+		Scheduler: sched, Jobs: st, Snapshots: snaps, OnMissionApplied: replan},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1)}, nil
@@ -90,22 +90,23 @@ var getenvList = os.Environ
 
 // newScheduler plans the jobs of every mission (its document's schedules,
 // overridden by --schedule and BEGIRA_SCHEDULE_<JOB>) and registers them.
-// Each job is a one-line call of a method the CLI can also run.
+// Each job is a one-line call of a method the CLI can also run. The
+// returned replan re-plans one mission when its document is applied again.
 func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *ingest.Service, engine *metrics.Engine,
-	snaps *snapshot.Service, environ []string, log *slog.Logger) (*schedule.Scheduler, error) {
+	snaps *snapshot.Service, environ []string, log *slog.Logger) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
 	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	list, err := st.Missions(ctx)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var missions []*portfolio.Mission
 	for _, ms := range list {
 		m, err := st.Mission(ctx, ms.Slug)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		missions = append(missions, m)
 	}
@@ -114,7 +115,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		return string(b)
 	}
 	sched := schedule.New(schedule.RealClock{}, st, log)
-	err = sched.Register(schedule.Plan(missions, overrides), schedule.Jobs{
+	jobs := schedule.Jobs{
 		Recompute: func(ctx context.Context, mission string) (string, error) {
 			m, err := st.Mission(ctx, mission)
 			if err != nil {
@@ -148,12 +149,22 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			return detail(res), nil
 		},
 		Prune: schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
-	})
-	if err != nil {
-		return nil, err
+	}
+	if err := sched.Register(schedule.Plan(missions, overrides), jobs); err != nil {
+		return nil, nil, err
 	}
 	sched.Start(ctx)
-	return sched, nil
+	replan := func(ctx context.Context, m *portfolio.Mission) error {
+		sched.RemoveMission(m.Slug)
+		var plan []schedule.Planned
+		for _, p := range schedule.Plan([]*portfolio.Mission{m}, overrides) {
+			if p.Mission == m.Slug { // server-wide jobs (prune) stay as they are
+				plan = append(plan, p)
+			}
+		}
+		return sched.Register(plan, jobs)
+	}
+	return sched, replan, nil
 }
 
 // dashboards lists the ids of the loaded dashboards.

@@ -509,3 +509,25 @@ func (l panicLogger) Info(msg string, kv ...any) {
 func (l panicLogger) Error(err error, msg string, kv ...any) {
 	l.log.Error("job panicked; the scheduler goes on", append([]any{"job", l.e.job, "mission", l.e.mission, "error", err}, kv...)...)
 }
+
+// RemoveMission unschedules every job of a mission (a run in progress
+// finishes) and returns how many there were: a mission document applied
+// again is planned afresh.
+func (s *Scheduler) RemoveMission(mission string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := s.entries[:0]
+	removed := 0
+	for _, e := range s.entries {
+		if e.mission == mission {
+			removed++
+			continue
+		}
+		kept = append(kept, e)
+	}
+	s.entries = kept
+	if s.started {
+		s.signal()
+	}
+	return removed
+}

@@ -47,6 +47,11 @@ func (s *Server) apiPutMission(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if s.onApplied != nil {
+		if err := s.onApplied(c.UserContext(), m); err != nil {
+			return err
+		}
+	}
 	if created {
 		c.Status(fiber.StatusCreated)
 	}

@@ -74,6 +74,9 @@ type Deps struct {
 	Log        *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
+	// OnMissionApplied, when set, runs after a mission document is applied
+	// through the API (the scheduler re-plans the mission's jobs).
+	OnMissionApplied func(ctx context.Context, m *portfolio.Mission) error
 }
 
 // Dashboards is the set of loaded dashboard definitions.
@@ -92,6 +95,7 @@ type Server struct {
 	snapshots   Snapshots
 	now         func() time.Time
 	views       *viewCache
+	onApplied   func(ctx context.Context, m *portfolio.Mission) error
 	dashboards  Dashboards
 	log         *slog.Logger
 	pages       *pages
@@ -134,7 +138,7 @@ func New(d Deps, opt Options) *fiber.App {
 		d.Now = time.Now
 	}
 	s := &Server{store: d.Store, imports: d.Imports, metrics: d.Metrics, dashboards: d.Dashboards, log: d.Log,
-		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now, views: newViewCache(),
+		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now, views: newViewCache(), onApplied: d.OnMissionApplied,
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
 		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName}
