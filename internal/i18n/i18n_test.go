@@ -1,6 +1,9 @@
 package i18n
 
 import (
+	"regexp"
+	"slices"
+	"sort"
 	"testing"
 	"time"
 )
@@ -42,7 +45,14 @@ func TestNegotiate(t *testing.T) {
 }
 
 func TestTFallsBack(t *testing.T) {
-	if got := T("eu", "panel.drill"); got != catalogue["en"]["panel.drill"] {
+	// Every catalogue is complete, so drop a Basque string for the test.
+	const key = "panel.drill"
+	saved, ok := catalogue["eu"][key]
+	delete(catalogue["eu"], key)
+	if ok {
+		t.Cleanup(func() { catalogue["eu"][key] = saved })
+	}
+	if got := T("eu", key); got != catalogue["en"][key] {
 		t.Errorf("missing Basque string: got %q, want the English one", got)
 	}
 	if got := T("es", "no.such.key"); got != "no.such.key" {
@@ -54,6 +64,58 @@ func TestTFallsBack(t *testing.T) {
 			if _, ok := catalogue["en"][k]; !ok {
 				t.Errorf("%s has key %q that English lacks", lang, k)
 			}
+		}
+	}
+}
+
+// printfVerb matches a fmt verb; Begira's own %total, %ok, %rejected and %n
+// placeholders (replaced in JavaScript) are told apart in printfVerbs.
+var printfVerb = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
+
+// customPlaceholder matches the placeholders imports.js replaces by name.
+var customPlaceholder = regexp.MustCompile(`%(total|ok|rejected|n)\b`)
+
+// printfVerbs returns the fmt verbs of msg in order, without the custom
+// placeholders.
+func printfVerbs(msg string) []string {
+	return printfVerb.FindAllString(customPlaceholder.ReplaceAllString(msg, ""), -1)
+}
+
+func TestEveryLanguageIsComplete(t *testing.T) {
+	keys := make([]string, 0, len(catalogue["en"]))
+	for k := range catalogue["en"] {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, lang := range []string{"es", "eu"} {
+		for _, k := range keys {
+			msg, ok := catalogue[lang][k]
+			if !ok {
+				t.Errorf("%s lacks %q (English: %q)", lang, k, catalogue["en"][k])
+				continue
+			}
+			if want, got := printfVerbs(catalogue["en"][k]), printfVerbs(msg); !slices.Equal(got, want) {
+				t.Errorf("%s %q has verbs %q, English has %q", lang, k, got, want)
+			}
+			if want, got := customPlaceholder.FindAllString(catalogue["en"][k], -1), customPlaceholder.FindAllString(msg, -1); !slices.Equal(got, want) {
+				t.Errorf("%s %q has placeholders %q, English has %q", lang, k, got, want)
+			}
+		}
+	}
+}
+
+func TestPrintfVerbs(t *testing.T) {
+	for _, tc := range []struct {
+		msg  string
+		want []string
+	}{
+		{"%total rows: %ok ok, %rejected rejected.", nil},
+		{"Committed: %n rows imported.", nil},
+		{"%d of %d cells (%s × %s)", []string{"%d", "%d", "%s", "%s"}},
+		{"%-5.2f and %q, 100%%", []string{"%-5.2f", "%q", "%%"}},
+	} {
+		if got := printfVerbs(tc.msg); !slices.Equal(got, tc.want) {
+			t.Errorf("printfVerbs(%q) = %q, want %q", tc.msg, got, tc.want)
 		}
 	}
 }
