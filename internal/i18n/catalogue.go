@@ -4,6 +4,7 @@ package i18n
 // Spanish or Basque falls back to English.
 var catalogue = map[string]map[string]string{
 	"en": {
+		"metrics.more":                        "… and %d more rows:",
 		"dashboard.computed_at":               "Figures as of %s.",
 		"snapshot.asof":                       "As of snapshot %d “%s”, taken %s: these figures are frozen and will not change.",
 		"nav.snapshots":                       "Snapshots",
@@ -296,6 +297,7 @@ var catalogue = map[string]map[string]string{
 		"digest.untagged":              "Without a term",
 	},
 	"es": {
+		"metrics.more":                        "… y %d filas más:",
 		"dashboard.computed_at":               "Cifras a %s.",
 		"snapshot.asof":                       "Según la instantánea %d «%s», tomada el %s: estas cifras están congeladas y no cambiarán.",
 		"nav.snapshots":                       "Instantáneas",
@@ -588,6 +590,7 @@ var catalogue = map[string]map[string]string{
 		"digest.untagged":              "Sin término",
 	},
 	"eu": {
+		"metrics.more":                        "… eta beste %d lerro:",
 		"dashboard.computed_at":               "Zifrak: %s.",
 		"snapshot.asof":                       "%d. argazkiaren arabera («%s», %s): zifra hauek izoztuta daude eta ez dira aldatuko.",
 		"nav.snapshots":                       "Argazkiak",
