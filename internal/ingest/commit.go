@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
@@ -202,18 +203,25 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 		INSERT INTO project (id, mission_id, ext_ref, title, summary, status, lead_org_id, budget_total_eur,
 		                     public_funding_eur, funding_instrument, start_date, end_date, stage_entered_at, geo_code,
 		                     lat, lon, intent, updated_at, batch_id)
-		SELECT i.id, ?, s.ext_ref, s.title, %s, coalesce(lower(%s), 'active'),
-		       lead.id,
+		SELECT i.id, ?, s.ext_ref, s.title, %s, %s,
+		       %s,
 		       %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ?
 		FROM %s s JOIN %s i ON i.line = s.line
 		LEFT JOIN (SELECT r.line, o.id FROM %s r JOIN organisation o ON o.mission_id = %d AND o.name_key = r.name_key
-		           WHERE r.role = 'lead') lead ON lead.line = s.line`,
-		st.col("summary"), st.col("status"),
-		numberExpr(st.col("budget_total_eur"), d), numberExpr(st.col("public_funding_eur"), d), st.col("funding_instrument"),
-		dateExpr(st.col("start_date"), d), dateExpr(st.col("end_date"), d), dateExpr(st.col("start_date"), d),
-		geoExpr(st.col("municipality_code")), numberExpr(st.col("lat"), d), numberExpr(st.col("lon"), d),
-		st.col("intent"), dateExpr(st.col("updated_at"), d),
-		st.t(""), ids, st.t("_orgs"), st.mission), st.mission, st.id)
+		           WHERE r.role = 'lead') lead ON lead.line = s.line
+		LEFT JOIN project_archive old ON old.archived_by = %d AND old.id = i.id`,
+		st.keep("summary", st.col("summary"), "summary"), st.keep("status", fmt.Sprintf("coalesce(lower(%s), 'active')", st.col("status")), "status"),
+		st.keep("lead_org", "lead.id", "lead_org_id"),
+		st.keep("budget_total_eur", numberExpr(st.col("budget_total_eur"), d), "budget_total_eur"),
+		st.keep("public_funding_eur", numberExpr(st.col("public_funding_eur"), d), "public_funding_eur"),
+		st.keep("funding_instrument", st.col("funding_instrument"), "funding_instrument"),
+		st.keep("start_date", dateExpr(st.col("start_date"), d), "start_date"),
+		st.keep("end_date", dateExpr(st.col("end_date"), d), "end_date"),
+		st.keep("start_date", dateExpr(st.col("start_date"), d), "stage_entered_at"),
+		st.keep("municipality_code", geoExpr(st.col("municipality_code")), "geo_code"),
+		st.keep("lat", numberExpr(st.col("lat"), d), "lat"), st.keep("lon", numberExpr(st.col("lon"), d), "lon"),
+		st.keep("intent", st.col("intent"), "intent"), st.keep("updated_at", dateExpr(st.col("updated_at"), d), "updated_at"),
+		st.t(""), ids, st.t("_orgs"), st.mission, st.id), st.mission, st.id)
 	if err != nil {
 		return err
 	}
@@ -226,12 +234,62 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	return st.exec(ctx, tx, "project organisations", fmt.Sprintf(`
+	err = st.exec(ctx, tx, "project organisations", fmt.Sprintf(`
 		INSERT INTO project_org (project_id, org_id, role)
 		SELECT i.id, o.id, min(r.role)  -- 'lead' sorts before 'partner': a lead listed as partner stays lead
 		FROM %s r JOIN %s i ON i.line = r.line
 		JOIN organisation o ON o.mission_id = ? AND o.name_key = r.name_key
 		GROUP BY i.id, o.id`, st.t("_orgs"), ids), st.mission)
+	if err != nil || st.mode != ModeUpsert {
+		return err
+	}
+	return st.keepLinks(ctx, tx)
+}
+
+// keep returns expr when the file has the field; in an upsert without the
+// column it keeps the updated row's stored value (old.col; new rows get
+// expr), so a file of a few columns updates those and leaves the rest.
+func (st *stagedTables) keep(field, expr, col string) string {
+	if st.fields[field] || st.mode != ModeUpsert {
+		return expr
+	}
+	return fmt.Sprintf("CASE WHEN old.id IS NOT NULL THEN old.%s ELSE %s END", col, expr)
+}
+
+// keepLinks restores, for the rows an upsert updated, the classifications
+// and organisations of the columns the file did not have, from the archive
+// the commit just wrote.
+func (st *stagedTables) keepLinks(ctx context.Context, tx *sql.Tx) error {
+	var missing []string
+	for _, f := range Fields(KindProjects) {
+		if (f.Type == typeTerm || f.Type == typeTerms) && f.Name != "lead_org_type" && !st.fields[f.Name] {
+			missing = append(missing, "'"+f.Scheme+"'")
+		}
+	}
+	if len(missing) > 0 {
+		err := st.exec(ctx, tx, "kept terms", fmt.Sprintf(`
+			INSERT INTO project_term SELECT * EXCLUDE (archived_by) FROM project_term_archive
+			WHERE archived_by = %d AND project_id IN (SELECT id FROM %s) AND scheme_code IN (%s)`,
+			st.id, st.t("_ids"), strings.Join(missing, ", ")))
+		if err != nil {
+			return err
+		}
+	}
+	var roles []string
+	if !st.fields["lead_org"] {
+		roles = append(roles, "'lead'")
+	}
+	if !st.fields["partners"] {
+		roles = append(roles, "'partner'")
+	}
+	if len(roles) == 0 {
+		return nil
+	}
+	return st.exec(ctx, tx, "kept organisations", fmt.Sprintf(`
+		INSERT INTO project_org SELECT * EXCLUDE (archived_by) FROM project_org_archive a
+		WHERE archived_by = %d AND project_id IN (SELECT id FROM %s) AND role IN (%s)
+		  AND NOT EXISTS (SELECT 1 FROM project_org p WHERE p.project_id = a.project_id AND p.org_id = a.org_id)`,
+		st.id, st.t("_ids"), strings.Join(roles, ", ")))
 }
 
 func (st *stagedTables) commitOrganisations(ctx context.Context, tx *sql.Tx) error {
