@@ -88,18 +88,31 @@ type portfolioFiles map[string]string
 // then signals).
 func mustStore(t testing.TB, files portfolioFiles) (*store.Store, *portfolio.Mission) {
 	t.Helper()
+	return mustStoreWith(t, testMission, nil, files)
+}
+
+// mustStoreWith is mustStore with another mission document, and reference
+// geography loaded before the imports (they validate municipality codes
+// against it).
+func mustStoreWith(t testing.TB, mission string, areas []portfolio.GeoArea, files portfolioFiles) (*store.Store, *portfolio.Mission) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Memory, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	m, err := missionfile.Parse([]byte(testMission))
+	m, err := missionfile.Parse([]byte(mission))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.ApplyMission(ctx, m); err != nil {
 		t.Fatal(err)
+	}
+	if len(areas) > 0 {
+		if err := st.UpsertGeoAreas(ctx, areas, 2024); err != nil {
+			t.Fatal(err)
+		}
 	}
 	ing := ingest.New(st, func() time.Time { return testNow })
 	dir := t.TempDir()
@@ -112,7 +125,7 @@ func mustStore(t testing.TB, files portfolioFiles) (*store.Store, *portfolio.Mis
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		b, err := ing.Preview(ctx, ingest.Request{Mission: "t", Kind: kind, Path: path, Filename: kind + ".csv"})
+		b, err := ing.Preview(ctx, ingest.Request{Mission: m.Slug, Kind: kind, Path: path, Filename: kind + ".csv"})
 		if err != nil {
 			t.Fatalf("import %s: %v", kind, err)
 		}
@@ -123,7 +136,7 @@ func mustStore(t testing.TB, files portfolioFiles) (*store.Store, *portfolio.Mis
 			t.Fatalf("commit %s: %v", kind, err)
 		}
 	}
-	m, err = st.Mission(ctx, "t")
+	m, err = st.Mission(ctx, m.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,14 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/begira/begira/internal/ingest"
-	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -45,51 +41,7 @@ var portfolioMain = portfolioFiles{ingest.KindOrganisations: portfolioOrgs, inge
 // municipality codes against it).
 func portfolioMustStore(t testing.TB, mission string, areas []portfolio.GeoArea, files portfolioFiles) (*store.Store, *portfolio.Mission) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Memory, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
-	m, err := missionfile.Parse([]byte(mission))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ApplyMission(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	if len(areas) > 0 {
-		if err := st.UpsertGeoAreas(ctx, areas, 2024); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ing := ingest.New(st, func() time.Time { return testNow })
-	dir := t.TempDir()
-	for _, kind := range []string{ingest.KindOrganisations, ingest.KindProjects} {
-		body, ok := files[kind]
-		if !ok {
-			continue
-		}
-		path := filepath.Join(dir, kind+".csv")
-		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		b, err := ing.Preview(ctx, ingest.Request{Mission: "t", Kind: kind, Path: path, Filename: kind + ".csv"})
-		if err != nil {
-			t.Fatalf("import %s: %v", kind, err)
-		}
-		if b.RowsRejected > 0 {
-			t.Fatalf("import %s: rejects %+v", kind, b.Rejects)
-		}
-		if _, err := ing.Commit(ctx, b.ID, false); err != nil {
-			t.Fatalf("commit %s: %v", kind, err)
-		}
-	}
-	m, err = st.Mission(ctx, "t")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return st, m
+	return mustStoreWith(t, mission, areas, files)
 }
 
 // portfolioMustEnv is mustEnv over portfolioMustStore.

@@ -316,15 +316,9 @@ func frozenMission(ctx context.Context, svc Snapshots, id int64) (*portfolio.Mis
 }
 
 // packRefs lists the ext_refs a project decision may name: the snapshot's
-// projects, when the service can tell them.
+// projects.
 func packRefs(ctx context.Context, svc Snapshots, id int64) ([]string, error) {
-	ps, ok := svc.(interface {
-		Projects(ctx context.Context, id int64) ([]snapshot.Project, error)
-	})
-	if !ok {
-		return nil, nil
-	}
-	projects, err := ps.Projects(ctx, id)
+	projects, err := svc.Projects(ctx, id)
 	if err != nil {
 		return nil, err
 	}
