@@ -141,6 +141,10 @@ var listening = regexp.MustCompile(`url=http://(\S+)`)
 // exits 0, and that the database file is released.
 func TestServeShutdownFinishesInFlight(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "s.duckdb")
+	code, token, stderr := runCLI(t, "token", "create", "--db", db, "--role", "admin", "--name", "shutdown test")
+	if code != 0 {
+		t.Fatalf("token create: %d %s", code, stderr)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	var logs syncBuffer
@@ -168,7 +172,8 @@ func TestServeShutdownFinishesInFlight(t *testing.T) {
 	}
 	defer conn.Close()
 	body := "slug: late\ntitle: {en: Late}\nschemes: []\n"
-	fmt.Fprintf(conn, "PUT /api/v1/missions/late HTTP/1.1\r\nHost: x\r\nContent-Type: application/yaml\r\nContent-Length: %d\r\n\r\n%s", len(body), body[:10])
+	fmt.Fprintf(conn, "PUT /api/v1/missions/late HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/yaml\r\nContent-Length: %d\r\n\r\n%s",
+		strings.TrimSpace(token), len(body), body[:10])
 	// Shutdown starts while the request body is incomplete.
 	cancel()
 	for deadline := time.Now().Add(10 * time.Second); !strings.Contains(logs.String(), "shutting down"); {

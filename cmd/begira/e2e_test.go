@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,10 +14,12 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/browsertest"
 	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
 )
 
 const hostileTitle = `</script><script>alert(1)</script>`
@@ -40,6 +43,50 @@ func startDemo(t *testing.T, extra ...string) (*server, string) {
 	}
 	t.Cleanup(func() { s.shutdown(5 * time.Second) })
 	return s, addr
+}
+
+// adminClient returns an HTTP client whose requests carry a new API token
+// of the instance administrator, created in s's database.
+func adminClient(t *testing.T, s *server) *http.Client {
+	t.Helper()
+	_, secret, err := auth.CreateToken(portfolio.WithActor(context.Background(), "test"), s.store, s.store, "tests", "admin", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &http.Client{Transport: bearer(secret)}
+}
+
+// loginInBrowser creates a user with grants in s's database and logs in
+// through the login form, as a person would.
+func loginInBrowser(t *testing.T, b *browsertest.Browser, s *server, base, name string, grants map[string]string) {
+	t.Helper()
+	const pw = "correct horse battery staple"
+	u := &store.User{Username: name, PasswordHash: auth.HashPassword(pw), Grants: grants}
+	if err := s.store.CreateUser(context.Background(), u, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(base+"/login"),
+		chromedp.SendKeys(chromedp.CSS(`input[name=username]`), name),
+		chromedp.SendKeys(chromedp.CSS(`input[name=password]`), pw),
+		chromedp.Click(chromedp.CSS(`.login-form button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.viewer .who`)),
+	); err != nil {
+		t.Fatalf("log in as %s: %v", name, err)
+	}
+	who, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`.viewer .who`)))
+	if err != nil || who != name {
+		t.Fatalf("after login the page names %q (%v), want %q", who, err, name)
+	}
+}
+
+// bearer adds an Authorization header to every request.
+type bearer string
+
+func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
+	r = r.Clone(r.Context())
+	r.Header.Set("Authorization", "Bearer "+string(b))
+	return http.DefaultTransport.RoundTrip(r)
 }
 
 // TestOverviewInBrowser opens the demo overview in headless Chromium and

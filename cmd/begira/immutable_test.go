@@ -16,7 +16,8 @@ import (
 // the metrics API and the overview page — is byte-for-byte the same after
 // an import that changes the live portfolio; the live figures do change.
 func TestSnapshotFiguresSurviveImports(t *testing.T) {
-	_, addr := startDemo(t)
+	s, addr := startDemo(t)
+	client := adminClient(t, s)
 	base := "http://" + addr
 	fetch := func(method, url, ctype string, body io.Reader) (int, []byte, http.Header) {
 		t.Helper()
@@ -24,7 +25,7 @@ func TestSnapshotFiguresSurviveImports(t *testing.T) {
 		if ctype != "" {
 			req.Header.Set("Content-Type", ctype)
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func TestSnapshotFiguresSurviveImports(t *testing.T) {
 		// Cacheable forever: a conditional request answers 304.
 		req, _ := http.NewRequest("GET", base+u, nil)
 		req.Header.Set("If-None-Match", h.Get("ETag"))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := client.Do(req)
 		if err != nil || resp.StatusCode != http.StatusNotModified {
 			t.Errorf("%s with If-None-Match %q: %v %v, want 304", u, h.Get("ETag"), resp.StatusCode, err)
 		}

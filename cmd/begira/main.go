@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	_ "time/tzdata" // mission time zones work on minimal images
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -30,6 +32,8 @@ Usage:
   begira mission apply --db PATH FILE
   begira import --db PATH --mission SLUG --kind projects|organisations|signals [--mode append] [--dry-run] [--skip-invalid] FILE
   begira snapshot --db PATH --mission SLUG [--label TEXT]
+  begira token create --db PATH --role ROLE [--mission SLUG] --name NAME
+  begira token list|revoke --db PATH [ID]
   begira migrate --db PATH
   begira gen --kind projects --rows N [--seed S] [--out FILE|-]
   begira version
@@ -44,19 +48,23 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprint(stderr, usage)
 		return 2
 	}
+	// Changes made from the command line are the CLI's in the audit log.
+	cli := portfolio.WithActor(ctx, "cli")
 	switch args[0] {
+	case "token":
+		return tokenCmd(cli, args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "mission":
-		return missionCmd(ctx, args[1:], stdout, stderr)
+		return missionCmd(cli, args[1:], stdout, stderr)
 	case "import":
-		return importCmd(ctx, args[1:], stdout, stderr)
+		return importCmd(cli, args[1:], stdout, stderr)
 	case "migrate":
-		return migrateCmd(ctx, args[1:], stdout, stderr)
+		return migrateCmd(cli, args[1:], stdout, stderr)
 	case "snapshot":
-		return snapshotCmd(ctx, args[1:], stdout, stderr)
+		return snapshotCmd(cli, args[1:], stdout, stderr)
 	case "gen":
-		return genCmd(ctx, args[1:], stdout, stderr)
+		return genCmd(cli, args[1:], stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "begira", version)
 		return 0

@@ -11,7 +11,8 @@ import (
 // the jobs API shows it with its next run, and running it now takes a
 // snapshot recorded as a job run.
 func TestScheduledJobsAreWired(t *testing.T) {
-	_, addr := startDemo(t, "--schedule", "snapshot=0 7 * * 1", "--schedule", "recompute=off")
+	s, addr := startDemo(t, "--schedule", "snapshot=0 7 * * 1", "--schedule", "recompute=off")
+	client := adminClient(t, s)
 	base := "http://" + addr
 	var jobs struct {
 		Items     []struct{ Job, Mission, Status, Trigger string } `json:"items"`
@@ -21,7 +22,7 @@ func TestScheduledJobsAreWired(t *testing.T) {
 	}
 	get := func() {
 		t.Helper()
-		resp, err := http.Get(base + "/api/v1/jobs")
+		resp, err := client.Get(base + "/api/v1/jobs")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -46,7 +47,7 @@ func TestScheduledJobsAreWired(t *testing.T) {
 	if !found {
 		t.Fatalf("no scheduled snapshot job: %+v", jobs.Scheduled)
 	}
-	resp, err := http.Post(base+"/api/v1/jobs/snapshot/run?mission=gipuzkoa", "application/json", strings.NewReader(""))
+	resp, err := client.Post(base+"/api/v1/jobs/snapshot/run?mission=gipuzkoa", "application/json", strings.NewReader(""))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("run now: %v %v", resp, err)
 	}
@@ -61,7 +62,7 @@ func TestScheduledJobsAreWired(t *testing.T) {
 			Trigger string `json:"trigger"`
 		} `json:"items"`
 	}
-	resp, err = http.Get(base + "/api/v1/missions/gipuzkoa/snapshots")
+	resp, err = client.Get(base + "/api/v1/missions/gipuzkoa/snapshots")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,16 +76,17 @@ func TestScheduledJobsAreWired(t *testing.T) {
 // TestApplyingAMissionReplansItsJobs: a mission document PUT while the
 // server runs brings its schedules with it.
 func TestApplyingAMissionReplansItsJobs(t *testing.T) {
-	_, addr := startDemo(t)
+	s, addr := startDemo(t)
+	client := adminClient(t, s)
 	doc := strings.Replace(tinyMission, "slug: tiny\n", "slug: tiny\nschedules: {digest: \"0 8 * * 1\"}\n", 1)
 	req, _ := http.NewRequest("PUT", "http://"+addr+"/api/v1/missions/tiny", strings.NewReader(doc))
 	req.Header.Set("Content-Type", "application/yaml")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := client.Do(req)
 	if err != nil || resp.StatusCode != 201 {
 		t.Fatalf("PUT: %v %v", resp, err)
 	}
 	resp.Body.Close()
-	resp, err = http.Get("http://" + addr + "/api/v1/jobs")
+	resp, err = client.Get("http://" + addr + "/api/v1/jobs")
 	if err != nil {
 		t.Fatal(err)
 	}

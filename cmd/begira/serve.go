@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/dashboards"
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/demo"
@@ -38,6 +39,8 @@ type server struct {
 	app   *fiber.App
 	ln    net.Listener
 	done  chan error
+	// setupCode opens /setup while no user exists (printed at start).
+	setupCode string
 }
 
 // newServer opens the database, loads the demo if asked, and builds the app.
@@ -78,11 +81,26 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		st.Close()
 		return nil, err
 	}
+	// There is no anonymous administrator: with no user yet, a one-time
+	// code printed on the console opens the setup page.
+	var setupCode string
+	if n, err := st.CountUsers(ctx); err != nil {
+		st.Close()
+		return nil, err
+	} else if n == 0 {
+		setupCode = auth.NewSecret()
+	}
+	var public string
+	if cfg.Demo {
+		public = demo.Slug
+	}
 	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
-		Scheduler: sched, Jobs: st, Snapshots: snaps, OnMissionApplied: replan},
+		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
-			UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName})
-	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1)}, nil
+			UploadLimit: int64(cfg.UploadLimitMB) << 20, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
+			PublicMission: public, SecureCookies: cfg.SecureCookies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
+	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
+		setupCode: setupCode}, nil
 }
 
 // getenvList is the process environment, for BEGIRA_SCHEDULE_<JOB>.
@@ -228,6 +246,10 @@ func serveCmd(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return 1
 	}
 	log.Info("listening", "url", "http://"+addr, "startup_ms", time.Since(started).Milliseconds())
+	if s.setupCode != "" {
+		fmt.Fprintf(stdout, "\nNo user yet. Create the first administrator at:\n\n    http://%s/setup?code=%s\n\n"+
+			"The link works once, until the server stops.\n\n", addr, s.setupCode)
+	}
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down: finishing in-flight requests")

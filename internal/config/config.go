@@ -12,6 +12,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -34,6 +35,8 @@ type Serve struct {
 	GeoJSONName     string
 	Schedules       []string // JOB=SPEC overrides, repeatable
 	JobRunsKeepDays int
+	SecureCookies   bool
+	SessionTTL      time.Duration
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -86,6 +89,8 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return nil
 	})
 	fs.IntVar(&c.JobRunsKeepDays, "job-runs-keep-days", 90, "job runs older than this are pruned daily")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure even on plain HTTP (behind a TLS proxy that sends no X-Forwarded-Proto)")
+	fs.DurationVar(&c.SessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
 	fs.Usage = func() {
@@ -126,6 +131,9 @@ func (c *Serve) validate() error {
 	}
 	if c.BodyLimitMB < 1 {
 		problems = append(problems, "body-limit-mb must be at least 1")
+	}
+	if c.SessionTTL < time.Minute {
+		problems = append(problems, "session-ttl must be at least 1m")
 	}
 	if c.JobRunsKeepDays < 1 {
 		problems = append(problems, "job-runs-keep-days must be at least 1")
@@ -175,5 +183,6 @@ func (c Serve) Log(log *slog.Logger) {
 		"log_level", c.LogLevel, "log_format", c.LogFormat, "memory_limit", c.MemoryLimit,
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
-		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays)
+		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
+		"secure_cookies", c.SecureCookies, "session_ttl", c.SessionTTL.String())
 }

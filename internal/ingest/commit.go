@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
 )
 
 // ERejected is the code of a commit refused because rows were rejected.
@@ -67,6 +68,12 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 		_, err = tx.ExecContext(ctx, `UPDATE import_batch SET status = 'committed', committed_at = ? WHERE id = ?`, s.now().UTC(), id)
 		if err != nil {
 			return fmt.Errorf("ingest: mark committed: %w", err)
+		}
+		if err := s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.commit", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
+			Before: store.Summary(map[string]string{"status": StatusPreviewed}),
+			After: store.Summary(map[string]any{"status": StatusCommitted, "kind": b.Kind, "mode": b.Mode, "filename": b.Filename,
+				"rows_ok": b.RowsOK, "rows_rejected": b.RowsRejected, "skip_invalid": skipInvalid})}); err != nil {
+			return err
 		}
 		dropStaging(ctx, tx, id)
 		return nil

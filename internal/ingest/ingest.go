@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -237,14 +238,18 @@ func fileSHA256(path string) (string, error) {
 
 func (s *Service) newBatch(ctx context.Context, missionID int64, b *Batch) (int64, error) {
 	var id int64
-	err := s.st.DB().QueryRowContext(ctx, `
-		INSERT INTO import_batch (mission_id, kind, filename, sha256, mode, dialect, status, created_by, created_at, skip_invalid)
-		VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, ?) RETURNING id`,
-		missionID, b.Kind, b.Filename, b.SHA256, b.Mode, b.Status, b.CreatedBy, b.CreatedAt, b.SkipInvalid).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("ingest: new batch: %w", err)
-	}
-	return id, nil
+	err := s.st.InTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO import_batch (mission_id, kind, filename, sha256, mode, dialect, status, created_by, created_at, skip_invalid)
+			VALUES (?, ?, ?, ?, ?, '{}', ?, ?, ?, ?) RETURNING id`,
+			missionID, b.Kind, b.Filename, b.SHA256, b.Mode, b.Status, b.CreatedBy, b.CreatedAt, b.SkipInvalid).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("ingest: new batch: %w", err)
+		}
+		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.upload", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
+			After: store.Summary(map[string]any{"kind": b.Kind, "mode": b.Mode, "filename": b.Filename, "sha256": b.SHA256})})
+	})
+	return id, err
 }
 
 func (s *Service) saveBatch(ctx context.Context, b *Batch) error {

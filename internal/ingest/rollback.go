@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
 )
 
 // Rollback restores exactly the state before a committed batch, in one
@@ -63,7 +64,9 @@ func (s *Service) Rollback(ctx context.Context, id int64) (*Batch, error) {
 				return fmt.Errorf("ingest: rollback %d: %w", id, err)
 			}
 		}
-		return nil
+		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.rollback", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
+			Before: store.Summary(map[string]any{"status": StatusCommitted, "kind": b.Kind, "rows_ok": b.RowsOK}),
+			After:  store.Summary(map[string]string{"status": StatusRolledBack})})
 	})
 	if err != nil {
 		return nil, err

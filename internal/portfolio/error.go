@@ -15,6 +15,8 @@ const (
 	EUNAUTHORIZED = "EUNAUTHORIZED"
 	EFORBIDDEN    = "EFORBIDDEN"
 	ETOOLARGE     = "ETOOLARGE"
+	// ETOOMANY is a client over a rate limit or locked out for a while.
+	ETOOMANY = "ETOOMANY"
 )
 
 // Error is a failure meant for the user: its Message is safe to show.

@@ -342,6 +342,10 @@ func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (R
 
 // invoke passes one invocation through the entry's cron chain.
 func (s *Scheduler) invoke(ctx context.Context, e *entry, trigger string) *invocation {
+	if portfolio.ActorFrom(ctx) == "system" {
+		// What a job changes is recorded in the audit log as the job's.
+		ctx = portfolio.WithActor(ctx, portfolio.Actor("schedule:"+e.job))
+	}
 	inv := &invocation{ctx: ctx, trigger: trigger}
 	e.gate.Lock()
 	e.cur = inv

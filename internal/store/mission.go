@@ -25,7 +25,8 @@ func (s *Store) ApplyMission(ctx context.Context, m *portfolio.Mission) (created
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
-		err := tx.QueryRowContext(ctx, `SELECT id FROM mission WHERE slug = ?`, m.Slug).Scan(&id)
+		var oldDoc string
+		err := tx.QueryRowContext(ctx, `SELECT id, document FROM mission WHERE slug = ?`, m.Slug).Scan(&id, &oldDoc)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			created = true
@@ -52,7 +53,17 @@ func (s *Store) ApplyMission(ctx context.Context, m *portfolio.Mission) (created
 			}
 		}
 		m.ID = id
-		return replaceTaxonomy(ctx, tx, id, m)
+		if err := replaceTaxonomy(ctx, tx, id, m); err != nil {
+			return err
+		}
+		e := AuditEntry{Action: "mission.apply", Mission: m.Slug, Target: "mission:" + m.Slug, After: Summary(missionSummary(m))}
+		if !created {
+			var old portfolio.Mission
+			if json.Unmarshal([]byte(oldDoc), &old) == nil {
+				e.Before = Summary(missionSummary(&old))
+			}
+		}
+		return s.Audit(ctx, tx, e)
 	})
 	if err != nil {
 		return created, err
@@ -242,4 +253,20 @@ func (s *Store) Missions(ctx context.Context) ([]portfolio.MissionSummary, error
 		items = append(items, m)
 	}
 	return items, rows.Err()
+}
+
+// missionSummary is what the audit log keeps of a mission document: its
+// title, the terms of each scheme, its schedules and sources.
+func missionSummary(m *portfolio.Mission) map[string]any {
+	terms := map[string][]string{}
+	for _, sc := range m.Schemes {
+		for _, t := range sc.Terms {
+			terms[sc.Code] = append(terms[sc.Code], t.Code)
+		}
+	}
+	var sources []string
+	for _, src := range m.Sources {
+		sources = append(sources, src.Slug)
+	}
+	return map[string]any{"title": m.Title.EN, "terms": terms, "schedules": m.Schedules, "sources": sources}
 }

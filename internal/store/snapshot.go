@@ -118,7 +118,7 @@ func (s *Store) TakeSnapshot(ctx context.Context, req SnapshotRequest) (*Snapsho
 	if err := setSearchPath(ctx, tx, id); err != nil {
 		return nil, fmt.Errorf("store: take snapshot: %w", err)
 	}
-	frozen := &Store{db: tx, pool: s.pool, path: s.path}
+	frozen := &Store{db: tx, pool: s.pool, path: s.path, now: s.now}
 	fm, err := frozen.Mission(ctx, req.Mission.Slug)
 	if err != nil {
 		return nil, fmt.Errorf("store: take snapshot: %w", err)
@@ -153,6 +153,10 @@ func (s *Store) TakeSnapshot(ctx context.Context, req SnapshotRequest) (*Snapsho
 		SnapshotDataHash(projects), len(figures))
 	if err != nil {
 		return nil, fmt.Errorf("store: take snapshot: insert: %w", err)
+	}
+	if err := s.Audit(ctx, tx, AuditEntry{Action: "snapshot.take", Mission: req.Mission.Slug, Target: fmt.Sprintf("snapshot:%d", id),
+		After: Summary(map[string]any{"label": req.Label, "trigger": req.Trigger, "projects": len(projects), "metrics": len(figures)})}); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, fmt.Errorf("store: take snapshot: commit: %w", err)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -96,7 +97,9 @@ func (s *Store) CreateDecision(ctx context.Context, d *Decision, at time.Time) e
 		d.MissionID, d.Mission, d.SnapshotLabel, d.SnapshotTakenAt = sn.MissionID, sn.Mission, sn.Label, sn.TakenAt
 		d.CreatedAt, d.UpdatedAt = at, at
 		d.Updates = []DecisionUpdate{{At: at, Status: d.Status}}
-		return nil
+		return s.Audit(ctx, tx, AuditEntry{Action: "decision.create", Mission: sn.Mission,
+			Target: fmt.Sprintf("decision:%d", d.ID), After: Summary(map[string]any{"snapshot": sn.ID, "scope": d.Scope,
+				"ref": d.Ref, "type": d.Type, "status": d.Status, "owner": d.Owner, "rationale": d.Rationale})})
 	})
 }
 
@@ -105,20 +108,24 @@ func (s *Store) CreateDecision(ctx context.Context, d *Decision, at time.Time) e
 func (s *Store) UpdateDecisionStatus(ctx context.Context, id int64, status, note string, at time.Time) error {
 	at = at.UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE decision SET status = ?, updated_at = ? WHERE id = ?`, status, at, id)
+		var before, mission string
+		err := tx.QueryRowContext(ctx, `SELECT d.status, m.slug FROM decision d JOIN mission m ON m.id = d.mission_id WHERE d.id = ?`,
+			id).Scan(&before, &mission)
+		if errors.Is(err, sql.ErrNoRows) {
+			return portfolio.Errorf(portfolio.ENOTFOUND, "decision %d not found", id)
+		}
 		if err != nil {
 			return fmt.Errorf("store: update decision %d: %w", id, err)
 		}
-		if n, err := res.RowsAffected(); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE decision SET status = ?, updated_at = ? WHERE id = ?`, status, at, id); err != nil {
 			return fmt.Errorf("store: update decision %d: %w", id, err)
-		} else if n == 0 {
-			return portfolio.Errorf(portfolio.ENOTFOUND, "decision %d not found", id)
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO decision_update (decision_id, changed_at, status, note) VALUES (?, ?, ?, ?)`,
 			id, at, status, note); err != nil {
 			return fmt.Errorf("store: update decision %d: %w", id, err)
 		}
-		return nil
+		return s.Audit(ctx, tx, AuditEntry{Action: "decision.update", Mission: mission, Target: fmt.Sprintf("decision:%d", id),
+			Before: Summary(map[string]string{"status": before}), After: Summary(map[string]string{"status": status, "note": note})})
 	})
 }
 

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
 	_ "github.com/duckdb/duckdb-go/v2" // registers the "duckdb" driver
 
@@ -22,6 +23,8 @@ type Options struct {
 	MemoryLimit string
 	// Threads caps DuckDB's worker threads; 0 means 2.
 	Threads int
+	// Now is the clock of audit rows, sessions and lockouts (time.Now when nil).
+	Now func() time.Time
 }
 
 // Querier is what read paths need: the pool, one dedicated connection (a
@@ -43,6 +46,7 @@ type Store struct {
 	// probe serialises readiness probes: concurrent probes would conflict
 	// on the catalog entry they create and report a healthy store as down.
 	probe sync.Mutex
+	now   func() time.Time
 }
 
 // Memory is the path that opens a private in-memory database.
@@ -62,7 +66,11 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, openError(path, err)
 	}
-	s := &Store{db: db, pool: db, path: path}
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	s := &Store{db: db, pool: db, path: path, now: now}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

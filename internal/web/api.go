@@ -5,17 +5,35 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
 )
 
 func (s *Server) apiMissions(c *fiber.Ctx) error {
-	items, err := s.store.Missions(c.UserContext())
+	items, err := s.visibleMissions(c)
 	if err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"items": items})
+}
+
+// visibleMissions are the missions the principal may view; the others are
+// not mentioned at all.
+func (s *Server) visibleMissions(c *fiber.Ctx) ([]portfolio.MissionSummary, error) {
+	all, err := s.store.Missions(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	p := principal(c)
+	items := []portfolio.MissionSummary{}
+	for _, m := range all {
+		if p.Can(m.Slug, auth.Viewer) {
+			items = append(items, m)
+		}
+	}
+	return items, nil
 }
 
 func (s *Server) apiMission(c *fiber.Ctx) error {

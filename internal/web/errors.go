@@ -19,6 +19,7 @@ var statuses = map[string]int{
 	portfolio.ENOTFOUND:     fiber.StatusNotFound,
 	portfolio.ECONFLICT:     fiber.StatusConflict,
 	portfolio.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
+	portfolio.ETOOMANY:      fiber.StatusTooManyRequests,
 	ingest.ERejected:        fiber.StatusUnprocessableEntity,
 	portfolio.EINTERNAL:     fiber.StatusInternalServerError,
 }

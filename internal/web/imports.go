@@ -73,7 +73,7 @@ func (s *Server) apiCreateImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	req.Path, req.Filename, req.CreatedBy = path, filename, "web"
+	req.Path, req.Filename, req.CreatedBy = path, filename, string(portfolio.ActorFrom(c.UserContext()))
 	b, err := s.imports.Preview(c.UserContext(), req)
 	if err != nil {
 		return err

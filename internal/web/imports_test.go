@@ -61,6 +61,7 @@ func send(t *testing.T, app *fiber.App, method, url, contentType string, body []
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
 	res, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, url, err)
@@ -392,6 +393,7 @@ func TestImportUploadLimit(t *testing.T) {
 			t.Fatal(err)
 		}
 		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
 		req.Close = true
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {

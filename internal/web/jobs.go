@@ -1,8 +1,11 @@
 package web
 
 import (
+	"cmp"
+
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/store"
@@ -15,17 +18,29 @@ type jobView struct {
 	Scheduled []schedule.Entry `json:"scheduled"`
 }
 
+// Only the jobs of missions where the principal is an analyst or more are
+// shown; the instance's own jobs (mission "") to its administrator.
 func (s *Server) jobView(c *fiber.Ctx) (jobView, error) {
 	v := jobView{Items: []store.JobRun{}, Scheduled: []schedule.Entry{}}
+	p := principal(c)
+	sees := func(mission string) bool { return p.Can(cmp.Or(mission, auth.All), auth.Analyst) }
 	if s.jobs != nil {
 		runs, err := s.jobs.JobRuns(c.UserContext(), 200)
 		if err != nil {
 			return v, err
 		}
-		v.Items = runs
+		for _, r := range runs {
+			if sees(r.Mission) {
+				v.Items = append(v.Items, r)
+			}
+		}
 	}
 	if s.scheduler != nil {
-		v.Scheduled = s.scheduler.Entries()
+		for _, e := range s.scheduler.Entries() {
+			if sees(e.Mission) {
+				v.Scheduled = append(v.Scheduled, e)
+			}
+		}
 	}
 	return v, nil
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/ingest"
@@ -36,7 +37,7 @@ func mustParsePages() *pages {
 		"join":  strings.Join,
 	}
 	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "jobs", "error", "empty",
-		"snapshots", "diff", "pack", "digest"} {
+		"snapshots", "diff", "pack", "digest", "login", "setup", "users", "tokens", "audit", "home"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -72,6 +73,24 @@ type page struct {
 	GeoJSONName      string // the feature property holding INE codes
 	UploadLimitMB    int64
 	SnapPage         *snapshotPage // the snapshot pages' data (snapshot_pages.go)
+
+	// Role is the reader's role on Mission: the nav shows what it allows.
+	Role auth.Role
+	// Viewer says who reads; nil on cached pages, which carry viewerMarker
+	// in its place until served (see personalise).
+	Viewer *viewerData
+	// Guest is the guest link's base path when a guest reads the page.
+	Guest     string
+	CanDecide bool      // the pack shows the decision forms
+	Form      *formData // the forms' hidden fields and choices
+
+	Missions    []portfolio.MissionSummary
+	Users       []store.User
+	Tokens      []store.Token
+	NewToken    *createdToken
+	Audit       []store.AuditEntry
+	AuditFilter store.AuditFilter
+	ExportLink  string
 
 	View     *dashboard.View
 	DashID   string
@@ -122,6 +141,7 @@ func (s *Server) renderBytes(name string, p *page) ([]byte, error) {
 func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
 	// Pages depend on Accept-Language when ?lang= is absent.
 	c.Vary(fiber.HeaderAcceptLanguage)
+	s.personal(c, p)
 	var buf bytes.Buffer
 	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)

@@ -11,28 +11,40 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// home sends visitors to the first mission's overview.
+// home lists the missions the reader may see, or goes straight to the
+// only one. A visitor who may see none is asked to log in.
 func (s *Server) home(c *fiber.Ctx) error {
-	ms, err := s.store.Missions(c.UserContext())
+	ms, err := s.visibleMissions(c)
 	if err != nil {
 		return err
 	}
+	if len(ms) == 1 {
+		target := "/m/" + ms[0].Slug
+		if q := string(c.Request().URI().QueryString()); q != "" {
+			target += "?" + q
+		}
+		return c.Redirect(target, fiber.StatusFound)
+	}
+	p := s.newPage(c, "")
+	p.Title = "Begira"
 	if len(ms) == 0 {
-		p := s.newPage(c, "")
-		p.Title = "Begira"
-		p.Message = "No mission yet. Apply a mission document to start:"
-		return s.render(c, "empty", p)
+		if principal(c).Kind == auth.Anonymous {
+			return s.loginRequired(c)
+		}
+		if principal(c).InstanceAdmin() {
+			p.Message = p.T("home.no_mission")
+			return s.render(c, "empty", p)
+		}
+		p.Message = p.T("home.no_access")
 	}
-	target := "/m/" + ms[0].Slug
-	if q := string(c.Request().URI().QueryString()); q != "" {
-		target += "?" + q
-	}
-	return c.Redirect(target, fiber.StatusFound)
+	p.Missions = ms
+	return s.render(c, "home", p)
 }
 
 // missionPage loads the mission and the scope shared by every mission page.
@@ -76,8 +88,11 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	// Live pages are cached whole: everything on them follows from the URL
 	// and the language, and the figures change only when an import lands
 	// (or the mission document is applied again).
+	// The role is in the key as the nav shows what the role allows; who
+	// reads is put in when served (personalise).
 	slug, lang, path, rawQuery := c.Params("slug"), s.language(c), c.Path(), string(c.Request().URI().QueryString())
-	key := slug + "|" + d.ID + "|" + lang + "|" + rawQuery
+	role := principal(c).Role(slug)
+	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + rawQuery
 	body, err := s.views.get(c.UserContext(), slug, key, func(ctx context.Context) ([]byte, error) {
 		m, err := s.store.Mission(ctx, slug)
 		if err != nil {
@@ -89,7 +104,8 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			return nil, err
 		}
 		p := &page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
-			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang)}
+			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang),
+			Role: role}
 		p.setFilters()
 		if p.View, err = dashboard.Render(ctx, source{s.store, s.metrics}, m, d, sc, lang); err != nil {
 			return nil, err
@@ -98,6 +114,9 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 		return s.renderBytes("dashboard", p)
 	})
 	if err != nil {
+		return err
+	}
+	if body, err = s.personalise(c, body, lang); err != nil {
 		return err
 	}
 	c.Vary(fiber.HeaderAcceptLanguage)

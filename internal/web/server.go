@@ -1,15 +1,18 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
@@ -71,7 +74,9 @@ type Deps struct {
 	Scheduler  Scheduler
 	Jobs       Jobs
 	Snapshots  Snapshots
-	Log        *slog.Logger
+	// Access knows users, sessions, tokens, guest links and the audit log.
+	Access Access
+	Log    *slog.Logger
 	// Now is the clock (time.Now when nil).
 	Now func() time.Time
 	// OnMissionApplied, when set, runs after a mission document is applied
@@ -105,6 +110,17 @@ type Server struct {
 	tempDir     string
 	geoJSON     []byte
 	geoJSONName string
+
+	access        Access
+	publicMission string
+	secureCookies bool
+	sessionTTL    time.Duration
+	setupCode     string
+	loginLimit    *auth.Limiter
+	maxFailures   int
+	lockFor       time.Duration
+	keyMu         sync.Mutex
+	key           []byte // guest links' HMAC key, read once (guestKey)
 }
 
 // Options configure the HTTP server.
@@ -121,6 +137,25 @@ type Options struct {
 	// GeoJSONName the feature property with INE codes.
 	GeoJSON     []byte
 	GeoJSONName string
+
+	// PublicMission is readable by anonymous visitors (the demo under
+	// --demo); every other mission needs a login or a token.
+	PublicMission string
+	// SecureCookies marks cookies Secure even when the request did not
+	// arrive over TLS (a proxy that terminates TLS without saying so).
+	SecureCookies bool
+	// SessionTTL is how long a login lasts (default 12 h).
+	SessionTTL time.Duration
+	// SetupCode, when set and no user exists, lets /setup?code= create the
+	// first administrator.
+	SetupCode string
+	// LoginBurst attempts per client address are allowed at once, then one
+	// per LoginEvery (defaults 10 and 6 s); MaxFailures consecutive wrong
+	// passwords lock an account for LockFor (defaults 5 and 15 min).
+	LoginBurst  int
+	LoginEvery  time.Duration
+	MaxFailures int
+	LockFor     time.Duration
 }
 
 // New builds the Fiber app with every route.
@@ -141,7 +176,11 @@ func New(d Deps, opt Options) *fiber.App {
 		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now, views: newViewCache(), onApplied: d.OnMissionApplied,
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
-		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName}
+		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName,
+		access: d.Access, publicMission: opt.PublicMission, secureCookies: opt.SecureCookies,
+		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
+		loginLimit:  auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
+		maxFailures: cmp.Or(opt.MaxFailures, 5), lockFor: cmp.Or(opt.LockFor, 15*time.Minute)}
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
 	}
@@ -168,56 +207,6 @@ func New(d Deps, opt Options) *fiber.App {
 	app.Use(s.limitBody)
 	s.routes(app)
 	return app
-}
-
-func (s *Server) routes(app *fiber.App) {
-	app.Get("/healthz", s.healthz)
-	app.Get("/readyz", s.readyz)
-	app.Use("/static", staticFiles())
-	app.Get("/geo/map.json", s.geoJSONFile)
-
-	api := app.Group("/api/v1")
-	api.Get("/missions", s.apiMissions)
-	api.Get("/missions/:slug", s.apiMission)
-	api.Put("/missions/:slug", s.apiPutMission)
-	api.Get("/missions/:slug/projects", s.apiProjects)
-	api.Get("/missions/:slug/organisations", s.apiOrganisations)
-	api.Get("/missions/:slug/signals", s.apiSignals)
-	api.Get("/missions/:slug/coverage", s.apiCoverage)
-	api.Get("/missions/:slug/metrics", s.apiMetrics)
-	api.Get("/jobs", s.apiJobs)
-	api.Get("/missions/:slug/snapshots", s.apiSnapshots)
-	api.Post("/missions/:slug/snapshots", s.apiTakeSnapshot)
-	api.Get("/missions/:slug/decisions", s.apiDecisions)
-	api.Get("/missions/:slug/digest", s.apiDigest)
-	api.Get("/snapshots/:id", s.apiSnapshot)
-	api.Get("/snapshots/:id/diff", s.apiSnapshotDiff)
-	api.Post("/snapshots/:id/decisions", s.apiCreateDecision)
-	api.Patch("/decisions/:id", s.apiUpdateDecision)
-	api.Post("/jobs/:job/run", s.apiRunJob)
-	api.Get("/missions/:slug/imports", s.apiImports)
-	api.Post("/missions/:slug/imports", s.apiCreateImport)
-	api.Get("/imports/:id", s.apiImport)
-	api.Get("/imports/:id/rejects.csv", s.apiImportRejects)
-	api.Post("/imports/:id/commit", s.apiCommitImport)
-	api.Post("/imports/:id/rollback", s.apiRollbackImport)
-	api.Use(func(c *fiber.Ctx) error {
-		return portfolio.Errorf(portfolio.ENOTFOUND, "no API route %s %s", c.Method(), c.Path())
-	})
-
-	app.Get("/", s.home)
-	app.Get("/m/:slug", s.overview)
-	app.Get("/m/:slug/d/:dashboard", s.dashboardPage)
-	app.Get("/m/:slug/d/:dashboard/csv/:panel", s.panelCSV)
-	app.Get("/m/:slug/projects", s.projectsPage)
-	app.Get("/m/:slug/imports", s.importsPage)
-	app.Get("/m/:slug/signals", s.signalsPage)
-	app.Get("/m/:slug/metrics", s.metricsPage)
-	app.Get("/jobs", s.jobsPage)
-	app.Get("/m/:slug/snapshots", s.snapshotsPage)
-	app.Get("/m/:slug/snapshots/:id/diff", s.snapshotDiffPage)
-	app.Get("/m/:slug/snapshots/:id/pack", s.snapshotPackPage)
-	app.Get("/m/:slug/digest", s.digestPage)
 }
 
 // geoJSONFile serves the administrator's boundaries to the territory view.

@@ -12,11 +12,13 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
+	"github.com/begira/begira/internal/store"
 )
 
 // The snapshot pages: a mission's snapshots and decision log, what changed
@@ -41,6 +43,9 @@ type snapshotPage struct {
 	DecisionTypes    []string
 	DecisionStatuses []string
 	Refs             []string // the pack's project ext_refs, for the decision form
+
+	GuestLinks  []store.GuestLink // the mission's guest links (leaders and above)
+	NewGuestURL string            // a guest link just created, shown once
 }
 
 // snapshotRow is one line of the list, with the snapshot taken before it.
@@ -117,7 +122,11 @@ func (s *Server) snapshotService() (Snapshots, error) {
 
 // snapshotsPage lists a mission's snapshots with their links, the form to
 // take one now and the mission's decision log.
-func (s *Server) snapshotsPage(c *fiber.Ctx) error {
+func (s *Server) snapshotsPage(c *fiber.Ctx) error { return s.renderSnapshots(c, "") }
+
+// renderSnapshots renders the list; newGuestURL is a guest link just
+// created, shown this once. Leaders and above also see the guest links.
+func (s *Server) renderSnapshots(c *fiber.Ctx, newGuestURL string) error {
 	svc, err := s.snapshotService()
 	if err != nil {
 		return err
@@ -143,6 +152,13 @@ func (s *Server) snapshotsPage(c *fiber.Ctx) error {
 		return err
 	}
 	sp.Decisions = p.decisionRows(ds)
+	if principal(c).Can(p.Mission.Slug, auth.Leader) {
+		if sp.GuestLinks, err = s.access.GuestLinks(ctx, p.Mission.Slug); err != nil {
+			return err
+		}
+		sp.NewGuestURL = newGuestURL
+		p.Form = &formData{CSRF: s.csrfToken(c)}
+	}
 	p.SnapPage, p.Title = sp, p.T("snapshots.title")
 	return s.render(c, "snapshots", p)
 }
@@ -202,6 +218,11 @@ func (s *Server) snapshotDiffPage(c *fiber.Ctx) error {
 	} else if against, err = previousSnapshot(c.UserContext(), svc, sn); err != nil {
 		return err
 	}
+	return s.renderDiff(c, svc, p, sn, against)
+}
+
+// renderDiff shows what changed from against (nil: nothing to compare) to sn.
+func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn, against *snapshot.Snapshot) error {
 	sp := &snapshotPage{Snap: sn}
 	p.SnapPage = sp
 	p.Title = p.T("diff.title", sn.ID)
@@ -235,10 +256,16 @@ func (s *Server) snapshotPackPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.renderPack(c, svc, p, sn)
+}
+
+// renderPack renders the pack of sn; a guest's (p.Guest) has no forms.
+func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.Snapshot) error {
 	ctx := c.UserContext()
 	sp := &snapshotPage{Snap: sn, DecisionScopes: snapshot.DecisionScopes, DecisionTypes: snapshot.DecisionTypes,
 		DecisionStatuses: snapshot.DecisionStatuses}
 	p.SnapPage = sp
+	p.CanDecide = p.Guest == "" && principal(c).Can(sn.Mission, auth.Leader)
 	fm, err := frozenMission(ctx, svc, sn.ID)
 	if err != nil {
 		return err

@@ -44,7 +44,10 @@ func snapshotID(c *fiber.Ctx, param string) (int64, error) {
 // immutable marks a response about a snapshot as cacheable forever: a
 // snapshot never changes, so its id (plus the query) is its version.
 func immutable(c *fiber.Ctx, id int64) bool {
-	etag := fmt.Sprintf(`"s%d-%x"`, id, hashString(string(c.Request().URI().QueryString())))
+	// The page names its reader (and carries their CSRF token): the tag
+	// changes with the reader.
+	p := principal(c)
+	etag := fmt.Sprintf(`"s%d-%x"`, id, hashString(string(c.Request().URI().QueryString())+"|"+string(p.Actor())+"|"+p.CSRF))
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {

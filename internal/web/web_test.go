@@ -27,6 +27,7 @@ import (
 
 	"github.com/begira/begira/dashboards"
 	"github.com/begira/begira/data"
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
@@ -51,6 +52,9 @@ type scenario struct {
 	wantContains    []string
 	wantNotContains []string
 	check           func(t *testing.T, body []byte)
+	// anonymous sends no credentials; by default scenarios carry the test
+	// administrator's token (see testDeps).
+	anonymous bool
 	// overNetwork sends the request over a real loopback connection: errors
 	// fasthttp raises before any handler (body too large) make app.Test
 	// return an error instead of the response.
@@ -66,6 +70,9 @@ func (s scenario) run(t *testing.T, app *fiber.App) {
 		reqBody = strings.NewReader(s.body)
 	}
 	req := httptest.NewRequest(cmp.Or(s.method, http.MethodGet), s.url, reqBody)
+	if !s.anonymous {
+		req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	}
 	for k, v := range s.headers {
 		req.Header.Set(k, v)
 	}
@@ -175,7 +182,7 @@ func newTestApp(t testing.TB) *fiber.App {
 			return
 		}
 		// The store lives as long as the test binary.
-		shared.app = web.New(testDeps(st, st, log), web.Options{})
+		shared.app = web.New(testDeps(st, st, log), web.Options{PublicMission: demo.Slug})
 	})
 	if shared.err != nil {
 		t.Fatalf("demo app: %v", shared.err)
@@ -226,7 +233,9 @@ func mustReadTestdata(t testing.TB, name string) string {
 // mustGet fetches url from app and fails unless it answers 200.
 func mustGet(t testing.TB, app *fiber.App, url string) []byte {
 	t.Helper()
-	res, err := app.Test(httptest.NewRequest(http.MethodGet, url, nil), -1)
+	req := httptest.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	res, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatalf("GET %s: %v", url, err)
 	}
@@ -1159,11 +1168,22 @@ func TestFixturesParse(t *testing.T) {
 	}
 }
 
+// testAdminToken is an API token of the instance administrator that
+// testDeps stores in every test database: requests carry it unless a test
+// is about who may do what.
+const testAdminToken = "bgr_test-administrator-token-for-web-tests"
+
 // testDeps wires the web layer over a real store, as cmd/begira does.
 func testDeps(ws web.Store, st *store.Store, log *slog.Logger) web.Deps {
+	ctx := portfolio.WithActor(context.Background(), "test")
+	if _, err := st.TokenByHash(ctx, auth.Hash(testAdminToken)); err != nil {
+		if err := st.CreateToken(ctx, &store.Token{Name: "tests", Role: "admin", Mission: auth.All}, auth.Hash(testAdminToken)); err != nil {
+			panic(err)
+		}
+	}
 	ing := ingest.New(st, time.Now)
 	en := metrics.NewEngine(st, time.Now, log)
 	ing.OnCommitted(en.Invalidate)
-	return web.Deps{Store: ws, Imports: ing, Metrics: en, Dashboards: dashboard.Load(dashboards.Defaults, "", log), Log: log,
+	return web.Deps{Store: ws, Imports: ing, Metrics: en, Dashboards: dashboard.Load(dashboards.Defaults, "", log), Log: log, Access: st,
 		Snapshots: snapshot.New(st, time.Now)}
 }

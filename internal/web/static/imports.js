@@ -3,6 +3,14 @@
 // commit. Every text from the server is set with textContent, never HTML.
 (function () {
   "use strict";
+
+  // csrf is the anti-CSRF token the server set in the begira_csrf cookie;
+  // every request that changes something sends it back as a header.
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)begira_csrf=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
   var form = document.getElementById("upload");
   if (!form) return;
   var msgs = JSON.parse(document.getElementById("imports-messages").textContent);
@@ -47,6 +55,7 @@
     preview.hidden = true;
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/missions/" + encodeURIComponent(mission) + "/imports");
+    xhr.setRequestHeader("X-CSRF-Token", csrf());
     xhr.upload.onprogress = function (e) {
       if (e.lengthComputable) setProgress(Math.round(100 * e.loaded / e.total), t("phase.uploading") + " " + e.loaded.toLocaleString() + " / " + e.total.toLocaleString() + " bytes");
     };
@@ -105,7 +114,7 @@
     var skip = document.querySelector('input[name="skip_invalid"]').checked;
     fetch("/api/v1/imports/" + current.id + "/commit", {
       method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json" }, body: JSON.stringify({ skip_invalid: skip })
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() }, body: JSON.stringify({ skip_invalid: skip })
     }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
       .then(function (res) {
         var out = preview.querySelector(".result");
@@ -122,7 +131,7 @@
   document.querySelectorAll("button.rollback").forEach(function (btn) {
     btn.addEventListener("click", function () {
       if (!window.confirm(t("confirm_rollback"))) return;
-      fetch("/api/v1/imports/" + btn.dataset.id + "/rollback", { method: "POST", credentials: "same-origin" })
+      fetch("/api/v1/imports/" + btn.dataset.id + "/rollback", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } })
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
         .then(function (res) {
           var row = btn.closest("tr");

@@ -5,6 +5,14 @@
 (function () {
   "use strict";
 
+  // csrf is the anti-CSRF token the server set in the begira_csrf cookie;
+  // every request that changes something sends it back as a header.
+  function csrf() {
+    var m = document.cookie.match(/(?:^|;\s*)begira_csrf=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  }
+
+
   function status(form, text) {
     var out = form.querySelector(".form-status");
     if (out) out.textContent = text || "";
@@ -27,7 +35,7 @@
     fetch(form.dataset.api, {
       method: method,
       credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRF-Token": csrf() },
       body: JSON.stringify(body)
     }).then(function (res) {
       return res.text().then(function (text) {

@@ -1,0 +1,320 @@
+package web
+
+import (
+	"context"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// Access control. Every route is registered with a policy (routes.go);
+// authenticate finds who is asking, then the route's guard decides, before
+// the handler runs. A principal with no role on a mission gets 404 for it,
+// as if it did not exist; one with too low a role gets 403; an anonymous
+// visitor gets 401 from the API and the login page elsewhere.
+
+// Cookie names.
+const (
+	sessionCookie = "begira_session"
+	csrfCookie    = "begira_csrf"
+	csrfHeader    = "X-CSRF-Token"
+	csrfField     = "_csrf"
+)
+
+// Access is what the web layer needs from the store to know who is asking
+// and to manage users, tokens, guest links and the audit log.
+type Access interface {
+	CountUsers(ctx context.Context) (int, error)
+	CreateUser(ctx context.Context, u *store.User, onlyIfNone bool) error
+	UserByName(ctx context.Context, name string) (*store.User, error)
+	UserByID(ctx context.Context, id int64) (*store.User, error)
+	Users(ctx context.Context) ([]store.User, error)
+	UpdateUser(ctx context.Context, id int64, c store.UserChange) (*store.User, error)
+	LoginFailed(ctx context.Context, u *store.User, maxFailures int, lockFor time.Duration) (*time.Time, error)
+	Login(ctx context.Context, u *store.User, idHash, csrf string, ttl time.Duration) error
+	SessionUser(ctx context.Context, idHash string) (*store.Session, *store.User, error)
+	Logout(ctx context.Context, idHash string) error
+	CreateToken(ctx context.Context, t *store.Token, hash string) error
+	Tokens(ctx context.Context) ([]store.Token, error)
+	TokenByHash(ctx context.Context, hash string) (*store.Token, error)
+	RevokeToken(ctx context.Context, id int64) (*store.Token, error)
+	CreateGuestLink(ctx context.Context, g *store.GuestLink) error
+	GuestLink(ctx context.Context, id int64) (*store.GuestLink, error)
+	GuestLinks(ctx context.Context, mission string) ([]store.GuestLink, error)
+	RevokeGuestLink(ctx context.Context, id int64) error
+	GuestLinkUsed(ctx context.Context, g *store.GuestLink, page string) error
+	Secret(ctx context.Context, name string) ([]byte, error)
+	AuditLog(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
+}
+
+// principal is who asks this request (set by authenticate).
+func principal(c *fiber.Ctx) *auth.Principal {
+	if p, ok := c.Locals("principal").(*auth.Principal); ok {
+		return p
+	}
+	return &auth.Principal{Kind: auth.Anonymous}
+}
+
+func (s *Server) setPrincipal(c *fiber.Ctx, p *auth.Principal) {
+	c.Locals("principal", p)
+	c.SetUserContext(portfolio.WithActor(c.UserContext(), p.Actor()))
+}
+
+// anonymous is a visitor who has not logged in: a viewer of the public
+// mission (the demo under --demo), nothing else.
+func (s *Server) anonymous() *auth.Principal {
+	p := &auth.Principal{Kind: auth.Anonymous, Grants: map[string]auth.Role{}}
+	if s.publicMission != "" {
+		p.Grants[s.publicMission] = auth.Viewer
+	}
+	return p
+}
+
+// authenticate finds the principal: a Bearer token, else a session cookie,
+// else anonymous. A bad token is refused outright (a script should fail
+// loudly); a stale session cookie just makes the visitor anonymous.
+func (s *Server) authenticate(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		tok, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return portfolio.Errorf(portfolio.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
+		}
+		t, err := s.access.TokenByHash(ctx, auth.Hash(strings.TrimSpace(tok)))
+		if err != nil {
+			if portfolio.ErrorCode(err) == portfolio.ENOTFOUND {
+				return portfolio.Errorf(portfolio.EUNAUTHORIZED, "the API token is unknown or revoked")
+			}
+			return err
+		}
+		s.setPrincipal(c, &auth.Principal{Kind: auth.TokenKind, Name: t.Name, ID: t.ID,
+			Grants: auth.ParseGrants(map[string]string{t.Mission: t.Role})})
+		return c.Next()
+	}
+	if id := c.Cookies(sessionCookie); id != "" {
+		ss, u, err := s.access.SessionUser(ctx, auth.Hash(id))
+		switch {
+		case err == nil:
+			grants := auth.ParseGrants(u.Grants)
+			if s.publicMission != "" {
+				grants[s.publicMission] = max(grants[s.publicMission], auth.Viewer)
+			}
+			s.setPrincipal(c, &auth.Principal{Kind: auth.UserKind, Name: u.Username, ID: u.ID, Grants: grants, CSRF: ss.CSRF})
+			return c.Next()
+		case portfolio.ErrorCode(err) == portfolio.ENOTFOUND:
+			s.clearCookie(c, sessionCookie)
+		default:
+			return err
+		}
+	}
+	s.setPrincipal(c, s.anonymous())
+	return c.Next()
+}
+
+// unsafe methods change state and need CSRF protection.
+func unsafe(method string) bool {
+	switch method {
+	case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+		return false
+	}
+	return true
+}
+
+// checkCSRF protects every state-changing request a browser could be
+// tricked into sending. Token requests are exempt: a browser never adds an
+// Authorization header by itself. Others must carry the CSRF token, in the
+// X-CSRF-Token header (scripts) or the _csrf form field (forms): the
+// session's token once logged in, else the begira_csrf cookie's value
+// (double submit, for the login and setup forms). A cross-origin Origin
+// header is refused as well.
+func (s *Server) checkCSRF(c *fiber.Ctx) error {
+	if !unsafe(c.Method()) || principal(c).Kind == auth.TokenKind {
+		return c.Next()
+	}
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != c.BaseURL() {
+		return portfolio.Errorf(portfolio.EFORBIDDEN, "cross-origin request refused")
+	}
+	want := principal(c).CSRF
+	if want == "" {
+		want = c.Cookies(csrfCookie)
+	}
+	got := c.Get(csrfHeader)
+	if got == "" && strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationForm) {
+		got = c.FormValue(csrfField)
+	}
+	if !auth.EqualSecrets(want, got) {
+		return portfolio.Errorf(portfolio.EFORBIDDEN, "missing or wrong CSRF token: reload the page and try again")
+	}
+	return c.Next()
+}
+
+// csrfToken returns the token forms of this response must carry, setting
+// the double-submit cookie for visitors who have no session yet.
+func (s *Server) csrfToken(c *fiber.Ctx) string {
+	if t := principal(c).CSRF; t != "" {
+		return t
+	}
+	if t := c.Cookies(csrfCookie); len(t) >= 32 {
+		return t
+	}
+	t := auth.NewSecret()
+	s.setCookie(c, csrfCookie, t, 0)
+	// Later calls in this request must see the same value.
+	c.Request().Header.SetCookie(csrfCookie, t)
+	return t
+}
+
+// setCookie sets a cookie readable by same-site requests only: HttpOnly
+// except the CSRF cookie (the page scripts send it back as a header),
+// Secure when the request came over TLS (directly or through a proxy) or
+// the operator says so. maxAge 0 is a browser-session cookie.
+func (s *Server) setCookie(c *fiber.Ctx, name, value string, maxAge time.Duration) {
+	c.Cookie(&fiber.Cookie{
+		Name: name, Value: value, Path: "/",
+		MaxAge:   int(maxAge / time.Second),
+		HTTPOnly: name != csrfCookie,
+		Secure:   s.secureCookies || c.Protocol() == "https",
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearCookie(c *fiber.Ctx, name string) {
+	c.Cookie(&fiber.Cookie{Name: name, Value: "", Path: "/", MaxAge: -1, HTTPOnly: name != csrfCookie,
+		Secure: s.secureCookies || c.Protocol() == "https", SameSite: fiber.CookieSameSiteLaxMode})
+}
+
+// missionOf finds which mission a request is about, for the guard.
+type missionOf func(s *Server, c *fiber.Ctx) (string, error)
+
+func bySlug(_ *Server, c *fiber.Ctx) (string, error) { return c.Params("slug"), nil }
+
+func bySnapshot(s *Server, c *fiber.Ctx) (string, error) {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return "", err
+	}
+	id, err := snapshotID(c, "id")
+	if err != nil {
+		return "", err
+	}
+	sn, err := svc.Get(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return sn.Mission, nil
+}
+
+func byImport(s *Server, c *fiber.Ctx) (string, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return "", portfolio.Errorf(portfolio.ENOTFOUND, "no import %q", c.Params("id"))
+	}
+	b, err := s.imports.Batch(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return b.Mission, nil
+}
+
+func byDecision(s *Server, c *fiber.Ctx) (string, error) {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return "", err
+	}
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return "", portfolio.Errorf(portfolio.ENOTFOUND, "no decision %q", c.Params("id"))
+	}
+	d, err := svc.Decisions().Get(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return d.Mission, nil
+}
+
+func byGuestLink(s *Server, c *fiber.Ctx) (string, error) {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return "", portfolio.Errorf(portfolio.ENOTFOUND, "no guest link %q", c.Params("id"))
+	}
+	g, err := s.access.GuestLink(c.UserContext(), id)
+	if err != nil {
+		return "", err
+	}
+	return g.Mission, nil
+}
+
+// byQuery reads the mission from ?mission= (jobs run on demand); without
+// one the request is about the whole instance.
+func byQuery(_ *Server, c *fiber.Ctx) (string, error) { return c.Query("mission", auth.All), nil }
+
+// policy is who may use a route.
+type policy struct {
+	public   bool      // anyone, anonymous included
+	instance bool      // the instance administrator only
+	signedIn bool      // any principal that is not anonymous
+	role     auth.Role // at least this role on the mission found by of
+	of       missionOf
+}
+
+var (
+	public        = policy{public: true}
+	instanceAdmin = policy{instance: true}
+	signedIn      = policy{signedIn: true}
+)
+
+func onMission(r auth.Role) policy  { return policy{role: r, of: bySlug} }
+func onSnapshot(r auth.Role) policy { return policy{role: r, of: bySnapshot} }
+func onImport(r auth.Role) policy   { return policy{role: r, of: byImport} }
+func onDecision(r auth.Role) policy { return policy{role: r, of: byDecision} }
+func onGuest(r auth.Role) policy    { return policy{role: r, of: byGuestLink} }
+func onQuery(r auth.Role) policy    { return policy{role: r, of: byQuery} }
+
+// guard returns the middleware enforcing pol.
+func (s *Server) guard(pol policy) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p := principal(c)
+		switch {
+		case pol.public:
+			return c.Next()
+		case pol.instance && p.InstanceAdmin(), pol.signedIn && p.Kind != auth.Anonymous:
+			return c.Next()
+		case p.Kind == auth.Anonymous && (pol.instance || pol.signedIn):
+			return s.loginRequired(c)
+		case pol.instance:
+			return portfolio.Errorf(portfolio.EFORBIDDEN, "only the instance administrator may do this")
+		}
+		mission, err := pol.of(s, c)
+		r := p.Role(mission)
+		if p.Kind == auth.Anonymous && (err != nil || r < pol.role) {
+			// Whether it exists is for those who log in to learn.
+			return s.loginRequired(c)
+		}
+		switch {
+		case err != nil:
+			return err
+		case r == auth.None:
+			// Indistinguishable from a mission that does not exist.
+			return portfolio.Errorf(portfolio.ENOTFOUND, "not found")
+		case r < pol.role:
+			return portfolio.Errorf(portfolio.EFORBIDDEN, "this needs the %s role on mission %q; you are %s", pol.role, mission, r)
+		}
+		return c.Next()
+	}
+}
+
+// loginRequired answers an anonymous visitor: 401 from the API, the login
+// page (coming back here after) elsewhere.
+func (s *Server) loginRequired(c *fiber.Ctx) error {
+	if strings.HasPrefix(c.Path(), "/api/") || c.Method() != fiber.MethodGet {
+		return portfolio.Errorf(portfolio.EUNAUTHORIZED, "log in or send an API token (Authorization: Bearer …)")
+	}
+	return c.Redirect("/login?next="+url.QueryEscape(string(c.Request().RequestURI())), fiber.StatusSeeOther)
+}

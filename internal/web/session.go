@@ -1,0 +1,184 @@
+package web
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// sessionView is what GET /api/v1/session tells a script or page about
+// the principal: who, how authenticated, and the role per mission.
+type sessionView struct {
+	Kind     string            `json:"kind"`
+	Name     string            `json:"name,omitempty"`
+	Roles    map[string]string `json:"roles"`
+	Instance bool              `json:"instance_admin"`
+}
+
+func (s *Server) apiSession(c *fiber.Ctx) error {
+	p := principal(c)
+	v := sessionView{Kind: string(p.Kind), Name: p.Name, Roles: map[string]string{}, Instance: p.InstanceAdmin()}
+	for m, r := range p.Grants {
+		v.Roles[m] = r.String()
+	}
+	return c.JSON(v)
+}
+
+// safeNext keeps a post-login redirect on this site: a local path, never
+// "//host" or a scheme.
+func safeNext(next string) string {
+	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	p := s.newPage(c, "login")
+	p.Title = p.T("login.title")
+	p.Form = &formData{CSRF: s.csrfToken(c), Next: safeNext(c.Query("next"))}
+	return s.render(c, "login", p)
+}
+
+// login checks a username and password. Each client address has a rate
+// limit (429) and each account locks after repeated failures; unknown
+// users cost the same time as known ones, and every refusal reads the
+// same, so the form tells an attacker nothing about which names exist.
+func (s *Server) login(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	p := s.newPage(c, "login")
+	p.Title = p.T("login.title")
+	p.Form = &formData{CSRF: s.csrfToken(c), Next: safeNext(c.FormValue("next")), Username: c.FormValue("username")}
+	fail := func(status int, msg string) error {
+		p.Message = msg
+		c.Status(status)
+		return s.render(c, "login", p)
+	}
+	if ok, wait := s.loginLimit.Allow(c.IP()); !ok {
+		c.Set(fiber.HeaderRetryAfter, retryAfter(wait))
+		return fail(fiber.StatusTooManyRequests, p.T("login.rate_limited"))
+	}
+	pw := c.FormValue("password")
+	u, err := s.access.UserByName(ctx, c.FormValue("username"))
+	if err != nil {
+		if portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
+			return err
+		}
+		auth.BurnPasswordTime(pw)
+		return fail(fiber.StatusUnauthorized, p.T("login.failed"))
+	}
+	if u.LockedUntil != nil && s.now().Before(*u.LockedUntil) {
+		auth.BurnPasswordTime(pw)
+		return fail(fiber.StatusTooManyRequests, p.T("login.locked"))
+	}
+	if !auth.VerifyPassword(pw, u.PasswordHash) || u.Disabled {
+		locked, err := s.access.LoginFailed(ctx, u, s.maxFailures, s.lockFor)
+		if err != nil {
+			return err
+		}
+		if locked != nil {
+			return fail(fiber.StatusTooManyRequests, p.T("login.locked"))
+		}
+		return fail(fiber.StatusUnauthorized, p.T("login.failed"))
+	}
+	return s.startSession(c, u, p.Form.Next)
+}
+
+// startSession logs u in: a new session id and a new CSRF token, so
+// nothing a visitor held before logging in stays valid after.
+func (s *Server) startSession(c *fiber.Ctx, u *store.User, next string) error {
+	id, csrf := auth.NewSecret(), auth.NewSecret()
+	if err := s.access.Login(c.UserContext(), u, auth.Hash(id), csrf, s.sessionTTL); err != nil {
+		return err
+	}
+	s.setCookie(c, sessionCookie, id, s.sessionTTL)
+	s.setCookie(c, csrfCookie, csrf, s.sessionTTL)
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	if id := c.Cookies(sessionCookie); id != "" {
+		if err := s.access.Logout(c.UserContext(), auth.Hash(id)); err != nil {
+			return err
+		}
+	}
+	s.clearCookie(c, sessionCookie)
+	s.clearCookie(c, csrfCookie)
+	return c.Redirect("/login", fiber.StatusSeeOther)
+}
+
+// retryAfter is a Retry-After value: whole seconds, at least one.
+func retryAfter(d time.Duration) string {
+	return strconv.Itoa(max(1, int(math.Ceil(d.Seconds()))))
+}
+
+// setupAllowed says whether /setup may create the first administrator: no
+// user yet and the one-time code printed on the console.
+func (s *Server) setupAllowed(c *fiber.Ctx, code string) error {
+	n, err := s.access.CountUsers(c.UserContext())
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		return portfolio.Errorf(portfolio.ENOTFOUND, "setup is done: log in instead")
+	}
+	if !auth.EqualSecrets(s.setupCode, code) {
+		return portfolio.Errorf(portfolio.EFORBIDDEN, "open the setup link printed on the server's console")
+	}
+	return nil
+}
+
+func (s *Server) setupPage(c *fiber.Ctx) error {
+	if err := s.setupAllowed(c, c.Query("code")); err != nil {
+		return err
+	}
+	p := s.newPage(c, "setup")
+	p.Title = p.T("setup.title")
+	p.Form = &formData{CSRF: s.csrfToken(c), Code: c.Query("code")}
+	return s.render(c, "setup", p)
+}
+
+// setup creates the first user, administrator of every mission, and logs
+// them in. The store refuses a second setup, even a concurrent one.
+func (s *Server) setup(c *fiber.Ctx) error {
+	code := c.FormValue("code")
+	if err := s.setupAllowed(c, code); err != nil {
+		return err
+	}
+	p := s.newPage(c, "setup")
+	p.Title = p.T("setup.title")
+	p.Form = &formData{CSRF: s.csrfToken(c), Code: code, Username: c.FormValue("username")}
+	u := &store.User{Username: c.FormValue("username"), Grants: map[string]string{auth.All: auth.Admin.String()}}
+	if err := checkNewUser(u.Username, c.FormValue("password"), c.FormValue("password2")); err != nil {
+		p.Message = portfolio.ErrorMessage(err)
+		c.Status(fiber.StatusBadRequest)
+		return s.render(c, "setup", p)
+	}
+	u.PasswordHash = auth.HashPassword(c.FormValue("password"))
+	if err := s.access.CreateUser(portfolio.WithActor(c.UserContext(), "setup"), u, true); err != nil {
+		return err
+	}
+	return s.startSession(c, u, "/")
+}
+
+// checkNewUser validates a username and a password (typed twice).
+func checkNewUser(name, pw, again string) error {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n:/") {
+		return portfolio.Errorf(portfolio.EINVALID, "a username has 1 to 64 characters, without spaces, colons or slashes")
+	}
+	if err := auth.CheckPassword(pw); err != nil {
+		return err
+	}
+	if pw != again {
+		return portfolio.Errorf(portfolio.EINVALID, "the two passwords differ")
+	}
+	return nil
+}
