@@ -224,3 +224,29 @@ func TestSnapshotCommand(t *testing.T) {
 		t.Errorf("missing mission: code %d, want 2", code)
 	}
 }
+
+// TestServePrintsTheSetupLinkOnce: with no user, serve prints a one-time
+// link that opens the setup page; a wrong code does not.
+func TestServePrintsTheSetupLinkOnce(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "s.duckdb")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, logs syncBuffer
+	exit := make(chan int, 1)
+	go func() { exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, &out, &logs, noEnv) }()
+	defer func() { cancel(); <-exit }()
+	link := regexp.MustCompile(`http://\S+/setup\?code=\S+`)
+	var setup string
+	for deadline := time.Now().Add(20 * time.Second); setup == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		setup = link.FindString(out.String())
+	}
+	if setup == "" {
+		t.Fatalf("no setup link printed; stdout %q; logs %s", out.String(), logs.String())
+	}
+	if resp, err := http.Get(setup); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("setup link: %v %v", resp, err)
+	}
+	wrong := setup[:strings.Index(setup, "code=")+5] + "guess"
+	if resp, err := http.Get(wrong); err != nil || resp.StatusCode != 403 {
+		t.Errorf("a guessed code: %v %v, want 403", resp, err)
+	}
+}

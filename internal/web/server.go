@@ -247,7 +247,8 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		status = statusOf(err)
 	}
 	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
-		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID),
+		"actor", string(principal(c).Actor()))
 	return err
 }
 

@@ -457,3 +457,19 @@ func TestGuestLinks(t *testing.T) {
 		t.Errorf("revoked link: %d, want 403", code)
 	}
 }
+
+// TestPublicDemoBannerOnThePack: the pack, a document with its own header,
+// is marked for anonymous readers too.
+func TestPublicDemoBannerOnThePack(t *testing.T) {
+	app, st, _ := newClockedApp(t, web.Options{PublicMission: "tiny"}, nil)
+	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
+	b := newBrowser(t, app)
+	admin := map[string]string{"Authorization": "Bearer " + testAdminToken, "Content-Type": "application/json"}
+	if code, body, _ := b.do("POST", "/api/v1/missions/tiny/snapshots", admin, `{}`); code != 201 {
+		t.Fatalf("snapshot: %d %s", code, body)
+	}
+	code, page, _ := b.do("GET", "/m/tiny/snapshots/1/pack", nil, "")
+	if code != 200 || !strings.Contains(page, `class="demo-banner"`) || strings.Contains(page, `id="new-decision"`) {
+		t.Errorf("anonymous pack: %d, banner %v, decision form %v", code, strings.Contains(page, "demo-banner"), strings.Contains(page, `id="new-decision"`))
+	}
+}

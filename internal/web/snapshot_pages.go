@@ -323,6 +323,7 @@ func (s *Server) digestPage(c *fiber.Ctx) error {
 // pack: no dashboard scripts, its own header), defined as "<name>-document".
 func (s *Server) renderDocument(c *fiber.Ctx, name string, p *page) error {
 	c.Vary(fiber.HeaderAcceptLanguage)
+	s.personal(c, p)
 	var buf bytes.Buffer
 	if err := s.pages.byName[name].ExecuteTemplate(&buf, name+"-document", p); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
