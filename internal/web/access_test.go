@@ -339,4 +339,3 @@ func TestNoRouteWritesTheAuditLog(t *testing.T) {
 		t.Errorf("audit rows %d → %d after write attempts", before, after)
 	}
 }
-
