@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -248,5 +249,42 @@ func TestServePrintsTheSetupLinkOnce(t *testing.T) {
 	wrong := setup[:strings.Index(setup, "code=")+5] + "guess"
 	if resp, err := http.Get(wrong); err != nil || resp.StatusCode != 403 {
 		t.Errorf("a guessed code: %v %v, want 403", resp, err)
+	}
+}
+
+// TestTokenCommand: create prints the token alone and once, it opens the
+// API, list shows it without the secret, revoke closes it.
+func TestTokenCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	if code, _, stderr := runCLI(t, "token", "create", "--db", db, "--role", "owner", "--name", "x"); code != 1 || !strings.Contains(stderr, `unknown role "owner"`) {
+		t.Errorf("bad role: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "token", "create", "--db", db, "--role", "viewer", "--mission", "nope", "--name", "x"); code != 1 || !strings.Contains(stderr, `no mission "nope"`) {
+		t.Errorf("unknown mission: %d %s", code, stderr)
+	}
+	code, out, stderr := runCLI(t, "token", "create", "--db", db, "--role", "viewer", "--name", "kiosk")
+	secret := strings.TrimSpace(out)
+	if code != 0 || !strings.HasPrefix(secret, "bgr_") || strings.Contains(secret, "\n") {
+		t.Fatalf("create: %d %q %s", code, out, stderr)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok, err := st.TokenByHash(context.Background(), auth.Hash(secret)); err != nil || tok.Role != "viewer" || tok.Mission != "*" {
+		t.Errorf("stored token %+v, %v", tok, err)
+	}
+	st.Close()
+	_, out, _ = runCLI(t, "token", "list", "--db", db)
+	if !strings.Contains(out, "kiosk") || strings.Contains(out, secret) {
+		t.Errorf("list: %q (must name the token, never show it)", out)
+	}
+	if code, _, _ := runCLI(t, "token", "revoke", "--db", db, "1"); code != 0 {
+		t.Fatalf("revoke: %d", code)
+	}
+	st, _ = store.Open(context.Background(), db, store.Options{})
+	defer st.Close()
+	if _, err := st.TokenByHash(context.Background(), auth.Hash(secret)); err == nil {
+		t.Error("a revoked token still opens")
 	}
 }

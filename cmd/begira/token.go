@@ -40,25 +40,36 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
-	open := func() (*store.Store, bool) {
-		st, err := store.Open(ctx, *db, store.Options{})
-		if err != nil {
-			printError(stderr, "begira token", err)
-			return nil, false
-		}
-		return st, true
-	}
+	var id int64
 	switch args[0] {
 	case "create":
 		if *role == "" || *name == "" || fs.NArg() != 0 {
 			fmt.Fprint(stderr, tokenUsage)
 			return 2
 		}
-		st, ok := open()
-		if !ok {
+	case "list":
+		if fs.NArg() != 0 {
+			fmt.Fprint(stderr, tokenUsage)
 			return 2
 		}
-		defer st.Close()
+	case "revoke":
+		var err error
+		if id, err = strconv.ParseInt(fs.Arg(0), 10, 64); fs.NArg() != 1 || err != nil {
+			fmt.Fprint(stderr, tokenUsage)
+			return 2
+		}
+	default:
+		fmt.Fprintf(stderr, "begira token: unknown subcommand %q\n\n%s", args[0], tokenUsage)
+		return 2
+	}
+	st, err := store.Open(ctx, *db, store.Options{})
+	if err != nil {
+		printError(stderr, "begira token", err)
+		return 2
+	}
+	defer st.Close()
+	switch args[0] {
+	case "create":
 		t, secret, err := auth.CreateToken(ctx, st, st, *name, *role, *mission)
 		if err != nil {
 			printError(stderr, "begira token", err)
@@ -67,13 +78,7 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintln(stdout, secret)
 		fmt.Fprintf(stderr, "token %d %q: %s on %s. Copy it now: it is not stored and will not be shown again.\n",
 			t.ID, t.Name, t.Role, scopeName(t.Mission))
-		return 0
 	case "list":
-		st, ok := open()
-		if !ok {
-			return 2
-		}
-		defer st.Close()
 		ts, err := st.Tokens(ctx)
 		if err != nil {
 			printError(stderr, "begira token", err)
@@ -90,28 +95,15 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 				t.CreatedAt.Format(time.DateOnly), t.CreatedBy, status)
 		}
 		w.Flush()
-		return 0
 	case "revoke":
-		id, err := strconv.ParseInt(fs.Arg(0), 10, 64)
-		if fs.NArg() != 1 || err != nil {
-			fmt.Fprint(stderr, tokenUsage)
-			return 2
-		}
-		st, ok := open()
-		if !ok {
-			return 2
-		}
-		defer st.Close()
 		t, err := st.RevokeToken(ctx, id)
 		if err != nil {
 			printError(stderr, "begira token", err)
 			return 1
 		}
 		fmt.Fprintf(stdout, "token %d %q revoked\n", t.ID, t.Name)
-		return 0
 	}
-	fmt.Fprintf(stderr, "begira token: unknown subcommand %q\n\n%s", args[0], tokenUsage)
-	return 2
+	return 0
 }
 
 func scopeName(mission string) string {

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
@@ -195,61 +194,55 @@ type missionOf func(s *Server, c *fiber.Ctx) (string, error)
 
 func bySlug(_ *Server, c *fiber.Ctx) (string, error) { return c.Params("slug"), nil }
 
-func bySnapshot(s *Server, c *fiber.Ctx) (string, error) {
-	svc, err := s.snapshotService()
-	if err != nil {
-		return "", err
+// byID finds the mission of the resource named by :id with get.
+func byID(what string, get func(s *Server, ctx context.Context, id int64) (string, error)) missionOf {
+	return func(s *Server, c *fiber.Ctx) (string, error) {
+		id, err := idParam(c, "id", what)
+		if err != nil {
+			return "", err
+		}
+		return get(s, c.UserContext(), id)
 	}
-	id, err := snapshotID(c, "id")
-	if err != nil {
-		return "", err
-	}
-	sn, err := svc.Get(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return sn.Mission, nil
 }
 
-func byImport(s *Server, c *fiber.Ctx) (string, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return "", portfolio.Errorf(portfolio.ENOTFOUND, "no import %q", c.Params("id"))
-	}
-	b, err := s.imports.Batch(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return b.Mission, nil
-}
-
-func byDecision(s *Server, c *fiber.Ctx) (string, error) {
-	svc, err := s.snapshotService()
-	if err != nil {
-		return "", err
-	}
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return "", portfolio.Errorf(portfolio.ENOTFOUND, "no decision %q", c.Params("id"))
-	}
-	d, err := svc.Decisions().Get(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return d.Mission, nil
-}
-
-func byGuestLink(s *Server, c *fiber.Ctx) (string, error) {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return "", portfolio.Errorf(portfolio.ENOTFOUND, "no guest link %q", c.Params("id"))
-	}
-	g, err := s.access.GuestLink(c.UserContext(), id)
-	if err != nil {
-		return "", err
-	}
-	return g.Mission, nil
-}
+var (
+	bySnapshot = byID("snapshot", func(s *Server, ctx context.Context, id int64) (string, error) {
+		svc, err := s.snapshotService()
+		if err != nil {
+			return "", err
+		}
+		sn, err := svc.Get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return sn.Mission, nil
+	})
+	byImport = byID("import", func(s *Server, ctx context.Context, id int64) (string, error) {
+		b, err := s.imports.Batch(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return b.Mission, nil
+	})
+	byDecision = byID("decision", func(s *Server, ctx context.Context, id int64) (string, error) {
+		svc, err := s.snapshotService()
+		if err != nil {
+			return "", err
+		}
+		d, err := svc.Decisions().Get(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return d.Mission, nil
+	})
+	byGuestLink = byID("guest link", func(s *Server, ctx context.Context, id int64) (string, error) {
+		g, err := s.access.GuestLink(ctx, id)
+		if err != nil {
+			return "", err
+		}
+		return g.Mission, nil
+	})
+)
 
 // byQuery reads the mission from ?mission= (jobs run on demand); without
 // one the request is about the whole instance.
