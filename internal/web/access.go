@@ -137,8 +137,12 @@ func (s *Server) checkCSRF(c *fiber.Ctx) error {
 	if !unsafe(c.Method()) || principal(c).Kind == auth.TokenKind {
 		return c.Next()
 	}
-	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" && o != c.BaseURL() {
-		return portfolio.Errorf(portfolio.EFORBIDDEN, "cross-origin request refused")
+	if o := c.Get(fiber.HeaderOrigin); o != "" && o != "null" {
+		// Hosts, not schemes: behind a TLS proxy that does not say so the
+		// browser's https origin meets an http request.
+		if u, err := url.Parse(o); err != nil || u.Host != c.Hostname() {
+			return portfolio.Errorf(portfolio.EFORBIDDEN, "cross-origin request refused")
+		}
 	}
 	want := principal(c).CSRF
 	if want == "" {
