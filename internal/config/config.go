@@ -35,6 +35,7 @@ type Serve struct {
 	GeoJSONName     string
 	Schedules       []string // JOB=SPEC overrides, repeatable
 	JobRunsKeepDays int
+	UploadTimeout   time.Duration
 	SecureCookies   bool
 	SessionTTL      time.Duration
 }
@@ -83,6 +84,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.StringVar(&c.Lang, "lang", "en", "default language when the browser asks for none of en, es, eu")
 	fs.IntVar(&c.BodyLimitMB, "body-limit-mb", 4, "largest request body accepted (uploads excepted), in MiB")
 	fs.IntVar(&c.UploadLimitMB, "upload-limit-mb", 200, "largest import upload accepted, in MiB")
+	fs.DurationVar(&c.UploadTimeout, "upload-timeout", 15*time.Minute, "longest time an import upload may take to arrive")
 	fs.StringVar(&c.TempDir, "temp-dir", "", "directory for uploads while they are imported (default: the system's)")
 	fs.Func("schedule", "override a job's schedule for every mission: JOB=SPEC, repeatable (e.g. \"snapshot=@every 2s\", \"digest=off\"); also BEGIRA_SCHEDULE_<JOB>", func(v string) error {
 		c.Schedules = append(c.Schedules, v)
@@ -131,6 +133,9 @@ func (c *Serve) validate() error {
 	}
 	if c.BodyLimitMB < 1 {
 		problems = append(problems, "body-limit-mb must be at least 1")
+	}
+	if c.UploadTimeout < time.Second {
+		problems = append(problems, "upload-timeout must be at least 1s")
 	}
 	if c.SessionTTL < time.Minute {
 		problems = append(problems, "session-ttl must be at least 1m")
@@ -184,5 +189,5 @@ func (c Serve) Log(log *slog.Logger) {
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
-		"secure_cookies", c.SecureCookies, "session_ttl", c.SessionTTL.String())
+		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "session_ttl", c.SessionTTL.String())
 }

@@ -1,17 +1,20 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -431,4 +434,36 @@ func TestImportsPage(t *testing.T) {
 		{name: "the history lists the upload", url: "/m/tiny/imports", wantStatus: 200,
 			wantContains: []string{"monthly-export.csv", "previewed"}},
 	})
+}
+
+// TestStalledUploadIsCutAtUploadTimeout: an upload whose body stops
+// arriving is dropped after UploadTimeout (not left to hold a connection
+// and a temp file), and nothing is stored.
+func TestStalledUploadIsCutAtUploadTimeout(t *testing.T) {
+	app, st := newImportApp(t, web.Options{UploadTimeout: 300 * time.Millisecond})
+	conn, err := net.Dial("tcp", listen(t, app))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "--b\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\nprojects\r\n" +
+		"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.csv\"\r\n\r\next_ref,title\r\n"
+	fmt.Fprintf(conn, "POST /api/v1/missions/tiny/imports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"+
+		"Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n%s", testAdminToken, head)
+	// The rest of the body never comes. Without the upload deadline the
+	// server would wait for its 30 s ReadTimeout; the test gives it 10 s.
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if ne, ok := err.(net.Error); ok && ne.Timeout() {
+		t.Fatal("the server still waits for the stalled upload after 10 s")
+	}
+	if err == nil {
+		body, _ := io.ReadAll(res.Body)
+		if res.StatusCode < 400 || strings.Contains(string(body), "i/o timeout") {
+			t.Errorf("stalled upload: %d %s, want a refusal without internals", res.StatusCode, body)
+		}
+	}
+	if n := countProjects(t, st); n != 0 {
+		t.Errorf("%d projects stored", n)
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/valyala/fasthttp"
 
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
@@ -92,24 +93,25 @@ type Dashboards interface {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store       Store
-	imports     Importer
-	metrics     Metrics
-	scheduler   Scheduler
-	jobs        Jobs
-	snapshots   Snapshots
-	now         func() time.Time
-	views       *viewCache
-	onApplied   func(ctx context.Context, m *portfolio.Mission) error
-	dashboards  Dashboards
-	log         *slog.Logger
-	pages       *pages
-	lang        string // instance default language
-	bodyLimit   int64
-	uploadLimit int64
-	tempDir     string
-	geoJSON     []byte
-	geoJSONName string
+	store         Store
+	imports       Importer
+	metrics       Metrics
+	scheduler     Scheduler
+	jobs          Jobs
+	snapshots     Snapshots
+	now           func() time.Time
+	views         *viewCache
+	onApplied     func(ctx context.Context, m *portfolio.Mission) error
+	dashboards    Dashboards
+	log           *slog.Logger
+	pages         *pages
+	lang          string // instance default language
+	bodyLimit     int64
+	uploadLimit   int64
+	uploadTimeout time.Duration
+	tempDir       string
+	geoJSON       []byte
+	geoJSONName   string
 
 	access        Access
 	publicMission string
@@ -131,6 +133,9 @@ type Options struct {
 	DefaultLanguage string
 	// UploadLimit caps an import upload in bytes (default 200 MiB).
 	UploadLimit int64
+	// UploadTimeout bounds the time an upload's body may take to arrive
+	// (default 15 min; other requests have 30 s).
+	UploadTimeout time.Duration
 	// TempDir receives uploads while they are imported ("" = system default).
 	TempDir string
 	// GeoJSON holds municipality boundaries (already read and checked), and
@@ -176,7 +181,8 @@ func New(d Deps, opt Options) *fiber.App {
 		scheduler: d.Scheduler, jobs: d.Jobs, snapshots: d.Snapshots, now: d.Now, views: newViewCache(), onApplied: d.OnMissionApplied,
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
-		geoJSON: opt.GeoJSON, geoJSONName: opt.GeoJSONName,
+		uploadTimeout: cmp.Or(opt.UploadTimeout, 15*time.Minute),
+		geoJSON:       opt.GeoJSON, geoJSONName: opt.GeoJSONName,
 		access: d.Access, publicMission: opt.PublicMission, secureCookies: opt.SecureCookies,
 		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
 		loginLimit:  auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
@@ -200,6 +206,7 @@ func New(d Deps, opt Options) *fiber.App {
 		Immutable:    true,
 		ErrorHandler: s.errorHandler,
 	})
+	app.Server().HeaderReceived = s.uploadDeadline
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
@@ -220,8 +227,21 @@ func (s *Server) geoJSONFile(c *fiber.Ctx) error {
 }
 
 // uploadRoute is the one route that takes large, streamed bodies.
-func uploadRoute(c *fiber.Ctx) bool {
-	return c.Method() == fiber.MethodPost && strings.HasPrefix(c.Path(), "/api/v1/missions/") && strings.HasSuffix(c.Path(), "/imports")
+func uploadRoute(c *fiber.Ctx) bool { return isUpload(c.Method(), c.Path()) }
+
+func isUpload(method, path string) bool {
+	return method == fiber.MethodPost && strings.HasPrefix(path, "/api/v1/missions/") && strings.HasSuffix(path, "/imports")
+}
+
+// uploadDeadline gives an upload's body UploadTimeout to arrive instead of
+// ReadTimeout: hundreds of MB take minutes on a slow office link, while
+// every other request keeps the short limit that stops slow-drip clients.
+func (s *Server) uploadDeadline(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
+	if isUpload(string(h.Method()), path) {
+		return fasthttp.RequestConfig{ReadTimeout: s.uploadTimeout}
+	}
+	return fasthttp.RequestConfig{}
 }
 
 // limitBody refuses bodies over BodyLimit on every route but uploads. With
