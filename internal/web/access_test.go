@@ -196,6 +196,10 @@ var routeTable = []routeCase{
 		except: map[string]int{"anonymous": 303, "root": 200}}, // one visible mission: straight to it; none: log in; two: the list
 	{method: "GET", route: "/m/:slug", url: "/m/tiny", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/d/:dashboard", url: "/m/tiny/d/balance", rule: viewerOn, ok: 200},
+	// A snapshot of tiny read through beta, where "other" is an analyst: not found for anyone.
+	{method: "GET", route: "/m/:slug", url: "/m/beta?snapshot=1", rule: viewerOn, ok: 404, except: map[string]int{"anonymous": 303}},
+	{method: "GET", route: "/api/v1/missions/:slug/metrics", url: "/api/v1/missions/beta/metrics?snapshot=1", rule: viewerOn, ok: 404,
+		except: map[string]int{"anonymous": 401}},
 	{method: "GET", route: "/m/:slug/d/:dashboard/csv/:panel", url: "/m/tiny/d/overview/csv/coverage", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/projects", url: "/m/tiny/projects", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/signals", url: "/m/tiny/signals", rule: viewerOn, ok: 200},
