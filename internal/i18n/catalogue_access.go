@@ -202,11 +202,3 @@ var accessCatalogue = map[string]map[string]string{
 		"guest.banner":         "Gonbidatuaren ikuspegia: irakurtzeko soilik",
 	},
 }
-
-func init() {
-	for lang, m := range accessCatalogue {
-		for k, v := range m {
-			catalogue[lang][k] = v
-		}
-	}
-}

@@ -158,6 +158,9 @@ func (p *page) T(key string, args ...any) string { return i18n.T(p.Lang, key, ar
 // Label returns a trilingual label in the page's language.
 func (p *page) Label(l portfolio.Labels) string { return l.In(p.Lang) }
 
+// Enum names a fixed value (a status, a source type) in the page's language.
+func (p *page) Enum(kind, value string) string { return i18n.Enum(p.Lang, kind, value) }
+
 // Int and EUR format numbers the reader's way.
 func (p *page) Int(n int64) string   { return i18n.Int(p.Lang, n) }
 func (p *page) EUR(x float64) string { return i18n.EUR(p.Lang, x) }
@@ -216,6 +219,7 @@ func (p *page) ImportMessages() template.JS {
 		"dialect.date_format", "dialect.header_row", "dialect.sheet"} {
 		m[k] = i18n.T(p.Lang, "imports."+k)
 	}
+	m["rolled_back"] = p.Enum("import_status", "rolled_back")
 	b, _ := json.Marshal(m)
 	return template.JS(b)
 }
@@ -253,7 +257,7 @@ func (p *page) setFilters() {
 	}
 	st := filter{Param: "status", Label: p.T("filter.status")}
 	for _, v := range portfolio.ProjectStatuses {
-		st.Options = append(st.Options, filterOption{Value: v, Label: v, Selected: selected.Get("status") == v})
+		st.Options = append(st.Options, filterOption{Value: v, Label: p.Enum("project_status", v), Selected: selected.Get("status") == v})
 	}
 	p.Filters = append(p.Filters, st)
 }

@@ -1187,3 +1187,16 @@ func testDeps(ws web.Store, st *store.Store, log *slog.Logger) web.Deps {
 	return web.Deps{Store: ws, Imports: ing, Metrics: en, Dashboards: dashboard.Load(dashboards.Defaults, "", log), Log: log, Access: st,
 		Snapshots: snapshot.New(st, time.Now)}
 }
+
+// TestFixedValuesAreTranslated: statuses and source types read in the
+// page's language; the API keeps the codes.
+func TestFixedValuesAreTranslated(t *testing.T) {
+	app := newTestApp(t)
+	runScenarios(t, app, []scenario{
+		{name: "projects es", url: "/m/gipuzkoa/projects?lang=es&status=active", wantStatus: 200,
+			wantContains: []string{"<td>activo</td>", `<option value="paused">en pausa</option>`}, wantNotContains: []string{"<td>active</td>"}},
+		{name: "signals eu", url: "/m/gipuzkoa/signals?lang=eu", wantStatus: 200, wantContains: []string{"<td>onartua</td>"}},
+		{name: "api keeps codes", url: "/api/v1/missions/gipuzkoa/projects?status=active&limit=1", wantStatus: 200,
+			wantContains: []string{`"status":"active"`}},
+	})
+}

@@ -135,7 +135,7 @@
         .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
         .then(function (res) {
           var row = btn.closest("tr");
-          if (res.ok) { row.querySelector(".status").textContent = res.j.status; btn.remove(); }
+          if (res.ok) { row.querySelector(".status").textContent = t("rolled_back"); btn.remove(); }
           else { window.alert(res.j.error ? res.j.error.message : t("error")); }
         });
     });
