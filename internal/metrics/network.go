@@ -14,11 +14,12 @@ import (
 // networkMetrics: the shared-partner network (C16–C19).
 //
 // Graph algorithms come from gonum (graph/simple, topo.ConnectedComponents,
-// network.Betweenness, community.Modularize and Q): a maintained library
-// with tested implementations beats hand-written ones. The only algorithm
-// written here is the sampled-pivot Brandes of graph_betweenness.go, which
-// gonum lacks. Pairs of linked projects are generated in DuckDB
-// (queries/c16_edges.sql, queries/c18_edges.sql).
+// network.Betweenness): a maintained library with tested implementations
+// beats hand-written ones. Written here are the sampled-pivot Brandes of
+// graph_betweenness.go, which gonum lacks, and C18's Louvain with
+// self-loops (network_louvain.go), which gonum's Modularize does not take.
+// Pairs of partner-linked projects are generated in DuckDB
+// (queries/c16_edges.sql); C18 links groups of projects in Go.
 func networkMetrics() []Metric {
 	return []Metric{
 		{
@@ -57,9 +58,9 @@ func networkMetrics() []Metric {
 				EU: "Multzo tematikoak",
 			},
 			Definition: portfolio.Labels{
-				EN: "Projects linked when the Jaccard similarity of their challenge and lever terms is at least 0.5, grouped into communities with the Louvain method: number of clusters of two or more projects, modularity Q, the largest cluster's share of projects, and each cluster's size and most frequent terms.",
-				ES: "Proyectos unidos cuando la similitud de Jaccard de sus retos y palancas es al menos 0,5, agrupados en comunidades con el método de Louvain: número de clústeres de dos o más proyectos, modularidad Q, proporción de proyectos del mayor clúster, y tamaño y términos más frecuentes de cada clúster.",
-				EU: "Erronka eta palanken Jaccard antzekotasuna gutxienez 0,5 denean lotutako proiektuak, Louvain metodoaz komunitateetan bilduta: bi proiektu edo gehiagoko multzo kopurua, Q modularitatea, multzo handienaren proiektu-proportzioa, eta multzo bakoitzaren tamaina eta termino ohikoenak.",
+				EN: "Projects linked when the Jaccard similarity of their challenge and lever terms is at least 0.5, grouped into communities with the Louvain method (projects with identical term sets always share a community): number of clusters of two or more projects, modularity Q, the largest cluster's share of projects, and each cluster's size and most frequent terms.",
+				ES: "Proyectos unidos cuando la similitud de Jaccard de sus retos y palancas es al menos 0,5, agrupados en comunidades con el método de Louvain (los proyectos con los mismos términos siempre comparten comunidad): número de clústeres de dos o más proyectos, modularidad Q, proporción de proyectos del mayor clúster, y tamaño y términos más frecuentes de cada clúster.",
+				EU: "Erronka eta palanken Jaccard antzekotasuna gutxienez 0,5 denean lotutako proiektuak, Louvain metodoaz komunitateetan bilduta (termino berberak dituzten proiektuak beti komunitate berean): bi proiektu edo gehiagoko multzo kopurua, Q modularitatea, multzo handienaren proiektu-proportzioa, eta multzo bakoitzaren tamaina eta termino ohikoenak.",
 			},
 			Compute: networkC18,
 		},
