@@ -6,20 +6,20 @@ import (
 	"slices"
 	"strconv"
 
-	"gonum.org/v1/gonum/graph/topo"
-
 	"github.com/begira/begira/internal/portfolio"
 )
 
 // networkMetrics: the shared-partner network (C16–C19).
 //
-// Graph algorithms come from gonum (graph/simple, topo.ConnectedComponents,
-// network.Betweenness): a maintained library with tested implementations
-// beats hand-written ones. Written here are the sampled-pivot Brandes of
-// graph_betweenness.go, which gonum lacks, and C18's Louvain with
-// self-loops (network_louvain.go), which gonum's Modularize does not take.
-// Pairs of partner-linked projects are generated in DuckDB
-// (queries/c16_edges.sql); C18 links groups of projects in Go.
+// The networks are built in Go from what DuckDB returns — the
+// project–organisation memberships (C16, graph.go) and the projects' term
+// sets (C18, network_cluster.go) — as flat slices indexed by node, not as
+// pairs generated in SQL: a portfolio of 100,000 projects has millions of
+// linked pairs, which took seconds to cross the driver and to store in
+// maps. The algorithms are written here for that layout: Brandes'
+// betweenness over the memberships (graph_betweenness.go) and Louvain with
+// self-loops (network_louvain.go); the tests check both against gonum's
+// network.Betweenness and community.Q and Modularize.
 func networkMetrics() []Metric {
 	return []Metric{
 		{
@@ -92,16 +92,14 @@ func networkC16(ctx context.Context, e *Env) ([]Value, error) {
 	}
 	n := len(pg.nodes)
 	nn := int64(n)
-	edges := float64(len(pg.edges))
-	isolated, giant := 0, 0
+	edges := float64(pg.edges)
+	isolated := 0
 	for i := range n {
-		if pg.g.degree(i) == 0 {
+		if pg.degree(i) == 0 {
 			isolated++
 		}
 	}
-	for _, c := range topo.ConnectedComponents(pg.g) {
-		giant = max(giant, len(c))
-	}
+	giant := pg.largestComponent()
 	ratio := func(measure string, num, den float64) Value {
 		if den == 0 {
 			return null("C16", nn, "measure", measure)
@@ -187,21 +185,41 @@ func networkC19(ctx context.Context, e *Env) ([]Value, error) {
 	for i := range cells {
 		cells[i] = make([]int, len(levels))
 	}
+	// Levels as small integers: −1 none, len(levels)+k for the k-th level
+	// no longer active (it counts in cross_share only).
+	lv := make([]int, len(pg.nodes))
+	retired := map[string]int{}
+	for i, nd := range pg.nodes {
+		p, ok := pos[nd.level]
+		switch {
+		case nd.level == "":
+			p = -1
+		case !ok:
+			if _, seen := retired[nd.level]; !seen {
+				retired[nd.level] = len(levels) + len(retired)
+			}
+			p = retired[nd.level]
+		}
+		lv[i] = p
+	}
 	kept, cross, excluded := 0, 0, 0
-	for _, ed := range pg.edges {
-		la, lb := pg.nodes[ed.a].level, pg.nodes[ed.b].level
-		if la == "" || lb == "" {
-			excluded++
-			continue
-		}
-		kept++
-		if la != lb {
-			cross++
-		}
-		i, oki := pos[la]
-		j, okj := pos[lb]
-		if oki && okj {
-			cells[min(i, j)][max(i, j)]++
+	for a := range pg.nodes {
+		for _, b := range pg.adj.row(a) {
+			if int(b) < a {
+				continue // each link once
+			}
+			i, j := lv[a], lv[b]
+			if i < 0 || j < 0 {
+				excluded++
+				continue
+			}
+			kept++
+			if i != j {
+				cross++
+			}
+			if i < len(levels) && j < len(levels) {
+				cells[min(i, j)][max(i, j)]++
+			}
 		}
 	}
 	out := []Value{}
@@ -212,7 +230,7 @@ func networkC19(ctx context.Context, e *Env) ([]Value, error) {
 	}
 	out = append(out,
 		val("C19", float64(untagged), int64(len(pg.nodes)), "measure", "untagged"),
-		val("C19", float64(excluded), int64(len(pg.edges)), "measure", "excluded_edges"))
+		val("C19", float64(excluded), int64(pg.edges), "measure", "excluded_edges"))
 	for i := range levels {
 		for j := i; j < len(levels); j++ {
 			out = append(out, val("C19", float64(cells[i][j]), int64(kept),
