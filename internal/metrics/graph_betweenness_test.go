@@ -152,7 +152,7 @@ func TestBetweennessSampledCancelled(t *testing.T) {
 }
 
 // BenchmarkBetweennessSampled times C17's sampled branch: 30,000 projects
-// with 1–4 of 6,000 organisations each, 500 pivots.
+// with 1–4 of 6,000 organisations each, betweennessPivots pivots.
 func BenchmarkBetweennessSampled(b *testing.B) {
 	g := netRandomPartners(30000, 6000, 42)
 	b.ResetTimer()

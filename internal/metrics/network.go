@@ -44,9 +44,9 @@ func networkMetrics() []Metric {
 				EU: "Aingura-proiektuak",
 			},
 			Definition: portfolio.Labels{
-				EN: "The ten projects with the highest betweenness centrality in the shared-partner network: the share of shortest paths between other projects that pass through them, normalised by (n−1)(n−2)/2 (estimated from 500 sampled pivots above 20,000 projects).",
-				ES: "Los diez proyectos con mayor centralidad de intermediación en la red de socios compartidos: la proporción de caminos más cortos entre otros proyectos que pasan por ellos, normalizada por (n−1)(n−2)/2 (estimada con 500 pivotes muestreados por encima de 20.000 proyectos).",
-				EU: "Bazkide partekatuen sarean bitartekotasun-zentralitate handiena duten hamar proiektuak: beste proiektuen arteko bide laburrenetatik haietatik igarotzen direnen proportzioa, (n−1)(n−2)/2-z normalizatua (20.000 proiektutik gora, 500 pibote laginduz estimatua).",
+				EN: "The ten projects with the highest betweenness centrality in the shared-partner network: the share of shortest paths between other projects that pass through them, normalised by (n−1)(n−2)/2 (estimated from 200 sampled pivots above 20,000 projects).",
+				ES: "Los diez proyectos con mayor centralidad de intermediación en la red de socios compartidos: la proporción de caminos más cortos entre otros proyectos que pasan por ellos, normalizada por (n−1)(n−2)/2 (estimada con 200 pivotes muestreados por encima de 20.000 proyectos).",
+				EU: "Bazkide partekatuen sarean bitartekotasun-zentralitate handiena duten hamar proiektuak: beste proiektuen arteko bide laburrenetatik haietatik igarotzen direnen proportzioa, (n−1)(n−2)/2-z normalizatua (20.000 proiektutik gora, 200 pibote laginduz estimatua).",
 			},
 			Compute: networkC17,
 		},
