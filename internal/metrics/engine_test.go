@@ -133,3 +133,79 @@ func TestWholeCatalogueOnEmptyPortfolio(t *testing.T) {
 		}
 	}
 }
+
+// Compute runs the metrics concurrently but answers exactly what running
+// each alone, in catalogue order, answers: same values, same order.
+func TestComputeConcurrentIsSequential(t *testing.T) {
+	files := portfolioFiles{ingest.KindSignals: sigCSV(sigVolumeRows())}
+	for k, v := range portfolioMain {
+		files[k] = v
+	}
+	e := mustEnv(t, files, portfolio.Scope{}, Params{})
+	got, err := Compute(context.Background(), e, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []Value
+	for _, m := range Catalogue() {
+		vs, err := m.Compute(context.Background(), netFreshEnv(t, e))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, vs...)
+	}
+	if len(got.Values) != len(want) {
+		t.Fatalf("got %d values, want %d", len(got.Values), len(want))
+	}
+	for i := range want {
+		if g, w := got.Values[i].String(), want[i].String(); g != w {
+			t.Fatalf("value %d: got %s, want %s", i, g, w)
+		}
+	}
+}
+
+// once computes an intermediate once however many metrics ask for it at
+// the same time, and does not keep a failure.
+func TestOnceSingleFlight(t *testing.T) {
+	e := &Env{memo: map[string]*memoEntry{}}
+	var calls int
+	var mu sync.Mutex
+	release := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, err := once(e, "k", func() (int, error) {
+				mu.Lock()
+				calls++
+				mu.Unlock()
+				<-release
+				return 42, nil
+			})
+			if err != nil || v != 42 {
+				t.Errorf("got %v, %v; want 42", v, err)
+			}
+		}()
+	}
+	time.Sleep(10 * time.Millisecond) // let the callers pile up on the first
+	close(release)
+	wg.Wait()
+	if calls != 1 {
+		t.Errorf("got %d computations, want 1", calls)
+	}
+	fail := true
+	f := func() (int, error) {
+		if fail {
+			return 0, context.DeadlineExceeded
+		}
+		return 7, nil
+	}
+	if _, err := once(e, "f", f); err == nil {
+		t.Fatal("got no error")
+	}
+	fail = false
+	if v, err := once(e, "f", f); err != nil || v != 7 {
+		t.Errorf("after a failure: got %v, %v; want 7 (failures are not kept)", v, err)
+	}
+}

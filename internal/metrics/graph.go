@@ -1,14 +1,9 @@
 package metrics
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
-
-	"gonum.org/v1/gonum/graph"
-	"gonum.org/v1/gonum/graph/iterator"
-	"gonum.org/v1/gonum/graph/simple"
 )
 
 // Graph is the shared-partner network of the projects in scope (C16) as a
@@ -51,18 +46,31 @@ func PartnerGraph(ctx context.Context, e *Env) (*Graph, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &Graph{Nodes: make([]GraphNode, len(pg.nodes)), Edges: make([]GraphEdge, len(pg.edges)), Sampled: bc.sampled}
+	out := &Graph{Nodes: make([]GraphNode, len(pg.nodes)), Edges: make([]GraphEdge, 0, pg.edges), Sampled: bc.sampled}
 	for i, nd := range pg.nodes {
 		out.Nodes[i] = GraphNode{Ref: nd.ref, Title: nd.title, Level: nd.level, Betweenness: bc.values[i]}
 	}
-	for i, ed := range pg.edges {
-		out.Edges[i] = GraphEdge{Source: pg.nodes[ed.a].ref, Target: pg.nodes[ed.b].ref, Weight: int64(ed.w)}
+	// Edges in node order (a < b), as the view has always listed them.
+	type half struct{ b, w int32 }
+	var row []half
+	for a := range pg.nodes {
+		row = row[:0]
+		lo, hi := pg.adj.bounds(a)
+		for j := lo; j < hi; j++ {
+			if b := pg.adj.items[j]; int(b) > a {
+				row = append(row, half{b, pg.shared[j]})
+			}
+		}
+		slices.SortFunc(row, func(x, y half) int { return int(x.b) - int(y.b) })
+		for _, h := range row {
+			out.Edges = append(out.Edges, GraphEdge{Source: pg.nodes[a].ref, Target: pg.nodes[h.b].ref, Weight: int64(h.w)})
+		}
 	}
 	return out, nil
 }
 
 // netNode is one project of a network; its index in partnerGraph.nodes is
-// its gonum node ID.
+// its node index.
 type netNode struct {
 	id    int64 // project.id
 	ref   string
@@ -70,27 +78,41 @@ type netNode struct {
 	level string
 }
 
-// netEdge links nodes a < b (indices) with weight w.
-type netEdge struct {
-	a, b int
-	w    float64
+// partnerGraph is the shared-partner network (C16) of one Env. It keeps the
+// bipartite project–organisation memberships it is made of (orgsOf,
+// members), which C17's betweenness walks, and the projected network itself
+// (adj, with the organisations each pair shares), which C16, C19 and the
+// view read. Every organisation shared by k projects links k(k−1)/2 pairs;
+// pairs sharing m ≥ 2 organisations are one link of weight m, and are also
+// listed in multi (with their m in multiShared) for the betweenness.
+type partnerGraph struct {
+	nodes       []netNode // every project in scope, by ext_ref
+	orgsOf      csr       // node → organisations (dense indices), ascending
+	members     csr       // organisation → nodes, ascending
+	adj         csr       // node → neighbouring nodes
+	shared      []int32   // parallel to adj.items: organisations the pair shares
+	multi       csr       // node → neighbours sharing ≥ 2 organisations
+	multiShared []int32   // parallel to multi.items
+	edges       int       // links (unordered pairs)
 }
 
-// partnerGraph is the shared-partner network (C16) of one Env.
-type partnerGraph struct {
-	nodes []netNode
-	index map[int64]int // project.id → node index
-	edges []netEdge
-	g     *orderedGraph
+// degree returns the number of neighbours of node i.
+func (pg *partnerGraph) degree(i int) int {
+	lo, hi := pg.adj.bounds(i)
+	return hi - lo
 }
 
 // partnerGraphOf loads the shared-partner network of e's scope once per Env:
-// nodes from queries/c16_nodes.sql (every project in scope, isolated ones
-// included), edges from queries/c16_edges.sql (the pairs are generated in
-// DuckDB, which is where the data is and where a self-join is cheapest).
+// the nodes from queries/c16_nodes.sql (every project in scope, isolated
+// ones included) and the memberships from queries/c16_members.sql. The
+// pairs are built here rather than in a DuckDB self-join: the join emitted
+// millions of rows that then had to cross the driver one by one, while the
+// memberships are a few hundred thousand and the pairs, built with a
+// marker array, cost a few tens of milliseconds.
 func partnerGraphOf(ctx context.Context, e *Env) (*partnerGraph, error) {
 	return once(e, "partner-graph", func() (*partnerGraph, error) {
-		pg := &partnerGraph{index: map[int64]int{}}
+		pg := &partnerGraph{}
+		index := map[int64]int32{}
 		rows, err := e.Query(ctx, "c16_nodes")
 		if err != nil {
 			return nil, err
@@ -105,118 +127,128 @@ func partnerGraphOf(ctx context.Context, e *Env) (*partnerGraph, error) {
 			if level != nil {
 				nd.level = *level
 			}
-			pg.index[nd.id] = len(pg.nodes)
+			index[nd.id] = int32(len(pg.nodes))
 			pg.nodes = append(pg.nodes, nd)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, fmt.Errorf("metrics: c16_nodes: %w", err)
 		}
-		pg.edges, err = netLoadEdges(ctx, e, "c16_edges", pg.index)
+		members, err := netLoadMembers(ctx, e, index)
 		if err != nil {
 			return nil, err
 		}
-		pg.g = newOrderedGraph(len(pg.nodes), pg.edges)
+		pg.build(len(pg.nodes), members)
 		return pg, nil
 	})
 }
 
-// netLoadEdges runs an edge query returning (project a, project b, weight),
-// with args after the scope, and maps the projects to node indices, keeping
-// a < b.
-func netLoadEdges(ctx context.Context, e *Env, name string, index map[int64]int, args ...any) ([]netEdge, error) {
-	rows, err := e.Query(ctx, name, args...)
+// netLoadMembers reads queries/c16_members.sql (organisation, project) in
+// organisation order and returns, per organisation with at least one
+// project in scope, its nodes in ascending order.
+func netLoadMembers(ctx context.Context, e *Env, index map[int64]int32) (csr, error) {
+	rows, err := e.Query(ctx, "c16_members")
 	if err != nil {
-		return nil, err
+		return csr{}, err
 	}
 	defer rows.Close()
-	var edges []netEdge
+	m := csr{start: []int{0}}
+	last := int64(0)
 	for rows.Next() {
-		var a, b int64
-		var w float64
-		if err := rows.Scan(&a, &b, &w); err != nil {
-			return nil, fmt.Errorf("metrics: scan %s: %w", name, err)
+		var org, project int64
+		if err := rows.Scan(&org, &project); err != nil {
+			return csr{}, fmt.Errorf("metrics: scan c16_members: %w", err)
 		}
-		ia, oka := index[a]
-		ib, okb := index[b]
-		if !oka || !okb || ia == ib {
+		i, ok := index[project]
+		if !ok {
 			continue // both queries read the same scope; a miss would be a defect, not data
 		}
-		if ia > ib {
-			ia, ib = ib, ia
+		if len(m.items) > 0 && org != last {
+			m.start = append(m.start, len(m.items))
 		}
-		edges = append(edges, netEdge{a: ia, b: ib, w: w})
+		last = org
+		m.items = append(m.items, i)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("metrics: %s: %w", name, err)
+		return csr{}, fmt.Errorf("metrics: c16_members: %w", err)
 	}
-	return edges, nil
+	if len(m.items) > 0 {
+		m.start = append(m.start, len(m.items))
+	}
+	for o := range m.rows() {
+		slices.Sort(m.row(o))
+	}
+	return m, nil
 }
 
-// orderedGraph is a gonum simple.WeightedUndirectedGraph whose Nodes and From
-// iterate in ID order. simple's graphs iterate over Go maps, in random order,
-// which makes Louvain's tie-breaking and the floating-point sums of
-// betweenness vary from run to run; with ordered iteration and a fixed
-// random source every figure is reproducible. Node IDs are 0…n−1.
-//
-// Memory: simple keeps each edge twice in nested maps, and orderedGraph adds
-// a sorted neighbour list, so a pathological network (one organisation in
-// 5,000 projects: 12.5 million edges) costs gigabytes. Real portfolios have
-// a few hundred to a few thousand projects.
-type orderedGraph struct {
-	*simple.WeightedUndirectedGraph
-	nodes []graph.Node
-	nbrs  [][]graph.Node
-}
-
-var _ graph.WeightedUndirected = (*orderedGraph)(nil)
-
-// newOrderedGraph builds a graph of n nodes (isolated ones included) and the
-// given edges.
-func newOrderedGraph(n int, edges []netEdge) *orderedGraph {
-	g := &orderedGraph{
-		WeightedUndirectedGraph: simple.NewWeightedUndirectedGraph(0, 0),
-		nodes:                   make([]graph.Node, n),
-		nbrs:                    make([][]graph.Node, n),
-	}
-	for i := range n {
-		g.nodes[i] = simple.Node(i)
-		g.AddNode(g.nodes[i])
-	}
-	for _, ed := range edges {
-		g.SetWeightedEdge(simple.WeightedEdge{F: g.nodes[ed.a], T: g.nodes[ed.b], W: ed.w})
-		g.nbrs[ed.a] = append(g.nbrs[ed.a], g.nodes[ed.b])
-		g.nbrs[ed.b] = append(g.nbrs[ed.b], g.nodes[ed.a])
-	}
-	for _, ns := range g.nbrs {
-		slices.SortFunc(ns, func(x, y graph.Node) int { return cmp.Compare(x.ID(), y.ID()) })
-	}
-	return g
-}
-
-// Nodes returns every node in ID order.
-func (g *orderedGraph) Nodes() graph.Nodes { return iterator.NewOrderedNodes(g.nodes) }
-
-// From returns the neighbours of id in ID order.
-func (g *orderedGraph) From(id int64) graph.Nodes {
-	if id < 0 || id >= int64(len(g.nbrs)) || len(g.nbrs[id]) == 0 {
-		return graph.Empty
-	}
-	return iterator.NewOrderedNodes(g.nbrs[id])
-}
-
-// degree returns the number of neighbours of node i.
-func (g *orderedGraph) degree(i int) int { return len(g.nbrs[i]) }
-
-// adjacency returns the neighbour lists as plain indices, the compact form
-// the sampled betweenness walks.
-func (g *orderedGraph) adjacency() [][]int32 {
-	adj := make([][]int32, len(g.nbrs))
-	for i, ns := range g.nbrs {
-		adj[i] = make([]int32, len(ns))
-		for j, v := range ns {
-			adj[i][j] = int32(v.ID())
+// build fills the graph of n nodes from the organisations' member lists:
+// orgsOf by transposing them, then each node's neighbours, deduplicated
+// with a marker array (mark[w] = v+1 once w is a neighbour of v), counting
+// the organisations each pair shares.
+func (pg *partnerGraph) build(n int, members csr) {
+	pg.members = members
+	pg.orgsOf = csrTranspose(members, n)
+	mark := make([]int32, n)
+	at := make([]int, n)
+	pg.adj = csr{start: make([]int, n+1)}
+	pg.multi = csr{start: make([]int, n+1)}
+	for v := range n {
+		pg.adj.start[v] = len(pg.adj.items)
+		for _, o := range pg.orgsOf.row(v) {
+			for _, w := range members.row(int(o)) {
+				switch {
+				case int(w) == v:
+				case mark[w] != int32(v+1):
+					mark[w], at[w] = int32(v+1), len(pg.adj.items)
+					pg.adj.items = append(pg.adj.items, w)
+					pg.shared = append(pg.shared, 1)
+				default:
+					pg.shared[at[w]]++
+				}
+			}
+		}
+		pg.multi.start[v] = len(pg.multi.items)
+		for j := pg.adj.start[v]; j < len(pg.adj.items); j++ {
+			if pg.shared[j] > 1 {
+				pg.multi.items = append(pg.multi.items, pg.adj.items[j])
+				pg.multiShared = append(pg.multiShared, pg.shared[j])
+			}
 		}
 	}
-	return adj
+	pg.adj.start[n] = len(pg.adj.items)
+	pg.multi.start[n] = len(pg.multi.items)
+	pg.edges = len(pg.adj.items) / 2
+}
+
+// largestComponent returns the number of nodes in the largest connected
+// component (0 without nodes): a union–find over the memberships, since
+// every organisation joins all its members.
+func (pg *partnerGraph) largestComponent() int {
+	parent := make([]int32, len(pg.nodes))
+	for i := range parent {
+		parent[i] = int32(i)
+	}
+	find := func(x int32) int32 {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]] // path halving
+			x = parent[x]
+		}
+		return x
+	}
+	for o := range pg.members.rows() {
+		row := pg.members.row(o)
+		for _, w := range row[1:] {
+			if a, b := find(row[0]), find(w); a != b {
+				parent[max(a, b)] = min(a, b)
+			}
+		}
+	}
+	size := make([]int, len(pg.nodes))
+	largest := 0
+	for i := range parent {
+		r := find(int32(i))
+		size[r]++
+		largest = max(largest, size[r])
+	}
+	return largest
 }

@@ -9,19 +9,31 @@ import (
 
 // Betweenness (C17) is computed on the unweighted shared-partner network:
 // a shortest path is the one with the fewest hops, whatever the number of
-// organisations two projects share, with Brandes' algorithm (O(n·m)). Up to
+// organisations two projects share, with Brandes' algorithm. Up to
 // exactBetweennessMax nodes every node is a source, which is exact; above,
 // betweennessPivots sources drawn with a fixed seed estimate it (Brandes &
 // Pich 2007), the same answer on every run.
 //
-// Gonum's network.Betweenness is the reference the tests check against, but
-// not what runs: it keeps its state in maps and took about 2 s at 2,000
-// nodes and 15 s at 5,000 (random graphs of mean degree 10, two cores),
-// where the slice-based implementation here takes about 2 s at 5,000 nodes
-// with every node a pivot and under a second at 30,000 with 500 pivots.
+// The breadth-first searches walk the project–organisation memberships the
+// network is made of, not its links: an organisation in k projects stands
+// for k(k−1)/2 links but is crossed once per search, so a search costs the
+// number of memberships (about 175,000 on the 70,000-project benchmark)
+// rather than twice the links (4.7 million there). Counting shortest paths
+// through organisations counts a pair that shares m organisations m times;
+// those pairs (677 of 2.4 million links on the benchmark) are listed apart and the
+// excess subtracted, so the figures are exactly those of Brandes on the
+// links — the tests check them against gonum's network.Betweenness.
+//
+// 200 pivots: each costs a search of every membership in both directions
+// (about 3 ms of the two cores on the benchmark's 70,000 projects), and
+// 500 took 1.6 s of the catalogue's 3 s budget. The estimate's error
+// shrinks like 1/√k, so 500 would be only about 1.6× tighter. On the
+// benchmark's synthetic network, where no project stands out, neither pins
+// the top ten down: against 3,000 pivots, 500 share 2 of their top ten and
+// 200 none. Portfolios up to 20,000 projects are computed exactly.
 const (
 	exactBetweennessMax = 20000
-	betweennessPivots   = 500
+	betweennessPivots   = 200
 	betweennessSeed     = 0xBE617A
 	// betweennessChunks is the fixed number of partial sums the pivots are
 	// split into; fixing it (rather than using GOMAXPROCS) keeps the
@@ -44,19 +56,19 @@ func betweennessOf(ctx context.Context, e *Env) (*betweenness, error) {
 		if err != nil {
 			return nil, err
 		}
-		return normalisedBetweenness(ctx, pg.g, exactBetweennessMax, betweennessPivots, betweennessSeed)
+		return normalisedBetweenness(ctx, pg, exactBetweennessMax, betweennessPivots, betweennessSeed)
 	})
 }
 
-// normalisedBetweenness returns the betweenness of every node of g divided by
-// (n−1)(n−2)/2, the number of pairs of other nodes in an undirected graph;
-// exact up to exactMax nodes, estimated from pivots sources above. Both
-// gonum and sampledBetweenness sum dependencies over every source, so each
-// unordered pair {s, t} is counted twice (once from s, once from t): the raw
-// sum is divided by (n−1)(n−2). With fewer than three nodes no node can lie
+// normalisedBetweenness returns the betweenness of every node of pg divided
+// by (n−1)(n−2)/2, the number of pairs of other nodes in an undirected
+// graph; exact up to exactMax nodes, estimated from pivots sources above.
+// sampledBetweenness sums dependencies over every source, so each unordered
+// pair {s, t} is counted twice (once from s, once from t): the raw sum is
+// divided by (n−1)(n−2). With fewer than three nodes no node can lie
 // between two others and every value is 0.
-func normalisedBetweenness(ctx context.Context, g *orderedGraph, exactMax, pivots int, seed uint64) (*betweenness, error) {
-	n := len(g.nodes)
+func normalisedBetweenness(ctx context.Context, pg *partnerGraph, exactMax, pivots int, seed uint64) (*betweenness, error) {
+	n := len(pg.nodes)
 	out := &betweenness{values: make([]float64, n)}
 	if n < 3 {
 		return out, nil
@@ -65,7 +77,7 @@ func normalisedBetweenness(ctx context.Context, g *orderedGraph, exactMax, pivot
 	if n > exactMax {
 		k, out.sampled = pivots, true
 	}
-	raw, err := sampledBetweenness(ctx, g.adjacency(), k, seed)
+	raw, err := sampledBetweenness(ctx, pg, k, seed)
 	if err != nil {
 		return nil, err
 	}
@@ -78,21 +90,18 @@ func normalisedBetweenness(ctx context.Context, g *orderedGraph, exactMax, pivot
 }
 
 // sampledBetweenness estimates the betweenness of every node of the
-// unweighted undirected graph adj (neighbour lists by node index) with
-// Brandes' algorithm run from k pivot sources drawn uniformly without
-// replacement with a PCG generator seeded by seed, scaling the summed
-// dependencies by n/k. Like gonum's network.Betweenness it returns the sum
-// over sources (each unordered pair counted from both ends), so with k ≥ n
-// (every node a pivot) it equals gonum's exact figure.
+// shared-partner network pg with Brandes' algorithm run from k pivot
+// sources drawn uniformly without replacement with a PCG generator seeded
+// by seed, scaling the summed dependencies by n/k. Like gonum's
+// network.Betweenness it returns the sum over sources (each unordered pair
+// counted from both ends), so with k ≥ n (every node a pivot) it equals
+// gonum's exact figure.
 //
-// Predecessors are not stored: while accumulating, the predecessors of w are
-// its neighbours one hop closer to the source, which keeps memory at a few
-// slices of n per worker. The pivots are split into betweennessChunks
-// interleaved chunks run concurrently; each chunk sums into its own slice
-// and the chunks are added in order, so the result does not depend on
-// scheduling.
-func sampledBetweenness(ctx context.Context, adj [][]int32, k int, seed uint64) ([]float64, error) {
-	n := len(adj)
+// The pivots are split into betweennessChunks interleaved chunks run
+// concurrently; each chunk sums into its own slice and the chunks are added
+// in order, so the result does not depend on scheduling.
+func sampledBetweenness(ctx context.Context, pg *partnerGraph, k int, seed uint64) ([]float64, error) {
+	n := len(pg.nodes)
 	out := make([]float64, n)
 	if n == 0 || k <= 0 {
 		return out, nil
@@ -108,6 +117,7 @@ func sampledBetweenness(ctx context.Context, adj [][]int32, k int, seed uint64) 
 		pivots = r.Perm(n)[:k]
 		slices.Sort(pivots)
 	}
+	bp, old := newBipartite(pg)
 	chunks := min(betweennessChunks, len(pivots))
 	partial := make([][]float64, chunks)
 	errs := make([]error, chunks)
@@ -116,7 +126,7 @@ func sampledBetweenness(ctx context.Context, adj [][]int32, k int, seed uint64) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			partial[c], errs[c] = brandesChunk(ctx, adj, pivots, c, chunks)
+			partial[c], errs[c] = newBrandes(bp).chunk(ctx, bp.renumber(pivots), c, chunks)
 		}()
 	}
 	wg.Wait()
@@ -125,7 +135,7 @@ func sampledBetweenness(ctx context.Context, adj [][]int32, k int, seed uint64) 
 			return nil, errs[c]
 		}
 		for i, v := range partial[c] {
-			out[i] += v
+			out[old[i]] += v
 		}
 	}
 	scale := float64(n) / float64(len(pivots))
@@ -135,52 +145,244 @@ func sampledBetweenness(ctx context.Context, adj [][]int32, k int, seed uint64) 
 	return out, nil
 }
 
-// brandesChunk sums the dependencies of every node on the sources
-// pivots[c], pivots[c+stride], … (Brandes 2001, unweighted case).
-func brandesChunk(ctx context.Context, adj [][]int32, pivots []int, c, stride int) ([]float64, error) {
-	n := len(adj)
-	var (
-		sum   = make([]float64, n)
-		sigma = make([]float64, n) // shortest paths from the source
-		delta = make([]float64, n) // dependency of the source on the node
-		dist  = make([]int32, n)
-		queue = make([]int32, 0, n) // BFS order: non-decreasing distance
-	)
-	for i := range dist {
-		dist[i] = -1
+// bipartite is the project–organisation network the searches walk, with
+// nodes and organisations renumbered in the order a breadth-first search
+// from the largest organisation meets them. Neighbours then sit closer in
+// memory than in ext_ref order: on the 70,000-project benchmark the
+// searches run about a sixth faster.
+type bipartite struct {
+	orgsOf, members, multi csr
+	multiShared            []int32
+	new                    []int32 // node index in pg → node index here
+}
+
+// newBipartite renumbers pg's memberships; old maps the new node indices
+// back to pg's.
+func newBipartite(pg *partnerGraph) (*bipartite, []int32) {
+	n, m := len(pg.nodes), pg.members.rows()
+	newNode, newOrg := make([]int32, n), make([]int32, m)
+	for i := range newNode {
+		newNode[i] = -1
 	}
+	for i := range newOrg {
+		newOrg[i] = -1
+	}
+	oldNode, oldOrg := make([]int32, 0, n), make([]int32, 0, m)
+	// Organisations by size, largest first, start the searches; nodes in
+	// no organisation come last.
+	bySize := make([]int32, m)
+	for o := range bySize {
+		bySize[o] = int32(o)
+	}
+	slices.SortStableFunc(bySize, func(a, b int32) int { return len(pg.members.row(int(b))) - len(pg.members.row(int(a))) })
+	for _, root := range bySize {
+		if newOrg[root] >= 0 {
+			continue
+		}
+		newOrg[root] = int32(len(oldOrg))
+		oldOrg = append(oldOrg, root)
+		for head := len(oldOrg) - 1; head < len(oldOrg); head++ {
+			for _, v := range pg.members.row(int(oldOrg[head])) {
+				if newNode[v] >= 0 {
+					continue
+				}
+				newNode[v] = int32(len(oldNode))
+				oldNode = append(oldNode, v)
+				for _, o := range pg.orgsOf.row(int(v)) {
+					if newOrg[o] < 0 {
+						newOrg[o] = int32(len(oldOrg))
+						oldOrg = append(oldOrg, o)
+					}
+				}
+			}
+		}
+	}
+	for v := range n {
+		if newNode[v] < 0 {
+			newNode[v] = int32(len(oldNode))
+			oldNode = append(oldNode, int32(v))
+		}
+	}
+	bp := &bipartite{new: newNode}
+	bp.members = csrPermute(pg.members, oldOrg, newNode)
+	bp.orgsOf = csrPermute(pg.orgsOf, oldNode, newOrg)
+	bp.multi = csrPermute(pg.multi, oldNode, newNode)
+	bp.multiShared = make([]int32, 0, len(pg.multiShared))
+	for _, v := range oldNode {
+		bp.multiShared = append(bp.multiShared, pg.multiShared[pg.multi.start[v]:pg.multi.start[v+1]]...)
+	}
+	return bp, oldNode
+}
+
+// csrPermute returns c with row i of the result being row old[i] of c, and
+// every item x replaced by items[x], in the original item order.
+func csrPermute(c csr, old []int32, items []int32) csr {
+	out := csr{start: make([]int, 0, len(old)+1), items: make([]int32, 0, len(c.items))}
+	for _, r := range old {
+		out.start = append(out.start, len(out.items))
+		for _, x := range c.row(int(r)) {
+			out.items = append(out.items, items[x])
+		}
+	}
+	out.start = append(out.start, len(out.items))
+	return out
+}
+
+func (bp *bipartite) nodes() int { return bp.orgsOf.rows() }
+
+// renumber maps pg's node indices to bp's.
+func (bp *bipartite) renumber(nodes []int) []int {
+	out := make([]int, len(nodes))
+	for i, v := range nodes {
+		out[i] = int(bp.new[v])
+	}
+	return out
+}
+
+// brandes is the state of one worker: slices of the nodes and of the
+// organisations, reset after each source for what it touched only.
+type brandes struct {
+	pg      *bipartite
+	sum     []float64 // dependencies summed over this worker's sources
+	node    []brandesNode
+	org     []brandesOrg
+	queue   []int32 // nodes in BFS order: non-decreasing distance
+	levels  []int   // queue[levels[d]:levels[d+1]] are the nodes at distance d
+	orgs    []int32 // organisations reached, by level
+	orgLvls []int   // orgs[orgLvls[d]:orgLvls[d+1]] have level d
+}
+
+// brandesNode and brandesOrg keep together what the searches read
+// together: one cache line per visit instead of one per slice.
+type brandesNode struct {
+	sigma float64 // shortest paths from the source
+	delta float64 // dependency of the source on the node
+	dist  int32   // hops from the source, −1 unreached
+}
+
+type brandesOrg struct {
+	sum   float64 // Σσ of its members at its level (forward), Σ(1+δ)/σ of those one further (backward)
+	level int32   // distance of its nearest member, −1 unreached
+}
+
+func newBrandes(pg *bipartite) *brandes {
+	n, m := pg.nodes(), pg.members.rows()
+	b := &brandes{pg: pg, sum: make([]float64, n), node: make([]brandesNode, n), org: make([]brandesOrg, m)}
+	for i := range b.node {
+		b.node[i].dist = -1
+	}
+	for i := range b.org {
+		b.org[i].level = -1
+	}
+	return b
+}
+
+// chunk sums the dependencies of every node on the sources pivots[c],
+// pivots[c+stride], … (Brandes 2001, unweighted case).
+func (b *brandes) chunk(ctx context.Context, pivots []int, c, stride int) ([]float64, error) {
 	for p := c; p < len(pivots); p += stride {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		s := int32(pivots[p])
-		dist[s], sigma[s] = 0, 1
-		queue = append(queue[:0], s)
-		for head := 0; head < len(queue); head++ {
-			v := queue[head]
-			for _, w := range adj[v] {
-				if dist[w] < 0 {
-					dist[w] = dist[v] + 1
-					queue = append(queue, w)
+		b.source(int32(pivots[p]))
+	}
+	return b.sum, nil
+}
+
+// source adds the dependencies on s. The search is level-synchronous.
+// All members of an organisation are pairwise linked, so they lie at two
+// consecutive distances d and d+1, d being the organisation's level: it
+// carries shortest paths from its members at d to its members at d+1 only.
+//
+// Forward, level d: every organisation of a node at d not yet reached
+// takes level d and collects Σσ of its members at d; then each such
+// organisation hands that sum to its members at d+1 (discovering them). A
+// node w at d+1 sharing m organisations with a node v at d received σ(v) m
+// times instead of once: m−1 are taken back. Backward, from the deepest
+// level: δ(v) = σ(v)·Σ_w (1+δ(w))/σ(w) over the successors w of v, summed
+// the same way through the organisations of level d, with the same
+// correction.
+func (b *brandes) source(s int32) {
+	pg := b.pg
+	b.node[s].dist, b.node[s].sigma = 0, 1
+	b.queue = append(b.queue[:0], s)
+	b.levels = append(b.levels[:0], 0)
+	b.orgs, b.orgLvls = b.orgs[:0], append(b.orgLvls[:0], 0)
+	for d := int32(0); ; d++ {
+		lo, hi := b.levels[d], len(b.queue)
+		if lo == hi {
+			break
+		}
+		for _, v := range b.queue[lo:hi] {
+			for _, o := range pg.orgsOf.row(int(v)) {
+				if b.org[o].level < 0 {
+					b.org[o].level = d
+					b.orgs = append(b.orgs, o)
 				}
-				if dist[w] == dist[v]+1 {
-					sigma[w] += sigma[v]
+				if b.org[o].level == d {
+					b.org[o].sum += b.node[v].sigma
 				}
 			}
 		}
-		for i := len(queue) - 1; i > 0; i-- { // queue[0] is the source: it is not between anything
-			w := queue[i]
-			coeff := (1 + delta[w]) / sigma[w]
-			for _, v := range adj[w] {
-				if dist[v] == dist[w]-1 {
-					delta[v] += sigma[v] * coeff
+		for _, o := range b.orgs[b.orgLvls[d]:] {
+			for _, w := range pg.members.row(int(o)) {
+				if b.node[w].dist < 0 {
+					b.node[w].dist = d + 1
+					b.queue = append(b.queue, w)
+				}
+				if b.node[w].dist == d+1 {
+					b.node[w].sigma += b.org[o].sum
 				}
 			}
-			sum[w] += delta[w]
 		}
-		for _, v := range queue { // reset only what this source touched
-			dist[v], sigma[v], delta[v] = -1, 0, 0
+		b.orgLvls = append(b.orgLvls, len(b.orgs))
+		b.levels = append(b.levels, hi)
+		for _, w := range b.queue[hi:] {
+			first, end := pg.multi.bounds(int(w))
+			for j := first; j < end; j++ {
+				if v := pg.multi.items[j]; b.node[v].dist == d {
+					b.node[w].sigma -= float64(pg.multiShared[j]-1) * b.node[v].sigma
+				}
+			}
 		}
 	}
-	return sum, nil
+	for _, o := range b.orgs {
+		b.org[o].sum = 0
+	}
+	// levels has one entry per distance plus the end: the deepest level
+	// has no successors, so accumulation starts one above it.
+	for d := len(b.levels) - 3; d >= 0; d-- {
+		for _, w := range b.queue[b.levels[d+1]:b.levels[d+2]] {
+			c := (1 + b.node[w].delta) / b.node[w].sigma
+			for _, o := range pg.orgsOf.row(int(w)) {
+				if b.org[o].level == int32(d) {
+					b.org[o].sum += c
+				}
+			}
+		}
+		for _, v := range b.queue[b.levels[d]:b.levels[d+1]] {
+			acc := 0.0
+			for _, o := range pg.orgsOf.row(int(v)) {
+				if b.org[o].level == int32(d) {
+					acc += b.org[o].sum
+				}
+			}
+			first, end := pg.multi.bounds(int(v))
+			for j := first; j < end; j++ {
+				if w := pg.multi.items[j]; b.node[w].dist == int32(d)+1 {
+					acc -= float64(pg.multiShared[j]-1) * (1 + b.node[w].delta) / b.node[w].sigma
+				}
+			}
+			b.node[v].delta = b.node[v].sigma * acc
+			if v != s {
+				b.sum[v] += b.node[v].delta
+			}
+		}
+	}
+	for _, v := range b.queue { // reset only what this source touched
+		b.node[v].dist, b.node[v].sigma, b.node[v].delta = -1, 0, 0
+	}
+	for _, o := range b.orgs {
+		b.org[o].level, b.org[o].sum = -1, 0
+	}
 }

@@ -8,47 +8,78 @@ import (
 	"time"
 
 	"gonum.org/v1/gonum/graph/network"
+	"gonum.org/v1/gonum/graph/simple"
 )
 
-// netRandomGraph returns a graph of n nodes and about n·deg/2 random edges
-// (duplicates and loops dropped), from a fixed seed.
-func netRandomGraph(n, deg int, seed uint64) *orderedGraph {
+// netRandomPartners returns the shared-partner network of n projects taking
+// part in 1–4 of orgs organisations drawn with a skewed popularity (rank
+// ⌊orgs·u²⌋, as the benchmark's generator does), from a fixed seed: popular
+// organisations make dense neighbourhoods and pairs sharing several
+// organisations, the case the betweenness corrects for.
+func netRandomPartners(n, orgs int, seed uint64) *partnerGraph {
 	r := rand.New(rand.NewPCG(seed, seed))
-	seen := map[[2]int]bool{}
-	var edges []netEdge
-	for range n * deg / 2 {
-		a, b := r.IntN(n), r.IntN(n)
-		if a == b {
-			continue
+	rows := make([][]int32, orgs)
+	for p := range n {
+		seen := map[int]bool{}
+		for range 1 + r.IntN(4) {
+			u := r.Float64()
+			o := int(float64(orgs) * u * u)
+			if !seen[o] {
+				seen[o] = true
+				rows[o] = append(rows[o], int32(p))
+			}
 		}
-		if a > b {
-			a, b = b, a
-		}
-		if seen[[2]int{a, b}] {
-			continue
-		}
-		seen[[2]int{a, b}] = true
-		edges = append(edges, netEdge{a: a, b: b, w: 1})
 	}
-	return newOrderedGraph(n, edges)
+	members := csr{start: []int{0}}
+	for _, row := range rows {
+		if len(row) > 0 {
+			members.items = append(members.items, row...)
+			members.start = append(members.start, len(members.items))
+		}
+	}
+	pg := &partnerGraph{nodes: make([]netNode, n)}
+	pg.build(n, members)
+	return pg
 }
 
-// Sampling every node as a pivot is Brandes' exact algorithm: it must agree
-// with gonum's network.Betweenness (up to floating-point summation order),
-// on a connected-ish random graph and on one with many components.
+// netGonumGraph is pg's network as a gonum graph, the reference.
+func netGonumGraph(pg *partnerGraph) *simple.UndirectedGraph {
+	g := simple.NewUndirectedGraph()
+	for i := range pg.nodes {
+		g.AddNode(simple.Node(i))
+	}
+	for a := range pg.nodes {
+		for _, b := range pg.adj.row(a) {
+			if int(b) > a {
+				g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(b)))
+			}
+		}
+	}
+	return g
+}
+
+// Sampling every node as a pivot is Brandes' exact algorithm: walking the
+// organisations, with the correction for pairs sharing several, it must
+// agree with gonum's network.Betweenness on the links (up to floating-point
+// summation order), on dense networks with many multi-organisation pairs
+// and on sparse ones with many components.
 func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 	for _, tc := range []struct {
-		name   string
-		n, deg int
+		name    string
+		n, orgs int
 	}{
-		{"dense", 60, 6},
-		{"sparse with components", 80, 1},
-		{"path", 2, 2},
+		{"dense, few organisations", 60, 8},
+		{"medium", 120, 60},
+		{"sparse with components", 80, 300},
+		{"pair", 2, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			g := netRandomGraph(tc.n, tc.deg, 7)
-			exact := network.Betweenness(g)
-			got, err := sampledBetweenness(context.Background(), g.adjacency(), tc.n, 1)
+			pg := netRandomPartners(tc.n, tc.orgs, 7)
+			if tc.n >= 60 && tc.orgs <= 60 && len(pg.multi.items) == 0 {
+				t.Fatal("the test network has no pair sharing two organisations")
+			}
+			exact := network.Betweenness(netGonumGraph(pg))
+			got, err := sampledBetweenness(context.Background(), pg, tc.n, 1)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -64,7 +95,7 @@ func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 // normalisedBetweenness takes the sampled branch above exactMax; with as
 // many pivots as nodes it must give the exact normalised figures.
 func TestBetweennessNormalisedSampledBranch(t *testing.T) {
-	g := netRandomGraph(50, 4, 3)
+	g := netRandomPartners(50, 30, 3)
 	exact, err := normalisedBetweenness(context.Background(), g, 1000, 0, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -89,14 +120,13 @@ func TestBetweennessNormalisedSampledBranch(t *testing.T) {
 // With fewer pivots than nodes the estimate is reproducible (fixed seed,
 // fixed chunking) and close to the exact figure for the central nodes.
 func TestBetweennessSampledDeterministic(t *testing.T) {
-	g := netRandomGraph(400, 6, 11)
-	adj := g.adjacency()
-	a, err := sampledBetweenness(context.Background(), adj, 200, betweennessSeed)
+	g := netRandomPartners(400, 300, 11)
+	a, err := sampledBetweenness(context.Background(), g, 200, betweennessSeed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := sampledBetweenness(context.Background(), adj, 200, betweennessSeed)
-	exact := network.Betweenness(g)
+	b, _ := sampledBetweenness(context.Background(), g, 200, betweennessSeed)
+	exact := network.Betweenness(netGonumGraph(g))
 	var top int64
 	for id, v := range exact {
 		if v > exact[top] {
@@ -116,20 +146,19 @@ func TestBetweennessSampledDeterministic(t *testing.T) {
 func TestBetweennessSampledCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := sampledBetweenness(ctx, netRandomGraph(100, 4, 1).adjacency(), 50, 1); err == nil {
+	if _, err := sampledBetweenness(ctx, netRandomPartners(100, 80, 1), 50, 1); err == nil {
 		t.Error("got no error from a cancelled context")
 	}
 }
 
-// BenchmarkBetweennessSampled times C17's sampled branch: a 30,000-node
-// random graph of mean degree about 10, 500 pivots.
+// BenchmarkBetweennessSampled times C17's sampled branch: 30,000 projects
+// with 1–4 of 6,000 organisations each, betweennessPivots pivots.
 func BenchmarkBetweennessSampled(b *testing.B) {
-	g := netRandomGraph(30000, 10, 42)
-	adj := g.adjacency()
+	g := netRandomPartners(30000, 6000, 42)
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
-		if _, err := sampledBetweenness(context.Background(), adj, betweennessPivots, betweennessSeed); err != nil {
+		if _, err := sampledBetweenness(context.Background(), g, betweennessPivots, betweennessSeed); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -52,7 +52,16 @@ type Env struct {
 	Now     time.Time // injected clock: tests fix it
 
 	mu   sync.Mutex
-	memo map[string]any
+	memo map[string]*memoEntry
+}
+
+// memoEntry is one intermediate, computed once: concurrent metrics asking
+// for it while it is computed wait for it (done) instead of computing it
+// again.
+type memoEntry struct {
+	done chan struct{}
+	v    any
+	err  error
 }
 
 // NewEnv prepares an Env, filling parameter defaults.
@@ -76,7 +85,7 @@ func NewEnv(st *store.Store, m *portfolio.Mission, sc portfolio.Scope, p Params,
 	if p.Basis != "" && p.Basis != "count" && p.Basis != "budget" {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "basis must be count or budget, not %q", p.Basis)
 	}
-	return &Env{Store: st, Mission: m, Scope: sc, Params: p, Now: now, memo: map[string]any{}}, nil
+	return &Env{Store: st, Mission: m, Scope: sc, Params: p, Now: now, memo: map[string]*memoEntry{}}, nil
 }
 
 // Location is the mission's time zone: windows of time-based metrics are
@@ -88,22 +97,32 @@ func (e *Env) Location() *time.Location {
 	return time.UTC
 }
 
-// once memoises an intermediate under key.
+// once memoises an intermediate under key: f runs once per Env, and
+// callers arriving while it runs wait for its result. A failure is not
+// kept: the callers waiting get it, the next call tries again.
 func once[T any](e *Env, key string, f func() (T, error)) (T, error) {
 	e.mu.Lock()
-	if v, ok := e.memo[key]; ok {
+	if m, ok := e.memo[key]; ok {
 		e.mu.Unlock()
-		return v.(T), nil
+		<-m.done
+		if m.err != nil {
+			var zero T
+			return zero, m.err
+		}
+		return m.v.(T), nil
 	}
+	m := &memoEntry{done: make(chan struct{})}
+	e.memo[key] = m
 	e.mu.Unlock()
 	v, err := f()
+	m.v, m.err = v, err
 	if err != nil {
-		return v, err
+		e.mu.Lock()
+		delete(e.memo, key)
+		e.mu.Unlock()
 	}
-	e.mu.Lock()
-	e.memo[key] = v
-	e.mu.Unlock()
-	return v, nil
+	close(m.done)
+	return v, err
 }
 
 //go:embed queries/*.sql
@@ -192,8 +211,18 @@ type Result struct {
 	Values     []Value   `json:"metrics"`
 }
 
-// Compute runs the metrics with the given codes (all when codes is empty),
-// in catalogue order.
+// computeWorkers is how many metrics Compute runs at once. Two keep a
+// 2-core server busy: while one metric waits for DuckDB or scans its rows,
+// the other's query or graph work runs. More would only make DuckDB's
+// threads and the Go work compete for the same cores.
+const computeWorkers = 2
+
+// Compute runs the metrics with the given codes (all when codes is empty)
+// and returns their values in catalogue order. The metrics run
+// computeWorkers at a time, the network metrics (long Go computations on
+// the shared-partner graph) first, so that the SQL of the others runs
+// beside them rather than after them. A store reading as of a snapshot has
+// a single connection: there they run one at a time.
 func Compute(ctx context.Context, e *Env, codes []string) (*Result, error) {
 	want := map[string]bool{}
 	for _, c := range codes {
@@ -202,18 +231,76 @@ func Compute(ctx context.Context, e *Env, codes []string) (*Result, error) {
 		}
 		want[c] = true
 	}
-	res := &Result{ComputedAt: e.Now.UTC(), Values: []Value{}}
+	var ms []Metric
 	for _, m := range Catalogue() {
-		if len(want) > 0 && !want[m.Code] {
-			continue
+		if len(want) == 0 || want[m.Code] {
+			ms = append(ms, m)
 		}
-		vs, err := m.Compute(ctx, e)
-		if err != nil {
-			return nil, fmt.Errorf("metrics: %s: %w", m.Code, err)
+	}
+	order := make([]int, len(ms))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(a, b int) bool { return isNetwork(ms[order[a]].Code) && !isNetwork(ms[order[b]].Code) })
+	workers := computeWorkers
+	if _, pooled := e.Store.Querier().(*sql.DB); !pooled {
+		workers = 1
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	values := make([][]Value, len(ms))
+	var (
+		mu     sync.Mutex
+		failed error // the first failure; it cancels the others
+	)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(ms)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				vs, err := ms[i].Compute(ctx, e)
+				if err != nil {
+					mu.Lock()
+					if failed == nil {
+						failed = fmt.Errorf("metrics: %s: %w", ms[i].Code, err)
+						cancel()
+					}
+					mu.Unlock()
+					continue
+				}
+				values[i] = vs
+			}
+		}()
+	}
+dispatch:
+	for _, i := range order {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break dispatch
 		}
+	}
+	close(next)
+	wg.Wait()
+	if failed != nil {
+		return nil, failed
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	res := &Result{ComputedAt: e.Now.UTC(), Values: []Value{}}
+	for _, vs := range values {
 		res.Values = append(res.Values, vs...)
 	}
 	return res, nil
+}
+
+// isNetwork reports whether code is one of the network metrics C16–C19.
+func isNetwork(code string) bool {
+	n := codeOrder(code)
+	return code[0] == 'C' && n >= 16 && n <= 19
 }
 
 // Lookup returns the metric with the given code, or nil.

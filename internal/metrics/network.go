@@ -6,19 +6,20 @@ import (
 	"slices"
 	"strconv"
 
-	"gonum.org/v1/gonum/graph/topo"
-
 	"github.com/begira/begira/internal/portfolio"
 )
 
 // networkMetrics: the shared-partner network (C16–C19).
 //
-// Graph algorithms come from gonum (graph/simple, topo.ConnectedComponents,
-// network.Betweenness, community.Modularize and Q): a maintained library
-// with tested implementations beats hand-written ones. The only algorithm
-// written here is the sampled-pivot Brandes of graph_betweenness.go, which
-// gonum lacks. Pairs of linked projects are generated in DuckDB
-// (queries/c16_edges.sql, queries/c18_edges.sql).
+// The networks are built in Go from what DuckDB returns — the
+// project–organisation memberships (C16, graph.go) and the projects' term
+// sets (C18, network_cluster.go) — as flat slices indexed by node, not as
+// pairs generated in SQL: a portfolio of 100,000 projects has millions of
+// linked pairs, which took seconds to cross the driver and to store in
+// maps. The algorithms are written here for that layout: Brandes'
+// betweenness over the memberships (graph_betweenness.go) and Louvain with
+// self-loops (network_louvain.go); the tests check both against gonum's
+// network.Betweenness and community.Q and Modularize.
 func networkMetrics() []Metric {
 	return []Metric{
 		{
@@ -43,9 +44,9 @@ func networkMetrics() []Metric {
 				EU: "Aingura-proiektuak",
 			},
 			Definition: portfolio.Labels{
-				EN: "The ten projects with the highest betweenness centrality in the shared-partner network: the share of shortest paths between other projects that pass through them, normalised by (n−1)(n−2)/2 (estimated from 500 sampled pivots above 20,000 projects).",
-				ES: "Los diez proyectos con mayor centralidad de intermediación en la red de socios compartidos: la proporción de caminos más cortos entre otros proyectos que pasan por ellos, normalizada por (n−1)(n−2)/2 (estimada con 500 pivotes muestreados por encima de 20.000 proyectos).",
-				EU: "Bazkide partekatuen sarean bitartekotasun-zentralitate handiena duten hamar proiektuak: beste proiektuen arteko bide laburrenetatik haietatik igarotzen direnen proportzioa, (n−1)(n−2)/2-z normalizatua (20.000 proiektutik gora, 500 pibote laginduz estimatua).",
+				EN: "The ten projects with the highest betweenness centrality in the shared-partner network: the share of shortest paths between other projects that pass through them, normalised by (n−1)(n−2)/2 (estimated from 200 sampled pivots above 20,000 projects).",
+				ES: "Los diez proyectos con mayor centralidad de intermediación en la red de socios compartidos: la proporción de caminos más cortos entre otros proyectos que pasan por ellos, normalizada por (n−1)(n−2)/2 (estimada con 200 pivotes muestreados por encima de 20.000 proyectos).",
+				EU: "Bazkide partekatuen sarean bitartekotasun-zentralitate handiena duten hamar proiektuak: beste proiektuen arteko bide laburrenetatik haietatik igarotzen direnen proportzioa, (n−1)(n−2)/2-z normalizatua (20.000 proiektutik gora, 200 pibote laginduz estimatua).",
 			},
 			Compute: networkC17,
 		},
@@ -57,9 +58,9 @@ func networkMetrics() []Metric {
 				EU: "Multzo tematikoak",
 			},
 			Definition: portfolio.Labels{
-				EN: "Projects linked when the Jaccard similarity of their challenge and lever terms is at least 0.5, grouped into communities with the Louvain method: number of clusters of two or more projects, modularity Q, the largest cluster's share of projects, and each cluster's size and most frequent terms.",
-				ES: "Proyectos unidos cuando la similitud de Jaccard de sus retos y palancas es al menos 0,5, agrupados en comunidades con el método de Louvain: número de clústeres de dos o más proyectos, modularidad Q, proporción de proyectos del mayor clúster, y tamaño y términos más frecuentes de cada clúster.",
-				EU: "Erronka eta palanken Jaccard antzekotasuna gutxienez 0,5 denean lotutako proiektuak, Louvain metodoaz komunitateetan bilduta: bi proiektu edo gehiagoko multzo kopurua, Q modularitatea, multzo handienaren proiektu-proportzioa, eta multzo bakoitzaren tamaina eta termino ohikoenak.",
+				EN: "Projects linked when the Jaccard similarity of their challenge and lever terms is at least 0.5, grouped into communities with the Louvain method (projects with identical term sets always share a community): number of clusters of two or more projects, modularity Q, the largest cluster's share of projects, and each cluster's size and most frequent terms.",
+				ES: "Proyectos unidos cuando la similitud de Jaccard de sus retos y palancas es al menos 0,5, agrupados en comunidades con el método de Louvain (los proyectos con los mismos términos siempre comparten comunidad): número de clústeres de dos o más proyectos, modularidad Q, proporción de proyectos del mayor clúster, y tamaño y términos más frecuentes de cada clúster.",
+				EU: "Erronka eta palanken Jaccard antzekotasuna gutxienez 0,5 denean lotutako proiektuak, Louvain metodoaz komunitateetan bilduta (termino berberak dituzten proiektuak beti komunitate berean): bi proiektu edo gehiagoko multzo kopurua, Q modularitatea, multzo handienaren proiektu-proportzioa, eta multzo bakoitzaren tamaina eta termino ohikoenak.",
 			},
 			Compute: networkC18,
 		},
@@ -91,16 +92,14 @@ func networkC16(ctx context.Context, e *Env) ([]Value, error) {
 	}
 	n := len(pg.nodes)
 	nn := int64(n)
-	edges := float64(len(pg.edges))
-	isolated, giant := 0, 0
+	edges := float64(pg.edges)
+	isolated := 0
 	for i := range n {
-		if pg.g.degree(i) == 0 {
+		if pg.degree(i) == 0 {
 			isolated++
 		}
 	}
-	for _, c := range topo.ConnectedComponents(pg.g) {
-		giant = max(giant, len(c))
-	}
+	giant := pg.largestComponent()
 	ratio := func(measure string, num, den float64) Value {
 		if den == 0 {
 			return null("C16", nn, "measure", measure)
@@ -186,21 +185,41 @@ func networkC19(ctx context.Context, e *Env) ([]Value, error) {
 	for i := range cells {
 		cells[i] = make([]int, len(levels))
 	}
+	// Levels as small integers: −1 none, len(levels)+k for the k-th level
+	// no longer active (it counts in cross_share only).
+	lv := make([]int, len(pg.nodes))
+	retired := map[string]int{}
+	for i, nd := range pg.nodes {
+		p, ok := pos[nd.level]
+		switch {
+		case nd.level == "":
+			p = -1
+		case !ok:
+			if _, seen := retired[nd.level]; !seen {
+				retired[nd.level] = len(levels) + len(retired)
+			}
+			p = retired[nd.level]
+		}
+		lv[i] = p
+	}
 	kept, cross, excluded := 0, 0, 0
-	for _, ed := range pg.edges {
-		la, lb := pg.nodes[ed.a].level, pg.nodes[ed.b].level
-		if la == "" || lb == "" {
-			excluded++
-			continue
-		}
-		kept++
-		if la != lb {
-			cross++
-		}
-		i, oki := pos[la]
-		j, okj := pos[lb]
-		if oki && okj {
-			cells[min(i, j)][max(i, j)]++
+	for a := range pg.nodes {
+		for _, b := range pg.adj.row(a) {
+			if int(b) < a {
+				continue // each link once
+			}
+			i, j := lv[a], lv[b]
+			if i < 0 || j < 0 {
+				excluded++
+				continue
+			}
+			kept++
+			if i != j {
+				cross++
+			}
+			if i < len(levels) && j < len(levels) {
+				cells[min(i, j)][max(i, j)]++
+			}
 		}
 	}
 	out := []Value{}
@@ -211,7 +230,7 @@ func networkC19(ctx context.Context, e *Env) ([]Value, error) {
 	}
 	out = append(out,
 		val("C19", float64(untagged), int64(len(pg.nodes)), "measure", "untagged"),
-		val("C19", float64(excluded), int64(len(pg.edges)), "measure", "excluded_edges"))
+		val("C19", float64(excluded), int64(pg.edges), "measure", "excluded_edges"))
 	for i := range levels {
 		for j := i; j < len(levels); j++ {
 			out = append(out, val("C19", float64(cells[i][j]), int64(kept),

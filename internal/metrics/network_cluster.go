@@ -4,28 +4,46 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
-
-	"gonum.org/v1/gonum/graph/community"
 )
 
 // Thematic clusters (C18). The thematic network links two projects when the
 // Jaccard similarity of their challenge ∪ lever term sets is at least
-// netJaccardMin; the pairs come from queries/c18_edges.sql, which only compares
-// projects sharing a term, so the cost follows the portfolio's overlap, not
-// n². The network is unweighted (the threshold graph): a link is a link,
-// whatever its similarity above 0.5. Communities come from gonum's Louvain
-// (community.Modularize, resolution 1) with a fixed PCG source and
-// ID-ordered iteration, so the same portfolio always gives the same
-// clusters; Q is gonum's community.Q of that partition.
+// netJaccardMin. The network is unweighted (the threshold graph): a link is
+// a link, whatever its similarity above 0.5. Communities come from Louvain
+// (network_louvain.go, resolution 1) and Q is the modularity of that
+// partition.
+//
+// Projects with the same term set have similarity 1, so they are all linked
+// to each other and to the same other projects: a portfolio of 70,000
+// projects over a few dozen terms has only a few thousand distinct term
+// sets, but hundreds of projects share each, and the links between single
+// projects ran to tens of millions (C18 never finished on the benchmark).
+// Each term set is therefore one node of the network Louvain sees, weighted
+// so that modularity is exactly that of the project network: a group of s
+// projects carries the s(s−1)/2 links among them as a self-loop, and two
+// linked groups of s and t projects a link of weight s·t. The only
+// difference from Louvain on single projects is that projects with the
+// same term set always end up in the same cluster — which the definition
+// states — and on portfolios whose projects all have distinct term sets
+// nothing changes at all.
 const (
-	netJaccardMin      = 0.5 // $11 of c18_edges.sql
-	netClusterSeed     = 0xC18
+	netJaccardMin      = 0.5
 	netClusterTopTerms = 3 // terms naming a cluster
 )
+
+// netTheme is one challenge or lever term of a project.
+type netTheme struct{ scheme, code string }
+
+// netThemeGroup is the projects in scope sharing one challenge ∪ lever term
+// set (queries/c18_groups.sql).
+type netThemeGroup struct {
+	terms    []netTheme // sorted by scheme, code
+	projects int
+	firstRef string // the smallest ext_ref among them
+}
 
 // networkC18 reports the thematic clusters. A cluster is a Louvain community
 // of at least two projects: a project without a thematic link is its own
@@ -34,11 +52,10 @@ const (
 // ext_ref; their top_terms are the netClusterTopTerms most frequent term codes
 // among their members, ties in taxonomy order (challenges, then levers).
 func networkC18(ctx context.Context, e *Env) ([]Value, error) {
-	pg, err := partnerGraphOf(ctx, e) // the same node set: every project in scope
+	groups, n, err := netThemeGroups(ctx, e)
 	if err != nil {
 		return nil, err
 	}
-	n := len(pg.nodes)
 	nn := int64(n)
 	if n == 0 {
 		return []Value{
@@ -47,49 +64,46 @@ func networkC18(ctx context.Context, e *Env) ([]Value, error) {
 			null("C18", 0, "measure", "largest_cluster_share"),
 		}, nil
 	}
-	edges, err := netLoadEdges(ctx, e, "c18_edges", pg.index, netJaccardMin)
-	if err != nil {
-		return nil, err
-	}
-	for i := range edges {
-		edges[i].w = 1 // the threshold graph is unweighted
-	}
-	if len(edges) == 0 {
+	g := netThemeGraph(groups)
+	if _, m2 := g.strengths(); m2 == 0 {
 		return []Value{
 			val("C18", 0, nn, "measure", "clusters"),
-			null("C18", nn, "measure", "modularity"), // Q is undefined without edges
+			null("C18", nn, "measure", "modularity"), // Q is undefined without links
 			val("C18", 0, nn, "measure", "largest_cluster_share"),
 		}, nil
 	}
-	terms, err := netProjectThemes(ctx, e, pg.index)
-	if err != nil {
-		return nil, err
-	}
-	g := newOrderedGraph(n, edges)
-	communities := community.Modularize(g, 1, rand.NewPCG(netClusterSeed, netClusterSeed)).Communities()
-	q := community.Q(g, communities, 1)
+	labels := louvain(g)
+	q := modularity(g, labels)
 
-	var clusters [][]int
-	for _, c := range communities {
-		if len(c) < 2 {
-			continue
-		}
-		members := make([]int, len(c))
-		for i, nd := range c {
-			members[i] = int(nd.ID())
-		}
-		slices.SortFunc(members, func(a, b int) int { return cmp.Compare(pg.nodes[a].ref, pg.nodes[b].ref) })
-		clusters = append(clusters, members)
+	byLabel := map[int32][]netThemeGroup{}
+	for i, l := range labels {
+		byLabel[l] = append(byLabel[l], groups[i])
 	}
-	slices.SortFunc(clusters, func(a, b []int) int {
-		if c := cmp.Compare(len(b), len(a)); c != 0 {
+	type cluster struct {
+		groups   []netThemeGroup
+		size     int
+		firstRef string
+	}
+	var clusters []cluster
+	for _, gs := range byLabel {
+		c := cluster{groups: gs, firstRef: gs[0].firstRef}
+		for _, g := range gs {
+			c.size += g.projects
+			c.firstRef = min(c.firstRef, g.firstRef)
+		}
+		if c.size >= 2 {
+			clusters = append(clusters, c)
+		}
+	}
+	slices.SortFunc(clusters, func(a, b cluster) int {
+		if c := cmp.Compare(b.size, a.size); c != 0 {
 			return c
 		}
-		return cmp.Compare(pg.nodes[a[0]].ref, pg.nodes[b[0]].ref)
+		return cmp.Compare(a.firstRef, b.firstRef)
 	})
 	largest := 0
 	if len(clusters) > 0 {
-		largest = len(clusters[0])
+		largest = clusters[0].size
 	}
 	out := []Value{
 		val("C18", float64(len(clusters)), nn, "measure", "clusters"),
@@ -97,38 +111,127 @@ func networkC18(ctx context.Context, e *Env) ([]Value, error) {
 		val("C18", float64(largest)/float64(n), nn, "measure", "largest_cluster_share"),
 	}
 	rank := netThemeRank(e)
-	for i, members := range clusters {
-		out = append(out, val("C18", float64(len(members)), nn,
-			"cluster", strconv.Itoa(i+1), "measure", "size", "top_terms", netTopTerms(members, terms, rank)))
+	for i, c := range clusters {
+		out = append(out, val("C18", float64(c.size), nn,
+			"cluster", strconv.Itoa(i+1), "measure", "size", "top_terms", netTopTerms(c.groups, rank)))
 	}
 	return out, nil
 }
 
-// netTheme is one challenge or lever term of a project.
-type netTheme struct{ scheme, code string }
-
-// netProjectThemes returns the challenge and lever terms of every node.
-func netProjectThemes(ctx context.Context, e *Env, index map[int64]int) (map[int][]netTheme, error) {
-	rows, err := e.Query(ctx, "c18_terms")
+// netThemeGroups runs queries/c18_groups.sql: the term-set groups in order
+// of their first ext_ref, and the number of projects in scope (the row
+// without terms).
+func netThemeGroups(ctx context.Context, e *Env) ([]netThemeGroup, int, error) {
+	rows, err := e.Query(ctx, "c18_groups")
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rows.Close()
-	out := map[int][]netTheme{}
+	var groups []netThemeGroup
+	n := 0
 	for rows.Next() {
-		var id int64
-		var t netTheme
-		if err := rows.Scan(&id, &t.scheme, &t.code); err != nil {
-			return nil, fmt.Errorf("metrics: scan c18_terms: %w", err)
+		var schemes, codes any
+		var projects int
+		var first *string
+		if err := rows.Scan(&schemes, &codes, &projects, &first); err != nil {
+			return nil, 0, fmt.Errorf("metrics: scan c18_groups: %w", err)
 		}
-		if i, ok := index[id]; ok {
-			out[i] = append(out[i], t)
+		if first == nil {
+			n = projects
+			continue
 		}
+		ss, _ := schemes.([]any)
+		cs, _ := codes.([]any)
+		if len(ss) != len(cs) || len(ss) == 0 {
+			return nil, 0, fmt.Errorf("metrics: c18_groups: a term set of %d schemes and %d codes", len(ss), len(cs))
+		}
+		g := netThemeGroup{projects: projects, firstRef: *first, terms: make([]netTheme, len(ss))}
+		for i := range ss {
+			s, _ := ss[i].(string)
+			c, _ := cs[i].(string)
+			g.terms[i] = netTheme{s, c}
+		}
+		groups = append(groups, g)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("metrics: c18_terms: %w", err)
+		return nil, 0, fmt.Errorf("metrics: c18_groups: %w", err)
 	}
-	return out, nil
+	return groups, n, nil
+}
+
+// netThemeGraph builds the weighted network of the groups: a group of s
+// projects has the self-loop s(s−1) (its s(s−1)/2 links, counted from both
+// ends), and two groups of s and t projects whose term sets have a Jaccard
+// similarity of at least netJaccardMin are linked with weight s·t. Only
+// groups sharing a term are compared, through an index of the groups by
+// term.
+func netThemeGraph(groups []netThemeGroup) wgraph {
+	ids := map[netTheme]int32{}
+	sets := make([][]int32, len(groups))
+	for i, g := range groups {
+		for _, t := range g.terms {
+			id, ok := ids[t]
+			if !ok {
+				id = int32(len(ids))
+				ids[t] = id
+			}
+			sets[i] = append(sets[i], id)
+		}
+	}
+	byTerm := make([][]int32, len(ids))
+	for i, set := range sets {
+		for _, t := range set {
+			byTerm[t] = append(byTerm[t], int32(i))
+		}
+	}
+	n := len(groups)
+	g := wgraph{self: make([]float64, n)}
+	var links [][2]int32
+	var weights []float64
+	shared := make([]int32, n) // |A∩B| for the groups b touched from a
+	var touched []int32
+	for a := range n {
+		s := float64(groups[a].projects)
+		g.self[a] = s * (s - 1)
+		touched = touched[:0]
+		for _, t := range sets[a] {
+			for _, b := range byTerm[t] {
+				if int(b) <= a {
+					continue
+				}
+				if shared[b] == 0 {
+					touched = append(touched, b)
+				}
+				shared[b]++
+			}
+		}
+		slices.Sort(touched)
+		for _, b := range touched {
+			inter := float64(shared[b])
+			union := float64(len(sets[a])+len(sets[b])) - inter
+			if inter >= netJaccardMin*union {
+				links = append(links, [2]int32{int32(a), b})
+				weights = append(weights, s*float64(groups[b].projects))
+			}
+			shared[b] = 0
+		}
+	}
+	// Both directions of every link, by row.
+	ends := csr{start: louvainRowStarts(2 * len(links)), items: make([]int32, 2*len(links))}
+	for i, l := range links {
+		ends.items[2*i], ends.items[2*i+1] = l[0], l[1]
+	}
+	byNode := csrTranspose(ends, n) // node → half-links (2i, 2i+1) it is an end of
+	g.adj = csr{start: byNode.start, items: make([]int32, len(byNode.items))}
+	g.w = make([]float64, len(byNode.items))
+	for v := range n {
+		lo, _ := byNode.bounds(v)
+		for j, h := range byNode.row(v) {
+			g.adj.items[lo+j] = ends.items[h^1] // the other end
+			g.w[lo+j] = weights[h/2]
+		}
+	}
+	return g
 }
 
 // netThemeRank orders terms as the taxonomy lists them: challenges, then
@@ -145,12 +248,13 @@ func netThemeRank(e *Env) map[netTheme]int {
 	return rank
 }
 
-// netTopTerms names a cluster by its most frequent terms, comma-separated codes.
-func netTopTerms(members []int, terms map[int][]netTheme, rank map[netTheme]int) string {
+// netTopTerms names a cluster by its most frequent terms among its
+// projects, comma-separated codes.
+func netTopTerms(groups []netThemeGroup, rank map[netTheme]int) string {
 	count := map[netTheme]int{}
-	for _, m := range members {
-		for _, t := range terms[m] {
-			count[t]++
+	for _, g := range groups {
+		for _, t := range g.terms {
+			count[t] += g.projects
 		}
 	}
 	ts := make([]netTheme, 0, len(count))

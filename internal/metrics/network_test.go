@@ -275,31 +275,31 @@ J6,J6,,,,,,active,,
 
 func TestC18JaccardEdges(t *testing.T) {
 	e := networkEnv(t, netJaccardRows, portfolio.Scope{})
-	pg, err := partnerGraphOf(context.Background(), e)
+	groups, n, err := netThemeGroups(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := e.Query(context.Background(), "c18_edges", netJaccardMin)
-	if err != nil {
-		t.Fatal(err)
+	// Five distinct term sets (J6 has none): five groups of one project, in
+	// ext_ref order; n counts J6 too.
+	if n != 6 || len(groups) != 5 {
+		t.Fatalf("got %d groups over %d projects, want 5 over 6", len(groups), n)
 	}
-	defer rows.Close()
+	g := netThemeGraph(groups)
 	var got []string
-	for rows.Next() {
-		var a, b int64
-		var j float64
-		if err := rows.Scan(&a, &b, &j); err != nil {
-			t.Fatal(err)
+	for a := range groups {
+		if g.self[a] != 0 {
+			t.Errorf("group %s: got self-loop %v, want 0 (one project)", groups[a].firstRef, g.self[a])
 		}
-		x, y := pg.nodes[pg.index[a]].ref, pg.nodes[pg.index[b]].ref
-		if x > y {
-			x, y = y, x
+		lo, hi := g.adj.bounds(a)
+		for j := lo; j < hi; j++ {
+			if b := g.adj.items[j]; int(b) > a {
+				got = append(got, fmt.Sprintf("%s-%s:%g", groups[a].firstRef, groups[b].firstRef, g.w[j]))
+			}
 		}
-		got = append(got, fmt.Sprintf("%s-%s:%.4f", x, y, j))
 	}
 	slices.Sort(got)
-	if g, w := strings.Join(got, " "), "J1-J2:0.5000 J1-J3:0.5000 J4-J5:0.6667"; g != w {
-		t.Errorf("got thematic edges %s, want %s", g, w)
+	if g, w := strings.Join(got, " "), "J1-J2:1 J1-J3:1 J4-J5:1"; g != w {
+		t.Errorf("got thematic links %s, want %s", g, w)
 	}
 }
 

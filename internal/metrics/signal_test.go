@@ -617,3 +617,32 @@ func TestSignalPeriodsMemoised(t *testing.T) {
 		t.Errorf("clock: got today %s, backlog before %s; want 2026-11-01, 2026-10-18", a.clock.today, a.clock.backlogTo)
 	}
 }
+
+// The signal queries count rows of signal_term as signals: they rely on
+// the ingest storing each (signal, scheme, term) once. A term repeated in a
+// cell ("food|food") is one tag: the October food count stays one signal,
+// its fractional S10 weight a whole one (not two halves of the same term),
+// and S13 sees one research signal.
+func TestSignalTermRepeatedInCell(t *testing.T) {
+	e := sigEnv(t, []sigRow{
+		{ref: "d1", date: "2026-10-05", status: "approved", source: "research", challenges: "food|food", levers: "tech"},
+		{ref: "d2", date: "2026-10-06", status: "approved", source: "news", challenges: "water"},
+	}, "", Params{})
+	sigWant(t, sigRun(t, e, "S1"), "S1", 1, 2, "scheme", "challenge", "term", "food", "period", "2026-10", "measure", "count")
+	// Challenge shares among the 2 signals tagged with a challenge: food 1/2.
+	sigWant(t, sigRun(t, e, "S10"), "S10", 0.5, 2, "scheme", "challenge", "term", "food", "measure", "s_share")
+	dates, err := loadSigDates(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := dates[sigTerm{"challenge", "food"}].n; got != 1 {
+		t.Errorf("food's approved signals so far: got %d, want 1", got)
+	}
+	mix, err := loadSigMix(context.Background(), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := mix[sigTerm{"challenge", "food"}]["source_type"]["research"]; got != 1 {
+		t.Errorf("food's research signals in W: got %d, want 1", got)
+	}
+}
