@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -290,16 +291,9 @@ func (s *Server) adminPage(c *fiber.Ctx, nav, msg string) (*page, error) {
 func formGrant(c *fiber.Ctx) map[string]string {
 	g := map[string]string{}
 	if r := c.FormValue("role"); r != "" {
-		g[cmpOr(c.FormValue("mission"), auth.All)] = r
+		g[cmp.Or(c.FormValue("mission"), auth.All)] = r
 	}
 	return g
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func (s *Server) createUserForm(c *fiber.Ctx) error {
@@ -326,7 +320,7 @@ func (s *Server) updateUserForm(c *fiber.Ctx) error {
 			return err
 		}
 		req.Grants = u.Grants
-		m := cmpOr(c.FormValue("mission"), auth.All)
+		m := cmp.Or(c.FormValue("mission"), auth.All)
 		if r := c.FormValue("role"); r == "" {
 			delete(req.Grants, m)
 		} else {
