@@ -288,3 +288,46 @@ func TestTokenCommand(t *testing.T) {
 		t.Error("a revoked token still opens")
 	}
 }
+
+// TestUserCommand: add takes the password from stdin, and password is
+// the way back in for a locked-out administrator: it lifts the lock and
+// ends old sessions.
+func TestUserCommand(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "u.duckdb")
+	withStdin := func(s string) { stdin = func() io.Reader { return strings.NewReader(s) } }
+	t.Cleanup(func() { stdin = func() io.Reader { return os.Stdin } })
+	withStdin("short\n")
+	if code, _, stderr := runCLI(t, "user", "add", "--db", db, "--username", "ane", "--role", "admin"); code != 1 || !strings.Contains(stderr, "at least 12") {
+		t.Errorf("short password: %d %s", code, stderr)
+	}
+	withStdin("first long password\n")
+	if code, _, stderr := runCLI(t, "user", "add", "--db", db, "--username", "ane", "--role", "admin"); code != 0 {
+		t.Fatalf("add: %d %s", code, stderr)
+	}
+	ctx := context.Background()
+	st, err := store.Open(ctx, db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, _ := st.UserByName(ctx, "ane")
+	if u.Grants["*"] != "admin" || !auth.VerifyPassword("first long password", u.PasswordHash) {
+		t.Fatalf("stored user %+v", u)
+	}
+	if _, err := st.LoginFailed(ctx, u, 1, time.Hour); err != nil { // locked out
+		t.Fatal(err)
+	}
+	st.Close()
+	withStdin("second long password\n")
+	if code, _, stderr := runCLI(t, "user", "password", "--db", db, "--username", "ane"); code != 0 {
+		t.Fatalf("password: %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "user", "password", "--db", db, "--username", "nobody"); code != 1 || !strings.Contains(stderr, `no user "nobody"`) {
+		t.Errorf("unknown user: %d %s", code, stderr)
+	}
+	st, _ = store.Open(ctx, db, store.Options{})
+	defer st.Close()
+	u, _ = st.UserByName(ctx, "ane")
+	if !auth.VerifyPassword("second long password", u.PasswordHash) || u.LockedUntil != nil {
+		t.Errorf("after password: locked %v, new password verifies %v", u.LockedUntil, auth.VerifyPassword("second long password", u.PasswordHash))
+	}
+}

@@ -34,6 +34,8 @@ Usage:
   begira snapshot --db PATH --mission SLUG [--label TEXT]
   begira token create --db PATH --role ROLE [--mission SLUG] --name NAME
   begira token list|revoke --db PATH [ID]
+  begira user add --db PATH --username NAME --role ROLE [--mission SLUG] < password
+  begira user password --db PATH --username NAME < password
   begira migrate --db PATH
   begira gen --kind projects --rows N [--seed S] [--out FILE|-]
   begira version
@@ -53,6 +55,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch args[0] {
 	case "token":
 		return tokenCmd(cli, args[1:], stdout, stderr)
+	case "user":
+		return userCmd(cli, args[1:], stdout, stderr)
 	case "serve":
 		return serveCmd(ctx, args[1:], stdout, stderr, getenv)
 	case "mission":

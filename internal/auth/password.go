@@ -28,6 +28,16 @@ const (
 // asks for at least 8; we ask for more as there is no second factor).
 const MinPasswordLength = 12
 
+// CheckUsername refuses names that would be ambiguous in the audit log
+// ("user:NAME") or in a URL.
+func CheckUsername(name string) error {
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n:/") {
+		return portfolio.Errorf(portfolio.EINVALID, "a username has 1 to 64 characters, without spaces, colons or slashes")
+	}
+	return nil
+}
+
 // CheckPassword refuses passwords too short or too long to hash sensibly.
 func CheckPassword(pw string) error {
 	if n := len([]rune(pw)); n < MinPasswordLength {

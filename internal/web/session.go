@@ -170,9 +170,8 @@ func (s *Server) setup(c *fiber.Ctx) error {
 
 // checkNewUser validates a username and a password (typed twice).
 func checkNewUser(name, pw, again string) error {
-	name = strings.TrimSpace(name)
-	if name == "" || len(name) > 64 || strings.ContainsAny(name, " \t\r\n:/") {
-		return portfolio.Errorf(portfolio.EINVALID, "a username has 1 to 64 characters, without spaces, colons or slashes")
+	if err := auth.CheckUsername(name); err != nil {
+		return err
 	}
 	if err := auth.CheckPassword(pw); err != nil {
 		return err
