@@ -3,6 +3,7 @@ package metrics
 import (
 	"context"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"sync"
 )
@@ -97,9 +98,10 @@ func normalisedBetweenness(ctx context.Context, pg *partnerGraph, exactMax, pivo
 // counted from both ends), so with k ≥ n (every node a pivot) it equals
 // gonum's exact figure.
 //
-// The pivots are split into betweennessChunks interleaved chunks run
-// concurrently; each chunk sums into its own slice and the chunks are added
-// in order, so the result does not depend on scheduling.
+// The pivots are split into betweennessChunks interleaved chunks, run by
+// GOMAXPROCS workers; each chunk sums into its own slice and the chunks are
+// added in order, so the result depends neither on scheduling nor on the
+// number of cores.
 func sampledBetweenness(ctx context.Context, pg *partnerGraph, k int, seed uint64) ([]float64, error) {
 	n := len(pg.nodes)
 	out := make([]float64, n)
@@ -118,15 +120,24 @@ func sampledBetweenness(ctx context.Context, pg *partnerGraph, k int, seed uint6
 		slices.Sort(pivots)
 	}
 	bp, old := newBipartite(pg)
+	renumbered := bp.renumber(pivots)
 	chunks := min(betweennessChunks, len(pivots))
 	partial := make([][]float64, chunks)
 	errs := make([]error, chunks)
+	// One worker per core, each running its share of the chunks one after
+	// the other with one set of search slices: eight sets at once on two
+	// cores evicted one another from the caches (a third slower).
+	workers := min(runtime.GOMAXPROCS(0), chunks)
 	var wg sync.WaitGroup
-	for c := range chunks {
+	for w := range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			partial[c], errs[c] = newBrandes(bp).chunk(ctx, bp.renumber(pivots), c, chunks)
+			b := newBrandes(bp)
+			for c := w; c < chunks; c += workers {
+				b.sum = make([]float64, bp.nodes())
+				partial[c], errs[c] = b.chunk(ctx, renumbered, c, chunks)
+			}
 		}()
 	}
 	wg.Wait()
@@ -244,35 +255,34 @@ func (bp *bipartite) renumber(nodes []int) []int {
 type brandes struct {
 	pg      *bipartite
 	sum     []float64 // dependencies summed over this worker's sources
+	dist    []int32   // by node: hops from the source, −1 unreached
 	node    []brandesNode
-	org     []brandesOrg
-	queue   []int32 // nodes in BFS order: non-decreasing distance
-	levels  []int   // queue[levels[d]:levels[d+1]] are the nodes at distance d
-	orgs    []int32 // organisations reached, by level
-	orgLvls []int   // orgs[orgLvls[d]:orgLvls[d+1]] have level d
+	level   []int32   // by organisation: distance of its nearest member, −1 unreached
+	orgSum  []float64 // by organisation: Σσ of its members at its level (forward), Σ(1+δ)/σ of those one further (backward)
+	queue   []int32   // nodes in BFS order: non-decreasing distance
+	levels  []int     // queue[levels[d]:levels[d+1]] are the nodes at distance d
+	orgs    []int32   // organisations reached, by level
+	orgLvls []int     // orgs[orgLvls[d]:orgLvls[d+1]] have level d
 }
 
-// brandesNode and brandesOrg keep together what the searches read
-// together: one cache line per visit instead of one per slice.
+// Distances and levels have slices of their own: most visits only test
+// them (reached yet? at this level?), and 4-byte entries keep them in the
+// cores' caches (280 KB and 80 KB on the benchmark); σ and δ are read
+// together, when the test passes.
 type brandesNode struct {
 	sigma float64 // shortest paths from the source
 	delta float64 // dependency of the source on the node
-	dist  int32   // hops from the source, −1 unreached
-}
-
-type brandesOrg struct {
-	sum   float64 // Σσ of its members at its level (forward), Σ(1+δ)/σ of those one further (backward)
-	level int32   // distance of its nearest member, −1 unreached
 }
 
 func newBrandes(pg *bipartite) *brandes {
 	n, m := pg.nodes(), pg.members.rows()
-	b := &brandes{pg: pg, sum: make([]float64, n), node: make([]brandesNode, n), org: make([]brandesOrg, m)}
-	for i := range b.node {
-		b.node[i].dist = -1
+	b := &brandes{pg: pg, sum: make([]float64, n), dist: make([]int32, n), node: make([]brandesNode, n),
+		level: make([]int32, m), orgSum: make([]float64, m)}
+	for i := range b.dist {
+		b.dist[i] = -1
 	}
-	for i := range b.org {
-		b.org[i].level = -1
+	for i := range b.level {
+		b.level[i] = -1
 	}
 	return b
 }
@@ -304,7 +314,7 @@ func (b *brandes) chunk(ctx context.Context, pivots []int, c, stride int) ([]flo
 // correction.
 func (b *brandes) source(s int32) {
 	pg := b.pg
-	b.node[s].dist, b.node[s].sigma = 0, 1
+	b.dist[s], b.node[s].sigma = 0, 1
 	b.queue = append(b.queue[:0], s)
 	b.levels = append(b.levels[:0], 0)
 	b.orgs, b.orgLvls = b.orgs[:0], append(b.orgLvls[:0], 0)
@@ -315,23 +325,23 @@ func (b *brandes) source(s int32) {
 		}
 		for _, v := range b.queue[lo:hi] {
 			for _, o := range pg.orgsOf.row(int(v)) {
-				if b.org[o].level < 0 {
-					b.org[o].level = d
+				if b.level[o] < 0 {
+					b.level[o] = d
 					b.orgs = append(b.orgs, o)
 				}
-				if b.org[o].level == d {
-					b.org[o].sum += b.node[v].sigma
+				if b.level[o] == d {
+					b.orgSum[o] += b.node[v].sigma
 				}
 			}
 		}
 		for _, o := range b.orgs[b.orgLvls[d]:] {
 			for _, w := range pg.members.row(int(o)) {
-				if b.node[w].dist < 0 {
-					b.node[w].dist = d + 1
+				if b.dist[w] < 0 {
+					b.dist[w] = d + 1
 					b.queue = append(b.queue, w)
 				}
-				if b.node[w].dist == d+1 {
-					b.node[w].sigma += b.org[o].sum
+				if b.dist[w] == d+1 {
+					b.node[w].sigma += b.orgSum[o]
 				}
 			}
 		}
@@ -340,14 +350,14 @@ func (b *brandes) source(s int32) {
 		for _, w := range b.queue[hi:] {
 			first, end := pg.multi.bounds(int(w))
 			for j := first; j < end; j++ {
-				if v := pg.multi.items[j]; b.node[v].dist == d {
+				if v := pg.multi.items[j]; b.dist[v] == d {
 					b.node[w].sigma -= float64(pg.multiShared[j]-1) * b.node[v].sigma
 				}
 			}
 		}
 	}
 	for _, o := range b.orgs {
-		b.org[o].sum = 0
+		b.orgSum[o] = 0
 	}
 	// levels has one entry per distance plus the end: the deepest level
 	// has no successors, so accumulation starts one above it.
@@ -355,21 +365,21 @@ func (b *brandes) source(s int32) {
 		for _, w := range b.queue[b.levels[d+1]:b.levels[d+2]] {
 			c := (1 + b.node[w].delta) / b.node[w].sigma
 			for _, o := range pg.orgsOf.row(int(w)) {
-				if b.org[o].level == int32(d) {
-					b.org[o].sum += c
+				if b.level[o] == int32(d) {
+					b.orgSum[o] += c
 				}
 			}
 		}
 		for _, v := range b.queue[b.levels[d]:b.levels[d+1]] {
 			acc := 0.0
 			for _, o := range pg.orgsOf.row(int(v)) {
-				if b.org[o].level == int32(d) {
-					acc += b.org[o].sum
+				if b.level[o] == int32(d) {
+					acc += b.orgSum[o]
 				}
 			}
 			first, end := pg.multi.bounds(int(v))
 			for j := first; j < end; j++ {
-				if w := pg.multi.items[j]; b.node[w].dist == int32(d)+1 {
+				if w := pg.multi.items[j]; b.dist[w] == int32(d)+1 {
 					acc -= float64(pg.multiShared[j]-1) * (1 + b.node[w].delta) / b.node[w].sigma
 				}
 			}
@@ -380,9 +390,9 @@ func (b *brandes) source(s int32) {
 		}
 	}
 	for _, v := range b.queue { // reset only what this source touched
-		b.node[v].dist, b.node[v].sigma, b.node[v].delta = -1, 0, 0
+		b.dist[v], b.node[v].sigma, b.node[v].delta = -1, 0, 0
 	}
 	for _, o := range b.orgs {
-		b.org[o].level, b.org[o].sum = -1, 0
+		b.level[o], b.orgSum[o] = -1, 0
 	}
 }

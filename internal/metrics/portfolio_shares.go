@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -369,25 +371,9 @@ func portfolioDistancesOf(ctx context.Context, e *Env, sh *portfolioShares) ([][
 		if sh.Scheme.Ordered {
 			return portfolioOrdinalDistances(sh.Terms), nil
 		}
-		vec := map[string]map[string]float64{}
-		rows, err := e.Query(ctx, "c6_cotag", sh.Scheme.Code)
+		vec, err := portfolioCotagsOf(ctx, e, sh.Scheme.Code)
 		if err != nil {
 			return nil, err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var term, otherScheme, otherTerm string
-			var n float64
-			if err := rows.Scan(&term, &otherScheme, &otherTerm, &n); err != nil {
-				return nil, fmt.Errorf("metrics: c6_cotag: %w", err)
-			}
-			if vec[term] == nil {
-				vec[term] = map[string]float64{}
-			}
-			vec[term][otherScheme+"/"+otherTerm] = n
-		}
-		if err := rows.Err(); err != nil {
-			return nil, fmt.Errorf("metrics: c6_cotag: %w", err)
 		}
 		d := make([][]float64, len(sh.Terms))
 		for i, a := range sh.Terms {
@@ -400,6 +386,55 @@ func portfolioDistancesOf(ctx context.Context, e *Env, sh *portfolioShares) ([][
 		}
 		return d, nil
 	})
+}
+
+// portfolioCotags maps a nominal scheme's term to its co-tag vector: other
+// scheme + "/" + other term → projects tagged with both.
+type portfolioCotags map[string]map[string]map[string]float64
+
+// portfolioCotagsOf returns the co-tag vectors of the terms of scheme. They
+// are loaded once per Env for every nominal scheme C6 is computed on, in a
+// single query: one self-join of the tags serves them all.
+func portfolioCotagsOf(ctx context.Context, e *Env, scheme string) (map[string]map[string]float64, error) {
+	var schemes []string
+	for _, code := range e.ProjectSchemes() {
+		if sc := e.Mission.Scheme(code); sc != nil && !sc.Ordered {
+			schemes = append(schemes, code)
+		}
+	}
+	if !slices.Contains(schemes, scheme) {
+		schemes = []string{scheme}
+	}
+	all, err := once(e, "cotags:"+strings.Join(schemes, ","), func() (portfolioCotags, error) {
+		out := portfolioCotags{}
+		rows, err := e.Query(ctx, "c6_cotag", schemes)
+		if err != nil {
+			return nil, err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var sc, term, otherScheme, otherTerm string
+			var n float64
+			if err := rows.Scan(&sc, &term, &otherScheme, &otherTerm, &n); err != nil {
+				return nil, fmt.Errorf("metrics: c6_cotag: %w", err)
+			}
+			if out[sc] == nil {
+				out[sc] = map[string]map[string]float64{}
+			}
+			if out[sc][term] == nil {
+				out[sc][term] = map[string]float64{}
+			}
+			out[sc][term][otherScheme+"/"+otherTerm] = n
+		}
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("metrics: c6_cotag: %w", err)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return all[scheme], nil
 }
 
 // portfolioOrdinalDistances is the ordered-scheme distance matrix.

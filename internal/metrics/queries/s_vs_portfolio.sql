@@ -13,7 +13,11 @@
 -- project_term and signal_term hold each (entity, scheme, term) once (the
 -- ingest inserts them grouped or DISTINCT), so no deduplication is done
 -- here. t is counted by grouping per entity and scheme and joined back: a
--- window count over the two million tags took over a second.
+-- window count over the two million tags took over a second. Each side is
+-- grouped on its own (no side column in the keys), and a signal's level is
+-- not grouped at all: signal_term holds no level (the ingest keeps it in
+-- level_observed only), so a signal has at most one, t = 1. Together about
+-- half the time of grouping the union of all tags.
 -- Example: $11 = '2025-11-01', $12 = '2026-11-01',
 --          $13 = ['pillar', 'level', 'challenge', 'lever'].
 WITH p AS (
@@ -25,24 +29,33 @@ s AS (
     WHERE status = 'approved'
       AND observed_at >= $11::DATE AND observed_at < $12::DATE
 ),
-tags AS (
-    SELECT 'project' AS side, pt.project_id AS id, pt.scheme_code AS scheme, pt.term_code AS term
+ptags AS (
+    SELECT pt.project_id AS id, pt.scheme_code AS scheme, pt.term_code AS term
     FROM project_term pt JOIN p ON p.id = pt.project_id
     WHERE list_contains($13::VARCHAR[], pt.scheme_code)
-    UNION ALL
-    SELECT 'signal', st.signal_id, st.scheme_code, st.term_code
+),
+stags AS (
+    SELECT st.signal_id AS id, st.scheme_code AS scheme, st.term_code AS term
     FROM signal_term st JOIN s ON s.id = st.signal_id
     WHERE list_contains($13::VARCHAR[], st.scheme_code)
-    UNION ALL
-    SELECT 'signal', id, 'level', level_observed
+),
+slevels AS (
+    SELECT level_observed AS term
     FROM s WHERE level_observed IS NOT NULL AND list_contains($13::VARCHAR[], 'level')
 ),
-per_entity AS (
-    SELECT side, id, scheme, count(*) AS t FROM tags GROUP BY ALL
-)
-SELECT side, scheme, term, sum(1.0 / pe.t)::DOUBLE AS weight, count(*) AS n
-FROM tags JOIN per_entity pe USING (side, id, scheme)
-GROUP BY ALL
+pt AS (SELECT id, scheme, count(*) AS t FROM ptags GROUP BY ALL),
+st AS (SELECT id, scheme, count(*) AS t FROM stags GROUP BY ALL)
+SELECT 'project' AS side, scheme, term, sum(1.0 / pt.t)::DOUBLE AS weight, count(*) AS n
+FROM ptags JOIN pt USING (id, scheme) GROUP BY ALL
 UNION ALL
-SELECT side, scheme, '', count(*)::DOUBLE, count(*) FROM per_entity GROUP BY ALL
+SELECT 'signal', scheme, term, sum(1.0 / st.t)::DOUBLE, count(*)
+FROM stags JOIN st USING (id, scheme) GROUP BY ALL
+UNION ALL
+SELECT 'signal', 'level', term, count(*)::DOUBLE, count(*) FROM slevels GROUP BY ALL
+UNION ALL
+SELECT 'project', scheme, '', count(*)::DOUBLE, count(*) FROM pt GROUP BY ALL
+UNION ALL
+SELECT 'signal', scheme, '', count(*)::DOUBLE, count(*) FROM st GROUP BY ALL
+UNION ALL
+SELECT 'signal', 'level', '', count(*)::DOUBLE, count(*) FROM slevels HAVING count(*) > 0
 ORDER BY ALL;
