@@ -129,7 +129,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			}
 		}
 		st.header[c.Field] = c.Header
-		cols = append(cols, fmt.Sprintf("nullif(trim(%s), '') AS %s", ident(c.Header), ident(c.Field)))
+		cols = append(cols, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Field)))
 		copied = append(copied, ident(c.Header))
 	}
 	var missing []string
@@ -154,7 +154,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			Details: missing}
 	}
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
-	if _, err := db.ExecContext(ctx, q); err != nil {
+	if err := withoutStringCompression(ctx, db, q); err != nil {
 		return nil, csvFailure(err, req.Path, d)
 	}
 	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`, st.table, strings.Join(cols, ", "), raw, lineJoin)
@@ -162,6 +162,42 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		return nil, fmt.Errorf("ingest: staging view: %w", err)
 	}
 	return st, nil
+}
+
+// withoutStringCompression runs the statement q (the copy of a file into
+// its raw staging table) with DuckDB's string compression off. The raw
+// table is written once, read a few times and dropped at the commit:
+// compressing its strings (dictionary and FSST analysis of every summary)
+// costs more than half of the copy and saves nothing. The setting is
+// global to the database, so other writes running meanwhile are stored
+// uncompressed too (larger, never wrong) until the setting is restored.
+func withoutStringCompression(ctx context.Context, db *sql.DB, q string) error {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var prev string
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('disabled_compression_methods')::VARCHAR`).Scan(&prev); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `SET disabled_compression_methods = 'dictionary,fsst,dict_fsst'`); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, q)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `SET disabled_compression_methods = `+sqlString(prev)); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// trimmed is the expression of a cell without the spaces trim() removes,
+// NULL when nothing is left. DuckDB's trim decodes every character of a
+// string to find its end, which on a million long summaries costs about a
+// second; a cell that starts and ends with a visible ASCII character (nearly
+// every cell) has nothing to trim and is taken as it is.
+func trimmed(c string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s[1] BETWEEN '!' AND '~' AND %[1]s[-1] BETWEEN '!' AND '~' THEN %[1]s ELSE nullif(trim(%[1]s), '') END`, c)
 }
 
 // readHeaders returns the header cells of the file.
