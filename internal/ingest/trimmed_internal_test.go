@@ -8,7 +8,7 @@ import (
 )
 
 // TestTrimmedMatchesTrim: the staging view's shortcut gives what
-// nullif(trim(x), '') gives, for cells with and without Unicode spaces,
+// trim() gives (NULL for nothing left), for cells with and without Unicode spaces,
 // control characters and multi-byte characters at either end.
 func TestTrimmedMatchesTrim(t *testing.T) {
 	st, err := store.Open(context.Background(), store.Memory, store.Options{})
