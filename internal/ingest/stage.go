@@ -103,11 +103,12 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	defer s.step(b.ID, "stage copy", start)
 	b.Columns = mapHeaders(req.Kind, headers, req.Mapping)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
-	// The file is copied as is (every mapped column as text) into a raw
-	// table, and a view gives each row its line and trimmed cells. A copy
-	// that already trimmed and numbered rows would cost a window over the
-	// whole file and a trim of every cell, most of which no check reads.
-	// Rows keep file order (preserve_insertion_order), so rowid numbers them.
+	// The file is copied (every mapped column as trimmed text) into a raw
+	// table, and a view gives each row its line. Every cell is read by the
+	// checks or the commit, some several times: trimming them once in the
+	// copy is cheaper. Numbering rows in the copy would cost a window over
+	// the whole file; rows keep file order (preserve_insertion_order), so
+	// rowid numbers them.
 	raw := stagingTable(b.ID, "_raw")
 	drifts, err := lineDrift(req.Path, d.HeaderRow)
 	if err != nil {
@@ -129,8 +130,8 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			}
 		}
 		st.header[c.Field] = c.Header
-		cols = append(cols, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Field)))
-		copied = append(copied, ident(c.Header))
+		cols = append(cols, fmt.Sprintf("%s AS %s", ident(c.Header), ident(c.Field)))
+		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
 	}
 	var missing []string
 	for _, f := range Fields(req.Kind) {

@@ -174,13 +174,14 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 // references (signals) are matched and rejected the same way per line.
 func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
 	db := s.st.DB()
-	var parts []string
+	var cols, parts []string
 	var args []any
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok || (f.Type != typeTerm && f.Type != typeTerms) {
 			continue
 		}
-		cells := fmt.Sprintf(`SELECT DISTINCT %s AS cell FROM %s WHERE %s IS NOT NULL`, ident(f.Name), st.table, ident(f.Name))
+		cols = append(cols, fmt.Sprintf(`{field: '%s', cells: list(DISTINCT %s)}`, f.Name, ident(f.Name)))
+		cells := `SELECT cell FROM cells WHERE field = ?`
 		src := fmt.Sprintf(`SELECT cell, cell AS raw, 1 AS pos FROM (%s)`, cells)
 		if f.Type == typeTerms {
 			src = splitCells(cells, b.Dialect.Delimiter)
@@ -189,12 +190,16 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		// rest (labels, other case or accents) pay for normalisation below.
 		parts = append(parts, fmt.Sprintf(`SELECT ? AS field, ? AS scheme, v.cell, v.raw, v.pos, k.code
 			FROM (%s) v LEFT JOIN term k ON k.mission_id = ? AND k.scheme_code = ? AND k.code = v.raw WHERE v.raw <> ''`, src))
-		args = append(args, f.Name, f.Scheme, m.ID, f.Scheme)
+		args = append(args, f.Name, f.Scheme, f.Name, m.ID, f.Scheme)
 	}
 	terms := stagingTable(b.ID, "_terms")
 	q := `CREATE TABLE ` + terms + ` (field VARCHAR, scheme VARCHAR, cell VARCHAR, raw VARCHAR, pos BIGINT, code VARCHAR)`
 	if len(parts) > 0 {
-		q = fmt.Sprintf(`CREATE TABLE %s AS %s`, terms, strings.Join(parts, " UNION ALL "))
+		// One scan of the file collects the distinct cells of every term
+		// column.
+		q = fmt.Sprintf(`CREATE TABLE %s AS
+			WITH cells AS MATERIALIZED (SELECT f.field, unnest(f.cells) AS cell FROM (SELECT unnest([%s]) AS f FROM %s))
+			%s`, terms, strings.Join(cols, ", "), st.table, strings.Join(parts, " UNION ALL "))
 	}
 	start := time.Now()
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
