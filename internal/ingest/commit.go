@@ -97,6 +97,9 @@ type stagedTables struct {
 	dialect Dialect
 	fields  map[string]bool
 	log     *slog.Logger
+	// displaced counts the existing rows the commit replaces or deletes
+	// (set by assignIDs).
+	displaced int64
 }
 
 func (st *stagedTables) t(suffix string) string { return stagingTable(st.id, suffix) }
@@ -179,12 +182,21 @@ func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, k
 			displaced += fmt.Sprintf(` AND (id IN (SELECT id FROM %s) OR id NOT IN (SELECT org_id FROM project_org))`, st.t("_ids"))
 		}
 	}
-	return st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced))
+	if err := st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced)); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+st.t("_gone")).Scan(&st.displaced); err != nil {
+		return fmt.Errorf("ingest: commit displaced rows: %w", err)
+	}
+	return nil
 }
 
 // archive copies the rows of table whose column col is among the displaced
 // ids into its archive, then deletes them.
 func (st *stagedTables) archive(ctx context.Context, tx *sql.Tx, table, col string) error {
+	if st.displaced == 0 {
+		return nil // an append, or an upsert of new rows only: nothing to keep
+	}
 	where := fmt.Sprintf(`%s IN (SELECT id FROM %s)`, col, st.t("_gone"))
 	if err := st.exec(ctx, tx, "archive "+table, fmt.Sprintf(`INSERT INTO %s_archive SELECT %d, * FROM %s WHERE %s`, table, st.id, table, where)); err != nil {
 		return err
@@ -204,15 +216,18 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 	}
 	// Links from signals to projects that disappear (replace) go too; links
 	// to projects that are only updated keep pointing at the same id.
-	err := st.exec(ctx, tx, "archive signal links", fmt.Sprintf(`
+	var err error
+	if st.displaced > 0 {
+		err = st.exec(ctx, tx, "archive signal links", fmt.Sprintf(`
 		INSERT INTO signal_project_archive SELECT %d, * FROM signal_project
 		WHERE project_id IN (SELECT id FROM %s) AND project_id NOT IN (SELECT id FROM %s)`, st.id, st.t("_gone"), ids))
-	if err == nil {
-		err = st.exec(ctx, tx, "delete signal links", fmt.Sprintf(`
+		if err == nil {
+			err = st.exec(ctx, tx, "delete signal links", fmt.Sprintf(`
 			DELETE FROM signal_project WHERE project_id IN (SELECT id FROM %s) AND project_id NOT IN (SELECT id FROM %s)`, st.t("_gone"), ids))
-	}
-	if err != nil {
-		return err
+		}
+		if err != nil {
+			return err
+		}
 	}
 	// Organisations named as lead or partner are matched by normalised name
 	// and created when new; the lead's type comes from lead_org_type.

@@ -110,15 +110,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	// the whole file; rows keep file order (preserve_insertion_order), so
 	// rowid numbers them.
 	raw := stagingTable(b.ID, "_raw")
-	drifts, err := lineDrift(req.Path, d.HeaderRow)
-	if err != nil {
-		return nil, err
-	}
-	lineExpr, lineJoin, err := lineColumn(ctx, db, stagingTable(b.ID, "_lines"), d.HeaderRow, drifts)
-	if err != nil {
-		return nil, err
-	}
-	cols := []string{lineExpr}
+	var cols []string
 	var copied []string
 	for _, c := range b.Columns {
 		if c.Field == "" {
@@ -154,11 +146,32 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 				strings.Join(missing, ", "), listHeaders(headers)),
 			Details: missing}
 	}
+	// Where records stop sitting one per line is read from the file while
+	// DuckDB copies it (a Go scan on the core the copy leaves idle).
+	type drifted struct {
+		drifts []drift
+		err    error
+	}
+	found := make(chan drifted, 1)
+	go func() {
+		drifts, err := lineDrift(req.Path, d.HeaderRow)
+		found <- drifted{drifts, err}
+	}()
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
-	if err := withoutStringCompression(ctx, db, q); err != nil {
+	err = withoutStringCompression(ctx, db, q)
+	ld := <-found
+	if err != nil {
 		return nil, csvFailure(err, req.Path, d)
 	}
-	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`, st.table, strings.Join(cols, ", "), raw, lineJoin)
+	if ld.err != nil {
+		return nil, ld.err
+	}
+	lineExpr, lineJoin, err := lineColumn(ctx, db, stagingTable(b.ID, "_lines"), d.HeaderRow, ld.drifts)
+	if err != nil {
+		return nil, err
+	}
+	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s, %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`,
+		st.table, lineExpr, strings.Join(cols, ", "), raw, lineJoin)
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("ingest: staging view: %w", err)
 	}
