@@ -311,11 +311,15 @@ func splitCells(cells, delimiter string) string {
 }
 
 // splitLines splits the multi-valued column c of table into one row per
-// value: line, raw (trimmed) and pos as in splitCells.
+// value: line, raw (trimmed, NULL when nothing is left) and pos as in
+// splitCells. It runs on every line (partners, project references), so it
+// trims with the shortcut of the staging copy.
 func splitLines(table, c, delimiter string) string {
-	return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = trim(l[1]) THEN 1 ELSE 2 END AS pos
-		FROM (SELECT line, l, trim(unnest(l)) AS raw
-		      FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL))`, listExpr(c, delimiter), table, c)
+	return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = first THEN 1 ELSE 2 END AS pos
+		FROM (SELECT line, first, %s AS raw
+		      FROM (SELECT line, %s AS first, unnest(l) AS v
+		            FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL)))`,
+		trimmed("v"), trimmed("l[1]"), listExpr(c, delimiter), table, c)
 }
 
 func (st *staged) has(field string) bool { _, ok := st.fields[field]; return ok }
