@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
@@ -178,6 +179,11 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	return st, nil
 }
 
+// compressionMu serialises withoutStringCompression: two overlapping
+// copies would otherwise each restore what the other set, and leave string
+// compression off for good.
+var compressionMu sync.Mutex
+
 // withoutStringCompression runs the statement q (the copy of a file into
 // its raw staging table) with DuckDB's string compression off. The raw
 // table is written once, read a few times and dropped at the commit:
@@ -185,7 +191,10 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 // costs more than half of the copy and saves nothing. The setting is
 // global to the database, so other writes running meanwhile are stored
 // uncompressed too (larger, never wrong) until the setting is restored.
+// Copies run one at a time, so that each restores what it found.
 func withoutStringCompression(ctx context.Context, db *sql.DB, q string) error {
+	compressionMu.Lock()
+	defer compressionMu.Unlock()
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return err
