@@ -30,6 +30,7 @@ func dropStaging(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, id int64) {
 	db.ExecContext(ctx, `DROP VIEW IF EXISTS `+stagingTable(id, ""))
+	// _orgs: batches previewed before organisation names moved to the commit.
 	for _, sfx := range []string{"_raw", "_lines", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
 		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
 	}

@@ -9,15 +9,6 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// col returns the staging column of a field, or a typed NULL when the file
-// has no such column.
-func (st *staged) col(field string) string {
-	if _, ok := st.fields[field]; ok {
-		return ident(field)
-	}
-	return "NULL::VARCHAR"
-}
-
 // numberExpr parses a cell with the file's own separators: "1.234,56" with a
 // decimal comma, "1,234.56" with a decimal point. Currency signs and spaces
 // are ignored. A cell without the thousands separator that DuckDB reads as
