@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -103,6 +104,9 @@ type stagedTables struct {
 	dialect Dialect
 	fields  map[string]bool
 	log     *slog.Logger
+	// displaced counts the existing rows the commit replaces or deletes
+	// (set by assignIDs).
+	displaced int64
 }
 
 func (st *stagedTables) t(suffix string) string { return stagingTable(st.id, suffix) }
@@ -130,9 +134,38 @@ func (st *stagedTables) exec(ctx context.Context, tx *sql.Tx, what, q string, ar
 	return nil
 }
 
-// term returns the matched code of a single-valued term field of a row.
+// term returns the matched code of a single-valued term field of a row,
+// looked up in the batch's dictionary of term cells.
 func (st *stagedTables) term(field string) string {
-	return fmt.Sprintf(`(SELECT any_value(code) FROM %s x WHERE x.line = s.line AND x.field = '%s')`, st.t("_terms"), field)
+	return fmt.Sprintf(`(SELECT any_value(code) FROM %s x WHERE x.field = '%s' AND x.cell = %s)`, st.t("_terms"), field, st.col(field))
+}
+
+// termRows selects the terms of every committed line: id, scheme, code and
+// is_primary (the cell's first value), one row per distinct code of a
+// cell. fields are the term fields to read; each cell is looked up in the
+// dictionary of term cells, where its values were matched in preview.
+func (st *stagedTables) termRows(fields []string) string {
+	var cols []string
+	for _, f := range fields {
+		cols = append(cols, ident(f))
+	}
+	return fmt.Sprintf(`
+		SELECT c.id, t.scheme, t.code, t.is_primary
+		FROM (UNPIVOT (SELECT i.id, %[1]s FROM %[2]s s JOIN %[3]s i ON i.line = s.line) ON %[1]s INTO NAME field VALUE cell) c
+		JOIN (SELECT field, scheme, cell, code, min(pos) = 1 AS is_primary FROM %[4]s
+		      WHERE code IS NOT NULL GROUP BY field, scheme, cell, code) t ON t.field = c.field AND t.cell = c.cell`,
+		strings.Join(cols, ", "), st.t(""), st.t("_ids"), st.t("_terms"))
+}
+
+// termFields lists the mapped term fields of kind, but those in skip.
+func (st *stagedTables) termFields(kind string, skip ...string) []string {
+	var out []string
+	for _, f := range Fields(kind) {
+		if (f.Type == typeTerm || f.Type == typeTerms) && st.fields[f.Name] && !slices.Contains(skip, f.Name) {
+			out = append(out, f.Name)
+		}
+	}
+	return out
 }
 
 // assignIDs maps each valid line to the id its row will have: the id of the
@@ -156,12 +189,21 @@ func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, k
 			displaced += fmt.Sprintf(` AND (id IN (SELECT id FROM %s) OR id NOT IN (SELECT org_id FROM project_org))`, st.t("_ids"))
 		}
 	}
-	return st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced))
+	if err := st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced)); err != nil {
+		return err
+	}
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+st.t("_gone")).Scan(&st.displaced); err != nil {
+		return fmt.Errorf("ingest: commit displaced rows: %w", err)
+	}
+	return nil
 }
 
 // archive copies the rows of table whose column col is among the displaced
 // ids into its archive, then deletes them.
 func (st *stagedTables) archive(ctx context.Context, tx *sql.Tx, table, col string) error {
+	if st.displaced == 0 {
+		return nil // an append, or an upsert of new rows only: nothing to keep
+	}
 	where := fmt.Sprintf(`%s IN (SELECT id FROM %s)`, col, st.t("_gone"))
 	if err := st.exec(ctx, tx, "archive "+table, fmt.Sprintf(`INSERT INTO %s_archive SELECT %d, * FROM %s WHERE %s`, table, st.id, table, where)); err != nil {
 		return err
@@ -181,29 +223,46 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 	}
 	// Links from signals to projects that disappear (replace) go too; links
 	// to projects that are only updated keep pointing at the same id.
-	err := st.exec(ctx, tx, "archive signal links", fmt.Sprintf(`
+	var err error
+	if st.displaced > 0 {
+		err = st.exec(ctx, tx, "archive signal links", fmt.Sprintf(`
 		INSERT INTO signal_project_archive SELECT %d, * FROM signal_project
 		WHERE project_id IN (SELECT id FROM %s) AND project_id NOT IN (SELECT id FROM %s)`, st.id, st.t("_gone"), ids))
-	if err == nil {
-		err = st.exec(ctx, tx, "delete signal links", fmt.Sprintf(`
+		if err == nil {
+			err = st.exec(ctx, tx, "delete signal links", fmt.Sprintf(`
 			DELETE FROM signal_project WHERE project_id IN (SELECT id FROM %s) AND project_id NOT IN (SELECT id FROM %s)`, st.t("_gone"), ids))
-	}
-	if err != nil {
-		return err
+		}
+		if err != nil {
+			return err
+		}
 	}
 	// Organisations named as lead or partner are matched by normalised name
 	// and created when new; the lead's type comes from lead_org_type.
-	err = st.exec(ctx, tx, "organisations", fmt.Sprintf(`
-		INSERT INTO organisation (mission_id, name, name_key, actor_type, batch_id)
-		SELECT ?, arg_min(o.name, o.line), o.name_key,
-		       arg_min((SELECT any_value(code) FROM %s x WHERE x.line = o.line AND x.field = 'lead_org_type'), o.line)
-		         FILTER (WHERE o.role = 'lead'),
-		       ?
-		FROM %s o JOIN %s i ON i.line = o.line
-		WHERE o.name_key NOT IN (SELECT name_key FROM organisation WHERE mission_id = ?)
-		GROUP BY o.name_key`, st.t("_terms"), st.t("_orgs"), ids), st.mission, st.id, st.mission)
-	if err != nil {
-		return err
+	hasOrgs := st.fields["lead_org"] || st.fields["partners"]
+	if hasOrgs {
+		if err := st.stageNames(ctx, tx); err != nil {
+			return err
+		}
+		err = st.exec(ctx, tx, "organisations", fmt.Sprintf(`
+			INSERT INTO organisation (mission_id, name, name_key, actor_type, batch_id)
+			SELECT ?, arg_min(name, first_line), name_key, arg_min(lead_type, lead_type_line), ?
+			FROM %s
+			WHERE name_key NOT IN (SELECT name_key FROM organisation WHERE mission_id = ?)
+			GROUP BY name_key`, st.t("_names")), st.mission, st.id, st.mission)
+		if err != nil {
+			return err
+		}
+	}
+	lead := "SELECT NULL::VARCHAR AS name, NULL::BIGINT AS id WHERE false"
+	if st.fields["lead_org"] {
+		lead = fmt.Sprintf(`SELECT n.name, o.id FROM %s n JOIN organisation o ON o.mission_id = %d AND o.name_key = n.name_key`,
+			st.t("_names"), st.mission)
+	}
+	// The archived row is read only by an upsert keeping the columns the
+	// file lacks (see keep).
+	old := ""
+	if st.mode == ModeUpsert {
+		old = fmt.Sprintf(`LEFT JOIN project_archive old ON old.archived_by = %d AND old.id = i.id`, st.id)
 	}
 	d := st.dialect
 	err = st.exec(ctx, tx, "projects", fmt.Sprintf(`
@@ -214,9 +273,8 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 		       %s,
 		       %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, ?
 		FROM %s s JOIN %s i ON i.line = s.line
-		LEFT JOIN (SELECT r.line, o.id FROM %s r JOIN organisation o ON o.mission_id = %d AND o.name_key = r.name_key
-		           WHERE r.role = 'lead') lead ON lead.line = s.line
-		LEFT JOIN project_archive old ON old.archived_by = %d AND old.id = i.id`,
+		LEFT JOIN (%s) lead ON lead.name = %s
+		%s`,
 		st.keep("summary", st.col("summary"), "summary"), st.keep("status", fmt.Sprintf("coalesce(lower(%s), 'active')", st.col("status")), "status"),
 		st.keep("lead_org", "lead.id", "lead_org_id"),
 		st.keep("budget_total_eur", numberExpr(st.col("budget_total_eur"), d), "budget_total_eur"),
@@ -228,29 +286,69 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 		st.keep("municipality_code", geoExpr(st.col("municipality_code")), "geo_code"),
 		st.keep("lat", numberExpr(st.col("lat"), d), "lat"), st.keep("lon", numberExpr(st.col("lon"), d), "lon"),
 		st.keep("intent", st.col("intent"), "intent"), st.keep("updated_at", dateExpr(st.col("updated_at"), d), "updated_at"),
-		st.t(""), ids, st.t("_orgs"), st.mission, st.id), st.mission, st.id)
+		st.t(""), ids, lead, st.col("lead_org"), old), st.mission, st.id)
 	if err != nil {
 		return err
 	}
-	err = st.exec(ctx, tx, "project terms", fmt.Sprintf(`
-		INSERT INTO project_term (project_id, scheme_code, term_code, is_primary)
-		SELECT i.id, t.scheme, t.code, min(t.pos) = 1
-		FROM %s t JOIN %s i ON i.line = t.line
-		WHERE t.code IS NOT NULL AND t.field <> 'lead_org_type'
-		GROUP BY i.id, t.scheme, t.code`, st.t("_terms"), ids))
-	if err != nil {
-		return err
+	if fields := st.termFields(KindProjects, "lead_org_type"); len(fields) > 0 {
+		err = st.exec(ctx, tx, "project terms", `INSERT INTO project_term (project_id, scheme_code, term_code, is_primary) `+st.termRows(fields))
+		if err != nil {
+			return err
+		}
 	}
-	err = st.exec(ctx, tx, "project organisations", fmt.Sprintf(`
-		INSERT INTO project_org (project_id, org_id, role)
-		SELECT i.id, o.id, min(r.role)  -- 'lead' sorts before 'partner': a lead listed as partner stays lead
-		FROM %s r JOIN %s i ON i.line = r.line
-		JOIN organisation o ON o.mission_id = ? AND o.name_key = r.name_key
-		GROUP BY i.id, o.id`, st.t("_orgs"), ids), st.mission)
-	if err != nil || st.mode != ModeUpsert {
-		return err
+	if hasOrgs {
+		err = st.exec(ctx, tx, "project organisations", fmt.Sprintf(`
+			INSERT INTO project_org (project_id, org_id, role)
+			SELECT r.id, o.id, min(r.role)  -- 'lead' sorts before 'partner': a lead listed as partner stays lead
+			FROM (%s) r JOIN %s n ON n.name = r.name
+			JOIN organisation o ON o.mission_id = ? AND o.name_key = n.name_key
+			GROUP BY r.id, o.id`, st.orgMentions(), st.t("_names")), st.mission)
+		if err != nil {
+			return err
+		}
+	}
+	if st.mode != ModeUpsert {
+		return nil
 	}
 	return st.keepLinks(ctx, tx)
+}
+
+// orgMentions selects every organisation a committed line names: i.id (the
+// row's id), line, role (lead or partner), name and, for a lead, the code
+// of the line's lead_org_type.
+func (st *stagedTables) orgMentions() string {
+	leadType, leadTypeJoin := "NULL::VARCHAR", ""
+	if st.fields["lead_org_type"] {
+		leadType = "lt.code"
+		leadTypeJoin = fmt.Sprintf(`LEFT JOIN (SELECT cell, any_value(code) AS code FROM %s WHERE field = 'lead_org_type' GROUP BY cell) lt
+			ON lt.cell = s.lead_org_type`, st.t("_terms"))
+	}
+	partners := "NULL::VARCHAR"
+	if st.fields["partners"] {
+		partners = ident("partners")
+	}
+	return fmt.Sprintf(`
+		SELECT i.id, s.line, 'lead' AS role, %s AS name, %s AS lead_type
+		FROM %s s JOIN %s i ON i.line = s.line %s
+		WHERE %s IS NOT NULL
+		UNION ALL
+		SELECT i.id, p.line, 'partner', p.raw, NULL
+		FROM (%s) p JOIN %s i ON i.line = p.line WHERE p.raw <> ''`,
+		st.col("lead_org"), leadType, st.t(""), st.t("_ids"), leadTypeJoin, st.col("lead_org"),
+		splitLines(st.t(""), partners, st.dialect.Delimiter), st.t("_ids"))
+}
+
+// stageNames writes the batch's dictionary of organisation names (_names):
+// every name its committed lines use, its key, the first line naming it,
+// and the type given with it on the first line naming it as a lead with a
+// type.
+func (st *stagedTables) stageNames(ctx context.Context, tx *sql.Tx) error {
+	return st.exec(ctx, tx, "organisation names", fmt.Sprintf(`
+		CREATE TABLE %s AS
+		SELECT name, begira_name_key(name) AS name_key, min(line) AS first_line,
+		       arg_min(lead_type, line) FILTER (WHERE role = 'lead') AS lead_type,
+		       min(line) FILTER (WHERE role = 'lead' AND lead_type IS NOT NULL) AS lead_type_line
+		FROM (%s) GROUP BY name`, st.t("_names"), st.orgMentions()))
 }
 
 // keep returns expr when the file has the field; in an upsert without the
@@ -338,13 +436,12 @@ func (st *stagedTables) commitSignals(ctx context.Context, tx *sql.Tx) error {
 	if err != nil {
 		return err
 	}
-	err = st.exec(ctx, tx, "signal terms", fmt.Sprintf(`
-		INSERT INTO signal_term (signal_id, scheme_code, term_code)
-		SELECT DISTINCT i.id, t.scheme, t.code
-		FROM %s t JOIN %s i ON i.line = t.line
-		WHERE t.code IS NOT NULL AND t.field NOT IN ('level_observed', 'observer_actor_type')`, st.t("_terms"), ids))
-	if err != nil {
-		return err
+	if fields := st.termFields(KindSignals, "level_observed", "observer_actor_type"); len(fields) > 0 {
+		err = st.exec(ctx, tx, "signal terms", `INSERT INTO signal_term (signal_id, scheme_code, term_code)
+			SELECT DISTINCT id, scheme, code FROM (`+st.termRows(fields)+`)`)
+		if err != nil {
+			return err
+		}
 	}
 	return st.exec(ctx, tx, "signal projects", fmt.Sprintf(`
 		INSERT INTO signal_project (signal_id, project_id, relation)

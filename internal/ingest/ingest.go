@@ -168,20 +168,32 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum, err := fileSHA256(req.Path)
-	if err != nil {
-		return nil, fmt.Errorf("ingest: %w", err)
-	}
 	if req.Mapping, err = s.sourceMapping(ctx, m.ID, req); err != nil {
 		return nil, err
 	}
-	b := &Batch{Mission: m.Slug, Kind: req.Kind, Mode: req.Mode, Filename: req.Filename, SHA256: sum,
+	// The file's hash is worked out alongside the preview: it reads the
+	// whole file once more, on a core the preview leaves idle much of the
+	// time. The batch row gets it when the preview ends, either way.
+	hash := make(chan hashed, 1)
+	go func() {
+		sum, err := fileSHA256(req.Path)
+		hash <- hashed{sum, err}
+	}()
+	b := &Batch{Mission: m.Slug, Kind: req.Kind, Mode: req.Mode, Filename: req.Filename,
 		Status: StatusRunning, CreatedBy: req.CreatedBy, CreatedAt: s.now().UTC(), SkipInvalid: req.SkipInvalid}
 	if b.ID, err = s.newBatch(ctx, m.ID, b); err != nil {
+		<-hash
 		return nil, err
 	}
 	defer s.progress.done(b.ID)
-	if err := s.preview(ctx, m, b, req); err != nil {
+	err = s.preview(ctx, m, b, req)
+	h := <-hash
+	b.SHA256 = h.sum
+	if err == nil && h.err != nil {
+		err = fmt.Errorf("ingest: %w", h.err)
+	}
+	if err != nil {
+		s.st.DB().ExecContext(ctx, `UPDATE import_batch SET sha256 = ? WHERE id = ?`, b.SHA256, b.ID)
 		s.fail(ctx, b.ID)
 		return nil, err
 	}
@@ -223,6 +235,12 @@ func (s *Service) preview(ctx context.Context, m *portfolio.Mission, b *Batch, r
 	return s.saveMapping(ctx, m.ID, b, req)
 }
 
+// hashed is the outcome of fileSHA256.
+type hashed struct {
+	sum string
+	err error
+}
+
 func fileSHA256(path string) (string, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -236,6 +254,8 @@ func fileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// newBatch records a running batch. Its sha256 is empty until saveBatch
+// (or a failure) records it: the file is hashed alongside the preview.
 func (s *Service) newBatch(ctx context.Context, missionID int64, b *Batch) (int64, error) {
 	var id int64
 	err := s.st.InTx(ctx, func(tx *sql.Tx) error {
@@ -260,8 +280,8 @@ func (s *Service) saveBatch(ctx context.Context, b *Batch) error {
 	}
 	warnings, _ := json.Marshal(b.Warnings)
 	_, err := s.st.DB().ExecContext(ctx, `
-		UPDATE import_batch SET status = ?, dialect = ?, columns = ?, warnings = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?
-		WHERE id = ?`, b.Status, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.ID)
+		UPDATE import_batch SET status = ?, sha256 = ?, dialect = ?, columns = ?, warnings = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?
+		WHERE id = ?`, b.Status, b.SHA256, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.ID)
 	if err != nil {
 		return fmt.Errorf("ingest: save batch: %w", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
@@ -29,6 +30,7 @@ func dropStaging(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, id int64) {
 	db.ExecContext(ctx, `DROP VIEW IF EXISTS `+stagingTable(id, ""))
+	// _orgs: batches previewed before organisation names moved to the commit.
 	for _, sfx := range []string{"_raw", "_lines", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
 		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
 	}
@@ -103,21 +105,14 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	defer s.step(b.ID, "stage copy", start)
 	b.Columns = mapHeaders(req.Kind, headers, req.Mapping)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
-	// The file is copied as is (every mapped column as text) into a raw
-	// table, and a view gives each row its line and trimmed cells. A copy
-	// that already trimmed and numbered rows would cost a window over the
-	// whole file and a trim of every cell, most of which no check reads.
-	// Rows keep file order (preserve_insertion_order), so rowid numbers them.
+	// The file is copied (every mapped column as trimmed text) into a raw
+	// table, and a view gives each row its line. Every cell is read by the
+	// checks or the commit, some several times: trimming them once in the
+	// copy is cheaper. Numbering rows in the copy would cost a window over
+	// the whole file; rows keep file order (preserve_insertion_order), so
+	// rowid numbers them.
 	raw := stagingTable(b.ID, "_raw")
-	drifts, err := lineDrift(req.Path, d.HeaderRow)
-	if err != nil {
-		return nil, err
-	}
-	lineExpr, lineJoin, err := lineColumn(ctx, db, stagingTable(b.ID, "_lines"), d.HeaderRow, drifts)
-	if err != nil {
-		return nil, err
-	}
-	cols := []string{lineExpr}
+	var cols []string
 	var copied []string
 	for _, c := range b.Columns {
 		if c.Field == "" {
@@ -129,8 +124,8 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			}
 		}
 		st.header[c.Field] = c.Header
-		cols = append(cols, fmt.Sprintf("nullif(trim(%s), '') AS %s", ident(c.Header), ident(c.Field)))
-		copied = append(copied, ident(c.Header))
+		cols = append(cols, fmt.Sprintf("%s AS %s", ident(c.Header), ident(c.Field)))
+		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
 	}
 	var missing []string
 	for _, f := range Fields(req.Kind) {
@@ -153,15 +148,83 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 				strings.Join(missing, ", "), listHeaders(headers)),
 			Details: missing}
 	}
+	// Where records stop sitting one per line is read from the file while
+	// DuckDB copies it (a Go scan on the core the copy leaves idle).
+	type drifted struct {
+		drifts []drift
+		err    error
+	}
+	found := make(chan drifted, 1)
+	go func() {
+		drifts, err := lineDrift(req.Path, d.HeaderRow)
+		found <- drifted{drifts, err}
+	}()
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
-	if _, err := db.ExecContext(ctx, q); err != nil {
+	err = withoutStringCompression(ctx, db, q)
+	ld := <-found
+	if err != nil {
 		return nil, csvFailure(err, req.Path, d)
 	}
-	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`, st.table, strings.Join(cols, ", "), raw, lineJoin)
+	if ld.err != nil {
+		return nil, ld.err
+	}
+	lineExpr, lineJoin, err := lineColumn(ctx, db, stagingTable(b.ID, "_lines"), d.HeaderRow, ld.drifts)
+	if err != nil {
+		return nil, err
+	}
+	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s, %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`,
+		st.table, lineExpr, strings.Join(cols, ", "), raw, lineJoin)
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return nil, fmt.Errorf("ingest: staging view: %w", err)
 	}
 	return st, nil
+}
+
+// compressionMu serialises withoutStringCompression: two overlapping
+// copies would otherwise each restore what the other set, and leave string
+// compression off for good.
+var compressionMu sync.Mutex
+
+// withoutStringCompression runs the statement q (the copy of a file into
+// its raw staging table) with DuckDB's string compression off. The raw
+// table is written once, read a few times and dropped at the commit:
+// compressing its strings (dictionary and FSST analysis of every summary)
+// costs more than half of the copy and saves nothing. The setting is
+// global to the database, so other writes running meanwhile are stored
+// uncompressed too (larger, never wrong) until the setting is restored.
+// Copies run one at a time, so that each restores what it found.
+func withoutStringCompression(ctx context.Context, db *sql.DB, q string) error {
+	compressionMu.Lock()
+	defer compressionMu.Unlock()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var prev string
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('disabled_compression_methods')::VARCHAR`).Scan(&prev); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `SET disabled_compression_methods = 'dictionary,fsst,dict_fsst'`); err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, q)
+	if _, rerr := conn.ExecContext(context.WithoutCancel(ctx), `SET disabled_compression_methods = `+sqlString(prev)); err == nil {
+		err = rerr
+	}
+	return err
+}
+
+// trimmed is the expression of a cell without the spaces trim() removes,
+// NULL when nothing is left. DuckDB's trim decodes every character of a
+// string to find its end, which on a million long summaries costs about a
+// second. A cell whose first byte is a visible ASCII character and whose
+// last is ASCII but not a space (nearly every cell) has nothing to trim
+// (trim removes Unicode spaces only) and is taken as it is; the tests are
+// byte comparisons.
+func trimmed(c string) string {
+	return fmt.Sprintf(`CASE WHEN %[1]s >= '!' AND %[1]s < chr(127) AND NOT ends_with(%[1]s, ' ') AND encode(%[1]s)[-1:] < '\x80'::BLOB
+		THEN %[1]s ELSE nullif(trim(%[1]s), '') END`, c)
 }
 
 // readHeaders returns the header cells of the file.

@@ -9,18 +9,11 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// col returns the staging column of a field, or a typed NULL when the file
-// has no such column.
-func (st *staged) col(field string) string {
-	if _, ok := st.fields[field]; ok {
-		return ident(field)
-	}
-	return "NULL::VARCHAR"
-}
-
 // numberExpr parses a cell with the file's own separators: "1.234,56" with a
 // decimal comma, "1,234.56" with a decimal point. Currency signs and spaces
-// are ignored.
+// are ignored. A cell without the thousands separator that DuckDB reads as
+// a number as it is (most cells: "1500", "43.2") has the same value by
+// either road, and the cast alone costs a fraction of the regexp.
 func numberExpr(c string, d Dialect) string {
 	thousands := d.ThousandsSeparator
 	if thousands == "" {
@@ -34,7 +27,8 @@ func numberExpr(c string, d Dialect) string {
 	if d.DecimalSeparator != "." {
 		e = fmt.Sprintf(`replace(%s, %s, '.')`, e, sqlString(d.DecimalSeparator))
 	}
-	return fmt.Sprintf(`TRY_CAST(%s AS DOUBLE)`, e)
+	return fmt.Sprintf(`coalesce(CASE WHEN NOT contains(%s, %s) THEN TRY_CAST(%s AS DOUBLE) END, TRY_CAST(%s AS DOUBLE))`,
+		c, sqlString(thousands), c, e)
 }
 
 // dateExpr parses a cell in the file's date format, accepting ISO dates too.
@@ -56,6 +50,54 @@ func humanDate(f string) string {
 	return r.Replace(f)
 }
 
+// check is one reason to reject a cell: where (SQL over the staging view)
+// picks the cells, value is what the reject shows and reason says why;
+// whereArgs and reasonArgs fill their placeholders.
+type check struct {
+	field, where, value, reason string
+	reasonArgs, whereArgs       []any
+}
+
+// cellChecks lists the checks of every mapped field that need nothing but
+// the cell itself: required, number, date, enum, municipality code.
+func cellChecks(b *Batch, st *staged) []check {
+	d := b.Dialect
+	var out []check
+	for _, f := range Fields(b.Kind) {
+		if _, ok := st.fields[f.Name]; !ok {
+			continue
+		}
+		c := ident(f.Name)
+		if f.Required {
+			out = append(out, check{f.Name, c + ` IS NULL`, `''`, `'required value is empty'`, nil, nil})
+		}
+		switch f.Type {
+		case typeNumber:
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, numberExpr(c, d)), c,
+				`'not a number (decimal separator ' || ? || ')'`, []any{d.DecimalSeparator}, nil})
+		case typeInt:
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, intExpr(c)), c, `'not a whole number'`, nil, nil})
+			if f.Name == "novelty" {
+				out = append(out, check{f.Name, fmt.Sprintf(`%s NOT BETWEEN 1 AND 5`, intExpr(c)), c, `'novelty must be between 1 and 5'`, nil, nil})
+			}
+		case typeDate:
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, dateExpr(c, d)), c,
+				`'not a date in the format ' || ?`, []any{humanDate(d.DateFormat)}, nil})
+		case typeEnum:
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND NOT list_contains(?::VARCHAR[], lower(%s))`, c, c), c,
+				`'must be one of ' || ?`, []any{strings.Join(f.Values, ", ")}, []any{f.Values}})
+		case typeGeo:
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, geoExpr(c)), c,
+				`'not a 5-digit INE municipality code'`, nil, nil})
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL
+					AND EXISTS (SELECT 1 FROM geo_area WHERE level = 'municipality')
+					AND %s NOT IN (SELECT code FROM geo_area WHERE level = 'municipality')`, geoExpr(c), geoExpr(c)), c,
+				`'unknown municipality code'`, nil, nil})
+		}
+	}
+	return out
+}
+
 // validate checks every staged row and records the rejects of the batch.
 func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
 	db := s.st.DB()
@@ -69,46 +111,25 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 		}
 		return nil
 	}
-	d := b.Dialect
 	start := time.Now()
-	for _, f := range Fields(b.Kind) {
-		if _, ok := st.fields[f.Name]; !ok {
-			continue
+	// All cell checks run in one scan of the file: each row yields the
+	// list of its rejects (nearly always empty), unnested into rows.
+	if checks := cellChecks(b, st); len(checks) > 0 {
+		var cases []string
+		var args []any
+		for _, c := range checks {
+			cases = append(cases, fmt.Sprintf(`CASE WHEN %s THEN {column_name: ?, value: %s, reason: %s} END`, c.where, c.value, c.reason))
+			// Placeholders in the order they are written: where, then
+			// the column's header, then the reason's.
+			args = append(args, c.whereArgs...)
+			args = append(args, st.header[c.field])
+			args = append(args, c.reasonArgs...)
 		}
-		c := ident(f.Name)
-		if f.Required {
-			if err := reject(f.Name, c+` IS NULL`, `''`, `'required value is empty'`); err != nil {
-				return err
-			}
-		}
-		var err error
-		switch f.Type {
-		case typeNumber:
-			err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, numberExpr(c, d)), c,
-				`'not a number (decimal separator ' || ? || ')'`, d.DecimalSeparator)
-		case typeInt:
-			err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, intExpr(c)), c, `'not a whole number'`)
-			if err == nil && f.Name == "novelty" {
-				err = reject(f.Name, fmt.Sprintf(`%s NOT BETWEEN 1 AND 5`, intExpr(c)), c, `'novelty must be between 1 and 5'`)
-			}
-		case typeDate:
-			err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, dateExpr(c, d)), c,
-				`'not a date in the format ' || ?`, humanDate(d.DateFormat))
-		case typeEnum:
-			err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL AND NOT list_contains(?::VARCHAR[], lower(%s))`, c, c), c,
-				`'must be one of ' || ?`, strings.Join(f.Values, ", "), f.Values)
-		case typeGeo:
-			err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, geoExpr(c)), c,
-				`'not a 5-digit INE municipality code'`)
-			if err == nil {
-				err = reject(f.Name, fmt.Sprintf(`%s IS NOT NULL
-					AND EXISTS (SELECT 1 FROM geo_area WHERE level = 'municipality')
-					AND %s NOT IN (SELECT code FROM geo_area WHERE level = 'municipality')`, geoExpr(c), geoExpr(c)), c,
-					`'unknown municipality code'`)
-			}
-		}
-		if err != nil {
-			return err
+		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
+			SELECT ?, line, r.column_name, r.value, r.reason
+			FROM (SELECT line, unnest(list_filter([%s], x -> x IS NOT NULL)) AS r FROM %s)`, strings.Join(cases, ",\n"), st.table)
+		if _, err := db.ExecContext(ctx, q, append([]any{b.ID}, args...)...); err != nil {
+			return fmt.Errorf("ingest: validate cells: %w", err)
 		}
 	}
 	s.step(b.ID, "validate cells", start)
@@ -136,46 +157,40 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	return nil
 }
 
-// stageLists explodes the multi-valued cells into side tables — terms (with
-// the matched term code, NULL when unknown), organisation names and project
-// references — and rejects the values that match nothing.
+// stageLists reads the term cells through a dictionary: the distinct cells
+// of each term column (a few hundred in a million rows) are split into
+// their values and matched to term codes once, into the side table
+// _terms (field, scheme, cell, raw, pos, code; code NULL when unknown).
+// Unknown values become rejects on every line holding their cell; project
+// references (signals) are matched and rejected the same way per line.
 func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
 	db := s.st.DB()
-	// Multi-valued cells split on '|', and on ';' when ';' is not the
-	// file's delimiter (then it cannot appear unquoted inside a cell).
-	list := "%s"
-	if b.Dialect.Delimiter != ";" {
-		list = "replace(%s, ';', '|')"
-	}
-	split := func(c string) string {
-		// pos is 1 for the first (primary) value and 2 for the others.
-		return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = trim(l[1]) THEN 1 ELSE 2 END AS pos
-			FROM (SELECT line, l, trim(unnest(l)) AS raw
-			      FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL))`, fmt.Sprintf(list, c), st.table, c)
-	}
-	single := func(c string) string {
-		return fmt.Sprintf(`SELECT line, %s AS raw, 1 AS pos FROM %s WHERE %s IS NOT NULL`, c, st.table, c)
-	}
-	var parts []string
+	var cols, parts []string
 	var args []any
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok || (f.Type != typeTerm && f.Type != typeTerms) {
 			continue
 		}
-		src := single(ident(f.Name))
+		cols = append(cols, fmt.Sprintf(`{field: '%s', cells: list(DISTINCT %s)}`, f.Name, ident(f.Name)))
+		cells := `SELECT cell FROM cells WHERE field = ?`
+		src := fmt.Sprintf(`SELECT cell, cell AS raw, 1 AS pos FROM (%s)`, cells)
 		if f.Type == typeTerms {
-			src = split(ident(f.Name))
+			src = splitCells(cells, b.Dialect.Delimiter)
 		}
-		// Most cells hold exact codes: a plain join matches them; only the
+		// Most values are exact codes: a plain join matches them; only the
 		// rest (labels, other case or accents) pay for normalisation below.
-		parts = append(parts, fmt.Sprintf(`SELECT v.line, ? AS field, ? AS scheme, v.raw, v.pos, k.code
+		parts = append(parts, fmt.Sprintf(`SELECT ? AS field, ? AS scheme, v.cell, v.raw, v.pos, k.code
 			FROM (%s) v LEFT JOIN term k ON k.mission_id = ? AND k.scheme_code = ? AND k.code = v.raw WHERE v.raw <> ''`, src))
-		args = append(args, f.Name, f.Scheme, m.ID, f.Scheme)
+		args = append(args, f.Name, f.Scheme, f.Name, m.ID, f.Scheme)
 	}
 	terms := stagingTable(b.ID, "_terms")
-	q := `CREATE TABLE ` + terms + ` (line BIGINT, field VARCHAR, scheme VARCHAR, raw VARCHAR, pos BIGINT, code VARCHAR)`
+	q := `CREATE TABLE ` + terms + ` (field VARCHAR, scheme VARCHAR, cell VARCHAR, raw VARCHAR, pos BIGINT, code VARCHAR)`
 	if len(parts) > 0 {
-		q = fmt.Sprintf(`CREATE TABLE %s AS %s`, terms, strings.Join(parts, " UNION ALL "))
+		// One scan of the file collects the distinct cells of every term
+		// column.
+		q = fmt.Sprintf(`CREATE TABLE %s AS
+			WITH cells AS MATERIALIZED (SELECT f.field, unnest(f.cells) AS cell FROM (SELECT unnest([%s]) AS f FROM %s))
+			%s`, terms, strings.Join(cols, ", "), st.table, strings.Join(parts, " UNION ALL "))
 	}
 	start := time.Now()
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
@@ -196,51 +211,36 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 	}
 	s.step(b.ID, "lists labels", start)
 	start = time.Now()
+	unknown, err := s.fieldsWithUnknownTerms(ctx, terms)
+	if err != nil {
+		return err
+	}
 	for _, f := range Fields(b.Kind) {
-		if _, ok := st.fields[f.Name]; !ok || (f.Type != typeTerm && f.Type != typeTerms) {
+		if !unknown[f.Name] {
 			continue
 		}
 		reason := fmt.Sprintf(`'unknown %s term "' || t.raw || '"' || coalesce('; did you mean "' || t.suggestion || '"?', '')`, f.Scheme)
 		if m.Scheme(f.Scheme) == nil {
 			reason = fmt.Sprintf(`'this mission has no %s scheme'`, f.Scheme)
 		}
+		// The suggestion is worked out once per unknown value, then every
+		// line holding the cell gets the reject (one per value, as written).
 		_, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
-			SELECT ?, t.line, ?, t.raw, %s FROM (
-				SELECT u.line, u.raw, (SELECT arg_max(k.code, greatest(
+			SELECT ?, s.line, ?, t.raw, %s FROM %s s JOIN (
+				SELECT u.cell, u.raw, (SELECT arg_max(k.code, greatest(
 				                          jaro_winkler_similarity(begira_key(k.code), begira_key(u.raw)),
 				                          jaro_winkler_similarity(begira_key(k.label_en), begira_key(u.raw)),
 				                          jaro_winkler_similarity(begira_key(k.label_es), begira_key(u.raw)),
 				                          jaro_winkler_similarity(begira_key(k.label_eu), begira_key(u.raw))))
 				                      FROM term k WHERE k.mission_id = ? AND k.scheme_code = ? AND k.active) AS suggestion
-				FROM %s u WHERE u.field = ? AND u.code IS NULL) t`, reason, terms),
+				FROM %s u WHERE u.field = ? AND u.code IS NULL) t ON t.cell = s.%s`, reason, st.table, terms, ident(f.Name)),
 			b.ID, st.header[f.Name], m.ID, f.Scheme, f.Name)
 		if err != nil {
 			return fmt.Errorf("ingest: reject terms: %w", err)
 		}
-		if f.Type == typeTerm {
-			continue
-		}
 	}
 	s.step(b.ID, "lists term rejects", start)
-	start = time.Now()
-	// Organisation names (lead and partners) and project references.
-	orgs := stagingTable(b.ID, "_orgs")
-	q = `CREATE TABLE ` + orgs + ` (line BIGINT, role VARCHAR, name VARCHAR, name_key VARCHAR, pos BIGINT)`
-	if b.Kind == KindProjects && (st.has("lead_org") || st.has("partners")) {
-		// Names repeat across rows: normalise each distinct name once.
-		q = fmt.Sprintf(`CREATE TABLE %s AS
-			WITH o AS (
-				SELECT line, 'lead' AS role, raw AS name, 0 AS pos FROM (%s) WHERE raw <> ''
-				UNION ALL
-				SELECT line, 'partner', raw, pos FROM (%s) WHERE raw <> ''),
-			n AS (SELECT name, begira_name_key(name) AS name_key FROM (SELECT DISTINCT name FROM o))
-			SELECT o.line, o.role, o.name, n.name_key, o.pos FROM o JOIN n ON n.name = o.name`,
-			orgs, single(st.col("lead_org")), split(st.col("partners")))
-	}
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return fmt.Errorf("ingest: stage organisations: %w", err)
-	}
-	s.step(b.ID, "lists orgs", start)
+	// Project references (signals): matched per line, few per file.
 	refs := stagingTable(b.ID, "_refs")
 	q = `CREATE TABLE ` + refs + ` (line BIGINT, ext_ref VARCHAR, project_id BIGINT)`
 	args = nil
@@ -248,7 +248,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		q = fmt.Sprintf(`CREATE TABLE %s AS
 			SELECT v.line, v.raw AS ext_ref, p.id AS project_id
 			FROM (%s) v LEFT JOIN project p ON p.mission_id = ? AND p.ext_ref = v.raw WHERE v.raw <> ''`,
-			refs, split(ident("projects")))
+			refs, splitLines(st.table, ident("projects"), b.Dialect.Delimiter))
 		args = []any{m.ID}
 	}
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
@@ -261,6 +261,56 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		return fmt.Errorf("ingest: reject project references: %w", err)
 	}
 	return nil
+}
+
+// fieldsWithUnknownTerms returns the fields whose cells hold a value that
+// matched no term.
+func (s *Service) fieldsWithUnknownTerms(ctx context.Context, terms string) (map[string]bool, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT field FROM `+terms+` WHERE code IS NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: unknown terms: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var f string
+		if err := rows.Scan(&f); err != nil {
+			return nil, fmt.Errorf("ingest: unknown terms: %w", err)
+		}
+		out[f] = true
+	}
+	return out, rows.Err()
+}
+
+// listExpr is a multi-valued cell c with its separators made '|': values
+// are separated by '|', and by ';' when ';' is not the file's delimiter
+// (then it cannot appear unquoted inside a cell).
+func listExpr(c, delimiter string) string {
+	if delimiter == ";" {
+		return c
+	}
+	return fmt.Sprintf("replace(%s, ';', '|')", c)
+}
+
+// splitCells splits the distinct cells selected by cells (one column,
+// cell) into their values: cell, raw (trimmed) and pos, 1 for the values
+// equal to the first (the primary) and 2 for the others.
+func splitCells(cells, delimiter string) string {
+	return fmt.Sprintf(`SELECT cell, raw, CASE WHEN raw = trim(l[1]) THEN 1 ELSE 2 END AS pos
+		FROM (SELECT cell, l, trim(unnest(l)) AS raw
+		      FROM (SELECT cell, string_split(%s, '|') AS l FROM (%s)))`, listExpr("cell", delimiter), cells)
+}
+
+// splitLines splits the multi-valued column c of table into one row per
+// value: line, raw (trimmed, NULL when nothing is left) and pos as in
+// splitCells. It runs on every line (partners, project references), so it
+// trims with the shortcut of the staging copy.
+func splitLines(table, c, delimiter string) string {
+	return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = first THEN 1 ELSE 2 END AS pos
+		FROM (SELECT line, first, %s AS raw
+		      FROM (SELECT line, %s AS first, unnest(l) AS v
+		            FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL)))`,
+		trimmed("v"), trimmed("l[1]"), listExpr(c, delimiter), table, c)
 }
 
 func (st *staged) has(field string) bool { _, ok := st.fields[field]; return ok }
