@@ -73,7 +73,7 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 		if err := s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.commit", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
 			Before: store.Summary(map[string]string{"status": StatusPreviewed}),
 			After: store.Summary(map[string]any{"status": StatusCommitted, "kind": b.Kind, "mode": b.Mode, "filename": b.Filename,
-				"rows_ok": b.RowsOK, "rows_rejected": b.RowsRejected, "skip_invalid": skipInvalid})}); err != nil {
+				"sha256": b.SHA256, "rows_ok": b.RowsOK, "rows_rejected": b.RowsRejected, "skip_invalid": skipInvalid})}); err != nil {
 			return err
 		}
 		dropStaging(ctx, tx, id)

@@ -267,7 +267,7 @@ func (s *Service) newBatch(ctx context.Context, missionID int64, b *Batch) (int6
 			return fmt.Errorf("ingest: new batch: %w", err)
 		}
 		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.upload", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
-			After: store.Summary(map[string]any{"kind": b.Kind, "mode": b.Mode, "filename": b.Filename, "sha256": b.SHA256})})
+			After: store.Summary(map[string]any{"kind": b.Kind, "mode": b.Mode, "filename": b.Filename})})
 	})
 	return id, err
 }
