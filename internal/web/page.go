@@ -77,7 +77,7 @@ type page struct {
 	// Role is the reader's role on Mission: the nav shows what it allows.
 	Role auth.Role
 	// Viewer says who reads; nil on cached pages, which carry viewerMarker
-	// in its place until served (see personalise).
+	// in its place until served (see sendPersonal).
 	Viewer *viewerData
 	// Guest is the guest link's base path when a guest reads the page.
 	Guest     string

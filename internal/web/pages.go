@@ -89,7 +89,7 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	// and the language, and the figures change only when an import lands
 	// (or the mission document is applied again).
 	// The role is in the key as the nav shows what the role allows; who
-	// reads is put in when served (personalise).
+	// reads is put in when served (sendPersonal).
 	slug, lang, path, rawQuery := c.Params("slug"), s.language(c), c.Path(), string(c.Request().URI().QueryString())
 	role := principal(c).Role(slug)
 	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + rawQuery
@@ -116,12 +116,9 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	if body, err = s.personalise(c, body, lang); err != nil {
-		return err
-	}
 	c.Vary(fiber.HeaderAcceptLanguage)
 	c.Type("html", "utf-8")
-	return c.Send(body)
+	return s.sendPersonal(c, body, lang)
 }
 
 // showSnapshotDashboard renders a dashboard as of a snapshot: from its

@@ -60,14 +60,22 @@ func (s *Server) personal(c *fiber.Ctx, p *page) {
 	}
 }
 
-// personalise puts the reader's part into a page cached for every reader
-// of the same role.
-func (s *Server) personalise(c *fiber.Ctx, body []byte, lang string) ([]byte, error) {
-	var buf bytes.Buffer
-	if err := s.pages.byName["dashboard"].ExecuteTemplate(&buf, "viewer", s.viewer(c, lang)); err != nil {
-		return nil, err
+// sendPersonal sends a page cached for every reader of the same role with
+// the reader's part in place of the marker. It writes into the response's
+// pooled buffer: a fresh copy of a 200 kB page per request would make the
+// garbage collector the bottleneck of the busiest pages.
+func (s *Server) sendPersonal(c *fiber.Ctx, body []byte, lang string) error {
+	i := bytes.Index(body, viewerMarker)
+	if i < 0 {
+		return c.Send(body)
 	}
-	return bytes.Replace(body, viewerMarker, buf.Bytes(), 1), nil
+	c.Response().ResetBody()
+	c.Write(body[:i])
+	if err := s.pages.byName["dashboard"].ExecuteTemplate(c, "viewer", s.viewer(c, lang)); err != nil {
+		return err
+	}
+	_, err := c.Write(body[i+len(viewerMarker):])
+	return err
 }
 
 // ViewerSlot is what the layout writes where the viewer's part goes.
