@@ -59,7 +59,7 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	}
 	if cfg.Demo {
 		start := time.Now()
-		if err := demo.Load(ctx, st, ing, log); err != nil {
+		if err := demo.Load(portfolio.WithActor(ctx, "demo"), st, ing, log); err != nil {
 			st.Close()
 			return nil, err
 		}
