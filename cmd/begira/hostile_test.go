@@ -138,10 +138,10 @@ func TestHostileStringsStayText(t *testing.T) {
 
 	b := browsertest.New(t)
 	loginInBrowser(t, b, s, base, "root", map[string]string{"*": "admin"})
-	pages := []string{"/", "/m/gipuzkoa", "/m/gipuzkoa/projects", "/m/gipuzkoa/signals", "/m/gipuzkoa/metrics",
+	pages := []string{"/m/gipuzkoa", "/m/gipuzkoa/projects", "/m/gipuzkoa/signals", "/m/gipuzkoa/metrics",
 		"/m/gipuzkoa/snapshots", "/m/gipuzkoa/snapshots/1/pack", "/m/gipuzkoa/snapshots/1/diff?against=1",
 		"/m/gipuzkoa/digest", "/m/gipuzkoa/imports", "/jobs", "/admin/users", "/admin/tokens", "/admin/audit",
-		"/m/gipuzkoa?lang=es", "/m/gipuzkoa?lang=eu"}
+		"/m/gipuzkoa?lang=es", "/m/gipuzkoa?lang=eu", "/"}
 	for _, id := range s.dashboards() {
 		pages = append(pages, "/m/gipuzkoa/d/"+id)
 	}
@@ -149,7 +149,7 @@ func TestHostileStringsStayText(t *testing.T) {
 	pages = append(pages, u.Path, u.Path+"/diff")
 	seen := map[string]bool{}
 	for _, p := range pages {
-		if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+p)); err != nil {
+		if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+p), chromedp.WaitReady("body")); err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
 		if strings.HasPrefix(p, "/m/gipuzkoa/d/") || p == "/m/gipuzkoa" {

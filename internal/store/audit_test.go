@@ -90,3 +90,19 @@ func TestAuditClock(t *testing.T) {
 		t.Errorf("rows %+v, want one at %s by system", es, at)
 	}
 }
+
+// TestManualJobRunsAreAudited: a run someone asked for is in the audit
+// log with who asked; scheduled runs are only in the job runs.
+func TestManualJobRunsAreAudited(t *testing.T) {
+	st := MustOpen(t)
+	ctx := portfolio.WithActor(context.Background(), "user:ane")
+	mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerManual, StartedAt: time.Now()})
+	mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: time.Now()})
+	if _, err := st.StartJobRun(ctx, store.JobRun{Job: "digest", Mission: "m", Trigger: store.JobTriggerManual, StartedAt: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	es, _ := st.AuditLog(ctx, store.AuditFilter{Action: "job."})
+	if len(es) != 2 || es[0].Actor != "user:ane" || !strings.Contains(es[0].After, `"job":"digest"`) || es[1].Actor != "system" {
+		t.Errorf("job audit rows %+v, want the two manual runs (digest by ane, snapshot by system)", es)
+	}
+}

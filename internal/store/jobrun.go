@@ -42,20 +42,29 @@ type JobRun struct {
 
 // StartJobRun records a run and returns its id. The status defaults to
 // running; a skipped run is recorded whole, with its status and finish time.
+// A run someone asked for (manual) is also written to the audit log, in the
+// same transaction; scheduled runs have this table as their record.
 func (s *Store) StartJobRun(ctx context.Context, r JobRun) (int64, error) {
 	if r.Status == "" {
 		r.Status = JobRunning
 	}
 	var id int64
-	err := s.db.QueryRowContext(ctx, `
-		INSERT INTO job_run (job, mission, trigger, started_at, finished_at, status, error, detail)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		r.Job, nullIfEmpty(r.Mission), r.Trigger, r.StartedAt.UTC(), utcOrNull(r.FinishedAt), r.Status,
-		nullIfEmpty(r.Error), detailJSON(r.Detail)).Scan(&id)
-	if err != nil {
-		return 0, fmt.Errorf("store: start job run %s: %w", r.Job, err)
-	}
-	return id, nil
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		err := tx.QueryRowContext(ctx, `
+			INSERT INTO job_run (job, mission, trigger, started_at, finished_at, status, error, detail)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+			r.Job, nullIfEmpty(r.Mission), r.Trigger, r.StartedAt.UTC(), utcOrNull(r.FinishedAt), r.Status,
+			nullIfEmpty(r.Error), detailJSON(r.Detail)).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("store: start job run %s: %w", r.Job, err)
+		}
+		if r.Trigger != JobTriggerManual {
+			return nil
+		}
+		return s.Audit(ctx, tx, AuditEntry{Action: "job.run", Mission: r.Mission, Target: fmt.Sprintf("job_run:%d", id),
+			After: Summary(map[string]string{"job": r.Job, "status": r.Status})})
+	})
+	return id, err
 }
 
 // FinishJobRun records the end of a run: its status (ok or failed), the
