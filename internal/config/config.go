@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"log/slog"
 	"os"
 	"strconv"
@@ -37,6 +38,7 @@ type Serve struct {
 	JobRunsKeepDays int
 	UploadTimeout   time.Duration
 	SecureCookies   bool
+	TrustedProxies  []string
 	SessionTTL      time.Duration
 }
 
@@ -92,6 +94,14 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	})
 	fs.IntVar(&c.JobRunsKeepDays, "job-runs-keep-days", 90, "job runs older than this are pruned daily")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure even on plain HTTP (behind a TLS proxy that sends no X-Forwarded-Proto)")
+	fs.Func("trusted-proxies", "comma-separated addresses or CIDR ranges of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed", func(v string) error {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				c.TrustedProxies = append(c.TrustedProxies, p)
+			}
+		}
+		return nil
+	})
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
@@ -136,6 +146,11 @@ func (c *Serve) validate() error {
 	}
 	if c.UploadTimeout < time.Second {
 		problems = append(problems, "upload-timeout must be at least 1s")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, _, err := net.ParseCIDR(p); err != nil && net.ParseIP(p) == nil {
+			problems = append(problems, fmt.Sprintf("trusted-proxies: %q is neither an address nor a CIDR range", p))
+		}
 	}
 	if c.SessionTTL < time.Minute {
 		problems = append(problems, "session-ttl must be at least 1m")
@@ -189,5 +204,5 @@ func (c Serve) Log(log *slog.Logger) {
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
-		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "session_ttl", c.SessionTTL.String())
+		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String())
 }

@@ -39,6 +39,9 @@ func TestInvalid(t *testing.T) {
 		"bad threads": {"--threads", "0"},
 		"missing dir": {"--dashboards", "/no/such/dir"},
 		"stray arg":   {"extra"},
+		"bad proxy":   {"--trusted-proxies", "10.0.0.0/8,proxy.local"},
+		"short ttl":   {"--session-ttl", "10s"},
+		"no timeout":  {"--upload-timeout", "0s"},
 	} {
 		if _, err := ParseServe(args, env(nil), io.Discard); err == nil {
 			t.Errorf("%s: no error", name)
@@ -46,5 +49,12 @@ func TestInvalid(t *testing.T) {
 	}
 	if _, err := ParseServe(nil, env(map[string]string{"BEGIRA_THREADS": "many"}), io.Discard); err == nil {
 		t.Error("bad env value: no error")
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := ParseServe(nil, env(map[string]string{"BEGIRA_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.5"}), io.Discard)
+	if err != nil || len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "192.168.1.5" {
+		t.Errorf("trusted proxies %q, %v", c.TrustedProxies, err)
 	}
 }

@@ -161,6 +161,11 @@ type Options struct {
 	LoginEvery  time.Duration
 	MaxFailures int
 	LockFor     time.Duration
+	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in
+	// front of Begira. Only from them are X-Forwarded-For (the client's
+	// address, which the login rate limit counts by) and X-Forwarded-Proto
+	// believed; with none, every X-Forwarded-For is ignored.
+	TrustedProxies []string
 }
 
 // New builds the Fiber app with every route.
@@ -205,6 +210,12 @@ func New(d Deps, opt Options) *fiber.App {
 		// handler returns; immutable strings make them safe to keep.
 		Immutable:    true,
 		ErrorHandler: s.errorHandler,
+		// Behind a proxy every client has the proxy's address: the rate
+		// limit would then count them all as one.
+		ProxyHeader:             proxyHeader(opt.TrustedProxies),
+		EnableTrustedProxyCheck: len(opt.TrustedProxies) > 0,
+		TrustedProxies:          opt.TrustedProxies,
+		EnableIPValidation:      true,
 	})
 	app.Server().HeaderReceived = s.uploadDeadline
 	app.Use(recover.New())
@@ -224,6 +235,13 @@ func (s *Server) geoJSONFile(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
 	return c.Send(s.geoJSON)
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }
 
 // uploadRoute is the one route that takes large, streamed bodies.

@@ -473,3 +473,39 @@ func TestPublicDemoBannerOnThePack(t *testing.T) {
 		t.Errorf("anonymous pack: %d, banner %v, decision form %v", code, strings.Contains(page, "demo-banner"), strings.Contains(page, `id="new-decision"`))
 	}
 }
+
+// TestLoginRateLimitBehindAProxy: behind a trusted proxy each client
+// (X-Forwarded-For) has its own attempts; from anyone else the header is
+// ignored, so it cannot be used to escape the limit.
+func TestLoginRateLimitBehindAProxy(t *testing.T) {
+	attempt := func(b *browser, token, client string) int {
+		code, _, _ := b.do("POST", "/login", map[string]string{"Content-Type": fiber.MIMEApplicationForm, "X-Forwarded-For": client},
+			url.Values{"_csrf": {token}, "username": {"x"}, "password": {"y"}}.Encode())
+		return code
+	}
+	for _, tc := range []struct {
+		name    string
+		trusted []string
+		other   int // the second client's status once the first is limited
+	}{
+		{"trusted proxy", []string{"0.0.0.0/32"}, 401}, // app.Test's connections come from 0.0.0.0
+		{"no proxy configured", nil, 429},
+		{"another proxy", []string{"10.0.0.0/8"}, 429},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			app, _, _ := newClockedApp(t, web.Options{LoginBurst: 1, TrustedProxies: tc.trusted}, nil)
+			b := newBrowser(t, app)
+			_, page, _ := b.do("GET", "/login", nil, "")
+			token := csrfInput.FindStringSubmatch(page)[1]
+			if code := attempt(b, token, "203.0.113.7"); code != 401 {
+				t.Fatalf("first attempt: %d", code)
+			}
+			if code := attempt(b, token, "203.0.113.7"); code != 429 {
+				t.Errorf("same client again: %d, want 429", code)
+			}
+			if code := attempt(b, token, "198.51.100.9"); code != tc.other {
+				t.Errorf("another client: %d, want %d", code, tc.other)
+			}
+		})
+	}
+}
