@@ -21,7 +21,7 @@ import (
 func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	db := fs.String("db", defaultDB(), "DuckDB database file (default $BEGIRA_DB, else data/begira.duckdb)")
 	mission := fs.String("mission", "", "mission slug")
 	kind := fs.String("kind", "", "projects, organisations or signals")
 	mode := fs.String("mode", ingest.ModeAppend, "append, replace or upsert")

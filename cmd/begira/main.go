@@ -79,3 +79,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	fmt.Fprintf(stderr, "begira: unknown command %q\n\n%s", args[0], usage)
 	return 2
 }
+
+// defaultDB is the database the commands open without --db: BEGIRA_DB, as
+// for serve (the Docker image sets it), else data/begira.duckdb.
+func defaultDB() string {
+	if v := os.Getenv("BEGIRA_DB"); v != "" {
+		return v
+	}
+	return "data/begira.duckdb"
+}

@@ -19,7 +19,7 @@ func missionCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 	}
 	fs := flag.NewFlagSet("mission apply", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	db := fs.String("db", defaultDB(), "DuckDB database file (default $BEGIRA_DB, else data/begira.duckdb)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return 2
 	}
@@ -59,7 +59,7 @@ func missionCmd(ctx context.Context, args []string, stdout, stderr io.Writer) in
 func migrateCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	db := fs.String("db", defaultDB(), "DuckDB database file (default $BEGIRA_DB, else data/begira.duckdb)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}

@@ -16,7 +16,7 @@ import (
 func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("snapshot", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	db := fs.String("db", defaultDB(), "DuckDB database file (default $BEGIRA_DB, else data/begira.duckdb)")
 	mission := fs.String("mission", "", "mission slug")
 	label := fs.String("label", "", "a name for the snapshot (e.g. \"Steering committee, March\")")
 	if err := fs.Parse(args); err != nil {

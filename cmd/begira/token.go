@@ -33,7 +33,7 @@ func tokenCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	fs := flag.NewFlagSet("token "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	db := fs.String("db", defaultDB(), "DuckDB database file (default $BEGIRA_DB, else data/begira.duckdb)")
 	role := fs.String("role", "", "viewer, leader, analyst or admin")
 	mission := fs.String("mission", "", "mission slug (default: every mission)")
 	name := fs.String("name", "", "what the token is for (e.g. \"nightly import script\")")

@@ -38,7 +38,7 @@ func userCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	db := fs.String("db", "data/begira.duckdb", "DuckDB database file")
+	db := fs.String("db", defaultDB(), "DuckDB database file (default $BEGIRA_DB, else data/begira.duckdb)")
 	name := fs.String("username", "", "username")
 	role := fs.String("role", "", "viewer, leader, analyst or admin (add)")
 	mission := fs.String("mission", "", "mission slug (add; default: every mission)")
