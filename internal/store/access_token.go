@@ -50,7 +50,7 @@ func missionOf(scope string) string {
 
 const tokenColumns = `id, name, role, mission, created_at, created_by, revoked_at`
 
-func scanToken(row interface{ Scan(...any) error }) (*Token, error) {
+func scanToken(row rowScanner) (*Token, error) {
 	var t Token
 	var revoked sql.NullTime
 	if err := row.Scan(&t.ID, &t.Name, &t.Role, &t.Mission, &t.CreatedAt, &t.CreatedBy, &revoked); err != nil {
@@ -67,19 +67,11 @@ func scanToken(row interface{ Scan(...any) error }) (*Token, error) {
 // Tokens lists every token, newest first, revoked ones included.
 func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 	rows, err := s.pool.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_token ORDER BY id DESC`)
+	out, err := collect(rows, err, scanToken)
 	if err != nil {
 		return nil, fmt.Errorf("store: tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: tokens: %w", err)
-		}
-		out = append(out, *t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TokenByHash returns the live (unrevoked) token with that hash, or ENOTFOUND.
@@ -154,7 +146,7 @@ func (s *Store) CreateGuestLink(ctx context.Context, g *GuestLink) error {
 
 const guestColumns = `id, mission, snapshot_id, label, created_by, created_at, expires_at, revoked_at`
 
-func scanGuest(row interface{ Scan(...any) error }) (*GuestLink, error) {
+func scanGuest(row rowScanner) (*GuestLink, error) {
 	var g GuestLink
 	var revoked sql.NullTime
 	if err := row.Scan(&g.ID, &g.Mission, &g.SnapshotID, &g.Label, &g.CreatedBy, &g.CreatedAt, &g.ExpiresAt, &revoked); err != nil {
@@ -183,19 +175,11 @@ func (s *Store) GuestLink(ctx context.Context, id int64) (*GuestLink, error) {
 // GuestLinks lists a mission's links, newest first.
 func (s *Store) GuestLinks(ctx context.Context, mission string) ([]GuestLink, error) {
 	rows, err := s.pool.QueryContext(ctx, `SELECT `+guestColumns+` FROM guest_link WHERE mission = ? ORDER BY id DESC`, mission)
+	out, err := collect(rows, err, scanGuest)
 	if err != nil {
 		return nil, fmt.Errorf("store: guest links: %w", err)
 	}
-	defer rows.Close()
-	var out []GuestLink
-	for rows.Next() {
-		g, err := scanGuest(rows)
-		if err != nil {
-			return nil, fmt.Errorf("store: guest links: %w", err)
-		}
-		out = append(out, *g)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // RevokeGuestLink ends link id at once.
@@ -246,3 +230,24 @@ func (s *Store) Secret(ctx context.Context, name string) ([]byte, error) {
 	})
 	return v, err
 }
+
+// collect reads every row of a query (rows, err as QueryContext returned
+// them) with scan: the list methods of the access tables share it.
+func collect[T any](rows *sql.Rows, err error, scan func(rowScanner) (*T, error)) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *v)
+	}
+	return out, rows.Err()
+}
+
+// rowScanner is a *sql.Row or *sql.Rows.
+type rowScanner interface{ Scan(...any) error }

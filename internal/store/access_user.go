@@ -79,7 +79,7 @@ func insertGrants(ctx context.Context, tx *sql.Tx, id int64, grants map[string]s
 
 const userColumns = `id, username, password_hash, disabled, failed_logins, locked_until, created_at`
 
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
+func scanUser(row rowScanner) (*User, error) {
 	var u User
 	var locked sql.NullTime
 	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &u.CreatedAt); err != nil {
@@ -137,28 +137,35 @@ func (s *Store) grants(ctx context.Context, id int64) (map[string]string, error)
 // Users lists every user with grants, by name.
 func (s *Store) Users(ctx context.Context) ([]User, error) {
 	rows, err := s.pool.QueryContext(ctx, `SELECT `+userColumns+` FROM app_user ORDER BY username`)
+	out, err := collect(rows, err, scanUser)
 	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
-	var out []User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: users: %w", err)
-		}
-		out = append(out, *u)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	// Every user's grants in one query, not one per user.
+	grants, err := s.pool.QueryContext(ctx, `SELECT user_id, mission, role FROM user_role`)
+	if err != nil {
 		return nil, fmt.Errorf("store: users: %w", err)
 	}
+	defer grants.Close()
+	byID := map[int64]map[string]string{}
+	for grants.Next() {
+		var id int64
+		var m, r string
+		if err := grants.Scan(&id, &m, &r); err != nil {
+			return nil, fmt.Errorf("store: users: %w", err)
+		}
+		if byID[id] == nil {
+			byID[id] = map[string]string{}
+		}
+		byID[id][m] = r
+	}
 	for i := range out {
-		if out[i].Grants, err = s.grants(ctx, out[i].ID); err != nil {
-			return nil, err
+		out[i].Grants = byID[out[i].ID]
+		if out[i].Grants == nil {
+			out[i].Grants = map[string]string{}
 		}
 	}
-	return out, nil
+	return out, grants.Err()
 }
 
 // UserChange is an administrator's edit of a user; nil fields stay.
@@ -271,21 +278,24 @@ func (s *Store) Login(ctx context.Context, u *User, idHash, csrf string, ttl tim
 // SessionUser returns the live session with hash idHash and its user, or
 // ENOTFOUND (unknown, expired, or the user is disabled).
 func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User, error) {
+	// Every logged-in request asks this: the session and its user come in
+	// one query, the grants in a second.
 	var ss Session
-	err := s.pool.QueryRowContext(ctx, `SELECT user_id, csrf, expires_at FROM user_session WHERE id_hash = ? AND expires_at > ?`,
-		idHash, s.now().UTC()).Scan(&ss.UserID, &ss.CSRF, &ss.ExpiresAt)
+	var csrf string
+	var expires time.Time
+	u, err := scanUser(&sessionRow{s.pool.QueryRowContext(ctx, `
+		SELECT s.csrf, s.expires_at, `+prefixed("u.", userColumns)+`
+		FROM user_session s JOIN app_user u ON u.id = s.user_id
+		WHERE s.id_hash = ? AND s.expires_at > ? AND NOT u.disabled`, idHash, s.now().UTC()), &csrf, &expires})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, portfolio.Errorf(portfolio.ENOTFOUND, "no such session")
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: session: %w", err)
 	}
-	u, err := s.UserByID(ctx, ss.UserID)
-	if err != nil {
+	ss.UserID, ss.CSRF, ss.ExpiresAt = u.ID, csrf, expires
+	if u.Grants, err = s.grants(ctx, u.ID); err != nil {
 		return nil, nil, err
-	}
-	if u.Disabled {
-		return nil, nil, portfolio.Errorf(portfolio.ENOTFOUND, "no such session")
 	}
 	return &ss, u, nil
 }
@@ -302,4 +312,24 @@ func (s *Store) Logout(ctx context.Context, idHash string) error {
 		}
 		return s.Audit(ctx, tx, AuditEntry{Action: "user.logout"})
 	})
+}
+
+// sessionRow scans the session's columns ahead of the user's.
+type sessionRow struct {
+	row     *sql.Row
+	csrf    *string
+	expires *time.Time
+}
+
+func (r *sessionRow) Scan(dest ...any) error {
+	return r.row.Scan(append([]any{r.csrf, r.expires}, dest...)...)
+}
+
+// prefixed qualifies a column list with a table alias.
+func prefixed(alias, columns string) string {
+	cols := strings.Split(columns, ", ")
+	for i, c := range cols {
+		cols[i] = alias + c
+	}
+	return strings.Join(cols, ", ")
 }

@@ -71,18 +71,14 @@ func (s *Store) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, erro
 		ORDER BY id DESC
 		LIMIT ?`,
 		f.Mission, f.Mission, f.Action, f.Action, f.Actor, f.Actor, f.Before, f.Before, f.Limit)
+	out, err := collect(rows, err, func(r rowScanner) (*AuditEntry, error) {
+		var e AuditEntry
+		err := r.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Mission, &e.Target, &e.Before, &e.After)
+		e.At = e.At.UTC()
+		return &e, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: audit log: %w", err)
 	}
-	defer rows.Close()
-	var out []AuditEntry
-	for rows.Next() {
-		var e AuditEntry
-		if err := rows.Scan(&e.ID, &e.At, &e.Actor, &e.Action, &e.Mission, &e.Target, &e.Before, &e.After); err != nil {
-			return nil, fmt.Errorf("store: audit log: %w", err)
-		}
-		e.At = e.At.UTC()
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
