@@ -142,12 +142,12 @@ func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
 	// Pages depend on Accept-Language when ?lang= is absent.
 	c.Vary(fiber.HeaderAcceptLanguage)
 	s.personal(c, p)
-	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
+	b, err := s.renderBytes(name, p)
+	if err != nil {
+		return err
 	}
 	c.Type("html", "utf-8")
-	return c.Send(buf.Bytes())
+	return c.Send(b)
 }
 
 func i18nTitle(lang string) string { return i18n.T(lang, "error.title") }

@@ -198,15 +198,7 @@ func previousSnapshot(ctx context.Context, svc Snapshots, sn *snapshot.Snapshot)
 // snapshotDiffPage shows what changed from ?against= (by default the
 // snapshot taken before) to :id, stage movements drawn as a sankey.
 func (s *Server) snapshotDiffPage(c *fiber.Ctx) error {
-	svc, err := s.snapshotService()
-	if err != nil {
-		return err
-	}
-	p, err := s.missionPage(c, "snapshots")
-	if err != nil {
-		return err
-	}
-	sn, err := s.snapshotOf(c, svc, "id")
+	svc, p, sn, err := s.snapshotRoute(c)
 	if err != nil {
 		return err
 	}
@@ -244,19 +236,26 @@ func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn, against *s
 // A4 without JavaScript (figures as inline SVG), with the decision forms
 // on screen only.
 func (s *Server) snapshotPackPage(c *fiber.Ctx) error {
-	svc, err := s.snapshotService()
-	if err != nil {
-		return err
-	}
-	p, err := s.missionPage(c, "snapshots")
-	if err != nil {
-		return err
-	}
-	sn, err := s.snapshotOf(c, svc, "id")
+	svc, p, sn, err := s.snapshotRoute(c)
 	if err != nil {
 		return err
 	}
 	return s.renderPack(c, svc, p, sn)
+}
+
+// snapshotRoute loads what /m/:slug/snapshots/:id pages share: the
+// service, the mission's page and snapshot :id (one of the mission's).
+func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *snapshot.Snapshot, error) {
+	svc, err := s.snapshotService()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	p, err := s.missionPage(c, "snapshots")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sn, err := s.snapshotOf(c, svc, "id")
+	return svc, p, sn, err
 }
 
 // renderPack renders the pack of sn; a guest's (p.Guest) has no forms.
