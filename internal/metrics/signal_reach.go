@@ -9,8 +9,6 @@ import (
 const (
 	// sigNewTermDays: a term first signalled at most this many days ago is new (S6).
 	sigNewTermDays = 180
-	// sigHighNovelty is the novelty from which a signal counts as highly novel (S6).
-	sigHighNovelty = 4
 	// sigConvergingLevels is S8's L_k from which a growing term converges.
 	sigConvergingLevels = 3
 	// sigEchoShare is the share of one source type above which a term's
