@@ -85,6 +85,20 @@ func TestMissionApplyAndImport(t *testing.T) {
 	if code != 1 || !strings.Contains(out, `line 2, column "pillars", value "gren": unknown pillar term "gren"; did you mean "green"?`) {
 		t.Fatalf("bad import: code %d, out %q", code, out)
 	}
+	// Neither the dry run nor the refused import keeps its staged copy of
+	// the file; both stay in the history as discarded.
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var staged int
+	var statuses string
+	err = st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging'),
+		(SELECT string_agg(status, ' ' ORDER BY id) FROM import_batch)`).Scan(&staged, &statuses)
+	st.Close()
+	if err != nil || staged != 0 || statuses != "discarded committed discarded" {
+		t.Fatalf("after the CLI imports: %d staging tables, statuses %q (%v); want none and discarded committed discarded", staged, statuses, err)
+	}
 
 	// Removing a term in use is refused, naming the term and its users.
 	reduced := strings.Replace(tinyMission, "      - {code: green, label: {en: Green, es: Verde}}\n", "", 1)

@@ -85,6 +85,10 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	defer st.Close()
 	ing := ingest.New(st, time.Now)
+	if _, err := ing.Recover(ctx); err != nil {
+		printError(stderr, "begira import", err)
+		return 2
+	}
 	if *verbose {
 		ing.Log = config.NewLogger(stderr, "debug", "text")
 	}
@@ -107,6 +111,14 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	printBatch(stdout, b)
+	if *dryRun || (b.RowsRejected > 0 && !*skipInvalid) {
+		// Nothing will commit this preview: its staged copy of the file
+		// goes now. The batch and its rejects stay in the history.
+		if _, err := ing.Discard(ctx, b.ID); err != nil {
+			printError(stderr, "begira import", err)
+			return 2
+		}
+	}
 	if *dryRun {
 		if b.RowsRejected > 0 {
 			fmt.Fprintln(stdout, "dry run: nothing written; fix the rejected rows or use --skip-invalid")

@@ -55,7 +55,7 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		st.Close()
 		return nil, err
 	} else if n > 0 {
-		log.Warn("imports interrupted by a stop were marked failed", "count", n)
+		log.Warn("imports interrupted by a stop were marked failed, and stale previews discarded", "count", n)
 	}
 	if cfg.Demo {
 		start := time.Now()

@@ -75,7 +75,7 @@ func TestImportWizardInBrowser(t *testing.T) {
 	// Commit the valid rows.
 	if err := chromedp.Do(b.Ctx,
 		chromedp.Click(chromedp.CSS(`input[name=skip_invalid]`)),
-		chromedp.Click(chromedp.CSS(`#commit button`)),
+		chromedp.Click(chromedp.CSS(`#commit button[type=submit]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#preview .result.ok`)),
 	); err != nil {
 		t.Fatal(err)
@@ -89,6 +89,28 @@ func TestImportWizardInBrowser(t *testing.T) {
 	}
 	if after != want {
 		t.Errorf("overview shows %s projects, want %s (two new active/planned projects)", after, want)
+	}
+
+	// The same file again, this time given up: the preview says nothing
+	// was imported and the history lists the batch as discarded.
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(base+"/m/gipuzkoa/imports"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{file}),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview .rejects tbody tr`)),
+		chromedp.Click(chromedp.CSS(`#discard`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview .result:not(:empty)`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if msg, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .result`))); err != nil || !strings.Contains(msg, "Discarded") {
+		t.Errorf("after discard the preview says %q (%v), want Discarded", msg, err)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/imports")); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`table.history tbody tr .status`))); err != nil || st != "discarded" {
+		t.Errorf("newest history row status %q (%v), want discarded", st, err)
 	}
 	if d := b.Dialogs(); len(d) > 0 {
 		t.Errorf("dialogs opened: %q", d)

@@ -32,6 +32,7 @@ const (
 	StatusCommitted  = "committed"
 	StatusRolledBack = "rolled_back"
 	StatusFailed     = "failed"
+	StatusDiscarded  = "discarded" // previewed, then given up (see Discard)
 )
 
 // Request describes one file to import.
@@ -108,6 +109,9 @@ type Service struct {
 	TempDir string
 	// Log receives the duration of every step at debug level (nil: none).
 	Log *slog.Logger
+	// PreviewTTL is how long an uncommitted preview keeps its staged rows
+	// (0: DefaultPreviewTTL).
+	PreviewTTL time.Duration
 
 	mu          sync.Mutex
 	onCommitted []func(mission string)
@@ -170,6 +174,12 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 	}
 	if req.Mapping, err = s.sourceMapping(ctx, m.ID, req); err != nil {
 		return nil, err
+	}
+	// Each new preview first discards those left uncommitted too long. It
+	// is housekeeping: a failure (another preview discarding the same
+	// batch) must not refuse this file.
+	if _, err := s.discardStale(ctx); err != nil && s.Log != nil {
+		s.Log.Warn("discarding stale previews", "error", err)
 	}
 	// The file's hash is worked out alongside the preview: it reads the
 	// whole file once more, on a core the preview leaves idle much of the
@@ -383,27 +393,4 @@ func (s *Service) Batches(ctx context.Context, mission string) ([]Batch, error) 
 		out = append(out, *b)
 	}
 	return out, nil
-}
-
-// Recover marks imports left "running" by a crash as failed and drops their
-// staging tables. The server calls it once at start, before it serves.
-func (s *Service) Recover(ctx context.Context) (int, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE status = 'running'`)
-	if err != nil {
-		return 0, fmt.Errorf("ingest: recover: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("ingest: recover: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	for _, id := range ids {
-		s.fail(ctx, id)
-	}
-	return len(ids), nil
 }

@@ -2,7 +2,13 @@ package ingest_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
+	"time"
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
 )
 
 // TestRecoverMarksInterruptedImportsFailed: an import left "running" by a
@@ -22,5 +28,92 @@ func TestRecoverMarksInterruptedImportsFailed(t *testing.T) {
 	b, err := e.ing.Batch(ctx, id)
 	if err != nil || b.Status != "failed" {
 		t.Errorf("status %q (%v), want failed", b.Status, err)
+	}
+}
+
+// stagedTables counts the staging tables and views of batch id.
+func stagedTables(tb testing.TB, e *env, id int64) int {
+	tb.Helper()
+	var n int
+	err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' AND starts_with(table_name, ? || '_'))
+		+ (SELECT count(*) FROM duckdb_views() WHERE schema_name = 'staging' AND view_name = ?)`,
+		fmt.Sprintf("stg_%d", id), fmt.Sprintf("stg_%d", id)).Scan(&n)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return n
+}
+
+// TestDiscardDropsTheStagedFile: a discarded preview loses its staged rows
+// but stays in the history with its rejects; it can be neither committed
+// nor discarded again, and the audit log names who gave it up.
+func TestDiscardDropsTheStagedFile(t *testing.T) {
+	e := mustEnv(t)
+	ctx := portfolio.WithActor(context.Background(), "user:ane")
+	b := e.mustPreview(t, e.req(e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\nA-2,Two,nowhere,community,active\n"), "projects", "append"))
+	if n := stagedTables(t, e, b.ID); n == 0 {
+		t.Fatal("a preview has no staging tables: the test would prove nothing")
+	}
+	got, err := e.ing.Discard(ctx, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != ingest.StatusDiscarded || got.RowsRejected != 1 || len(got.Rejects) != 1 || got.Rejects[0].Line != 3 {
+		t.Errorf("discarded batch %+v: want status discarded with its reject on line 3", got)
+	}
+	if n := stagedTables(t, e, b.ID); n != 0 {
+		t.Errorf("%d staging tables left after discard", n)
+	}
+	if _, err := e.ing.Commit(ctx, b.ID, true); portfolio.ErrorCode(err) != portfolio.ECONFLICT {
+		t.Errorf("commit of a discarded import: %v, want a conflict", err)
+	}
+	if _, err := e.ing.Discard(ctx, b.ID); portfolio.ErrorCode(err) != portfolio.ECONFLICT {
+		t.Errorf("second discard: %v, want a conflict", err)
+	}
+	var n int
+	e.st.DB().QueryRow(`SELECT count(*) FROM project`).Scan(&n)
+	if n != 0 {
+		t.Errorf("%d projects stored by a discarded import", n)
+	}
+	es, err := e.st.AuditLog(ctx, store.AuditFilter{Action: "import.discard"})
+	if err != nil || len(es) != 1 || es[0].Actor != "user:ane" || es[0].Target != fmt.Sprintf("import:%d", b.ID) {
+		t.Errorf("audit rows %+v (%v), want one import.discard by user:ane", es, err)
+	}
+}
+
+// TestStalePreviewsAreDiscarded: a preview nobody committed within the TTL
+// loses its staged rows at the next start (Recover) or the next preview; a
+// recent one is kept and still commits.
+func TestStalePreviewsAreDiscarded(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	now := fixedNow
+	e.ing = ingest.New(e.st, func() time.Time { return now })
+	e.ing.TempDir = e.dir
+	e.ing.PreviewTTL = time.Hour
+	csv := func(ref string) string {
+		return e.write(t, ref+".csv", "ext_ref,title,pillars,level,status\n"+ref+",One,adaptation,community,active\n")
+	}
+	old := e.mustPreview(t, e.req(csv("A-1"), "projects", "append"))
+	now = now.Add(50 * time.Minute)
+	recent := e.mustPreview(t, e.req(csv("A-2"), "projects", "append"))
+	now = now.Add(20 * time.Minute) // old is 70 min old, recent 20
+
+	n, err := e.ing.Recover(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("Recover ended %d batches (%v), want 1", n, err)
+	}
+	if b, _ := e.ing.Batch(ctx, old.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, old.ID) != 0 {
+		t.Errorf("stale preview: status %q with %d staging tables, want discarded with none", b.Status, stagedTables(t, e, old.ID))
+	}
+	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != ingest.StatusPreviewed || stagedTables(t, e, recent.ID) == 0 {
+		t.Errorf("recent preview: status %q, want previewed with its staging", b.Status)
+	}
+
+	// Later, the next preview sweeps the one that went stale meanwhile.
+	now = now.Add(time.Hour)
+	e.mustPreview(t, e.req(csv("A-3"), "projects", "append"))
+	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, recent.ID) != 0 {
+		t.Errorf("preview gone stale: status %q, want discarded by the next preview", b.Status)
 	}
 }

@@ -174,6 +174,7 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/api/v1/imports/:id/rejects.csv", url: "/api/v1/imports/2/rejects.csv", rule: analystOn, ok: 200},
 	{method: "POST", route: "/api/v1/imports/:id/commit", url: "/api/v1/imports/2/commit", rule: analystOn, ok: 422},
 	{method: "POST", route: "/api/v1/imports/:id/rollback", url: "/api/v1/imports/2/rollback", rule: analystOn, ok: 409},
+	{method: "POST", route: "/api/v1/imports/:id/discard", url: "/api/v1/imports/1/discard", rule: analystOn, ok: 409},
 	{method: "GET", route: "/api/v1/jobs", rule: signedIn, ok: 200},
 	{method: "POST", route: "/api/v1/jobs/:job/run", url: "/api/v1/jobs/snapshot/run?mission=tiny", rule: adminOn, ok: 404}, // no scheduler here
 	{method: "GET", route: "/api/v1/users", rule: instanceAdmin, ok: 200},

@@ -26,6 +26,7 @@ type Importer interface {
 	Preview(ctx context.Context, req ingest.Request) (*ingest.Batch, error)
 	Commit(ctx context.Context, id int64, skipInvalid bool) (*ingest.Batch, error)
 	Rollback(ctx context.Context, id int64) (*ingest.Batch, error)
+	Discard(ctx context.Context, id int64) (*ingest.Batch, error)
 	Batch(ctx context.Context, id int64) (*ingest.Batch, error)
 	Batches(ctx context.Context, mission string) ([]ingest.Batch, error)
 	Rejects(ctx context.Context, id int64, limit int) ([]ingest.Reject, error)
@@ -251,6 +252,20 @@ func (s *Server) apiRollbackImport(c *fiber.Ctx) error {
 		return err
 	}
 	b, err := s.imports.Rollback(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return c.JSON(b)
+}
+
+// apiDiscardImport gives up a previewed import: its staged rows go, the
+// batch stays in the history.
+func (s *Server) apiDiscardImport(c *fiber.Ctx) error {
+	id, err := importID(c)
+	if err != nil {
+		return err
+	}
+	b, err := s.imports.Discard(c.UserContext(), id)
 	if err != nil {
 		return err
 	}

@@ -214,12 +214,13 @@ func (p *page) PanelCSV(panel string) string {
 func (p *page) ImportMessages() template.JS {
 	m := map[string]string{}
 	for _, k := range []string{"phase.uploading", "phase.transcoding", "phase.staging", "phase.validating", "phase.committing",
-		"phase.done", "error", "counts", "unmapped", "committed", "confirm_rollback",
+		"phase.done", "error", "counts", "unmapped", "committed", "discarded", "confirm_rollback",
 		"dialect.encoding", "dialect.delimiter", "dialect.decimal_separator", "dialect.thousands_separator",
 		"dialect.date_format", "dialect.header_row", "dialect.sheet"} {
 		m[k] = i18n.T(p.Lang, "imports."+k)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")
+	m["status.discarded"] = p.Enum("import_status", "discarded")
 	b, _ := json.Marshal(m)
 	return template.JS(b)
 }

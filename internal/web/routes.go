@@ -51,6 +51,7 @@ func (s *Server) routes(app *fiber.App) {
 	h(api, get, "/imports/:id/rejects.csv", onImport(auth.Analyst), s.apiImportRejects)
 	h(api, post, "/imports/:id/commit", onImport(auth.Analyst), s.apiCommitImport)
 	h(api, post, "/imports/:id/rollback", onImport(auth.Analyst), s.apiRollbackImport)
+	h(api, post, "/imports/:id/discard", onImport(auth.Analyst), s.apiDiscardImport)
 	h(api, get, "/jobs", signedIn, s.apiJobs)
 	h(api, post, "/jobs/:job/run", onQuery(auth.Admin), s.apiRunJob)
 	h(api, get, "/users", instanceAdmin, s.apiUsers)

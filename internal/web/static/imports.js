@@ -128,6 +128,32 @@
       });
   });
 
+  // discard gives up a previewed import; done gets whether it worked.
+  function discard(id, done) {
+    fetch("/api/v1/imports/" + id + "/discard", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } })
+      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+      .then(function (res) { done(res.ok, res.ok ? "" : (res.j.error ? res.j.error.message : t("error"))); });
+  }
+
+  document.getElementById("discard").addEventListener("click", function () {
+    if (!current) return;
+    discard(current.id, function (ok, msg) {
+      var out = preview.querySelector(".result");
+      out.textContent = ok ? t("discarded") : msg;
+      out.className = ok ? "result" : "result error";
+      if (ok) current = null;
+    });
+  });
+
+  document.querySelectorAll("button.discard").forEach(function (btn) {
+    btn.addEventListener("click", function () {
+      discard(btn.dataset.id, function (ok, msg) {
+        if (ok) { btn.closest("tr").querySelector(".status").textContent = t("status.discarded"); btn.remove(); }
+        else { window.alert(msg); }
+      });
+    });
+  });
+
   document.querySelectorAll("button.rollback").forEach(function (btn) {
     btn.addEventListener("click", function () {
       if (!window.confirm(t("confirm_rollback"))) return;

@@ -1,0 +1,118 @@
+package ingest
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
+)
+
+// DefaultPreviewTTL is how long a preview nobody commits keeps its staged
+// rows. A preview of a large file holds a copy of it in the database (a
+// million rows take about 700 MB), so previews left behind are discarded.
+const DefaultPreviewTTL = 24 * time.Hour
+
+// Discard gives up a previewed batch: its staged rows are dropped, and the
+// batch stays in the history as discarded, with its rejects. Nothing in the
+// portfolio changes.
+func (s *Service) Discard(ctx context.Context, id int64) (*Batch, error) {
+	b, err := s.Batch(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if b.Status != StatusPreviewed {
+		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be discarded", id, b.Status)
+	}
+	if err := s.discard(ctx, b, StatusDiscarded); err != nil {
+		return nil, err
+	}
+	return s.Batch(ctx, id)
+}
+
+// discard moves b from its status to status (discarded, or failed for a
+// preview that was interrupted) and drops its staging tables, in one
+// transaction. A batch whose status changed meanwhile (a commit won the
+// race) is refused.
+func (s *Service) discard(ctx context.Context, b *Batch, status string) error {
+	return s.st.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE import_batch SET status = ? WHERE id = ? AND status = ?`, status, b.ID, b.Status)
+		if err != nil {
+			return fmt.Errorf("ingest: discard %d: %w", b.ID, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return portfolio.Errorf(portfolio.ECONFLICT, "import %d changed meanwhile; reload it", b.ID)
+		}
+		if err := s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.discard", Mission: b.Mission, Target: fmt.Sprintf("import:%d", b.ID),
+			Before: store.Summary(map[string]string{"status": b.Status}),
+			After:  store.Summary(map[string]any{"status": status, "filename": b.Filename, "rows_total": b.RowsTotal})}); err != nil {
+			return err
+		}
+		dropStaging(ctx, tx, b.ID)
+		return nil
+	})
+}
+
+// Recover cleans up after imports that will never finish: batches still
+// running when the process that read them died (the caller must be the
+// only process using the database, as DuckDB's lock guarantees, and call
+// it before starting imports) become failed, and previews older than
+// PreviewTTL are discarded. Both lose their staged rows. It returns how
+// many batches it ended.
+func (s *Service) Recover(ctx context.Context) (int, error) {
+	n, err := s.endBatches(ctx, `status = 'running'`, StatusFailed)
+	if err != nil {
+		return n, err
+	}
+	m, err := s.discardStale(ctx)
+	return n + m, err
+}
+
+// discardStale discards the previews older than PreviewTTL.
+func (s *Service) discardStale(ctx context.Context) (int, error) {
+	ttl := s.PreviewTTL
+	if ttl <= 0 {
+		ttl = DefaultPreviewTTL
+	}
+	return s.endBatches(ctx, `status = 'previewed' AND created_at < ?`, StatusDiscarded, s.now().Add(-ttl))
+}
+
+// endBatches moves every batch matching where to status. A batch that
+// cannot be moved does not stop the others: it returns how many moved and
+// the first error.
+func (s *Service) endBatches(ctx context.Context, where, status string, args ...any) (int, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE `+where+` ORDER BY id`, args...)
+	if err != nil {
+		return 0, fmt.Errorf("ingest: stale imports: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("ingest: stale imports: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("ingest: stale imports: %w", err)
+	}
+	ctx = portfolio.WithActor(ctx, "system")
+	var n int
+	var first error
+	for _, id := range ids {
+		b, err := s.Batch(ctx, id)
+		if err == nil {
+			err = s.discard(ctx, b, status)
+		}
+		if err == nil {
+			n++
+		} else if first == nil {
+			first = err
+		}
+	}
+	return n, first
+}
