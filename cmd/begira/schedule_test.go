@@ -47,6 +47,26 @@ func TestScheduledJobsAreWired(t *testing.T) {
 	if !found {
 		t.Fatalf("no scheduled snapshot job: %+v", jobs.Scheduled)
 	}
+	type snap struct {
+		ID      int64  `json:"id"`
+		Trigger string `json:"trigger"`
+	}
+	listSnapshots := func() []snap {
+		t.Helper()
+		resp, err := client.Get(base + "/api/v1/missions/gipuzkoa/snapshots")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var snaps struct {
+			Items []snap `json:"items"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&snaps); err != nil {
+			t.Fatal(err)
+		}
+		return snaps.Items
+	}
+	before := listSnapshots() // the demo's committees
 	resp, err := client.Post(base+"/api/v1/jobs/snapshot/run?mission=gipuzkoa", "application/json", strings.NewReader(""))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("run now: %v %v", resp, err)
@@ -56,20 +76,9 @@ func TestScheduledJobsAreWired(t *testing.T) {
 	if len(jobs.Items) == 0 || jobs.Items[0].Job != "snapshot" || jobs.Items[0].Status != "ok" || jobs.Items[0].Trigger != "manual" {
 		t.Fatalf("latest run %+v, want a manual snapshot run that is ok", jobs.Items)
 	}
-	var snaps struct {
-		Items []struct {
-			ID      int64  `json:"id"`
-			Trigger string `json:"trigger"`
-		} `json:"items"`
-	}
-	resp, err = client.Get(base + "/api/v1/missions/gipuzkoa/snapshots")
-	if err != nil {
-		t.Fatal(err)
-	}
-	json.NewDecoder(resp.Body).Decode(&snaps)
-	resp.Body.Close()
-	if len(snaps.Items) != 1 || snaps.Items[0].Trigger != "schedule" {
-		t.Errorf("snapshots %+v, want one taken by the snapshot job", snaps.Items)
+	after := listSnapshots()
+	if len(after) != len(before)+1 || after[0].Trigger != "schedule" || (len(before) > 0 && after[0].ID <= before[0].ID) {
+		t.Errorf("snapshots %+v after the run (%+v before), want one more, taken by the snapshot job", after, before)
 	}
 }
 

@@ -13,19 +13,23 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"time"
 
 	"github.com/begira/begira/data"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
 // Slug is the demo mission's slug.
 const Slug = "gipuzkoa"
 
-// Load applies the demo mission and imports its files, unless the mission
-// already holds projects (a restart must not duplicate the demo).
+// Load applies the demo mission and imports its files with their history
+// (two committee snapshots and the decisions between them, see history.go),
+// unless the mission already holds projects (a restart must not duplicate
+// the demo).
 func Load(ctx context.Context, st *store.Store, ing *ingest.Service, log *slog.Logger) error {
 	doc, err := fs.ReadFile(data.Demo, "demo/mission.yaml")
 	if err != nil {
@@ -52,27 +56,64 @@ func Load(ctx context.Context, st *store.Store, ing *ingest.Service, log *slog.L
 		return fmt.Errorf("demo: %w", err)
 	}
 	defer os.RemoveAll(dir)
-	for _, f := range []struct{ file, kind string }{
-		{"organisations.csv", ingest.KindOrganisations},
-		{"projects.csv", ingest.KindProjects},
-		{"signals.csv", ingest.KindSignals},
-	} {
-		body, err := fs.ReadFile(data.Demo, "demo/"+f.file)
-		if err != nil {
+	files := map[string][]byte{}
+	for _, name := range []string{"organisations.csv", "projects.csv", "signals.csv"} {
+		if files[name], err = fs.ReadFile(data.Demo, "demo/"+name); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		path := filepath.Join(dir, f.file)
+	}
+	orgs, projects, signals := files["organisations.csv"], files["projects.csv"], files["signals.csv"]
+	projectsSep, pilot, err := september(projects)
+	if err != nil {
+		return err
+	}
+	signalsSep, err := signalsBefore(signals, projectsSep)
+	if err != nil {
+		return err
+	}
+	load := func(name, kind, mode string, body []byte) error {
+		path := filepath.Join(dir, name)
 		if err := os.WriteFile(path, body, 0o600); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
-		b, err := ing.Import(ctx, ingest.Request{Mission: m.Slug, Kind: f.kind, Mode: ingest.ModeAppend,
-			Path: path, Filename: f.file, CreatedBy: "demo"}, false)
+		b, err := ing.Import(ctx, ingest.Request{Mission: m.Slug, Kind: kind, Mode: mode,
+			Path: path, Filename: name, CreatedBy: "demo"}, false)
 		if err != nil {
-			return fmt.Errorf("demo: import %s: %w", f.file, err)
+			return fmt.Errorf("demo: import %s: %w", name, err)
 		}
-		log.Info("demo file imported", "file", f.file, "batch", b.ID, "rows", b.RowsOK)
+		log.Info("demo file imported", "file", name, "batch", b.ID, "rows", b.RowsOK)
+		return nil
 	}
-	return nil
+	snaps := func(now time.Time) *snapshot.Service { return snapshot.New(st, func() time.Time { return now }) }
+	// September's exports, the October committee and its decisions.
+	for _, f := range []struct {
+		name, kind string
+		body       []byte
+	}{
+		{"organisations.csv", ingest.KindOrganisations, orgs},
+		{"projects-2026-09.csv", ingest.KindProjects, projectsSep},
+		{"signals-2026-09.csv", ingest.KindSignals, signalsSep},
+	} {
+		if err := load(f.name, f.kind, ingest.ModeAppend, f.body); err != nil {
+			return err
+		}
+	}
+	sn, err := october.take(ctx, snaps)
+	if err != nil {
+		return err
+	}
+	if err := decide(ctx, snaps, sn, pilot); err != nil {
+		return err
+	}
+	// October's exports, then the November committee's snapshot.
+	if err := load("projects-2026-10.csv", ingest.KindProjects, ingest.ModeUpsert, projects); err != nil {
+		return err
+	}
+	if err := load("signals-2026-10.csv", ingest.KindSignals, ingest.ModeUpsert, signals); err != nil {
+		return err
+	}
+	_, err = november.take(ctx, snaps)
+	return err
 }
 
 // loadGeography stores the 88 municipalities and their comarcas.

@@ -10,6 +10,7 @@ import (
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -48,6 +49,7 @@ func TestLoadDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", cells)
+	checkHistory(t, st)
 	// Loading twice must not duplicate anything.
 	if err := demo.Load(ctx, st, ing, log); err != nil {
 		t.Fatal(err)
@@ -55,5 +57,54 @@ func TestLoadDemo(t *testing.T) {
 	_, again, _ := st.Projects(ctx, m, portfolio.Scope{}, portfolio.Page{})
 	if again != total {
 		t.Errorf("after a second load: %d projects, want %d", again, total)
+	}
+}
+
+// checkHistory: the demo arrives with the October and November committees'
+// snapshots, the October decisions followed up by November, and a diff
+// between them with what a committee looks for: new projects, projects
+// that moved on, budgets that changed, new signals' effect on the figures.
+func checkHistory(t *testing.T, st *store.Store) {
+	t.Helper()
+	ctx := context.Background()
+	snaps := snapshot.New(st, time.Now)
+	list, err := snaps.List(ctx, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(list) != 2 || list[0].Label != "Steering committee, November 2026" || list[1].Label != "Steering committee, October 2026" {
+		t.Fatalf("snapshots %+v, want November then October", list)
+	}
+	nov, oct := list[0], list[1]
+	if oct.Projects >= nov.Projects || !oct.TakenAt.Before(nov.TakenAt) {
+		t.Errorf("October froze %d projects at %v, November %d at %v: want fewer, earlier", oct.Projects, oct.TakenAt, nov.Projects, nov.TakenAt)
+	}
+	d, err := snaps.Diff(ctx, nov.ID, oct.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := 0
+	for _, f := range d.StageMoves.Flows {
+		if f.From != f.To {
+			moved += int(f.Count)
+		}
+	}
+	if len(d.ProjectsAdded) != 36 || len(d.ProjectsRemoved) != 0 || moved == 0 || len(d.BudgetChanges) == 0 {
+		t.Errorf("diff: %d added, %d removed, %d moved stage, %d budget changes; want 36, 0, some, some",
+			len(d.ProjectsAdded), len(d.ProjectsRemoved), moved, len(d.BudgetChanges))
+	}
+	ds, err := snaps.Decisions().List(ctx, demo.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, x := range ds {
+		if x.SnapshotID != oct.ID {
+			t.Errorf("decision %d on snapshot %d, want October's %d", x.ID, x.SnapshotID, oct.ID)
+		}
+		got[x.Scope+":"+x.Type] = x.Status
+	}
+	if len(ds) != 2 || got["cell:start_new"] != "in_progress" || got["project:scale"] != "done" {
+		t.Errorf("decisions %v, want the gap's in progress and the pilot's done", got)
 	}
 }
