@@ -355,7 +355,14 @@ func (s *Scheduler) invoke(ctx context.Context, e *entry, trigger string) *invoc
 		// is still ours.
 		e.cur = nil
 		e.gate.Unlock()
+		return inv
 	}
+	// The entry stops running only now, once SkipIfStillRunning has its
+	// token back: an activation due the moment Running turns false is
+	// not skipped.
+	s.mu.Lock()
+	e.running--
+	s.mu.Unlock()
 	return inv
 }
 
@@ -428,7 +435,6 @@ func (s *Scheduler) finish(e *entry, inv *invocation, run *Run, status, errText,
 	inv.run = *run
 	last := *run
 	s.mu.Lock()
-	e.running--
 	e.last = &last
 	s.mu.Unlock()
 }

@@ -128,9 +128,23 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 	}
 }
 
+// waitStatuses waits until the recorded runs read want. When none of them
+// is still running it also waits for every entry to have ended its run: a
+// run is recorded as ended just before SkipIfStillRunning gets its token
+// back, and a tick in between would be skipped as an overlap.
 func (h *harness) waitStatuses(tb testing.TB, want string) {
 	tb.Helper()
 	waitFor(tb, "runs "+want, func() bool { return h.statuses(tb) == want })
+	if !strings.Contains(want, store.JobRunning) {
+		waitFor(tb, "the runs' end", func() bool {
+			for _, e := range h.s.Entries() {
+				if e.Running {
+					return false
+				}
+			}
+			return true
+		})
+	}
 }
 
 func TestScheduleEveryTwoSecondsOnFakeClock(t *testing.T) {
@@ -240,9 +254,11 @@ func TestScheduleSkipsOverlappingRun(t *testing.T) {
 	<-started
 	h.tick(t, 2*time.Second)
 	h.waitStatuses(t, "running@2s skipped@4s")
-	if e := h.s.Entries()[0]; !e.Running || e.Last == nil || e.Last.Status != store.JobSkipped {
-		t.Errorf("entry during the slow run: %+v, want running with a skipped last run", e)
-	}
+	// The skip is recorded in the database, then on the entry.
+	waitFor(t, "the entry running with a skipped last run", func() bool {
+		e := h.s.Entries()[0]
+		return e.Running && e.Last != nil && e.Last.Status == store.JobSkipped
+	})
 	// A manual run meanwhile is skipped too, and says so.
 	run, err := h.s.RunNow(context.Background(), "pull_feed", "m")
 	if portfolio.ErrorCode(err) != portfolio.ECONFLICT || run.Status != store.JobSkipped || run.Trigger != store.JobTriggerManual {
@@ -300,6 +316,9 @@ func TestScheduleMissionTimeZoneAcrossDST(t *testing.T) {
 					runs := h.runs(t)
 					return len(runs) == i+1 && runs[i].Status == store.JobOK && runs[i].StartedAt.Equal(want)
 				})
+				// Until the run has fully ended, the next activation would
+				// be skipped as overlapping it.
+				waitFor(t, "the run's end", func() bool { return !h.s.Entries()[0].Running })
 				waitFor(t, "the next activation", func() bool { return h.s.Entries()[0].Next.After(want) })
 			}
 		})

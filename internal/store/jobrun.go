@@ -128,8 +128,11 @@ func (s *Store) PruneJobRuns(ctx context.Context, olderThan time.Time) (int64, e
 	return n, nil
 }
 
+// jobRunSelect reads mission and error as they are, NULL included: with
+// coalesce(mission, ”) DuckDB 1.5 was seen, rarely, to hand the driver a
+// NULL while the prune job deleted rows concurrently.
 const jobRunSelect = `
-	SELECT id, job, coalesce(mission, ''), trigger, started_at, finished_at, status, coalesce(error, ''), detail
+	SELECT id, job, mission, trigger, started_at, finished_at, status, error, detail
 	FROM job_run`
 
 func (s *Store) queryJobRuns(ctx context.Context, q string, args ...any) ([]JobRun, error) {
@@ -142,10 +145,11 @@ func (s *Store) queryJobRuns(ctx context.Context, q string, args ...any) ([]JobR
 	for rows.Next() {
 		var r JobRun
 		var finished sql.NullTime
-		var detail sql.NullString
-		if err := rows.Scan(&r.ID, &r.Job, &r.Mission, &r.Trigger, &r.StartedAt, &finished, &r.Status, &r.Error, &detail); err != nil {
+		var mission, errText, detail sql.NullString
+		if err := rows.Scan(&r.ID, &r.Job, &mission, &r.Trigger, &r.StartedAt, &finished, &r.Status, &errText, &detail); err != nil {
 			return nil, fmt.Errorf("store: job runs: %w", err)
 		}
+		r.Mission, r.Error = mission.String, errText.String
 		r.StartedAt = r.StartedAt.UTC()
 		if finished.Valid {
 			t := finished.Time.UTC()
