@@ -41,6 +41,12 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 			"import %d was not committed: %d of %d rows were rejected. Fix them, or commit with skip_invalid to import the %d valid rows",
 			id, b.RowsRejected, b.RowsTotal, b.RowsOK)}
 	}
+	if ok, err := hasStaging(ctx, s.st.DB(), id); err != nil {
+		return nil, fmt.Errorf("ingest: commit %d: %w", id, err)
+	} else if !ok {
+		return nil, portfolio.Errorf(portfolio.ECONFLICT,
+			"import %d can no longer be committed: its staged copy of the file is gone (it was previewed before an upgrade, or its staging was cleared). Upload the file again", id)
+	}
 	m, err := s.st.Mission(ctx, b.Mission)
 	if err != nil {
 		return nil, err
@@ -76,12 +82,13 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 				"sha256": b.SHA256, "rows_ok": b.RowsOK, "rows_rejected": b.RowsRejected, "skip_invalid": skipInvalid})}); err != nil {
 			return err
 		}
-		dropStaging(ctx, tx, id)
+		dropCommitTables(ctx, tx, id)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	dropStaging(ctx, s.st.DB(), id)
 	s.notifyCommitted(b.Mission)
 	return s.Batch(ctx, id)
 }

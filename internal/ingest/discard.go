@@ -33,11 +33,10 @@ func (s *Service) Discard(ctx context.Context, id int64) (*Batch, error) {
 }
 
 // discard moves b from its status to status (discarded, or failed for a
-// preview that was interrupted) and drops its staging tables, in one
-// transaction. A batch whose status changed meanwhile (a commit won the
-// race) is refused.
+// preview that was interrupted), then drops its staging tables. A batch
+// whose status changed meanwhile (a commit won the race) is refused.
 func (s *Service) discard(ctx context.Context, b *Batch, status string) error {
-	return s.st.InTx(ctx, func(tx *sql.Tx) error {
+	err := s.st.InTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE import_batch SET status = ? WHERE id = ? AND status = ?`, status, b.ID, b.Status)
 		if err != nil {
 			return fmt.Errorf("ingest: discard %d: %w", b.ID, err)
@@ -50,24 +49,34 @@ func (s *Service) discard(ctx context.Context, b *Batch, status string) error {
 			After:  store.Summary(map[string]any{"status": status, "filename": b.Filename, "rows_total": b.RowsTotal})}); err != nil {
 			return err
 		}
-		dropStaging(ctx, tx, b.ID)
 		return nil
 	})
+	if err == nil {
+		dropStaging(ctx, s.st.DB(), b.ID)
+	}
+	return err
 }
 
 // Recover cleans up after imports that will never finish: batches still
 // running when the process that read them died (the caller must be the
 // only process using the database, as DuckDB's lock guarantees, and call
-// it before starting imports) become failed, and previews older than
-// PreviewTTL are discarded. Both lose their staged rows. It returns how
-// many batches it ended.
+// it before starting imports) become failed; previews older than
+// PreviewTTL, and those whose staged file is gone (previewed before an
+// upgrade), are discarded. All lose their staged rows. It returns how many
+// batches it ended.
 func (s *Service) Recover(ctx context.Context) (int, error) {
 	n, err := s.endBatches(ctx, `status = 'running'`, StatusFailed)
 	if err != nil {
 		return n, err
 	}
 	m, err := s.discardStale(ctx)
-	return n + m, err
+	if err != nil {
+		return n + m, err
+	}
+	lost, err := s.endBatches(ctx, `status = 'previewed' AND id NOT IN (
+		SELECT TRY_CAST(substr(view_name, 5) AS BIGINT) FROM duckdb_views() WHERE database_name = ? AND starts_with(view_name, 'stg_'))`,
+		StatusDiscarded, store.StagingCatalog)
+	return n + m + lost, err
 }
 
 // discardStale discards the previews older than PreviewTTL.

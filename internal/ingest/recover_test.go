@@ -3,10 +3,14 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -35,8 +39,8 @@ func TestRecoverMarksInterruptedImportsFailed(t *testing.T) {
 func stagedTables(tb testing.TB, e *env, id int64) int {
 	tb.Helper()
 	var n int
-	err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'staging' AND starts_with(table_name, ? || '_'))
-		+ (SELECT count(*) FROM duckdb_views() WHERE schema_name = 'staging' AND view_name = ?)`,
+	err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE (database_name = 'stage' OR schema_name = 'staging') AND starts_with(table_name, ? || '_'))
+		+ (SELECT count(*) FROM duckdb_views() WHERE (database_name = 'stage' OR schema_name = 'staging') AND view_name = ?)`,
 		fmt.Sprintf("stg_%d", id), fmt.Sprintf("stg_%d", id)).Scan(&n)
 	if err != nil {
 		tb.Fatal(err)
@@ -115,5 +119,49 @@ func TestStalePreviewsAreDiscarded(t *testing.T) {
 	e.mustPreview(t, e.req(csv("A-3"), "projects", "append"))
 	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, recent.ID) != 0 {
 		t.Errorf("preview gone stale: status %q, want discarded by the next preview", b.Status)
+	}
+}
+
+// TestPreviewWhoseStagingIsGone: a preview whose staged file was lost (the
+// staging database deleted while the server was stopped, or a preview
+// taken before an upgrade) is refused at commit with a message saying to
+// upload again, and the next start discards it.
+func TestPreviewWhoseStagingIsGone(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "b.duckdb")
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := missionfile.Parse([]byte(miniMission))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyMission(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{st: st, ing: ingest.New(st, fixedClock), dir: t.TempDir()}
+	e.m, _ = st.Mission(ctx, m.Slug)
+	b := e.mustPreview(t, e.req(e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\n"), "projects", "append"))
+	st.Close()
+	if err := os.Remove(path + ".staging"); err != nil {
+		t.Fatalf("the pending preview's staging database: %v", err)
+	}
+
+	st, err = store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ing := ingest.New(st, fixedClock)
+	_, err = ing.Commit(ctx, b.ID, false)
+	if portfolio.ErrorCode(err) != portfolio.ECONFLICT || !strings.Contains(portfolio.ErrorMessage(err), "Upload the file again") {
+		t.Errorf("commit without staging: %v, want a conflict saying to upload again", err)
+	}
+	if n, err := ing.Recover(ctx); err != nil || n != 1 {
+		t.Errorf("Recover ended %d batches (%v), want the orphaned preview", n, err)
+	}
+	if got, _ := ing.Batch(ctx, b.ID); got.Status != ingest.StatusDiscarded {
+		t.Errorf("orphaned preview is %q, want discarded", got.Status)
 	}
 }

@@ -6,34 +6,71 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/store"
 )
 
-// staged describes a file loaded into its staging table: one VARCHAR column
+// staged describes a file loaded into its staging view: one VARCHAR column
 // per mapped field, plus "line", the line number the analyst sees.
 type staged struct {
-	table  string           // staging.stg_<id>
+	table  string           // stage.stg_<id>
 	fields map[string]Field // mapped field name → spec
 	header map[string]string
 }
 
+// commitSuffixes are the tables a commit writes inside its transaction.
+var commitSuffixes = []string{"_ids", "_gone", "_names"}
+
+// stagingTable names a table of batch id. What a preview stages lives in
+// the staging database (store.StagingCatalog, a file of its own); the few
+// tables a commit writes live in the main database's staging schema, since
+// a transaction may write to one database only.
 func stagingTable(id int64, suffix string) string {
-	return fmt.Sprintf("staging.stg_%d%s", id, suffix)
+	if slices.Contains(commitSuffixes, suffix) {
+		return fmt.Sprintf("staging.stg_%d%s", id, suffix)
+	}
+	return fmt.Sprintf("%s.stg_%d%s", store.StagingCatalog, id, suffix)
 }
 
-// dropStaging removes every staging table of a batch.
-func dropStaging(ctx context.Context, db interface {
+type execer interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
-}, id int64) {
-	db.ExecContext(ctx, `DROP VIEW IF EXISTS `+stagingTable(id, ""))
-	// _orgs: batches previewed before organisation names moved to the commit.
-	for _, sfx := range []string{"_raw", "_lines", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
-		db.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
+}
+
+// dropCommitTables drops the tables the commit of batch id wrote, inside
+// its transaction.
+func dropCommitTables(ctx context.Context, tx execer, id int64) {
+	for _, sfx := range commitSuffixes {
+		tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
 	}
+}
+
+// dropStaging removes every staging table of a batch, in both databases.
+// It runs outside any transaction: each statement writes to one database.
+// The main database's staging schema also held what batches previewed by
+// earlier versions staged (_orgs: before organisation names moved to the
+// commit).
+func dropStaging(ctx context.Context, db execer, id int64) {
+	for _, catalog := range []string{store.StagingCatalog, "staging"} {
+		db.ExecContext(ctx, fmt.Sprintf(`DROP VIEW IF EXISTS %s.stg_%d`, catalog, id))
+		for _, sfx := range []string{"_raw", "_lines", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
+			db.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %s.stg_%d%s`, catalog, id, sfx))
+		}
+	}
+}
+
+// hasStaging reports whether batch id's staged file is still there (a
+// preview taken before an upgrade, or whose staging database was deleted,
+// has lost it).
+func hasStaging(ctx context.Context, db *sql.DB, id int64) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_views() WHERE database_name = ? AND view_name = ?`,
+		store.StagingCatalog, fmt.Sprintf("stg_%d", id)).Scan(&n)
+	return n > 0, err
 }
 
 // sqlString quotes s as a SQL string literal. It is used only for paths the

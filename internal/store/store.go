@@ -75,6 +75,10 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := s.attachStaging(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -118,8 +122,18 @@ func openError(path string, err error) error {
 	return fmt.Errorf("store: open %s: %w", path, err)
 }
 
-// Close closes the database, flushing the write-ahead log.
-func (s *Store) Close() error { return s.pool.Close() }
+// Close closes the database, flushing the write-ahead log, and deletes
+// the staging database when no import preview is pending.
+func (s *Store) Close() error {
+	reclaim := s.releaseStaging()
+	err := s.pool.Close()
+	if reclaim {
+		if rerr := removeStaging(stagingPath(s.path)); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
 
 // Path returns the database file path (":memory:" for in-memory).
 func (s *Store) Path() string { return s.path }
