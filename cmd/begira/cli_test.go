@@ -93,7 +93,7 @@ func TestMissionApplyAndImport(t *testing.T) {
 	}
 	var staged int
 	var statuses string
-	err = st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = 'stage' OR schema_name = 'staging'),
+	err = st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name = 'begira_staging' OR schema_name = 'staging'),
 		(SELECT string_agg(status, ' ' ORDER BY id) FROM import_batch)`).Scan(&staged, &statuses)
 	st.Close()
 	if err != nil || staged != 0 || statuses != "discarded committed discarded" {

@@ -177,7 +177,7 @@ func TestPreviewBadInput(t *testing.T) {
 func assertNoStaging(tb testing.TB, e *env) {
 	tb.Helper()
 	var n int
-	if err := e.st.DB().QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE database_name = 'stage' OR schema_name = 'staging'`).Scan(&n); err != nil {
+	if err := e.st.DB().QueryRow(`SELECT count(*) FROM duckdb_tables() WHERE database_name = 'begira_staging' OR schema_name = 'staging'`).Scan(&n); err != nil {
 		tb.Fatal(err)
 	}
 	if n != 0 {

@@ -182,7 +182,7 @@ func (st *stagedTables) termFields(kind string, skip ...string) []string {
 // organisations, those still linked to projects).
 func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, keyExpr, existingKey string) error {
 	err := st.exec(ctx, tx, "ids", fmt.Sprintf(`
-		CREATE TABLE %s AS
+		CREATE TEMP TABLE %s AS
 		SELECT s.line, coalesce(e.id, nextval('%s')) AS id, e.id IS NOT NULL AS existed
 		FROM %s s LEFT JOIN %s e ON e.mission_id = ? AND e.%s = %s
 		WHERE s.line IN (%s)`, st.t("_ids"), seq, st.t(""), table, existingKey, keyExpr, st.okRows()), st.mission)
@@ -196,7 +196,7 @@ func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, k
 			displaced += fmt.Sprintf(` AND (id IN (SELECT id FROM %s) OR id NOT IN (SELECT org_id FROM project_org))`, st.t("_ids"))
 		}
 	}
-	if err := st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced)); err != nil {
+	if err := st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TEMP TABLE %s AS %s`, st.t("_gone"), displaced)); err != nil {
 		return err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+st.t("_gone")).Scan(&st.displaced); err != nil {
@@ -351,7 +351,7 @@ func (st *stagedTables) orgMentions() string {
 // type.
 func (st *stagedTables) stageNames(ctx context.Context, tx *sql.Tx) error {
 	return st.exec(ctx, tx, "organisation names", fmt.Sprintf(`
-		CREATE TABLE %s AS
+		CREATE TEMP TABLE %s AS
 		SELECT name, begira_name_key(name) AS name_key, min(line) AS first_line,
 		       arg_min(lead_type, line) FILTER (WHERE role = 'lead') AS lead_type,
 		       min(line) FILTER (WHERE role = 'lead' AND lead_type IS NOT NULL) AS lead_type_line

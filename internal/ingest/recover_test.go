@@ -39,8 +39,8 @@ func TestRecoverMarksInterruptedImportsFailed(t *testing.T) {
 func stagedTables(tb testing.TB, e *env, id int64) int {
 	tb.Helper()
 	var n int
-	err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE (database_name = 'stage' OR schema_name = 'staging') AND starts_with(table_name, ? || '_'))
-		+ (SELECT count(*) FROM duckdb_views() WHERE (database_name = 'stage' OR schema_name = 'staging') AND view_name = ?)`,
+	err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM duckdb_tables() WHERE (database_name = 'begira_staging' OR schema_name = 'staging') AND starts_with(table_name, ? || '_'))
+		+ (SELECT count(*) FROM duckdb_views() WHERE (database_name = 'begira_staging' OR schema_name = 'staging') AND view_name = ?)`,
 		fmt.Sprintf("stg_%d", id), fmt.Sprintf("stg_%d", id)).Scan(&n)
 	if err != nil {
 		tb.Fatal(err)
@@ -128,27 +128,14 @@ func TestStalePreviewsAreDiscarded(t *testing.T) {
 // upload again, and the next start discards it.
 func TestPreviewWhoseStagingIsGone(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "b.duckdb")
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := missionfile.Parse([]byte(miniMission))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.ApplyMission(ctx, m); err != nil {
-		t.Fatal(err)
-	}
-	e := &env{st: st, ing: ingest.New(st, fixedClock), dir: t.TempDir()}
-	e.m, _ = st.Mission(ctx, m.Slug)
+	e, path := fileEnv(t, "b.duckdb")
 	b := e.mustPreview(t, e.req(e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\n"), "projects", "append"))
-	st.Close()
+	e.st.Close()
 	if err := os.Remove(path + ".staging"); err != nil {
 		t.Fatalf("the pending preview's staging database: %v", err)
 	}
 
-	st, err = store.Open(ctx, path, store.Options{})
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,5 +150,51 @@ func TestPreviewWhoseStagingIsGone(t *testing.T) {
 	}
 	if got, _ := ing.Batch(ctx, b.ID); got.Status != ingest.StatusDiscarded {
 		t.Errorf("orphaned preview is %q, want discarded", got.Status)
+	}
+}
+
+// fileEnv is mustEnv over a database file called name, which it returns.
+func fileEnv(t *testing.T, name string) (*env, string) {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), name)
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := missionfile.Parse([]byte(miniMission))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.ApplyMission(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	e := &env{st: st, ing: ingest.New(st, fixedClock), dir: t.TempDir()}
+	e.ing.TempDir = e.dir
+	e.m, _ = st.Mission(ctx, m.Slug)
+	return e, path
+}
+
+// TestImportIntoADatabaseNamedStaging: the tables of a preview and of a
+// commit are named so that no database file name can make them ambiguous
+// (a file staging.duckdb is the catalog "staging"); append, upsert and
+// rollback all work there.
+func TestImportIntoADatabaseNamedStaging(t *testing.T) {
+	for _, name := range []string{"staging.duckdb", "stage.duckdb", "temp_db.duckdb"} {
+		t.Run(name, func(t *testing.T) {
+			e, _ := fileEnv(t, name)
+			defer e.st.Close()
+			csv := e.write(t, "p.csv", "ext_ref,title,pillars,level,status,lead_org\nA-1,One,adaptation,community,active,Kooperatiba\n")
+			e.mustCommit(t, e.mustPreview(t, e.req(csv, "projects", "append")).ID, false)
+			up := e.mustCommit(t, e.mustPreview(t, e.req(csv, "projects", "upsert")).ID, false)
+			if _, err := e.ing.Rollback(context.Background(), up.ID); err != nil {
+				t.Fatalf("rollback: %v", err)
+			}
+			var n int
+			e.st.DB().QueryRow(`SELECT count(*) FROM project`).Scan(&n)
+			if n != 1 {
+				t.Errorf("%d projects, want 1", n)
+			}
+		})
 	}
 }

@@ -27,12 +27,12 @@ type staged struct {
 var commitSuffixes = []string{"_ids", "_gone", "_names"}
 
 // stagingTable names a table of batch id. What a preview stages lives in
-// the staging database (store.StagingCatalog, a file of its own); the few
-// tables a commit writes live in the main database's staging schema, since
-// a transaction may write to one database only.
+// the staging database (store.StagingCatalog, a file of its own). The few
+// tables a commit writes inside its transaction, which may write to one
+// database only, are temporary tables of the transaction's connection.
 func stagingTable(id int64, suffix string) string {
 	if slices.Contains(commitSuffixes, suffix) {
-		return fmt.Sprintf("staging.stg_%d%s", id, suffix)
+		return fmt.Sprintf("temp.stg_%d%s", id, suffix)
 	}
 	return fmt.Sprintf("%s.stg_%d%s", store.StagingCatalog, id, suffix)
 }
@@ -49,11 +49,10 @@ func dropCommitTables(ctx context.Context, tx execer, id int64) {
 	}
 }
 
-// dropStaging removes every staging table of a batch, in both databases.
-// It runs outside any transaction: each statement writes to one database.
-// The main database's staging schema also held what batches previewed by
-// earlier versions staged (_orgs: before organisation names moved to the
-// commit).
+// dropStaging removes every staging table of a batch. It runs outside any
+// transaction: each statement writes to one database. The main database's
+// staging schema holds what batches previewed by earlier versions staged
+// (_orgs: before organisation names moved to the commit).
 func dropStaging(ctx context.Context, db execer, id int64) {
 	for _, catalog := range []string{store.StagingCatalog, "staging"} {
 		db.ExecContext(ctx, fmt.Sprintf(`DROP VIEW IF EXISTS %s.stg_%d`, catalog, id))

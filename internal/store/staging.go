@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // StagingCatalog is the name the staging database is attached under.
@@ -17,7 +19,7 @@ import (
 // blocks but never shrinks a file. They go to a database of their own
 // instead, the file PATH.staging next to the main one, which is deleted
 // whenever no preview is pending: at Open and at Close.
-const StagingCatalog = "stage"
+const StagingCatalog = "begira_staging"
 
 // stagingPath is the staging database of the database at path.
 func stagingPath(path string) string {
@@ -31,6 +33,15 @@ func stagingPath(path string) string {
 // preview is pending (batches still running belong to a process that
 // died: their staged tables are garbage).
 func (s *Store) attachStaging(ctx context.Context) error {
+	var main string
+	if err := s.pool.QueryRowContext(ctx, `SELECT current_database()`).Scan(&main); err != nil {
+		return fmt.Errorf("store: current database: %w", err)
+	}
+	if main == StagingCatalog {
+		// DuckDB names a database after its file.
+		return portfolio.Errorf(portfolio.EINVALID, "the database file %s cannot be used: Begira attaches its import staging as %q; rename the file",
+			s.path, StagingCatalog)
+	}
 	p := stagingPath(s.path)
 	if p != Memory {
 		pending, err := s.pendingPreviews(ctx, "previewed")

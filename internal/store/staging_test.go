@@ -4,8 +4,10 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -72,5 +74,23 @@ func mustExec(t *testing.T, st *store.Store, q string) {
 	t.Helper()
 	if _, err := st.DB().Exec(q); err != nil {
 		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// TestStagingBesideADatabaseNamedStage: the staging database's name does
+// not collide with a database file called stage.duckdb (or staging).
+func TestStagingBesideADatabaseNamedStage(t *testing.T) {
+	for _, name := range []string{"stage.duckdb", "staging.duckdb"} {
+		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), name), store.Options{})
+		if err != nil {
+			t.Fatalf("open %s: %v", name, err)
+		}
+		mustExec(t, st, `CREATE TABLE `+store.StagingCatalog+`.stg_1_raw AS SELECT 1 AS i`)
+		st.Close()
+	}
+	// The one name that cannot work is refused plainly.
+	_, err := store.Open(context.Background(), filepath.Join(t.TempDir(), store.StagingCatalog+".duckdb"), store.Options{})
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || !strings.Contains(portfolio.ErrorMessage(err), "rename the file") {
+		t.Errorf("open %s.duckdb: %v, want EINVALID asking to rename the file", store.StagingCatalog, err)
 	}
 }
