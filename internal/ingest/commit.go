@@ -51,7 +51,7 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if err != nil {
 		return nil, err
 	}
-	st := &stagedTables{id: id, mission: m.ID, mode: b.Mode, dialect: b.Dialect, fields: map[string]bool{}, log: s.Log}
+	st := &stagedTables{id: id, catalog: s.st.Catalog(), mission: m.ID, mode: b.Mode, dialect: b.Dialect, fields: map[string]bool{}, log: s.Log}
 	for _, c := range b.Columns {
 		if c.Field != "" {
 			st.fields[c.Field] = true
@@ -82,13 +82,13 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 				"sha256": b.SHA256, "rows_ok": b.RowsOK, "rows_rejected": b.RowsRejected, "skip_invalid": skipInvalid})}); err != nil {
 			return err
 		}
-		dropCommitTables(ctx, tx, id)
+		dropCommitTables(ctx, tx, s.st.Catalog(), id)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	dropStaging(ctx, s.st.DB(), id)
+	dropStaging(ctx, s.st.DB(), s.st.Catalog(), id)
 	s.notifyCommitted(b.Mission)
 	return s.Batch(ctx, id)
 }
@@ -106,6 +106,7 @@ func (s *Service) Import(ctx context.Context, req Request, skipInvalid bool) (*B
 // stagedTables names the staging tables of a batch for the commit queries.
 type stagedTables struct {
 	id      int64
+	catalog string // the main database, where the commit's own tables go
 	mission int64
 	mode    string
 	dialect Dialect
@@ -116,7 +117,12 @@ type stagedTables struct {
 	displaced int64
 }
 
-func (st *stagedTables) t(suffix string) string { return stagingTable(st.id, suffix) }
+func (st *stagedTables) t(suffix string) string {
+	if slices.Contains(commitSuffixes, suffix) {
+		return commitTable(st.catalog, st.id, suffix)
+	}
+	return stagingTable(st.id, suffix)
+}
 
 func (st *stagedTables) col(field string) string {
 	if st.fields[field] {
@@ -182,7 +188,7 @@ func (st *stagedTables) termFields(kind string, skip ...string) []string {
 // organisations, those still linked to projects).
 func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, keyExpr, existingKey string) error {
 	err := st.exec(ctx, tx, "ids", fmt.Sprintf(`
-		CREATE TEMP TABLE %s AS
+		CREATE TABLE %s AS
 		SELECT s.line, coalesce(e.id, nextval('%s')) AS id, e.id IS NOT NULL AS existed
 		FROM %s s LEFT JOIN %s e ON e.mission_id = ? AND e.%s = %s
 		WHERE s.line IN (%s)`, st.t("_ids"), seq, st.t(""), table, existingKey, keyExpr, st.okRows()), st.mission)
@@ -196,7 +202,7 @@ func (st *stagedTables) assignIDs(ctx context.Context, tx *sql.Tx, table, seq, k
 			displaced += fmt.Sprintf(` AND (id IN (SELECT id FROM %s) OR id NOT IN (SELECT org_id FROM project_org))`, st.t("_ids"))
 		}
 	}
-	if err := st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TEMP TABLE %s AS %s`, st.t("_gone"), displaced)); err != nil {
+	if err := st.exec(ctx, tx, "displaced rows", fmt.Sprintf(`CREATE TABLE %s AS %s`, st.t("_gone"), displaced)); err != nil {
 		return err
 	}
 	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM `+st.t("_gone")).Scan(&st.displaced); err != nil {
@@ -351,7 +357,7 @@ func (st *stagedTables) orgMentions() string {
 // type.
 func (st *stagedTables) stageNames(ctx context.Context, tx *sql.Tx) error {
 	return st.exec(ctx, tx, "organisation names", fmt.Sprintf(`
-		CREATE TEMP TABLE %s AS
+		CREATE TABLE %s AS
 		SELECT name, begira_name_key(name) AS name_key, min(line) AS first_line,
 		       arg_min(lead_type, line) FILTER (WHERE role = 'lead') AS lead_type,
 		       min(line) FILTER (WHERE role = 'lead' AND lead_type IS NOT NULL) AS lead_type_line

@@ -52,7 +52,7 @@ func (s *Service) discard(ctx context.Context, b *Batch, status string) error {
 		return nil
 	})
 	if err == nil {
-		dropStaging(ctx, s.st.DB(), b.ID)
+		dropStaging(ctx, s.st.DB(), s.st.Catalog(), b.ID)
 	}
 	return err
 }

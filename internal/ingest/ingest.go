@@ -302,7 +302,7 @@ func (s *Service) saveBatch(ctx context.Context, b *Batch) error {
 // the caller already has an error to report.
 func (s *Service) fail(ctx context.Context, id int64) {
 	s.st.DB().ExecContext(ctx, `UPDATE import_batch SET status = 'failed' WHERE id = ?`, id)
-	dropStaging(ctx, s.st.DB(), id)
+	dropStaging(ctx, s.st.DB(), s.st.Catalog(), id)
 }
 
 // Batch loads a recorded batch with its first rejects.

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -26,15 +25,19 @@ type staged struct {
 // commitSuffixes are the tables a commit writes inside its transaction.
 var commitSuffixes = []string{"_ids", "_gone", "_names"}
 
-// stagingTable names a table of batch id. What a preview stages lives in
-// the staging database (store.StagingCatalog, a file of its own). The few
-// tables a commit writes inside its transaction, which may write to one
-// database only, are temporary tables of the transaction's connection.
+// stagingTable names a table a preview of batch id stages. They live in the
+// staging database (store.StagingCatalog, a file of its own).
 func stagingTable(id int64, suffix string) string {
-	if slices.Contains(commitSuffixes, suffix) {
-		return fmt.Sprintf("temp.stg_%d%s", id, suffix)
-	}
 	return fmt.Sprintf("%s.stg_%d%s", store.StagingCatalog, id, suffix)
+}
+
+// commitTable names a table the commit of batch id writes inside its
+// transaction, which may write to one database only: the main one, whose
+// name (catalog, see store.Catalog) is spelled out. Temporary tables would
+// avoid naming it, but a commit killed midway was then seen to leave half
+// of itself behind.
+func commitTable(catalog string, id int64, suffix string) string {
+	return fmt.Sprintf("%s.staging.stg_%d%s", catalog, id, suffix)
 }
 
 type execer interface {
@@ -43,9 +46,9 @@ type execer interface {
 
 // dropCommitTables drops the tables the commit of batch id wrote, inside
 // its transaction.
-func dropCommitTables(ctx context.Context, tx execer, id int64) {
+func dropCommitTables(ctx context.Context, tx execer, catalog string, id int64) {
 	for _, sfx := range commitSuffixes {
-		tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+stagingTable(id, sfx))
+		tx.ExecContext(ctx, `DROP TABLE IF EXISTS `+commitTable(catalog, id, sfx))
 	}
 }
 
@@ -53,11 +56,11 @@ func dropCommitTables(ctx context.Context, tx execer, id int64) {
 // transaction: each statement writes to one database. The main database's
 // staging schema holds what batches previewed by earlier versions staged
 // (_orgs: before organisation names moved to the commit).
-func dropStaging(ctx context.Context, db execer, id int64) {
-	for _, catalog := range []string{store.StagingCatalog, "staging"} {
-		db.ExecContext(ctx, fmt.Sprintf(`DROP VIEW IF EXISTS %s.stg_%d`, catalog, id))
+func dropStaging(ctx context.Context, db execer, catalog string, id int64) {
+	for _, schema := range []string{store.StagingCatalog, catalog + ".staging"} {
+		db.ExecContext(ctx, fmt.Sprintf(`DROP VIEW IF EXISTS %s.stg_%d`, schema, id))
 		for _, sfx := range []string{"_raw", "_lines", "_terms", "_orgs", "_refs", "_ids", "_gone", "_names"} {
-			db.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %s.stg_%d%s`, catalog, id, sfx))
+			db.ExecContext(ctx, fmt.Sprintf(`DROP TABLE IF EXISTS %s.stg_%d%s`, schema, id, sfx))
 		}
 	}
 }

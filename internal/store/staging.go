@@ -37,6 +37,7 @@ func (s *Store) attachStaging(ctx context.Context) error {
 	if err := s.pool.QueryRowContext(ctx, `SELECT current_database()`).Scan(&main); err != nil {
 		return fmt.Errorf("store: current database: %w", err)
 	}
+	s.catalog = `"` + strings.ReplaceAll(main, `"`, `""`) + `"`
 	if main == StagingCatalog {
 		// DuckDB names a database after its file.
 		return portfolio.Errorf(portfolio.EINVALID, "the database file %s cannot be used: Begira attaches its import staging as %q; rename the file",

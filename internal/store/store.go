@@ -43,6 +43,9 @@ type Store struct {
 	// pool is the connection pool: transactions, DB() and Close.
 	pool *sql.DB
 	path string
+	// catalog is the main database's name as a quoted identifier (DuckDB
+	// names a database after its file): see Catalog.
+	catalog string
 	// probe serialises readiness probes: concurrent probes would conflict
 	// on the catalog entry they create and report a healthy store as down.
 	probe sync.Mutex
@@ -134,6 +137,11 @@ func (s *Store) Close() error {
 	}
 	return err
 }
+
+// Catalog is the main database's name, quoted, for the rare statement
+// that must name it: a file called staging.duckdb makes "staging.t"
+// ambiguous between the schema and the database.
+func (s *Store) Catalog() string { return s.catalog }
 
 // Path returns the database file path (":memory:" for in-memory).
 func (s *Store) Path() string { return s.path }
