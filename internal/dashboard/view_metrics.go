@@ -103,17 +103,7 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 func pick(vs []metrics.Value, code string, dims ...string) []metrics.Value {
 	var out []metrics.Value
 	for _, v := range vs {
-		if v.Code != code {
-			continue
-		}
-		ok := true
-		for i := 0; i+1 < len(dims); i += 2 {
-			if v.Dims[dims[i]] != dims[i+1] {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if v.Is(code, dims...) {
 			out = append(out, v)
 		}
 	}

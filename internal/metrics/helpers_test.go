@@ -159,17 +159,7 @@ func mustEnv(t testing.TB, files portfolioFiles, sc portfolio.Scope, p Params) *
 func find(t testing.TB, vs []Value, code string, dims ...string) Value {
 	t.Helper()
 	for _, v := range vs {
-		if v.Code != code {
-			continue
-		}
-		ok := true
-		for i := 0; i+1 < len(dims); i += 2 {
-			if v.Dims[dims[i]] != dims[i+1] {
-				ok = false
-				break
-			}
-		}
-		if ok {
+		if v.Is(code, dims...) {
 			return v
 		}
 	}

@@ -26,6 +26,20 @@ type Value struct {
 	N     int64             `json:"n"`
 }
 
+// Is reports whether v is a row of code whose dims include every key,
+// value pair given.
+func (v Value) Is(code string, dims ...string) bool {
+	if v.Code != code {
+		return false
+	}
+	for i := 0; i+1 < len(dims); i += 2 {
+		if v.Dims[dims[i]] != dims[i+1] {
+			return false
+		}
+	}
+	return true
+}
+
 // Metric is one entry of the catalogue.
 type Metric struct {
 	Code       string
