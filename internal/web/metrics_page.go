@@ -1,9 +1,7 @@
 package web
 
 import (
-	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -107,19 +105,6 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 			p.SignalFilterText = sc.Label.In(p.Lang) + ": " + p.TermLabels(f.Scheme, []string{f.Term})
 		}
 	}
-	link := func(offset int) string {
-		q := queryValues(c)
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pg.Limit))
-		return p.Path + "?" + q.Encode()
-	}
-	if pg.Offset > 0 {
-		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
-	}
-	if int64(pg.Offset+pg.Limit) < p.Total {
-		p.NextLink = link(pg.Offset + pg.Limit)
-	}
+	p.setPageLinks(queryValues(c), pg)
 	return s.render(c, "signals", p)
 }
-
-var _ = fmt.Sprint

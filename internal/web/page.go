@@ -210,6 +210,23 @@ func (p *page) PanelCSV(panel string) string {
 	return p.Link(fmt.Sprintf("/m/%s/d/%s/csv/%s", p.Mission.Slug, p.DashID, panel))
 }
 
+// setPageLinks sets the links to the previous and next pages of a list of
+// p.Total rows shown pg at a time; q is the page's own query (filters,
+// language), which the links keep.
+func (p *page) setPageLinks(q url.Values, pg portfolio.Page) {
+	link := func(offset int) string {
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(pg.Limit))
+		return p.Path + "?" + q.Encode()
+	}
+	if pg.Offset > 0 {
+		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
+	}
+	if int64(pg.Offset+pg.Limit) < p.Total {
+		p.NextLink = link(pg.Offset + pg.Limit)
+	}
+}
+
 // ImportMessages are the wizard script's strings in the page's language.
 func (p *page) ImportMessages() template.JS {
 	m := map[string]string{}

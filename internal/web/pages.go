@@ -228,19 +228,9 @@ func (s *Server) projectsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title = p.T("projects.title")
-	link := func(offset int) string {
-		q := p.Scope.Query()
-		q.Set("lang", p.Lang)
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pg.Limit))
-		return p.Path + "?" + q.Encode()
-	}
-	if pg.Offset > 0 {
-		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
-	}
-	if int64(pg.Offset+pg.Limit) < p.Total {
-		p.NextLink = link(pg.Offset + pg.Limit)
-	}
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	p.setPageLinks(q, pg)
 	return s.render(c, "projects", p)
 }
 
