@@ -11,8 +11,9 @@ import (
 )
 
 // DefaultPreviewTTL is how long a preview nobody commits keeps its staged
-// rows. A preview of a large file holds a copy of it in the database (a
-// million rows take about 700 MB), so previews left behind are discarded.
+// rows. A preview of a large file holds a copy of it in the staging
+// database (a million rows take about 650 MB), so previews left behind are
+// discarded.
 const DefaultPreviewTTL = 24 * time.Hour
 
 // Discard gives up a previewed batch: its staged rows are dropped, and the
@@ -26,30 +27,27 @@ func (s *Service) Discard(ctx context.Context, id int64) (*Batch, error) {
 	if b.Status != StatusPreviewed {
 		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be discarded", id, b.Status)
 	}
-	if err := s.discard(ctx, b, StatusDiscarded); err != nil {
+	if err := s.discard(ctx, b); err != nil {
 		return nil, err
 	}
 	return s.Batch(ctx, id)
 }
 
-// discard moves b from its status to status (discarded, or failed for a
-// preview that was interrupted), then drops its staging tables. A batch
-// whose status changed meanwhile (a commit won the race) is refused.
-func (s *Service) discard(ctx context.Context, b *Batch, status string) error {
+// discard marks the previewed batch b discarded, then drops its staging
+// tables. A batch whose status changed meanwhile (a commit won the race)
+// is refused.
+func (s *Service) discard(ctx context.Context, b *Batch) error {
 	err := s.st.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE import_batch SET status = ? WHERE id = ? AND status = ?`, status, b.ID, b.Status)
+		res, err := tx.ExecContext(ctx, `UPDATE import_batch SET status = ? WHERE id = ? AND status = ?`, StatusDiscarded, b.ID, StatusPreviewed)
 		if err != nil {
 			return fmt.Errorf("ingest: discard %d: %w", b.ID, err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return portfolio.Errorf(portfolio.ECONFLICT, "import %d changed meanwhile; reload it", b.ID)
 		}
-		if err := s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.discard", Mission: b.Mission, Target: fmt.Sprintf("import:%d", b.ID),
-			Before: store.Summary(map[string]string{"status": b.Status}),
-			After:  store.Summary(map[string]any{"status": status, "filename": b.Filename, "rows_total": b.RowsTotal})}); err != nil {
-			return err
-		}
-		return nil
+		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.discard", Mission: b.Mission, Target: fmt.Sprintf("import:%d", b.ID),
+			Before: store.Summary(map[string]string{"status": StatusPreviewed}),
+			After:  store.Summary(map[string]any{"status": StatusDiscarded, "filename": b.Filename, "rows_total": b.RowsTotal})})
 	})
 	if err == nil {
 		dropStaging(ctx, s.st.DB(), s.st.Catalog(), b.ID)
@@ -65,18 +63,21 @@ func (s *Service) discard(ctx context.Context, b *Batch, status string) error {
 // upgrade), are discarded. All lose their staged rows. It returns how many
 // batches it ended.
 func (s *Service) Recover(ctx context.Context) (int, error) {
-	n, err := s.endBatches(ctx, `status = 'running'`, StatusFailed)
+	running, err := s.batchIDs(ctx, `status = 'running' ORDER BY id`)
 	if err != nil {
-		return n, err
+		return 0, err
 	}
-	m, err := s.discardStale(ctx)
+	for _, id := range running {
+		s.fail(ctx, id)
+	}
+	n, err := s.discardStale(ctx)
 	if err != nil {
-		return n + m, err
+		return len(running) + n, err
 	}
-	lost, err := s.endBatches(ctx, `status = 'previewed' AND id NOT IN (
+	lost, err := s.discardWhere(ctx, `status = 'previewed' AND id NOT IN (
 		SELECT TRY_CAST(substr(view_name, 5) AS BIGINT) FROM duckdb_views() WHERE database_name = ? AND starts_with(view_name, 'stg_'))`,
-		StatusDiscarded, store.StagingCatalog)
-	return n + m + lost, err
+		store.StagingCatalog)
+	return len(running) + n + lost, err
 }
 
 // discardStale discards the previews older than PreviewTTL.
@@ -85,29 +86,16 @@ func (s *Service) discardStale(ctx context.Context) (int, error) {
 	if ttl <= 0 {
 		ttl = DefaultPreviewTTL
 	}
-	return s.endBatches(ctx, `status = 'previewed' AND created_at < ?`, StatusDiscarded, s.now().Add(-ttl))
+	return s.discardWhere(ctx, `status = 'previewed' AND created_at < ?`, s.now().Add(-ttl))
 }
 
-// endBatches moves every batch matching where to status. A batch that
-// cannot be moved does not stop the others: it returns how many moved and
-// the first error.
-func (s *Service) endBatches(ctx context.Context, where, status string, args ...any) (int, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE `+where+` ORDER BY id`, args...)
+// discardWhere discards, as the system, every previewed batch matching
+// where. A batch that cannot be discarded does not stop the others: it
+// returns how many were and the first error.
+func (s *Service) discardWhere(ctx context.Context, where string, args ...any) (int, error) {
+	ids, err := s.batchIDs(ctx, where+` ORDER BY id`, args...)
 	if err != nil {
-		return 0, fmt.Errorf("ingest: stale imports: %w", err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("ingest: stale imports: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("ingest: stale imports: %w", err)
+		return 0, err
 	}
 	ctx = portfolio.WithActor(ctx, "system")
 	var n int
@@ -115,7 +103,7 @@ func (s *Service) endBatches(ctx context.Context, where, status string, args ...
 	for _, id := range ids {
 		b, err := s.Batch(ctx, id)
 		if err == nil {
-			err = s.discard(ctx, b, status)
+			err = s.discard(ctx, b)
 		}
 		if err == nil {
 			n++

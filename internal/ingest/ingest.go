@@ -369,20 +369,10 @@ func (s *Service) Batches(ctx context.Context, mission string) ([]Batch, error) 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE mission_id = ? ORDER BY id DESC LIMIT 200`, m.ID)
+	ids, err := s.batchIDs(ctx, `mission_id = ? ORDER BY id DESC LIMIT 200`, m.ID)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: batches: %w", err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("ingest: batches: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	out := []Batch{}
 	for _, id := range ids {
 		b, err := s.Batch(ctx, id)
@@ -393,4 +383,26 @@ func (s *Service) Batches(ctx context.Context, mission string) ([]Batch, error) 
 		out = append(out, *b)
 	}
 	return out, nil
+}
+
+// batchIDs lists the ids of the batches matching where, which goes on with
+// the order (and a limit) wanted.
+func (s *Service) batchIDs(ctx context.Context, where string, args ...any) ([]int64, error) {
+	rows, err := s.st.DB().QueryContext(ctx, `SELECT id FROM import_batch WHERE `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: batches: %w", err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("ingest: batches: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ingest: batches: %w", err)
+	}
+	return ids, nil
 }
