@@ -108,36 +108,38 @@
     preview.querySelector(".result").textContent = "";
   }
 
+  // act posts to an import's action (commit, discard, rollback) with the
+  // CSRF token; done gets whether it worked, the answer, and the error's
+  // message when it did not.
+  function act(id, action, body, done) {
+    var headers = { "X-CSRF-Token": csrf() };
+    if (body) headers["Content-Type"] = "application/json";
+    fetch("/api/v1/imports/" + id + "/" + action, {
+      method: "POST", credentials: "same-origin", headers: headers, body: body ? JSON.stringify(body) : undefined
+    }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
+      .then(function (res) { done(res.ok, res.j, res.ok ? "" : (res.j.error ? res.j.error.message : t("error"))); });
+  }
+
+  // markRow shows a history row's new status and removes its button.
+  function markRow(btn, status) {
+    btn.closest("tr").querySelector(".status").textContent = status;
+    btn.remove();
+  }
+
   document.getElementById("commit").addEventListener("submit", function (ev) {
     ev.preventDefault();
     if (!current) return;
     var skip = document.querySelector('input[name="skip_invalid"]').checked;
-    fetch("/api/v1/imports/" + current.id + "/commit", {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() }, body: JSON.stringify({ skip_invalid: skip })
-    }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
-      .then(function (res) {
-        var out = preview.querySelector(".result");
-        if (res.ok) {
-          out.textContent = t("committed").replace("%n", res.j.rows_ok);
-          out.className = "result ok";
-        } else {
-          out.textContent = res.j.error ? res.j.error.message : t("error");
-          out.className = "result error";
-        }
-      });
+    act(current.id, "commit", { skip_invalid: skip }, function (ok, j, msg) {
+      var out = preview.querySelector(".result");
+      out.textContent = ok ? t("committed").replace("%n", j.rows_ok) : msg;
+      out.className = ok ? "result ok" : "result error";
+    });
   });
-
-  // discard gives up a previewed import; done gets whether it worked.
-  function discard(id, done) {
-    fetch("/api/v1/imports/" + id + "/discard", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } })
-      .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
-      .then(function (res) { done(res.ok, res.ok ? "" : (res.j.error ? res.j.error.message : t("error"))); });
-  }
 
   document.getElementById("discard").addEventListener("click", function () {
     if (!current) return;
-    discard(current.id, function (ok, msg) {
+    act(current.id, "discard", null, function (ok, j, msg) {
       var out = preview.querySelector(".result");
       out.textContent = ok ? t("discarded") : msg;
       out.className = ok ? "result" : "result error";
@@ -147,9 +149,8 @@
 
   document.querySelectorAll("button.discard").forEach(function (btn) {
     btn.addEventListener("click", function () {
-      discard(btn.dataset.id, function (ok, msg) {
-        if (ok) { btn.closest("tr").querySelector(".status").textContent = t("status.discarded"); btn.remove(); }
-        else { window.alert(msg); }
+      act(btn.dataset.id, "discard", null, function (ok, j, msg) {
+        if (ok) markRow(btn, t("status.discarded")); else window.alert(msg);
       });
     });
   });
@@ -157,13 +158,9 @@
   document.querySelectorAll("button.rollback").forEach(function (btn) {
     btn.addEventListener("click", function () {
       if (!window.confirm(t("confirm_rollback"))) return;
-      fetch("/api/v1/imports/" + btn.dataset.id + "/rollback", { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() } })
-        .then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
-        .then(function (res) {
-          var row = btn.closest("tr");
-          if (res.ok) { row.querySelector(".status").textContent = t("rolled_back"); btn.remove(); }
-          else { window.alert(res.j.error ? res.j.error.message : t("error")); }
-        });
+      act(btn.dataset.id, "rollback", null, function (ok, j, msg) {
+        if (ok) markRow(btn, t("rolled_back")); else window.alert(msg);
+      });
     });
   });
 })();
