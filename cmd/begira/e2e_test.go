@@ -148,7 +148,7 @@ func TestOverviewInBrowser(t *testing.T) {
 	}
 
 	// The project list shows it as text too.
-	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa/projects?limit=500")); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa/projects?status=any&limit=500")); err != nil {
 		t.Fatal(err)
 	}
 	inList, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](

@@ -49,11 +49,22 @@ var noTitle = charts.WithTitleOpts(opts.Title{})
 // B, values[i][j] the measure of cell (A_i, B_j). Empty cells (0) are drawn
 // white with a dashed red border and labelled gapLabel.
 func Heatmap(rows, cols []string, values [][]float64, gapLabel string) Option {
+	return HeatmapIn(rows, cols, values, nil, gapLabel)
+}
+
+// HeatmapIn is Heatmap where outside[i][j] marks the cells a filter leaves
+// out: they are drawn empty (no colour, no label), never as a gap.
+func HeatmapIn(rows, cols []string, values [][]float64, outside [][]bool, gapLabel string) Option {
 	c := charts.NewHeatMap()
 	max := 0.0
 	var data []opts.HeatMapData
 	for i := range rows {
 		for j := range cols {
+			if outside != nil && outside[i][j] {
+				// "-" is ECharts' empty value: nothing is drawn.
+				data = append(data, opts.HeatMapData{Value: [3]any{j, i, "-"}})
+				continue
+			}
 			v := values[i][j]
 			if v > max {
 				max = v
@@ -83,7 +94,7 @@ func Heatmap(rows, cols []string, values [][]float64, gapLabel string) Option {
 	items := series["data"].([]any)
 	for k, it := range items {
 		v := it.(map[string]any)["value"].([]any)
-		if v[2].(float64) == 0 {
+		if n, ok := v[2].(float64); ok && n == 0 {
 			items[k] = map[string]any{
 				"value":     v,
 				"itemStyle": map[string]any{"borderColor": "#c62828", "borderWidth": 2, "borderType": "dashed", "color": "#fff5f5"},

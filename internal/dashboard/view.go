@@ -40,16 +40,26 @@ type View struct {
 	// refreshed in the background after an import).
 	ComputedAt time.Time
 	Dashboard  *Dashboard
-	KPIs       []KPI
-	Panels     []PanelView
+	// Projects is the number of projects in scope, for the scope's words.
+	Projects int64
+	KPIs     []KPI
+	Panels   []PanelView
 }
 
-// KPI is one headline card.
+// KPI is one headline card. Every card opens the list behind its figure:
+// Target ("projects", "organisations", "signals" or "#panel-ID" for a panel
+// of the page) with Query added to the page's scope.
 type KPI struct {
-	Code  string
-	Label string
-	Value string
-	Note  string
+	Code   string
+	Label  string
+	Value  string
+	Note   string
+	Target string
+	Query  map[string]string
+	// Raw is the figure as a number and Measure how the list adds it up
+	// (see Mark), so the card and its list can be compared.
+	Raw     float64
+	Measure string
 }
 
 // PanelView is one evaluated panel: the chart option, the same data as a
@@ -66,19 +76,45 @@ type PanelView struct {
 	Err     string
 }
 
-// Drill maps chart positions to scope filters: a click on category i of
-// the x axis adds XParam=X[i] (and YParam=Y[j] for heatmaps).
+// Drill says what a click on each mark of a chart opens: the list of the
+// rows behind the mark's figure, in the page's scope narrowed by the mark.
+// Keys: "x,y" (heatmap cell indices), "i" (bar, pie and radar data index),
+// or the key a tree node carries in its "drill" field (treemap, sunburst).
 type Drill struct {
-	Target string   `json:"target,omitempty"` // "signals"; default the project list
-	XParam string   `json:"x_param,omitempty"`
-	X      []string `json:"x,omitempty"`
-	YParam string   `json:"y_param,omitempty"`
-	Y      []string `json:"y,omitempty"`
+	Target string          `json:"target,omitempty"` // "signals"; default the project list
+	Marks  map[string]Mark `json:"marks"`
+}
+
+// Mark is one clickable figure: the filters it adds to the page's scope and
+// the figure itself, as the list opened adds it up (Measure: count, budget,
+// n_frac or budget_frac of ListTotals, "signals" for a signal count, or ""
+// for a figure that is not a sum of rows, such as a share gap).
+type Mark struct {
+	Query   map[string]string `json:"q"`
+	Value   float64           `json:"v"`
+	Measure string            `json:"m,omitempty"`
+}
+
+// Measures of a Mark.
+const (
+	MeasureCount      = "count"
+	MeasureBudget     = "budget"
+	MeasureNFrac      = "n_frac"
+	MeasureBudgetFrac = "budget_frac"
+	MeasureSignals    = "signals"
+)
+
+// add records a mark under key.
+func (d *Drill) add(key string, q map[string]string, v float64, measure string) {
+	if d.Marks == nil {
+		d.Marks = map[string]Mark{}
+	}
+	d.Marks[key] = Mark{Query: q, Value: v, Measure: measure}
 }
 
 // DrillJSON returns the drill description for the page's script.
 func (p PanelView) DrillJSON() template.JS {
-	if p.Drill == nil {
+	if p.Drill == nil || len(p.Drill.Marks) == 0 {
 		return "null"
 	}
 	b, _ := json.Marshal(p.Drill)
@@ -109,35 +145,49 @@ func Render(ctx context.Context, src Source, m *portfolio.Mission, d *Dashboard,
 	if err != nil {
 		return nil, err
 	}
+	v.Projects = k.Projects
 	for _, code := range d.KPIs {
-		kpi := KPI{Code: code, Label: i18n.T(lang, "kpi."+code)}
+		kpi := KPI{Code: code, Label: i18n.T(lang, "kpi."+code), Target: "projects"}
 		switch code {
 		case "projects":
 			kpi.Value, kpi.Note = i18n.Int(lang, k.Projects), i18n.T(lang, "kpi.in_scope")
+			kpi.Raw, kpi.Measure = float64(k.Projects), MeasureCount
 		case "budget":
 			kpi.Value = i18n.EURCompact(lang, k.Budget)
 			if k.BudgetNull > 0 {
 				kpi.Note = i18n.T(lang, "kpi.budget_null", k.BudgetNull)
 			}
+			kpi.Raw, kpi.Measure = k.Budget, MeasureBudget
+			kpi.Query = map[string]string{"measure": "budget"}
 		case "organisations":
 			kpi.Value = i18n.Int(lang, k.Organisations)
+			kpi.Target, kpi.Raw, kpi.Measure = "organisations", float64(k.Organisations), MeasureCount
 		case "signals":
 			kpi.Value = i18n.Int(lang, k.Signals)
+			kpi.Target, kpi.Raw, kpi.Measure = "signals", float64(k.Signals), MeasureSignals
+			kpi.Query = map[string]string{"signal_status": "approved"}
 		case "empty_cells":
-			a, b := emptyCellSchemes(d)
+			a, b, panel := emptyCellSchemes(d)
+			kpi.Target = "#panel-" + panel
 			cells, err := src.Coverage(ctx, m, a, b, sc)
 			if err != nil {
 				kpi.Value, kpi.Note = "–", portfolio.ErrorMessage(err)
 				break
 			}
-			empty := 0
+			// Only the cells inside the filter count: a cell the filter
+			// leaves out is not a gap of this scope.
+			inside, empty := 0, 0
 			for _, c := range cells {
+				if sc.Excludes(a, c.A) || sc.Excludes(b, c.B) {
+					continue
+				}
+				inside++
 				if c.NFull == 0 {
 					empty++
 				}
 			}
-			kpi.Value = i18n.Int(lang, int64(empty))
-			kpi.Note = i18n.T(lang, "kpi.empty_cells_of", len(cells), schemeLabel(m, a, lang), schemeLabel(m, b, lang))
+			kpi.Value, kpi.Raw = i18n.Int(lang, int64(empty)), float64(empty)
+			kpi.Note = i18n.T(lang, "kpi.empty_cells_of", inside, schemeLabel(m, a, lang), schemeLabel(m, b, lang))
 		}
 		v.KPIs = append(v.KPIs, kpi)
 	}
@@ -149,13 +199,13 @@ func Render(ctx context.Context, src Source, m *portfolio.Mission, d *Dashboard,
 
 // emptyCellSchemes picks the matrix the empty_cells KPI counts: the
 // dashboard's first coverage panel, else pillar × level.
-func emptyCellSchemes(d *Dashboard) (string, string) {
+func emptyCellSchemes(d *Dashboard) (a, b, panel string) {
 	for _, p := range d.Panels {
 		if p.Data.Kind == "coverage" {
-			return p.Data.A, p.Data.B
+			return p.Data.A, p.Data.B, p.ID
 		}
 	}
-	return "pillar", "level"
+	return "pillar", "level", ""
 }
 
 func schemeLabel(m *portfolio.Mission, code, lang string) string {
@@ -225,15 +275,30 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 		at[pos{index(&rows, &rowCodes, sa, c.A), index(&cols, &colCodes, sb, c.B)}] = c
 	}
 	values := make([][]float64, len(rows))
+	outside := make([][]bool, len(rows))
 	var gaps []string
+	inside := 0
+	pa, pb := scopeParam[p.Data.A], scopeParam[p.Data.B]
+	drill := &Drill{}
 	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.projects"), i18n.T(lang, "col.projects_frac"), i18n.T(lang, "col.budget")}
 	for i := range rows {
-		values[i] = make([]float64, len(cols))
+		values[i], outside[i] = make([]float64, len(cols)), make([]bool, len(cols))
 		for j := range cols {
 			c := at[pos{i, j}]
 			values[i][j] = float64(c.NFull)
+			// A cell the filter leaves out is neither a gap nor a figure.
+			if sc.Excludes(p.Data.A, rowCodes[i]) || sc.Excludes(p.Data.B, colCodes[j]) {
+				outside[i][j] = true
+				out := i18n.T(lang, "chart.outside_filter")
+				pv.Table.Rows = append(pv.Table.Rows, []Cell{{rows[i], rowCodes[i]}, {cols[j], colCodes[j]}, {out, ""}, {out, ""}, {out, ""}})
+				continue
+			}
+			inside++
 			if c.NFull == 0 {
 				gaps = append(gaps, rows[i]+" × "+cols[j])
+			}
+			if pa != "" && pb != "" {
+				drill.add(fmt.Sprintf("%d,%d", j, i), map[string]string{pa: rowCodes[i], pb: colCodes[j]}, float64(c.NFull), MeasureCount)
 			}
 			pv.Table.Rows = append(pv.Table.Rows, []Cell{
 				{rows[i], rowCodes[i]}, {cols[j], colCodes[j]},
@@ -244,14 +309,14 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 		}
 	}
 	if len(gaps) > 0 {
-		pv.Summary = i18n.T(lang, "summary.coverage", len(gaps), len(cells), strings.Join(gaps, "; "))
+		pv.Summary = i18n.T(lang, "summary.coverage", len(gaps), inside, strings.Join(gaps, "; "))
 	} else {
 		pv.Summary = i18n.T(lang, "summary.coverage_none")
 	}
-	if scopeParam[p.Data.A] != "" && scopeParam[p.Data.B] != "" {
-		pv.Drill = &Drill{XParam: scopeParam[p.Data.B], X: colCodes, YParam: scopeParam[p.Data.A], Y: rowCodes}
+	if len(drill.Marks) > 0 {
+		pv.Drill = drill
 	}
-	return Heatmap(rows, cols, values, i18n.T(lang, "chart.gap")), nil
+	return HeatmapIn(rows, cols, values, outside, i18n.T(lang, "chart.gap")), nil
 }
 
 func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -308,7 +373,20 @@ func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		pv.Summary = i18n.T(lang, "summary.shares", labels[best], pv.Table.Rows[best][1].Text, i18n.Percent(lang, values[best]/total, 1))
 	}
 	if param := scopeParam[p.Data.Scheme]; param != "" {
-		pv.Drill = &Drill{XParam: param, X: codes}
+		drill := &Drill{}
+		for i, code := range codes {
+			// The untagged bar and bars the filter leaves out have no list
+			// of their own in this scope.
+			if code == "" || sc.Excludes(p.Data.Scheme, code) {
+				continue
+			}
+			if budget {
+				drill.add(fmt.Sprint(i), map[string]string{param: code, "frac": p.Data.Scheme, "measure": MeasureBudgetFrac}, values[i], MeasureBudgetFrac)
+			} else {
+				drill.add(fmt.Sprint(i), map[string]string{param: code}, values[i], MeasureCount)
+			}
+		}
+		pv.Drill = drill
 	}
 	if p.Chart == "pie" {
 		return Pie(labels, values, series), nil
@@ -323,6 +401,7 @@ func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pa
 	}
 	sa, sb := m.Scheme(p.Data.A), m.Scheme(p.Data.B)
 	var nodes []opts.TreeMapNode
+	var codes [][]string // codes[i]: node i's A code, then its leaves' B codes
 	index := map[string]int{}
 	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.budget"), i18n.T(lang, "col.projects")}
 	for _, l := range leaves {
@@ -331,19 +410,38 @@ func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pa
 			i = len(nodes)
 			index[l.A] = i
 			nodes = append(nodes, opts.TreeMapNode{Name: termLabel(sa, l.A, lang)})
+			codes = append(codes, []string{l.A})
 		}
+		codes[i] = append(codes[i], l.B)
 		nodes[i].Children = append(nodes[i].Children, opts.TreeMapNode{Name: termLabel(sb, l.B, lang), Value: int(l.Budget + 0.5)})
 		nodes[i].Value += int(l.Budget + 0.5)
 		pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, l.A, lang), l.A}, {termLabel(sb, l.B, lang), l.B},
 			{i18n.EUR(lang, l.Budget), fmt.Sprintf("%.2f", l.Budget)}, {i18n.Int(lang, l.Projects), fmt.Sprint(l.Projects)}})
 	}
+	pv.Drill = treeDrill(sc, p.Data.A, p.Data.B, leafFigures(leaves), MeasureBudgetFrac)
 	if len(leaves) == 0 {
 		pv.Summary = i18n.T(lang, "summary.empty")
 	} else {
 		top := leaves[0] // ordered by budget, largest first
 		pv.Summary = i18n.T(lang, "summary.tree", len(leaves), termLabel(sa, top.A, lang), termLabel(sb, top.B, lang), i18n.EUR(lang, top.Budget))
 	}
-	return Treemap(nodes, i18n.T(lang, "chart.budget")), nil
+	o := Treemap(nodes, i18n.T(lang, "chart.budget"))
+	tagTree(o, func(path []int) string {
+		if len(path) == 1 {
+			return treeKey(codes[path[0]][0])
+		}
+		return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+	})
+	return o, nil
+}
+
+// leafFigures keys a budget tree's leaves by their term codes.
+func leafFigures(leaves []portfolio.BudgetLeaf) []treeLeaf {
+	out := make([]treeLeaf, len(leaves))
+	for i, l := range leaves {
+		out[i] = treeLeaf{l.A, l.B, l.Budget}
+	}
+	return out
 }
 
 func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -400,24 +498,112 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 		}
 	}
 	var data []opts.SunBurstData
+	var codes [][]string // codes[i]: node i's A code, then its children's B codes
+	var leaves []treeLeaf
 	for _, a := range sa.Terms {
 		if tree[a.Code] == nil {
 			continue
 		}
 		node := opts.SunBurstData{Name: a.Label.In(lang)}
+		nodeCodes := []string{a.Code}
 		for _, b := range sb.Terms {
 			if kids := tree[a.Code][b.Code]; kids != nil {
 				node.Children = append(node.Children, &opts.SunBurstData{Name: b.Label.In(lang), Children: ptrs(kids)})
+				nodeCodes = append(nodeCodes, b.Code)
+				n := 0.0
+				for _, k := range kids {
+					n += k.Value
+				}
+				leaves = append(leaves, treeLeaf{a.Code, b.Code, n})
 			}
 		}
 		data = append(data, node)
+		codes = append(codes, nodeCodes)
 	}
+	pv.Drill = treeDrill(sc, p.Data.A, p.Data.B, leaves, MeasureNFrac)
 	if shown == 0 {
 		pv.Summary = i18n.T(lang, "summary.empty")
 	} else {
 		pv.Summary = i18n.T(lang, "summary.sunburst", shown, len(tree), sa.Label.In(lang))
 	}
-	return Sunburst(data, sa.Label.In(lang)), nil
+	o := Sunburst(data, sa.Label.In(lang))
+	tagTree(o, func(path []int) string {
+		switch len(path) {
+		case 1:
+			return treeKey(codes[path[0]][0])
+		case 2:
+			return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+		}
+		return "" // a single project
+	})
+	return o, nil
+}
+
+// treeLeaf is the figure of a tree's cell (A term, B term).
+type treeLeaf struct {
+	A, B  string
+	Value float64
+}
+
+func treeKey(codes ...string) string { return strings.Join(codes, "/") }
+
+// treeDrill makes the marks of a two-level tree over schemes a and b whose
+// cells carry a fractional measure (MeasureNFrac or MeasureBudgetFrac): a
+// cell opens the projects tagged with both terms, a parent those tagged
+// with its term, each list weighing its projects as the chart does. A node
+// the filter leaves out has no list; nor has a parent when the scope
+// filters b, since the chart then still counts the project's other b terms.
+func treeDrill(sc portfolio.Scope, a, b string, leaves []treeLeaf, measure string) *Drill {
+	pa, pb := scopeParam[a], scopeParam[b]
+	if pa == "" || pb == "" {
+		return nil
+	}
+	frac := a + "," + b
+	d := &Drill{}
+	parents := map[string]float64{}
+	for _, l := range leaves {
+		if sc.Excludes(a, l.A) {
+			continue
+		}
+		parents[l.A] += l.Value
+		if sc.Excludes(b, l.B) {
+			continue
+		}
+		d.add(treeKey(l.A, l.B), map[string]string{pa: l.A, pb: l.B, "frac": frac, "measure": measure}, l.Value, measure)
+	}
+	if terms, _ := sc.SchemeFilter(b); len(terms) == 0 {
+		for code, v := range parents {
+			d.add(treeKey(code), map[string]string{pa: code, "frac": frac, "measure": measure}, v, measure)
+		}
+	}
+	return d
+}
+
+// tagTree writes into every node of a tree chart's data the key of its mark
+// (keyAt gets the node's index path), which the page script reads on click.
+func tagTree(o Option, keyAt func(path []int) string) {
+	series, _ := o["series"].([]any)
+	if len(series) == 0 {
+		return
+	}
+	var walk func(nodes []any, path []int)
+	walk = func(nodes []any, path []int) {
+		for i, n := range nodes {
+			node, ok := n.(map[string]any)
+			if !ok {
+				continue
+			}
+			p := append(append([]int(nil), path...), i)
+			if key := keyAt(p); key != "" {
+				node["drill"] = key
+			}
+			if kids, ok := node["children"].([]any); ok {
+				walk(kids, p)
+			}
+		}
+	}
+	data, _ := series[0].(map[string]any)["data"].([]any)
+	walk(data, nil)
 }
 
 func ptrs(in []opts.SunBurstData) []*opts.SunBurstData {

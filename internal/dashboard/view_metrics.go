@@ -411,7 +411,12 @@ func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value,
 	}
 	// A bar lists the signals behind it: for a blind spot there is, by
 	// definition, no project to list.
-	pv.Drill = &Drill{Target: "signals", XParam: scheme, X: codes}
+	pv.Drill = &Drill{Target: "signals"}
+	for i, code := range codes {
+		// The bar is a share gap, not a count: the list shows the approved
+		// signals of the term, the rows the gap is made from.
+		pv.Drill.add(fmt.Sprint(i), map[string]string{scheme: code, "signal_status": "approved"}, gaps[i], "")
+	}
 	return DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap"))
 }
 
@@ -465,7 +470,12 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 	for _, t := range level.ActiveTerms() {
 		colCodes = append(colCodes, t.Code)
 	}
-	pv.Drill = &Drill{Target: "signals", XParam: "level_observed", X: colCodes, YParam: scheme, Y: rowCodes}
+	pv.Drill = &Drill{Target: "signals"}
+	for i, row := range rowCodes {
+		for j, col := range colCodes {
+			pv.Drill.add(fmt.Sprintf("%d,%d", j, i), map[string]string{scheme: row, "level_observed": col, "signal_status": "approved"}, values[i][j], "")
+		}
+	}
 	return Heatmap(rows, cols, values, "·")
 }
 

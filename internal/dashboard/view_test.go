@@ -3,6 +3,7 @@ package dashboard_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -187,8 +188,17 @@ func TestRender(t *testing.T) {
 		}
 		pillars := []string{"social_cohesion", "decarbonisation", "adaptation"}
 		levels := []string{"community", "startup", "large_scale", "public_service", "regulation"}
-		if d := p.Drill; d == nil || d.XParam != "level" || d.YParam != "pillar" || !slices.Equal(d.X, levels) || !slices.Equal(d.Y, pillars) {
-			t.Errorf("drill: got %+v, want x=level %v, y=pillar %v", p.Drill, levels, pillars)
+		// Every cell opens its own list: key "x,y" adds its level and pillar.
+		if p.Drill == nil || len(p.Drill.Marks) != 15 {
+			t.Fatalf("drill: got %+v, want 15 marks", p.Drill)
+		}
+		for i, pillar := range pillars {
+			for j, level := range levels {
+				mk, ok := p.Drill.Marks[fmt.Sprintf("%d,%d", j, i)]
+				if !ok || mk.Query["level"] != level || mk.Query["pillar"] != pillar || mk.Measure != dashboard.MeasureCount {
+					t.Errorf("mark %d,%d: got %+v, want level=%s pillar=%s", j, i, mk, level, pillar)
+				}
+			}
 		}
 		// The chart marks exactly the one gap.
 		var o struct {
@@ -226,8 +236,10 @@ func TestRender(t *testing.T) {
 		for _, term := range m.Scheme("stage").ActiveTerms() {
 			stages = append(stages, term.Code)
 		}
-		if p.Drill == nil || !slices.Equal(p.Drill.X, stages) {
-			t.Errorf("pipeline bars: got %+v, want the stages in order %v", p.Drill, stages)
+		for i, stage := range stages {
+			if mk := p.Drill.Marks[fmt.Sprint(i)]; mk.Query["stage"] != stage {
+				t.Errorf("pipeline bar %d: got %+v, want stage %s", i, mk, stage)
+			}
 		}
 		// Every project in scope has one stage: the counts add up to the
 		// projects KPI and the shares to 1.
@@ -292,12 +304,40 @@ func TestRender(t *testing.T) {
 		if got := kpiByCode(t, v, "projects").Value; got != i18n.Int("en", want.Projects) {
 			t.Errorf("projects KPI: got %s, want %d", got, want.Projects)
 		}
-		// Only the community column can hold projects: 3·4 = 12 empty cells.
-		if got := kpiByCode(t, v, "empty_cells").Value; got != "12" {
-			t.Errorf("empty_cells KPI: got %s, want 12", got)
+		// Filters never invent gaps: the 12 cells of the other levels are
+		// outside the filter, not empty, and the community column has none.
+		if k := kpiByCode(t, v, "empty_cells"); k.Value != "0" || !strings.HasPrefix(k.Note, "of 3 cells") {
+			t.Errorf("empty_cells KPI: got %s (%s), want 0 of 3 cells", k.Value, k.Note)
 		}
-		if got := len(panelByID(t, v, "coverage").Table.Rows); got != 15 {
-			t.Errorf("coverage rows: got %d, want 15 (empty cells kept)", got)
+		cov := panelByID(t, v, "coverage")
+		if got := len(cov.Table.Rows); got != 15 {
+			t.Errorf("coverage rows: got %d, want 15 (cells outside the filter kept, as such)", got)
+		}
+		if cov.Drill == nil || len(cov.Drill.Marks) != 3 {
+			t.Errorf("coverage marks: got %+v, want the 3 community cells", cov.Drill)
+		}
+		var o struct {
+			Series []struct {
+				Data []struct {
+					Value     []any          `json:"value"`
+					ItemStyle map[string]any `json:"itemStyle"`
+				} `json:"data"`
+			} `json:"series"`
+		}
+		if err := json.Unmarshal([]byte(cov.Option), &o); err != nil {
+			t.Fatal(err)
+		}
+		outside := 0
+		for _, d := range o.Series[0].Data {
+			if d.ItemStyle["borderType"] == "dashed" {
+				t.Errorf("cell %v drawn as a gap under the filter", d.Value)
+			}
+			if d.Value[2] == "-" {
+				outside++
+			}
+		}
+		if outside != 12 {
+			t.Errorf("heatmap: got %d cells drawn outside the filter, want 12", outside)
 		}
 	})
 

@@ -62,6 +62,10 @@ type Signal struct {
 // SignalFilter narrows a signal list: by one term of a scheme, the level
 // observed and the status. Zero fields do not filter.
 type SignalFilter struct {
+	// Scope is the page's scope as it applies to signals (begira_signals:
+	// level observed, pillar, challenge, lever, comarca), the same the
+	// signal charts and the approved-signals KPI count over.
+	Scope        Scope
 	Scheme, Term string
 	Level        string
 	Status       string

@@ -47,3 +47,16 @@ type ProjectTag struct {
 	Term   string
 	Budget *float64
 }
+
+// ListTotals is what a list of projects in scope adds up to, counted the
+// way the charts count it. Frac names the schemes of a fractional chart
+// (empty for none): NFrac and BudgetFrac weigh each project by the share of
+// its terms in those schemes that the scope keeps.
+type ListTotals struct {
+	Projects   int64    `json:"total"`
+	Budget     float64  `json:"budget_total_eur"`
+	BudgetNull int64    `json:"budget_null"`
+	Frac       []string `json:"frac,omitempty"`
+	NFrac      float64  `json:"n_frac"`
+	BudgetFrac float64  `json:"budget_frac_eur"`
+}

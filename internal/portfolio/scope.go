@@ -3,15 +3,21 @@ package portfolio
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Scope is the set of projects a figure is about: the filters every page and
-// API call accepts. Empty lists mean "no filter", except Statuses, which
-// defaults to planned and active (DOMAIN.md §5: P).
+// API call accepts, and the snapshot it is read as of. One Scope is built
+// per request and every figure, chart, list and export of that request
+// reads through it, so a number and the rows behind it always agree.
+//
+// Statuses: nil means the default of DOMAIN.md §5 (P: planned and active);
+// AnyStatus means every status; otherwise the statuses listed.
 type Scope struct {
 	Statuses   []string
+	AnyStatus  bool
 	Levels     []string
 	Pillars    []string
 	Challenges []string
@@ -19,14 +25,23 @@ type Scope struct {
 	Stages     []string
 	Comarcas   []string
 	From, To   *time.Time // projects running in [From, To)
+	// AsOf is the snapshot the scope is read as of; 0 reads today's data.
+	AsOf int64
 }
 
+// StatusAny is the status filter's value for "every status".
+const StatusAny = "any"
+
+// DefaultStatuses are the statuses in scope when none are named: the
+// projects under way (DOMAIN.md §5).
+var DefaultStatuses = []string{StatusPlanned, StatusActive}
+
 // ScopeParams lists the query parameters that make a Scope, in URL order.
-var ScopeParams = []string{"level", "pillar", "challenge", "lever", "stage", "status", "comarca", "from", "to"}
+var ScopeParams = []string{"level", "pillar", "challenge", "lever", "stage", "status", "comarca", "from", "to", "snapshot"}
 
 // ParseScope reads a Scope from query parameters. A list may be given as
-// repeated parameters or comma-separated. Unknown statuses and malformed
-// dates are EINVALID errors naming the parameter.
+// repeated parameters or comma-separated. Unknown statuses, malformed dates
+// and malformed snapshot ids are EINVALID errors naming the parameter.
 func ParseScope(q url.Values) (Scope, error) {
 	list := func(name string) []string {
 		var out []string
@@ -40,13 +55,21 @@ func ParseScope(q url.Values) (Scope, error) {
 		return out
 	}
 	s := Scope{
-		Statuses: list("status"), Levels: list("level"), Pillars: list("pillar"), Challenges: list("challenge"),
+		Levels: list("level"), Pillars: list("pillar"), Challenges: list("challenge"),
 		Levers: list("lever"), Stages: list("stage"), Comarcas: list("comarca"),
 	}
-	for _, st := range s.Statuses {
-		if !slices.Contains(ProjectStatuses, st) {
-			return s, Errorf(EINVALID, "status %q is not one of %s", st, strings.Join(ProjectStatuses, ", "))
+	for _, st := range list("status") {
+		switch {
+		case st == StatusAny:
+			s.AnyStatus = true
+		case slices.Contains(ProjectStatuses, st):
+			s.Statuses = append(s.Statuses, st)
+		default:
+			return s, Errorf(EINVALID, "status %q is not one of %s, %s", st, StatusAny, strings.Join(ProjectStatuses, ", "))
 		}
+	}
+	if s.AnyStatus || len(s.Statuses) == len(ProjectStatuses) {
+		s.AnyStatus, s.Statuses = true, nil
 	}
 	for _, p := range []struct {
 		name string
@@ -60,7 +83,32 @@ func ParseScope(q url.Values) (Scope, error) {
 			*p.dst = &t
 		}
 	}
+	if v := q.Get("snapshot"); v != "" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || id < 1 {
+			return s, Errorf(EINVALID, "snapshot=%q is not a snapshot number", v)
+		}
+		s.AsOf = id
+	}
 	return s, nil
+}
+
+// StatusSet returns the statuses the scope lets through.
+func (s Scope) StatusSet() []string {
+	switch {
+	case s.AnyStatus:
+		return ProjectStatuses
+	case len(s.Statuses) == 0:
+		return DefaultStatuses
+	}
+	return s.Statuses
+}
+
+// Filters returns the scope's filters without the snapshot it is read as of:
+// the same projects, read from today's data.
+func (s Scope) Filters() Scope {
+	s.AsOf = 0
+	return s
 }
 
 // Query returns the scope as URL parameters, the inverse of ParseScope.
@@ -76,7 +124,11 @@ func (s Scope) Query() url.Values {
 	set("challenge", s.Challenges)
 	set("lever", s.Levers)
 	set("stage", s.Stages)
-	set("status", s.Statuses)
+	if s.AnyStatus {
+		q.Set("status", StatusAny)
+	} else {
+		set("status", s.Statuses)
+	}
 	set("comarca", s.Comarcas)
 	if s.From != nil {
 		q.Set("from", s.From.Format(time.DateOnly))
@@ -84,8 +136,63 @@ func (s Scope) Query() url.Values {
 	if s.To != nil {
 		q.Set("to", s.To.Format(time.DateOnly))
 	}
+	if s.AsOf > 0 {
+		q.Set("snapshot", strconv.FormatInt(s.AsOf, 10))
+	}
 	return q
 }
 
-// IsZero reports whether no filter is set.
+// Key is the scope's canonical text: two requests with the same Key read the
+// same rows (cache keys use it, never the raw query string).
+func (s Scope) Key() string { return s.Query().Encode() }
+
+// IsZero reports whether no filter is set and the scope reads today's data.
 func (s Scope) IsZero() bool { return len(s.Query()) == 0 }
+
+// SchemeFilter returns the terms the scope keeps of a scheme that has a
+// filter (level, pillar, challenge, lever, stage), and whether the scheme
+// can be filtered at all.
+func (s Scope) SchemeFilter(scheme string) (terms []string, ok bool) {
+	switch scheme {
+	case "level":
+		return s.Levels, true
+	case "pillar":
+		return s.Pillars, true
+	case "challenge":
+		return s.Challenges, true
+	case "lever":
+		return s.Levers, true
+	case "stage":
+		return s.Stages, true
+	}
+	return nil, false
+}
+
+// Excludes reports whether a term of a scheme lies outside the scope's
+// filter on that scheme: a figure for it is outside the filter, not zero.
+func (s Scope) Excludes(scheme, term string) bool {
+	terms, _ := s.SchemeFilter(scheme)
+	return len(terms) > 0 && !slices.Contains(terms, term)
+}
+
+// CheckScope refuses a scope that names a term its mission does not have:
+// a filter on an unknown term would show an empty portfolio as if that were
+// the answer.
+func (m *Mission) CheckScope(s Scope) error {
+	for _, scheme := range []string{"level", "pillar", "challenge", "lever", "stage"} {
+		terms, _ := s.SchemeFilter(scheme)
+		if len(terms) == 0 {
+			continue
+		}
+		sc, err := m.SchemeOrError(scheme)
+		if err != nil {
+			return err
+		}
+		for _, t := range terms {
+			if sc.Term(t) == nil {
+				return Errorf(EINVALID, "%q is not a term of %s", t, scheme)
+			}
+		}
+	}
+	return nil
+}

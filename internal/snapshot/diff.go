@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"time"
 
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -14,8 +16,11 @@ import (
 // usually the last committee's) to another (To): DOMAIN.md §1's "what
 // changed since the last meeting".
 type Diff struct {
-	From            *Snapshot      `json:"from"`
-	To              *Snapshot      `json:"to"`
+	From *Snapshot `json:"from"`
+	To   *Snapshot `json:"to"`
+	// ToLive is set when To is today's data (against=live): To then
+	// carries the mission and the instant read, with ID 0.
+	ToLive          bool           `json:"to_live,omitempty"`
 	ProjectsAdded   []ProjectRef   `json:"projects_added"`
 	ProjectsRemoved []ProjectRef   `json:"projects_removed"`
 	StageMoves      StageMoves     `json:"stage_moves"`
@@ -47,6 +52,16 @@ type StageMoves struct {
 	Base     int64        `json:"base"` // projects in scope in From
 	StopRate *float64     `json:"stop_rate"`
 	Unstaged []ProjectRef `json:"unstaged,omitempty"` // without a stage in either snapshot: not in T
+	// Moves are the projects behind the flows that changed stage (k ≠ l).
+	Moves []StageMove `json:"moves"`
+}
+
+// StageMove is one project that moved from stage From to stage To.
+type StageMove struct {
+	ExtRef string `json:"ext_ref"`
+	Title  string `json:"title"`
+	From   string `json:"from"`
+	To     string `json:"to"`
 }
 
 // StageFlow is one T(k,l) > 0.
@@ -72,23 +87,28 @@ type BudgetChange struct {
 	To     *float64 `json:"to"`
 }
 
-// CellChanges are the coverage cells (C1 n_full of the frozen matrix,
-// pillar × level by default) that emptied (> 0 → 0) or filled (0 → > 0).
-// Cells present in only one snapshot (a term added or retired) are left
-// out.
+// CellChanges are the coverage cells (C1 n_full over the projects in scope,
+// pillar × level by default) that emptied (> 0 → 0) or filled (0 → > 0),
+// and every cell whose projects changed, with the projects that entered
+// and left it. Cells present in only one side (a term added or retired)
+// are left out.
 type CellChanges struct {
 	Emptied []Cell `json:"emptied"`
 	Filled  []Cell `json:"filled"`
+	Changed []Cell `json:"changed"`
 }
 
-// Cell is a coverage cell with its full count in each snapshot.
+// Cell is a coverage cell with its full count on each side and the
+// projects that entered and left it.
 type Cell struct {
-	AScheme string  `json:"a_scheme"`
-	A       string  `json:"a"`
-	BScheme string  `json:"b_scheme"`
-	B       string  `json:"b"`
-	From    float64 `json:"from"`
-	To      float64 `json:"to"`
+	AScheme string       `json:"a_scheme"`
+	A       string       `json:"a"`
+	BScheme string       `json:"b_scheme"`
+	B       string       `json:"b"`
+	From    float64      `json:"from"`
+	To      float64      `json:"to"`
+	Entered []ProjectRef `json:"entered"`
+	Left    []ProjectRef `json:"left"`
 }
 
 // BlindSpot is a term flagged by S10 in To and not in From (absent, null
@@ -117,13 +137,16 @@ type KPIDelta struct {
 	Delta float64 `json:"delta"`
 }
 
-// frozenSide is what Diff reads of one snapshot.
+// frozenSide is what Diff reads of one side: a snapshot, or today.
 type frozenSide struct {
 	sn       *Snapshot
 	m        *portfolio.Mission
 	projects map[string]Project
-	figures  []store.SnapshotMetric
+	figures  []store.SnapshotMetric // S10, for blind spots
 	kpis     portfolio.KPIs
+	a, b     string                   // the coverage matrix's schemes
+	cells    map[cellKey][]ProjectRef // projects in scope per cell, every active cell present
+	entrants *store.Entrants
 }
 
 // Diff compares snapshot id with snapshot against (both of one mission),
@@ -139,19 +162,36 @@ func (s *Service) Diff(ctx context.Context, id, against int64) (*Diff, error) {
 		return nil, err
 	}
 	if to.sn.MissionID != from.sn.MissionID {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "snapshot %d (%s) and snapshot %d (%s) belong to different missions",
-			id, to.sn.Mission, against, from.sn.Mission)
+		// Never name the other snapshot's mission: the reader may not see it.
+		return nil, portfolio.Errorf(portfolio.EINVALID, "snapshot %d and snapshot %d belong to different missions", id, against)
 	}
+	return diff(from, to), nil
+}
+
+// DiffLive compares snapshot id with today's data of its mission: what
+// changed since that committee.
+func (s *Service) DiffLive(ctx context.Context, id int64) (*Diff, error) {
+	from, err := s.side(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	to, err := s.liveSide(ctx, from.sn)
+	if err != nil {
+		return nil, err
+	}
+	d := diff(from, to)
+	d.ToLive = true
+	return d, nil
+}
+
+func diff(from, to *frozenSide) *Diff {
 	d := &Diff{From: from.sn, To: to.sn}
 	d.ProjectsAdded, d.ProjectsRemoved = projectChanges(from, to)
 	d.StageMoves = stageMoves(from, to)
 	d.BudgetChanges = budgetChanges(from, to)
 	d.CoverageCells = cellChanges(from, to)
 	d.NewBlindSpots = newBlindSpots(from, to)
-	ent, err := s.st.SnapshotNewEntrants(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	ent := to.entrants
 	d.OrgsEntered = OrgsEntered{Names: ent.New, Total: ent.Total, EarlierSnapshots: ent.Earlier}
 	if ent.Earlier > 0 && ent.Total > 0 {
 		v := float64(len(ent.New)) / float64(ent.Total)
@@ -165,11 +205,12 @@ func (s *Service) Diff(ctx context.Context, id, against int64) (*Diff, error) {
 		kpi("signals", float64(from.kpis.Signals), float64(to.kpis.Signals)),
 		kpi("empty_cells", float64(len(emptyCells(from))), float64(len(emptyCells(to)))),
 	}
-	return d, nil
+	return d
 }
 
-// side loads one snapshot's rows, frozen figures, frozen mission and KPIs
-// (the overview's, over the default scope of its frozen tables).
+// side loads one snapshot's rows, frozen figures and frozen mission, and
+// reads its KPIs and coverage cells from its frozen tables over the default
+// scope: the same figures the overview shows as of that snapshot.
 func (s *Service) side(ctx context.Context, id int64) (*frozenSide, error) {
 	sn, err := s.st.Snapshot(ctx, id)
 	if err != nil {
@@ -183,7 +224,10 @@ func (s *Service) side(ctx context.Context, id int64) (*frozenSide, error) {
 	for _, p := range ps {
 		fs.projects[p.ExtRef] = p
 	}
-	if fs.figures, err = s.st.SnapshotMetrics(ctx, id, []string{"C1", "S10"}); err != nil {
+	if fs.figures, err = s.st.SnapshotMetrics(ctx, id, []string{"S10"}); err != nil {
+		return nil, err
+	}
+	if fs.entrants, err = s.st.SnapshotNewEntrants(ctx, id); err != nil {
 		return nil, err
 	}
 	as, m, release, err := s.AsOf(ctx, id)
@@ -191,11 +235,72 @@ func (s *Service) side(ctx context.Context, id int64) (*frozenSide, error) {
 		return nil, err
 	}
 	defer release()
-	fs.m = m
-	if fs.kpis, err = as.KPIs(ctx, m, portfolio.Scope{}); err != nil {
-		return nil, fmt.Errorf("snapshot: diff: %w", err)
+	return fs, fs.read(ctx, as, m)
+}
+
+// liveSide reads today's data of a snapshot's mission as a side.
+func (s *Service) liveSide(ctx context.Context, of *Snapshot) (*frozenSide, error) {
+	m, err := s.st.Mission(ctx, of.Mission)
+	if err != nil {
+		return nil, err
 	}
-	return fs, nil
+	now := s.now()
+	fs := &frozenSide{sn: &Snapshot{MissionID: m.ID, Mission: m.Slug, TakenAt: now}, projects: map[string]Project{}}
+	ps, err := s.st.ProjectStates(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		fs.projects[p.ExtRef] = p
+	}
+	env, err := metrics.NewEnv(s.st, m, portfolio.Scope{}, defaultParams(m), now)
+	if err != nil {
+		return nil, err
+	}
+	res, err := metrics.Compute(ctx, env, []string{"S10"})
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range res.Values {
+		fs.figures = append(fs.figures, store.SnapshotMetric{Code: v.Code, Dims: v.Dims, Value: v.Value})
+	}
+	if fs.entrants, err = s.st.NewEntrants(ctx, m, portfolio.Scope{}, now.Add(time.Nanosecond)); err != nil {
+		return nil, err
+	}
+	return fs, fs.read(ctx, s.st, m)
+}
+
+// read fills a side's mission, KPIs and coverage cells from the tables st
+// reads.
+func (fs *frozenSide) read(ctx context.Context, st *store.Store, m *portfolio.Mission) error {
+	fs.m = m
+	var err error
+	if fs.kpis, err = st.KPIs(ctx, m, portfolio.Scope{}); err != nil {
+		return fmt.Errorf("snapshot: diff: %w", err)
+	}
+	d := defaultParams(m)
+	fs.a, fs.b = d.A, d.B
+	fs.cells = map[cellKey][]ProjectRef{}
+	sa, sb := m.Scheme(fs.a), m.Scheme(fs.b)
+	if sa == nil || sb == nil {
+		return nil
+	}
+	for _, ta := range sa.ActiveTerms() {
+		for _, tb := range sb.ActiveTerms() {
+			fs.cells[cellKey{fs.a, ta.Code, fs.b, tb.Code}] = []ProjectRef{}
+		}
+	}
+	members, err := st.CellMembers(ctx, m, fs.a, fs.b, portfolio.Scope{})
+	if err != nil {
+		return fmt.Errorf("snapshot: diff: %w", err)
+	}
+	for _, c := range members {
+		k := cellKey{fs.a, c.A, fs.b, c.B}
+		if refs, ok := fs.cells[k]; ok {
+			fs.cells[k] = append(refs, ProjectRef{ExtRef: c.ExtRef, Title: c.Title})
+		}
+	}
+	return nil
 }
 
 func sortedRefs(ps map[string]Project, keep func(Project) bool) []ProjectRef {
@@ -246,7 +351,7 @@ func stageMoves(from, to *frozenSide) StageMoves {
 	type pair struct{ k, l string }
 	T := map[pair]int64{}
 	seen := map[string]bool{}
-	sm := StageMoves{Flows: []StageFlow{}, Advance: []StageRate{}}
+	sm := StageMoves{Flows: []StageFlow{}, Advance: []StageRate{}, Moves: []StageMove{}}
 	for _, ref := range sortedRefs(from.projects, func(p Project) bool { return inScope(p.Status) }) {
 		sm.Base++
 		a := from.projects[ref.ExtRef]
@@ -263,6 +368,9 @@ func stageMoves(from, to *frozenSide) StageMoves {
 		}
 		T[pair{a.Stage, b.Stage}]++
 		seen[a.Stage], seen[b.Stage] = true, true
+		if a.Stage != b.Stage {
+			sm.Moves = append(sm.Moves, StageMove{ExtRef: ref.ExtRef, Title: b.Title, From: a.Stage, To: b.Stage})
+		}
 	}
 	if sm.Base > 0 {
 		r := float64(sm.Stopped) / float64(sm.Base)
@@ -305,26 +413,25 @@ func budgetChanges(from, to *frozenSide) []BudgetChange {
 // cellKey names a C1 cell.
 type cellKey struct{ aScheme, a, bScheme, b string }
 
-// nFull returns the C1 n_full figures of a side, in catalogue order.
-func nFull(fs *frozenSide) ([]cellKey, map[cellKey]float64) {
+// cellOrder returns a side's cells in the taxonomy's order.
+func cellOrder(fs *frozenSide) []cellKey {
 	var keys []cellKey
-	out := map[cellKey]float64{}
-	for _, f := range fs.figures {
-		if f.Code != "C1" || f.Dims["measure"] != "n_full" || f.Value == nil {
-			continue
-		}
-		k := cellKey{f.Dims["a_scheme"], f.Dims["a"], f.Dims["b_scheme"], f.Dims["b"]}
-		keys = append(keys, k)
-		out[k] = *f.Value
+	sa, sb := fs.m.Scheme(fs.a), fs.m.Scheme(fs.b)
+	if sa == nil || sb == nil {
+		return nil
 	}
-	return keys, out
+	for _, ta := range sa.ActiveTerms() {
+		for _, tb := range sb.ActiveTerms() {
+			keys = append(keys, cellKey{fs.a, ta.Code, fs.b, tb.Code})
+		}
+	}
+	return keys
 }
 
 func emptyCells(fs *frozenSide) []cellKey {
-	keys, n := nFull(fs)
 	var out []cellKey
-	for _, k := range keys {
-		if n[k] == 0 {
+	for _, k := range cellOrder(fs) {
+		if len(fs.cells[k]) == 0 {
 			out = append(out, k)
 		}
 	}
@@ -332,23 +439,41 @@ func emptyCells(fs *frozenSide) []cellKey {
 }
 
 func cellChanges(from, to *frozenSide) CellChanges {
-	_, a := nFull(from)
-	keys, b := nFull(to)
-	cc := CellChanges{Emptied: []Cell{}, Filled: []Cell{}}
-	for _, k := range keys {
-		was, ok := a[k]
+	cc := CellChanges{Emptied: []Cell{}, Filled: []Cell{}, Changed: []Cell{}}
+	for _, k := range cellOrder(to) {
+		before, ok := from.cells[k]
 		if !ok {
 			continue
 		}
-		c := Cell{AScheme: k.aScheme, A: k.a, BScheme: k.bScheme, B: k.b, From: was, To: b[k]}
+		after := to.cells[k]
+		c := Cell{AScheme: k.aScheme, A: k.a, BScheme: k.bScheme, B: k.b, From: float64(len(before)), To: float64(len(after)),
+			Entered: refsNotIn(after, before), Left: refsNotIn(before, after)}
 		switch {
-		case was > 0 && b[k] == 0:
+		case c.From > 0 && c.To == 0:
 			cc.Emptied = append(cc.Emptied, c)
-		case was == 0 && b[k] > 0:
+		case c.From == 0 && c.To > 0:
 			cc.Filled = append(cc.Filled, c)
+		}
+		if len(c.Entered)+len(c.Left) > 0 {
+			cc.Changed = append(cc.Changed, c)
 		}
 	}
 	return cc
+}
+
+// refsNotIn returns the projects of a that b lacks, by ext_ref.
+func refsNotIn(a, b []ProjectRef) []ProjectRef {
+	in := map[string]bool{}
+	for _, r := range b {
+		in[r.ExtRef] = true
+	}
+	out := []ProjectRef{}
+	for _, r := range a {
+		if !in[r.ExtRef] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // s10 returns a side's S10 figures of one measure by scheme/term.

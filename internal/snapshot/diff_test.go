@@ -103,11 +103,20 @@ func TestDiff(t *testing.T) {
 	// Pillar × level (n_full) at t0: p1/community (P1), p1/startup (P3),
 	// p2/startup (P2), p3/regulation (P4); 5 of 9 cells empty. At t1:
 	// p1/community (P1), p1/startup (P3), p3/community (P6); 6 empty.
-	cell := func(a, b string, from, to float64) Cell {
-		return Cell{AScheme: "pillar", A: a, BScheme: "level", B: b, From: from, To: to}
+	// Each cell names the projects that entered and left it: P2 stopped
+	// (out of scope), P4 was removed, P6 was added.
+	cell := func(a, b string, from, to float64, entered, left []ProjectRef) Cell {
+		return Cell{AScheme: "pillar", A: a, BScheme: "level", B: b, From: from, To: to, Entered: entered, Left: left}
 	}
-	check("emptied cells", d.CoverageCells.Emptied, []Cell{cell("p2", "startup", 1, 0), cell("p3", "regulation", 1, 0)})
-	check("filled cells", d.CoverageCells.Filled, []Cell{cell("p3", "community", 0, 1)})
+	none := []ProjectRef{}
+	emptied := []Cell{cell("p2", "startup", 1, 0, none, []ProjectRef{{"P2", "Two"}}), cell("p3", "regulation", 1, 0, none, []ProjectRef{{"P4", "Four"}})}
+	filled := []Cell{cell("p3", "community", 0, 1, []ProjectRef{{"P6", "Six"}}, none)}
+	check("emptied cells", d.CoverageCells.Emptied, emptied)
+	check("filled cells", d.CoverageCells.Filled, filled)
+	check("changed cells", d.CoverageCells.Changed, []Cell{emptied[0], filled[0], emptied[1]})
+	// The stage flows name their projects: P1 explore → design, P3
+	// design → scale (P2 stayed in explore).
+	check("stage moves", sm.Moves, []StageMove{{"P1", "One", "explore", "design"}, {"P3", "Three", "design", "scale"}})
 
 	// S10: S2's level regulation (signal share 1/1) was answered by P4 at
 	// t0; at t1 no project in scope is at level regulation. Challenge water
@@ -184,4 +193,44 @@ func TestDiffAcrossMissionsRefused(t *testing.T) {
 	wantCode(t, err, portfolio.EINVALID)
 	_, err = f.svc.Diff(ctx, a.ID, 999)
 	wantCode(t, err, portfolio.ENOTFOUND)
+}
+
+// TestDiffLive: against today's data, a diff from the March snapshot reads
+// the live tables at the clock's instant and tells the same story as the
+// diff to a snapshot taken of that same state.
+func TestDiffLive(t *testing.T) {
+	ctx := context.Background()
+	f := mustFixture(t, t0)
+	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeAppend, diffT0)
+	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals0)
+	a := f.mustTake(t, "t", "March", t0)
+	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeReplace, diffT1)
+	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals1)
+	f.clock.t = t1
+	live, err := f.svc.DiffLive(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !live.ToLive || live.To.ID != 0 || !live.To.TakenAt.Equal(t1) || live.From.ID != a.ID {
+		t.Errorf("live side: got to_live=%v to=%d at %v from=%d, want today (id 0) at %v from %d", live.ToLive, live.To.ID, live.To.TakenAt, live.From.ID, t1, a.ID)
+	}
+	b := f.mustTake(t, "t", "June", t1)
+	frozen, err := f.svc.Diff(ctx, b.ID, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, pair := range map[string][2]any{
+		"added":        {live.ProjectsAdded, frozen.ProjectsAdded},
+		"removed":      {live.ProjectsRemoved, frozen.ProjectsRemoved},
+		"stage moves":  {live.StageMoves, frozen.StageMoves},
+		"budget":       {live.BudgetChanges, frozen.BudgetChanges},
+		"cells":        {live.CoverageCells, frozen.CoverageCells},
+		"blind spots":  {live.NewBlindSpots, frozen.NewBlindSpots},
+		"kpi deltas":   {live.KPIDeltas, frozen.KPIDeltas},
+		"orgs entered": {live.OrgsEntered.Names, frozen.OrgsEntered.Names},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Errorf("%s: live %+v, snapshot of the same state %+v", name, pair[0], pair[1])
+		}
+	}
 }

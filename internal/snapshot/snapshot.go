@@ -181,7 +181,7 @@ func (s *Service) Compute(ctx context.Context, id int64, sc portfolio.Scope, p m
 	}
 	defer release()
 	d := defaultParams(m)
-	if sc.IsZero() && p.Scheme == "" && p.Basis == "" && (p.A == "" || p.A == d.A) && (p.B == "" || p.B == d.B) {
+	if sc.Filters().IsZero() && p.Scheme == "" && p.Basis == "" && (p.A == "" || p.A == d.A) && (p.B == "" || p.B == d.B) {
 		vs, err := s.Metrics(ctx, id, codes)
 		if err != nil {
 			return nil, err

@@ -314,11 +314,15 @@ func TestKPIs(t *testing.T) {
 	}{
 		// P1, P2, P3, P4, P7: €1000 + 400 + 600 + 200, P3 without a budget;
 		// organisations Alpha Coop, Beta SL (lead of P2, partner of P1) and
-		// Gamma Univ; approved signals S1 and S3 (signals ignore the scope).
+		// Gamma Univ; approved signals S1 and S3 (signals follow the scope's
+		// signal filters only: level observed, pillar, challenge, lever).
 		{"default scope", portfolio.Scope{}, portfolio.KPIs{Projects: 5, Budget: 2200, BudgetNull: 1, Organisations: 3, Signals: 2}},
 		// P5 led by Delta, €5000.
 		{"completed", portfolio.Scope{Statuses: []string{portfolio.StatusCompleted}}, portfolio.KPIs{Projects: 1, Budget: 5000, Organisations: 1, Signals: 2}},
-		{"empty scope", portfolio.Scope{Levels: []string{"regulation"}, Pillars: []string{"decarbonisation"}}, portfolio.KPIs{Signals: 2}},
+		{"empty scope", portfolio.Scope{Levels: []string{"regulation"}, Pillars: []string{"decarbonisation"}}, portfolio.KPIs{Signals: 0}},
+		// P1 and P2 at community level (€1000 + 400, Alpha, Beta and Gamma
+		// take part); of the approved signals only S1 is observed there.
+		{"signal scope", portfolio.Scope{Levels: []string{"community"}}, portfolio.KPIs{Projects: 2, Budget: 1400, Organisations: 3, Signals: 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := st.KPIs(ctx, m, tc.scope)

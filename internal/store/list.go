@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -44,28 +45,15 @@ func float(f sql.NullFloat64) *float64 {
 }
 
 // Projects lists the projects in scope ordered by ext_ref, one page at a
-// time, with the total. Unlike the metrics, the list shows every status
-// unless the scope names some.
+// time, with the total: the same projects the figures of that scope count.
 func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Project, int64, error) {
-	if len(sc.Statuses) == 0 {
-		sc.Statuses = portfolio.ProjectStatuses
-	}
 	pg = pg.Normalize()
 	args := scopeArgs(m.ID, sc)
 	var total int64
 	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count projects: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
-		SELECT p.id, p.ext_ref, p.title, coalesce(p.summary, ''), p.status, coalesce(o.name, ''),
-		       p.budget_total_eur, p.public_funding_eur, coalesce(p.funding_instrument, ''),
-		       p.start_date, p.end_date, coalesce(p.geo_code, ''), p.lat, p.lon, coalesce(p.intent, ''),
-		       p.updated_at, p.batch_id,
-		       (SELECT string_agg(scheme_code || ':' || term_code, chr(31) ORDER BY scheme_code, NOT is_primary, term_code)
-		          FROM project_term WHERE project_id = p.id),
-		       (SELECT string_agg(o2.name, chr(31) ORDER BY o2.name)
-		          FROM project_org po JOIN organisation o2 ON o2.id = po.org_id
-		          WHERE po.project_id = p.id AND po.role <> 'lead')
+	rows, err := s.db.QueryContext(ctx, withScopeTypes(projectColumns+`
 		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
 		LEFT JOIN organisation o ON o.id = p.lead_org_id
 		ORDER BY p.ext_ref LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
@@ -75,21 +63,58 @@ func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio
 	defer rows.Close()
 	items := []portfolio.Project{}
 	for rows.Next() {
-		var p portfolio.Project
-		var budget, public, lat, lon sql.NullFloat64
-		var start, end, updated sql.NullTime
-		var terms, partners sql.NullString
-		if err := rows.Scan(&p.ID, &p.ExtRef, &p.Title, &p.Summary, &p.Status, &p.LeadOrg, &budget, &public,
-			&p.FundingInstrument, &start, &end, &p.GeoCode, &lat, &lon, &p.Intent, &updated, &p.BatchID,
-			&terms, &partners); err != nil {
+		p, err := scanProject(rows)
+		if err != nil {
 			return nil, 0, fmt.Errorf("store: projects: %w", err)
 		}
-		p.BudgetTotalEUR, p.PublicFundingEUR, p.Lat, p.Lon = float(budget), float(public), float(lat), float(lon)
-		p.StartDate, p.EndDate, p.UpdatedAt = date(start), date(end), date(updated)
-		p.Terms, p.Partners = termMap(terms), splitList(partners)
 		items = append(items, p)
 	}
 	return items, total, rows.Err()
+}
+
+// projectColumns selects a project row (p) with its lead (o), terms and
+// partners, as scanProject reads them.
+const projectColumns = `
+		SELECT p.id, p.ext_ref, p.title, coalesce(p.summary, ''), p.status, coalesce(o.name, ''),
+		       p.budget_total_eur, p.public_funding_eur, coalesce(p.funding_instrument, ''),
+		       p.start_date, p.end_date, coalesce(p.geo_code, ''), p.lat, p.lon, coalesce(p.intent, ''),
+		       p.updated_at, p.batch_id,
+		       (SELECT string_agg(scheme_code || ':' || term_code, chr(31) ORDER BY scheme_code, NOT is_primary, term_code)
+		          FROM project_term WHERE project_id = p.id),
+		       (SELECT string_agg(o2.name, chr(31) ORDER BY o2.name)
+		          FROM project_org po JOIN organisation o2 ON o2.id = po.org_id
+		          WHERE po.project_id = p.id AND po.role <> 'lead')`
+
+func scanProject(rows interface{ Scan(...any) error }) (portfolio.Project, error) {
+	var p portfolio.Project
+	var budget, public, lat, lon sql.NullFloat64
+	var start, end, updated sql.NullTime
+	var terms, partners sql.NullString
+	if err := rows.Scan(&p.ID, &p.ExtRef, &p.Title, &p.Summary, &p.Status, &p.LeadOrg, &budget, &public,
+		&p.FundingInstrument, &start, &end, &p.GeoCode, &lat, &lon, &p.Intent, &updated, &p.BatchID,
+		&terms, &partners); err != nil {
+		return p, err
+	}
+	p.BudgetTotalEUR, p.PublicFundingEUR, p.Lat, p.Lon = float(budget), float(public), float(lat), float(lon)
+	p.StartDate, p.EndDate, p.UpdatedAt = date(start), date(end), date(updated)
+	p.Terms, p.Partners = termMap(terms), splitList(partners)
+	return p, nil
+}
+
+// ProjectByRef returns one project of a mission by its ext_ref, whatever its
+// status, from the tables the store reads (a snapshot's through AsOf).
+func (s *Store) ProjectByRef(ctx context.Context, m *portfolio.Mission, ref string) (*portfolio.Project, error) {
+	row := s.db.QueryRowContext(ctx, projectColumns+`
+		FROM project p LEFT JOIN organisation o ON o.id = p.lead_org_id
+		WHERE p.mission_id = ? AND p.ext_ref = ?`, m.ID, ref)
+	p, err := scanProject(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "no project %q in this view of mission %q", ref, m.Slug)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: project %s: %w", ref, err)
+	}
+	return &p, nil
 }
 
 // Organisations lists a mission's organisations by name with the number of
@@ -138,12 +163,15 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 			return nil, 0, portfolio.Errorf(portfolio.EINVALID, "%q is not a term of %s", f.Term, f.Scheme)
 		}
 	}
-	// One filter clause, shared by the count and the page.
+	// One filter clause, shared by the count and the page: the signal scope
+	// of the page (as the signal charts count) and the list's own filters.
 	const where = `g.mission_id = $1
+		AND g.id IN (SELECT id FROM begira_signals($1::BIGINT, $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::VARCHAR[], $10::VARCHAR[]))
 		AND ($2 = '' OR g.id IN (SELECT signal_id FROM signal_term WHERE scheme_code = $2 AND term_code = $3))
 		AND ($4 = '' OR g.level_observed = $4)
 		AND ($5 = '' OR g.status = $5)`
-	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status}
+	sa := scopeArgs(m.ID, f.Scope) // $3 levels, $4 pillars, $5 challenges, $6 levers, $8 comarcas
+	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status, sa[2], sa[3], sa[4], sa[5], sa[7]}
 	if f.Term == "" {
 		fargs[1] = ""
 	}
@@ -160,7 +188,7 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		       (SELECT string_agg(p.ext_ref, chr(31) ORDER BY p.ext_ref)
 		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)
 		FROM signal g WHERE `+where+`
-		ORDER BY g.observed_at DESC, g.ext_ref LIMIT $6 OFFSET $7`, append(fargs, pg.Limit, pg.Offset)...)
+		ORDER BY g.observed_at DESC, g.ext_ref LIMIT $11 OFFSET $12`, append(fargs, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: signals: %w", err)
 	}
@@ -183,6 +211,79 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		}
 		g.Terms, g.Projects = termMap(terms), splitList(projects)
 		items = append(items, g)
+	}
+	return items, total, rows.Err()
+}
+
+// ProjectTotals adds up the projects in scope the way the charts count
+// them: count, budget and, when frac names one or two schemes, the
+// fractional count and budget of a chart drawn over those schemes. A list
+// shows these next to its rows, so its header matches the mark that opened it.
+func (s *Store) ProjectTotals(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, frac []string) (portfolio.ListTotals, error) {
+	t := portfolio.ListTotals{Frac: frac}
+	if len(frac) > 2 {
+		return t, portfolio.Errorf(portfolio.EINVALID, "frac names at most two schemes")
+	}
+	a, b := "", ""
+	if len(frac) > 0 {
+		a = frac[0]
+	}
+	if len(frac) > 1 {
+		b = frac[1]
+	}
+	for _, code := range frac {
+		if _, err := m.SchemeOrError(code); err != nil {
+			return t, err
+		}
+	}
+	keep := func(scheme string) []string {
+		terms, _ := sc.SchemeFilter(scheme)
+		if terms == nil {
+			return []string{}
+		}
+		return terms
+	}
+	args := append(scopeArgs(m.ID, sc), a, b, keep(a), keep(b))
+	err := s.db.QueryRowContext(ctx, withScopeTypes(query("list_totals")), args...).Scan(&t.Projects, &t.Budget, &t.BudgetNull, &t.NFrac, &t.BudgetFrac)
+	if err != nil {
+		return t, fmt.Errorf("store: project totals: %w", err)
+	}
+	return t, nil
+}
+
+// OrganisationsInScope lists the organisations taking part (in any role) in
+// the projects in scope, by name, each with its number of those projects:
+// the rows behind the organisations KPI of the same scope.
+func (s *Store) OrganisationsInScope(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Organisation, int64, error) {
+	pg = pg.Normalize()
+	args := scopeArgs(m.ID, sc)
+	const members = `WITH p AS (SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)),
+		m AS (SELECT po.org_id, count(DISTINCT po.project_id) AS n FROM project_org po JOIN p ON p.id = po.project_id GROUP BY po.org_id)`
+	var total int64
+	if err := s.db.QueryRowContext(ctx, withScopeTypes(members+` SELECT count(*) FROM m`), args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count organisations in scope: %w", err)
+	}
+	rows, err := s.db.QueryContext(ctx, withScopeTypes(members+`
+		SELECT o.id, coalesce(o.ext_ref, ''), o.name, coalesce(o.actor_type, ''), coalesce(o.size_class, ''),
+		       o.founded_year, coalesce(o.geo_code, ''), m.n
+		FROM m JOIN organisation o ON o.id = m.org_id
+		ORDER BY o.name_key, o.id LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
+	}
+	defer rows.Close()
+	items := []portfolio.Organisation{}
+	for rows.Next() {
+		var o portfolio.Organisation
+		var founded sql.NullInt64
+		if err := rows.Scan(&o.ID, &o.ExtRef, &o.Name, &o.ActorType, &o.SizeClass, &founded, &o.GeoCode, &o.Projects); err != nil {
+			return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
+		}
+		if founded.Valid {
+			y := int(founded.Int64)
+			o.FoundedYear = &y
+		}
+		items = append(items, o)
 	}
 	return items, total, rows.Err()
 }

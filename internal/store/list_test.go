@@ -13,6 +13,7 @@ import (
 func TestProjectsPagination(t *testing.T) {
 	ctx := context.Background()
 	st, m := MustFixture(t)
+	all := portfolio.Scope{AnyStatus: true}
 
 	for _, tc := range []struct {
 		name      string
@@ -21,15 +22,17 @@ func TestProjectsPagination(t *testing.T) {
 		wantRefs  []string
 		wantTotal int64
 	}{
-		// Unlike the metrics, the list shows every status by default.
-		{"default page", portfolio.Scope{}, portfolio.Page{}, []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7"}, 7},
-		{"first page", portfolio.Scope{}, portfolio.Page{Limit: 3}, []string{"P1", "P2", "P3"}, 7},
-		{"second page", portfolio.Scope{}, portfolio.Page{Limit: 3, Offset: 3}, []string{"P4", "P5", "P6"}, 7},
-		{"last page", portfolio.Scope{}, portfolio.Page{Limit: 3, Offset: 6}, []string{"P7"}, 7},
-		{"past the end", portfolio.Scope{}, portfolio.Page{Limit: 3, Offset: 100}, []string{}, 7},
-		{"negative offset", portfolio.Scope{}, portfolio.Page{Limit: 2, Offset: -5}, []string{"P1", "P2"}, 7},
+		// As the metrics count them: planned and active by default (P5 is
+		// completed, P6 stopped), every status when asked.
+		{"default page", portfolio.Scope{}, portfolio.Page{}, []string{"P1", "P2", "P3", "P4", "P7"}, 5},
+		{"every status", all, portfolio.Page{}, []string{"P1", "P2", "P3", "P4", "P5", "P6", "P7"}, 7},
+		{"first page", all, portfolio.Page{Limit: 3}, []string{"P1", "P2", "P3"}, 7},
+		{"second page", all, portfolio.Page{Limit: 3, Offset: 3}, []string{"P4", "P5", "P6"}, 7},
+		{"last page", all, portfolio.Page{Limit: 3, Offset: 6}, []string{"P7"}, 7},
+		{"past the end", all, portfolio.Page{Limit: 3, Offset: 100}, []string{}, 7},
+		{"negative offset", all, portfolio.Page{Limit: 2, Offset: -5}, []string{"P1", "P2"}, 7},
 		{"status filter", portfolio.Scope{Statuses: []string{portfolio.StatusCompleted}}, portfolio.Page{}, []string{"P5"}, 1},
-		{"level filter, all statuses", portfolio.Scope{Levels: []string{"community"}}, portfolio.Page{Limit: 2}, []string{"P1", "P2"}, 3},
+		{"level filter, all statuses", portfolio.Scope{AnyStatus: true, Levels: []string{"community"}}, portfolio.Page{Limit: 2}, []string{"P1", "P2"}, 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			items, total, err := st.Projects(ctx, m, tc.scope, tc.page)
@@ -53,7 +56,7 @@ func TestProjectsPagination(t *testing.T) {
 func TestProjectsFields(t *testing.T) {
 	ctx := context.Background()
 	st, m := MustFixture(t)
-	items, _, err := st.Projects(ctx, m, portfolio.Scope{}, portfolio.Page{Limit: 3})
+	items, _, err := st.Projects(ctx, m, portfolio.Scope{AnyStatus: true}, portfolio.Page{Limit: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +110,7 @@ func TestProjectsFields(t *testing.T) {
 
 	// P7 has no pillar: its term map lacks the scheme rather than holding
 	// an empty list.
-	all, _, err := st.Projects(ctx, m, portfolio.Scope{}, portfolio.Page{})
+	all, _, err := st.Projects(ctx, m, portfolio.Scope{AnyStatus: true}, portfolio.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -219,7 +219,7 @@ func TestApplyMissionRemovingTerms(t *testing.T) {
 			t.Errorf("after apply: got %d stage terms and title %q, want 2 and %q", len(got.Scheme("stage").Terms), got.Title.EN, "Changed title")
 		}
 		// The projects keep their tags.
-		_, total, err := st.Projects(ctx, got, portfolio.Scope{Stages: []string{"explore"}}, portfolio.Page{})
+		_, total, err := st.Projects(ctx, got, portfolio.Scope{AnyStatus: true, Stages: []string{"explore"}}, portfolio.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -27,10 +27,7 @@ func query(name string) string {
 // scopeArgs returns the ten leading parameters ($1…$10) of every analytic
 // query: the mission and the scope filters of begira_scope.
 func scopeArgs(missionID int64, s portfolio.Scope) []any {
-	statuses := s.Statuses
-	if len(statuses) == 0 {
-		statuses = []string{portfolio.StatusPlanned, portfolio.StatusActive}
-	}
+	statuses := s.StatusSet()
 	list := func(v []string) []string {
 		if v == nil {
 			return []string{}

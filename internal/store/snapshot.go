@@ -426,3 +426,63 @@ func (s *Store) SnapshotOrgs(ctx context.Context, id int64) ([]SnapshotOrg, erro
 	}
 	return out, rows.Err()
 }
+
+// ProjectStates returns the state of every project of a mission in the
+// tables the store reads (today's, or a snapshot's through AsOf), shaped
+// as a snapshot records them: what a diff against today compares.
+func (s *Store) ProjectStates(ctx context.Context, m *portfolio.Mission) ([]SnapshotProject, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT p.id, p.ext_ref, p.title,
+		       coalesce((SELECT min(term_code) FROM project_term WHERE project_id = p.id AND scheme_code = 'stage'), ''),
+		       p.status,
+		       coalesce((SELECT min(term_code) FROM project_term WHERE project_id = p.id AND scheme_code = 'level'), ''),
+		       p.budget_total_eur, coalesce(p.geo_code, '')
+		FROM project p WHERE p.mission_id = ? ORDER BY p.ext_ref, p.id`, m.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: project states: %w", err)
+	}
+	defer rows.Close()
+	out := []SnapshotProject{}
+	for rows.Next() {
+		var p SnapshotProject
+		var budget sql.NullFloat64
+		if err := rows.Scan(&p.ProjectID, &p.ExtRef, &p.Title, &p.Stage, &p.Status, &p.Level, &budget, &p.GeoCode); err != nil {
+			return nil, fmt.Errorf("store: project states: %w", err)
+		}
+		p.Budget = float(budget)
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// CellMember is a project in scope in one cell of a coverage matrix.
+type CellMember struct {
+	A, B   string
+	ExtRef string
+	Title  string
+}
+
+// CellMembers lists, for every cell of the matrix of schemes a × b, the
+// projects in scope tagged with both terms: the rows behind C1's n_full.
+func (s *Store) CellMembers(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]CellMember, error) {
+	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
+		WITH p AS (SELECT id, ext_ref, title FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10))
+		SELECT ta.term_code, tb.term_code, p.ext_ref, p.title
+		FROM p
+		JOIN project_term ta ON ta.project_id = p.id AND ta.scheme_code = $11
+		JOIN project_term tb ON tb.project_id = p.id AND tb.scheme_code = $12
+		ORDER BY 1, 2, 3`), append(scopeArgs(m.ID, sc), a, b)...)
+	if err != nil {
+		return nil, fmt.Errorf("store: cell members: %w", err)
+	}
+	defer rows.Close()
+	var out []CellMember
+	for rows.Next() {
+		var c CellMember
+		if err := rows.Scan(&c.A, &c.B, &c.ExtRef, &c.Title); err != nil {
+			return nil, fmt.Errorf("store: cell members: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

@@ -81,24 +81,55 @@ func list[T any](c *fiber.Ctx, items []T, total int64, pg portfolio.Page) error 
 	return c.JSON(fiber.Map{"items": items, "total": total, "limit": pg.Limit, "offset": pg.Offset})
 }
 
+// apiProjects lists the projects in scope (as of ?snapshot= when given)
+// with what they add up to: {items, total, limit, offset} plus the totals
+// of portfolio.ListTotals, so a chart's mark and its list can be compared.
 func (s *Server) apiProjects(c *fiber.Ctx) error {
-	m, sc, pg, err := s.apiListArgs(c)
+	sd, pg, err := s.apiListArgs(c)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.store.Projects(c.UserContext(), m, sc, pg)
+	defer sd.release()
+	frac, err := fracParam(c)
 	if err != nil {
 		return err
 	}
-	return list(c, items, total, pg)
+	items, _, err := sd.lists.Projects(c.UserContext(), sd.Mission, sd.Scope, pg)
+	if err != nil {
+		return err
+	}
+	t, err := sd.lists.ProjectTotals(c.UserContext(), sd.Mission, sd.Scope, frac)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": items, "total": t.Projects, "limit": pg.Limit, "offset": pg.Offset,
+		"budget_total_eur": t.Budget, "budget_null": t.BudgetNull, "frac": t.Frac, "n_frac": t.NFrac,
+		"budget_frac_eur": t.BudgetFrac})
 }
 
-func (s *Server) apiOrganisations(c *fiber.Ctx) error {
-	m, _, pg, err := s.apiListArgs(c)
+// apiProject answers one project by ext_ref (as of ?snapshot= when given).
+func (s *Server) apiProject(c *fiber.Ctx) error {
+	sd, err := s.scope(c)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.store.Organisations(c.UserContext(), m, pg)
+	defer sd.release()
+	pr, err := sd.lists.ProjectByRef(c.UserContext(), sd.Mission, c.Params("ref"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(pr)
+}
+
+// apiOrganisations lists the organisations taking part in the projects in
+// scope: the rows behind the organisations KPI.
+func (s *Server) apiOrganisations(c *fiber.Ctx) error {
+	sd, pg, err := s.apiListArgs(c)
+	if err != nil {
+		return err
+	}
+	defer sd.release()
+	items, total, err := sd.lists.OrganisationsInScope(c.UserContext(), sd.Mission, sd.Scope, pg)
 	if err != nil {
 		return err
 	}
@@ -106,42 +137,60 @@ func (s *Server) apiOrganisations(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiSignals(c *fiber.Ctx) error {
-	m, _, pg, err := s.apiListArgs(c)
+	sd, pg, err := s.apiListArgs(c)
 	if err != nil {
 		return err
 	}
-	items, total, err := s.store.Signals(c.UserContext(), m, signalFilter(c, m), pg)
+	defer sd.release()
+	items, total, err := sd.lists.Signals(c.UserContext(), sd.Mission, signalFilter(c, sd.Mission, sd.Scope), pg)
 	if err != nil {
 		return err
 	}
 	return list(c, items, total, pg)
 }
 
+// fracParam reads ?frac=A[,B]: the schemes of a fractional chart whose
+// counting a list repeats.
+func fracParam(c *fiber.Ctx) ([]string, error) {
+	var out []string
+	for _, v := range strings.Split(c.Query("frac"), ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	if len(out) > 2 {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "frac=%q names more than two schemes", c.Query("frac"))
+	}
+	return out, nil
+}
+
 // signalFilter reads ?challenge=water (any signal scheme), level_observed
 // and signal_status.
-func signalFilter(c *fiber.Ctx, m *portfolio.Mission) portfolio.SignalFilter {
-	f := portfolio.SignalFilter{Level: c.Query("level_observed"), Status: c.Query("signal_status")}
-	for _, sc := range m.Schemes {
-		if v := c.Query(sc.Code); v != "" && sc.AppliesToKind(portfolio.KindSignal) {
-			f.Scheme, f.Term = sc.Code, v
+func signalFilter(c *fiber.Ctx, m *portfolio.Mission, sc portfolio.Scope) portfolio.SignalFilter {
+	f := portfolio.SignalFilter{Scope: sc, Level: c.Query("level_observed"), Status: c.Query("signal_status")}
+	for _, s := range m.Schemes {
+		// The scope's own schemes (pillar, challenge …) already filter
+		// through Scope; a parameter names another signal scheme.
+		if _, scoped := sc.SchemeFilter(s.Code); scoped {
+			continue
+		}
+		if v := c.Query(s.Code); v != "" && s.AppliesToKind(portfolio.KindSignal) {
+			f.Scheme, f.Term = s.Code, v
 			break
 		}
 	}
 	return f
 }
 
-func (s *Server) apiListArgs(c *fiber.Ctx) (*portfolio.Mission, portfolio.Scope, portfolio.Page, error) {
-	var sc portfolio.Scope
+// apiListArgs reads a list request: its scope (release it when done) and
+// its page.
+func (s *Server) apiListArgs(c *fiber.Ctx) (*scoped, portfolio.Page, error) {
 	pg, err := parsePage(c)
 	if err != nil {
-		return nil, sc, pg, err
+		return nil, pg, err
 	}
-	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return nil, sc, pg, err
-	}
-	sc, err = portfolio.ParseScope(queryValues(c))
-	return m, sc, pg.Normalize(), err
+	sd, err := s.scope(c)
+	return sd, pg.Normalize(), err
 }
 
 // apiCoverage answers the C1 matrix of two schemes (default pillar × level).

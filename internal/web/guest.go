@@ -228,5 +228,9 @@ func (s *Server) guestDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.renderDiff(c, svc, p, sn, prev)
+	against := ""
+	if prev != nil {
+		against = strconv.FormatInt(prev.ID, 10)
+	}
+	return s.renderDiff(c, svc, p, sn, against)
 }

@@ -328,6 +328,7 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	p.Imports, err = s.imports.Batches(c.UserContext(), p.Mission.Slug)
 	if err != nil {
 		return err

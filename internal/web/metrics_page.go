@@ -30,6 +30,7 @@ func (s *Server) metricsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	res, err := s.metrics.Get(c.UserContext(), metrics.Request{Mission: p.Mission, Scope: p.Scope})
 	if err != nil {
 		return err
@@ -89,22 +90,34 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	pg, err := parsePage(c)
 	if err != nil {
 		return err
 	}
 	pg = pg.Normalize()
-	f := signalFilter(c, p.Mission)
-	p.Signals, p.Total, err = s.store.Signals(c.UserContext(), p.Mission, f, pg)
+	f := signalFilter(c, p.Mission, p.Scope)
+	p.Signals, p.Total, err = p.scoped.lists.Signals(c.UserContext(), p.Mission, f, pg)
 	if err != nil {
 		return err
 	}
 	p.Title = p.T("signals.title")
-	if f.Term != "" {
-		if sc := p.Mission.Scheme(f.Scheme); sc != nil {
-			p.SignalFilterText = sc.Label.In(p.Lang) + ": " + p.TermLabels(f.Scheme, []string{f.Term})
+	// Say what the list is filtered on: the page's signal scope and the
+	// list's own term.
+	var parts []string
+	for _, scheme := range []string{"level", "pillar", "challenge", "lever"} {
+		if terms, _ := p.Scope.SchemeFilter(scheme); len(terms) > 0 {
+			if sc := p.Mission.Scheme(scheme); sc != nil {
+				parts = append(parts, sc.Label.In(p.Lang)+": "+p.TermLabels(scheme, terms))
+			}
 		}
 	}
+	if f.Term != "" {
+		if sc := p.Mission.Scheme(f.Scheme); sc != nil {
+			parts = append(parts, sc.Label.In(p.Lang)+": "+p.TermLabels(f.Scheme, []string{f.Term}))
+		}
+	}
+	p.SignalFilterText = strings.Join(parts, " · ")
 	p.setPageLinks(queryValues(c), pg)
 	return s.render(c, "signals", p)
 }

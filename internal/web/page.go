@@ -36,7 +36,7 @@ func mustParsePages() *pages {
 		"list":  func(s ...string) []string { return s },
 		"join":  strings.Join,
 	}
-	for _, name := range []string{"dashboard", "projects", "signals", "metrics", "imports", "jobs", "error", "empty",
+	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error", "empty",
 		"snapshots", "diff", "pack", "digest", "login", "setup", "users", "tokens", "audit", "home"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
@@ -96,13 +96,29 @@ type page struct {
 	DashID   string
 	Projects []portfolio.Project
 	Total    int64
-	PrevLink string
-	NextLink string
+	// Totals is what the listed projects add up to and Figure says it in
+	// words (the project and organisation lists).
+	Totals        *portfolio.ListTotals
+	Figure        string
+	Organisations []portfolio.Organisation
+	Project       *portfolio.Project // the project page
+	PrevLink      string
+	NextLink      string
+
+	scoped *scoped // the request's scope, set by missionPage
+}
+
+// done releases what the page's scope holds (a snapshot's connection).
+func (p *page) done() {
+	if p.scoped != nil {
+		p.scoped.release()
+	}
 }
 
 type filter struct {
 	Param   string
 	Label   string
+	Default string // what the empty choice means; "All" when empty
 	Options []filterOption
 }
 
@@ -164,14 +180,12 @@ func (p *page) Enum(kind, value string) string { return i18n.Enum(p.Lang, kind, 
 // Int and EUR format numbers the reader's way.
 func (p *page) Int(n int64) string   { return i18n.Int(p.Lang, n) }
 func (p *page) EUR(x float64) string { return i18n.EUR(p.Lang, x) }
+func (p *page) Count(n int) string   { return i18n.Int(p.Lang, int64(n)) }
 
 // Link returns path with the language and the current filters.
 func (p *page) Link(path string) string {
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
-	if p.Snapshot != nil {
-		q.Set("snapshot", strconv.FormatInt(p.Snapshot.ID, 10))
-	}
 	return path + "?" + q.Encode()
 }
 
@@ -196,6 +210,23 @@ func (p *page) SignalsLink() string {
 	return p.Link("/m/" + p.Mission.Slug + "/signals")
 }
 
+// ProjectLink is a project's page, in the page's scope (its snapshot kept).
+func (p *page) ProjectLink(ref string) string {
+	return p.Link("/m/" + p.Mission.Slug + "/projects/" + url.PathEscape(ref))
+}
+
+// SchemeTerms lists the project's schemes with their terms as labels, in
+// the mission's scheme order.
+func (p *page) SchemeTerms(pr *portfolio.Project) [][2]string {
+	var out [][2]string
+	for _, s := range p.Mission.Schemes {
+		if codes := pr.Terms[s.Code]; len(codes) > 0 {
+			out = append(out, [2]string{s.Label.In(p.Lang), p.TermLabels(s.Code, codes)})
+		}
+	}
+	return out
+}
+
 // ProjectsLink is the drill-down target of charts: the project list with
 // the current filters (the chart's click adds its own).
 func (p *page) ProjectsLink() string {
@@ -203,6 +234,19 @@ func (p *page) ProjectsLink() string {
 		return ""
 	}
 	return p.Link("/m/" + p.Mission.Slug + "/projects")
+}
+
+// KPILink opens the list behind a KPI card's figure.
+func (p *page) KPILink(k dashboard.KPI) string {
+	if strings.HasPrefix(k.Target, "#") {
+		return k.Target
+	}
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for key, v := range k.Query {
+		q.Set(key, v)
+	}
+	return "/m/" + p.Mission.Slug + "/" + k.Target + "?" + q.Encode()
 }
 
 // PanelCSV links to the CSV of exactly one panel's data.
@@ -273,9 +317,41 @@ func (p *page) setFilters() {
 		}
 		p.Filters = append(p.Filters, f)
 	}
-	st := filter{Param: "status", Label: p.T("filter.status")}
+	// The status filter says what its default does: the projects under way.
+	st := filter{Param: "status", Label: p.T("filter.status"), Default: p.T("filter.status_default")}
+	current := selected.Get("status")
+	st.Options = append(st.Options, filterOption{Value: portfolio.StatusAny, Label: p.T("filter.status_any"),
+		Selected: current == portfolio.StatusAny})
 	for _, v := range portfolio.ProjectStatuses {
-		st.Options = append(st.Options, filterOption{Value: v, Label: p.Enum("project_status", v), Selected: selected.Get("status") == v})
+		st.Options = append(st.Options, filterOption{Value: v, Label: p.Enum("project_status", v), Selected: current == v})
 	}
 	p.Filters = append(p.Filters, st)
+}
+
+// ResetLink clears the filters but keeps the language and the snapshot the
+// page is read as of.
+func (p *page) ResetLink() string {
+	q := url.Values{"lang": {p.Lang}}
+	if p.Snapshot != nil {
+		q.Set("snapshot", strconv.FormatInt(p.Snapshot.ID, 10))
+	}
+	return p.Path + "?" + q.Encode()
+}
+
+// LiveLink is the same page with today's figures instead of the snapshot's.
+func (p *page) LiveLink() string {
+	q := url.Values{}
+	for k, v := range p.Query {
+		if k != "snapshot" {
+			q[k] = v
+		}
+	}
+	q.Set("lang", p.Lang)
+	return p.Path + "?" + q.Encode()
+}
+
+// ScopeText states the page's scope in words, next to its figures:
+// "283 projects, planned and active, all levels".
+func (p *page) ScopeText(n int64) string {
+	return scopeWords(p.Lang, p.Mission, p.Scope, n)
 }

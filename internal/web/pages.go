@@ -47,18 +47,17 @@ func (s *Server) home(c *fiber.Ctx) error {
 	return s.render(c, "home", p)
 }
 
-// missionPage loads the mission and the scope shared by every mission page.
+// missionPage loads the request's scope (mission, filters, snapshot) shared
+// by every mission page. The caller must defer p.done(): a page read as of
+// a snapshot holds the snapshot's connection until then.
 func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
-	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return nil, err
-	}
-	sc, err := portfolio.ParseScope(queryValues(c))
+	sd, err := s.scope(c)
 	if err != nil {
 		return nil, err
 	}
 	p := s.newPage(c, nav)
-	p.Mission, p.Scope = m, sc
+	p.scoped = sd
+	p.Mission, p.Scope, p.Snapshot = sd.Mission, sd.Scope, sd.Snapshot
 	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
 	p.setFilters()
 	return p, nil
@@ -82,27 +81,29 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
-	if c.Query("snapshot") != "" {
+	sc, err := portfolio.ParseScope(queryValues(c))
+	if err != nil {
+		return err
+	}
+	if sc.AsOf > 0 {
 		return s.showSnapshotDashboard(c, d)
 	}
-	// Live pages are cached whole: everything on them follows from the URL
-	// and the language, and the figures change only when an import lands
-	// (or the mission document is applied again).
+	// Live pages are cached whole: everything on them follows from the
+	// scope and the language, and the figures change only when an import
+	// lands (or the mission document is applied again). The key is the
+	// canonical scope, so parameters that change nothing share one entry.
 	// The role is in the key as the nav shows what the role allows; who
 	// reads is put in when served (sendPersonal).
-	slug, lang, path, rawQuery := c.Params("slug"), s.language(c), c.Path(), string(c.Request().URI().QueryString())
+	slug, lang, path := c.Params("slug"), s.language(c), c.Path()
 	role := principal(c).Role(slug)
-	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + rawQuery
+	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + sc.Key()
 	body, err := s.views.get(c.UserContext(), slug, key, func(ctx context.Context) ([]byte, error) {
 		m, err := s.store.Mission(ctx, slug)
 		if err != nil {
 			return nil, err
 		}
-		q, _ := url.ParseQuery(rawQuery)
-		sc, err := portfolio.ParseScope(q)
-		if err != nil {
-			return nil, err
-		}
+		q := sc.Query()
+		q.Set("lang", lang)
 		p := &page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
 			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang),
 			Role: role}
@@ -128,20 +129,11 @@ func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) err
 	if err != nil {
 		return err
 	}
-	sid, err := snapshotID(c, "snapshot")
-	if err != nil {
-		return err
-	}
-	src, m, snap, release, err := s.asOf(c, sid)
-	if err != nil {
-		return err
-	}
-	defer release()
-	p.Mission, p.Snapshot = m, snap
-	if immutable(c, sid) {
+	defer p.done()
+	if immutable(c, p.Snapshot.ID) {
 		return nil
 	}
-	if p.View, err = dashboard.Render(c.UserContext(), src, p.Mission, d, p.Scope, p.Lang); err != nil {
+	if p.View, err = dashboard.Render(c.UserContext(), p.scoped.src, p.Mission, d, p.Scope, p.Lang); err != nil {
 		return err
 	}
 	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)
@@ -160,11 +152,12 @@ func (s *Server) panelCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	for _, panel := range d.Panels {
 		if panel.ID != c.Params("panel") {
 			continue
 		}
-		pv := dashboard.RenderPanel(c.UserContext(), source{s.store, s.metrics}, p.Mission, panel, p.Scope, p.Lang)
+		pv := dashboard.RenderPanel(c.UserContext(), p.scoped.src, p.Mission, panel, p.Scope, p.Lang)
 		if pv.Err != "" {
 			return portfolio.Errorf(portfolio.EINVALID, "%s", pv.Err)
 		}
@@ -213,25 +206,111 @@ func csvCell(v string, decimalComma bool) string {
 	return v
 }
 
+// projectsPage lists the projects in scope with what they add up to: a
+// chart's mark opens it with its own filters (and ?frac=, ?measure= for a
+// fractional or budget figure), and the header repeats that figure.
 func (s *Server) projectsPage(c *fiber.Ctx) error {
 	p, err := s.missionPage(c, "projects")
 	if err != nil {
 		return err
 	}
+	defer p.done()
+	pg, err := parsePage(c)
+	if err != nil {
+		return err
+	}
+	frac, err := fracParam(c)
+	if err != nil {
+		return err
+	}
+	pg = pg.Normalize()
+	ctx, lists := c.UserContext(), p.scoped.lists
+	if p.Projects, _, err = lists.Projects(ctx, p.Mission, p.Scope, pg); err != nil {
+		return err
+	}
+	t, err := lists.ProjectTotals(ctx, p.Mission, p.Scope, frac)
+	if err != nil {
+		return err
+	}
+	p.Total, p.Totals = t.Projects, &t
+	p.Figure = listFigure(p, t, c.Query("measure"))
+	p.Title = p.T("projects.title")
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for _, k := range []string{"frac", "measure"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	p.setPageLinks(q, pg)
+	return s.render(c, "projects", p)
+}
+
+// listFigure says, in words, the figure a list adds up to as the chart that
+// opened it counts it.
+func listFigure(p *page, t portfolio.ListTotals, measure string) string {
+	label := func(code string) string {
+		if sc := p.Mission.Scheme(code); sc != nil {
+			return sc.Label.In(p.Lang)
+		}
+		return code
+	}
+	switch {
+	case measure == dashboard.MeasureBudgetFrac && len(t.Frac) == 1:
+		return p.T("list.budget_frac", p.EUR(t.BudgetFrac), label(t.Frac[0]))
+	case measure == dashboard.MeasureBudgetFrac && len(t.Frac) == 2:
+		return p.T("list.budget_frac2", p.EUR(t.BudgetFrac), label(t.Frac[0]), label(t.Frac[1]))
+	case measure == dashboard.MeasureNFrac && len(t.Frac) == 2:
+		return p.T("list.frac_count", i18n.Number(p.Lang, t.NFrac, 2), label(t.Frac[0]), label(t.Frac[1]))
+	case measure == dashboard.MeasureNFrac && len(t.Frac) == 1:
+		return p.T("list.frac_count", i18n.Number(p.Lang, t.NFrac, 2), label(t.Frac[0]), label(t.Frac[0]))
+	}
+	return p.T("list.budget", p.EUR(t.Budget))
+}
+
+// projectPage shows one project with every field, its terms as labels. As
+// of a snapshot it reads the frozen row: a project the snapshot did not
+// have is not found there.
+func (s *Server) projectPage(c *fiber.Ctx) error {
+	p, err := s.missionPage(c, "projects")
+	if err != nil {
+		return err
+	}
+	defer p.done()
+	if p.Project, err = p.scoped.lists.ProjectByRef(c.UserContext(), p.Mission, c.Params("ref")); err != nil {
+		return err
+	}
+	p.Title = p.Project.ExtRef + " · " + p.Project.Title
+	return s.render(c, "project", p)
+}
+
+// organisationsPage lists the organisations taking part in the projects in
+// scope: the organisations KPI's rows.
+func (s *Server) organisationsPage(c *fiber.Ctx) error {
+	p, err := s.missionPage(c, "organisations")
+	if err != nil {
+		return err
+	}
+	defer p.done()
 	pg, err := parsePage(c)
 	if err != nil {
 		return err
 	}
 	pg = pg.Normalize()
-	p.Projects, p.Total, err = s.store.Projects(c.UserContext(), p.Mission, p.Scope, pg)
+	ctx := c.UserContext()
+	if p.Organisations, p.Total, err = p.scoped.lists.OrganisationsInScope(ctx, p.Mission, p.Scope, pg); err != nil {
+		return err
+	}
+	t, err := p.scoped.lists.ProjectTotals(ctx, p.Mission, p.Scope, nil)
 	if err != nil {
 		return err
 	}
-	p.Title = p.T("projects.title")
+	p.Totals = &t
+	p.Title = p.T("organisations.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
 	p.setPageLinks(q, pg)
-	return s.render(c, "projects", p)
+	return s.render(c, "organisations", p)
 }
 
 // parsePage reads limit and offset; malformed values are EINVALID.

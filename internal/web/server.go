@@ -28,7 +28,9 @@ type Store interface {
 	Missions(ctx context.Context) ([]portfolio.MissionSummary, error)
 	ApplyMission(ctx context.Context, m *portfolio.Mission) (bool, error)
 	Projects(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Project, int64, error)
-	Organisations(ctx context.Context, m *portfolio.Mission, pg portfolio.Page) ([]portfolio.Organisation, int64, error)
+	ProjectByRef(ctx context.Context, m *portfolio.Mission, ref string) (*portfolio.Project, error)
+	ProjectTotals(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, frac []string) (portfolio.ListTotals, error)
+	OrganisationsInScope(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Organisation, int64, error)
 	Signals(ctx context.Context, m *portfolio.Mission, f portfolio.SignalFilter, pg portfolio.Page) ([]portfolio.Signal, int64, error)
 	Ping(ctx context.Context) error
 }

@@ -44,6 +44,8 @@ type snapshotPage struct {
 	DecisionStatuses []string
 	Refs             []string // the pack's project ext_refs, for the decision form
 
+	Against []filterOption // the diff page's baseline picker
+
 	GuestLinks  []store.GuestLink // the mission's guest links (leaders and above)
 	NewGuestURL string            // a guest link just created, shown once
 }
@@ -66,8 +68,12 @@ type diffView struct {
 	*snapshot.Diff
 	KPIs       []kpiDelta
 	Budget     []budgetRow
+	FromName   string // "Snapshot 3", or "Today" for the live side
+	ToName     string
 	Emptied    []cellRow
 	Filled     []cellRow
+	Cells      []cellRow // every cell whose projects changed
+	Moves      []moveRow // projects that moved stage
 	BlindSpots []blindSpotRow
 	Flows      []flowRow
 	Advance    []advanceRow
@@ -81,7 +87,12 @@ type kpiDelta struct{ Name, Label, From, To, Delta string }
 
 type budgetRow struct{ ExtRef, Title, From, To, Delta string }
 
-type cellRow struct{ A, B, From, To string }
+type cellRow struct {
+	A, B, From, To string
+	Entered, Left  []snapshot.ProjectRef
+}
+
+type moveRow struct{ ExtRef, Title, From, To string }
 
 type blindSpotRow struct{ Scheme, Term, Share string }
 
@@ -96,7 +107,7 @@ type advanceRow struct {
 }
 
 // packKPI is one headline figure of the pack.
-type packKPI struct{ Label, Value, Note string }
+type packKPI struct{ Label, Value, Note, Change string }
 
 // digestView is the weekly digest with its window in the reader's terms.
 type digestView struct {
@@ -135,6 +146,7 @@ func (s *Server) renderSnapshots(c *fiber.Ctx, newGuestURL string) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	ctx := c.UserContext()
 	items, err := svc.List(ctx, p.Mission.Slug)
 	if err != nil {
@@ -195,40 +207,90 @@ func previousSnapshot(ctx context.Context, svc Snapshots, sn *snapshot.Snapshot)
 	return nil, nil
 }
 
-// snapshotDiffPage shows what changed from ?against= (by default the
-// snapshot taken before) to :id, stage movements drawn as a sankey.
+// snapshotDiffPage shows what changed from ?against=ID (by default the
+// snapshot taken before) to :id, or from :id to today with ?against=live;
+// stage movements are drawn as a sankey and a picker chooses the baseline.
 func (s *Server) snapshotDiffPage(c *fiber.Ctx) error {
 	svc, p, sn, err := s.snapshotRoute(c)
 	if err != nil {
 		return err
 	}
-	var against *snapshot.Snapshot
-	if c.Query("against") != "" {
-		if against, err = s.snapshotOf(c, svc, "against"); err != nil {
+	against := c.Query("against")
+	if against == "" {
+		prev, err := previousSnapshot(c.UserContext(), svc, sn)
+		if err != nil {
 			return err
 		}
-	} else if against, err = previousSnapshot(c.UserContext(), svc, sn); err != nil {
+		if prev != nil {
+			against = strconv.FormatInt(prev.ID, 10)
+		}
+	}
+	if err := s.renderDiff(c, svc, p, sn, against); err != nil {
 		return err
 	}
-	return s.renderDiff(c, svc, p, sn, against)
+	return nil
 }
 
-// renderDiff shows what changed from against (nil: nothing to compare) to sn.
-func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn, against *snapshot.Snapshot) error {
+// diffAgainst computes the diff a page or the API asks for: against "live"
+// compares sn with today's data, an id compares that snapshot (before)
+// with sn (after).
+func diffAgainst(c *fiber.Ctx, svc Snapshots, sn *snapshot.Snapshot, against string) (*snapshot.Diff, error) {
+	if against == "live" {
+		return svc.DiffLive(c.UserContext(), sn.ID)
+	}
+	id, err := strconv.ParseInt(against, 10, 64)
+	if err != nil || id < 1 {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "against=%q is neither a snapshot number nor live", against)
+	}
+	other, err := svc.Get(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if other.MissionID != sn.MissionID {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d not found", id)
+	}
+	return svc.Diff(c.UserContext(), sn.ID, id)
+}
+
+// renderDiff shows what changed between sn and against ("" when there is
+// nothing to compare with).
+func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.Snapshot, against string) error {
 	sp := &snapshotPage{Snap: sn}
 	p.SnapPage = sp
 	p.Title = p.T("diff.title", sn.ID)
-	if against == nil {
+	if p.Guest == "" {
+		items, err := svc.List(c.UserContext(), sn.Mission)
+		if err != nil {
+			return err
+		}
+		sp.Against = append(sp.Against, filterOption{Value: "live", Label: p.T("diff.against_live"), Selected: against == "live"})
+		for _, it := range items {
+			if it.ID != sn.ID {
+				v := strconv.FormatInt(it.ID, 10)
+				sp.Against = append(sp.Against, filterOption{Value: v, Label: p.T("diff.against_snapshot", it.ID, it.Label,
+					p.SnapTime(it.TakenAt)), Selected: against == v})
+			}
+		}
+	}
+	if against == "" {
 		return s.render(c, "diff", p)
+	}
+	d, err := diffAgainst(c, svc, sn, against)
+	if err != nil {
+		return err
 	}
 	fm, err := frozenMission(c.UserContext(), svc, sn.ID)
 	if err != nil {
 		return err
 	}
-	if sp.Diff, err = s.diffView(c.UserContext(), svc, p, fm, sn, against.ID, true); err != nil {
+	if sp.Diff, err = newDiffView(p, fm, d, true); err != nil {
 		return err
 	}
-	p.Title = p.T("diff.title_against", sn.ID, against.ID)
+	if d.ToLive {
+		p.Title = p.T("diff.title_live", sn.ID)
+	} else {
+		p.Title = p.T("diff.title_against", sn.ID, d.From.ID)
+	}
 	return s.render(c, "diff", p)
 }
 
@@ -254,6 +316,7 @@ func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *snapshot.Snapsh
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	defer p.done()
 	sn, err := s.snapshotOf(c, svc, "id")
 	return svc, p, sn, err
 }
@@ -269,17 +332,21 @@ func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.S
 	if err != nil {
 		return err
 	}
-	if err := s.packFigures(ctx, svc, p, fm, sn); err != nil {
-		return err
-	}
 	prev, err := previousSnapshot(ctx, svc, sn)
 	if err != nil {
 		return err
 	}
 	if prev != nil {
-		if sp.Diff, err = s.diffView(ctx, svc, p, fm, sn, prev.ID, false); err != nil {
+		d, err := svc.Diff(ctx, sn.ID, prev.ID)
+		if err != nil {
 			return err
 		}
+		if sp.Diff, err = newDiffView(p, fm, d, false); err != nil {
+			return err
+		}
+	}
+	if err := s.packFigures(ctx, svc, p, fm, sn); err != nil {
+		return err
 	}
 	ds, err := svc.Decisions().OnSnapshot(ctx, sn.ID)
 	if err != nil {
@@ -304,6 +371,7 @@ func (s *Server) digestPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	defer p.done()
 	d, err := svc.Digest(c.UserContext(), p.Mission.Slug, s.now())
 	if err != nil {
 		return err
@@ -425,12 +493,31 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		}
 		return "–"
 	}
+	// The headline figures are the overview's KPIs as of the snapshot (its
+	// frozen tables, the default scope), with their change since the
+	// previous snapshot: the same numbers the dashboards show for it.
+	as, _, release, err := svc.AsOf(ctx, sn.ID)
+	if err != nil {
+		return err
+	}
+	k, err := as.KPIs(ctx, fm, portfolio.Scope{})
+	release()
+	if err != nil {
+		return err
+	}
+	change := map[string]string{}
+	if sp.Diff != nil {
+		for _, kd := range sp.Diff.KPIs {
+			change[kd.Name] = kd.Delta
+		}
+	}
 	sp.KPIs = []packKPI{
-		{Label: p.T("pack.kpi.projects"), Value: p.Int(sn.Projects)},
-		{Label: p.T("kpi.organisations"), Value: p.Int(sn.Organisations)},
-		{Label: p.T("pack.kpi.signals"), Value: p.Int(sn.Signals)},
+		{Label: p.T("kpi.projects"), Value: p.Int(k.Projects), Note: p.T("kpi.in_scope"), Change: change["projects"]},
+		{Label: p.T("kpi.budget"), Value: i18n.EURCompact(p.Lang, k.Budget), Change: change["budget"]},
+		{Label: p.T("kpi.organisations"), Value: p.Int(k.Organisations), Change: change["organisations"]},
+		{Label: p.T("kpi.signals"), Value: p.Int(k.Signals), Change: change["signals"]},
 		{Label: p.T("kpi.empty_cells"), Value: p.Int(int64(empty)),
-			Note: p.T("kpi.empty_cells_of", len(cells), sp.CoverageA, sp.CoverageB)},
+			Note: p.T("kpi.empty_cells_of", len(cells), sp.CoverageA, sp.CoverageB), Change: change["empty_cells"]},
 		{Label: p.T("pack.kpi.early_share"), Value: share("C8/early_share")},
 		{Label: p.T("pack.kpi.new_entrants"), Value: share("C14/new_share")},
 		{Label: p.T("health.fresh_share"), Value: share("C20/fresh_share")},
@@ -442,12 +529,11 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 // diffView compares snapshot against with sn and formats the result with
 // the labels of fm, sn's frozen mission; sankey chooses the diff page's
 // chart over the pack's SVG bars.
-func (s *Server) diffView(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot, against int64, sankey bool) (*diffView, error) {
-	d, err := svc.Diff(ctx, sn.ID, against)
-	if err != nil {
-		return nil, err
+func newDiffView(p *page, fm *portfolio.Mission, d *snapshot.Diff, sankey bool) (*diffView, error) {
+	v := &diffView{Diff: d, FromName: p.T("diff.col.from", d.From.ID), ToName: p.T("diff.col.to", d.To.ID)}
+	if d.ToLive {
+		v.ToName = p.T("diff.col.today")
 	}
-	v := &diffView{Diff: d}
 	for _, k := range d.KPIDeltas {
 		f := func(x float64) string { return i18n.Number(p.Lang, x, 0) }
 		if k.Name == "budget" {
@@ -484,6 +570,15 @@ func (s *Server) diffView(ctx context.Context, svc Snapshots, p *page, fm *portf
 	}
 	for _, c := range d.CoverageCells.Filled {
 		v.Filled = append(v.Filled, cell(c))
+	}
+	for _, c := range d.CoverageCells.Changed {
+		r := cell(c)
+		r.Entered, r.Left = c.Entered, c.Left
+		v.Cells = append(v.Cells, r)
+	}
+	for _, m := range d.StageMoves.Moves {
+		v.Moves = append(v.Moves, moveRow{ExtRef: m.ExtRef, Title: m.Title,
+			From: p.termLabel(fm, "stage", m.From), To: p.termLabel(fm, "stage", m.To)})
 	}
 	for _, b := range d.NewBlindSpots {
 		r := blindSpotRow{Scheme: p.schemeLabel(fm, b.Scheme), Term: p.termLabel(fm, b.Scheme, b.Term), Share: "–"}

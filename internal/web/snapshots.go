@@ -25,6 +25,7 @@ type Snapshots interface {
 	Compute(ctx context.Context, id int64, sc portfolio.Scope, p metrics.Params, codes []string) (*metrics.Result, error)
 	AsOf(ctx context.Context, id int64) (*store.Store, *portfolio.Mission, func(), error)
 	Diff(ctx context.Context, id, against int64) (*snapshot.Diff, error)
+	DiffLive(ctx context.Context, id int64) (*snapshot.Diff, error)
 	Digest(ctx context.Context, mission string, now time.Time) (*snapshot.Digest, error)
 	Decisions() *snapshot.Decisions
 }
@@ -108,21 +109,27 @@ func (s *Server) apiSnapshot(c *fiber.Ctx) error {
 	return c.JSON(snap)
 }
 
-// apiSnapshotDiff answers what changed from snapshot `against` to `id`.
+// apiSnapshotDiff answers what changed from snapshot `against` to `id`, or
+// from `id` to today with against=live.
 func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 	id, err := snapshotID(c, "id")
 	if err != nil {
 		return err
 	}
-	against, err := snapshotID(c, "against")
-	if err != nil {
-		return portfolio.Errorf(portfolio.EINVALID, "give the snapshot to compare with: ?against=ID")
+	against := c.Query("against")
+	if against == "" {
+		return portfolio.Errorf(portfolio.EINVALID, "give the snapshot to compare with: ?against=ID, or ?against=live for today's data")
 	}
-	d, err := s.snapshots.Diff(c.UserContext(), id, against)
+	sn, err := s.snapshots.Get(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	if immutable(c, id*1_000_003+against) {
+	d, err := diffAgainst(c, s.snapshots, sn, against)
+	if err != nil {
+		return err
+	}
+	// Two snapshots never change; today's data does.
+	if !d.ToLive && immutable(c, id*1_000_003+d.From.ID) {
 		return nil
 	}
 	return c.JSON(d)
@@ -206,21 +213,4 @@ func (m snapshotMetrics) Invalidate(string) {}
 
 func (m snapshotMetrics) Env(req metrics.Request) (*metrics.Env, error) {
 	return metrics.NewEnv(m.st, req.Mission, req.Scope, req.Params, m.taken)
-}
-
-// asOf prepares a dashboard source that reads only the snapshot's frozen
-// tables, with its frozen mission. release must be called when done.
-func (s *Server) asOf(c *fiber.Ctx, id int64) (source, *portfolio.Mission, *snapshot.Snapshot, func(), error) {
-	snap, err := s.snapshots.Get(c.UserContext(), id)
-	if err != nil {
-		return source{}, nil, nil, nil, err
-	}
-	if snap.Mission != c.Params("slug") {
-		return source{}, nil, nil, nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, c.Params("slug"))
-	}
-	st, m, release, err := s.snapshots.AsOf(c.UserContext(), id)
-	if err != nil {
-		return source{}, nil, nil, nil, err
-	}
-	return source{st, snapshotMetrics{st: st, taken: snap.TakenAt}}, m, snap, release, nil
 }

@@ -379,7 +379,7 @@ var (
 	// externalRef matches an attribute pointing at another host, absolute
 	// or protocol-relative.
 	externalRef = regexp.MustCompile(`(?i)\b(src|href|action|srcset|poster|data)\s*=\s*["']?\s*(https?:)?//`)
-	kpiValue    = regexp.MustCompile(`data-kpi="([a-z_]+)"><div class="kpi-label">[^<]*</div><div class="kpi-value">([^<]*)</div>`)
+	kpiValue    = regexp.MustCompile(`data-kpi="([a-z_]+)"[^>]*><span class="kpi-label">[^<]*</span><span class="kpi-value">([^<]*)</span>`)
 	projectRow  = regexp.MustCompile(`(?s)<tr>\s*<td>(PRJ-\d+)</td>.*?</tr>`)
 )
 
@@ -506,7 +506,7 @@ func TestDemoAPI(t *testing.T) {
 			check:       wantAPIError(portfolio.ENOTFOUND, "nope"),
 		},
 		{
-			name: "projects page of 5", url: "/api/v1/missions/gipuzkoa/projects?limit=5&offset=10", wantStatus: 200,
+			name: "projects page of 5", url: "/api/v1/missions/gipuzkoa/projects?status=any&limit=5&offset=10", wantStatus: 200,
 			check: func(t *testing.T, body []byte) {
 				l := decode[list[map[string]any]](t, body)
 				if len(l.Items) != 5 {
@@ -556,7 +556,7 @@ func TestDemoAPI(t *testing.T) {
 			check: wantAPIError(portfolio.EINVALID, "offset"),
 		},
 		{
-			name: "limit clamped to 500", url: "/api/v1/missions/gipuzkoa/projects?limit=100000", wantStatus: 200,
+			name: "limit clamped to 500", url: "/api/v1/missions/gipuzkoa/projects?status=any&limit=100000", wantStatus: 200,
 			check: func(t *testing.T, body []byte) {
 				l := decode[list[project]](t, body)
 				if l.Limit != 500 || len(l.Items) != csvRows {
@@ -697,7 +697,7 @@ func TestDemoPages(t *testing.T) {
 		{
 			name: "overview", url: "/m/gipuzkoa", wantStatus: 200, wantHeaders: html,
 			wantContains: []string{`<html lang="en">`, "Mission overview", `<script type="application/json"`,
-				`class="kpi"`, `<div class="kpi-value">` + fmt.Sprint(inScope) + `</div>`},
+				`class="kpi"`, `<span class="kpi-value">` + fmt.Sprint(inScope) + `</span>`},
 			check: checkOverview,
 		},
 		{
@@ -758,10 +758,15 @@ func TestDemoPages(t *testing.T) {
 			name: "unknown page", url: "/nope", wantStatus: 404, wantHeaders: html,
 		},
 		{
-			name: "projects first page", url: "/m/gipuzkoa/projects", wantStatus: 200, wantHeaders: html,
+			name: "projects in scope by default, said in words", url: "/m/gipuzkoa/projects", wantStatus: 200, wantHeaders: html,
+			wantContains: []string{fmt.Sprintf("%d projects, planned and active, no other filter", inScope),
+				`<option value="">In progress: planned and active</option>`},
+		},
+		{
+			name: "projects first page", url: "/m/gipuzkoa/projects?status=any", wantStatus: 200, wantHeaders: html,
 			wantContains: []string{
-				fmt.Sprintf("%d projects", demoProjectRows(t)),
-				`href="/m/gipuzkoa/projects?lang=en&amp;limit=50&amp;offset=50" rel="next"`,
+				fmt.Sprintf("%d projects, any status", demoProjectRows(t)),
+				`href="/m/gipuzkoa/projects?lang=en&amp;limit=50&amp;offset=50&amp;status=any" rel="next"`,
 			},
 			wantNotContains: []string{`rel="prev"`},
 			check: func(t *testing.T, body []byte) {
@@ -772,15 +777,15 @@ func TestDemoPages(t *testing.T) {
 			},
 		},
 		{
-			name: "projects middle page", url: "/m/gipuzkoa/projects?offset=50&limit=50", wantStatus: 200,
+			name: "projects middle page", url: "/m/gipuzkoa/projects?offset=50&limit=50&status=any", wantStatus: 200,
 			wantContains: []string{
-				`href="/m/gipuzkoa/projects?lang=en&amp;limit=50&amp;offset=0" rel="prev"`,
-				`href="/m/gipuzkoa/projects?lang=en&amp;limit=50&amp;offset=100" rel="next"`,
+				`href="/m/gipuzkoa/projects?lang=en&amp;limit=50&amp;offset=0&amp;status=any" rel="prev"`,
+				`href="/m/gipuzkoa/projects?lang=en&amp;limit=50&amp;offset=100&amp;status=any" rel="next"`,
 				"<td>PRJ-0051</td>",
 			},
 		},
 		{
-			name: "projects last page", url: "/m/gipuzkoa/projects?offset=300&limit=50", wantStatus: 200,
+			name: "projects last page", url: "/m/gipuzkoa/projects?offset=300&limit=50&status=any", wantStatus: 200,
 			wantContains: []string{`rel="prev"`}, wantNotContains: []string{`rel="next"`},
 		},
 		{
@@ -852,7 +857,7 @@ func TestDemoXSS(t *testing.T) {
 			check:           checkScriptsAndHosts,
 		},
 		{
-			name: "JSON API escapes it", url: "/api/v1/missions/gipuzkoa/projects?offset=12&limit=1", wantStatus: 200,
+			name: "JSON API escapes it", url: "/api/v1/missions/gipuzkoa/projects?status=any&offset=12&limit=1", wantStatus: 200,
 			wantNotContains: []string{xssTitle},
 			check: func(t *testing.T, body []byte) {
 				l := decode[list[project]](t, body)
@@ -925,7 +930,9 @@ func TestPanelCSV(t *testing.T) {
 		},
 		{
 			name: "coverage honours the filters", url: "/m/gipuzkoa/d/overview/csv/coverage?level=community", wantStatus: 200,
-			wantContains: []string{"adaptation,startup,0,0.0000,0.00"},
+			// Cells the filter leaves out carry no figure (not a zero, not a gap).
+			wantContains:    []string{"adaptation,startup,,,", "adaptation,community,"},
+			wantNotContains: []string{"adaptation,startup,0"},
 		},
 		{
 			name: "a panel of another dashboard", url: "/m/gipuzkoa/d/balance/csv/levers", wantStatus: 200,

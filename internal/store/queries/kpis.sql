@@ -1,5 +1,6 @@
 -- name: kpis
--- Headline figures of the overview over the projects in scope.
+-- Headline figures of the overview over the projects in scope; approved
+-- signals over the same scope as the signal charts count them (begira_signals).
 WITH p AS (
     SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 )
@@ -8,4 +9,4 @@ SELECT
     (SELECT coalesce(sum(budget_total_eur), 0) FROM p) AS budget,
     (SELECT count(*) FROM p WHERE budget_total_eur IS NULL) AS budget_null,
     (SELECT count(DISTINCT po.org_id) FROM project_org po JOIN p ON p.id = po.project_id) AS organisations,
-    (SELECT count(*) FROM signal s WHERE s.mission_id = $1 AND s.status = 'approved') AS signals;
+    (SELECT count(*) FROM begira_signals($1, $3, $4, $5, $6, $8) s WHERE s.status = 'approved') AS signals;

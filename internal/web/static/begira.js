@@ -11,19 +11,25 @@
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  // markKey names the clicked mark the way the server keyed the panel's
+  // marks: tree nodes carry their key, heatmap cells are "x,y", other
+  // marks their data index.
+  function markKey(params) {
+    if (params.data && params.data.drill != null) return String(params.data.drill);
+    if (params.seriesType === "heatmap" && Array.isArray(params.value)) return params.value[0] + "," + params.value[1];
+    if (params.dataIndex != null) return String(params.dataIndex);
+    return null;
+  }
+
+  // drillURL is the list behind a mark: the page's scope (in the base link)
+  // narrowed by the mark's own filters.
   function drillURL(el, drill, params) {
-    if (!drill) return null;
+    if (!drill || !drill.marks) return null;
+    var mark = drill.marks[markKey(params)];
+    if (!mark) return null;
     var base = drill.target === "signals" ? el.dataset.signals : el.dataset.projects;
     var url = new URL(base, window.location.href);
-    if (Array.isArray(params.value) && drill.y_param) {
-      // Heatmap item: [x index, y index, value].
-      url.searchParams.set(drill.x_param, drill.x[params.value[0]]);
-      url.searchParams.set(drill.y_param, drill.y[params.value[1]]);
-    } else if (drill.x_param && params.dataIndex != null && drill.x[params.dataIndex]) {
-      url.searchParams.set(drill.x_param, drill.x[params.dataIndex]);
-    } else {
-      return null;
-    }
+    Object.keys(mark.q).forEach(function (k) { url.searchParams.set(k, mark.q[k]); });
     return url.toString();
   }
 

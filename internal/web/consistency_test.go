@@ -1,0 +1,205 @@
+package web_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"html"
+	"math"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/dashboard"
+)
+
+// The consistency walk: every number a dashboard shows opens the list of
+// its rows, and that list adds up to the same number. It reads the pages as
+// a browser gets them (the KPI cards' links and the panels' drill data) and
+// asks the list API what each list adds up to.
+
+var (
+	kpiCard    = regexp.MustCompile(`<a class="kpi" data-kpi="([^"]+)" data-value="([^"]*)" data-measure="([^"]*)" href="([^"]+)"`)
+	panelDrill = regexp.MustCompile(`(?s)<div class="chart[^"]*" id="chart-([^"]+)"[^>]*data-drill="drill-[^"]+" data-projects="([^"]*)" data-signals="([^"]*)"[^>]*></div>.*?<script type="application/json" id="drill-[^"]+">(.*?)</script>`)
+)
+
+// listFigures is what a list answers: its total and the sums of ListTotals.
+type listFigures struct {
+	Total      float64 `json:"total"`
+	Budget     float64 `json:"budget_total_eur"`
+	NFrac      float64 `json:"n_frac"`
+	BudgetFrac float64 `json:"budget_frac_eur"`
+}
+
+// listFigure follows a page link (/m/{slug}/{list}?…) through the list API
+// and returns the figure the measure names.
+func listFigure(t *testing.T, app *fiber.App, link, measure string) float64 {
+	t.Helper()
+	u, err := url.Parse(html.UnescapeString(link))
+	if err != nil {
+		t.Fatalf("link %q: %v", link, err)
+	}
+	parts := strings.Split(strings.TrimPrefix(u.Path, "/m/"), "/")
+	if len(parts) != 2 {
+		t.Fatalf("link %q is not a list of a mission", link)
+	}
+	q := u.Query()
+	q.Set("limit", "1")
+	q.Del("lang")
+	api := fmt.Sprintf("/api/v1/missions/%s/%s?%s", parts[0], parts[1], q.Encode())
+	f := decode[listFigures](t, mustGet(t, app, api))
+	switch measure {
+	case dashboard.MeasureCount, dashboard.MeasureSignals:
+		return f.Total
+	case dashboard.MeasureBudget:
+		return f.Budget
+	case dashboard.MeasureNFrac:
+		return f.NFrac
+	case dashboard.MeasureBudgetFrac:
+		return f.BudgetFrac
+	}
+	t.Fatalf("link %q: unknown measure %q", link, measure)
+	return 0
+}
+
+func sameFigure(a, b float64) bool {
+	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
+}
+
+// checkPageAgrees walks one dashboard page: every KPI card and every mark
+// of every panel. It returns how many figures it compared.
+func checkPageAgrees(t *testing.T, app *fiber.App, page string) int {
+	t.Helper()
+	body := string(mustGet(t, app, page))
+	compared := 0
+	cards := kpiCard.FindAllStringSubmatch(body, -1)
+	if len(cards) == 0 {
+		t.Fatalf("%s: no KPI card", page)
+	}
+	marks := map[string]dashboard.Drill{}
+	for _, m := range panelDrill.FindAllStringSubmatch(body, -1) {
+		var d dashboard.Drill
+		if err := json.Unmarshal([]byte(m[4]), &d); err != nil {
+			t.Fatalf("%s: drill of %s: %v", page, m[1], err)
+		}
+		marks[m[1]] = d
+		base := html.UnescapeString(m[2])
+		if d.Target == "signals" {
+			base = html.UnescapeString(m[3])
+		}
+		for key, mk := range d.Marks {
+			u, _ := url.Parse(base)
+			q := u.Query()
+			for k, v := range mk.Query {
+				q.Set(k, v)
+			}
+			link := u.Path + "?" + q.Encode()
+			if mk.Measure == "" {
+				// A figure that is not a sum of rows (a share gap): its
+				// list must still open.
+				listFigure(t, app, link, dashboard.MeasureCount)
+				continue
+			}
+			if got := listFigure(t, app, link, mk.Measure); !sameFigure(got, mk.Value) {
+				t.Errorf("%s: panel %s mark %s shows %v (%s), its list %s adds up to %v", page, m[1], key, mk.Value, mk.Measure, link, got)
+			}
+			compared++
+		}
+	}
+	for _, c := range cards {
+		code, value, measure, link := c[1], c[2], c[3], c[4]
+		want, err := strconv.ParseFloat(html.UnescapeString(value), 64)
+		if err != nil {
+			t.Fatalf("%s: KPI %s value %q: %v", page, code, value, err)
+		}
+		if strings.HasPrefix(link, "#panel-") {
+			// The empty-cells card opens the matrix: it counts the cells
+			// inside the filter that hold no project.
+			d := marks[strings.TrimPrefix(link, "#panel-")]
+			empty := 0
+			for _, mk := range d.Marks {
+				if mk.Value == 0 {
+					empty++
+				}
+			}
+			if float64(empty) != want {
+				t.Errorf("%s: KPI %s shows %v, the matrix it opens has %d empty cells inside the filter", page, code, want, empty)
+			}
+			compared++
+			continue
+		}
+		if got := listFigure(t, app, link, measure); !sameFigure(got, want) {
+			t.Errorf("%s: KPI %s shows %v (%s), its list %s adds up to %v", page, code, want, measure, link, got)
+		}
+		compared++
+	}
+	return compared
+}
+
+// TestEveryNumberAgreesWithItsRows walks every default dashboard of the demo,
+// live and as of each of its snapshots, in several filter states.
+func TestEveryNumberAgreesWithItsRows(t *testing.T) {
+	app := newTestApp(t)
+	dashes := []string{"overview", "balance", "network", "territory", "signals", "health"}
+	filters := []string{"", "level=regulation", "status=any&pillar=adaptation", "status=completed",
+		"challenge=energy,food&stage=pilot", "lever=governance_policy"}
+	total := 0
+	for _, asOf := range []string{"", "snapshot=1", "snapshot=2"} {
+		for _, f := range filters {
+			for _, d := range dashes {
+				q := strings.Trim(asOf+"&"+f, "&")
+				page := "/m/gipuzkoa/d/" + d + "?" + q
+				t.Run(page, func(t *testing.T) { total += checkPageAgrees(t, app, page) })
+			}
+		}
+	}
+	// The walk must have compared figures, not walked past them.
+	if total < 1000 {
+		t.Errorf("compared %d figures, want over 1,000", total)
+	}
+	t.Logf("compared %d figures with their lists", total)
+}
+
+var (
+	kpiText  = regexp.MustCompile(`data-kpi="([a-z_]+)"[^>]*><span class="kpi-label">([^<]*)</span><span class="kpi-value">([^<]*)</span>`)
+	packKPIs = regexp.MustCompile(`(?s)<table class="pack-kpis">.*?</table>`)
+	packRow  = regexp.MustCompile(`<tr><th scope="row">([^<]*)</th><td class="num">([^<]*)</td>`)
+)
+
+// TestPackOverviewAndAPIAgree: for each snapshot, the pack's headline
+// figures are the overview's KPI cards as of that snapshot, and the list
+// API as of that snapshot adds up to them.
+func TestPackOverviewAndAPIAgree(t *testing.T) {
+	app := newTestApp(t)
+	for _, id := range []int{1, 2} {
+		t.Run(fmt.Sprintf("snapshot %d", id), func(t *testing.T) {
+			overview := mustGet(t, app, fmt.Sprintf("/m/gipuzkoa?snapshot=%d", id))
+			pack := mustGet(t, app, fmt.Sprintf("/m/gipuzkoa/snapshots/%d/pack", id))
+			table := packKPIs.Find(pack)
+			if table == nil {
+				t.Fatal("pack: no headline table")
+			}
+			inPack := map[string]string{}
+			for _, m := range packRow.FindAllSubmatch(table, -1) {
+				inPack[string(m[1])] = string(m[2])
+			}
+			cards := kpiText.FindAllSubmatch(overview, -1)
+			if len(cards) != 5 {
+				t.Fatalf("overview: %d KPI cards, want 5", len(cards))
+			}
+			for _, c := range cards {
+				label, value := string(c[2]), string(c[3])
+				if got, ok := inPack[label]; !ok || got != value {
+					t.Errorf("%s: overview shows %q, pack shows %q", label, value, got)
+				}
+			}
+			api := decode[listFigures](t, mustGet(t, app, fmt.Sprintf("/api/v1/missions/gipuzkoa/projects?snapshot=%d&limit=1", id)))
+			if want := inPack["Projects"]; fmt.Sprint(api.Total) != strings.ReplaceAll(want, ",", "") {
+				t.Errorf("API as of snapshot %d: %v projects, pack %s", id, api.Total, want)
+			}
+		})
+	}
+}
