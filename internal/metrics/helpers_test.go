@@ -154,16 +154,31 @@ func mustEnv(t testing.TB, files portfolioFiles, sc portfolio.Scope, p Params) *
 	return e
 }
 
-// find returns the value of the first row of code whose dims include all of
-// the given key/value pairs; it fails the test when there is none.
+// find returns the one row of code whose dims include the given key/value
+// pairs. When several rows include them, the one whose dims are exactly
+// those pairs is taken (S5's latest z beside its per-period rows); any
+// other ambiguity fails the test, as does no row at all: a test must say
+// which figure it checks.
 func find(t testing.TB, vs []Value, code string, dims ...string) Value {
 	t.Helper()
+	var found, exact []Value
 	for _, v := range vs {
 		if v.Is(code, dims...) {
-			return v
+			found = append(found, v)
+			if len(v.Dims) == len(dims)/2 {
+				exact = append(exact, v)
+			}
 		}
 	}
-	t.Fatalf("no %s row with dims %v among %d values", code, dims, len(vs))
+	switch {
+	case len(found) == 1:
+		return found[0]
+	case len(exact) == 1:
+		return exact[0]
+	case len(found) == 0:
+		t.Fatalf("no %s row with dims %v among %d values", code, dims, len(vs))
+	}
+	t.Fatalf("%d %s rows with dims %v and no single exact one: %+v", len(found), code, dims, found)
 	return Value{}
 }
 

@@ -173,7 +173,7 @@ func TestS5Burst(t *testing.T) {
 	sigWant(t, vs, "S5", 1, 12, "term", "food", "measure", "burst")
 	// Water is flat: 2 every month, sd 0, floored at 1: z = (3 − 2)/1 = 1,
 	// no burst (without the floor z would be infinite). n = 3 + 12.
-	sigWant(t, vs, "S5", 1, 15, "term", "water", "measure", "z")
+	sigWant(t, vs, "S5", 1, 15, "scheme", "challenge", "term", "water", "measure", "z")
 	sigWant(t, vs, "S5", 0, 15, "term", "water", "measure", "burst")
 	// Per month: food in September, 2 against March … August 0 0 2 0 2 0:
 	// mean 2/3, ss = 4·(2/3)² + 2·(4/3)² = 16/3, sd = √(16/15);
