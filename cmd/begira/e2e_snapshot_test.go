@@ -157,3 +157,111 @@ func TestSnapshotStaysFrozenInBrowser(t *testing.T) {
 		t.Errorf("requests left the server's host: %q", f)
 	}
 }
+
+// TestMapAndNetworkOpenTheirRows: a real click on a territory bubble opens
+// the projects of that municipality, as many as the bubble counts, and a
+// click on a network node opens that project's page.
+func TestMapAndNetworkOpenTheirRows(t *testing.T) {
+	_, addr := startDemo(t)
+	base := "http://" + addr
+	b := browsertest.New(t)
+	type target struct {
+		X, Y  float64
+		Value float64
+		Key   string
+		Near  []string // the keys of every item within 12 px of the click
+	}
+	// clickItem clicks the first data item of series 0 of a chart whose
+	// drill key starts with prefix, at its position on the page.
+	clickItem := func(chartID, prefix string) target {
+		t.Helper()
+		locate := `(() => {
+		  const el = document.getElementById(` + jsString(chartID) + `);
+		  if (!el) return {Key: ''}; // the page has left already
+		  const chart = echarts.getInstanceByDom(el);
+		  const marks = JSON.parse(document.getElementById(el.dataset.drill).textContent).marks;
+		  const data = chart.getOption().series[0].data;
+		  const sd = chart.getModel().getSeriesByIndex(0).getData();
+		  // Where the item is drawn: its symbol's origin on the canvas.
+		  const at = j => { const g = sd.getItemGraphicEl(j); return g ? g.transformCoordToGlobal(0, 0) : [-1e9, -1e9]; };
+		  const i = data.findIndex(d => d.drill && d.drill.startsWith(` + jsString(prefix) + `));
+		  const p = at(i);
+		  const near = data.map((d, j) => Math.hypot(at(j)[0] - p[0], at(j)[1] - p[1]) <= 12 ? d.drill : null).filter(Boolean);
+		  const r = el.getBoundingClientRect();
+		  return {X: r.left + p[0], Y: r.top + p[1], Value: marks[data[i].drill].v, Key: data[i].drill, Near: near};
+		})()`
+		// As a hand does: the pointer comes over the item, then clicks.
+		// ECharts picks up a hover on one of its next frames (and a force
+		// layout may still move the item), so the item is found again and
+		// clicked until the page leaves, at most five times.
+		var last target
+		for try := 0; ; try++ {
+			tg, err := chromedp.Run(b.Ctx, chromedp.Evaluate[target](locate))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tg.Key == "" {
+				return last // the previous click's page arrived late
+			}
+			last = tg
+			if err := chromedp.Do(b.Ctx, chromedp.MouseEvent(chromedp.MouseMoved, tg.X, tg.Y), chromedp.MouseClickXY(tg.X, tg.Y)); err != nil {
+				t.Fatal(err)
+			}
+			_, err = chromedp.Run(b.Ctx, chromedp.Poll[bool](`!location.pathname.includes('/d/')`,
+				chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(time.Second)))
+			if err == nil {
+				return tg
+			}
+			if try == 4 {
+				t.Fatalf("a click on %s of %s opened nothing", tg.Key, chartID)
+			}
+		}
+	}
+
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/d/territory?lang=en")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitChartsDrawn(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	bubble := clickItem("chart-map", "m:")
+	loc := waitLocation(t, b, "/projects")
+	if code := strings.TrimPrefix(bubble.Key, "m:"); !strings.Contains(loc, "municipality="+code) {
+		t.Errorf("bubble %s opened %s, want its municipality's projects", bubble.Key, loc)
+	}
+	count, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('.count').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := fmt.Sprintf("%.0f projects,", bubble.Value); !strings.HasPrefix(count, want) {
+		t.Errorf("the bubble shows %v, its list says %q", bubble.Value, count)
+	}
+
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/d/network?lang=en")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitChartsDrawn(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	// Let the force layout settle so the node stays where it is clicked.
+	if _, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`(() => {
+	  const c = echarts.getInstanceByDom(document.getElementById('chart-partners'));
+	  c.setOption({series: [{force: {layoutAnimation: false}}]});
+	  return true;
+	})()`)); err != nil {
+		t.Fatal(err)
+	}
+	// Nodes may overlap: the page opened must be that of a node under the
+	// pointer.
+	node := clickItem("chart-partners", "project:")
+	loc = waitLocation(t, b, "/projects/")
+	opened := false
+	for _, key := range node.Near {
+		if strings.Contains(loc, "/projects/"+strings.TrimPrefix(key, "project:")+"?") {
+			opened = true
+		}
+	}
+	if !opened {
+		t.Errorf("a click at %s opened %s, want the page of one of the projects there: %v", node.Key, loc, node.Near)
+	}
+}

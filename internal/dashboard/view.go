@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"net/url"
 	"sort"
 	"strings"
 	"time"
@@ -93,6 +94,9 @@ type Mark struct {
 	Query   map[string]string `json:"q"`
 	Value   float64           `json:"v"`
 	Measure string            `json:"m,omitempty"`
+	// Path, when set, opens a page of the mission instead of a list (a
+	// project's page: "projects/PRJ-0001"), in the page's scope.
+	Path string `json:"p,omitempty"`
 }
 
 // Measures of a Mark.
@@ -479,6 +483,7 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	// Fractional counting: a project in t_a × t_b cells weighs 1/(t_a·t_b)
 	// in each, so the whole sunburst sums to the number of projects.
 	tree := map[string]map[string][]opts.SunBurstData{}
+	leafRefs := map[string]map[string][]string{} // the ext_refs of tree's leaves, in order
 	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project")}
 	for _, ref := range refs {
 		pr := projects[ref]
@@ -493,6 +498,10 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 					tree[a] = map[string][]opts.SunBurstData{}
 				}
 				tree[a][b] = append(tree[a][b], opts.SunBurstData{Name: pr.title, Value: w})
+				if leafRefs[a] == nil {
+					leafRefs[a] = map[string][]string{}
+				}
+				leafRefs[a][b] = append(leafRefs[a][b], ref)
 				pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
 			}
 		}
@@ -533,8 +542,19 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 			return treeKey(codes[path[0]][0])
 		case 2:
 			return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+		case 3: // a single project opens its page
+			ref := leafRefs[codes[path[0]][0]][codes[path[0]][1+path[1]]][path[2]]
+			key := "project:" + ref
+			if pv.Drill == nil {
+				pv.Drill = &Drill{}
+			}
+			if pv.Drill.Marks == nil {
+				pv.Drill.Marks = map[string]Mark{}
+			}
+			pv.Drill.Marks[key] = Mark{Path: "projects/" + url.PathEscape(ref), Value: 1}
+			return key
 		}
-		return "" // a single project
+		return ""
 	})
 	return o, nil
 }
@@ -577,6 +597,23 @@ func treeDrill(sc portfolio.Scope, a, b string, leaves []treeLeaf, measure strin
 		}
 	}
 	return d
+}
+
+// tagSeries writes into every data item of every series the key of its
+// mark (keyAt gets the series and item index; "" for none). Keys must not
+// be bare numbers: the page script falls back on the data index.
+func tagSeries(o Option, keyAt func(series, item int) string) {
+	series, _ := o["series"].([]any)
+	for si, sr := range series {
+		data, _ := sr.(map[string]any)["data"].([]any)
+		for i, it := range data {
+			if item, ok := it.(map[string]any); ok {
+				if key := keyAt(si, i); key != "" {
+					item["drill"] = key
+				}
+			}
+		}
+	}
 }
 
 // tagTree writes into every node of a tree chart's data the key of its mark

@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"fmt"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -210,7 +211,15 @@ func partnerGraph(m *portfolio.Mission, g *metrics.Graph, lang string, pv *Panel
 			{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)}})
 	}
 	pv.Summary = i18n.T(lang, "summary.graph", len(g.Nodes), len(g.Edges))
-	return Graph(nodes, links, cats)
+	// A node opens its project's page.
+	pv.Drill = &Drill{Marks: map[string]Mark{}}
+	o := Graph(nodes, links, cats)
+	tagSeries(o, func(_, i int) string {
+		key := "project:" + g.Nodes[i].Ref
+		pv.Drill.Marks[key] = Mark{Path: "projects/" + url.PathEscape(g.Nodes[i].Ref), Value: 1}
+		return key
+	})
+	return o
 }
 
 func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *PanelView) Option {
@@ -264,7 +273,26 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 			{i18n.EUR(lang, p.Budget), fmt.Sprintf("%.2f", p.Budget)}})
 	}
 	pv.Summary = i18n.T(lang, "summary.territory", empty, len(places))
-	return BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
+	o := BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
+	// A bubble (a hollow one too) opens the projects in scope of its
+	// municipality: BubbleMap draws the places with projects in series 0
+	// and the others in series 1, each in the order given.
+	var bySeries [2][]metrics.Place
+	for _, p := range places {
+		i := 0
+		if p.Projects == 0 {
+			i = 1
+		}
+		bySeries[i] = append(bySeries[i], p)
+	}
+	pv.Drill = &Drill{}
+	tagSeries(o, func(series, i int) string {
+		p := bySeries[series][i]
+		key := "m:" + p.Code
+		pv.Drill.add(key, map[string]string{"municipality": p.Code}, float64(p.Projects), MeasureCount)
+		return key
+	})
+	return o
 }
 
 func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {

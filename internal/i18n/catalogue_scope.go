@@ -4,6 +4,8 @@ package i18n
 // and what a drill-down list adds up to; init merges it into catalogue.
 var scopeCatalogue = map[string]map[string]string{
 	"en": {
+		"snapshot.not_frozen":    "This page shows today's state: no snapshot freezes it. The other pages stay as of snapshot %d.",
+		"scope.municipality":     "municipality: %s",
 		"project.back":           "All projects",
 		"project.public_funding": "Public funding",
 		"project.instrument":     "Funding instrument",
@@ -48,6 +50,8 @@ var scopeCatalogue = map[string]map[string]string{
 		"nav.organisations":      "Organisations",
 	},
 	"es": {
+		"snapshot.not_frozen":    "Esta página muestra el estado de hoy: ninguna instantánea la congela. Las demás páginas siguen según la instantánea %d.",
+		"scope.municipality":     "municipio: %s",
 		"project.back":           "Todos los proyectos",
 		"project.public_funding": "Financiación pública",
 		"project.instrument":     "Instrumento de financiación",
@@ -92,6 +96,8 @@ var scopeCatalogue = map[string]map[string]string{
 		"nav.organisations":      "Organizaciones",
 	},
 	"eu": {
+		"snapshot.not_frozen":    "Orri honek gaurko egoera erakusten du: ez du argazkirik izozten. Beste orriak %d. argazkiaren arabera jarraitzen dute.",
+		"scope.municipality":     "udalerria: %s",
 		"project.back":           "Proiektu guztiak",
 		"project.public_funding": "Finantzaketa publikoa",
 		"project.instrument":     "Finantzaketa tresna",

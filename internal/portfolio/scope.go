@@ -24,7 +24,10 @@ type Scope struct {
 	Levers     []string
 	Stages     []string
 	Comarcas   []string
-	From, To   *time.Time // projects running in [From, To)
+	// Municipalities keeps the projects of these municipalities (INE
+	// codes), within any comarca filter.
+	Municipalities []string
+	From, To       *time.Time // projects running in [From, To)
 	// AsOf is the snapshot the scope is read as of; 0 reads today's data.
 	AsOf int64
 }
@@ -37,7 +40,7 @@ const StatusAny = "any"
 var DefaultStatuses = []string{StatusPlanned, StatusActive}
 
 // ScopeParams lists the query parameters that make a Scope, in URL order.
-var ScopeParams = []string{"level", "pillar", "challenge", "lever", "stage", "status", "comarca", "from", "to", "snapshot"}
+var ScopeParams = []string{"level", "pillar", "challenge", "lever", "stage", "status", "comarca", "municipality", "from", "to", "snapshot"}
 
 // ParseScope reads a Scope from query parameters. A list may be given as
 // repeated parameters or comma-separated. Unknown statuses, malformed dates
@@ -56,7 +59,7 @@ func ParseScope(q url.Values) (Scope, error) {
 	}
 	s := Scope{
 		Levels: list("level"), Pillars: list("pillar"), Challenges: list("challenge"),
-		Levers: list("lever"), Stages: list("stage"), Comarcas: list("comarca"),
+		Levers: list("lever"), Stages: list("stage"), Comarcas: list("comarca"), Municipalities: list("municipality"),
 	}
 	for _, st := range list("status") {
 		switch {
@@ -130,6 +133,7 @@ func (s Scope) Query() url.Values {
 		set("status", s.Statuses)
 	}
 	set("comarca", s.Comarcas)
+	set("municipality", s.Municipalities)
 	if s.From != nil {
 		q.Set("from", s.From.Format(time.DateOnly))
 	}
@@ -140,6 +144,16 @@ func (s Scope) Query() url.Values {
 		q.Set("snapshot", strconv.FormatInt(s.AsOf, 10))
 	}
 	return q
+}
+
+// Places is the place filter as the scope macros take it: comarca codes,
+// and municipality codes prefixed "m:" (migration 0009).
+func (s Scope) Places() []string {
+	out := append([]string{}, s.Comarcas...)
+	for _, m := range s.Municipalities {
+		out = append(out, "m:"+m)
+	}
+	return out
 }
 
 // Key is the scope's canonical text: two requests with the same Key read the

@@ -42,7 +42,7 @@ func scopeArgs(missionID int64, s portfolio.Scope) []any {
 		to = s.To.Format("2006-01-02")
 	}
 	return []any{missionID, list(statuses), list(s.Levels), list(s.Pillars), list(s.Challenges),
-		list(s.Levers), list(s.Stages), list(s.Comarcas), dateArg(from), dateArg(to)}
+		list(s.Levers), list(s.Stages), s.Places(), dateArg(from), dateArg(to)}
 }
 
 // dateArg passes a date or a typed NULL (DuckDB needs the type to bind

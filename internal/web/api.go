@@ -195,16 +195,13 @@ func (s *Server) apiListArgs(c *fiber.Ctx) (*scoped, portfolio.Page, error) {
 
 // apiCoverage answers the C1 matrix of two schemes (default pillar × level).
 func (s *Server) apiCoverage(c *fiber.Ctx) error {
-	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
+	sd, err := s.scope(c)
 	if err != nil {
 		return err
 	}
-	sc, err := portfolio.ParseScope(queryValues(c))
-	if err != nil {
-		return err
-	}
+	defer sd.release()
 	a, b := c.Query("a", "pillar"), c.Query("b", "level")
-	cells, err := s.store.Coverage(c.UserContext(), m, a, b, sc)
+	cells, err := sd.src.Coverage(c.UserContext(), sd.Mission, a, b, sd.Scope)
 	if err != nil {
 		return err
 	}

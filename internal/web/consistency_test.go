@@ -90,6 +90,7 @@ func checkPageAgrees(t *testing.T, app *fiber.App, page string) int {
 		if d.Target == "signals" {
 			base = html.UnescapeString(m[3])
 		}
+		pages := 0
 		for key, mk := range d.Marks {
 			u, _ := url.Parse(base)
 			q := u.Query()
@@ -97,6 +98,20 @@ func checkPageAgrees(t *testing.T, app *fiber.App, page string) int {
 				q.Set(k, v)
 			}
 			link := u.Path + "?" + q.Encode()
+			if mk.Path != "" {
+				// A page of its own: a project's, which must exist in
+				// the page's scope (as of its snapshot). A few per
+				// panel: there is one per node.
+				if pages++; pages > 5 {
+					continue
+				}
+				u, _ := url.Parse(base)
+				ref := strings.TrimPrefix(mk.Path, "projects/")
+				api := fmt.Sprintf("/api/v1/missions/gipuzkoa/projects/%s?%s", ref, u.Query().Encode())
+				mustGet(t, app, api)
+				compared++
+				continue
+			}
 			if mk.Measure == "" {
 				// A figure that is not a sum of rows (a share gap): its
 				// list must still open.
@@ -202,4 +217,60 @@ func TestPackOverviewAndAPIAgree(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSnapshotViewsReadFrozenRows: the API and pages opened as of a
+// snapshot read its frozen rows, and a page no snapshot freezes says so.
+func TestSnapshotViewsReadFrozenRows(t *testing.T) {
+	app := newTestApp(t)
+	// The coverage API as of snapshot 1 answers what the overview as of
+	// snapshot 1 draws, not today's matrix.
+	sum := func(url string) (n int64) {
+		for _, c := range cellsOf(t, mustGet(t, app, url)) {
+			n += c.NFull
+		}
+		return n
+	}
+	frozen, live := sum("/api/v1/missions/gipuzkoa/coverage?snapshot=1"), sum("/api/v1/missions/gipuzkoa/coverage")
+	body := string(mustGet(t, app, "/m/gipuzkoa?snapshot=1"))
+	var drawn float64
+	for _, m := range panelDrill.FindAllStringSubmatch(body, -1) {
+		if m[1] != "coverage" {
+			continue
+		}
+		var d dashboard.Drill
+		if err := json.Unmarshal([]byte(m[4]), &d); err != nil {
+			t.Fatal(err)
+		}
+		for _, mk := range d.Marks {
+			drawn += mk.Value
+		}
+	}
+	if float64(frozen) != drawn || frozen == live {
+		t.Errorf("coverage as of snapshot 1: API %d, drawn %v, today %d; want the API to match the drawing and differ from today", frozen, drawn, live)
+	}
+
+	// A project added in October is not found as of September's snapshot.
+	d := decode[struct {
+		Added []struct {
+			ExtRef string `json:"ext_ref"`
+		} `json:"projects_added"`
+	}](t, mustGet(t, app, "/api/v1/snapshots/2/diff?against=1"))
+	if len(d.Added) == 0 {
+		t.Fatal("the demo adds projects between its snapshots")
+	}
+	runScenarios(t, app, []scenario{
+		{name: "later project as of the snapshot", url: "/m/gipuzkoa/projects/" + d.Added[0].ExtRef + "?snapshot=1", wantStatus: 404},
+		{name: "later project today", url: "/m/gipuzkoa/projects/" + d.Added[0].ExtRef, wantStatus: 200},
+		{name: "the imports page is not frozen", url: "/m/gipuzkoa/imports?snapshot=1", wantStatus: 200,
+			wantContains: []string{`class="snapshot-note"`, "snapshot=1"}, wantNotContains: []string{`class="snapshot-banner"`}},
+		{name: "the metrics page is", url: "/m/gipuzkoa/metrics?snapshot=1", wantStatus: 200,
+			wantContains: []string{`class="snapshot-banner"`, "Frozen as of snapshot 1"}},
+		{name: "diff against today", url: "/api/v1/snapshots/2/diff?against=live", wantStatus: 200,
+			wantContains: []string{`"to_live":true`}},
+		{name: "diff against nonsense", url: "/api/v1/snapshots/2/diff?against=yesterday", wantStatus: 400},
+		{name: "diff page picker", url: "/m/gipuzkoa/snapshots/2/diff?against=live", wantStatus: 200,
+			wantContains: []string{`<option value="live" selected>`, `<option value="1">`, "Projects that moved stage"}},
+		{name: "unknown term refused", url: "/m/gipuzkoa?pillar=nope", wantStatus: 400},
+	})
 }

@@ -31,7 +31,8 @@ func (s *Server) metricsPage(c *fiber.Ctx) error {
 		return err
 	}
 	defer p.done()
-	res, err := s.metrics.Get(c.UserContext(), metrics.Request{Mission: p.Mission, Scope: p.Scope})
+	// As of a snapshot, the figures come from its frozen tables.
+	res, err := p.scoped.src.Metrics(c.UserContext(), metrics.Request{Mission: p.Mission, Scope: p.Scope})
 	if err != nil {
 		return err
 	}

@@ -66,7 +66,8 @@ type page struct {
 	SignalFilterText string
 	MetricGroups     []metricGroup
 	ComputedAt       string
-	Snapshot         *snapshot.Snapshot // set when the page shows a snapshot
+	Snapshot         *snapshot.Snapshot // set when the page is read as of a snapshot
+	NotFrozen        bool               // the page shows today's state even then
 	JobRuns          []store.JobRun
 	Scheduled        []schedule.Entry
 	GeoJSON          bool   // an administrator configured boundaries (--geojson)

@@ -58,6 +58,10 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	p := s.newPage(c, nav)
 	p.scoped = sd
 	p.Mission, p.Scope, p.Snapshot = sd.Mission, sd.Scope, sd.Snapshot
+	// These pages show what no snapshot freezes (imports, the snapshots
+	// themselves, the digest): they say so, and their links still lead
+	// back into the snapshot.
+	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest"
 	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
 	p.setFilters()
 	return p, nil
@@ -100,6 +104,9 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	body, err := s.views.get(c.UserContext(), slug, key, func(ctx context.Context) ([]byte, error) {
 		m, err := s.store.Mission(ctx, slug)
 		if err != nil {
+			return nil, err
+		}
+		if err := m.CheckScope(sc); err != nil {
 			return nil, err
 		}
 		q := sc.Query()

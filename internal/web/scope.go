@@ -107,6 +107,10 @@ func scopeWords(lang string, m *portfolio.Mission, sc portfolio.Scope, n int64) 
 		filtered = true
 		parts = append(parts, i18n.T(lang, "scope.comarca", strings.Join(sc.Comarcas, " / ")))
 	}
+	if len(sc.Municipalities) > 0 {
+		filtered = true
+		parts = append(parts, i18n.T(lang, "scope.municipality", strings.Join(sc.Municipalities, " / ")))
+	}
 	if sc.From != nil || sc.To != nil {
 		filtered = true
 		from, to := "…", "…"

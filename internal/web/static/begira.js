@@ -29,7 +29,11 @@
     if (!mark) return null;
     var base = drill.target === "signals" ? el.dataset.signals : el.dataset.projects;
     var url = new URL(base, window.location.href);
-    Object.keys(mark.q).forEach(function (k) { url.searchParams.set(k, mark.q[k]); });
+    if (mark.p) {
+      // A page of its own (a project's), in the page's scope.
+      url.pathname = url.pathname.replace(/\/projects$/, "/" + mark.p);
+    }
+    Object.keys(mark.q || {}).forEach(function (k) { url.searchParams.set(k, mark.q[k]); });
     return url.toString();
   }
 
