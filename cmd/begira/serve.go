@@ -45,6 +45,9 @@ type server struct {
 
 // newServer opens the database, loads the demo if asked, and builds the app.
 func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server, error) {
+	if err := ensureDBDir(cfg.DB, log); err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, cfg.DB, store.Options{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads})
 	if err != nil {
 		return nil, err
