@@ -354,7 +354,9 @@ func TestServeCreatesTheDatabaseDirectory(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer
 	exit := make(chan int, 1)
-	go func() { exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, io.Discard, &logs, noEnv) }()
+	go func() {
+		exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, io.Discard, &logs, noEnv)
+	}()
 	defer func() { cancel(); <-exit }()
 	var addr string
 	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {

@@ -83,6 +83,8 @@ type Deps struct {
 	// OnMissionApplied, when set, runs after a mission document is applied
 	// through the API (the scheduler re-plans the mission's jobs).
 	OnMissionApplied func(ctx context.Context, m *portfolio.Mission) error
+	// Observer, when set, is told of requests and cache reads (Prometheus).
+	Observer Observer
 }
 
 // Dashboards is the set of loaded dashboard definitions.
@@ -123,6 +125,7 @@ type Server struct {
 	lockFor       time.Duration
 	keyMu         sync.Mutex
 	key           []byte // guest links' HMAC key, read once (guestKey)
+	service
 }
 
 // Options configure the HTTP server.
@@ -192,6 +195,7 @@ func New(d Deps, opt Options) *fiber.App {
 		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
 		loginLimit:  auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
 		maxFailures: cmp.Or(opt.MaxFailures, 5), lockFor: cmp.Or(opt.LockFor, 15*time.Minute)}
+	s.service = newService(d, opt)
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
 	}
