@@ -25,6 +25,7 @@ import (
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/telemetry"
 	"github.com/begira/begira/internal/web"
 )
 
@@ -39,6 +40,8 @@ type server struct {
 	app   *fiber.App
 	ln    net.Listener
 	done  chan error
+	tel   *telemetry.Telemetry
+	prom  *metricsServer
 	// setupCode opens /setup while no user exists (printed at start).
 	setupCode string
 }
@@ -76,10 +79,12 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 			return nil, err
 		}
 	}
+	tel := telemetry.New(version, st, log)
 	engine := metrics.NewEngine(st, time.Now, log)
+	engine.Observe(tel)
 	ing.OnCommitted(engine.Invalidate)
 	snaps := snapshot.New(st, time.Now)
-	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log)
+	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log, tel)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -98,12 +103,13 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		public = demo.Slug
 	}
 	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
-		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan},
+		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan, Observer: tel},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
-			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
+			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode,
+			Metrics: tel.Handler(), MetricsToken: cfg.MetricsToken})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
-		setupCode: setupCode}, nil
+		setupCode: setupCode, tel: tel}, nil
 }
 
 // getenvList is the process environment, for BEGIRA_SCHEDULE_<JOB>.
@@ -114,7 +120,7 @@ var getenvList = os.Environ
 // Each job is a one-line call of a method the CLI can also run. The
 // returned replan re-plans one mission when its document is applied again.
 func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *ingest.Service, engine *metrics.Engine,
-	snaps *snapshot.Service, environ []string, log *slog.Logger) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
+	snaps *snapshot.Service, environ []string, log *slog.Logger, tel *telemetry.Telemetry) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
 	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
 	if err != nil {
 		return nil, nil, err
@@ -135,7 +141,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		b, _ := json.Marshal(v)
 		return string(b)
 	}
-	sched := schedule.New(schedule.RealClock{}, st, log)
+	sched := schedule.New(schedule.RealClock{}, observeRuns(st, tel), log)
 	jobs := schedule.Jobs{
 		Recompute: func(ctx context.Context, mission string) (string, error) {
 			m, err := st.Mission(ctx, mission)
@@ -205,6 +211,14 @@ func (s *server) start() (string, error) {
 	}
 	s.ln = ln
 	go func() { s.done <- s.app.Listener(ln) }()
+	if s.cfg.MetricsAddr != "" {
+		if s.prom, err = startMetrics(s.cfg.MetricsAddr, s.tel.Handler(), s.log); err != nil {
+			s.app.Shutdown()
+			<-s.done
+			s.ln = nil
+			return "", err
+		}
+	}
 	return ln.Addr().String(), nil
 }
 
@@ -212,7 +226,7 @@ func (s *server) start() (string, error) {
 // the timeout) and closes the database. Fiber's Listener returns as soon as
 // shutdown starts, so we wait on ShutdownWithTimeout itself.
 func (s *server) shutdown(timeout time.Duration) error {
-	err := s.app.ShutdownWithTimeout(timeout)
+	err := errors.Join(s.app.ShutdownWithTimeout(timeout), s.prom.shutdown(timeout))
 	if s.ln != nil {
 		<-s.done
 	}

@@ -17,6 +17,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/readyz", s.readyz)
 	app.Use("/static", staticFiles())
 	app.Get("/geo/map.json", s.geoJSONFile)
+	app.Get("/metrics", s.metricsEndpoint) // its own token, not a user's
 
 	app.Use(s.authenticate, s.checkCSRF)
 	h := func(r fiber.Router, method, path string, pol policy, handler fiber.Handler) {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -169,6 +170,13 @@ type Options struct {
 	// address, which the login rate limit counts by) and X-Forwarded-Proto
 	// believed; with none, every X-Forwarded-For is ignored.
 	TrustedProxies []string
+
+	// Metrics, when set, is served at /metrics on this address to requests
+	// that carry MetricsToken as a bearer token (Prometheus's
+	// authorization.credentials); without a token /metrics is not served
+	// here (use --metrics-addr).
+	Metrics      http.Handler
+	MetricsToken string
 }
 
 // New builds the Fiber app with every route.
@@ -225,6 +233,7 @@ func New(d Deps, opt Options) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
+	app.Use(s.observeRequests)
 	app.Use(securityHeaders)
 	app.Use(s.limitBody)
 	s.routes(app)
