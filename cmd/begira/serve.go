@@ -175,9 +175,10 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			}
 			return detail(res), nil
 		},
-		Prune: schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
+		Prune:  schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
+		Backup: backupJob(cfg, st),
 	}
-	if err := sched.Register(schedule.Plan(missions, overrides), jobs); err != nil {
+	if err := sched.Register(planBackup(schedule.Plan(missions, overrides), jobs, overrides), jobs); err != nil {
 		return nil, nil, err
 	}
 	sched.Start(ctx)

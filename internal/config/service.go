@@ -5,20 +5,27 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"strconv"
 )
 
 // Service holds the settings of running Begira as a service: Prometheus
-// metrics. Serve embeds it.
+// metrics and backups. Serve embeds it.
 type Service struct {
 	// MetricsAddr serves /metrics on its own address ("" = not at all,
 	// unless MetricsToken opens it on the main address).
 	MetricsAddr  string
 	MetricsToken string
+	// BackupDir receives the scheduled backups and those asked through the
+	// API, each in its own dated directory; BackupKeep of them are kept.
+	BackupDir  string
+	BackupKeep int
 }
 
 func (c *Service) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "serve Prometheus /metrics on this address, e.g. 127.0.0.1:9464 (default: off)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", "", "serve /metrics on the main address to scrapers that send this bearer token (default: off)")
+	fs.StringVar(&c.BackupDir, "backup-dir", "", "directory of the server's backups (default: backups/ beside the database)")
+	fs.IntVar(&c.BackupKeep, "backup-keep", 7, "backups kept in --backup-dir; older ones are removed after each backup")
 }
 
 func (c *Service) problems() []string {
@@ -31,6 +38,9 @@ func (c *Service) problems() []string {
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		out = append(out, "metrics-token must be at least 16 characters")
 	}
+	if c.BackupKeep < 1 {
+		out = append(out, "backup-keep must be at least 1")
+	}
 	return out
 }
 
@@ -39,5 +49,6 @@ func (c Service) log(log *slog.Logger) {
 	if c.MetricsToken != "" {
 		token = "(set, redacted)"
 	}
-	log.Info("service configuration", "metrics_addr", c.MetricsAddr, "metrics_token", token)
+	log.Info("service configuration", "metrics_addr", c.MetricsAddr, "metrics_token", token,
+		"backup_dir", c.BackupDir, "backup_keep", strconv.Itoa(c.BackupKeep))
 }

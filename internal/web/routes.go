@@ -55,6 +55,7 @@ func (s *Server) routes(app *fiber.App) {
 	h(api, post, "/imports/:id/discard", onImport(auth.Analyst), s.apiDiscardImport)
 	h(api, get, "/jobs", signedIn, s.apiJobs)
 	h(api, post, "/jobs/:job/run", onQuery(auth.Admin), s.apiRunJob)
+	h(api, post, "/backups", instanceAdmin, s.apiBackup)
 	h(api, get, "/users", instanceAdmin, s.apiUsers)
 	h(api, post, "/users", instanceAdmin, s.apiCreateUser)
 	h(api, patch, "/users/:id", instanceAdmin, s.apiUpdateUser)
