@@ -178,7 +178,7 @@ var routeTable = []routeCase{
 	{method: "POST", route: "/api/v1/imports/:id/discard", url: "/api/v1/imports/1/discard", rule: analystOn, ok: 409},
 	{method: "GET", route: "/api/v1/jobs", rule: signedIn, ok: 200},
 	{method: "POST", route: "/api/v1/jobs/:job/run", url: "/api/v1/jobs/snapshot/run?mission=tiny", rule: adminOn, ok: 404}, // no scheduler here
-	{method: "POST", route: "/api/v1/backups", rule: instanceAdmin, ok: 404}, // no scheduler here
+	{method: "POST", route: "/api/v1/backups", rule: instanceAdmin, ok: 404},                                                // no scheduler here
 	{method: "GET", route: "/api/v1/users", rule: instanceAdmin, ok: 200},
 	{method: "POST", route: "/api/v1/users", ctype: "application/json", body: `{}`, rule: instanceAdmin, ok: 400},
 	{method: "PATCH", route: "/api/v1/users/:id", url: "/api/v1/users/1", ctype: "application/json", body: `{"bogus": 1}`, rule: instanceAdmin, ok: 400},
