@@ -149,6 +149,7 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/readyz", rule: anyone, ok: 200},
 	{method: "GET", route: "/geo/map.json", rule: anyone, ok: 404}, // no --geojson
 	{method: "GET", route: "/metrics", rule: anyone, ok: 404},      // its own token; off without one
+	{method: "GET", route: "/api/v1/openapi.json", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/session", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/missions", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug", url: "/api/v1/missions/tiny", rule: viewerOn, ok: 200},

@@ -26,6 +26,7 @@ func (s *Server) routes(app *fiber.App) {
 	const get, post, put, patch, del = fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete
 
 	api := app.Group("/api/v1")
+	h(api, get, "/openapi.json", public, s.apiOpenAPI)
 	h(api, get, "/session", public, s.apiSession)
 	h(api, get, "/missions", public, s.apiMissions)
 	h(api, get, "/missions/:slug", onMission(auth.Viewer), s.apiMission)

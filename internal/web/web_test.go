@@ -97,6 +97,7 @@ func (s scenario) run(t *testing.T, app *fiber.App) {
 		t.Errorf("status = %d, want %d; body: %.400s", res.StatusCode, s.wantStatus, body)
 	}
 	checkSecurityHeaders(t, res.Header)
+	checkOpenAPI(t, req, res, body)
 	for h, want := range s.wantHeaders {
 		if got := res.Header.Get(h); got != want {
 			t.Errorf("header %s = %q, want %q", h, got, want)
