@@ -20,6 +20,7 @@ import (
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/mail"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
@@ -42,6 +43,7 @@ type server struct {
 	done  chan error
 	tel   *telemetry.Telemetry
 	prom  *metricsServer
+	mail  *mail.Notifier
 	// setupCode opens /setup while no user exists (printed at start).
 	setupCode string
 }
@@ -84,7 +86,12 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	engine.Observe(tel)
 	ing.OnCommitted(engine.Invalidate)
 	snaps := snapshot.New(st, time.Now)
-	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log, tel)
+	notify, err := newNotifier(cfg, st, snaps, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log, tel, notify)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -103,13 +110,13 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		public = demo.Slug
 	}
 	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
-		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan, Observer: tel},
+		Scheduler: sched, Jobs: st, Snapshots: mailingSnapshots{snaps, notify}, Access: st, OnMissionApplied: replan, Observer: tel},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
 			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode,
 			Metrics: tel.Handler(), MetricsToken: cfg.MetricsToken})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
-		setupCode: setupCode, tel: tel}, nil
+		setupCode: setupCode, tel: tel, mail: notify}, nil
 }
 
 // getenvList is the process environment, for BEGIRA_SCHEDULE_<JOB>.
@@ -120,7 +127,7 @@ var getenvList = os.Environ
 // Each job is a one-line call of a method the CLI can also run. The
 // returned replan re-plans one mission when its document is applied again.
 func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *ingest.Service, engine *metrics.Engine,
-	snaps *snapshot.Service, environ []string, log *slog.Logger, tel *telemetry.Telemetry) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
+	snaps *snapshot.Service, environ []string, log *slog.Logger, tel *telemetry.Telemetry, notify *mail.Notifier) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
 	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
 	if err != nil {
 		return nil, nil, err
@@ -159,6 +166,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			if err != nil {
 				return "", err
 			}
+			notify.SnapshotTaken(mission, snap.ID)
 			return detail(map[string]int64{"snapshot": snap.ID}), nil
 		},
 		Digest: func(ctx context.Context, mission string) (string, error) {
@@ -166,6 +174,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			if err != nil {
 				return "", err
 			}
+			notify.DigestReady(mission, d)
 			return detail(map[string]any{"signals": d.Total, "from": d.From, "to": d.To}), nil
 		},
 		Pull: func(ctx context.Context, mission, source string) (string, error) {
@@ -212,6 +221,9 @@ func (s *server) start() (string, error) {
 	}
 	s.ln = ln
 	go func() { s.done <- s.app.Listener(ln) }()
+	if s.mail != nil && s.mail.BaseURL == "" {
+		s.mail.BaseURL = "http://" + ln.Addr().String()
+	}
 	if s.cfg.MetricsAddr != "" {
 		if s.prom, err = startMetrics(s.cfg.MetricsAddr, s.tel.Handler(), s.log); err != nil {
 			s.app.Shutdown()
@@ -237,6 +249,7 @@ func (s *server) shutdown(timeout time.Duration) error {
 	case <-time.After(timeout):
 		s.log.Warn("scheduled jobs still running at shutdown")
 	}
+	waitMail(s.mail, timeout, s.log)
 	return errors.Join(err, s.store.Close())
 }
 

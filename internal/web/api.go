@@ -41,6 +41,11 @@ func (s *Server) apiMission(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// Subscribers' addresses are personal data: only the mission's
+	// administrators, who may change them, see them.
+	if principal(c).Role(m.Slug) < auth.Admin {
+		m.Subscriptions = nil
+	}
 	return c.JSON(m)
 }
 
