@@ -15,6 +15,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/dashboards"
+	"github.com/begira/begira/internal/alert"
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/dashboard"
@@ -44,6 +45,7 @@ type server struct {
 	tel   *telemetry.Telemetry
 	prom  *metricsServer
 	mail  *mail.Notifier
+	alert *alert.Alerter
 	// setupCode opens /setup while no user exists (printed at start).
 	setupCode string
 }
@@ -86,12 +88,16 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	engine.Observe(tel)
 	ing.OnCommitted(engine.Invalidate)
 	snaps := snapshot.New(st, time.Now)
-	notify, err := newNotifier(cfg, st, snaps, log)
+	notify, alerts, err := newNotifier(cfg, st, snaps, log)
+	if err == nil {
+		err = alerts.Watch(ctx)
+	}
 	if err != nil {
 		st.Close()
 		return nil, err
 	}
-	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log, tel, notify)
+	ing.OnCommitted(alerts.Committed)
+	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log, tel, notify, alerts)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -109,14 +115,14 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	if cfg.Demo {
 		public = demo.Slug
 	}
-	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
-		Scheduler: sched, Jobs: st, Snapshots: mailingSnapshots{snaps, notify}, Access: st, OnMissionApplied: replan, Observer: tel},
+	app := web.New(web.Deps{Store: st, Imports: alertingImports{ing, alerts}, Metrics: engine, Dashboards: dash, Log: log,
+		Scheduler: sched, Jobs: st, Snapshots: tellingSnapshots{snaps, notify, alerts}, Access: st, OnMissionApplied: replan, Observer: tel},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
 			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode,
 			Metrics: tel.Handler(), MetricsToken: cfg.MetricsToken})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
-		setupCode: setupCode, tel: tel, mail: notify}, nil
+		setupCode: setupCode, tel: tel, mail: notify, alert: alerts}, nil
 }
 
 // getenvList is the process environment, for BEGIRA_SCHEDULE_<JOB>.
@@ -127,7 +133,7 @@ var getenvList = os.Environ
 // Each job is a one-line call of a method the CLI can also run. The
 // returned replan re-plans one mission when its document is applied again.
 func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *ingest.Service, engine *metrics.Engine,
-	snaps *snapshot.Service, environ []string, log *slog.Logger, tel *telemetry.Telemetry, notify *mail.Notifier) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
+	snaps *snapshot.Service, environ []string, log *slog.Logger, tel *telemetry.Telemetry, notify *mail.Notifier, alerts *alert.Alerter) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
 	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
 	if err != nil {
 		return nil, nil, err
@@ -148,7 +154,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		b, _ := json.Marshal(v)
 		return string(b)
 	}
-	sched := schedule.New(schedule.RealClock{}, observeRuns(st, tel), log)
+	sched := schedule.New(schedule.RealClock{}, observeRuns(st, tel, alerts), log)
 	jobs := schedule.Jobs{
 		Recompute: func(ctx context.Context, mission string) (string, error) {
 			m, err := st.Mission(ctx, mission)
@@ -167,6 +173,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 				return "", err
 			}
 			notify.SnapshotTaken(mission, snap.ID)
+			alerts.SnapshotTaken(snaps, mission, snap.ID)
 			return detail(map[string]int64{"snapshot": snap.ID}), nil
 		},
 		Digest: func(ctx context.Context, mission string) (string, error) {
@@ -250,6 +257,7 @@ func (s *server) shutdown(timeout time.Duration) error {
 		s.log.Warn("scheduled jobs still running at shutdown")
 	}
 	waitMail(s.mail, timeout, s.log)
+	waitIdle(s.alert.WaitIdle, timeout, s.log)
 	return errors.Join(err, s.store.Close())
 }
 

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/begira/begira/internal/alert"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/telemetry"
 )
@@ -22,12 +23,13 @@ import (
 type observedRuns struct {
 	*store.Store
 	tel     *telemetry.Telemetry
+	alerts  *alert.Alerter
 	mu      sync.Mutex
 	started map[int64]store.JobRun
 }
 
-func observeRuns(st *store.Store, tel *telemetry.Telemetry) *observedRuns {
-	return &observedRuns{Store: st, tel: tel, started: map[int64]store.JobRun{}}
+func observeRuns(st *store.Store, tel *telemetry.Telemetry, alerts *alert.Alerter) *observedRuns {
+	return &observedRuns{Store: st, tel: tel, alerts: alerts, started: map[int64]store.JobRun{}}
 }
 
 func (o *observedRuns) StartJobRun(ctx context.Context, r store.JobRun) (int64, error) {
@@ -53,6 +55,7 @@ func (o *observedRuns) FinishJobRun(ctx context.Context, id int64, finishedAt ti
 	o.mu.Unlock()
 	if ok {
 		o.tel.JobRun(r.Job, status, finishedAt.Sub(r.StartedAt))
+		o.alerts.JobFinished(r.Job, r.Mission, status, errText)
 	}
 	return err
 }

@@ -25,6 +25,8 @@ type Service struct {
 	SMTPURL   string
 	MailFrom  string
 	PublicURL string
+	// WebhookSecret signs the alert webhooks (HMAC-SHA256).
+	WebhookSecret string
 }
 
 func (c *Service) flags(fs *flag.FlagSet) {
@@ -34,6 +36,7 @@ func (c *Service) flags(fs *flag.FlagSet) {
 	fs.IntVar(&c.BackupKeep, "backup-keep", 7, "backups kept in --backup-dir; older ones are removed after each backup")
 	fs.StringVar(&c.SMTPURL, "smtp-url", "", "SMTP server for email: smtp://user:pass@host:587 (STARTTLS; ?starttls=off for a local relay) or smtps://…:465 (implicit TLS); default: no email")
 	fs.StringVar(&c.MailFrom, "mail-from", "", "From address of Begira's email, e.g. begira@example.org")
+	fs.StringVar(&c.WebhookSecret, "webhook-secret", "", "key that signs alert webhooks (HMAC-SHA256 in X-Begira-Signature); at least 16 characters")
 	fs.StringVar(&c.PublicURL, "public-url", "", "the URL recipients reach Begira at, for links in email (default: http://ADDR)")
 }
 
@@ -46,6 +49,9 @@ func (c *Service) problems() []string {
 	}
 	if c.MetricsToken != "" && len(c.MetricsToken) < 16 {
 		out = append(out, "metrics-token must be at least 16 characters")
+	}
+	if c.WebhookSecret != "" && len(c.WebhookSecret) < 16 {
+		out = append(out, "webhook-secret must be at least 16 characters")
 	}
 	if c.SMTPURL != "" && c.MailFrom == "" {
 		out = append(out, "mail-from is required with smtp-url")
@@ -62,13 +68,17 @@ func (c *Service) problems() []string {
 }
 
 func (c Service) log(log *slog.Logger) {
-	token := ""
-	if c.MetricsToken != "" {
-		token = "(set, redacted)"
-	}
-	log.Info("service configuration", "metrics_addr", c.MetricsAddr, "metrics_token", token,
+	log.Info("service configuration", "metrics_addr", c.MetricsAddr, "metrics_token", redactSecret(c.MetricsToken),
 		"backup_dir", c.BackupDir, "backup_keep", strconv.Itoa(c.BackupKeep),
-		"smtp_url", redactURL(c.SMTPURL), "mail_from", c.MailFrom, "public_url", c.PublicURL)
+		"smtp_url", redactURL(c.SMTPURL), "mail_from", c.MailFrom, "public_url", c.PublicURL,
+		"webhook_secret", redactSecret(c.WebhookSecret))
+}
+
+func redactSecret(s string) string {
+	if s == "" {
+		return ""
+	}
+	return "(set, redacted)"
 }
 
 // redactURL hides a URL's password.

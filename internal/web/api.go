@@ -41,10 +41,11 @@ func (s *Server) apiMission(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	// Subscribers' addresses are personal data: only the mission's
-	// administrators, who may change them, see them.
+	// Subscribers' addresses and alert hooks are personal data or
+	// secrets: only the mission's administrators, who may change them,
+	// see them.
 	if principal(c).Role(m.Slug) < auth.Admin {
-		m.Subscriptions = nil
+		m.Subscriptions, m.Alerts = nil, nil
 	}
 	return c.JSON(m)
 }
