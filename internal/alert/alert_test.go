@@ -54,6 +54,7 @@ type receiver struct {
 	sigs   []string
 	events []string
 	got    chan struct{}
+	url    string
 }
 
 func (r *receiver) ServeHTTP(w http.ResponseWriter, req *http.Request) {
@@ -76,6 +77,7 @@ func setup(t *testing.T, fail int) (*alert.Alerter, *store.Store, *receiver) {
 	rec := &receiver{fail: fail, got: make(chan struct{}, 16)}
 	srv := httptest.NewServer(rec)
 	t.Cleanup(srv.Close)
+	rec.url = srv.URL + "/hook"
 	st, err := store.Open(context.Background(), store.Memory, store.Options{})
 	if err != nil {
 		t.Fatal(err)
