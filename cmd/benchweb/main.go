@@ -516,7 +516,7 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\tpath\tbytes\tcold\trequests\terrors\tp50\tp90\tp99\tmax\treq/s\tMB/s\tp99 target\t")
+	fmt.Fprintln(tw, "target\tpath\tbytes\tfirst/repeat visit\tcold\trequests\terrors\tp50\tp90\tp99\tmax\treq/s\tMB/s\tp99 target\t")
 	code := 0
 	for _, s := range results {
 		verdict, coldS := "-", "-"
@@ -530,7 +530,11 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 				}
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.0f\t%.1f\t%s\t\n", s.name, s.path, s.size, coldS, s.requests, s.errors,
+		visitS := "-"
+		if s.name == "overview" {
+			visitS = fmt.Sprintf("%d/%d", vis.first, vis.repeat)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.0f\t%.1f\t%s\t\n", s.name, s.path, s.size, visitS, coldS, s.requests, s.errors,
 			ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.rps(), s.mbps(), verdict)
 	}
 	tw.Flush()
