@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/mail"
 	"github.com/begira/begira/internal/mailtest"
 	"github.com/begira/begira/internal/portfolio"
@@ -126,5 +127,39 @@ func TestSnapshotEmailInBasque(t *testing.T) {
 	}
 	if !run {
 		t.Error("no successful mail_snapshot job run recorded")
+	}
+}
+
+// TestWeeklyDigestEmail: the digest job, run on demand, emails the week's
+// signals to the digest subscribers in their language.
+func TestWeeklyDigestEmail(t *testing.T) {
+	mp := mailtest.Start(t, mailtest.Plain)
+	s, addr := startDemo(t, "--smtp-url", "smtp://"+mp.SMTP+"?starttls=off", "--mail-from", "begira@example.org",
+		"--schedule", "digest=0 7 * * 1")
+	ctx := portfolio.WithActor(context.Background(), "test")
+	m, err := s.store.Mission(ctx, "gipuzkoa")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Subscriptions = []portfolio.Subscription{{Email: "miren@example.org", Lang: "es", Digest: true}}
+	if _, err := s.store.ApplyMission(ctx, m); err != nil {
+		t.Fatal(err)
+	}
+	day := time.Now().In(time.FixedZone("", 0)).AddDate(0, 0, -2).Format("2006-01-02")
+	path := writeFile(t, t.TempDir(), "s.csv", "ext_ref,headline,observed_at,status,challenges\nSIG-NEW,Auzolan berria Tolosan,"+day+",approved,food\n")
+	if _, err := ingest.New(s.store, time.Now).Import(ctx, ingest.Request{Mission: "gipuzkoa", Kind: "signals", Mode: ingest.ModeAppend,
+		Path: path, Filename: "s.csv"}, false); err != nil {
+		t.Fatal(err)
+	}
+	res, err := adminClient(t, s).Post("http://"+addr+"/api/v1/jobs/digest/run?mission=gipuzkoa", "", nil)
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("run digest: %v %v", res, err)
+	}
+	res.Body.Close()
+	msg := mp.WaitFor(t, 1, 30*time.Second)[0]
+	if msg.To[0].Address != "miren@example.org" || !strings.Contains(msg.Subject, "señales de la semana") ||
+		!strings.Contains(msg.Text, "Auzolan berria Tolosan") || !strings.Contains(msg.HTML, "Auzolan berria Tolosan") ||
+		!strings.Contains(msg.Text, "/m/gipuzkoa/digest?lang=es") {
+		t.Errorf("digest email %q to %v:\n%s", msg.Subject, msg.To, msg.Text)
 	}
 }
