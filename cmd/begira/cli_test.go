@@ -345,3 +345,35 @@ func TestUserCommand(t *testing.T) {
 		t.Errorf("after password: locked %v, new password verifies %v", u.LockedUntil, auth.VerifyPassword("second long password", u.PasswordHash))
 	}
 }
+
+// TestServeCreatesTheDatabaseDirectory: started where data/ does not exist
+// (the binary outside a checkout), serve creates the directory of --db,
+// says where the database is, and answers /readyz.
+func TestServeCreatesTheDatabaseDirectory(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "not", "yet", "begira.duckdb")
+	ctx, cancel := context.WithCancel(context.Background())
+	var logs syncBuffer
+	exit := make(chan int, 1)
+	go func() {
+		exit <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, io.Discard, &logs, noEnv)
+	}()
+	defer func() { cancel(); <-exit }()
+	var addr string
+	for deadline := time.Now().Add(20 * time.Second); addr == "" && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m := listening.FindStringSubmatch(logs.String()); m != nil {
+			addr = m[1]
+		}
+	}
+	if addr == "" {
+		t.Fatalf("server did not start: %s", logs.String())
+	}
+	if resp, err := http.Get("http://" + addr + "/readyz"); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("readyz: %v %v", resp, err)
+	}
+	if !strings.Contains(logs.String(), "created the database directory") || !strings.Contains(logs.String(), filepath.Dir(db)) {
+		t.Errorf("serve did not say which directory it created: %s", logs.String())
+	}
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("database file: %v", err)
+	}
+}

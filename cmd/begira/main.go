@@ -37,6 +37,8 @@ Usage:
   begira user add --db PATH --username NAME --role ROLE [--mission SLUG] < password
   begira user password --db PATH --username NAME < password
   begira migrate --db PATH
+  begira backup --db PATH --out DIR
+  begira restore --from DIR --db NEWPATH
   begira gen --kind projects --rows N [--seed S] [--out FILE|-]
   begira version
 
@@ -67,6 +69,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return migrateCmd(cli, args[1:], stdout, stderr)
 	case "snapshot":
 		return snapshotCmd(cli, args[1:], stdout, stderr)
+	case "backup":
+		return backupCmd(cli, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(cli, args[1:], stdout, stderr)
 	case "gen":
 		return genCmd(cli, args[1:], stdout, stderr)
 	case "version", "--version":

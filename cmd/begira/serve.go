@@ -15,16 +15,19 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/dashboards"
+	"github.com/begira/begira/internal/alert"
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/mail"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/telemetry"
 	"github.com/begira/begira/internal/web"
 )
 
@@ -39,12 +42,19 @@ type server struct {
 	app   *fiber.App
 	ln    net.Listener
 	done  chan error
+	tel   *telemetry.Telemetry
+	prom  *metricsServer
+	mail  *mail.Notifier
+	alert *alert.Alerter
 	// setupCode opens /setup while no user exists (printed at start).
 	setupCode string
 }
 
 // newServer opens the database, loads the demo if asked, and builds the app.
 func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server, error) {
+	if err := ensureDBDir(cfg.DB, log); err != nil {
+		return nil, err
+	}
 	st, err := store.Open(ctx, cfg.DB, store.Options{MemoryLimit: cfg.MemoryLimit, Threads: cfg.Threads})
 	if err != nil {
 		return nil, err
@@ -73,10 +83,21 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 			return nil, err
 		}
 	}
+	tel := telemetry.New(version, st, log)
 	engine := metrics.NewEngine(st, time.Now, log)
+	engine.Observe(tel)
 	ing.OnCommitted(engine.Invalidate)
 	snaps := snapshot.New(st, time.Now)
-	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log)
+	notify, alerts, err := newNotifier(cfg, st, snaps, log)
+	if err == nil {
+		err = alerts.Watch(ctx)
+	}
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
+	ing.OnCommitted(alerts.Committed)
+	sched, replan, err := newScheduler(ctx, cfg, st, ing, engine, snaps, getenvList(), log, tel, notify, alerts)
 	if err != nil {
 		st.Close()
 		return nil, err
@@ -94,13 +115,14 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	if cfg.Demo {
 		public = demo.Slug
 	}
-	app := web.New(web.Deps{Store: st, Imports: ing, Metrics: engine, Dashboards: dash, Log: log,
-		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan},
+	app := web.New(web.Deps{Store: st, Imports: alertingImports{ing, alerts}, Metrics: engine, Dashboards: dash, Log: log,
+		Scheduler: sched, Jobs: st, Snapshots: tellingSnapshots{snaps, notify, alerts}, Access: st, OnMissionApplied: replan, Observer: tel},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
-			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
+			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode,
+			Metrics: tel.Handler(), MetricsToken: cfg.MetricsToken})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
-		setupCode: setupCode}, nil
+		setupCode: setupCode, tel: tel, mail: notify, alert: alerts}, nil
 }
 
 // getenvList is the process environment, for BEGIRA_SCHEDULE_<JOB>.
@@ -111,7 +133,7 @@ var getenvList = os.Environ
 // Each job is a one-line call of a method the CLI can also run. The
 // returned replan re-plans one mission when its document is applied again.
 func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *ingest.Service, engine *metrics.Engine,
-	snaps *snapshot.Service, environ []string, log *slog.Logger) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
+	snaps *snapshot.Service, environ []string, log *slog.Logger, tel *telemetry.Telemetry, notify *mail.Notifier, alerts *alert.Alerter) (*schedule.Scheduler, func(context.Context, *portfolio.Mission) error, error) {
 	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
 	if err != nil {
 		return nil, nil, err
@@ -132,7 +154,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		b, _ := json.Marshal(v)
 		return string(b)
 	}
-	sched := schedule.New(schedule.RealClock{}, st, log)
+	sched := schedule.New(schedule.RealClock{}, observeRuns(st, tel, alerts), log)
 	jobs := schedule.Jobs{
 		Recompute: func(ctx context.Context, mission string) (string, error) {
 			m, err := st.Mission(ctx, mission)
@@ -150,6 +172,8 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			if err != nil {
 				return "", err
 			}
+			notify.SnapshotTaken(mission, snap.ID)
+			alerts.SnapshotTaken(snaps, mission, snap.ID)
 			return detail(map[string]int64{"snapshot": snap.ID}), nil
 		},
 		Digest: func(ctx context.Context, mission string) (string, error) {
@@ -157,6 +181,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			if err != nil {
 				return "", err
 			}
+			notify.DigestReady(mission, d)
 			return detail(map[string]any{"signals": d.Total, "from": d.From, "to": d.To}), nil
 		},
 		Pull: func(ctx context.Context, mission, source string) (string, error) {
@@ -166,9 +191,10 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			}
 			return detail(res), nil
 		},
-		Prune: schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
+		Prune:  schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
+		Backup: backupJob(cfg, st),
 	}
-	if err := sched.Register(schedule.Plan(missions, overrides), jobs); err != nil {
+	if err := sched.Register(planBackup(schedule.Plan(missions, overrides), jobs, overrides), jobs); err != nil {
 		return nil, nil, err
 	}
 	sched.Start(ctx)
@@ -202,6 +228,17 @@ func (s *server) start() (string, error) {
 	}
 	s.ln = ln
 	go func() { s.done <- s.app.Listener(ln) }()
+	if s.mail != nil && s.mail.BaseURL == "" {
+		s.mail.BaseURL = "http://" + ln.Addr().String()
+	}
+	if s.cfg.MetricsAddr != "" {
+		if s.prom, err = startMetrics(s.cfg.MetricsAddr, s.tel.Handler(), s.log); err != nil {
+			s.app.Shutdown()
+			<-s.done
+			s.ln = nil
+			return "", err
+		}
+	}
 	return ln.Addr().String(), nil
 }
 
@@ -209,7 +246,7 @@ func (s *server) start() (string, error) {
 // the timeout) and closes the database. Fiber's Listener returns as soon as
 // shutdown starts, so we wait on ShutdownWithTimeout itself.
 func (s *server) shutdown(timeout time.Duration) error {
-	err := s.app.ShutdownWithTimeout(timeout)
+	err := errors.Join(s.app.ShutdownWithTimeout(timeout), s.prom.shutdown(timeout))
 	if s.ln != nil {
 		<-s.done
 	}
@@ -219,6 +256,8 @@ func (s *server) shutdown(timeout time.Duration) error {
 	case <-time.After(timeout):
 		s.log.Warn("scheduled jobs still running at shutdown")
 	}
+	waitMail(s.mail, timeout, s.log)
+	waitIdle(s.alert.WaitIdle, timeout, s.log)
 	return errors.Join(err, s.store.Close())
 }
 

@@ -16,7 +16,12 @@
 //     static baselines, and the heavier dashboards /m/gipuzkoa/d/signals and
 //     /m/gipuzkoa/d/network; every loop stops by itself at the deadline or
 //     after --max-requests, and every request has a timeout;
-//  5. prints p50/p90/p99/max latency, req/s and MB/s of each target; the
+//  5. measures a visit to the overview as a browser makes it (requests
+//     carry --accept-encoding, "br, gzip" by default): a first visit
+//     fetches the page and every /static/ file it links, a repeat visit the
+//     page and the files whose Cache-Control let no browser keep them;
+//     PASS/FAIL against --first-visit (400 kB) and --repeat-visit (60 kB);
+//  6. prints p50/p90/p99/max latency, req/s and MB/s of each target; the
 //     overview ÷ static ratios of req/s and MB/s (MB/s is the fair one when
 //     the sizes differ: no static asset is the size of a page, and the
 //     product gains nothing to make one); PASS/FAIL of every page against
@@ -34,9 +39,11 @@
 package main
 
 import (
+	"compress/gzip"
 	"context"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"net"
@@ -45,6 +52,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -52,6 +60,8 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"github.com/andybalholm/brotli"
 )
 
 // staticAssets are the files the server embeds under /static: the baseline
@@ -70,7 +80,8 @@ func main() {
 type options struct {
 	duration, warmup, timeout, p99 time.Duration
 	conns, maxRequests             int
-	begira, logLevel               string
+	begira, logLevel, encoding     string
+	firstVisit, repeatVisit        int64
 	keep                           bool
 }
 
@@ -86,6 +97,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.maxRequests, "max-requests", 2_000_000, "upper bound of requests per target")
 	fs.StringVar(&o.begira, "begira", "", "use this begira binary instead of building ./cmd/begira")
 	fs.StringVar(&o.logLevel, "log-level", "info", "the server's --log-level (info is its default: one line per request)")
+	fs.StringVar(&o.encoding, "accept-encoding", "br, gzip", "Accept-Encoding of every request (what browsers send; \"\" for none)")
+	fs.Int64Var(&o.firstVisit, "first-visit", 400_000, "budget in bytes of a first visit to the overview (page and assets)")
+	fs.Int64Var(&o.repeatVisit, "repeat-visit", 60_000, "budget in bytes of a repeat visit (assets the browser may keep are not fetched)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory (binary, database, server log)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -229,8 +243,9 @@ func freePort() (int, error) {
 
 // ---------------------------------------------------------------- load
 
-// newClient keeps one connection per worker alive; compression is off so the
-// bytes counted are the bytes served.
+// newClient keeps one connection per worker alive; the transport does not
+// decode compressed bodies, so the bytes counted are the bytes sent (as
+// compressed as the server made them for --accept-encoding).
 func newClient(o options) *http.Client {
 	return &http.Client{
 		Timeout: o.timeout,
@@ -255,25 +270,91 @@ type bench struct {
 
 // get fetches path once and returns the body size and the time it took.
 func (b *bench) get(ctx context.Context, path string) (int64, time.Duration, error) {
+	n, took, _, err := b.fetch(ctx, path, nil)
+	return n, took, err
+}
+
+// fetch is get that also returns the response's headers, and keeps the
+// body in keep when not nil.
+func (b *bench) fetch(ctx context.Context, path string, keep io.Writer) (int64, time.Duration, http.Header, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, b.base+path, nil)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
+	}
+	if b.o.encoding != "" {
+		req.Header.Set("Accept-Encoding", b.o.encoding)
 	}
 	start := time.Now()
 	resp, err := b.client.Do(req)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, nil, err
 	}
-	n, err := io.Copy(io.Discard, resp.Body)
+	if keep == nil {
+		keep = io.Discard
+	}
+	n, err := io.Copy(keep, resp.Body)
 	resp.Body.Close()
 	took := time.Since(start)
 	if err != nil {
-		return n, took, err
+		return n, took, resp.Header, err
 	}
 	if resp.StatusCode != http.StatusOK {
-		return n, took, fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+		return n, took, resp.Header, fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
 	}
-	return n, took, nil
+	return n, took, resp.Header, nil
+}
+
+// assetLink is a same-origin file a page loads (stylesheet, script, icon).
+var assetLink = regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
+
+// visit is what a browser moves for one page: a first visit fetches the
+// page and every asset it links; a repeat visit fetches the page again and
+// only the assets whose Cache-Control let the browser keep none (no
+// max-age, or no-cache/no-store). Bytes are bodies as sent, compressed.
+type visit struct {
+	first, repeat int64
+	assets        int
+}
+
+func (b *bench) visit(path string) (visit, error) {
+	var page strings.Builder
+	n, _, _, err := b.fetch(b.ctx, path, &page)
+	if err != nil {
+		return visit{}, err
+	}
+	v := visit{first: n, repeat: n}
+	seen := map[string]bool{}
+	for _, m := range assetLink.FindAllStringSubmatch(b.decoded(page.String()), -1) {
+		a := html.UnescapeString(m[1])
+		if seen[a] {
+			continue
+		}
+		seen[a] = true
+		n, _, h, err := b.fetch(b.ctx, a, nil)
+		if err != nil {
+			return visit{}, err
+		}
+		v.first += n
+		v.assets++
+		if cc := h.Get("Cache-Control"); !strings.Contains(cc, "max-age=") || strings.Contains(cc, "no-cache") ||
+			strings.Contains(cc, "no-store") || strings.Contains(cc, "max-age=0") {
+			v.repeat += n
+		}
+	}
+	return v, nil
+}
+
+// decoded undoes the page's content coding so its links can be read.
+func (b *bench) decoded(body string) string {
+	if r, err := gzip.NewReader(strings.NewReader(body)); err == nil {
+		if out, err := io.ReadAll(r); err == nil {
+			return string(out)
+		}
+	}
+	if out, err := io.ReadAll(brotli.NewReader(strings.NewReader(body))); err == nil && len(out) > 0 {
+		return string(out)
+	}
+	return body
 }
 
 // stats of one load run.
@@ -394,6 +475,10 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 			static, best = a, d
 		}
 	}
+	vis, err := b.visit(pages[0].path)
+	if err != nil {
+		return 2, fmt.Errorf("visit %s: %w", pages[0].path, err)
+	}
 	targets := []struct{ name, path string }{pages[0], {"static", static}, pages[1], pages[2]}
 	// The smallest asset too: its req/s is the server's per-request ceiling
 	// (routing, middleware, logging) whatever the size.
@@ -410,6 +495,8 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 		b.base, b.o.conns, b.o.duration, b.o.warmup, runtime.GOMAXPROCS(0), runtime.NumCPU())
 	fmt.Fprintf(stdout, "overview %s: %d bytes (cold, first request: %s); static baseline %s: %d bytes (%.2f× the page)\n",
 		pages[0].path, page, cold[pages[0].path].Round(time.Millisecond), static, staticSizes[static], float64(staticSizes[static])/float64(page))
+	fmt.Fprintf(stdout, "overview visit (Accept-Encoding %q): first %d bytes (page and %d assets; budget %d: %s), repeat %d bytes (budget %d: %s)\n",
+		b.o.encoding, vis.first, vis.assets, b.o.firstVisit, verdict(vis.first <= b.o.firstVisit), vis.repeat, b.o.repeatVisit, verdict(vis.repeat <= b.o.repeatVisit))
 	var results []stats
 	for _, t := range targets {
 		size := sizes[t.path]
@@ -429,7 +516,7 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 	}
 
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "target\tpath\tbytes\tcold\trequests\terrors\tp50\tp90\tp99\tmax\treq/s\tMB/s\tp99 target\t")
+	fmt.Fprintln(tw, "target\tpath\tbytes\tfirst/repeat visit\tcold\trequests\terrors\tp50\tp90\tp99\tmax\treq/s\tMB/s\tp99 target\t")
 	code := 0
 	for _, s := range results {
 		verdict, coldS := "-", "-"
@@ -443,7 +530,11 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 				}
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.0f\t%.1f\t%s\t\n", s.name, s.path, s.size, coldS, s.requests, s.errors,
+		visitS := "-"
+		if s.name == "overview" {
+			visitS = fmt.Sprintf("%d/%d", vis.first, vis.repeat)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%.0f\t%.1f\t%s\t\n", s.name, s.path, s.size, visitS, coldS, s.requests, s.errors,
 			ms(s.p50), ms(s.p90), ms(s.p99), ms(s.max), s.rps(), s.mbps(), verdict)
 	}
 	tw.Flush()
@@ -461,12 +552,22 @@ func (b *bench) run(stdout io.Writer) (int, error) {
 			code = 1
 		}
 	}
+	if vis.first > b.o.firstVisit || vis.repeat > b.o.repeatVisit {
+		code = 1
+	}
 	if code == 0 {
 		fmt.Fprintf(stdout, "PASS: overview p99 %s ≤ %s at %d connections\n", ms(ov.p99), b.o.p99, b.o.conns)
 	} else {
 		fmt.Fprintf(stdout, "FAIL: overview p99 %s (target ≤ %s at %d connections)\n", ms(ov.p99), b.o.p99, b.o.conns)
 	}
 	return code, nil
+}
+
+func verdict(ok bool) string {
+	if ok {
+		return "PASS"
+	}
+	return "FAIL"
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.2fms", float64(d.Microseconds())/1000) }

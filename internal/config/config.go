@@ -40,6 +40,7 @@ type Serve struct {
 	SecureCookies   bool
 	TrustedProxies  []string
 	SessionTTL      time.Duration
+	Service
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -105,6 +106,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
+	c.Service.flags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: begira serve [flags]\n\nEvery flag can also be set as %sNAME (e.g. BEGIRA_DB).\n\n", envPrefix)
 		fs.PrintDefaults()
@@ -129,6 +131,7 @@ func (c *Serve) validate() error {
 	if c.DB == "" {
 		problems = append(problems, "db must not be empty")
 	}
+	problems = append(problems, c.Service.problems()...)
 	if _, err := ParseLevel(c.LogLevel); err != nil {
 		problems = append(problems, err.Error())
 	}
@@ -205,4 +208,5 @@ func (c Serve) Log(log *slog.Logger) {
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
 		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String())
+	c.Service.log(log)
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/metrics"
@@ -67,7 +68,7 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if err != nil {
 			return nil, err
 		}
-		return signalsTime(m, p.Data.Scheme, vs, lang, pv), nil
+		return signalsTime(m, p.Data.Scheme, vs, sc, lang, pv), nil
 	case "emergence":
 		vs, err := get("S4")
 		if err != nil {
@@ -89,7 +90,8 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if err != nil {
 			return nil, err
 		}
-		return convergence(m, p.Data.Scheme, cells, lang, pv), nil
+		from, to := env.Window()
+		return convergence(m, p.Data.Scheme, cells, sc, from, to, lang, pv), nil
 	case "data_health":
 		vs, err := get("C20")
 		if err != nil {
@@ -295,7 +297,7 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 	return o
 }
 
-func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
+func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc portfolio.Scope, lang string, pv *PanelView) Option {
 	s := m.Scheme(scheme)
 	periodSet := map[string]bool{}
 	counts := map[string]map[string]float64{}
@@ -334,6 +336,17 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, lang s
 				burstNames = append(burstNames, t.Label.In(lang)+" "+p)
 			}
 			row = append(row, Cell{i18n.Int(lang, int64(n)), fmt.Sprint(int64(n))})
+			// A point opens the approved signals of the term observed in
+			// that month.
+			// (A term the filter leaves out is counted only with the
+			// filter's terms: it has no list of its own.)
+			if from, err := time.Parse("2006-01", p); err == nil && !sc.Excludes(scheme, t.Code) {
+				if pv.Drill == nil {
+					pv.Drill = &Drill{Target: "signals"}
+				}
+				pv.Drill.add(fmt.Sprintf("%d/%d", len(series), i), map[string]string{scheme: t.Code, "signal_status": "approved",
+					"observed_from": from.Format(time.DateOnly), "observed_to": from.AddDate(0, 1, 0).Format(time.DateOnly)}, n, MeasureSignals)
+			}
 		}
 		series = append(series, ls)
 		pv.Table.Rows = append(pv.Table.Rows, row)
@@ -448,7 +461,7 @@ func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value,
 	return DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap"))
 }
 
-func convergence(m *portfolio.Mission, scheme string, cells []metrics.ConvergenceCell, lang string, pv *PanelView) Option {
+func convergence(m *portfolio.Mission, scheme string, cells []metrics.ConvergenceCell, sc portfolio.Scope, from, to time.Time, lang string, pv *PanelView) Option {
 	s, level := m.Scheme(scheme), m.Scheme("level")
 	if level == nil {
 		pv.Summary = i18n.T(lang, "summary.empty")
@@ -500,8 +513,12 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 	}
 	pv.Drill = &Drill{Target: "signals"}
 	for i, row := range rowCodes {
+		if sc.Excludes(scheme, row) {
+			continue // counted only with the filter's terms: no list of its own
+		}
 		for j, col := range colCodes {
-			pv.Drill.add(fmt.Sprintf("%d,%d", j, i), map[string]string{scheme: row, "level_observed": col, "signal_status": "approved"}, values[i][j], "")
+			pv.Drill.add(fmt.Sprintf("%d,%d", j, i), map[string]string{scheme: row, "level_observed": col, "signal_status": "approved",
+				"observed_from": from.Format(time.DateOnly), "observed_to": to.Format(time.DateOnly)}, values[i][j], MeasureSignals)
 		}
 	}
 	return Heatmap(rows, cols, values, "·")

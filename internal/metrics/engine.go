@@ -23,6 +23,8 @@ type Engine struct {
 	now func() time.Time
 	log *slog.Logger
 
+	obs CacheObserver
+
 	mu      sync.Mutex
 	entries map[string]*entry
 	gen     map[string]int // mission slug → generation, bumped by Invalidate
@@ -46,6 +48,16 @@ const maxEntries = 512
 func NewEngine(st *store.Store, now func() time.Time, log *slog.Logger) *Engine {
 	return &Engine{st: st, now: now, log: log, entries: map[string]*entry{}, gen: map[string]int{}}
 }
+
+// CacheObserver is told of every read of the cache and every background
+// refresh (Prometheus's cache counters).
+type CacheObserver interface {
+	CacheLookup(cache string, hit bool)
+	CacheRefresh(cache string)
+}
+
+// Observe sets the observer of the cache; call it before serving.
+func (en *Engine) Observe(o CacheObserver) { en.obs = o }
 
 // Request names what to compute.
 type Request struct {
@@ -78,6 +90,9 @@ func (en *Engine) Get(ctx context.Context, req Request) (*Result, error) {
 	en.mu.Lock()
 	e, ok := en.entries[k]
 	gen := en.gen[req.Mission.Slug]
+	if en.obs != nil {
+		en.obs.CacheLookup("metric", ok)
+	}
 	if !ok {
 		e = &entry{mission: req.Mission.Slug, gen: gen, ready: make(chan struct{}), running: true, used: en.now()}
 		en.entries[k] = e
@@ -90,6 +105,9 @@ func (en *Engine) Get(ctx context.Context, req Request) (*Result, error) {
 	e.used = en.now()
 	if e.gen < gen && !e.running && e.res != nil {
 		e.running = true
+		if en.obs != nil {
+			en.obs.CacheRefresh("metric")
+		}
 		go en.compute(context.Background(), req, e, gen)
 	}
 	en.mu.Unlock()

@@ -69,6 +69,8 @@ type SignalFilter struct {
 	Scheme, Term string
 	Level        string
 	Status       string
+	// From and To keep the signals observed in [From, To) (nil: open).
+	From, To *time.Time
 }
 
 // GeoArea is a municipality, comarca or province.

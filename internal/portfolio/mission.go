@@ -51,6 +51,10 @@ type Mission struct {
 	// Sources are the registered data sources; one with a URL is pulled
 	// through the import pipeline on its schedule.
 	Sources []SourceDoc `yaml:"sources,omitempty" json:"sources,omitempty"`
+	// Subscriptions are who is sent the digest and snapshot summaries.
+	Subscriptions []Subscription `yaml:"subscriptions,omitempty" json:"subscriptions,omitempty"`
+	// Alerts say who is told at once when something goes wrong.
+	Alerts []AlertRule `yaml:"alerts,omitempty" json:"alerts,omitempty"`
 	// CreatedAt is informative: accepted in a document (so what the API
 	// returns can be applied again) and otherwise ignored.
 	CreatedAt time.Time `yaml:"created_at,omitempty" json:"created_at"`
@@ -295,6 +299,8 @@ func (m *Mission) Validate() error {
 		}
 	}
 	m.validateSources(add)
+	m.validateSubscriptions(add)
+	m.validateAlerts(add)
 	if len(problems) > 0 {
 		return &Error{Code: EINVALID, Message: fmt.Sprintf("mission %q: %d problem(s): %s", m.Slug, len(problems), problems[0]), Details: problems}
 	}

@@ -20,6 +20,7 @@ const (
 	JobDigest     = portfolio.JobDigest
 	JobPullPrefix = portfolio.JobPullPrefix
 	JobPrune      = "prune"
+	JobBackup     = "backup"
 )
 
 // Retention defaults: job_run rows older than DefaultJobRunsKeepDays are
@@ -27,6 +28,8 @@ const (
 const (
 	DefaultJobRunsKeepDays = 90
 	DefaultPruneSpec       = "30 3 * * *"
+	// DefaultBackupSpec takes the daily backup after the prune.
+	DefaultBackupSpec = "45 3 * * *"
 )
 
 // Off is the spec that switches a job off: --schedule snapshot=off.
@@ -138,10 +141,10 @@ func ParseOverrides(flags, environ []string) (map[string]string, error) {
 }
 
 func checkOverride(job, spec string) error {
-	known := []string{JobRecompute, JobSnapshot, JobDigest, JobPrune}
+	known := []string{JobRecompute, JobSnapshot, JobDigest, JobPrune, JobBackup}
 	if !slices.Contains(known, job) &&
 		!(strings.HasPrefix(job, JobPullPrefix) && portfolio.ValidSlug(strings.TrimPrefix(job, JobPullPrefix))) {
-		return fmt.Errorf("unknown job %q (known: recompute, snapshot, digest, prune, pull_<source>)", job)
+		return fmt.Errorf("unknown job %q (known: recompute, snapshot, digest, prune, backup, pull_<source>)", job)
 	}
 	if spec == Off {
 		return nil
@@ -161,6 +164,7 @@ type Jobs struct {
 	Digest    func(ctx context.Context, mission string) (string, error)
 	Pull      func(ctx context.Context, mission, source string) (string, error)
 	Prune     func(ctx context.Context) (string, error)
+	Backup    func(ctx context.Context) (string, error)
 }
 
 // func returns the JobFunc of a planned job, or nil.
@@ -175,11 +179,27 @@ func (j Jobs) fn(p Planned) JobFunc {
 		return func(ctx context.Context) (string, error) { return j.Digest(ctx, mission) }
 	case p.Job == JobPrune && j.Prune != nil:
 		return j.Prune
+	case p.Job == JobBackup && j.Backup != nil:
+		return j.Backup
 	case strings.HasPrefix(p.Job, JobPullPrefix) && j.Pull != nil:
 		source := strings.TrimPrefix(p.Job, JobPullPrefix)
 		return func(ctx context.Context) (string, error) { return j.Pull(ctx, mission, source) }
 	}
 	return nil
+}
+
+// ServerJob plans a job of the whole server (no mission) on spec, unless
+// an override (--schedule JOB=SPEC, BEGIRA_SCHEDULE_<JOB>) replaces it or
+// switches it off. Plan itself plans the prune; the backup is planned by
+// whoever can take one (a server with a database file).
+func ServerJob(job, spec string, overrides map[string]string) (Planned, bool) {
+	if o, ok := overrides[job]; ok {
+		spec = strings.TrimSpace(o)
+	}
+	if spec == "" || spec == Off {
+		return Planned{}, false
+	}
+	return Planned{Job: job, Spec: spec, Location: time.UTC}, true
 }
 
 // Register adds every planned job to s. A job without a function is

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
@@ -169,9 +170,17 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		AND g.id IN (SELECT id FROM begira_signals($1::BIGINT, $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::VARCHAR[], $10::VARCHAR[]))
 		AND ($2 = '' OR g.id IN (SELECT signal_id FROM signal_term WHERE scheme_code = $2 AND term_code = $3))
 		AND ($4 = '' OR g.level_observed = $4)
-		AND ($5 = '' OR g.status = $5)`
+		AND ($5 = '' OR g.status = $5)
+		AND ($11::DATE IS NULL OR g.observed_at >= $11::DATE)
+		AND ($12::DATE IS NULL OR g.observed_at < $12::DATE)`
 	sa := scopeArgs(m.ID, f.Scope) // $3 levels, $4 pillars, $5 challenges, $6 levers, $8 comarcas
-	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status, sa[2], sa[3], sa[4], sa[5], sa[7]}
+	day := func(t *time.Time) any {
+		if t == nil {
+			return nil
+		}
+		return t.Format(time.DateOnly)
+	}
+	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status, sa[2], sa[3], sa[4], sa[5], sa[7], day(f.From), day(f.To)}
 	if f.Term == "" {
 		fargs[1] = ""
 	}
@@ -188,7 +197,7 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		       (SELECT string_agg(p.ext_ref, chr(31) ORDER BY p.ext_ref)
 		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)
 		FROM signal g WHERE `+where+`
-		ORDER BY g.observed_at DESC, g.ext_ref LIMIT $11 OFFSET $12`, append(fargs, pg.Limit, pg.Offset)...)
+		ORDER BY g.observed_at DESC, g.ext_ref LIMIT $13 OFFSET $14`, append(fargs, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: signals: %w", err)
 	}

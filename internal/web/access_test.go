@@ -148,6 +148,8 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/healthz", rule: anyone, ok: 200},
 	{method: "GET", route: "/readyz", rule: anyone, ok: 200},
 	{method: "GET", route: "/geo/map.json", rule: anyone, ok: 404}, // no --geojson
+	{method: "GET", route: "/metrics", rule: anyone, ok: 404},      // its own token; off without one
+	{method: "GET", route: "/api/v1/openapi.json", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/session", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/missions", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug", url: "/api/v1/missions/tiny", rule: viewerOn, ok: 200},
@@ -178,6 +180,7 @@ var routeTable = []routeCase{
 	{method: "POST", route: "/api/v1/imports/:id/discard", url: "/api/v1/imports/1/discard", rule: analystOn, ok: 409},
 	{method: "GET", route: "/api/v1/jobs", rule: signedIn, ok: 200},
 	{method: "POST", route: "/api/v1/jobs/:job/run", url: "/api/v1/jobs/snapshot/run?mission=tiny", rule: adminOn, ok: 404}, // no scheduler here
+	{method: "POST", route: "/api/v1/backups", rule: instanceAdmin, ok: 404},                                                // no scheduler here
 	{method: "GET", route: "/api/v1/users", rule: instanceAdmin, ok: 200},
 	{method: "POST", route: "/api/v1/users", ctype: "application/json", body: `{}`, rule: instanceAdmin, ok: 400},
 	{method: "PATCH", route: "/api/v1/users/:id", url: "/api/v1/users/1", ctype: "application/json", body: `{"bogus": 1}`, rule: instanceAdmin, ok: 400},

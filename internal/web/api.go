@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,6 +41,12 @@ func (s *Server) apiMission(c *fiber.Ctx) error {
 	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
+	}
+	// Subscribers' addresses and alert hooks are personal data or
+	// secrets: only the mission's administrators, who may change them,
+	// see them.
+	if principal(c).Role(m.Slug) < auth.Admin {
+		m.Subscriptions, m.Alerts = nil, nil
 	}
 	return c.JSON(m)
 }
@@ -142,7 +149,11 @@ func (s *Server) apiSignals(c *fiber.Ctx) error {
 		return err
 	}
 	defer sd.release()
-	items, total, err := sd.lists.Signals(c.UserContext(), sd.Mission, signalFilter(c, sd.Mission, sd.Scope), pg)
+	f, err := signalFilter(c, sd.Mission, sd.Scope)
+	if err != nil {
+		return err
+	}
+	items, total, err := sd.lists.Signals(c.UserContext(), sd.Mission, f, pg)
 	if err != nil {
 		return err
 	}
@@ -166,8 +177,20 @@ func fracParam(c *fiber.Ctx) ([]string, error) {
 
 // signalFilter reads ?challenge=water (any signal scheme), level_observed
 // and signal_status.
-func signalFilter(c *fiber.Ctx, m *portfolio.Mission, sc portfolio.Scope) portfolio.SignalFilter {
+func signalFilter(c *fiber.Ctx, m *portfolio.Mission, sc portfolio.Scope) (portfolio.SignalFilter, error) {
 	f := portfolio.SignalFilter{Scope: sc, Level: c.Query("level_observed"), Status: c.Query("signal_status")}
+	for _, d := range []struct {
+		name string
+		dst  **time.Time
+	}{{"observed_from", &f.From}, {"observed_to", &f.To}} {
+		if v := c.Query(d.name); v != "" {
+			t, err := time.Parse(time.DateOnly, v)
+			if err != nil {
+				return f, portfolio.Errorf(portfolio.EINVALID, "%s=%q is not a date (yyyy-mm-dd)", d.name, v)
+			}
+			*d.dst = &t
+		}
+	}
 	for _, s := range m.Schemes {
 		// The scope's own schemes (pillar, challenge …) already filter
 		// through Scope; a parameter names another signal scheme.
@@ -179,7 +202,7 @@ func signalFilter(c *fiber.Ctx, m *portfolio.Mission, sc portfolio.Scope) portfo
 			break
 		}
 	}
-	return f
+	return f, nil
 }
 
 // apiListArgs reads a list request: its scope (release it when done) and

@@ -97,7 +97,10 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 		return err
 	}
 	pg = pg.Normalize()
-	f := signalFilter(c, p.Mission, p.Scope)
+	f, err := signalFilter(c, p.Mission, p.Scope)
+	if err != nil {
+		return err
+	}
 	p.Signals, p.Total, err = p.scoped.lists.Signals(c.UserContext(), p.Mission, f, pg)
 	if err != nil {
 		return err

@@ -35,6 +35,7 @@ func mustParsePages() *pages {
 		"deref": func(f *float64) float64 { return *f },
 		"list":  func(s ...string) []string { return s },
 		"join":  strings.Join,
+		"asset": assetPath,
 	}
 	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error", "empty",
 		"snapshots", "diff", "pack", "digest", "login", "setup", "users", "tokens", "audit", "home"} {

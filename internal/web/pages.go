@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -101,7 +102,14 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	slug, lang, path := c.Params("slug"), s.language(c), c.Path()
 	role := principal(c).Role(slug)
 	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + sc.Key()
-	body, err := s.views.get(c.UserContext(), slug, key, func(ctx context.Context) ([]byte, error) {
+	reqCtx := c.UserContext()
+	var rendered atomic.Bool // in this request: a miss (a background refresh has its own context)
+	body, err := s.views.get(reqCtx, slug, key, func(ctx context.Context) ([]byte, error) {
+		if ctx == reqCtx {
+			rendered.Store(true)
+		} else {
+			s.stats.refresh("page")
+		}
 		m, err := s.store.Mission(ctx, slug)
 		if err != nil {
 			return nil, err
@@ -124,9 +132,10 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	if err != nil {
 		return err
 	}
+	s.stats.lookup("page", !rendered.Load())
 	c.Vary(fiber.HeaderAcceptLanguage)
 	c.Type("html", "utf-8")
-	return s.sendPersonal(c, body, lang)
+	return s.sendCached(c, key, body, lang)
 }
 
 // showSnapshotDashboard renders a dashboard as of a snapshot: from its

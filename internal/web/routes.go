@@ -17,6 +17,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/readyz", s.readyz)
 	app.Use("/static", staticFiles())
 	app.Get("/geo/map.json", s.geoJSONFile)
+	app.Get("/metrics", s.metricsEndpoint) // its own token, not a user's
 
 	app.Use(s.authenticate, s.checkCSRF)
 	h := func(r fiber.Router, method, path string, pol policy, handler fiber.Handler) {
@@ -25,6 +26,7 @@ func (s *Server) routes(app *fiber.App) {
 	const get, post, put, patch, del = fiber.MethodGet, fiber.MethodPost, fiber.MethodPut, fiber.MethodPatch, fiber.MethodDelete
 
 	api := app.Group("/api/v1")
+	h(api, get, "/openapi.json", public, s.apiOpenAPI)
 	h(api, get, "/session", public, s.apiSession)
 	h(api, get, "/missions", public, s.apiMissions)
 	h(api, get, "/missions/:slug", onMission(auth.Viewer), s.apiMission)
@@ -55,6 +57,7 @@ func (s *Server) routes(app *fiber.App) {
 	h(api, post, "/imports/:id/discard", onImport(auth.Analyst), s.apiDiscardImport)
 	h(api, get, "/jobs", signedIn, s.apiJobs)
 	h(api, post, "/jobs/:job/run", onQuery(auth.Admin), s.apiRunJob)
+	h(api, post, "/backups", instanceAdmin, s.apiBackup)
 	h(api, get, "/users", instanceAdmin, s.apiUsers)
 	h(api, post, "/users", instanceAdmin, s.apiCreateUser)
 	h(api, patch, "/users/:id", instanceAdmin, s.apiUpdateUser)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -85,6 +86,8 @@ type Deps struct {
 	// OnMissionApplied, when set, runs after a mission document is applied
 	// through the API (the scheduler re-plans the mission's jobs).
 	OnMissionApplied func(ctx context.Context, m *portfolio.Mission) error
+	// Observer, when set, is told of requests and cache reads (Prometheus).
+	Observer Observer
 }
 
 // Dashboards is the set of loaded dashboard definitions.
@@ -125,6 +128,7 @@ type Server struct {
 	lockFor       time.Duration
 	keyMu         sync.Mutex
 	key           []byte // guest links' HMAC key, read once (guestKey)
+	service
 }
 
 // Options configure the HTTP server.
@@ -168,6 +172,13 @@ type Options struct {
 	// address, which the login rate limit counts by) and X-Forwarded-Proto
 	// believed; with none, every X-Forwarded-For is ignored.
 	TrustedProxies []string
+
+	// Metrics, when set, is served at /metrics on this address to requests
+	// that carry MetricsToken as a bearer token (Prometheus's
+	// authorization.credentials); without a token /metrics is not served
+	// here (use --metrics-addr).
+	Metrics      http.Handler
+	MetricsToken string
 }
 
 // New builds the Fiber app with every route.
@@ -194,6 +205,7 @@ func New(d Deps, opt Options) *fiber.App {
 		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
 		loginLimit:  auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
 		maxFailures: cmp.Or(opt.MaxFailures, 5), lockFor: cmp.Or(opt.LockFor, 15*time.Minute)}
+	s.service = newService(d, opt)
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
 	}
@@ -223,6 +235,7 @@ func New(d Deps, opt Options) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
+	app.Use(s.observeRequests)
 	app.Use(securityHeaders)
 	app.Use(s.limitBody)
 	s.routes(app)

@@ -120,8 +120,8 @@ func TestSnapshotPages(t *testing.T) {
 	checkDocument := func(t *testing.T, body []byte) {
 		t.Helper()
 		for _, m := range scriptTag.FindAll(body, -1) {
-			if !bytes.Contains(m, []byte(`src="/static/snapshots.js"`)) {
-				t.Errorf("pack carries script %s, want only /static/snapshots.js", m)
+			if !snapshotsScript.Match(m) {
+				t.Errorf("pack carries script %s, want only /static/snapshots.HASH.js", m)
 			}
 		}
 		if bytes.Contains(body, []byte("application/json")) {
@@ -145,7 +145,7 @@ func TestSnapshotPages(t *testing.T) {
 				fmt.Sprintf(`/m/%s?lang=en&amp;snapshot=%d`, demo.Slug, first),
 				fmt.Sprintf(`%s%d/diff?against=%d&amp;lang=en`, base, second, first),
 				fmt.Sprintf(`%s%d/pack?lang=en`, base, second),
-				`id="take-snapshot"`, `data-api="/api/v1/missions/gipuzkoa/snapshots"`, `src="/static/snapshots.js"`,
+				`id="take-snapshot"`, `data-api="/api/v1/missions/gipuzkoa/snapshots"`, `src="/static/snapshots.`,
 				"Decision log",
 			},
 			check: func(t *testing.T, body []byte) {
@@ -333,3 +333,6 @@ func TestSnapshotListLinksAnswer(t *testing.T) {
 		t.Errorf("followed %d snapshot links, want at least 5", seen)
 	}
 }
+
+// snapshotsScript is the snapshot pages' script under its content-hashed name.
+var snapshotsScript = regexp.MustCompile(`src="/static/snapshots\.[0-9a-f]{12}\.js"`)

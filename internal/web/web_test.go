@@ -97,6 +97,7 @@ func (s scenario) run(t *testing.T, app *fiber.App) {
 		t.Errorf("status = %d, want %d; body: %.400s", res.StatusCode, s.wantStatus, body)
 	}
 	checkSecurityHeaders(t, res.Header)
+	checkOpenAPI(t, req, res, body)
 	for h, want := range s.wantHeaders {
 		if got := res.Header.Get(h); got != want {
 			t.Errorf("header %s = %q, want %q", h, got, want)
@@ -811,7 +812,7 @@ func TestDemoPages(t *testing.T) {
 		},
 		{
 			name: "static files are served", url: "/static/begira.js", wantStatus: 200,
-			wantHeaders: map[string]string{"Content-Type": "text/javascript", "Cache-Control": "public, max-age=86400"},
+			wantHeaders: map[string]string{"Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "public, max-age=3600"},
 		},
 	})
 }
@@ -827,9 +828,14 @@ func TestPageAssetsExist(t *testing.T) {
 			seen[string(m[1])] = true
 		}
 	}
-	for _, want := range []string{"/static/begira.css", "/static/begira.js", "/static/vendor/echarts/echarts.min.js"} {
-		if !seen[want] {
-			t.Errorf("pages do not link %s", want)
+	for _, want := range []string{`^/static/begira\.[0-9a-f]{12}\.css$`, `^/static/begira\.[0-9a-f]{12}\.js$`,
+		`^/static/vendor/echarts/echarts\.min\.[0-9a-f]{12}\.js$`} {
+		found := false
+		for path := range seen {
+			found = found || regexp.MustCompile(want).MatchString(path)
+		}
+		if !found {
+			t.Errorf("pages link no asset matching %s (content-hashed names)", want)
 		}
 	}
 	for path := range seen {

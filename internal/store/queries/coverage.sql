@@ -4,6 +4,10 @@
 -- included. Fractional counting: a project with t_a terms in A and t_b in B
 -- weighs 1/t_a · 1/t_b in each of its cells, so n_frac sums to the number of
 -- projects tagged in both schemes; n_full counts 1 per tagged cell.
+-- The fractional sums add exact decimals (18 places), not doubles: a sum
+-- of doubles depends on the order DuckDB meets the rows in, and the same
+-- data restored from a backup answered 18.500000000000004 where the
+-- original said 18.5.
 WITH p AS (
     SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ),
@@ -20,8 +24,8 @@ tb AS (
 cells AS (
     SELECT ta.term_code AS a, tb.term_code AS b,
            count(*) AS n_full,
-           sum(ta.w * tb.w) AS n_frac,
-           coalesce(sum(ta.w * tb.w * p.budget_total_eur), 0) AS budget_frac
+           sum((ta.w * tb.w)::DECIMAL(38, 18))::DOUBLE AS n_frac,
+           coalesce(sum((ta.w * tb.w * p.budget_total_eur)::DECIMAL(38, 18)), 0)::DOUBLE AS budget_frac
     FROM ta JOIN tb ON tb.project_id = ta.project_id JOIN p ON p.id = ta.project_id
     GROUP BY ALL
 )

@@ -12,10 +12,12 @@
   }
 
   // markKey names the clicked mark the way the server keyed the panel's
-  // marks: tree nodes carry their key, heatmap cells are "x,y", other
-  // marks their data index.
+  // marks: tree nodes and places carry their key, heatmap cells are "x,y",
+  // line points "series/index", other marks their data index.
   function markKey(params) {
+    if (params.componentType && params.componentType !== "series") return null;
     if (params.data && params.data.drill != null) return String(params.data.drill);
+    if (params.seriesType === "line") return params.seriesIndex + "/" + params.dataIndex;
     if (params.seriesType === "heatmap" && Array.isArray(params.value)) return params.value[0] + "," + params.value[1];
     if (params.dataIndex != null) return String(params.dataIndex);
     return null;
