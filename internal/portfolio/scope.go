@@ -147,7 +147,7 @@ func (s Scope) Query() url.Values {
 }
 
 // Places is the place filter as the scope macros take it: comarca codes,
-// and municipality codes prefixed "m:" (migration 0009).
+// and municipality codes prefixed "m:" (migration 0010).
 func (s Scope) Places() []string {
 	out := append([]string{}, s.Comarcas...)
 	for _, m := range s.Municipalities {

@@ -1,4 +1,4 @@
--- 0009_scope_places: begira_scope and begira_signals as in 0008, with one
+-- 0010_scope_places: begira_scope and begira_signals as in 0008, with one
 -- more place filter in the same list argument: an entry "m:CODE" keeps the
 -- projects (signals) of municipality CODE, the other entries are comarcas
 -- as before. The two kinds intersect (comarca X and municipality M), so a
