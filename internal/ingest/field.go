@@ -31,6 +31,7 @@ type Field struct {
 	Required bool
 	Scheme   string   // for term(s)
 	Values   []string // for enum
+	Enum     string   // for enum: the i18n kind naming its values (i18n.Enum), so that Spanish and Basque names are read
 	Aliases  []string // English, Spanish and Basque headers, compared by key()
 }
 
@@ -54,7 +55,7 @@ var fields = map[string][]Field{
 		{Name: "levers", Type: typeTerms, Scheme: "lever", Aliases: []string{"lever", "palanca", "palancas", "palanka", "palankak"}},
 		{Name: "level", Type: typeTerm, Scheme: "level", Aliases: []string{"level_of_action", "nivel", "nivel_de_accion", "maila", "ekintza_maila"}},
 		{Name: "stage", Type: typeTerm, Scheme: "stage", Aliases: []string{"fase", "etapa", "etapa_del_proyecto", "fasea"}},
-		{Name: "status", Type: typeEnum, Values: projectStatuses, Aliases: []string{"estado", "egoera"}},
+		{Name: "status", Type: typeEnum, Values: projectStatuses, Enum: "project_status", Aliases: []string{"estado", "egoera"}},
 		{Name: "facet", Type: typeTerm, Scheme: "facet", Aliases: []string{"faceta", "alderdia"}},
 		{Name: "horizon", Type: typeTerm, Scheme: "horizon", Aliases: []string{"horizonte", "horizontea"}},
 		{Name: "budget_total_eur", Type: typeNumber, Aliases: []string{"budget", "budget_eur", "total_budget", "presupuesto", "presupuesto_total", "aurrekontua", "aurrekontua_guztira"}},
@@ -75,7 +76,7 @@ var fields = map[string][]Field{
 		{Name: "ext_ref", Type: typeText, Aliases: []string{"ref", "reference", "id", "code", "referencia", "codigo", "erreferentzia", "kodea"}},
 		{Name: "name", Type: typeText, Required: true, Aliases: []string{"organisation", "organization", "nombre", "entidad", "organizacion", "izena", "erakundea"}},
 		{Name: "actor_type", Type: typeTerm, Scheme: "actor_type", Aliases: []string{"type", "tipo", "tipo_de_actor", "tipo_entidad", "mota", "eragile_mota"}},
-		{Name: "size_class", Type: typeEnum, Values: []string{"micro", "small", "medium", "large"}, Aliases: []string{"size", "tamano", "tamaño", "tamaina"}},
+		{Name: "size_class", Type: typeEnum, Values: []string{"micro", "small", "medium", "large"}, Enum: "size_class", Aliases: []string{"size", "tamano", "tamaño", "tamaina"}},
 		{Name: "founded_year", Type: typeInt, Aliases: []string{"founded", "year_founded", "ano_fundacion", "fundacion", "sortze_urtea"}},
 		{Name: "municipality_code", Type: typeGeo, Aliases: []string{"municipality", "ine", "ine_code", "codigo_municipio", "municipio", "udalerria", "udalerri_kodea"}},
 	},
@@ -84,14 +85,14 @@ var fields = map[string][]Field{
 		{Name: "headline", Type: typeText, Required: true, Aliases: []string{"title", "titular", "titulo", "izenburua", "titularra"}},
 		{Name: "description", Type: typeText, Aliases: []string{"summary", "descripcion", "deskribapena"}},
 		{Name: "url", Type: typeText, Aliases: []string{"link", "enlace", "esteka"}},
-		{Name: "source_type", Type: typeEnum, Values: []string{"news", "research", "policy", "citizen_story", "expert", "workshop", "project_report", "indicator", "other"}, Aliases: []string{"source", "tipo_fuente", "fuente", "iturria", "iturri_mota"}},
+		{Name: "source_type", Type: typeEnum, Values: []string{"news", "research", "policy", "citizen_story", "expert", "workshop", "project_report", "indicator", "other"}, Enum: "source_type", Aliases: []string{"source", "tipo_fuente", "fuente", "iturria", "iturri_mota"}},
 		{Name: "observed_at", Type: typeDate, Required: true, Aliases: []string{"date", "observed", "fecha", "fecha_observacion", "data", "behatua"}},
-		{Name: "status", Type: typeEnum, Values: []string{"draft", "new", "approved", "archived"}, Aliases: []string{"estado", "egoera"}},
+		{Name: "status", Type: typeEnum, Values: []string{"draft", "new", "approved", "archived"}, Enum: "signal_status", Aliases: []string{"estado", "egoera"}},
 		{Name: "novelty", Type: typeInt, Aliases: []string{"novedad", "berritasuna"}},
 		{Name: "level_observed", Type: typeTerm, Scheme: "level", Aliases: []string{"level", "nivel", "nivel_observado", "maila"}},
 		{Name: "observer_actor_type", Type: typeTerm, Scheme: "actor_type", Aliases: []string{"observer", "observer_type", "tipo_observador", "behatzaile_mota"}},
-		{Name: "signal_type", Type: typeEnum, Values: []string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, Aliases: []string{"type", "tipo", "tipo_de_senal", "seinale_mota", "mota"}},
-		{Name: "sentiment", Type: typeEnum, Values: []string{"positive", "negative", "mixed"}, Aliases: []string{"sentimiento", "tonua"}},
+		{Name: "signal_type", Type: typeEnum, Values: []string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, Enum: "signal_type", Aliases: []string{"type", "tipo", "tipo_de_senal", "seinale_mota", "mota"}},
+		{Name: "sentiment", Type: typeEnum, Values: []string{"positive", "negative", "mixed"}, Enum: "sentiment", Aliases: []string{"sentimiento", "tonua"}},
 		{Name: "steep", Type: typeTerm, Scheme: "steep", Aliases: []string{"steepv", "dimension", "dimensioa"}},
 		{Name: "challenges", Type: typeTerms, Scheme: "challenge", Aliases: []string{"challenge", "reto", "retos", "erronka", "erronkak"}},
 		{Name: "levers", Type: typeTerms, Scheme: "lever", Aliases: []string{"lever", "palanca", "palancas", "palanka", "palankak"}},
@@ -129,7 +130,26 @@ func key(s string) string {
 type Column struct {
 	Header string `json:"header"`
 	Field  string `json:"field"`
+	// The convention of a number column (Decimal, Thousands) or a date
+	// column (DateFormat), and how it was settled (Decided): "given" by
+	// the analyst, read from the column's "values", the only reading
+	// within the field's "range", the "file"'s when no value decides, or
+	// "ambiguous": values read both ways and nothing decides, so the
+	// commit waits for the analyst's choice.
+	Decimal    string `json:"decimal,omitempty"`
+	Thousands  string `json:"thousands,omitempty"`
+	DateFormat string `json:"date_format,omitempty"`
+	Decided    string `json:"decided,omitempty"`
 }
+
+// How a column's convention was settled (Column.Decided).
+const (
+	DecidedGiven     = "given"
+	DecidedValues    = "values"
+	DecidedRange     = "range"
+	DecidedFile      = "file"
+	DecidedAmbiguous = "ambiguous"
+)
 
 // mapHeaders maps file headers to canonical fields: explicit mapping first
 // (header → field), then the field name, then its aliases. A field is taken

@@ -21,6 +21,7 @@ var statuses = map[string]int{
 	portfolio.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
 	portfolio.ETOOMANY:      fiber.StatusTooManyRequests,
 	ingest.ERejected:        fiber.StatusUnprocessableEntity,
+	ingest.EAmbiguous:       fiber.StatusUnprocessableEntity,
 	portfolio.EINTERNAL:     fiber.StatusInternalServerError,
 }
 

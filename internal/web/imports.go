@@ -160,6 +160,25 @@ func importRequest(slug string, form map[string]string) (ingest.Request, error) 
 	if req.Dialect.DateFormat, err = ingest.ParseDateFormat(form["date_format"]); err != nil {
 		return req, err
 	}
+	req.Dialect.Century = form["century"]
+	// A column's own conventions: decimal_separator[Presupuesto]=, and
+	// date_format[Fecha de inicio]=dd/mm/yyyy (header or field name).
+	for name, v := range form {
+		setting, column, ok := columnSetting(name)
+		if !ok || v == "" {
+			continue
+		}
+		if req.Formats == nil {
+			req.Formats = map[string]ingest.Format{}
+		}
+		f := req.Formats[column]
+		if setting == "decimal_separator" {
+			f.Decimal = v
+		} else {
+			f.DateFormat = v
+		}
+		req.Formats[column] = f
+	}
 	if v := form["header_row"]; v != "" {
 		if req.Dialect.HeaderRow, err = strconv.Atoi(v); err != nil || req.Dialect.HeaderRow < 1 {
 			return req, bad("header_row")
@@ -178,6 +197,17 @@ func importRequest(slug string, form map[string]string) (ingest.Request, error) 
 		}
 	}
 	return req, nil
+}
+
+// columnSetting splits a form field such as decimal_separator[Presupuesto]
+// into the setting and the column.
+func columnSetting(name string) (setting, column string, ok bool) {
+	for _, setting := range []string{"decimal_separator", "date_format"} {
+		if rest, found := strings.CutPrefix(name, setting+"["); found && strings.HasSuffix(rest, "]") && len(rest) > 1 {
+			return setting, strings.TrimSuffix(rest, "]"), true
+		}
+	}
+	return "", "", false
 }
 
 func importID(c *fiber.Ctx) (int64, error) {
