@@ -190,7 +190,10 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	if b.RowsTotal == 0 {
 		return portfolio.Errorf(portfolio.EINVALID, "the file has a header but no data rows")
 	}
-	return nil
+	if err := s.plausibility(ctx, b, st, r); err != nil {
+		return err
+	}
+	return s.replaceWarning(ctx, b, st, m.ID)
 }
 
 // stageLists reads the term cells through a dictionary: the distinct cells

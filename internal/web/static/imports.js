@@ -91,7 +91,11 @@
     preview.querySelector(".counts").textContent = t("counts").replace("%total", b.rows_total).replace("%ok", b.rows_ok).replace("%rejected", b.rows_rejected);
     var warnings = preview.querySelector(".warnings");
     warnings.textContent = "";
-    (b.warnings || []).forEach(function (w) { warnings.appendChild(el("li", w)); });
+    (b.warnings || []).forEach(function (w) {
+      var li = el("li", typeof w === "string" ? w : w.message);
+      if (w.code) li.dataset.code = w.code;
+      warnings.appendChild(li);
+    });
     var unmapped = (b.columns || []).filter(function (c) { return !c.field; }).map(function (c) { return c.header; });
     preview.querySelector(".columns").textContent = (b.columns || []).filter(function (c) { return c.field; })
       .map(function (c) { return c.header + " → " + c.field; }).join(" · ") + (unmapped.length ? "  |  " + t("unmapped") + ": " + unmapped.join(", ") : "");
