@@ -206,7 +206,8 @@ func betterHeader(path, kind, delim string, headerRow int) int {
 		r.Comma, r.LazyQuotes = rune(delim[0]), true
 		if headers, _ := r.Read(); len(headers) > 1 {
 			found := map[string]bool{}
-			for _, c := range mapHeaders(kind, headers, nil) {
+			cols, _ := mapHeaders(kind, headers, nil)
+			for _, c := range cols {
 				found[c.Field] = true
 			}
 			all := true

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"regexp"
@@ -142,7 +143,12 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	s.step(b.ID, "stage headers", start)
 	start = time.Now()
 	defer s.step(b.ID, "stage copy", start)
-	b.Columns = mapHeaders(req.Kind, headers, req.Mapping)
+	if err := duplicateHeader(rawHeaders(req.Path, d)); err != nil {
+		return nil, err
+	}
+	var sameField []Warning
+	b.Columns, sameField = mapHeaders(req.Kind, headers, req.Mapping)
+	b.Warnings = append(b.Warnings, sameField...)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
 	// The file is copied (every mapped column as trimmed text) into a raw
 	// table, and a view gives each row its line. Every cell is read by the
@@ -276,6 +282,15 @@ func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]str
 	}
 	defer rows.Close()
 	return rows.Columns()
+}
+
+// rawHeaders reads the header line as written: DuckDB renames a header
+// that appears twice, which would hide the duplicate.
+func rawHeaders(path string, d Dialect) []string {
+	r := csv.NewReader(strings.NewReader(headerLine(path, d.HeaderRow)))
+	r.Comma, r.LazyQuotes = rune(d.Delimiter[0]), true
+	rec, _ := r.Read()
+	return rec
 }
 
 var csvPathRE = regexp.MustCompile(`(?i)file "?[^"\s]+"?`)
