@@ -34,6 +34,8 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	var decimal, dateFormat columnFlag
 	fs.Var(&decimal, "decimal-separator", ". or , for every number column, or COLUMN=S for one (repeatable; default: detect per column)")
 	fs.Var(&dateFormat, "date-format", "e.g. dd/mm/yyyy for every date column, or COLUMN=FORMAT for one (repeatable; default: detect per column)")
+	quote := fs.String("quote", "", `the quote character, " or none when quotes are text (default: detect)`)
+	listSep := fs.String("list-separator", "", "separator of multi-valued cells: | ; , or / (default |, or ; in a |-delimited file)")
 	century := fs.String("century", "", "read two-digit years: 1900, 2000 or auto (00-49 → 20xx); default: refuse them")
 	sheet := fs.String("sheet", "", "XLSX sheet (default: the first)")
 	source := fs.String("source", "", "source slug whose saved mapping applies (and, with --mapping, is saved)")
@@ -62,7 +64,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "begira import:", err)
 		return 2
 	}
-	d := ingest.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: decimal.all, Century: *century}
+	d := ingest.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: decimal.all, Century: *century, Quote: *quote, ListSeparator: *listSep}
 	if d.Delimiter, err = ingest.ParseDelimiter(*delimiter); err == nil {
 		d.DateFormat, err = ingest.ParseDateFormat(dateFormat.all)
 	}
@@ -195,8 +197,8 @@ func isTerminal(w io.Writer) bool {
 func printBatch(w io.Writer, b *ingest.Batch) {
 	d := b.Dialect
 	fmt.Fprintf(w, "file %s (sha256 %s…)\n", b.Filename, b.SHA256[:12])
-	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q decimal=%q thousands=%q date=%s header_row=%d",
-		d.Encoding, d.Delimiter, d.DecimalSeparator, d.ThousandsSeparator, d.DateFormat, d.HeaderRow)
+	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q quote=%q list_separator=%q decimal=%q thousands=%q date=%s header_row=%d",
+		d.Encoding, d.Delimiter, d.Quote, d.ListSeparator, d.DecimalSeparator, d.ThousandsSeparator, d.DateFormat, d.HeaderRow)
 	if d.Sheet != "" {
 		fmt.Fprintf(w, " sheet=%q", d.Sheet)
 	}

@@ -384,7 +384,7 @@ func (st *stagedTables) orgMentions() string {
 		SELECT i.id, p.line, 'partner', p.raw, NULL
 		FROM (%s) p JOIN %s i ON i.line = p.line WHERE p.raw <> ''`,
 		st.col("lead_org"), leadType, st.t(""), st.t("_ids"), leadTypeJoin, st.col("lead_org"),
-		splitLines(st.t(""), partners, st.dialect.Delimiter), st.t("_ids"))
+		splitLines(st.t(""), partners, listSeparator(st.dialect)), st.t("_ids"))
 }
 
 // stageNames writes the batch's dictionary of organisation names (_names):

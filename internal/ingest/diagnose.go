@@ -170,6 +170,9 @@ func diagnoseCSV(path, delim string, headerRow int) error {
 // csvFailure explains a file DuckDB could not read: Go's CSV reader names
 // the line and the problem when it can, otherwise DuckDB's reason is kept.
 func csvFailure(err error, path string, d Dialect) error {
+	if d.Quote == quoteNone {
+		return csvError(err) // Go's reader cannot read quotes as text
+	}
 	delim, header := d.Delimiter, d.HeaderRow
 	if delim == "" || header <= 0 {
 		guess, line := guessDelimiter(path, header)
@@ -281,4 +284,46 @@ func headerLine(path string, n int) string {
 			return ""
 		}
 	}
+}
+
+// quoteNone is the Quote of a file whose quotes are text.
+const quoteNone = "none"
+
+// literalQuotes reports whether a tab-separated file's quotes are text
+// rather than wrappers of whole fields: among the first sniffLines lines
+// after the header, a field opens with a quote that closes before the
+// field ends ("Зора-ЕС" ЕООД, in EU exports). An RFC 4180 reader would
+// take such a quote as opening a value and swallow the lines that follow.
+func literalQuotes(path string, headerRow int) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes+1)
+	for n := 1; n <= headerRow+sniffLines && sc.Scan(); n++ {
+		if n < headerRow {
+			continue
+		}
+		for _, field := range strings.Split(sc.Text(), "\t") {
+			if !strings.HasPrefix(field, `"`) {
+				continue
+			}
+			for i := 1; i < len(field); i++ {
+				if field[i] != '"' {
+					continue
+				}
+				if i+1 < len(field) && field[i+1] == '"' {
+					i++ // a doubled quote inside a quoted value
+					continue
+				}
+				if i != len(field)-1 {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
 }

@@ -68,6 +68,13 @@ type Dialect struct {
 	DateFormat         string `json:"date_format"`
 	HeaderRow          int    `json:"header_row"`
 	Sheet              string `json:"sheet,omitempty"` // XLSX only
+	// Quote is the character that wraps fields holding delimiters, `"`,
+	// or "none" when quotes are ordinary text (detected for tab-separated
+	// files whose quotes do not wrap whole fields).
+	Quote string `json:"quote"`
+	// ListSeparator splits multi-valued cells (partners, terms): "|"
+	// unless the analyst chooses another.
+	ListSeparator string `json:"list_separator"`
 	// Century reads two-digit years: "" refuses them, "1900" and "2000"
 	// put every one in that century, "auto" reads 00–49 as 20xx and
 	// 50–99 as 19xx.

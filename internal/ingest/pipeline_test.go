@@ -350,7 +350,7 @@ func TestPreviewDialects(t *testing.T) {
 	}{
 		{
 			name: "comma, ISO dates, decimal point with thousands", file: "comma_iso.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"C-1": {Title: "Community energy", Status: "active", Budget: f64(1500.5), Funding: f64(1234.56), Start: "2024-01-15", End: "2026-06-30",
 					Geo: "20069", Terms: "level:community pillar:decarbonisation pillar:social_cohesion stage:pilot", Lead: "Alpha Coop", Partners: "Beta SL|Gamma Univ"},
@@ -362,7 +362,7 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "semicolon, decimal comma, dd/mm/yyyy, Spanish headers (Spanish Excel with BOM)", file: "semicolon_es.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ";", DecimalSeparator: ",", ThousandsSeparator: ".", DateFormat: "%d/%m/%Y", HeaderRow: 1},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ";", DecimalSeparator: ",", ThousandsSeparator: ".", DateFormat: "%d/%m/%Y", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantColumns: []mapped{{"referencia", "ext_ref"}, {"título", "title"}, {"ejes", "pillars"}, {"nivel", "level"},
 				{"estado", "status"}, {"presupuesto", "budget_total_eur"}, {"subvención", "public_funding_eur"}, {"fecha_inicio", "start_date"},
 				{"fecha_fin", "end_date"}, {"entidad_lider", "lead_org"}, {"socios", "partners"}},
@@ -377,7 +377,7 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "tab-delimited", file: "tab.tsv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: "\t", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: "\t", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"T-1": {Title: "Tab one", Status: "active", Budget: f64(250.25), Start: "2024-03-01", Terms: "level:community pillar:adaptation"},
 				"T-2": {Title: "Tab two, with a comma", Status: "active", Budget: f64(1000), Start: "2024-04-30",
@@ -386,7 +386,7 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "pipe-delimited with ; inside multi-valued cells", file: "pipe.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: "|", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: "|", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: ";"},
 			wantProject: map[string]projectRow{
 				"P-1": {Title: "Pipe one", Status: "active", Budget: f64(100.5), Terms: "level:community pillar:decarbonisation pillar:social_cohesion",
 					Lead: "Alpha Coop", Partners: "Beta SL|Gamma Univ"},
@@ -397,7 +397,7 @@ func TestPreviewDialects(t *testing.T) {
 		{
 			name: "title rows above the header, detected", file: "title_rows.csv",
 			dialect:     ingest.Dialect{DecimalSeparator: "."},
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"H-1": {Title: "Heading one", Status: "active", Budget: f64(10), Start: "2024-01-01", Terms: "level:community pillar:adaptation"},
 			},
@@ -405,14 +405,14 @@ func TestPreviewDialects(t *testing.T) {
 		{
 			name: "title rows above the header, header_row given", file: "title_rows.csv",
 			dialect:     ingest.Dialect{HeaderRow: 4},
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"H-1": {Title: "Heading one", Status: "active", Budget: f64(10), Start: "2024-01-01", Terms: "level:community pillar:adaptation"},
 			},
 		},
 		{
 			name: "Basque and Spanish headers, any case, matched by alias", file: "headers_eu_es.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantColumns: []mapped{{"Kodea", "ext_ref"}, {"Izena", "title"}, {"AURREKONTUA", "budget_total_eur"}, {"Fecha de Inicio", "start_date"},
 				{"Ardatzak", "pillars"}, {"Maila", "level"}, {"EGOERA", "status"}, {"Oharrak barnekoak", ""}},
 			wantProject: map[string]projectRow{
@@ -423,7 +423,7 @@ func TestPreviewDialects(t *testing.T) {
 		{
 			name: "explicit mapping wins over aliases", file: "mapping.csv",
 			mapping:     map[string]string{"Nombre del proyecto": "title", "Código interno": "ext_ref", "Importe (EUR)": "budget_total_eur", "Eje principal": "pillars"},
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1},
+			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantColumns: []mapped{{"Nombre del proyecto", "title"}, {"Código interno", "ext_ref"}, {"Importe (EUR)", "budget_total_eur"}, {"Eje principal", "pillars"}},
 			wantProject: map[string]projectRow{
 				"M-1": {Title: "Mapped one", Status: "active", Budget: f64(99.9), Terms: "pillar:adaptation"},

@@ -130,10 +130,29 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if err := checkDelimiter(req.Path, &d, req.Dialect.Delimiter != ""); err != nil {
 		return nil, err
 	}
+	switch d.Quote {
+	case `"`, quoteNone:
+	case "":
+		d.Quote = `"`
+		if d.Delimiter == "\t" && literalQuotes(req.Path, d.HeaderRow) {
+			d.Quote = quoteNone
+		}
+	default:
+		return nil, portfolio.Errorf(portfolio.EINVALID, `quote must be " or none (quotes are text), not %q`, d.Quote)
+	}
+	if d.ListSeparator == "" {
+		// A pipe-delimited file cannot hold | unquoted in a cell.
+		d.ListSeparator = "|"
+		if d.Delimiter == "|" {
+			d.ListSeparator = ";"
+		}
+	} else if !strings.Contains("|;,/", d.ListSeparator) || len(d.ListSeparator) != 1 {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "list_separator must be one of | ; , / not %q", d.ListSeparator)
+	}
 	b.Dialect = d
 
-	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d, null_padding = false)`,
-		sqlString(req.Path), sqlString(d.Delimiter), d.HeaderRow-1)
+	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d, null_padding = false)`,
+		sqlString(req.Path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1)
 	s.step(b.ID, "stage sniff", start)
 	start = time.Now()
 	headers, err := readHeaders(ctx, db, req.Path, d)
@@ -170,7 +189,11 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		}
 		st.header[c.Field] = c.Header
 		cols = append(cols, fmt.Sprintf("%s AS %s", ident(c.Header), ident(c.Field)))
-		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
+		cell := trimmed(ident(c.Header))
+		if t := st.fields[c.Field].Type; (t == typeText && c.Field != "ext_ref") || t == typeOrg || t == typeOrgs {
+			cell = decodeEntities(cell)
+		}
+		copied = append(copied, fmt.Sprintf("%s AS %s", cell, ident(c.Header)))
 	}
 	var missing []string
 	for _, f := range Fields(req.Kind) {
@@ -201,7 +224,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	}
 	found := make(chan drifted, 1)
 	go func() {
-		drifts, err := lineDrift(req.Path, d.HeaderRow)
+		drifts, err := lineDrift(req.Path, d.HeaderRow, d.Quote != quoteNone)
 		found <- drifted{drifts, err}
 	}()
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
@@ -275,8 +298,8 @@ func trimmed(c string) string {
 // readHeaders returns the header cells of the file.
 func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]string, error) {
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
-		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d) LIMIT 0`,
-		sqlString(path), sqlString(d.Delimiter), d.HeaderRow-1))
+		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d) LIMIT 0`,
+		sqlString(path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1))
 	if err != nil {
 		return nil, csvError(err)
 	}
@@ -284,10 +307,22 @@ func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]str
 	return rows.Columns()
 }
 
+// quoting is the read_csv options of the file's quotes.
+func quoting(d Dialect) string {
+	if d.Quote == quoteNone {
+		return `quote = '', escape = ''`
+	}
+	return `quote = '"', escape = '"'`
+}
+
 // rawHeaders reads the header line as written: DuckDB renames a header
 // that appears twice, which would hide the duplicate.
 func rawHeaders(path string, d Dialect) []string {
-	r := csv.NewReader(strings.NewReader(headerLine(path, d.HeaderRow)))
+	line := strings.TrimRight(headerLine(path, d.HeaderRow), "\r\n")
+	if d.Quote == quoteNone {
+		return strings.Split(line, d.Delimiter)
+	}
+	r := csv.NewReader(strings.NewReader(line))
 	r.Comma, r.LazyQuotes = rune(d.Delimiter[0]), true
 	rec, _ := r.Read()
 	return rec
@@ -321,4 +356,16 @@ func validDelimiter(d string) bool {
 		return true
 	}
 	return false
+}
+
+// decodeEntities decodes the HTML entities EU exports leave in names and
+// texts (&QUOT;POLIPAK&QUOT;, R&AMP;D), in any case; &amp; goes last, so
+// that "&amp;quot;" becomes "&quot;" as written. Cells without '&' skip it.
+func decodeEntities(c string) string {
+	e := c
+	for _, r := range [][2]string{{"&quot;", `"`}, {"&#34;", `"`}, {"&apos;", "'"}, {"&#39;", "'"}, {"&lt;", "<"}, {"&gt;", ">"},
+		{"&nbsp;", " "}, {"&amp;", "&"}} {
+		e = fmt.Sprintf(`regexp_replace(%s, %s, %s, 'gi')`, e, sqlString(r[0]), sqlString(r[1]))
+	}
+	return fmt.Sprintf(`CASE WHEN contains(%[1]s, '&') THEN %[2]s ELSE %[1]s END`, c, e)
 }

@@ -214,7 +214,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		cells := `SELECT cell FROM cells WHERE field = ?`
 		src := fmt.Sprintf(`SELECT cell, cell AS raw, 1 AS pos FROM (%s)`, cells)
 		if f.Type == typeTerms {
-			src = splitCells(cells, b.Dialect.Delimiter)
+			src = splitCells(cells, listSeparator(b.Dialect))
 		}
 		// Most values are exact codes: a plain join matches them; only the
 		// rest (labels, other case or accents) pay for normalisation below.
@@ -288,7 +288,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		q = fmt.Sprintf(`CREATE TABLE %s AS
 			SELECT v.line, v.raw AS ext_ref, p.id AS project_id
 			FROM (%s) v LEFT JOIN project p ON p.mission_id = ? AND p.ext_ref = v.raw WHERE v.raw <> ''`,
-			refs, splitLines(st.table, ident("projects"), b.Dialect.Delimiter))
+			refs, splitLines(st.table, ident("projects"), listSeparator(b.Dialect)))
 		args = []any{m.ID}
 	}
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
@@ -322,36 +322,31 @@ func (s *Service) fieldsWithUnknownTerms(ctx context.Context, terms string) (map
 	return out, rows.Err()
 }
 
-// listExpr is a multi-valued cell c with its separators made '|': values
-// are separated by '|', and by ';' when ';' is not the file's delimiter
-// (then it cannot appear unquoted inside a cell).
-func listExpr(c, delimiter string) string {
-	if delimiter == ";" {
-		return c
-	}
-	return fmt.Sprintf("replace(%s, ';', '|')", c)
-}
-
 // splitCells splits the distinct cells selected by cells (one column,
-// cell) into their values: cell, raw (trimmed) and pos, 1 for the values
-// equal to the first (the primary) and 2 for the others.
-func splitCells(cells, delimiter string) string {
+// cell) on the list separator sep into their values: cell, raw (trimmed)
+// and pos, 1 for the values equal to the first (the primary) and 2 for the
+// others.
+func splitCells(cells, sep string) string {
 	return fmt.Sprintf(`SELECT cell, raw, CASE WHEN raw = trim(l[1]) THEN 1 ELSE 2 END AS pos
 		FROM (SELECT cell, l, trim(unnest(l)) AS raw
-		      FROM (SELECT cell, string_split(%s, '|') AS l FROM (%s)))`, listExpr("cell", delimiter), cells)
+		      FROM (SELECT cell, string_split(cell, %s) AS l FROM (%s)))`, sqlString(sep), cells)
 }
 
-// splitLines splits the multi-valued column c of table into one row per
-// value: line, raw (trimmed, NULL when nothing is left) and pos as in
+// splitLines splits the multi-valued column c of table on sep into one row
+// per value: line, raw (trimmed, NULL when nothing is left) and pos as in
 // splitCells. It runs on every line (partners, project references), so it
 // trims with the shortcut of the staging copy.
-func splitLines(table, c, delimiter string) string {
+func splitLines(table, c, sep string) string {
 	return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = first THEN 1 ELSE 2 END AS pos
 		FROM (SELECT line, first, %s AS raw
 		      FROM (SELECT line, %s AS first, unnest(l) AS v
-		            FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL)))`,
-		trimmed("v"), trimmed("l[1]"), listExpr(c, delimiter), table, c)
+		            FROM (SELECT line, string_split(%s, %s) AS l FROM %s WHERE %s IS NOT NULL)))`,
+		trimmed("v"), trimmed("l[1]"), c, sqlString(sep), table, c)
 }
+
+// listSeparator is the separator of a batch's multi-valued cells; batches
+// previewed before it was a setting split on '|'.
+func listSeparator(d Dialect) string { return cmpOr(d.ListSeparator, "|") }
 
 func (st *staged) has(field string) bool { _, ok := st.fields[field]; return ok }
 

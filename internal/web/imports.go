@@ -160,7 +160,7 @@ func importRequest(slug string, form map[string]string) (ingest.Request, error) 
 	if req.Dialect.DateFormat, err = ingest.ParseDateFormat(form["date_format"]); err != nil {
 		return req, err
 	}
-	req.Dialect.Century = form["century"]
+	req.Dialect.Quote, req.Dialect.ListSeparator, req.Dialect.Century = form["quote"], form["list_separator"], form["century"]
 	// A column's own conventions: decimal_separator[Presupuesto]=, and
 	// date_format[Fecha de inicio]=dd/mm/yyyy (header or field name).
 	for name, v := range form {
