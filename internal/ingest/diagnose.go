@@ -170,6 +170,11 @@ func diagnoseCSV(path, delim string, headerRow int) error {
 // csvFailure explains a file DuckDB could not read: Go's CSV reader names
 // the line and the problem when it can, otherwise DuckDB's reason is kept.
 func csvFailure(err error, path string, d Dialect) error {
+	if d.Encoding == "xlsx" {
+		// A sheet has no delimiter nor quotes to check: speak of the sheet.
+		msg := strings.TrimPrefix(portfolio.ErrorMessage(csvError(err)), "the file could not be read as CSV: ")
+		return portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read as a table (rows are numbered as in Excel): %s", d.Sheet, msg)
+	}
 	if d.Quote == quoteNone {
 		return csvError(err) // Go's reader cannot read quotes as text
 	}
@@ -189,10 +194,10 @@ func csvFailure(err error, path string, d Dialect) error {
 	return csvError(err)
 }
 
-// betterHeader looks, in the lines the sniffer took for title rows above
-// the header, for a line that names every required field: DuckDB's sniffer
-// skips the real header of a file whose later rows are wider. It returns
-// that line's number, or 0.
+// betterHeader looks, in the lines above line headerRow, for the first
+// line that names every required field: DuckDB's sniffer skips the real
+// header of a file whose later rows are wider, and a sheet's title rows
+// are as wide as its header. It returns that line's number, or 0.
 func betterHeader(path, kind, delim string, headerRow int) int {
 	if len(delim) != 1 || headerRow <= 1 {
 		return 0

@@ -145,6 +145,10 @@ type Batch struct {
 	CommittedAt  *time.Time `json:"committed_at"`
 	RolledBackAt *time.Time `json:"rolled_back_at"`
 	Progress     *Progress  `json:"progress,omitempty"`
+
+	// cells are the sheet cells the preview could not read (formulas
+	// without a value): they become rejects once the columns are mapped.
+	cells []cellReject
 }
 
 // Service runs the pipeline against one store.

@@ -38,11 +38,12 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 	}
 	s.progress.update(b.ID, "transcoding", 0, size, "bytes")
 	if isXLSX(head, req.Filename) {
-		sheet, _, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
+		sheet, _, formulas, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
 		if err != nil {
 			cleanup()
 			return "", nothing, err
 		}
+		b.cells = formulas
 		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
 		// The sheet is written as comma-separated text with ISO dates.
 		if req.Dialect.Delimiter == "" {

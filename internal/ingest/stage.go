@@ -103,6 +103,12 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if d.HeaderRow > lines {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "header_row %d is beyond the end of the file: the file has %d lines", d.HeaderRow, lines)
 	}
+	// A sheet is written with every row as wide as the widest, which hides
+	// its title rows from the sniffer: its header is the first row that
+	// names every required field.
+	if d.Encoding == "xlsx" && d.HeaderRow <= 0 {
+		d.HeaderRow = betterHeader(req.Path, req.Kind, d.Delimiter, xlsxHeaderSearch)
+	}
 	// DuckDB's sniffer finds the delimiter and the title rows above the
 	// header (SkipRows) in one pass; explicit settings win.
 	start := time.Now()
@@ -224,6 +230,12 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	}
 	found := make(chan drifted, 1)
 	go func() {
+		if d.Encoding == "xlsx" {
+			// A sheet is written one record per row: the record's number
+			// is its Excel row even where a cell holds a line break.
+			found <- drifted{}
+			return
+		}
 		drifts, err := lineDrift(req.Path, d.HeaderRow, d.Quote != quoteNone)
 		found <- drifted{drifts, err}
 	}()
@@ -247,6 +259,9 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	}
 	return st, nil
 }
+
+// xlsxHeaderSearch is how many rows of a sheet may stand above its header.
+const xlsxHeaderSearch = 50
 
 // compressionMu serialises withoutStringCompression: two overlapping
 // copies would otherwise each restore what the other set, and leave string

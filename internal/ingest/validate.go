@@ -168,6 +168,15 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 			return fmt.Errorf("ingest: validate cells: %w", err)
 		}
 	}
+	for _, c := range b.cells {
+		if c.Col >= len(b.Columns) || b.Columns[c.Col].Field == "" {
+			continue // a column the import does not read
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason, code) VALUES (?, ?, ?, ?, ?, ?)`,
+			b.ID, c.Row, b.Columns[c.Col].Header, c.Value, c.Reason, RejFormula); err != nil {
+			return fmt.Errorf("ingest: validate formulas: %w", err)
+		}
+	}
 	s.step(b.ID, "validate cells", start)
 	start = time.Now()
 	if err := s.stageLists(ctx, m, b, st); err != nil {

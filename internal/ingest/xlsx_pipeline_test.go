@@ -1,0 +1,100 @@
+package ingest_test
+
+import (
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/begira/begira/internal/ingest"
+)
+
+// workbook writes a one-sheet workbook, "Datos", whose cells are set by
+// fill, and returns its path.
+func workbook(tb testing.TB, dir string, fill func(f *excelize.File, sheet string)) string {
+	tb.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", "Datos"); err != nil {
+		tb.Fatal(err)
+	}
+	fill(f, "Datos")
+	p := filepath.Join(dir, "book.xlsx")
+	if err := f.SaveAs(p); err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+func setRow(tb testing.TB, f *excelize.File, sheet string, row int, values ...any) {
+	tb.Helper()
+	cell, _ := excelize.CoordinatesToCellName(1, row)
+	if err := f.SetSheetRow(sheet, cell, &values); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// Workbooks written by scripts hold formulas without a stored value:
+// 197 of 197 public_funding values were imported as nulls. They are
+// computed now, and a formula that cannot be is a reject naming its cell
+// and sheet, never an empty value.
+func TestXLSXFormulasWithoutValues(t *testing.T) {
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur", "public_funding_eur")
+		setRow(t, f, s, 2, "X-1", "One", 1000)
+		setRow(t, f, s, 3, "X-2", "Two", 250.5)
+		setRow(t, f, s, 4, "X-3", "Three", 10)
+		for cell, formula := range map[string]string{"D2": "C2*0.5", "D3": "SUM(C2:C3)", "D4": "NOSUCHFUNCTION(C4)"} {
+			if err := f.SetCellFormula(s, cell, formula); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	if len(b.Rejects) != 1 || b.Rejects[0].Line != 4 || b.Rejects[0].Code != ingest.RejFormula || b.Rejects[0].Column != "public_funding_eur" ||
+		b.Rejects[0].Value != "=NOSUCHFUNCTION(C4)" {
+		t.Fatalf("rejects %+v: want one formula reject on line 4", b.Rejects)
+	}
+	t.Log(b.Rejects[0].Reason)
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"X-1": {Title: "One", Status: "active", Budget: f64(1000), Funding: f64(500)},
+		"X-2": {Title: "Two", Status: "active", Budget: f64(250.5), Funding: f64(1250.5)},
+	})
+}
+
+// A sheet with a title row was refused with a message about a delimiter
+// when a data row ended in an empty cell; header_row did not help. Dates
+// typed as text and real date cells mix in one column.
+func TestXLSXTitleRowRaggedRowsAndMixedDates(t *testing.T) {
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "Proyectos de la misión 2024")
+		setRow(t, f, s, 3, "Referencia", "Título", "Fecha de inicio", "Presupuesto", "Notas")
+		setRow(t, f, s, 4, "T-1", "Real date", time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC), 1200.5, "ok")
+		setRow(t, f, s, 5, "T-2", "Typed date", "15/03/2024", 300)
+		setRow(t, f, s, 6, "T-3", "Line\nbreak", "16/03/2024", 301)
+		setRow(t, f, s, 7, "T-4", "Bad budget", "17/03/2024", "mucho")
+		style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+		f.SetCellStyle(s, "C4", "C4", style)
+	})
+	for _, headerRow := range []int{0, 3} {
+		e := mustEnv(t)
+		r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+		r.Dialect.HeaderRow = headerRow
+		b := e.mustPreview(t, r)
+		if b.Dialect.HeaderRow != 3 {
+			t.Errorf("header_row %d: read header row %d, want 3", headerRow, b.Dialect.HeaderRow)
+		}
+		// Excel's row 7, after a cell holding a line break.
+		assertRejects(t, b.Rejects, []ingest.Reject{{Line: 7, Column: "Presupuesto", Value: "mucho", Reason: "not a number (decimal separator .)", Code: ingest.RejNumber}})
+		e.mustCommit(t, b.ID, true)
+		assertProjects(t, e.st, map[string]projectRow{
+			"T-1": {Title: "Real date", Status: "active", Budget: f64(1200.5), Start: "2024-03-15"},
+			"T-2": {Title: "Typed date", Status: "active", Budget: f64(300), Start: "2024-03-15"},
+			"T-3": {Title: "Line\nbreak", Status: "active", Budget: f64(301), Start: "2024-03-16"},
+		})
+	}
+}
