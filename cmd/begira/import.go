@@ -126,7 +126,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	printBatch(stdout, b)
-	if *dryRun || (b.RowsRejected > 0 && !*skipInvalid) {
+	var ambiguous []string
+	for _, c := range b.Columns {
+		if c.Decimal != "" && c.Decided == ingest.DecidedAmbiguous {
+			ambiguous = append(ambiguous, c.Header)
+		}
+	}
+	if *dryRun || len(ambiguous) > 0 || (b.RowsRejected > 0 && !*skipInvalid) {
 		// Nothing will commit this preview: its staged copy of the file
 		// goes now. The batch and its rejects stay in the history.
 		if _, err := ing.Discard(ctx, b.ID); err != nil {
@@ -141,6 +147,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		fmt.Fprintln(stdout, "dry run: the file is clean; nothing written")
 		return 0
+	}
+	if len(ambiguous) > 0 {
+		fmt.Fprintf(stdout, "not committed: the numbers of %s read both ways; choose, e.g. --decimal-separator '%s=,' (or '%s=.')\n",
+			strings.Join(ambiguous, ", "), ambiguous[0], ambiguous[0])
+		return 1
 	}
 	if b.RowsRejected > 0 && !*skipInvalid {
 		fmt.Fprintf(stdout, "not committed: %d rows rejected (use --skip-invalid to import the %d valid rows)\n", b.RowsRejected, b.RowsOK)

@@ -67,6 +67,11 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 		return "", nothing, err
 	}
 	b.Dialect.Encoding = used
+	if req.Dialect.Encoding != "" {
+		if w := suspectDecoding(out.Name(), used); w != nil {
+			b.Warnings = append(b.Warnings, *w)
+		}
+	}
 	s.progress.update(b.ID, "transcoding", size, size, "bytes")
 	return out.Name(), cleanup, nil
 }

@@ -22,6 +22,7 @@ var statuses = map[string]int{
 	portfolio.ETOOMANY:      fiber.StatusTooManyRequests,
 	ingest.ERejected:        fiber.StatusUnprocessableEntity,
 	ingest.EAmbiguous:       fiber.StatusUnprocessableEntity,
+	ingest.EUpstream:        fiber.StatusBadGateway,
 	portfolio.EINTERNAL:     fiber.StatusInternalServerError,
 }
 

@@ -467,3 +467,47 @@ func TestStalledUploadIsCutAtUploadTimeout(t *testing.T) {
 		t.Errorf("%d projects stored", n)
 	}
 }
+
+// A file whose numbers read both ways: the API names the column in a
+// warning, answers the commit 422 EAMBIGUOUS, and takes the column's
+// separator as decimal_separator[COLUMN].
+func TestImportAPIAmbiguousColumn(t *testing.T) {
+	app, st := newImportApp(t, web.Options{})
+	file := "ext_ref;title;presupuesto\nW-1;Uno;600.159\nW-2;Dos;45.000\n"
+	status, body := upload(t, app, map[string]string{"kind": "projects"}, "w.csv", file)
+	mustStatus(t, status, 201, body)
+	var b struct {
+		ID       int64 `json:"id"`
+		Warnings []struct {
+			Code   string `json:"code"`
+			Column string `json:"column"`
+		} `json:"warnings"`
+		Columns []struct {
+			Header  string `json:"header"`
+			Decimal string `json:"decimal"`
+			Decided string `json:"decided"`
+		} `json:"columns"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Warnings) != 1 || b.Warnings[0].Code != "number_ambiguous" || b.Warnings[0].Column != "presupuesto" || b.Columns[2].Decided != "ambiguous" {
+		t.Fatalf("preview: %s", body)
+	}
+	status, body = send(t, app, http.MethodPost, fmt.Sprintf("/api/v1/imports/%d/commit", b.ID), "application/json", []byte(`{"skip_invalid": true}`))
+	mustStatus(t, status, 422, body)
+	if !strings.Contains(string(body), `"EAMBIGUOUS"`) || countProjects(t, st) != 0 {
+		t.Fatalf("commit of an ambiguous file: %s", body)
+	}
+	status, body = upload(t, app, map[string]string{"kind": "projects", "decimal_separator[presupuesto]": ","}, "w.csv", file)
+	mustStatus(t, status, 201, body)
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatal(err)
+	}
+	status, body = send(t, app, http.MethodPost, fmt.Sprintf("/api/v1/imports/%d/commit", b.ID), "application/json", nil)
+	mustStatus(t, status, 200, body)
+	var budget float64
+	if err := st.DB().QueryRow(`SELECT budget_total_eur FROM project WHERE ext_ref = 'W-1'`).Scan(&budget); err != nil || budget != 600159 {
+		t.Errorf("budget %v (%v), want 600159", budget, err)
+	}
+}
