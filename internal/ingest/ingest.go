@@ -124,27 +124,28 @@ type Reject struct {
 
 // Batch is an import as recorded: what was read, how, and what came of it.
 type Batch struct {
-	ID           int64      `json:"id"`
-	Mission      string     `json:"mission"`
-	Kind         string     `json:"kind"`
-	Mode         string     `json:"mode"`
-	Filename     string     `json:"filename"`
-	SHA256       string     `json:"sha256"`
-	Status       string     `json:"status"`
-	Dialect      Dialect    `json:"dialect"`
-	Columns      []Column   `json:"columns"`
-	RowsTotal    int64      `json:"rows_total"`
-	RowsOK       int64      `json:"rows_ok"`
-	RowsRejected int64      `json:"rows_rejected"`
-	Rejects      []Reject   `json:"rejects"`
-	SkipInvalid  bool       `json:"skip_invalid"`
-	Warnings     []Warning  `json:"warnings"`
-	RowsFlagged  int64      `json:"rows_flagged"` // rows with a plausibility warning (they still import)
-	CreatedBy    string     `json:"created_by"`
-	CreatedAt    time.Time  `json:"created_at"`
-	CommittedAt  *time.Time `json:"committed_at"`
-	RolledBackAt *time.Time `json:"rolled_back_at"`
-	Progress     *Progress  `json:"progress,omitempty"`
+	ID           int64       `json:"id"`
+	Mission      string      `json:"mission"`
+	Kind         string      `json:"kind"`
+	Mode         string      `json:"mode"`
+	Filename     string      `json:"filename"`
+	SHA256       string      `json:"sha256"`
+	Status       string      `json:"status"`
+	Dialect      Dialect     `json:"dialect"`
+	Columns      []Column    `json:"columns"`
+	RowsTotal    int64       `json:"rows_total"`
+	RowsOK       int64       `json:"rows_ok"`
+	RowsRejected int64       `json:"rows_rejected"`
+	Rejects      []Reject    `json:"rejects"`
+	SkipInvalid  bool        `json:"skip_invalid"`
+	Warnings     []Warning   `json:"warnings"`
+	RowsFlagged  int64       `json:"rows_flagged"` // rows with a plausibility warning (they still import)
+	Sample       []SampleRow `json:"sample"`       // the first rows as they will be stored
+	CreatedBy    string      `json:"created_by"`
+	CreatedAt    time.Time   `json:"created_at"`
+	CommittedAt  *time.Time  `json:"committed_at"`
+	RolledBackAt *time.Time  `json:"rolled_back_at"`
+	Progress     *Progress   `json:"progress,omitempty"`
 
 	// cells are the sheet cells the preview could not read (formulas
 	// without a value): they become rejects once the columns are mapped.
@@ -341,10 +342,12 @@ func (s *Service) saveBatch(ctx context.Context, b *Batch) error {
 		b.Warnings = []Warning{}
 	}
 	warnings, _ := json.Marshal(b.Warnings)
+	sample, _ := json.Marshal(b.Sample)
 	_, err := s.st.DB().ExecContext(ctx, `
 		UPDATE import_batch SET status = ?, sha256 = ?, dialect = ?, columns = ?, warnings = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?,
-		       rows_flagged = ?
-		WHERE id = ?`, b.Status, b.SHA256, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.RowsFlagged, b.ID)
+		       rows_flagged = ?, sample = ?
+		WHERE id = ?`, b.Status, b.SHA256, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.RowsFlagged,
+		string(sample), b.ID)
 	if err != nil {
 		return fmt.Errorf("ingest: save batch: %w", err)
 	}
@@ -361,12 +364,12 @@ func (s *Service) fail(ctx context.Context, id int64) {
 // Batch loads a recorded batch with its first rejects.
 func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	b := &Batch{ID: id}
-	var dialect, cols, warnings string
+	var dialect, cols, warnings, sample string
 	err := s.st.DB().QueryRowContext(ctx, `
-		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns, coalesce(b.warnings, '[]'), coalesce(b.skip_invalid, false),
+		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns, coalesce(b.warnings, '[]'), coalesce(b.sample, '[]'), coalesce(b.skip_invalid, false),
 		       b.rows_total, b.rows_ok, b.rows_rejected, coalesce(b.rows_flagged, 0), b.created_by, b.created_at, b.committed_at, b.rolled_back_at
 		FROM import_batch b JOIN mission m ON m.id = b.mission_id WHERE b.id = ?`, id).
-		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols, &warnings, &b.SkipInvalid,
+		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols, &warnings, &sample, &b.SkipInvalid,
 			&b.RowsTotal, &b.RowsOK, &b.RowsRejected, &b.RowsFlagged, &b.CreatedBy, &b.CreatedAt, &b.CommittedAt, &b.RolledBackAt)
 	if err != nil {
 		if isNoRows(err) {
@@ -377,6 +380,7 @@ func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	json.Unmarshal([]byte(dialect), &b.Dialect)
 	json.Unmarshal([]byte(cols), &b.Columns)
 	json.Unmarshal([]byte(warnings), &b.Warnings)
+	json.Unmarshal([]byte(sample), &b.Sample)
 	if p, ok := s.progress.get(id); ok {
 		b.Progress = &p
 	}

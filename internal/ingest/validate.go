@@ -202,6 +202,9 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	if err := s.plausibility(ctx, b, st, r); err != nil {
 		return err
 	}
+	if err := s.sample(ctx, b, st, r); err != nil {
+		return err
+	}
 	return s.replaceWarning(ctx, b, st, m.ID)
 }
 

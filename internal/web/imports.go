@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -365,4 +366,33 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 	p.Title = p.T("imports.title")
 	p.UploadLimitMB = s.uploadLimit >> 20
 	return s.render(c, "imports", p)
+}
+
+// ImportFields gives the wizard script, for each kind, the fields a column
+// can map to (with the scheme of term fields), and the labels of the
+// mission's terms in the page's language, so that the preview can show
+// matched terms by name.
+func (p *page) ImportFields() template.JS {
+	type field struct {
+		Name   string `json:"name"`
+		Type   string `json:"type"`
+		Scheme string `json:"scheme,omitempty"`
+	}
+	kinds := map[string][]field{}
+	for _, k := range []string{ingest.KindProjects, ingest.KindOrganisations, ingest.KindSignals} {
+		for _, f := range ingest.Fields(k) {
+			kinds[k] = append(kinds[k], field{f.Name, f.Type, f.Scheme})
+		}
+	}
+	labels := map[string]map[string]string{}
+	if p.Mission != nil {
+		for _, sc := range p.Mission.Schemes {
+			labels[sc.Code] = map[string]string{}
+			for _, t := range sc.Terms {
+				labels[sc.Code][t.Code] = t.Label.In(p.Lang)
+			}
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"kinds": kinds, "terms": labels})
+	return template.JS(b)
 }

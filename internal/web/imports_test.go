@@ -423,7 +423,7 @@ func TestImportsPage(t *testing.T) {
 		{
 			name: "the wizard", url: "/m/tiny/imports", wantStatus: 200,
 			wantContains: []string{`<form id="upload"`, `enctype="multipart/form-data"`, `name="file"`, `name="kind"`, `name="mode"`,
-				`name="delimiter"`, `name="decimal_separator"`, `name="date_format"`, `name="header_row"`, `name="mapping"`,
+				`name="delimiter"`, `name="decimal_separator"`, `name="date_format"`, `name="header_row"`, `name="quote"`, `name="list_separator"`, `name="century"`, `id="adjust"`, `table class="sample"`,
 				`name="skip_invalid"`, `up to 200 MB`},
 		},
 		{name: "unknown mission", url: "/m/nope/imports", wantStatus: 404},
