@@ -211,7 +211,9 @@ func (s *Service) numberEvidence(ctx context.Context, st *staged) (map[string]nu
 	for name, f := range st.fields {
 		if f.Type == typeNumber {
 			c := ident(name)
-			parts = append(parts, fmt.Sprintf(`(SELECT '%s' AS field, line, %s AS v FROM %s WHERE %s IS NOT NULL ORDER BY line LIMIT %d)`,
+			// The staged rows keep file order: LIMIT takes the first ones
+			// without sorting the file.
+			parts = append(parts, fmt.Sprintf(`(SELECT '%s' AS field, line, %s AS v FROM %s WHERE %s IS NOT NULL LIMIT %d)`,
 				name, numberCell(c), st.table, c, detectSample))
 		}
 	}

@@ -332,3 +332,42 @@ func literalQuotes(path string, headerRow int) bool {
 	}
 	return false
 }
+
+// sheetHeader finds the header of a sheet written as CSV: among its first
+// rows, the one that names every required field and the most fields (a
+// header over two rows, merged cells filled in, reads best on its second
+// row), the first of equals. 0 when no row names every required field.
+func sheetHeader(path, kind string, rows int) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	best, most := 0, 0
+	for n := 1; n <= rows; n++ {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		cols, _ := mapHeaders(kind, rec, nil)
+		found, mapped := map[string]bool{}, 0
+		for _, c := range cols {
+			if c.Field != "" {
+				found[c.Field] = true
+				mapped++
+			}
+		}
+		all := true
+		for _, f := range Fields(kind) {
+			if f.Required && !found[f.Name] {
+				all = false
+			}
+		}
+		if all && mapped > most {
+			best, most = n, mapped
+		}
+	}
+	return best
+}

@@ -62,7 +62,7 @@ var fields = map[string][]Field{
 		{Name: "facet", Type: typeTerm, Scheme: "facet", Aliases: []string{"faceta", "alderdia"}},
 		{Name: "horizon", Type: typeTerm, Scheme: "horizon", Aliases: []string{"horizonte", "horizontea"}},
 		{Name: "budget_total_eur", Type: typeNumber, Aliases: []string{"budget", "budget_eur", "total_budget", "presupuesto", "presupuesto_total", "aurrekontua", "aurrekontua_guztira"}},
-		{Name: "public_funding_eur", Type: typeNumber, Aliases: []string{"public_funding", "financiacion_publica", "subvencion", "finantzaketa_publikoa", "diru_laguntza", "eu_contribution", "contribucion_ue", "ayuda_publica"}},
+		{Name: "public_funding_eur", Type: typeNumber, Aliases: []string{"public_funding", "financiacion_publica", "subvencion", "finantzaketa_publikoa", "diru_laguntza", "eu_contribution", "contribucion_ue", "ayuda_publica", "presupuesto_publico", "aportacion_publica"}},
 		{Name: "funding_instrument", Type: typeText, Aliases: []string{"instrument", "instrumento", "instrumento_de_financiacion", "convocatoria", "tresna", "deialdia"}},
 		{Name: "start_date", Type: typeDate, Aliases: []string{"start", "fecha_inicio", "fecha_de_inicio", "inicio", "hasiera", "hasiera_data"}},
 		{Name: "end_date", Type: typeDate, Aliases: []string{"end", "fecha_fin", "fecha_de_fin", "fin", "amaiera", "amaiera_data", "fecha_finalizacion", "finalizacion", "fecha_final"}},

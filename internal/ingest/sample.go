@@ -20,7 +20,8 @@ type SampleRow struct {
 }
 
 // sample reads the first rows of the staged file through the batch's
-// reading, the same expressions the commit uses.
+// reading, the same expressions the commit uses. The staged rows keep file
+// order, so LIMIT takes the first without sorting the file.
 func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) error {
 	var parts []string
 	for _, f := range Fields(b.Kind) {
@@ -58,7 +59,7 @@ func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) 
 	if len(parts) == 0 {
 		return nil
 	}
-	rows, err := s.st.DB().QueryContext(ctx, fmt.Sprintf(`SELECT line, to_json({%s})::VARCHAR FROM (SELECT * FROM %s ORDER BY line LIMIT %d) s ORDER BY line`,
+	rows, err := s.st.DB().QueryContext(ctx, fmt.Sprintf(`SELECT line, to_json({%s})::VARCHAR FROM (SELECT * FROM %s LIMIT %d) s ORDER BY line`,
 		strings.Join(parts, ", "), st.table, sampleRows))
 	if err != nil {
 		return fmt.Errorf("ingest: sample rows: %w", err)

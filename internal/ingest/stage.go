@@ -104,10 +104,9 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		return nil, portfolio.Errorf(portfolio.EINVALID, "header_row %d is beyond the end of the file: the file has %d lines", d.HeaderRow, lines)
 	}
 	// A sheet is written with every row as wide as the widest, which hides
-	// its title rows from the sniffer: its header is the first row that
-	// names every required field.
+	// its title rows from the sniffer: see sheetHeader.
 	if d.Encoding == "xlsx" && d.HeaderRow <= 0 {
-		d.HeaderRow = betterHeader(req.Path, req.Kind, d.Delimiter, xlsxHeaderSearch)
+		d.HeaderRow = sheetHeader(req.Path, req.Kind, xlsxHeaderSearch)
 	}
 	// DuckDB's sniffer finds the delimiter and the title rows above the
 	// header (SkipRows) in one pass; explicit settings win.

@@ -199,12 +199,16 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	if b.RowsTotal == 0 {
 		return portfolio.Errorf(portfolio.EINVALID, "the file has a header but no data rows")
 	}
+	start = time.Now()
 	if err := s.plausibility(ctx, b, st, r); err != nil {
 		return err
 	}
+	s.step(b.ID, "validate plausibility", start)
+	start = time.Now()
 	if err := s.sample(ctx, b, st, r); err != nil {
 		return err
 	}
+	s.step(b.ID, "validate sample", start)
 	return s.replaceWarning(ctx, b, st, m.ID)
 }
 

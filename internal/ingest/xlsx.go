@@ -122,11 +122,11 @@ func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, 
 	if err := isoDateFormats(f); err != nil {
 		return "", sheets, nil, fmt.Errorf("ingest: workbook styles: %v: %w", err, unreadableWorkbook())
 	}
-	pending, err := uncachedFormulas(path, used)
+	scan, err := scanSheet(path, used)
 	if err != nil {
 		return "", sheets, nil, err
 	}
-	if formulas, err = writeSheetCSV(f, used, dst, lim, pending); err != nil {
+	if formulas, err = writeSheetCSV(f, used, dst, lim, scan); err != nil {
 		return "", sheets, nil, err
 	}
 	return used, sheets, formulas, nil
@@ -455,10 +455,12 @@ func sheetWidth(f *excelize.File, sheet string, lim xlsxLimits) (int, error) {
 }
 
 // writeSheetCSV streams one sheet to dst as CSV, every row as wide as the
-// widest (see sheetWidth). The cells of pending hold formulas without a
-// stored value (workbooks written by scripts rather than Excel): each is
-// computed; one that cannot be is returned, never written as empty.
-func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits, pending map[string]string) ([]cellReject, error) {
+// widest (see sheetWidth). The cells of scan.formulas hold formulas
+// without a stored value (workbooks written by scripts rather than Excel):
+// each is computed; one that cannot be is returned, never written as
+// empty. Merged cells are read as scan.merges says.
+func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits, scan sheetScan) ([]cellReject, error) {
+	pending := scan.formulas
 	width, err := sheetWidth(f, sheet, lim)
 	if err != nil {
 		return nil, err
@@ -511,6 +513,7 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 				record[col] = v
 			}
 		}
+		scan.fill(n, record)
 		blank := true
 		for _, c := range record {
 			if c != "" {
@@ -551,31 +554,77 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 	return refused, nil
 }
 
-// uncachedFormulas lists the cells of a sheet holding a formula and no
-// stored value (reference → formula). excelize's streaming reader returns
-// such a cell as empty, which would import as a missing value; reading the
-// sheet's XML as a stream finds them without loading the sheet. Sheets
-// without any formula are not parsed at all.
-func uncachedFormulas(path, sheet string) (map[string]string, error) {
+// sheetScan is what the streaming reader does not say about a sheet:
+// the cells holding a formula and no stored value (reference → formula),
+// which it returns as empty, and the merged ranges, whose cells but the
+// first it returns as empty.
+type sheetScan struct {
+	formulas map[string]string
+	merges   []mergeRange
+}
+
+// mergeRange is a merged range of cells, 1-based, and the value of its
+// first cell once read.
+type mergeRange struct {
+	c1, r1, c2, r2 int
+	value          string
+}
+
+// fill gives the cells of row n (1-based) that merged ranges hide their
+// value: a range over several rows shows its value in each row (a header
+// merged over two header rows, a value merged over the rows it covers); a
+// range over several columns of one row near the top (a group title over
+// the headers below it, "Presupuesto" over "Total" and "Público") prefixes
+// the cells of the next row under it, so that they read "Presupuesto
+// Total" and "Presupuesto Público".
+func (sc *sheetScan) fill(n int, record []string) {
+	for i := range sc.merges {
+		m := &sc.merges[i]
+		if n == m.r1 && m.c1-1 < len(record) {
+			m.value = record[m.c1-1]
+		}
+		if m.value == "" {
+			continue
+		}
+		switch {
+		case n > m.r1 && n <= m.r2:
+			if m.c1-1 < len(record) && record[m.c1-1] == "" {
+				record[m.c1-1] = m.value
+			}
+		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= xlsxHeaderSearch:
+			for c := m.c1; c <= m.c2 && c-1 < len(record); c++ {
+				if record[c-1] != "" && record[c-1] != m.value {
+					record[c-1] = m.value + " " + record[c-1]
+				}
+			}
+		}
+	}
+}
+
+// scanSheet reads the sheet's XML as a stream, without loading it, for
+// what sheetScan holds. A sheet with neither formulas nor merged cells is
+// not parsed at all.
+func scanSheet(path, sheet string) (sheetScan, error) {
+	var out sheetScan
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+		return out, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
 	}
 	defer zr.Close()
 	part := sheetPart(&zr.Reader, sheet)
 	if part == nil {
-		return nil, nil
+		return out, nil
 	}
-	if has, err := zipContains(part, []byte("<f")); err != nil || !has {
-		return nil, err
+	if has, err := zipContains(part, []byte("<f"), []byte("<mergeCell ")); err != nil || !has {
+		return out, err
 	}
 	rc, err := part.Open()
 	if err != nil {
-		return nil, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
+		return out, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
-	out := map[string]string{}
+	out.formulas = map[string]string{}
 	var ref, formula, value string
 	var hasF bool
 	var text *string
@@ -585,7 +634,7 @@ func uncachedFormulas(path, sheet string) (map[string]string, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
+			return out, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -601,6 +650,18 @@ func uncachedFormulas(path, sheet string) (map[string]string, error) {
 				hasF, text = true, &formula
 			case "v":
 				text = &value
+			case "mergeCell":
+				for _, a := range t.Attr {
+					if a.Name.Local != "ref" {
+						continue
+					}
+					from, to, ok := strings.Cut(a.Value, ":")
+					c1, r1, err1 := excelize.CellNameToCoordinates(from)
+					c2, r2, err2 := excelize.CellNameToCoordinates(to)
+					if ok && err1 == nil && err2 == nil && c2 >= c1 && r2 >= r1 {
+						out.merges = append(out.merges, mergeRange{c1: c1, r1: r1, c2: c2, r2: r2})
+					}
+				}
 			}
 		case xml.CharData:
 			if text != nil {
@@ -612,7 +673,7 @@ func uncachedFormulas(path, sheet string) (map[string]string, error) {
 				text = nil
 			case "c":
 				if hasF && strings.TrimSpace(value) == "" && ref != "" {
-					out[ref] = formula
+					out.formulas[ref] = formula
 				}
 			}
 		}
@@ -673,9 +734,9 @@ func readXMLPart(zr *zip.Reader, name string, v any) error {
 	return os.ErrNotExist
 }
 
-// zipContains reports whether an entry holds needle, reading it as a
-// stream.
-func zipContains(f *zip.File, needle []byte) (bool, error) {
+// zipContains reports whether an entry holds any of needles, reading it
+// as a stream.
+func zipContains(f *zip.File, needles ...[]byte) (bool, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return false, err
@@ -685,14 +746,18 @@ func zipContains(f *zip.File, needle []byte) (bool, error) {
 	carry := 0
 	for {
 		n, err := rc.Read(buf[carry:])
-		if bytes.Contains(buf[:carry+n], needle) {
-			return true, nil
+		longest := 0
+		for _, needle := range needles {
+			if bytes.Contains(buf[:carry+n], needle) {
+				return true, nil
+			}
+			longest = max(longest, len(needle))
 		}
 		if err != nil {
 			return false, nil
 		}
-		// Keep the tail: the needle may straddle two reads.
-		keep := min(len(needle)-1, carry+n)
+		// Keep the tail: a needle may straddle two reads.
+		keep := min(longest-1, carry+n)
 		copy(buf, buf[carry+n-keep:carry+n])
 		carry = keep
 	}

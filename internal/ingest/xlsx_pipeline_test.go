@@ -98,3 +98,34 @@ func TestXLSXTitleRowRaggedRowsAndMixedDates(t *testing.T) {
 		})
 	}
 }
+
+// A header over two rows, with cells merged across rows and a group title
+// merged across columns ("Presupuesto" over "Total" and "Público"), reads
+// as one header row: merged cells are filled in, the group title prefixes
+// the headers under it, and the header is the row naming most fields.
+func TestXLSXMergedHeaderCells(t *testing.T) {
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "Referencia", "Título", "Presupuesto")
+		setRow(t, f, s, 2, nil, nil, "Total", "Público")
+		setRow(t, f, s, 3, "M-1", "Merged", 1000, 400)
+		setRow(t, f, s, 4, "M-2", "Two", 50.5, 0)
+		for _, r := range [][2]string{{"A1", "A2"}, {"B1", "B2"}, {"C1", "D1"}} {
+			if err := f.MergeCell(s, r[0], r[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	if b.Dialect.HeaderRow != 2 {
+		t.Errorf("header row %d, want 2", b.Dialect.HeaderRow)
+	}
+	if got := headerFields(b.Columns); len(got) != 4 || got[2] != (mapped{"Presupuesto Total", "budget_total_eur"}) || got[3] != (mapped{"Presupuesto Público", "public_funding_eur"}) {
+		t.Errorf("columns %+v", got)
+	}
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{
+		"M-1": {Title: "Merged", Status: "active", Budget: f64(1000), Funding: f64(400)},
+		"M-2": {Title: "Two", Status: "active", Budget: f64(50.5), Funding: f64(0)},
+	})
+}
