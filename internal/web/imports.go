@@ -328,9 +328,9 @@ func (s *Server) apiImportRejects(c *fiber.Ctx) error {
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"line", "column", "value", "reason"})
+	w.Write([]string{"line", "column", "value", "reason", "code"})
 	for _, r := range rejects {
-		w.Write([]string{strconv.FormatInt(r.Line, 10), csvCell(r.Column, false), csvCell(r.Value, false), csvCell(r.Reason, false)})
+		w.Write([]string{strconv.FormatInt(r.Line, 10), csvCell(r.Column, false), csvCell(r.Value, false), csvCell(r.Reason, false), r.Code})
 	}
 	w.Flush()
 	name := strings.TrimSuffix(b.Filename, filepath.Ext(b.Filename))

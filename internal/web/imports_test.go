@@ -224,10 +224,10 @@ func TestImportAPI(t *testing.T) {
 	if len(rows) != 152 {
 		t.Fatalf("rejects.csv has %d lines, want a header and 151 rejects", len(rows))
 	}
-	if !slices.Equal(rows[0], []string{"line", "column", "value", "reason"}) {
+	if !slices.Equal(rows[0], []string{"line", "column", "value", "reason", "code"}) {
 		t.Errorf("header = %q", rows[0])
 	}
-	if !slices.Equal(rows[1], []string{"3", "budget_total_eur", "'=1+1", "not a number (decimal separator ,)"}) {
+	if !slices.Equal(rows[1], []string{"3", "budget_total_eur", "'=1+1", "not a number (decimal separator ,)", "number"}) {
 		t.Errorf("first reject = %q, want the formula neutralised", rows[1])
 	}
 	if !slices.Equal(rows[151][:3], []string{"153", "pillars", "nope"}) {
