@@ -81,3 +81,19 @@ func TestDuplicatedHeaderRefused(t *testing.T) {
 	}
 	assertNoStaging(t, e)
 }
+
+// Municipalities by any official name of the 88 that ship with Begira,
+// when no reference geography is loaded: Arrasate and Mondragón are one
+// code, Donostia / San Sebastián another.
+func TestMunicipalitiesByNameWithoutReferenceGeography(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(e.write(t, "m.csv", "ext_ref,title,municipio\nA,One,Arrasate\nB,Two,mondragon\nC,Three,Donostia / San Sebastián\nD,Four,San Sebastián\nE,Five,20055\nF,Six,Gotham\n"),
+		ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 7, Column: "municipio", Value: "Gotham", Code: ingest.RejMunicipality,
+		Reason: "not a 5-digit INE municipality code nor the name of a municipality"}})
+	e.mustCommit(t, b.ID, true)
+	got := strs(t, e, `SELECT ext_ref || ' ' || geo_code FROM project ORDER BY ext_ref`)
+	if want := []string{"A 20055", "B 20055", "C 20069", "D 20069", "E 20055"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

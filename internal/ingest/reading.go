@@ -3,9 +3,11 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"fmt"
 	"strings"
 
+	"github.com/begira/begira/data"
 	"github.com/begira/begira/internal/i18n"
 )
 
@@ -100,6 +102,20 @@ func municipalityNames(ctx context.Context, db *sql.DB) (string, error) {
 		return "", fmt.Errorf("ingest: municipality names: %w", err)
 	}
 	if len(whens) == 0 {
+		// No reference geography loaded: the 88 municipalities of
+		// Gipuzkoa that ship with Begira name the codes.
+		shipped, err := shippedMunicipalities()
+		if err != nil {
+			return "", err
+		}
+		for _, m := range shipped {
+			add(m[1], m[0])
+			add(m[2], m[0])
+			add(m[1]+" "+m[2], m[0])
+			add(m[2]+" "+m[1], m[0])
+		}
+	}
+	if len(whens) == 0 {
 		return "", nil
 	}
 	return `CASE begira_key($CELL) ` + strings.Join(whens, " ") + ` END`, nil
@@ -131,4 +147,25 @@ func enumExpr(f Field, c string) string {
 	}
 	return fmt.Sprintf(`CASE WHEN %[1]s IN (%[2]s) THEN %[1]s ELSE CASE begira_key(%[1]s) %[3]s END END`,
 		c, strings.Join(codes, ", "), strings.Join(whens, " "))
+}
+
+// shippedMunicipalities reads code, Basque and Spanish name of the
+// municipalities embedded with Begira (data/demo/municipalities.csv).
+func shippedMunicipalities() ([][3]string, error) {
+	f, err := data.Demo.Open("demo/municipalities.csv")
+	if err != nil {
+		return nil, fmt.Errorf("ingest: municipalities: %w", err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("ingest: municipalities: %w", err)
+	}
+	var out [][3]string
+	for _, r := range recs[min(1, len(recs)):] {
+		if len(r) >= 3 {
+			out = append(out, [3]string{r[0], r[1], r[2]})
+		}
+	}
+	return out, nil
 }
