@@ -193,12 +193,15 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			}
 		}
 		st.header[c.Field] = c.Header
-		cols = append(cols, fmt.Sprintf("%s AS %s", ident(c.Header), ident(c.Field)))
-		cell := trimmed(ident(c.Header))
+		// Entities are decoded in the view, where the copied cell is a
+		// plain column: in the copy the trimming expression would be
+		// repeated inside the decoding.
+		cell := ident(c.Header)
 		if t := st.fields[c.Field].Type; (t == typeText && c.Field != "ext_ref") || t == typeOrg || t == typeOrgs {
 			cell = decodeEntities(cell)
 		}
-		copied = append(copied, fmt.Sprintf("%s AS %s", cell, ident(c.Header)))
+		cols = append(cols, fmt.Sprintf("%s AS %s", cell, ident(c.Field)))
+		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
 	}
 	var missing []string
 	for _, f := range Fields(req.Kind) {

@@ -58,8 +58,8 @@ func humanDate(f string) string {
 
 // check is one reason to reject a cell: where (SQL over the staging view)
 // picks the cells, value is what the reject shows, reason says why and
-// code is its stable code; whereArgs and reasonArgs fill their
-// placeholders.
+// code is its stable code (or a CASE choosing one); whereArgs and
+// reasonArgs fill their placeholders.
 type check struct {
 	field, where, value, reason string
 	reasonArgs, whereArgs       []any
@@ -83,11 +83,14 @@ func cellChecks(b *Batch, st *staged, r *reading) []check {
 		case typeNumber:
 			dec := r.cols[f.Name].Decimal
 			other := otherSeparator(dec)
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL AND %s IS NULL`, c, r.number(f.Name, c), numberExpr(c, other)), c,
-				`'not a number (decimal separator ' || ? || ')'`, []any{dec}, nil, RejNumber})
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL AND %s IS NOT NULL`, c, r.number(f.Name, c), numberExpr(c, other)), c,
-				`'written with decimal separator ' || ? || ' but this column reads decimal ' || ? || ': write it like the column''s other values, or choose the column''s decimal separator'`,
-				[]any{other, dec}, nil, RejNumberOther})
+			// The other convention is tried only on the cells the
+			// column's own does not read (the reason is worked out for
+			// matching rows only).
+			fitsOther := numberExpr(c, other) + ` IS NOT NULL`
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, r.number(f.Name, c)), c,
+				fmt.Sprintf(`CASE WHEN %s THEN 'written with decimal separator ' || ? || ' but this column reads decimal ' || ? || ': write it like the column''s other values, or choose the column''s decimal separator'
+				      ELSE 'not a number (decimal separator ' || ? || ')' END`, fitsOther),
+				[]any{other, dec, dec}, nil, fmt.Sprintf(`CASE WHEN %s THEN '%s' ELSE '%s' END`, fitsOther, RejNumberOther, RejNumber)})
 			if rg, ok := numberRanges[f.Name]; ok {
 				out = append(out, check{f.Name, fmt.Sprintf(`NOT (%s BETWEEN %g AND %g)`, r.number(f.Name, c), rg[0], rg[1]), c,
 					fmt.Sprintf(`'out of range: read as ' || %s::VARCHAR || ', outside %s to %s'`, r.number(f.Name, c), formatNumber(rg[0]), formatNumber(rg[1])),
@@ -154,7 +157,11 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 		var cases []string
 		var args []any
 		for _, c := range checks {
-			cases = append(cases, fmt.Sprintf(`CASE WHEN %s THEN {column_name: ?, value: %s, reason: %s, code: '%s'} END`, c.where, c.value, c.reason, c.code))
+			code := c.code
+			if !strings.HasPrefix(code, "CASE") {
+				code = sqlString(code)
+			}
+			cases = append(cases, fmt.Sprintf(`CASE WHEN %s THEN {column_name: ?, value: %s, reason: %s, code: %s} END`, c.where, c.value, c.reason, code))
 			// Placeholders in the order they are written: where, then
 			// the column's header, then the reason's.
 			args = append(args, c.whereArgs...)
