@@ -39,6 +39,10 @@ func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) 
 			e = fmt.Sprintf(`strftime(%s, '%%Y-%%m-%%d')`, r.date(f.Name, c))
 		case typeEnum:
 			e = enumExpr(f, c)
+			// The commit gives an empty status its default.
+			if f.Name == "status" {
+				e = fmt.Sprintf(`coalesce(%s, %s)`, e, sqlString(map[string]string{KindProjects: "active", KindSignals: "new"}[b.Kind]))
+			}
 		case typeGeo:
 			e = r.geo(c)
 		case typeTerm:

@@ -30,8 +30,8 @@ func TestPreviewSampleIsWhatWillBeStored(t *testing.T) {
 		if got != want {
 			t.Errorf("row 1:\n got %s\nwant %s", got, want)
 		}
-		if v := batch.Sample[1].Values; v["budget_total_eur"] != nil || v["status"] != nil || v["start_date"] != "2024-01-16" {
-			t.Errorf("row 2: %v, want the rejected budget and the empty status as null", v)
+		if v := batch.Sample[1].Values; v["budget_total_eur"] != nil || v["status"] != "active" || v["start_date"] != "2024-01-16" {
+			t.Errorf("row 2: %v, want the rejected budget as null and the empty status as its default", v)
 		}
 	}
 }
