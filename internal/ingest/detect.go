@@ -198,10 +198,10 @@ const (
 )
 
 // numberCell strips a number cell of what neither convention needs:
-// currency signs and spaces (also no-break and narrow no-break spaces,
-// which French-style grouping uses).
+// currency signs and names (€, EUR, euros) and spaces (also no-break and
+// narrow no-break spaces, which French-style grouping uses).
 func numberCell(c string) string {
-	return fmt.Sprintf(`regexp_replace(%s, '[€\s\x{00A0}\x{202F}]', '', 'g')`, c)
+	return fmt.Sprintf(`regexp_replace(%s, '(?i)[€\s\x{00A0}\x{202F}]|eur(os?)?', '', 'g')`, c)
 }
 
 // numberEvidence reads the first detectSample values of every number
