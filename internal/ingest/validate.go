@@ -107,17 +107,15 @@ func cellChecks(b *Batch, st *staged, r *reading) []check {
 			}
 		case typeDate:
 			format := r.cols[f.Name].DateFormat
+			unread := fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, r.date(f.Name, c))
 			if r.century == "" {
+				// Without a century rule a two-digit year is its own
+				// reject; with one, such dates are read.
 				out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s`, c, twoDigitYear(c, format)), c,
 					`'two-digit year: write the year in full, or choose a century rule (century 1900, 2000 or auto)'`, nil, nil, RejTwoDigitYear})
+				unread += fmt.Sprintf(` AND NOT coalesce(%s, false)`, twoDigitYear(c, format))
 			}
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL AND NOT coalesce(%s, false)`, c, r.date(f.Name, c), twoDigitYear(c, format)), c,
-				`'not a date in the format ' || ?`, []any{humanDate(format)}, nil, RejDate})
-			if r.century != "" {
-				// With a century rule the two-digit dates are read: only
-				// the cells no format reads remain.
-				out[len(out)-1].where = fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, r.date(f.Name, c))
-			}
+			out = append(out, check{f.Name, unread, c, `'not a date in the format ' || ?`, []any{humanDate(format)}, nil, RejDate})
 		case typeEnum:
 			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, enumExpr(f, c)), c,
 				`'must be one of ' || ? || ' (or their Spanish or Basque names)'`, []any{strings.Join(f.Values, ", ")}, nil, RejEnum})
