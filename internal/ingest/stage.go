@@ -219,9 +219,13 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 				}
 			}
 		}
+		where := ""
+		if d.Encoding == "xlsx" {
+			where = fmt.Sprintf(" (sheet %q, header on row %d; give header_row if it is another)", d.Sheet, d.HeaderRow)
+		}
 		return nil, &portfolio.Error{Code: portfolio.EINVALID,
-			Message: fmt.Sprintf("required column(s) %s not found among the headers %s; rename them or give a mapping",
-				strings.Join(missing, ", "), listHeaders(headers)),
+			Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
+				strings.Join(missing, ", "), listHeaders(headers), where),
 			Details: missing}
 	}
 	// Where records stop sitting one per line is read from the file while

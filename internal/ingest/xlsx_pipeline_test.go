@@ -2,12 +2,14 @@ package ingest_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // workbook writes a one-sheet workbook, "Datos", whose cells are set by
@@ -128,4 +130,19 @@ func TestXLSXMergedHeaderCells(t *testing.T) {
 		"M-1": {Title: "Merged", Status: "active", Budget: f64(1000), Funding: f64(400)},
 		"M-2": {Title: "Two", Status: "active", Budget: f64(50.5), Funding: f64(0)},
 	})
+}
+
+// A sheet without the required columns is refused naming the sheet and
+// the row read as its header, not a delimiter.
+func TestXLSXMissingColumnNamesTheSheet(t *testing.T) {
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "Código", "Importe")
+		setRow(t, f, s, 2, "A-1", 10)
+	})
+	_, err := e.ing.Preview(t.Context(), e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	msg := portfolio.ErrorMessage(err)
+	if !strings.Contains(msg, `sheet "Datos", header on row 1`) || strings.Contains(msg, "delimiter") {
+		t.Errorf("got %q", msg)
+	}
 }
