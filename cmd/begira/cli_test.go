@@ -112,6 +112,40 @@ func TestMissionApplyAndImport(t *testing.T) {
 	}
 }
 
+// The CLI prints the column mapping with each column's convention, holds
+// a file whose numbers read both ways, and takes a column's separator.
+func TestImportPrintsMappingAndTakesAColumnSeparator(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.duckdb")
+	if code, out, errOut := runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "mission.yaml", tinyMission)); code != 0 {
+		t.Fatalf("apply: %d %q %q", code, out, errOut)
+	}
+	file := writeFile(t, dir, "p.csv", "referencia;título;presupuesto;fecha de inicio\nP1;Uno;600.159;15/03/2024\nP2;Dos;45.000;16/03/2024\n")
+	code, out, _ := runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", file)
+	for _, want := range []string{`"referencia" → ext_ref`, `"presupuesto" → budget_total_eur  (decimal ",", ambiguous)`,
+		`"fecha de inicio" → start_date  (%d/%m/%Y, values)`, "warning [number_ambiguous]", "--decimal-separator 'presupuesto=,'"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output does not show %q:\n%s", want, out)
+		}
+	}
+	if code != 1 {
+		t.Fatalf("ambiguous import: exit %d, want 1", code)
+	}
+	code, out, errOut := runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", "--decimal-separator", "presupuesto=,", file)
+	if code != 0 || !strings.Contains(out, `(decimal ",", given)`) {
+		t.Fatalf("import with the column's separator: exit %d\n%s%s", code, out, errOut)
+	}
+	st, err := store.Open(context.Background(), db, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var budget float64
+	if err := st.DB().QueryRow(`SELECT budget_total_eur FROM project WHERE ext_ref = 'P1'`).Scan(&budget); err != nil || budget != 600159 {
+		t.Errorf("P1 budget %v (%v), want 600159", budget, err)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	for name, args := range map[string][]string{
 		"no command":      nil,

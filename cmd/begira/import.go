@@ -31,8 +31,12 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	headerRow := fs.Int("header-row", 0, "line of the header row (when title rows come first)")
 	encoding := fs.String("encoding", "", "utf-8, utf-16le, utf-16be, windows-1252 or iso-8859-1 (default: detect)")
 	delimiter := fs.String("delimiter", "", ", ; | or tab (default: detect)")
-	decimal := fs.String("decimal-separator", "", ". or , (default: detect)")
-	dateFormat := fs.String("date-format", "", "e.g. dd/mm/yyyy (default: detect)")
+	var decimal, dateFormat columnFlag
+	fs.Var(&decimal, "decimal-separator", ". or , for every number column, or COLUMN=S for one (repeatable; default: detect per column)")
+	fs.Var(&dateFormat, "date-format", "e.g. dd/mm/yyyy for every date column, or COLUMN=FORMAT for one (repeatable; default: detect per column)")
+	quote := fs.String("quote", "", `the quote character, " or none when quotes are text (default: detect)`)
+	listSep := fs.String("list-separator", "", "separator of multi-valued cells: | ; , or / (default |, or ; in a |-delimited file)")
+	century := fs.String("century", "", "read two-digit years: 1900, 2000 or auto (00-49 → 20xx); default: refuse them")
 	sheet := fs.String("sheet", "", "XLSX sheet (default: the first)")
 	source := fs.String("source", "", "source slug whose saved mapping applies (and, with --mapping, is saved)")
 	memory := fs.String("memory-limit", "500MB", "DuckDB memory limit for this import")
@@ -60,9 +64,20 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "begira import:", err)
 		return 2
 	}
-	d := ingest.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: *decimal}
+	d := ingest.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: decimal.all, Century: *century, Quote: *quote, ListSeparator: *listSep}
 	if d.Delimiter, err = ingest.ParseDelimiter(*delimiter); err == nil {
-		d.DateFormat, err = ingest.ParseDateFormat(*dateFormat)
+		d.DateFormat, err = ingest.ParseDateFormat(dateFormat.all)
+	}
+	formats := map[string]ingest.Format{}
+	for col, v := range decimal.columns {
+		f := formats[col]
+		f.Decimal = v
+		formats[col] = f
+	}
+	for col, v := range dateFormat.columns {
+		f := formats[col]
+		f.DateFormat = v
+		formats[col] = f
 	}
 	if err != nil {
 		printError(stderr, "begira import", err)
@@ -102,7 +117,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		})
 	}
 	b, err := ing.Preview(ctx, ingest.Request{Mission: *mission, Kind: *kind, Mode: *mode, Path: path, Sheet: *sheet,
-		Filename: filepath.Base(path), CreatedBy: "cli", Mapping: m, Dialect: d, Source: *source, SaveMapping: *source != "" && len(m) > 0})
+		Filename: filepath.Base(path), CreatedBy: "cli", Mapping: m, Dialect: d, Formats: formats, Source: *source, SaveMapping: *source != "" && len(m) > 0})
 	if isTerminal(stdout) {
 		fmt.Fprint(stdout, "\r\033[K")
 	}
@@ -111,7 +126,13 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		return 2
 	}
 	printBatch(stdout, b)
-	if *dryRun || (b.RowsRejected > 0 && !*skipInvalid) {
+	var ambiguous []string
+	for _, c := range b.Columns {
+		if c.Decimal != "" && c.Decided == ingest.DecidedAmbiguous {
+			ambiguous = append(ambiguous, c.Header)
+		}
+	}
+	if *dryRun || len(ambiguous) > 0 || (b.RowsRejected > 0 && !*skipInvalid) {
 		// Nothing will commit this preview: its staged copy of the file
 		// goes now. The batch and its rejects stay in the history.
 		if _, err := ing.Discard(ctx, b.ID); err != nil {
@@ -126,6 +147,11 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		}
 		fmt.Fprintln(stdout, "dry run: the file is clean; nothing written")
 		return 0
+	}
+	if len(ambiguous) > 0 {
+		fmt.Fprintf(stdout, "not committed: the numbers of %s read both ways; choose, e.g. --decimal-separator '%s=,' (or '%s=.')\n",
+			strings.Join(ambiguous, ", "), ambiguous[0], ambiguous[0])
+		return 1
 	}
 	if b.RowsRejected > 0 && !*skipInvalid {
 		fmt.Fprintf(stdout, "not committed: %d rows rejected (use --skip-invalid to import the %d valid rows)\n", b.RowsRejected, b.RowsOK)
@@ -143,6 +169,31 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	return 0
 }
 
+// columnFlag is a setting given for every column (S) or for one
+// (COLUMN=S, repeatable; COLUMN is a header or a field name).
+type columnFlag struct {
+	all     string
+	columns map[string]string
+}
+
+func (f *columnFlag) String() string { return f.all }
+
+func (f *columnFlag) Set(v string) error {
+	col, s, ok := strings.Cut(v, "=")
+	if !ok {
+		f.all = v
+		return nil
+	}
+	if strings.TrimSpace(col) == "" {
+		return fmt.Errorf("%q: the column before = is empty", v)
+	}
+	if f.columns == nil {
+		f.columns = map[string]string{}
+	}
+	f.columns[strings.TrimSpace(col)] = strings.TrimSpace(s)
+	return nil
+}
+
 // isTerminal reports whether w is a character device (progress is only
 // drawn for a person watching, never into a log or a pipe).
 func isTerminal(w io.Writer) bool {
@@ -157,20 +208,30 @@ func isTerminal(w io.Writer) bool {
 func printBatch(w io.Writer, b *ingest.Batch) {
 	d := b.Dialect
 	fmt.Fprintf(w, "file %s (sha256 %s…)\n", b.Filename, b.SHA256[:12])
-	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q decimal=%q thousands=%q date=%s header_row=%d",
-		d.Encoding, d.Delimiter, d.DecimalSeparator, d.ThousandsSeparator, d.DateFormat, d.HeaderRow)
+	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q quote=%q list_separator=%q decimal=%q thousands=%q date=%s header_row=%d",
+		d.Encoding, d.Delimiter, d.Quote, d.ListSeparator, d.DecimalSeparator, d.ThousandsSeparator, d.DateFormat, d.HeaderRow)
 	if d.Sheet != "" {
 		fmt.Fprintf(w, " sheet=%q", d.Sheet)
 	}
 	fmt.Fprintln(w)
-	for _, warning := range b.Warnings {
-		fmt.Fprintln(w, "warning:", warning)
-	}
+	fmt.Fprintln(w, "columns:")
 	var unmapped []string
 	for _, c := range b.Columns {
 		if c.Field == "" {
 			unmapped = append(unmapped, c.Header)
+			continue
 		}
+		how := ""
+		switch {
+		case c.Decimal != "":
+			how = fmt.Sprintf("  (decimal %q, %s)", c.Decimal, c.Decided)
+		case c.DateFormat != "":
+			how = fmt.Sprintf("  (%s, %s)", c.DateFormat, c.Decided)
+		}
+		fmt.Fprintf(w, "  %q → %s%s\n", c.Header, c.Field, how)
+	}
+	for _, warning := range b.Warnings {
+		fmt.Fprintf(w, "warning [%s]: %s\n", warning.Code, warning.Message)
 	}
 	if len(unmapped) > 0 {
 		fmt.Fprintf(w, "unmapped columns (ignored): %s\n", strings.Join(unmapped, ", "))

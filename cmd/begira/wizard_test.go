@@ -72,6 +72,16 @@ func TestImportWizardInBrowser(t *testing.T) {
 		t.Errorf("counts = %q, want 3 rows, 2 ok, 1 rejected", counts)
 	}
 
+	// The preview shows each column's convention and the first rows as
+	// they will be stored, terms by name.
+	conv, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .columns-table`)))
+	if err != nil || !strings.Contains(conv, "from its values") {
+		t.Errorf("columns table %q (%v): want Presupuesto's decimal comma from its values", conv, err)
+	}
+	sample, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview table.sample tbody tr`)))
+	if err != nil || !strings.Contains(sample, "12500.5") || !strings.Contains(sample, "2026-03-07") || !strings.Contains(sample, "NEW-1") {
+		t.Errorf("first sample row %q (%v): want NEW-1, 12500.5 and 2026-03-07", sample, err)
+	}
 	// Commit the valid rows.
 	if err := chromedp.Do(b.Ctx,
 		chromedp.Click(chromedp.CSS(`input[name=skip_invalid]`)),
@@ -111,6 +121,28 @@ func TestImportWizardInBrowser(t *testing.T) {
 	}
 	if st, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`table.history tbody tr .status`))); err != nil || st != "discarded" {
 		t.Errorf("newest history row status %q (%v), want discarded", st, err)
+	}
+	// Whole euros with thousands points read both ways: the column is
+	// marked, the analyst chooses its separator in the preview and
+	// previews again; the sample shows the amount as it will be stored.
+	ambiguous := filepath.Join(t.TempDir(), "euros.csv")
+	if err := os.WriteFile(ambiguous, []byte("Referencia;Título;Presupuesto\nEUR-1;Centro;600.159\nEUR-2;Parque;45.000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.Navigate(base+"/m/gipuzkoa/imports"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{ambiguous}),
+		chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview .columns-table tr.ambiguous`)),
+		chromedp.SetValue(chromedp.CSS(`#preview select[name="decimal_separator[Presupuesto]"]`), ","),
+		chromedp.Click(chromedp.CSS(`#adjust button[type=submit]`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`#preview .columns-table tr.ambiguous`)),
+		chromedp.WaitVisible(chromedp.CSS(`#preview table.sample tbody tr`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if sample, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview table.sample tbody tr`))); err != nil || !strings.Contains(sample, "600159") {
+		t.Errorf("sample after choosing the separator: %q (%v), want 600159", sample, err)
 	}
 	if d := b.Dialogs(); len(d) > 0 {
 		t.Errorf("dialogs opened: %q", d)

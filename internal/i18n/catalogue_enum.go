@@ -5,6 +5,10 @@ package i18n
 // language; pages show them through Enum, CSV and the API keep the codes.
 var enumCatalogue = map[string]map[string]string{
 	"en": {
+		"enum.signal_type.weak_signal": "weak signal", "enum.signal_type.emerging_issue": "emerging issue",
+		"enum.signal_type.trend_evidence": "trend evidence", "enum.signal_type.wild_card": "wild card",
+		"enum.sentiment.positive": "positive", "enum.sentiment.negative": "negative", "enum.sentiment.mixed": "mixed",
+		"enum.size_class.micro": "micro", "enum.size_class.small": "small", "enum.size_class.medium": "medium", "enum.size_class.large": "large",
 		"enum.project_status.planned": "planned", "enum.project_status.active": "active", "enum.project_status.paused": "paused",
 		"enum.project_status.completed": "completed", "enum.project_status.stopped": "stopped",
 		"enum.signal_status.draft": "draft", "enum.signal_status.new": "new", "enum.signal_status.approved": "approved",
@@ -18,6 +22,10 @@ var enumCatalogue = map[string]map[string]string{
 		"enum.import_mode.append": "append", "enum.import_mode.upsert": "upsert", "enum.import_mode.replace": "replace",
 	},
 	"es": {
+		"enum.signal_type.weak_signal": "señal débil", "enum.signal_type.emerging_issue": "tema emergente",
+		"enum.signal_type.trend_evidence": "evidencia de tendencia", "enum.signal_type.wild_card": "comodín",
+		"enum.sentiment.positive": "positivo", "enum.sentiment.negative": "negativo", "enum.sentiment.mixed": "mixto",
+		"enum.size_class.micro": "microempresa", "enum.size_class.small": "pequeña", "enum.size_class.medium": "mediana", "enum.size_class.large": "grande",
 		"enum.project_status.planned": "previsto", "enum.project_status.active": "activo", "enum.project_status.paused": "en pausa",
 		"enum.project_status.completed": "terminado", "enum.project_status.stopped": "detenido",
 		"enum.signal_status.draft": "borrador", "enum.signal_status.new": "nueva", "enum.signal_status.approved": "aprobada",
@@ -31,6 +39,10 @@ var enumCatalogue = map[string]map[string]string{
 		"enum.import_mode.append": "añadir", "enum.import_mode.upsert": "actualizar", "enum.import_mode.replace": "sustituir",
 	},
 	"eu": {
+		"enum.signal_type.weak_signal": "seinale ahula", "enum.signal_type.emerging_issue": "gai berria",
+		"enum.signal_type.trend_evidence": "joeraren ebidentzia", "enum.signal_type.wild_card": "ustekabekoa",
+		"enum.sentiment.positive": "positiboa", "enum.sentiment.negative": "negatiboa", "enum.sentiment.mixed": "mistoa",
+		"enum.size_class.micro": "mikroenpresa", "enum.size_class.small": "txikia", "enum.size_class.medium": "ertaina", "enum.size_class.large": "handia",
 		"enum.project_status.planned": "aurreikusia", "enum.project_status.active": "aktiboa", "enum.project_status.paused": "etenda",
 		"enum.project_status.completed": "amaitua", "enum.project_status.stopped": "geldituta",
 		"enum.signal_status.draft": "zirriborroa", "enum.signal_status.new": "berria", "enum.signal_status.approved": "onartua",
@@ -57,7 +69,8 @@ func init() {
 }
 
 // Enum names a fixed value of kind (project_status, signal_status,
-// source_type, import_status, import_kind, import_mode) in lang; a value
+// source_type, signal_type, sentiment, size_class, import_status,
+// import_kind, import_mode) in lang; a value
 // without a name is shown as it is.
 func Enum(lang, kind, value string) string {
 	key := "enum." + kind + "." + value

@@ -33,6 +33,11 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if b.Status != StatusPreviewed {
 		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be committed", id, b.Status)
 	}
+	if cols := unresolved(b); len(cols) > 0 {
+		return nil, &portfolio.Error{Code: EAmbiguous, Details: cols, Message: fmt.Sprintf(
+			"import %d was not committed: the numbers of column(s) %s read both ways (see the warnings). Preview the file again choosing each one's decimal separator",
+			id, strings.Join(cols, ", "))}
+	}
 	if b.RowsOK == 0 {
 		return nil, portfolio.Errorf(ERejected, "import %d was not committed: all %d rows were rejected", id, b.RowsTotal)
 	}
@@ -51,7 +56,11 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if err != nil {
 		return nil, err
 	}
-	st := &stagedTables{id: id, catalog: s.st.Catalog(), mission: m.ID, mode: b.Mode, dialect: b.Dialect, fields: map[string]bool{}, log: s.Log}
+	r, err := newReading(ctx, s.st.DB(), b)
+	if err != nil {
+		return nil, err
+	}
+	st := &stagedTables{id: id, catalog: s.st.Catalog(), mission: m.ID, mode: b.Mode, dialect: b.Dialect, read: r, fields: map[string]bool{}, log: s.Log}
 	for _, c := range b.Columns {
 		if c.Field != "" {
 			st.fields[c.Field] = true
@@ -93,6 +102,19 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	return s.Batch(ctx, id)
 }
 
+// unresolved lists the headers of the number columns whose convention
+// nothing settled: committing them would store whichever reading was
+// guessed.
+func unresolved(b *Batch) []string {
+	var out []string
+	for _, c := range b.Columns {
+		if c.Decimal != "" && c.Decided == DecidedAmbiguous {
+			out = append(out, c.Header)
+		}
+	}
+	return out
+}
+
 // Import previews and, when the file is clean (or skipInvalid), commits.
 // The returned batch says which happened.
 func (s *Service) Import(ctx context.Context, req Request, skipInvalid bool) (*Batch, error) {
@@ -110,6 +132,7 @@ type stagedTables struct {
 	mission int64
 	mode    string
 	dialect Dialect
+	read    *reading
 	fields  map[string]bool
 	log     *slog.Logger
 	// displaced counts the existing rows the commit replaces or deletes
@@ -132,6 +155,20 @@ func (st *stagedTables) col(field string) string {
 }
 
 // okRows selects the lines of the batch without a reject.
+// number, date, geo and enum read a cell of the field as its column is
+// written (NULL::VARCHAR's reading when the file lacks the field).
+func (st *stagedTables) number(field string) string { return st.read.number(field, st.col(field)) }
+func (st *stagedTables) date(field string) string   { return st.read.date(field, st.col(field)) }
+func (st *stagedTables) geo() string                { return st.read.geo(st.col("municipality_code")) }
+func (st *stagedTables) enum(kind, field string) string {
+	for _, f := range Fields(kind) {
+		if f.Name == field {
+			return enumExpr(f, st.col(field))
+		}
+	}
+	panic("ingest: no enum field " + field)
+}
+
 func (st *stagedTables) okRows() string {
 	return fmt.Sprintf(`SELECT line FROM %s WHERE line NOT IN (SELECT line FROM import_reject WHERE batch_id = %d)`, st.t(""), st.id)
 }
@@ -277,7 +314,6 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 	if st.mode == ModeUpsert {
 		old = fmt.Sprintf(`LEFT JOIN project_archive old ON old.archived_by = %d AND old.id = i.id`, st.id)
 	}
-	d := st.dialect
 	err = st.exec(ctx, tx, "projects", fmt.Sprintf(`
 		INSERT INTO project (id, mission_id, ext_ref, title, summary, status, lead_org_id, budget_total_eur,
 		                     public_funding_eur, funding_instrument, start_date, end_date, stage_entered_at, geo_code,
@@ -288,17 +324,17 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 		FROM %s s JOIN %s i ON i.line = s.line
 		LEFT JOIN (%s) lead ON lead.name = %s
 		%s`,
-		st.keep("summary", st.col("summary"), "summary"), st.keep("status", fmt.Sprintf("coalesce(lower(%s), 'active')", st.col("status")), "status"),
+		st.keep("summary", st.col("summary"), "summary"), st.keep("status", fmt.Sprintf("coalesce(%s, 'active')", st.enum(KindProjects, "status")), "status"),
 		st.keep("lead_org", "lead.id", "lead_org_id"),
-		st.keep("budget_total_eur", numberExpr(st.col("budget_total_eur"), d), "budget_total_eur"),
-		st.keep("public_funding_eur", numberExpr(st.col("public_funding_eur"), d), "public_funding_eur"),
+		st.keep("budget_total_eur", st.number("budget_total_eur"), "budget_total_eur"),
+		st.keep("public_funding_eur", st.number("public_funding_eur"), "public_funding_eur"),
 		st.keep("funding_instrument", st.col("funding_instrument"), "funding_instrument"),
-		st.keep("start_date", dateExpr(st.col("start_date"), d), "start_date"),
-		st.keep("end_date", dateExpr(st.col("end_date"), d), "end_date"),
-		st.keep("start_date", dateExpr(st.col("start_date"), d), "stage_entered_at"),
-		st.keep("municipality_code", geoExpr(st.col("municipality_code")), "geo_code"),
-		st.keep("lat", numberExpr(st.col("lat"), d), "lat"), st.keep("lon", numberExpr(st.col("lon"), d), "lon"),
-		st.keep("intent", st.col("intent"), "intent"), st.keep("updated_at", dateExpr(st.col("updated_at"), d), "updated_at"),
+		st.keep("start_date", st.date("start_date"), "start_date"),
+		st.keep("end_date", st.date("end_date"), "end_date"),
+		st.keep("start_date", st.date("start_date"), "stage_entered_at"),
+		st.keep("municipality_code", st.geo(), "geo_code"),
+		st.keep("lat", st.number("lat"), "lat"), st.keep("lon", st.number("lon"), "lon"),
+		st.keep("intent", st.col("intent"), "intent"), st.keep("updated_at", st.date("updated_at"), "updated_at"),
 		st.t(""), ids, lead, st.col("lead_org"), old), st.mission, st.id)
 	if err != nil {
 		return err
@@ -348,7 +384,7 @@ func (st *stagedTables) orgMentions() string {
 		SELECT i.id, p.line, 'partner', p.raw, NULL
 		FROM (%s) p JOIN %s i ON i.line = p.line WHERE p.raw <> ''`,
 		st.col("lead_org"), leadType, st.t(""), st.t("_ids"), leadTypeJoin, st.col("lead_org"),
-		splitLines(st.t(""), partners, st.dialect.Delimiter), st.t("_ids"))
+		splitLines(st.t(""), partners, listSeparator(st.dialect)), st.t("_ids"))
 }
 
 // stageNames writes the batch's dictionary of organisation names (_names):
@@ -419,10 +455,10 @@ func (st *stagedTables) commitOrganisations(ctx context.Context, tx *sql.Tx) err
 	}
 	return st.exec(ctx, tx, "organisations", fmt.Sprintf(`
 		INSERT INTO organisation (id, mission_id, ext_ref, name, name_key, actor_type, size_class, founded_year, geo_code, batch_id)
-		SELECT i.id, ?, %s, s.name, begira_name_key(s.name), %s, lower(%s), %s, %s, ?
+		SELECT i.id, ?, %s, s.name, begira_name_key(s.name), %s, %s, %s, %s, ?
 		FROM %s s JOIN %s i ON i.line = s.line`,
-		st.col("ext_ref"), st.term("actor_type"), st.col("size_class"), intExpr(st.col("founded_year")),
-		geoExpr(st.col("municipality_code")), st.t(""), st.t("_ids")), st.mission, st.id)
+		st.col("ext_ref"), st.term("actor_type"), st.enum(KindOrganisations, "size_class"), intExpr(st.col("founded_year")),
+		st.geo(), st.t(""), st.t("_ids")), st.mission, st.id)
 }
 
 func (st *stagedTables) commitSignals(ctx context.Context, tx *sql.Tx) error {
@@ -435,16 +471,15 @@ func (st *stagedTables) commitSignals(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	ids := st.t("_ids")
-	d := st.dialect
 	err := st.exec(ctx, tx, "signals", fmt.Sprintf(`
 		INSERT INTO signal (id, mission_id, ext_ref, headline, description, url, source_type, observed_at, status,
 		                    novelty, level_observed, observer_actor_type, signal_type, sentiment, geo_code, batch_id)
-		SELECT i.id, ?, s.ext_ref, s.headline, %s, %s, lower(%s), %s, coalesce(lower(%s), 'new'),
-		       %s, %s, %s, lower(%s), lower(%s), %s, ?
+		SELECT i.id, ?, s.ext_ref, s.headline, %s, %s, %s, %s, coalesce(%s, 'new'),
+		       %s, %s, %s, %s, %s, %s, ?
 		FROM %s s JOIN %s i ON i.line = s.line`,
-		st.col("description"), st.col("url"), st.col("source_type"), dateExpr(st.col("observed_at"), d), st.col("status"),
+		st.col("description"), st.col("url"), st.enum(KindSignals, "source_type"), st.date("observed_at"), st.enum(KindSignals, "status"),
 		intExpr(st.col("novelty")), st.term("level_observed"), st.term("observer_actor_type"),
-		st.col("signal_type"), st.col("sentiment"), geoExpr(st.col("municipality_code")),
+		st.enum(KindSignals, "signal_type"), st.enum(KindSignals, "sentiment"), st.geo(),
 		st.t(""), ids), st.mission, st.id)
 	if err != nil {
 		return err

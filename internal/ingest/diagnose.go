@@ -170,6 +170,14 @@ func diagnoseCSV(path, delim string, headerRow int) error {
 // csvFailure explains a file DuckDB could not read: Go's CSV reader names
 // the line and the problem when it can, otherwise DuckDB's reason is kept.
 func csvFailure(err error, path string, d Dialect) error {
+	if d.Encoding == "xlsx" {
+		// A sheet has no delimiter nor quotes to check: speak of the sheet.
+		msg := strings.TrimPrefix(portfolio.ErrorMessage(csvError(err)), "the file could not be read as CSV: ")
+		return portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read as a table (rows are numbered as in Excel): %s", d.Sheet, msg)
+	}
+	if d.Quote == quoteNone {
+		return csvError(err) // Go's reader cannot read quotes as text
+	}
 	delim, header := d.Delimiter, d.HeaderRow
 	if delim == "" || header <= 0 {
 		guess, line := guessDelimiter(path, header)
@@ -186,10 +194,10 @@ func csvFailure(err error, path string, d Dialect) error {
 	return csvError(err)
 }
 
-// betterHeader looks, in the lines the sniffer took for title rows above
-// the header, for a line that names every required field: DuckDB's sniffer
-// skips the real header of a file whose later rows are wider. It returns
-// that line's number, or 0.
+// betterHeader looks, in the lines above line headerRow, for the first
+// line that names every required field: DuckDB's sniffer skips the real
+// header of a file whose later rows are wider, and a sheet's title rows
+// are as wide as its header. It returns that line's number, or 0.
 func betterHeader(path, kind, delim string, headerRow int) int {
 	if len(delim) != 1 || headerRow <= 1 {
 		return 0
@@ -206,7 +214,8 @@ func betterHeader(path, kind, delim string, headerRow int) int {
 		r.Comma, r.LazyQuotes = rune(delim[0]), true
 		if headers, _ := r.Read(); len(headers) > 1 {
 			found := map[string]bool{}
-			for _, c := range mapHeaders(kind, headers, nil) {
+			cols, _ := mapHeaders(kind, headers, nil)
+			for _, c := range cols {
 				found[c.Field] = true
 			}
 			all := true
@@ -280,4 +289,85 @@ func headerLine(path string, n int) string {
 			return ""
 		}
 	}
+}
+
+// quoteNone is the Quote of a file whose quotes are text.
+const quoteNone = "none"
+
+// literalQuotes reports whether a tab-separated file's quotes are text
+// rather than wrappers of whole fields: among the first sniffLines lines
+// after the header, a field opens with a quote that closes before the
+// field ends ("Зора-ЕС" ЕООД, in EU exports). An RFC 4180 reader would
+// take such a quote as opening a value and swallow the lines that follow.
+func literalQuotes(path string, headerRow int) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes+1)
+	for n := 1; n <= headerRow+sniffLines && sc.Scan(); n++ {
+		if n < headerRow {
+			continue
+		}
+		for _, field := range strings.Split(sc.Text(), "\t") {
+			if !strings.HasPrefix(field, `"`) {
+				continue
+			}
+			for i := 1; i < len(field); i++ {
+				if field[i] != '"' {
+					continue
+				}
+				if i+1 < len(field) && field[i+1] == '"' {
+					i++ // a doubled quote inside a quoted value
+					continue
+				}
+				if i != len(field)-1 {
+					return true
+				}
+				break
+			}
+		}
+	}
+	return false
+}
+
+// sheetHeader finds the header of a sheet written as CSV: among its first
+// rows, the one that names every required field and the most fields (a
+// header over two rows, merged cells filled in, reads best on its second
+// row), the first of equals. 0 when no row names every required field.
+func sheetHeader(path, kind string, rows int) int {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	r := csv.NewReader(bufio.NewReaderSize(f, 64<<10))
+	r.FieldsPerRecord, r.LazyQuotes = -1, true
+	best, most := 0, 0
+	for n := 1; n <= rows; n++ {
+		rec, err := r.Read()
+		if err != nil {
+			break
+		}
+		cols, _ := mapHeaders(kind, rec, nil)
+		found, mapped := map[string]bool{}, 0
+		for _, c := range cols {
+			if c.Field != "" {
+				found[c.Field] = true
+				mapped++
+			}
+		}
+		all := true
+		for _, f := range Fields(kind) {
+			if f.Required && !found[f.Name] {
+				all = false
+			}
+		}
+		if all && mapped > most {
+			best, most = n, mapped
+		}
+	}
+	return best
 }

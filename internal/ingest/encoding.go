@@ -486,3 +486,59 @@ func checkText(head, decoded []byte) error {
 	}
 	return nil
 }
+
+// suspectDecoding scans a transcoded file for what a wrong encoding leaves
+// behind: U+FFFD (bytes the encoding could not decode), C1 control
+// characters (UTF-8 read as ISO-8859-1) or "Ã©"-style pairs (UTF-8 read
+// as a single-byte encoding). It returns a warning with the first example
+// and its line, or nil. It runs only when the analyst gave the encoding:
+// a detected one never produces these.
+func suspectDecoding(path, enc string) *Warning {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes+1)
+	var count int64
+	var w *Warning
+	for line := int64(1); sc.Scan(); line++ {
+		text := sc.Text()
+		i := strings.IndexFunc(text, func(r rune) bool { return r == utf8.RuneError || (r >= 0x80 && r <= 0x9F) })
+		if i < 0 {
+			if j := strings.Index(text, "Ã"); j >= 0 && j+len("Ã") < len(text) {
+				if r, _ := utf8.DecodeRuneInString(text[j+len("Ã"):]); r >= 0xA0 && r <= 0xBF {
+					i = j
+				}
+			}
+		}
+		if i < 0 {
+			continue
+		}
+		count++
+		if w == nil {
+			from, to := max(0, i-20), min(len(text), i+20)
+			for from > 0 && !utf8.RuneStart(text[from]) {
+				from--
+			}
+			for to < len(text) && !utf8.RuneStart(text[to]) {
+				to++
+			}
+			example := strings.Map(func(r rune) rune {
+				if r >= 0x80 && r <= 0x9F {
+					return utf8.RuneError // a control character cannot be shown
+				}
+				return r
+			}, text[from:to])
+			w = &Warning{Code: WarnEncoding, Lines: []int64{line}, Examples: []string{example}}
+		}
+	}
+	if w == nil {
+		return nil
+	}
+	w.Count = count
+	w.Message = fmt.Sprintf("read as %s, %d line(s) hold characters that encoding cannot have produced from real text (line %d: %q): "+
+		"is the file in another encoding? Leave the encoding to detection, or choose another", enc, count, w.Lines[0], w.Examples[0])
+	return w
+}

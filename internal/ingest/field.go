@@ -1,8 +1,11 @@
 package ingest
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/begira/begira/internal/portfolio"
 
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
@@ -31,6 +34,7 @@ type Field struct {
 	Required bool
 	Scheme   string   // for term(s)
 	Values   []string // for enum
+	Enum     string   // for enum: the i18n kind naming its values (i18n.Enum), so that Spanish and Basque names are read
 	Aliases  []string // English, Spanish and Basque headers, compared by key()
 }
 
@@ -46,36 +50,36 @@ var projectStatuses = []string{"planned", "active", "paused", "completed", "stop
 // fields lists the canonical columns of each kind (DOMAIN.md §4).
 var fields = map[string][]Field{
 	KindProjects: {
-		{Name: "ext_ref", Type: typeText, Required: true, Aliases: []string{"ref", "reference", "id", "code", "referencia", "codigo", "erreferentzia", "kodea"}},
-		{Name: "title", Type: typeText, Required: true, Aliases: []string{"name", "project", "titulo", "nombre", "proyecto", "izena", "izenburua", "proiektua"}},
-		{Name: "summary", Type: typeText, Aliases: []string{"description", "resumen", "descripcion", "laburpena", "deskribapena"}},
+		{Name: "ext_ref", Type: typeText, Required: true, Aliases: []string{"ref", "reference", "id", "code", "referencia", "codigo", "erreferentzia", "kodea", "codigo_proyecto", "proiektuaren_kodea", "proiektu_kodea", "project_code", "project_id"}},
+		{Name: "title", Type: typeText, Required: true, Aliases: []string{"name", "project", "titulo", "nombre", "proyecto", "izena", "izenburua", "proiektua", "titulo_proyecto", "nombre_proyecto", "proiektuaren_izena", "proiektuaren_izenburua", "project_title", "project_name"}},
+		{Name: "summary", Type: typeText, Aliases: []string{"description", "resumen", "descripcion", "laburpena", "deskribapena", "descripcion_proyecto", "project_description", "proiektuaren_deskribapena"}},
 		{Name: "pillars", Type: typeTerms, Scheme: "pillar", Aliases: []string{"pillar", "axis", "axes", "eje", "ejes", "ardatza", "ardatzak"}},
 		{Name: "challenges", Type: typeTerms, Scheme: "challenge", Aliases: []string{"challenge", "reto", "retos", "erronka", "erronkak"}},
 		{Name: "levers", Type: typeTerms, Scheme: "lever", Aliases: []string{"lever", "palanca", "palancas", "palanka", "palankak"}},
 		{Name: "level", Type: typeTerm, Scheme: "level", Aliases: []string{"level_of_action", "nivel", "nivel_de_accion", "maila", "ekintza_maila"}},
 		{Name: "stage", Type: typeTerm, Scheme: "stage", Aliases: []string{"fase", "etapa", "etapa_del_proyecto", "fasea"}},
-		{Name: "status", Type: typeEnum, Values: projectStatuses, Aliases: []string{"estado", "egoera"}},
+		{Name: "status", Type: typeEnum, Values: projectStatuses, Enum: "project_status", Aliases: []string{"estado", "egoera"}},
 		{Name: "facet", Type: typeTerm, Scheme: "facet", Aliases: []string{"faceta", "alderdia"}},
 		{Name: "horizon", Type: typeTerm, Scheme: "horizon", Aliases: []string{"horizonte", "horizontea"}},
 		{Name: "budget_total_eur", Type: typeNumber, Aliases: []string{"budget", "budget_eur", "total_budget", "presupuesto", "presupuesto_total", "aurrekontua", "aurrekontua_guztira"}},
-		{Name: "public_funding_eur", Type: typeNumber, Aliases: []string{"public_funding", "financiacion_publica", "subvencion", "finantzaketa_publikoa", "diru_laguntza"}},
+		{Name: "public_funding_eur", Type: typeNumber, Aliases: []string{"public_funding", "financiacion_publica", "subvencion", "finantzaketa_publikoa", "diru_laguntza", "eu_contribution", "contribucion_ue", "ayuda_publica", "presupuesto_publico", "aportacion_publica"}},
 		{Name: "funding_instrument", Type: typeText, Aliases: []string{"instrument", "instrumento", "instrumento_de_financiacion", "convocatoria", "tresna", "deialdia"}},
 		{Name: "start_date", Type: typeDate, Aliases: []string{"start", "fecha_inicio", "fecha_de_inicio", "inicio", "hasiera", "hasiera_data"}},
-		{Name: "end_date", Type: typeDate, Aliases: []string{"end", "fecha_fin", "fecha_de_fin", "fin", "amaiera", "amaiera_data"}},
-		{Name: "lead_org", Type: typeOrg, Aliases: []string{"lead", "lead_organisation", "lead_organization", "coordinator", "entidad_lider", "lider", "coordinador", "erakunde_burua", "koordinatzailea"}},
-		{Name: "lead_org_type", Type: typeTerm, Scheme: "actor_type", Aliases: []string{"lead_type", "tipo_entidad", "tipo_de_entidad", "erakunde_mota"}},
-		{Name: "partners", Type: typeOrgs, Aliases: []string{"partner", "socios", "participantes", "bazkideak", "partaideak"}},
-		{Name: "municipality_code", Type: typeGeo, Aliases: []string{"municipality", "ine", "ine_code", "codigo_municipio", "municipio", "udalerria", "udalerri_kodea"}},
+		{Name: "end_date", Type: typeDate, Aliases: []string{"end", "fecha_fin", "fecha_de_fin", "fin", "amaiera", "amaiera_data", "fecha_finalizacion", "finalizacion", "fecha_final"}},
+		{Name: "lead_org", Type: typeOrg, Aliases: []string{"lead", "lead_organisation", "lead_organization", "coordinator", "entidad_lider", "lider", "coordinador", "erakunde_burua", "koordinatzailea", "entidad_coordinadora", "erakunde_koordinatzailea", "lead_partner"}},
+		{Name: "lead_org_type", Type: typeTerm, Scheme: "actor_type", Aliases: []string{"lead_type", "tipo_entidad", "tipo_de_entidad", "erakunde_mota", "tipo_entidad_lider", "tipo_entidad_coordinadora", "erakunde_burua_mota", "lead_organisation_type"}},
+		{Name: "partners", Type: typeOrgs, Aliases: []string{"partner", "socios", "participantes", "bazkideak", "partaideak", "entidades_participantes", "participants", "erakunde_partaideak"}},
+		{Name: "municipality_code", Type: typeGeo, Aliases: []string{"municipality", "ine", "ine_code", "codigo_municipio", "municipio", "udalerria", "udalerri_kodea", "codigo_ine", "ine_kodea"}},
 		{Name: "lat", Type: typeNumber, Aliases: []string{"latitude", "latitud", "latitudea"}},
 		{Name: "lon", Type: typeNumber, Aliases: []string{"lng", "longitude", "longitud", "longitudea"}},
 		{Name: "intent", Type: typeText, Aliases: []string{"purpose", "intencion", "proposito", "asmoa", "helburua"}},
-		{Name: "updated_at", Type: typeDate, Aliases: []string{"updated", "last_updated", "actualizado", "fecha_actualizacion", "eguneratua"}},
+		{Name: "updated_at", Type: typeDate, Aliases: []string{"updated", "last_updated", "actualizado", "fecha_actualizacion", "eguneratua", "ultima_actualizacion", "azken_eguneraketa"}},
 	},
 	KindOrganisations: {
 		{Name: "ext_ref", Type: typeText, Aliases: []string{"ref", "reference", "id", "code", "referencia", "codigo", "erreferentzia", "kodea"}},
-		{Name: "name", Type: typeText, Required: true, Aliases: []string{"organisation", "organization", "nombre", "entidad", "organizacion", "izena", "erakundea"}},
+		{Name: "name", Type: typeText, Required: true, Aliases: []string{"organisation", "organization", "nombre", "entidad", "organizacion", "izena", "erakundea", "nombre_entidad", "razon_social", "erakundearen_izena", "organisation_name", "beneficiary_name", "beneficiary", "beneficiario", "onuraduna"}},
 		{Name: "actor_type", Type: typeTerm, Scheme: "actor_type", Aliases: []string{"type", "tipo", "tipo_de_actor", "tipo_entidad", "mota", "eragile_mota"}},
-		{Name: "size_class", Type: typeEnum, Values: []string{"micro", "small", "medium", "large"}, Aliases: []string{"size", "tamano", "tamaño", "tamaina"}},
+		{Name: "size_class", Type: typeEnum, Values: []string{"micro", "small", "medium", "large"}, Enum: "size_class", Aliases: []string{"size", "tamano", "tamaño", "tamaina"}},
 		{Name: "founded_year", Type: typeInt, Aliases: []string{"founded", "year_founded", "ano_fundacion", "fundacion", "sortze_urtea"}},
 		{Name: "municipality_code", Type: typeGeo, Aliases: []string{"municipality", "ine", "ine_code", "codigo_municipio", "municipio", "udalerria", "udalerri_kodea"}},
 	},
@@ -84,20 +88,20 @@ var fields = map[string][]Field{
 		{Name: "headline", Type: typeText, Required: true, Aliases: []string{"title", "titular", "titulo", "izenburua", "titularra"}},
 		{Name: "description", Type: typeText, Aliases: []string{"summary", "descripcion", "deskribapena"}},
 		{Name: "url", Type: typeText, Aliases: []string{"link", "enlace", "esteka"}},
-		{Name: "source_type", Type: typeEnum, Values: []string{"news", "research", "policy", "citizen_story", "expert", "workshop", "project_report", "indicator", "other"}, Aliases: []string{"source", "tipo_fuente", "fuente", "iturria", "iturri_mota"}},
-		{Name: "observed_at", Type: typeDate, Required: true, Aliases: []string{"date", "observed", "fecha", "fecha_observacion", "data", "behatua"}},
-		{Name: "status", Type: typeEnum, Values: []string{"draft", "new", "approved", "archived"}, Aliases: []string{"estado", "egoera"}},
+		{Name: "source_type", Type: typeEnum, Values: []string{"news", "research", "policy", "citizen_story", "expert", "workshop", "project_report", "indicator", "other"}, Enum: "source_type", Aliases: []string{"source", "tipo_fuente", "fuente", "iturria", "iturri_mota"}},
+		{Name: "observed_at", Type: typeDate, Required: true, Aliases: []string{"date", "observed", "fecha", "fecha_observacion", "data", "behatua", "behaketa_data", "observed_on", "observation_date"}},
+		{Name: "status", Type: typeEnum, Values: []string{"draft", "new", "approved", "archived"}, Enum: "signal_status", Aliases: []string{"estado", "egoera"}},
 		{Name: "novelty", Type: typeInt, Aliases: []string{"novedad", "berritasuna"}},
-		{Name: "level_observed", Type: typeTerm, Scheme: "level", Aliases: []string{"level", "nivel", "nivel_observado", "maila"}},
+		{Name: "level_observed", Type: typeTerm, Scheme: "level", Aliases: []string{"level", "nivel", "nivel_observado", "maila", "behatutako_maila"}},
 		{Name: "observer_actor_type", Type: typeTerm, Scheme: "actor_type", Aliases: []string{"observer", "observer_type", "tipo_observador", "behatzaile_mota"}},
-		{Name: "signal_type", Type: typeEnum, Values: []string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, Aliases: []string{"type", "tipo", "tipo_de_senal", "seinale_mota", "mota"}},
-		{Name: "sentiment", Type: typeEnum, Values: []string{"positive", "negative", "mixed"}, Aliases: []string{"sentimiento", "tonua"}},
-		{Name: "steep", Type: typeTerm, Scheme: "steep", Aliases: []string{"steepv", "dimension", "dimensioa"}},
+		{Name: "signal_type", Type: typeEnum, Values: []string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, Enum: "signal_type", Aliases: []string{"type", "tipo", "tipo_de_senal", "seinale_mota", "mota"}},
+		{Name: "sentiment", Type: typeEnum, Values: []string{"positive", "negative", "mixed"}, Enum: "sentiment", Aliases: []string{"sentimiento", "tonua"}},
+		{Name: "steep", Type: typeTerm, Scheme: "steep", Aliases: []string{"steepv", "dimension", "dimensioa", "dimension_steep", "steep_dimentsioa", "steep_dimension"}},
 		{Name: "challenges", Type: typeTerms, Scheme: "challenge", Aliases: []string{"challenge", "reto", "retos", "erronka", "erronkak"}},
 		{Name: "levers", Type: typeTerms, Scheme: "lever", Aliases: []string{"lever", "palanca", "palancas", "palanka", "palankak"}},
 		{Name: "pillars", Type: typeTerms, Scheme: "pillar", Aliases: []string{"pillar", "axis", "eje", "ejes", "ardatza", "ardatzak"}},
 		{Name: "municipality_code", Type: typeGeo, Aliases: []string{"municipality", "ine", "ine_code", "codigo_municipio", "municipio", "udalerria", "udalerri_kodea"}},
-		{Name: "projects", Type: typeExtRefs, Aliases: []string{"project", "linked_projects", "proyectos", "proiektuak"}},
+		{Name: "projects", Type: typeExtRefs, Aliases: []string{"project", "linked_projects", "proyectos", "proiektuak", "proyectos_vinculados", "lotutako_proiektuak"}},
 	},
 }
 
@@ -129,38 +133,112 @@ func key(s string) string {
 type Column struct {
 	Header string `json:"header"`
 	Field  string `json:"field"`
+	// The convention of a number column (Decimal, Thousands) or a date
+	// column (DateFormat), and how it was settled (Decided): "given" by
+	// the analyst, read from the column's "values", the only reading
+	// within the field's "range", the "file"'s when no value decides, or
+	// "ambiguous": values read both ways and nothing decides, so the
+	// commit waits for the analyst's choice.
+	Decimal    string `json:"decimal,omitempty"`
+	Thousands  string `json:"thousands,omitempty"`
+	DateFormat string `json:"date_format,omitempty"`
+	Decided    string `json:"decided,omitempty"`
 }
 
-// mapHeaders maps file headers to canonical fields: explicit mapping first
-// (header → field), then the field name, then its aliases. A field is taken
-// by at most one header.
-func mapHeaders(kind string, headers []string, explicit map[string]string) []Column {
-	byKey := map[string]string{}
+// How a column's convention was settled (Column.Decided).
+const (
+	DecidedGiven     = "given"
+	DecidedValues    = "values"
+	DecidedRange     = "range"
+	DecidedFile      = "file"
+	DecidedAmbiguous = "ambiguous"
+)
+
+// stopWords are the words headers carry that say nothing about the field
+// ("Fecha de inicio", "Nombre de la entidad", "Total budget (EUR)"):
+// headers and aliases are compared without them.
+var stopWords = map[string]bool{
+	"de": true, "del": true, "la": true, "el": true, "las": true, "los": true, "en": true, "y": true, "e": true,
+	"of": true, "the": true, "eta": true, "eur": true, "euros": true, "euro": true,
+}
+
+// aliasKey is key(s) without stop words.
+func aliasKey(s string) string {
+	var kept []string
+	for _, w := range strings.Split(key(s), "_") {
+		if w != "" && !stopWords[w] {
+			kept = append(kept, w)
+		}
+	}
+	return strings.Join(kept, "_")
+}
+
+// mapHeaders maps file headers to canonical fields: the explicit mapping
+// first (header → field), then a header that is a field's own name, then
+// one that is an alias (ignoring case, accents and stop words). A field is
+// taken by one header; another header naming it is left unmapped, with a
+// warning that says which one was used.
+func mapHeaders(kind string, headers []string, explicit map[string]string) ([]Column, []Warning) {
+	byName, byAlias := map[string]string{}, map[string]string{}
 	for _, f := range fields[kind] {
-		byKey[key(f.Name)] = f.Name
-		for _, a := range f.Aliases {
-			if _, dup := byKey[key(a)]; !dup {
-				byKey[key(a)] = f.Name
+		byName[key(f.Name)] = f.Name
+		for _, a := range append([]string{f.Name}, f.Aliases...) {
+			if _, dup := byAlias[aliasKey(a)]; !dup {
+				byAlias[aliasKey(a)] = f.Name
 			}
 		}
 	}
-	taken := map[string]bool{}
+	taken := map[string]int{} // field → index of the header taking it
 	cols := make([]Column, len(headers))
 	for i, h := range headers {
 		cols[i].Header = h
 		if f, ok := explicit[h]; ok {
 			cols[i].Field = f
-			taken[f] = true
+			taken[f] = i
 		}
 	}
+	var warnings []Warning
+	for pass, lookup := range []func(string) string{
+		func(h string) string { return byName[key(h)] },
+		func(h string) string { return byAlias[aliasKey(h)] },
+	} {
+		for i, h := range headers {
+			if _, ok := explicit[h]; ok || cols[i].Field != "" {
+				continue
+			}
+			f := lookup(h)
+			if f == "" {
+				continue
+			}
+			if j, ok := taken[f]; ok {
+				if pass == 1 {
+					warnings = append(warnings, Warning{Code: WarnHeaderTwice, Column: h, Message: fmt.Sprintf(
+						"columns %q and %q both name %s: %q is used and %q is ignored; give a mapping to choose",
+						headers[j], h, f, headers[j], h)})
+				}
+				continue
+			}
+			cols[i].Field = f
+			taken[f] = i
+		}
+	}
+	return cols, warnings
+}
+
+// duplicateHeader refuses a header row in which one header appears twice:
+// which of the two columns holds the data is anyone's guess.
+func duplicateHeader(headers []string) error {
+	first := map[string]int{}
 	for i, h := range headers {
-		if _, ok := explicit[h]; ok {
+		k := strings.TrimSpace(h)
+		if k == "" {
 			continue
 		}
-		if f := byKey[key(h)]; f != "" && !taken[f] {
-			cols[i].Field = f
-			taken[f] = true
+		if j, ok := first[k]; ok {
+			return &portfolio.Error{Code: portfolio.EINVALID, Details: []string{headers[j], h}, Message: fmt.Sprintf(
+				"the header %q appears twice, in columns %d and %d: rename or remove one of them", k, j+1, i+1)}
 		}
+		first[k] = i
 	}
-	return cols
+	return nil
 }

@@ -46,6 +46,10 @@ type Request struct {
 	Mapping   map[string]string // explicit header → field
 	Dialect   Dialect           // overrides; zero fields are detected
 	Sheet     string            // XLSX: the sheet to read ("" = the first)
+	// Formats overrides the conventions of single columns, keyed by header
+	// or by field name: how a number or date column is written. They win
+	// over the file-wide Dialect settings.
+	Formats map[string]Format
 	// Source names a registered source (e.g. "etorkizuna"): its saved
 	// mapping applies when Mapping is empty, and with SaveMapping the
 	// mapping used is saved on it for next month's file.
@@ -64,6 +68,48 @@ type Dialect struct {
 	DateFormat         string `json:"date_format"`
 	HeaderRow          int    `json:"header_row"`
 	Sheet              string `json:"sheet,omitempty"` // XLSX only
+	// Quote is the character that wraps fields holding delimiters, `"`,
+	// or "none" when quotes are ordinary text (detected for tab-separated
+	// files whose quotes do not wrap whole fields).
+	Quote string `json:"quote"`
+	// ListSeparator splits multi-valued cells (partners, terms): "|"
+	// unless the analyst chooses another.
+	ListSeparator string `json:"list_separator"`
+	// Century reads two-digit years: "" refuses them, "1900" and "2000"
+	// put every one in that century, "auto" reads 00–49 as 20xx and
+	// 50–99 as 19xx.
+	Century string `json:"century,omitempty"`
+}
+
+// Format is how one column is written: its decimal separator (numbers)
+// or its date format (dates). Empty means "detect".
+type Format struct {
+	Decimal    string `json:"decimal,omitempty"`
+	DateFormat string `json:"date_format,omitempty"`
+}
+
+// Warning is something the preview wants the analyst to look at before
+// committing: Code is stable (pages translate it), Message says it in
+// English, Column, Lines (the first few), Count and Examples say where.
+type Warning struct {
+	Code     string   `json:"code"`
+	Message  string   `json:"message"`
+	Column   string   `json:"column,omitempty"`
+	Lines    []int64  `json:"lines,omitempty"`
+	Count    int64    `json:"count,omitempty"`
+	Examples []string `json:"examples,omitempty"`
+}
+
+// UnmarshalJSON also reads the plain strings batches recorded before
+// warnings had codes.
+func (w *Warning) UnmarshalJSON(b []byte) error {
+	var text string
+	if json.Unmarshal(b, &text) == nil {
+		*w = Warning{Code: WarnOther, Message: text}
+		return nil
+	}
+	type plain Warning
+	return json.Unmarshal(b, (*plain)(w))
 }
 
 // Reject is one refused cell: the line as the analyst sees it in the file
@@ -73,30 +119,37 @@ type Reject struct {
 	Column string `json:"column"`
 	Value  string `json:"value"`
 	Reason string `json:"reason"`
+	Code   string `json:"code"` // stable: pages translate it (see codes.go)
 }
 
 // Batch is an import as recorded: what was read, how, and what came of it.
 type Batch struct {
-	ID           int64      `json:"id"`
-	Mission      string     `json:"mission"`
-	Kind         string     `json:"kind"`
-	Mode         string     `json:"mode"`
-	Filename     string     `json:"filename"`
-	SHA256       string     `json:"sha256"`
-	Status       string     `json:"status"`
-	Dialect      Dialect    `json:"dialect"`
-	Columns      []Column   `json:"columns"`
-	RowsTotal    int64      `json:"rows_total"`
-	RowsOK       int64      `json:"rows_ok"`
-	RowsRejected int64      `json:"rows_rejected"`
-	Rejects      []Reject   `json:"rejects"`
-	SkipInvalid  bool       `json:"skip_invalid"`
-	Warnings     []string   `json:"warnings"`
-	CreatedBy    string     `json:"created_by"`
-	CreatedAt    time.Time  `json:"created_at"`
-	CommittedAt  *time.Time `json:"committed_at"`
-	RolledBackAt *time.Time `json:"rolled_back_at"`
-	Progress     *Progress  `json:"progress,omitempty"`
+	ID           int64       `json:"id"`
+	Mission      string      `json:"mission"`
+	Kind         string      `json:"kind"`
+	Mode         string      `json:"mode"`
+	Filename     string      `json:"filename"`
+	SHA256       string      `json:"sha256"`
+	Status       string      `json:"status"`
+	Dialect      Dialect     `json:"dialect"`
+	Columns      []Column    `json:"columns"`
+	RowsTotal    int64       `json:"rows_total"`
+	RowsOK       int64       `json:"rows_ok"`
+	RowsRejected int64       `json:"rows_rejected"`
+	Rejects      []Reject    `json:"rejects"`
+	SkipInvalid  bool        `json:"skip_invalid"`
+	Warnings     []Warning   `json:"warnings"`
+	RowsFlagged  int64       `json:"rows_flagged"` // rows with a plausibility warning (they still import)
+	Sample       []SampleRow `json:"sample"`       // the first rows as they will be stored
+	CreatedBy    string      `json:"created_by"`
+	CreatedAt    time.Time   `json:"created_at"`
+	CommittedAt  *time.Time  `json:"committed_at"`
+	RolledBackAt *time.Time  `json:"rolled_back_at"`
+	Progress     *Progress   `json:"progress,omitempty"`
+
+	// cells are the sheet cells the preview could not read (formulas
+	// without a value): they become rejects once the columns are mapped.
+	cells []cellReject
 }
 
 // Service runs the pipeline against one store.
@@ -234,7 +287,7 @@ func (s *Service) preview(ctx context.Context, m *portfolio.Mission, b *Batch, r
 	}
 	s.step(b.ID, "stage", start)
 	start = time.Now()
-	if err := s.detect(ctx, b, req.Dialect, st); err != nil {
+	if err := s.detect(ctx, b, req.Dialect, req.Formats, st); err != nil {
 		return err
 	}
 	s.step(b.ID, "detect", start)
@@ -286,12 +339,15 @@ func (s *Service) saveBatch(ctx context.Context, b *Batch) error {
 	dialect, _ := json.Marshal(b.Dialect)
 	cols, _ := json.Marshal(b.Columns)
 	if b.Warnings == nil {
-		b.Warnings = []string{}
+		b.Warnings = []Warning{}
 	}
 	warnings, _ := json.Marshal(b.Warnings)
+	sample, _ := json.Marshal(b.Sample)
 	_, err := s.st.DB().ExecContext(ctx, `
-		UPDATE import_batch SET status = ?, sha256 = ?, dialect = ?, columns = ?, warnings = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?
-		WHERE id = ?`, b.Status, b.SHA256, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.ID)
+		UPDATE import_batch SET status = ?, sha256 = ?, dialect = ?, columns = ?, warnings = ?, rows_total = ?, rows_ok = ?, rows_rejected = ?,
+		       rows_flagged = ?, sample = ?
+		WHERE id = ?`, b.Status, b.SHA256, string(dialect), string(cols), string(warnings), b.RowsTotal, b.RowsOK, b.RowsRejected, b.RowsFlagged,
+		string(sample), b.ID)
 	if err != nil {
 		return fmt.Errorf("ingest: save batch: %w", err)
 	}
@@ -308,13 +364,13 @@ func (s *Service) fail(ctx context.Context, id int64) {
 // Batch loads a recorded batch with its first rejects.
 func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	b := &Batch{ID: id}
-	var dialect, cols, warnings string
+	var dialect, cols, warnings, sample string
 	err := s.st.DB().QueryRowContext(ctx, `
-		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns, coalesce(b.warnings, '[]'), coalesce(b.skip_invalid, false),
-		       b.rows_total, b.rows_ok, b.rows_rejected, b.created_by, b.created_at, b.committed_at, b.rolled_back_at
+		SELECT m.slug, b.kind, b.mode, b.filename, b.sha256, b.status, b.dialect, b.columns, coalesce(b.warnings, '[]'), coalesce(b.sample, '[]'), coalesce(b.skip_invalid, false),
+		       b.rows_total, b.rows_ok, b.rows_rejected, coalesce(b.rows_flagged, 0), b.created_by, b.created_at, b.committed_at, b.rolled_back_at
 		FROM import_batch b JOIN mission m ON m.id = b.mission_id WHERE b.id = ?`, id).
-		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols, &warnings, &b.SkipInvalid,
-			&b.RowsTotal, &b.RowsOK, &b.RowsRejected, &b.CreatedBy, &b.CreatedAt, &b.CommittedAt, &b.RolledBackAt)
+		Scan(&b.Mission, &b.Kind, &b.Mode, &b.Filename, &b.SHA256, &b.Status, &dialect, &cols, &warnings, &sample, &b.SkipInvalid,
+			&b.RowsTotal, &b.RowsOK, &b.RowsRejected, &b.RowsFlagged, &b.CreatedBy, &b.CreatedAt, &b.CommittedAt, &b.RolledBackAt)
 	if err != nil {
 		if isNoRows(err) {
 			return nil, portfolio.Errorf(portfolio.ENOTFOUND, "import %d not found", id)
@@ -324,6 +380,7 @@ func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 	json.Unmarshal([]byte(dialect), &b.Dialect)
 	json.Unmarshal([]byte(cols), &b.Columns)
 	json.Unmarshal([]byte(warnings), &b.Warnings)
+	json.Unmarshal([]byte(sample), &b.Sample)
 	if p, ok := s.progress.get(id); ok {
 		b.Progress = &p
 	}
@@ -333,7 +390,7 @@ func (s *Service) Batch(ctx context.Context, id int64) (*Batch, error) {
 
 // Rejects lists a batch's rejects in file order; limit ≤ 0 means all.
 func (s *Service) Rejects(ctx context.Context, id int64, limit int) ([]Reject, error) {
-	q := `SELECT line, column_name, coalesce(value, ''), reason FROM import_reject WHERE batch_id = ? ORDER BY line, column_name`
+	q := `SELECT line, column_name, coalesce(value, ''), reason, coalesce(code, '') FROM import_reject WHERE batch_id = ? ORDER BY line, column_name`
 	args := []any{id}
 	if limit > 0 {
 		q += ` LIMIT ?`
@@ -347,7 +404,7 @@ func (s *Service) Rejects(ctx context.Context, id int64, limit int) ([]Reject, e
 	out := []Reject{}
 	for rows.Next() {
 		var r Reject
-		if err := rows.Scan(&r.Line, &r.Column, &r.Value, &r.Reason); err != nil {
+		if err := rows.Scan(&r.Line, &r.Column, &r.Value, &r.Reason, &r.Code); err != nil {
 			return nil, fmt.Errorf("ingest: rejects: %w", err)
 		}
 		out = append(out, r)

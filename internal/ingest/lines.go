@@ -22,8 +22,9 @@ type drift struct {
 // blank lines, which the CSV reader skips, and quoted cells that span lines.
 // Without it a reject after a blank line would name the line above the one
 // the analyst must fix. It reads the file once, in bounded memory; for the
-// usual file (one record per line) it returns nothing.
-func lineDrift(path string, headerRow int) ([]drift, error) {
+// usual file (one record per line) it returns nothing. quoted says whether
+// quotes wrap fields (false: quotes are text, no cell spans lines).
+func lineDrift(path string, headerRow int, quoted bool) ([]drift, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("ingest: %w", err)
@@ -53,7 +54,7 @@ func lineDrift(path string, headerRow int) ([]drift, error) {
 			if len(bytes.TrimRight(chunk, "\r\n")) > 0 {
 				blank = false
 			}
-			if line > int64(headerRow) && bytes.Count(chunk, []byte{'"'})%2 == 1 {
+			if quoted && line > int64(headerRow) && bytes.Count(chunk, []byte{'"'})%2 == 1 {
 				inQuote = !inQuote
 			}
 			startOfLine = chunk[len(chunk)-1] == '\n'

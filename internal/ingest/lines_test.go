@@ -23,7 +23,7 @@ func TestLineDrift(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "f.csv")
 			os.WriteFile(p, []byte(tc.text), 0o600)
-			got, err := lineDrift(p, tc.header)
+			got, err := lineDrift(p, tc.header, true)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,11 +38,12 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 	}
 	s.progress.update(b.ID, "transcoding", 0, size, "bytes")
 	if isXLSX(head, req.Filename) {
-		sheet, _, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
+		sheet, _, formulas, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
 		if err != nil {
 			cleanup()
 			return "", nothing, err
 		}
+		b.cells = formulas
 		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
 		// The sheet is written as comma-separated text with ISO dates.
 		if req.Dialect.Delimiter == "" {
@@ -66,6 +67,11 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 		return "", nothing, err
 	}
 	b.Dialect.Encoding = used
+	if req.Dialect.Encoding != "" {
+		if w := suspectDecoding(out.Name(), used); w != nil {
+			b.Warnings = append(b.Warnings, *w)
+		}
+	}
 	s.progress.update(b.ID, "transcoding", size, size, "bytes")
 	return out.Name(), cleanup, nil
 }

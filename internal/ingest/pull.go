@@ -17,6 +17,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -138,7 +139,8 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 		res.Status = store.PullNotModified
 		return nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
-		return portfolio.Errorf(portfolio.EINTERNAL, "source %q: %s answered HTTP %s; the previous data is kept", src.Slug, where, resp.Status)
+		return &portfolio.Error{Code: EUpstream, Details: []string{strconv.Itoa(resp.StatusCode)}, Message: fmt.Sprintf(
+			"source %q: %s answered HTTP %s; the previous data is kept", src.Slug, where, resp.Status)}
 	}
 	if resp.ContentLength > limit {
 		return tooLarge(src.Slug, where, limit)
@@ -228,9 +230,9 @@ func pullErrorText(err error) string {
 func pullNetError(slug, where string, timeout time.Duration, err error) error {
 	var ne net.Error
 	if errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()) {
-		return portfolio.Errorf(portfolio.EINTERNAL, "source %q: %s did not answer in full within %s; the previous data is kept", slug, where, timeout)
+		return portfolio.Errorf(EUpstream, "source %q: %s did not answer in full within %s; the previous data is kept", slug, where, timeout)
 	}
-	return portfolio.Errorf(portfolio.EINTERNAL, "source %q: fetching %s failed: %v; the previous data is kept", slug, where, unwrapURLError(err))
+	return portfolio.Errorf(EUpstream, "source %q: fetching %s failed: %v; the previous data is kept", slug, where, unwrapURLError(err))
 }
 
 // unwrapURLError drops url.Error's "Get <full URL>:" prefix, which would

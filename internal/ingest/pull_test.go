@@ -224,9 +224,20 @@ func TestPullServerErrorKeepsData(t *testing.T) {
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
 	e.mustPull(t, store.PullOK)
 	e.feed.set(func(f *feed) { f.status, f.etag, f.body = http.StatusInternalServerError, "", "oops" })
-	e.failedPull(t, 0, portfolio.EINTERNAL, "HTTP 500")
+	e.failedPull(t, 0, ingest.EUpstream, "HTTP 500")
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after a 500: got %d, want 1", n)
+	}
+}
+
+// A pull whose upstream answers 404 answered HTTP 500: the job fails with
+// the upstream status, as an upstream failure (502), not an internal one.
+func TestPullNotFoundUpstream(t *testing.T) {
+	e := mustPullEnv(t, "projects", "/projects.csv")
+	e.feed.set(func(f *feed) { f.status, f.body = http.StatusNotFound, "no such file" })
+	res := e.failedPull(t, 0, ingest.EUpstream, "HTTP 404 Not Found")
+	if res.HTTPStatus != http.StatusNotFound {
+		t.Errorf("http_status %d, want 404", res.HTTPStatus)
 	}
 }
 
@@ -234,7 +245,7 @@ func TestPullTimeout(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.stall = true })
 	start := time.Now()
-	e.failedPull(t, 0, portfolio.EINTERNAL, "did not answer in full within 200ms")
+	e.failedPull(t, 0, ingest.EUpstream, "did not answer in full within 200ms")
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("a 200 ms timeout took %v", d)
 	}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"regexp"
@@ -102,6 +103,11 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if d.HeaderRow > lines {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "header_row %d is beyond the end of the file: the file has %d lines", d.HeaderRow, lines)
 	}
+	// A sheet is written with every row as wide as the widest, which hides
+	// its title rows from the sniffer: see sheetHeader.
+	if d.Encoding == "xlsx" && d.HeaderRow <= 0 {
+		d.HeaderRow = sheetHeader(req.Path, req.Kind, xlsxHeaderSearch)
+	}
 	// DuckDB's sniffer finds the delimiter and the title rows above the
 	// header (SkipRows) in one pass; explicit settings win.
 	start := time.Now()
@@ -129,10 +135,29 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if err := checkDelimiter(req.Path, &d, req.Dialect.Delimiter != ""); err != nil {
 		return nil, err
 	}
+	switch d.Quote {
+	case `"`, quoteNone:
+	case "":
+		d.Quote = `"`
+		if d.Delimiter == "\t" && literalQuotes(req.Path, d.HeaderRow) {
+			d.Quote = quoteNone
+		}
+	default:
+		return nil, portfolio.Errorf(portfolio.EINVALID, `quote must be " or none (quotes are text), not %q`, d.Quote)
+	}
+	if d.ListSeparator == "" {
+		// A pipe-delimited file cannot hold | unquoted in a cell.
+		d.ListSeparator = "|"
+		if d.Delimiter == "|" {
+			d.ListSeparator = ";"
+		}
+	} else if !strings.Contains("|;,/", d.ListSeparator) || len(d.ListSeparator) != 1 {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "list_separator must be one of | ; , / not %q", d.ListSeparator)
+	}
 	b.Dialect = d
 
-	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d, null_padding = false)`,
-		sqlString(req.Path), sqlString(d.Delimiter), d.HeaderRow-1)
+	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d, null_padding = false)`,
+		sqlString(req.Path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1)
 	s.step(b.ID, "stage sniff", start)
 	start = time.Now()
 	headers, err := readHeaders(ctx, db, req.Path, d)
@@ -142,7 +167,12 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	s.step(b.ID, "stage headers", start)
 	start = time.Now()
 	defer s.step(b.ID, "stage copy", start)
-	b.Columns = mapHeaders(req.Kind, headers, req.Mapping)
+	if err := duplicateHeader(rawHeaders(req.Path, d)); err != nil {
+		return nil, err
+	}
+	var sameField []Warning
+	b.Columns, sameField = mapHeaders(req.Kind, headers, req.Mapping)
+	b.Warnings = append(b.Warnings, sameField...)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
 	// The file is copied (every mapped column as trimmed text) into a raw
 	// table, and a view gives each row its line. Every cell is read by the
@@ -163,7 +193,14 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			}
 		}
 		st.header[c.Field] = c.Header
-		cols = append(cols, fmt.Sprintf("%s AS %s", ident(c.Header), ident(c.Field)))
+		// Entities are decoded in the view, where the copied cell is a
+		// plain column: in the copy the trimming expression would be
+		// repeated inside the decoding.
+		cell := ident(c.Header)
+		if t := st.fields[c.Field].Type; (t == typeText && c.Field != "ext_ref") || t == typeOrg || t == typeOrgs {
+			cell = decodeEntities(cell)
+		}
+		cols = append(cols, fmt.Sprintf("%s AS %s", cell, ident(c.Field)))
 		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
 	}
 	var missing []string
@@ -182,9 +219,13 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 				}
 			}
 		}
+		where := ""
+		if d.Encoding == "xlsx" {
+			where = fmt.Sprintf(" (sheet %q, header on row %d; give header_row if it is another)", d.Sheet, d.HeaderRow)
+		}
 		return nil, &portfolio.Error{Code: portfolio.EINVALID,
-			Message: fmt.Sprintf("required column(s) %s not found among the headers %s; rename them or give a mapping",
-				strings.Join(missing, ", "), listHeaders(headers)),
+			Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
+				strings.Join(missing, ", "), listHeaders(headers), where),
 			Details: missing}
 	}
 	// Where records stop sitting one per line is read from the file while
@@ -195,7 +236,13 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	}
 	found := make(chan drifted, 1)
 	go func() {
-		drifts, err := lineDrift(req.Path, d.HeaderRow)
+		if d.Encoding == "xlsx" {
+			// A sheet is written one record per row: the record's number
+			// is its Excel row even where a cell holds a line break.
+			found <- drifted{}
+			return
+		}
+		drifts, err := lineDrift(req.Path, d.HeaderRow, d.Quote != quoteNone)
 		found <- drifted{drifts, err}
 	}()
 	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
@@ -218,6 +265,9 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	}
 	return st, nil
 }
+
+// xlsxHeaderSearch is how many rows of a sheet may stand above its header.
+const xlsxHeaderSearch = 50
 
 // compressionMu serialises withoutStringCompression: two overlapping
 // copies would otherwise each restore what the other set, and leave string
@@ -269,13 +319,34 @@ func trimmed(c string) string {
 // readHeaders returns the header cells of the file.
 func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]string, error) {
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
-		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, quote = '"', escape = '"', skip = %d) LIMIT 0`,
-		sqlString(path), sqlString(d.Delimiter), d.HeaderRow-1))
+		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d) LIMIT 0`,
+		sqlString(path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1))
 	if err != nil {
 		return nil, csvError(err)
 	}
 	defer rows.Close()
 	return rows.Columns()
+}
+
+// quoting is the read_csv options of the file's quotes.
+func quoting(d Dialect) string {
+	if d.Quote == quoteNone {
+		return `quote = '', escape = ''`
+	}
+	return `quote = '"', escape = '"'`
+}
+
+// rawHeaders reads the header line as written: DuckDB renames a header
+// that appears twice, which would hide the duplicate.
+func rawHeaders(path string, d Dialect) []string {
+	line := strings.TrimRight(headerLine(path, d.HeaderRow), "\r\n")
+	if d.Quote == quoteNone {
+		return strings.Split(line, d.Delimiter)
+	}
+	r := csv.NewReader(strings.NewReader(line))
+	r.Comma, r.LazyQuotes = rune(d.Delimiter[0]), true
+	rec, _ := r.Read()
+	return rec
 }
 
 var csvPathRE = regexp.MustCompile(`(?i)file "?[^"\s]+"?`)
@@ -306,4 +377,16 @@ func validDelimiter(d string) bool {
 		return true
 	}
 	return false
+}
+
+// decodeEntities decodes the HTML entities EU exports leave in names and
+// texts (&QUOT;POLIPAK&QUOT;, R&AMP;D), in any case; &amp; goes last, so
+// that "&amp;quot;" becomes "&quot;" as written. Cells without '&' skip it.
+func decodeEntities(c string) string {
+	e := c
+	for _, r := range [][2]string{{"&quot;", `"`}, {"&#34;", `"`}, {"&apos;", "'"}, {"&#39;", "'"}, {"&lt;", "<"}, {"&gt;", ">"},
+		{"&nbsp;", " "}, {"&amp;", "&"}} {
+		e = fmt.Sprintf(`regexp_replace(%s, %s, %s, 'gi')`, e, sqlString(r[0]), sqlString(r[1]))
+	}
+	return fmt.Sprintf(`CASE WHEN contains(%[1]s, '&') THEN %[2]s ELSE %[1]s END`, c, e)
 }

@@ -9,40 +9,46 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// numberExpr parses a cell with the file's own separators: "1.234,56" with a
-// decimal comma, "1,234.56" with a decimal point. Currency signs and spaces
-// are ignored. A cell without the thousands separator that DuckDB reads as
-// a number as it is (most cells: "1500", "43.2") has the same value by
-// either road, and the cast alone costs a fraction of the regexp.
-func numberExpr(c string, d Dialect) string {
-	thousands := d.ThousandsSeparator
-	if thousands == "" {
-		thousands = ","
-		if d.DecimalSeparator == "," {
-			thousands = "."
-		}
+// numberExpr parses a number cell written with decimal separator dec (the
+// other of '.' and ',' groups thousands); currency signs and spaces are
+// ignored. A cell that fits only the other convention (12,5 in a column
+// with a decimal point) is NULL, never misread. A cell without either
+// separator that DuckDB reads as it is (most cells: "1500", "43.2" in a
+// decimal-point column) skips the regexp, which costs many times the cast.
+func numberExpr(c, dec string) string {
+	v := numberCell(c)
+	if dec == "," {
+		return fmt.Sprintf(`coalesce(CASE WHEN NOT contains(%[1]s, '.') AND NOT contains(%[1]s, ',') THEN TRY_CAST(%[1]s AS DOUBLE) END,
+			CASE WHEN regexp_full_match(%[2]s, '[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*)(,[0-9]+)?')
+			     THEN TRY_CAST(replace(replace(%[2]s, '.', ''), ',', '.') AS DOUBLE) END)`, c, v)
 	}
-	e := fmt.Sprintf(`regexp_replace(%s, '[€\s]', '', 'g')`, c)
-	e = fmt.Sprintf(`replace(%s, %s, '')`, e, sqlString(thousands))
-	if d.DecimalSeparator != "." {
-		e = fmt.Sprintf(`replace(%s, %s, '.')`, e, sqlString(d.DecimalSeparator))
-	}
-	return fmt.Sprintf(`coalesce(CASE WHEN NOT contains(%s, %s) THEN TRY_CAST(%s AS DOUBLE) END, TRY_CAST(%s AS DOUBLE))`,
-		c, sqlString(thousands), c, e)
+	return fmt.Sprintf(`coalesce(CASE WHEN NOT contains(%[1]s, ',') THEN TRY_CAST(%[1]s AS DOUBLE) END,
+		CASE WHEN regexp_full_match(%[2]s, '[+-]?([0-9]{1,3}(,[0-9]{3})+|[0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?')
+		     THEN TRY_CAST(replace(%[2]s, ',', '') AS DOUBLE) END)`, c, v)
 }
 
-// dateExpr parses a cell in the file's date format, accepting ISO dates too.
-func dateExpr(c string, d Dialect) string {
-	return fmt.Sprintf(`coalesce(TRY_STRPTIME(%s, %s)::DATE, TRY_CAST(%s AS DATE))`, c, sqlString(d.DateFormat), c)
+// dateExpr parses a date cell: an ISO date (yyyy-mm-dd, as XLSX date cells
+// are written) in any column, otherwise the column's format. A two-digit
+// year fits %Y as year 24: it is read only under a century rule, which
+// puts it in its century, and is NULL otherwise (see twoDigitYear).
+func dateExpr(c, format, century string) string {
+	parsed := fmt.Sprintf(`TRY_STRPTIME(%s, %s)::DATE`, c, sqlString(format))
+	e := fmt.Sprintf(`coalesce(CASE WHEN %[1]s LIKE '____-%%' THEN TRY_CAST(%[1]s AS DATE) END, CASE WHEN year(%[2]s) >= 100 THEN %[2]s END`, c, parsed)
+	switch century {
+	case "1900", "2000":
+		e += fmt.Sprintf(`, CASE WHEN year(%[1]s) < 100 THEN %[1]s + to_years(%[2]s) END`, parsed, century)
+	case "auto":
+		e += fmt.Sprintf(`, CASE WHEN year(%[1]s) < 100 THEN %[1]s + to_years(CASE WHEN year(%[1]s) < 50 THEN 2000 ELSE 1900 END) END`, parsed)
+	}
+	return e + ")"
+}
+
+// twoDigitYear holds for a cell that is a date only with a two-digit year.
+func twoDigitYear(c, format string) string {
+	return fmt.Sprintf(`(NOT %[1]s LIKE '____-%%' AND year(TRY_STRPTIME(%[1]s, %[2]s)) < 100)`, c, sqlString(format))
 }
 
 func intExpr(c string) string { return fmt.Sprintf(`TRY_CAST(%s AS BIGINT)`, c) }
-
-// geoExpr keeps INE codes as 5-character strings, restoring the leading zero
-// spreadsheets drop from codes such as 01001.
-func geoExpr(c string) string {
-	return fmt.Sprintf(`CASE WHEN regexp_full_match(%s, '[0-9]{4,5}') THEN lpad(%s, 5, '0') END`, c, c)
-}
 
 // humanDate shows a strptime format the way analysts write it.
 func humanDate(f string) string {
@@ -51,17 +57,19 @@ func humanDate(f string) string {
 }
 
 // check is one reason to reject a cell: where (SQL over the staging view)
-// picks the cells, value is what the reject shows and reason says why;
-// whereArgs and reasonArgs fill their placeholders.
+// picks the cells, value is what the reject shows, reason says why and
+// code is its stable code (or a CASE choosing one); whereArgs and
+// reasonArgs fill their placeholders.
 type check struct {
 	field, where, value, reason string
 	reasonArgs, whereArgs       []any
+	code                        string
 }
 
 // cellChecks lists the checks of every mapped field that need nothing but
-// the cell itself: required, number, date, enum, municipality code.
-func cellChecks(b *Batch, st *staged) []check {
-	d := b.Dialect
+// the cell itself: required, number (in the column's convention and the
+// field's range), date, enum, municipality.
+func cellChecks(b *Batch, st *staged, r *reading) []check {
 	var out []check
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok {
@@ -69,30 +77,55 @@ func cellChecks(b *Batch, st *staged) []check {
 		}
 		c := ident(f.Name)
 		if f.Required {
-			out = append(out, check{f.Name, c + ` IS NULL`, `''`, `'required value is empty'`, nil, nil})
+			out = append(out, check{f.Name, c + ` IS NULL`, `''`, `'required value is empty'`, nil, nil, RejRequired})
 		}
 		switch f.Type {
 		case typeNumber:
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, numberExpr(c, d)), c,
-				`'not a number (decimal separator ' || ? || ')'`, []any{d.DecimalSeparator}, nil})
+			dec := r.cols[f.Name].Decimal
+			other := otherSeparator(dec)
+			// The other convention is tried only on the cells the
+			// column's own does not read (the reason is worked out for
+			// matching rows only).
+			fitsOther := numberExpr(c, other) + ` IS NOT NULL`
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, r.number(f.Name, c)), c,
+				fmt.Sprintf(`CASE WHEN %s THEN 'written with decimal separator ' || ? || ' but this column reads decimal ' || ? || ': write it like the column''s other values, or choose the column''s decimal separator'
+				      ELSE 'not a number (decimal separator ' || ? || ')' END`, fitsOther),
+				[]any{other, dec, dec}, nil, fmt.Sprintf(`CASE WHEN %s THEN '%s' ELSE '%s' END`, fitsOther, RejNumberOther, RejNumber)})
+			if rg, ok := numberRanges[f.Name]; ok {
+				out = append(out, check{f.Name, fmt.Sprintf(`NOT (%s BETWEEN %g AND %g)`, r.number(f.Name, c), rg[0], rg[1]), c,
+					fmt.Sprintf(`'out of range: read as ' || %s::VARCHAR || ', outside %s to %s'`, r.number(f.Name, c), formatNumber(rg[0]), formatNumber(rg[1])),
+					nil, nil, RejRange})
+			}
 		case typeInt:
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, intExpr(c)), c, `'not a whole number'`, nil, nil})
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, intExpr(c)), c, `'not a whole number'`, nil, nil, RejInt})
 			if f.Name == "novelty" {
-				out = append(out, check{f.Name, fmt.Sprintf(`%s NOT BETWEEN 1 AND 5`, intExpr(c)), c, `'novelty must be between 1 and 5'`, nil, nil})
+				out = append(out, check{f.Name, fmt.Sprintf(`%s NOT BETWEEN 1 AND 5`, intExpr(c)), c, `'novelty must be between 1 and 5'`, nil, nil, RejRange})
+			}
+			if rg, ok := numberRanges[f.Name]; ok {
+				out = append(out, check{f.Name, fmt.Sprintf(`NOT (%s BETWEEN %g AND %g)`, intExpr(c), rg[0], rg[1]), c,
+					fmt.Sprintf(`'out of range: must be between %s and %s'`, formatNumber(rg[0]), formatNumber(rg[1])), nil, nil, RejRange})
 			}
 		case typeDate:
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, dateExpr(c, d)), c,
-				`'not a date in the format ' || ?`, []any{humanDate(d.DateFormat)}, nil})
+			format := r.cols[f.Name].DateFormat
+			unread := fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, r.date(f.Name, c))
+			if r.century == "" {
+				// Without a century rule a two-digit year is its own
+				// reject; with one, such dates are read.
+				out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s`, c, twoDigitYear(c, format)), c,
+					`'two-digit year: write the year in full, or choose a century rule (century 1900, 2000 or auto)'`, nil, nil, RejTwoDigitYear})
+				unread += fmt.Sprintf(` AND NOT coalesce(%s, false)`, twoDigitYear(c, format))
+			}
+			out = append(out, check{f.Name, unread, c, `'not a date in the format ' || ?`, []any{humanDate(format)}, nil, RejDate})
 		case typeEnum:
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND NOT list_contains(?::VARCHAR[], lower(%s))`, c, c), c,
-				`'must be one of ' || ?`, []any{strings.Join(f.Values, ", ")}, []any{f.Values}})
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, enumExpr(f, c)), c,
+				`'must be one of ' || ? || ' (or their Spanish or Basque names)'`, []any{strings.Join(f.Values, ", ")}, nil, RejEnum})
 		case typeGeo:
-			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, geoExpr(c)), c,
-				`'not a 5-digit INE municipality code'`, nil, nil})
+			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL AND %s IS NULL`, c, r.geo(c)), c,
+				`'not a 5-digit INE municipality code nor the name of a municipality'`, nil, nil, RejMunicipality})
 			out = append(out, check{f.Name, fmt.Sprintf(`%s IS NOT NULL
 					AND EXISTS (SELECT 1 FROM geo_area WHERE level = 'municipality')
-					AND %s NOT IN (SELECT code FROM geo_area WHERE level = 'municipality')`, geoExpr(c), geoExpr(c)), c,
-				`'unknown municipality code'`, nil, nil})
+					AND %s NOT IN (SELECT code FROM geo_area WHERE level = 'municipality')`, r.geo(c), r.geo(c)), c,
+				`'unknown municipality code'`, nil, nil, RejMunicipalityNew})
 		}
 	}
 	return out
@@ -103,9 +136,9 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	db := s.st.DB()
 	// reject records a reject for every staged row matching where. args fill
 	// the placeholders of reason first, then those of where.
-	reject := func(field, where, value, reason string, args ...any) error {
-		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
-			SELECT ?, line, ?, %s, %s FROM %s WHERE %s`, value, reason, st.table, where)
+	reject := func(field, code, where, value, reason string, args ...any) error {
+		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
+			SELECT ?, line, ?, %s, %s, '%s' FROM %s WHERE %s`, value, reason, code, st.table, where)
 		if _, err := db.ExecContext(ctx, q, append([]any{b.ID, st.header[field]}, args...)...); err != nil {
 			return fmt.Errorf("ingest: validate %s: %w", field, err)
 		}
@@ -114,22 +147,39 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	start := time.Now()
 	// All cell checks run in one scan of the file: each row yields the
 	// list of its rejects (nearly always empty), unnested into rows.
-	if checks := cellChecks(b, st); len(checks) > 0 {
+	r, err := newReading(ctx, db, b)
+	if err != nil {
+		return err
+	}
+	if checks := cellChecks(b, st, r); len(checks) > 0 {
 		var cases []string
 		var args []any
 		for _, c := range checks {
-			cases = append(cases, fmt.Sprintf(`CASE WHEN %s THEN {column_name: ?, value: %s, reason: %s} END`, c.where, c.value, c.reason))
+			code := c.code
+			if !strings.HasPrefix(code, "CASE") {
+				code = sqlString(code)
+			}
+			cases = append(cases, fmt.Sprintf(`CASE WHEN %s THEN {column_name: ?, value: %s, reason: %s, code: %s} END`, c.where, c.value, c.reason, code))
 			// Placeholders in the order they are written: where, then
 			// the column's header, then the reason's.
 			args = append(args, c.whereArgs...)
 			args = append(args, st.header[c.field])
 			args = append(args, c.reasonArgs...)
 		}
-		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
-			SELECT ?, line, r.column_name, r.value, r.reason
+		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
+			SELECT ?, line, r.column_name, r.value, r.reason, r.code
 			FROM (SELECT line, unnest(list_filter([%s], x -> x IS NOT NULL)) AS r FROM %s)`, strings.Join(cases, ",\n"), st.table)
 		if _, err := db.ExecContext(ctx, q, append([]any{b.ID}, args...)...); err != nil {
 			return fmt.Errorf("ingest: validate cells: %w", err)
+		}
+	}
+	for _, c := range b.cells {
+		if c.Col >= len(b.Columns) || b.Columns[c.Col].Field == "" {
+			continue // a column the import does not read
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason, code) VALUES (?, ?, ?, ?, ?, ?)`,
+			b.ID, c.Row, b.Columns[c.Col].Header, c.Value, c.Reason, RejFormula); err != nil {
+			return fmt.Errorf("ingest: validate formulas: %w", err)
 		}
 	}
 	s.step(b.ID, "validate cells", start)
@@ -143,7 +193,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 		return err
 	}
 	s.step(b.ID, "validate keys", start)
-	err := db.QueryRowContext(ctx, fmt.Sprintf(`SELECT
+	err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT
 		(SELECT count(*) FROM %s),
 		(SELECT count(DISTINCT line) FROM import_reject WHERE batch_id = ?)`, st.table), b.ID).
 		Scan(&b.RowsTotal, &b.RowsRejected)
@@ -154,7 +204,17 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 	if b.RowsTotal == 0 {
 		return portfolio.Errorf(portfolio.EINVALID, "the file has a header but no data rows")
 	}
-	return nil
+	start = time.Now()
+	if err := s.plausibility(ctx, b, st, r); err != nil {
+		return err
+	}
+	s.step(b.ID, "validate plausibility", start)
+	start = time.Now()
+	if err := s.sample(ctx, b, st, r); err != nil {
+		return err
+	}
+	s.step(b.ID, "validate sample", start)
+	return s.replaceWarning(ctx, b, st, m.ID)
 }
 
 // stageLists reads the term cells through a dictionary: the distinct cells
@@ -175,7 +235,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		cells := `SELECT cell FROM cells WHERE field = ?`
 		src := fmt.Sprintf(`SELECT cell, cell AS raw, 1 AS pos FROM (%s)`, cells)
 		if f.Type == typeTerms {
-			src = splitCells(cells, b.Dialect.Delimiter)
+			src = splitCells(cells, listSeparator(b.Dialect))
 		}
 		// Most values are exact codes: a plain join matches them; only the
 		// rest (labels, other case or accents) pay for normalisation below.
@@ -220,20 +280,21 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 			continue
 		}
 		reason := fmt.Sprintf(`'unknown %s term "' || t.raw || '"' || coalesce('; did you mean "' || t.suggestion || '"?', '')`, f.Scheme)
+		code := RejTerm
 		if m.Scheme(f.Scheme) == nil {
-			reason = fmt.Sprintf(`'this mission has no %s scheme'`, f.Scheme)
+			reason, code = fmt.Sprintf(`'this mission has no %s scheme'`, f.Scheme), RejNoScheme
 		}
 		// The suggestion is worked out once per unknown value, then every
 		// line holding the cell gets the reject (one per value, as written).
-		_, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
-			SELECT ?, s.line, ?, t.raw, %s FROM %s s JOIN (
+		_, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
+			SELECT ?, s.line, ?, t.raw, %s, '%s' FROM %s s JOIN (
 				SELECT u.cell, u.raw, (SELECT arg_max(k.code, greatest(
 				                          jaro_winkler_similarity(begira_key(k.code), begira_key(u.raw)),
 				                          jaro_winkler_similarity(begira_key(k.label_en), begira_key(u.raw)),
 				                          jaro_winkler_similarity(begira_key(k.label_es), begira_key(u.raw)),
 				                          jaro_winkler_similarity(begira_key(k.label_eu), begira_key(u.raw))))
 				                      FROM term k WHERE k.mission_id = ? AND k.scheme_code = ? AND k.active) AS suggestion
-				FROM %s u WHERE u.field = ? AND u.code IS NULL) t ON t.cell = s.%s`, reason, st.table, terms, ident(f.Name)),
+				FROM %s u WHERE u.field = ? AND u.code IS NULL) t ON t.cell = s.%s`, reason, code, st.table, terms, ident(f.Name)),
 			b.ID, st.header[f.Name], m.ID, f.Scheme, f.Name)
 		if err != nil {
 			return fmt.Errorf("ingest: reject terms: %w", err)
@@ -248,14 +309,14 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		q = fmt.Sprintf(`CREATE TABLE %s AS
 			SELECT v.line, v.raw AS ext_ref, p.id AS project_id
 			FROM (%s) v LEFT JOIN project p ON p.mission_id = ? AND p.ext_ref = v.raw WHERE v.raw <> ''`,
-			refs, splitLines(st.table, ident("projects"), b.Dialect.Delimiter))
+			refs, splitLines(st.table, ident("projects"), listSeparator(b.Dialect)))
 		args = []any{m.ID}
 	}
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ingest: stage project references: %w", err)
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason)
-		SELECT ?, line, ?, ext_ref, 'no project with this ext_ref in the mission' FROM `+refs+` WHERE project_id IS NULL`,
+	_, err = db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
+		SELECT ?, line, ?, ext_ref, 'no project with this ext_ref in the mission', '`+RejProjectRef+`' FROM `+refs+` WHERE project_id IS NULL`,
 		b.ID, st.header["projects"])
 	if err != nil {
 		return fmt.Errorf("ingest: reject project references: %w", err)
@@ -282,43 +343,38 @@ func (s *Service) fieldsWithUnknownTerms(ctx context.Context, terms string) (map
 	return out, rows.Err()
 }
 
-// listExpr is a multi-valued cell c with its separators made '|': values
-// are separated by '|', and by ';' when ';' is not the file's delimiter
-// (then it cannot appear unquoted inside a cell).
-func listExpr(c, delimiter string) string {
-	if delimiter == ";" {
-		return c
-	}
-	return fmt.Sprintf("replace(%s, ';', '|')", c)
-}
-
 // splitCells splits the distinct cells selected by cells (one column,
-// cell) into their values: cell, raw (trimmed) and pos, 1 for the values
-// equal to the first (the primary) and 2 for the others.
-func splitCells(cells, delimiter string) string {
+// cell) on the list separator sep into their values: cell, raw (trimmed)
+// and pos, 1 for the values equal to the first (the primary) and 2 for the
+// others.
+func splitCells(cells, sep string) string {
 	return fmt.Sprintf(`SELECT cell, raw, CASE WHEN raw = trim(l[1]) THEN 1 ELSE 2 END AS pos
 		FROM (SELECT cell, l, trim(unnest(l)) AS raw
-		      FROM (SELECT cell, string_split(%s, '|') AS l FROM (%s)))`, listExpr("cell", delimiter), cells)
+		      FROM (SELECT cell, string_split(cell, %s) AS l FROM (%s)))`, sqlString(sep), cells)
 }
 
-// splitLines splits the multi-valued column c of table into one row per
-// value: line, raw (trimmed, NULL when nothing is left) and pos as in
+// splitLines splits the multi-valued column c of table on sep into one row
+// per value: line, raw (trimmed, NULL when nothing is left) and pos as in
 // splitCells. It runs on every line (partners, project references), so it
 // trims with the shortcut of the staging copy.
-func splitLines(table, c, delimiter string) string {
+func splitLines(table, c, sep string) string {
 	return fmt.Sprintf(`SELECT line, raw, CASE WHEN raw = first THEN 1 ELSE 2 END AS pos
 		FROM (SELECT line, first, %s AS raw
 		      FROM (SELECT line, %s AS first, unnest(l) AS v
-		            FROM (SELECT line, string_split(%s, '|') AS l FROM %s WHERE %s IS NOT NULL)))`,
-		trimmed("v"), trimmed("l[1]"), listExpr(c, delimiter), table, c)
+		            FROM (SELECT line, string_split(%s, %s) AS l FROM %s WHERE %s IS NOT NULL)))`,
+		trimmed("v"), trimmed("l[1]"), c, sqlString(sep), table, c)
 }
+
+// listSeparator is the separator of a batch's multi-valued cells; batches
+// previewed before it was a setting split on '|'.
+func listSeparator(d Dialect) string { return cmpOr(d.ListSeparator, "|") }
 
 func (st *staged) has(field string) bool { _, ok := st.fields[field]; return ok }
 
 // checkKeys rejects duplicate business keys within the file and, when
 // appending, keys the mission already holds.
 func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged,
-	reject func(field, where, value, reason string, args ...any) error) error {
+	reject func(field, code, where, value, reason string, args ...any) error) error {
 	keyField, keyExpr, table, existing := "ext_ref", ident("ext_ref"), "project", "ext_ref"
 	switch b.Kind {
 	case KindSignals:
@@ -329,15 +385,15 @@ func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *Batch,
 	if !st.has(keyField) {
 		return nil
 	}
-	_, err := s.st.DB().ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason)
-		SELECT ?, line, ?, raw, 'duplicate in this file (first on line ' || first_line || ')'
+	_, err := s.st.DB().ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
+		SELECT ?, line, ?, raw, 'duplicate in this file (first on line ' || first_line || ')', '`+RejDuplicate+`'
 		FROM (SELECT line, %s AS raw, min(line) OVER (PARTITION BY %s) AS first_line FROM %s WHERE %s IS NOT NULL)
 		WHERE line > first_line`, ident(keyField), keyExpr, st.table, ident(keyField)), b.ID, st.header[keyField])
 	if err != nil {
 		return fmt.Errorf("ingest: check duplicates: %w", err)
 	}
 	if b.Mode == ModeAppend {
-		err = reject(keyField, fmt.Sprintf(`%s IN (SELECT %s FROM %s WHERE mission_id = ?)`, keyExpr, existing, table),
+		err = reject(keyField, RejExists, fmt.Sprintf(`%s IN (SELECT %s FROM %s WHERE mission_id = ?)`, keyExpr, existing, table),
 			ident(keyField), `'already in the mission; import with mode upsert to update it'`, m.ID)
 	}
 	return err

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -79,7 +80,7 @@ func isXLSX(head []byte, name string) bool {
 // empty records, so line numbers match Excel's row numbers until a cell
 // holds a line break. A row wider than the header is written in full (it is
 // data; the CSV reader reports it).
-func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, sheets []string, err error) {
+func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, sheets []string, formulas []cellReject, err error) {
 	def := defaultXLSXLimits()
 	if lim.MaxUnzipped <= 0 {
 		lim.MaxUnzipped = def.MaxUnzipped
@@ -95,18 +96,18 @@ func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, 
 		lim.MaxCols = def.MaxCols
 	}
 	if err := checkZipSizes(path, lim); err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: lim.MaxUnzipped, UnzipXMLSizeLimit: lim.MaxXML})
 	if err != nil {
-		return "", nil, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+		return "", nil, nil, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
 	}
 	// Close removes the temporary files excelize extracts large parts to.
 	defer f.Close()
 
 	sheets = f.GetSheetList()
 	if len(sheets) == 0 {
-		return "", sheets, portfolio.Errorf(portfolio.EINVALID, "the workbook has no sheets")
+		return "", sheets, nil, portfolio.Errorf(portfolio.EINVALID, "the workbook has no sheets")
 	}
 	used, ok := findSheet(sheets, sheet)
 	if !ok {
@@ -114,17 +115,21 @@ func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, 
 		for i, s := range sheets {
 			quoted[i] = strconv.Quote(s)
 		}
-		return "", sheets, &portfolio.Error{Code: portfolio.EINVALID,
+		return "", sheets, nil, &portfolio.Error{Code: portfolio.EINVALID,
 			Message: fmt.Sprintf("sheet %q not found; the workbook has %s", sheet, strings.Join(quoted, ", ")),
 			Details: sheets}
 	}
 	if err := isoDateFormats(f); err != nil {
-		return "", sheets, fmt.Errorf("ingest: workbook styles: %v: %w", err, unreadableWorkbook())
+		return "", sheets, nil, fmt.Errorf("ingest: workbook styles: %v: %w", err, unreadableWorkbook())
 	}
-	if err := writeSheetCSV(f, used, dst, lim); err != nil {
-		return "", sheets, err
+	scan, err := scanSheet(path, used)
+	if err != nil {
+		return "", sheets, nil, err
 	}
-	return used, sheets, nil
+	if formulas, err = writeSheetCSV(f, used, dst, lim, scan); err != nil {
+		return "", sheets, nil, err
+	}
+	return used, sheets, formulas, nil
 }
 
 // findSheet returns the sheet called name (Excel compares sheet names
@@ -403,50 +408,128 @@ func isoDateFormats(f *excelize.File) error {
 	return nil
 }
 
-// writeSheetCSV streams one sheet to dst as CSV.
-func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits) error {
+// cellReject is a cell of a sheet that cannot be read: its Excel row
+// (the line of the CSV written), its column (0-based) and reference, the
+// value shown and why.
+type cellReject struct {
+	Row    int64
+	Col    int
+	Ref    string
+	Value  string
+	Reason string
+}
+
+// sheetWidth is the widest row of a sheet once trailing empty cells are
+// dropped: every row is written that wide, so that a title row above the
+// header or a data row ending in empty cells never makes the text ragged.
+func sheetWidth(f *excelize.File, sheet string, lim xlsxLimits) (int, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return fmt.Errorf("ingest: sheet rows: %v: %w", err,
+		return 0, fmt.Errorf("ingest: sheet rows: %v: %w", err,
+			portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read (is it a chart sheet?)", sheet))
+	}
+	defer rows.Close()
+	width, n := 0, 0
+	for rows.Next() {
+		n++
+		cells, err := rows.Columns()
+		if err != nil {
+			return 0, sheetError(sheet, err)
+		}
+		for len(cells) > 0 && cells[len(cells)-1] == "" {
+			cells = cells[:len(cells)-1]
+		}
+		if len(cells) > 0 && n > lim.MaxRows {
+			return 0, portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s rows", groupDigits(lim.MaxRows))
+		}
+		if len(cells) > lim.MaxCols {
+			return 0, portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s columns (row %d has %d)",
+				groupDigits(lim.MaxCols), n, len(cells))
+		}
+		width = max(width, len(cells))
+	}
+	if err := rows.Error(); err != nil {
+		return 0, sheetError(sheet, err)
+	}
+	return width, nil
+}
+
+// writeSheetCSV streams one sheet to dst as CSV, every row as wide as the
+// widest (see sheetWidth). The cells of scan.formulas hold formulas
+// without a stored value (workbooks written by scripts rather than Excel):
+// each is computed; one that cannot be is returned, never written as
+// empty. Merged cells are read as scan.merges says.
+func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits, scan sheetScan) ([]cellReject, error) {
+	pending := scan.formulas
+	width, err := sheetWidth(f, sheet, lim)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("ingest: sheet rows: %v: %w", err,
 			portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read (is it a chart sheet?)", sheet))
 	}
 	defer rows.Close()
 	w := csv.NewWriter(dst)
 	var (
 		n       int // rows read, empty ones included
-		pending int // empty rows not written yet: dropped if nothing follows
-		width   int // the header's width, once a non-empty row was seen
+		empty   int // empty rows not written yet: dropped if nothing follows
 		record  []string
+		refused []cellReject
 	)
 	for rows.Next() {
 		n++
 		cells, err := rows.Columns()
 		if err != nil {
-			return sheetError(sheet, err)
+			return nil, sheetError(sheet, err)
 		}
 		for len(cells) > 0 && cells[len(cells)-1] == "" {
 			cells = cells[:len(cells)-1]
 		}
-		if len(cells) == 0 {
-			pending++
-			continue
+		record = append(record[:0], cells...)
+		for len(record) < width {
+			record = append(record, "")
 		}
-		if n > lim.MaxRows {
-			return portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s rows", groupDigits(lim.MaxRows))
-		}
-		if len(cells) > lim.MaxCols {
-			return portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s columns (row %d has %d)",
-				groupDigits(lim.MaxCols), n, len(cells))
-		}
-		if width == 0 {
-			width = len(cells)
-		}
-		for ; pending > 0; pending-- {
-			if err := w.Write(make([]string, width)); err != nil {
-				return fmt.Errorf("ingest: write csv: %w", err)
+		if len(pending) > 0 {
+			for col := range record {
+				ref, _ := excelize.CoordinatesToCellName(col+1, n)
+				formula, ok := pending[ref]
+				if !ok {
+					continue
+				}
+				v, err := f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+				if err != nil || v == "" || strings.HasPrefix(v, "#") {
+					why := "it gives no value"
+					if err != nil {
+						why = err.Error()
+					} else if v != "" {
+						why = v
+					}
+					refused = append(refused, cellReject{Row: int64(n), Col: col, Ref: ref, Value: "=" + formula,
+						Reason: fmt.Sprintf("cell %s of sheet %q holds a formula without a stored value that could not be computed (%s): open and save the workbook in Excel, or write the value", ref, sheet, why)})
+					continue
+				}
+				record[col] = v
 			}
 		}
-		record = append(record[:0], cells...)
+		scan.fill(n, record)
+		blank := true
+		for _, c := range record {
+			if c != "" {
+				blank = false
+				break
+			}
+		}
+		if blank {
+			empty++
+			continue
+		}
+		for ; empty > 0; empty-- {
+			if err := w.Write(make([]string, width)); err != nil {
+				return nil, fmt.Errorf("ingest: write csv: %w", err)
+			}
+		}
 		for i, c := range record {
 			// XML cannot hold NUL, but an _x0000_ escape decodes to one,
 			// and DuckDB cannot read it.
@@ -454,24 +537,230 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 				record[i] = strings.ReplaceAll(c, "\x00", "")
 			}
 		}
-		for len(record) < width {
-			record = append(record, "")
-		}
 		if err := w.Write(record); err != nil {
-			return fmt.Errorf("ingest: write csv: %w", err)
+			return nil, fmt.Errorf("ingest: write csv: %w", err)
 		}
 	}
 	if err := rows.Error(); err != nil {
-		return sheetError(sheet, err)
+		return nil, sheetError(sheet, err)
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return fmt.Errorf("ingest: write csv: %w", err)
+		return nil, fmt.Errorf("ingest: write csv: %w", err)
 	}
 	if width == 0 {
-		return portfolio.Errorf(portfolio.EINVALID, "sheet %q is empty", sheet)
+		return nil, portfolio.Errorf(portfolio.EINVALID, "sheet %q is empty", sheet)
+	}
+	return refused, nil
+}
+
+// sheetScan is what the streaming reader does not say about a sheet:
+// the cells holding a formula and no stored value (reference → formula),
+// which it returns as empty, and the merged ranges, whose cells but the
+// first it returns as empty.
+type sheetScan struct {
+	formulas map[string]string
+	merges   []mergeRange
+}
+
+// mergeRange is a merged range of cells, 1-based, and the value of its
+// first cell once read.
+type mergeRange struct {
+	c1, r1, c2, r2 int
+	value          string
+}
+
+// fill gives the cells of row n (1-based) that merged ranges hide their
+// value: a range over several rows shows its value in each row (a header
+// merged over two header rows, a value merged over the rows it covers); a
+// range over several columns of one row near the top (a group title over
+// the headers below it, "Presupuesto" over "Total" and "Público") prefixes
+// the cells of the next row under it, so that they read "Presupuesto
+// Total" and "Presupuesto Público".
+func (sc *sheetScan) fill(n int, record []string) {
+	for i := range sc.merges {
+		m := &sc.merges[i]
+		if n == m.r1 && m.c1-1 < len(record) {
+			m.value = record[m.c1-1]
+		}
+		if m.value == "" {
+			continue
+		}
+		switch {
+		case n > m.r1 && n <= m.r2:
+			if m.c1-1 < len(record) && record[m.c1-1] == "" {
+				record[m.c1-1] = m.value
+			}
+		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= xlsxHeaderSearch:
+			for c := m.c1; c <= m.c2 && c-1 < len(record); c++ {
+				if record[c-1] != "" && record[c-1] != m.value {
+					record[c-1] = m.value + " " + record[c-1]
+				}
+			}
+		}
+	}
+}
+
+// scanSheet reads the sheet's XML as a stream, without loading it, for
+// what sheetScan holds. A sheet with neither formulas nor merged cells is
+// not parsed at all.
+func scanSheet(path, sheet string) (sheetScan, error) {
+	var out sheetScan
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return out, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+	}
+	defer zr.Close()
+	part := sheetPart(&zr.Reader, sheet)
+	if part == nil {
+		return out, nil
+	}
+	if has, err := zipContains(part, []byte("<f"), []byte("<mergeCell ")); err != nil || !has {
+		return out, err
+	}
+	rc, err := part.Open()
+	if err != nil {
+		return out, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	out.formulas = map[string]string{}
+	var ref, formula, value string
+	var hasF bool
+	var text *string
+	for {
+		tok, err := dec.Token()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "c":
+				ref, formula, value, hasF, text = "", "", "", false, nil
+				for _, a := range t.Attr {
+					if a.Name.Local == "r" {
+						ref = a.Value
+					}
+				}
+			case "f":
+				hasF, text = true, &formula
+			case "v":
+				text = &value
+			case "mergeCell":
+				for _, a := range t.Attr {
+					if a.Name.Local != "ref" {
+						continue
+					}
+					from, to, ok := strings.Cut(a.Value, ":")
+					c1, r1, err1 := excelize.CellNameToCoordinates(from)
+					c2, r2, err2 := excelize.CellNameToCoordinates(to)
+					if ok && err1 == nil && err2 == nil && c2 >= c1 && r2 >= r1 {
+						out.merges = append(out.merges, mergeRange{c1: c1, r1: r1, c2: c2, r2: r2})
+					}
+				}
+			}
+		case xml.CharData:
+			if text != nil {
+				*text += string(t)
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "f", "v":
+				text = nil
+			case "c":
+				if hasF && strings.TrimSpace(value) == "" && ref != "" {
+					out.formulas[ref] = formula
+				}
+			}
+		}
+	}
+}
+
+// sheetPart finds the worksheet part of the sheet called name through the
+// workbook and its relationships.
+func sheetPart(zr *zip.Reader, name string) *zip.File {
+	var wb struct {
+		Sheets []struct {
+			Name string `xml:"name,attr"`
+			ID   string `xml:"http://schemas.openxmlformats.org/officeDocument/2006/relationships id,attr"`
+		} `xml:"sheets>sheet"`
+	}
+	var rels struct {
+		Rel []struct {
+			ID     string `xml:"Id,attr"`
+			Target string `xml:"Target,attr"`
+		} `xml:"Relationship"`
+	}
+	if readXMLPart(zr, "xl/workbook.xml", &wb) != nil || readXMLPart(zr, "xl/_rels/workbook.xml.rels", &rels) != nil {
+		return nil
+	}
+	for _, s := range wb.Sheets {
+		if s.Name != name {
+			continue
+		}
+		for _, r := range rels.Rel {
+			if r.ID != s.ID {
+				continue
+			}
+			target := strings.TrimPrefix(r.Target, "/")
+			if !strings.HasPrefix(target, "xl/") {
+				target = "xl/" + target
+			}
+			for _, f := range zr.File {
+				if strings.EqualFold(f.Name, target) {
+					return f
+				}
+			}
+		}
 	}
 	return nil
+}
+
+func readXMLPart(zr *zip.Reader, name string, v any) error {
+	for _, f := range zr.File {
+		if strings.EqualFold(f.Name, name) {
+			rc, err := f.Open()
+			if err != nil {
+				return err
+			}
+			defer rc.Close()
+			return xml.NewDecoder(rc).Decode(v)
+		}
+	}
+	return os.ErrNotExist
+}
+
+// zipContains reports whether an entry holds any of needles, reading it
+// as a stream.
+func zipContains(f *zip.File, needles ...[]byte) (bool, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return false, err
+	}
+	defer rc.Close()
+	buf := make([]byte, 256<<10)
+	carry := 0
+	for {
+		n, err := rc.Read(buf[carry:])
+		longest := 0
+		for _, needle := range needles {
+			if bytes.Contains(buf[:carry+n], needle) {
+				return true, nil
+			}
+			longest = max(longest, len(needle))
+		}
+		if err != nil {
+			return false, nil
+		}
+		// Keep the tail: a needle may straddle two reads.
+		keep := min(longest-1, carry+n)
+		copy(buf, buf[carry+n-keep:carry+n])
+		carry = keep
+	}
 }
 
 func sheetError(sheet string, err error) error {

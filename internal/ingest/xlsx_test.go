@@ -158,7 +158,7 @@ func TestXLSXToCSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			used, sheets, err := xlsxToCSV(path, tt.sheet, &out, defaultXLSXLimits())
+			used, sheets, _, err := xlsxToCSV(path, tt.sheet, &out, defaultXLSXLimits())
 			if err != nil {
 				t.Fatalf("xlsxToCSV: %v", err)
 			}
@@ -193,7 +193,7 @@ func TestXLSXDate1904(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if _, _, err := xlsxToCSV(path, "", &out, defaultXLSXLimits()); err != nil {
+	if _, _, _, err := xlsxToCSV(path, "", &out, defaultXLSXLimits()); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Data\n2024-03-15 00:00:00\n2024-03-15 18:00:00\n"; out.String() != want {
@@ -225,7 +225,7 @@ func TestXLSXLargeSheetStreams(t *testing.T) {
 	lim := defaultXLSXLimits()
 	lim.MaxXML = 256 << 10
 	var out bytes.Buffer
-	if _, _, err := xlsxToCSV(path, "", &out, lim); err != nil {
+	if _, _, _, err := xlsxToCSV(path, "", &out, lim); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -282,7 +282,7 @@ func TestXLSXErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := xlsxToCSV(tt.path, tt.sheet, io.Discard, tt.lim)
+			_, _, _, err := xlsxToCSV(tt.path, tt.sheet, io.Discard, tt.lim)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("got %v, want nil", err)

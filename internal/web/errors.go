@@ -21,6 +21,8 @@ var statuses = map[string]int{
 	portfolio.ETOOLARGE:     fiber.StatusRequestEntityTooLarge,
 	portfolio.ETOOMANY:      fiber.StatusTooManyRequests,
 	ingest.ERejected:        fiber.StatusUnprocessableEntity,
+	ingest.EAmbiguous:       fiber.StatusUnprocessableEntity,
+	ingest.EUpstream:        fiber.StatusBadGateway,
 	portfolio.EINTERNAL:     fiber.StatusInternalServerError,
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -160,6 +161,25 @@ func importRequest(slug string, form map[string]string) (ingest.Request, error) 
 	if req.Dialect.DateFormat, err = ingest.ParseDateFormat(form["date_format"]); err != nil {
 		return req, err
 	}
+	req.Dialect.Quote, req.Dialect.ListSeparator, req.Dialect.Century = form["quote"], form["list_separator"], form["century"]
+	// A column's own conventions: decimal_separator[Presupuesto]=, and
+	// date_format[Fecha de inicio]=dd/mm/yyyy (header or field name).
+	for name, v := range form {
+		setting, column, ok := columnSetting(name)
+		if !ok || v == "" {
+			continue
+		}
+		if req.Formats == nil {
+			req.Formats = map[string]ingest.Format{}
+		}
+		f := req.Formats[column]
+		if setting == "decimal_separator" {
+			f.Decimal = v
+		} else {
+			f.DateFormat = v
+		}
+		req.Formats[column] = f
+	}
 	if v := form["header_row"]; v != "" {
 		if req.Dialect.HeaderRow, err = strconv.Atoi(v); err != nil || req.Dialect.HeaderRow < 1 {
 			return req, bad("header_row")
@@ -178,6 +198,17 @@ func importRequest(slug string, form map[string]string) (ingest.Request, error) 
 		}
 	}
 	return req, nil
+}
+
+// columnSetting splits a form field such as decimal_separator[Presupuesto]
+// into the setting and the column.
+func columnSetting(name string) (setting, column string, ok bool) {
+	for _, setting := range []string{"decimal_separator", "date_format"} {
+		if rest, found := strings.CutPrefix(name, setting+"["); found && strings.HasSuffix(rest, "]") && len(rest) > 1 {
+			return setting, strings.TrimSuffix(rest, "]"), true
+		}
+	}
+	return "", "", false
 }
 
 func importID(c *fiber.Ctx) (int64, error) {
@@ -297,9 +328,9 @@ func (s *Server) apiImportRejects(c *fiber.Ctx) error {
 	}
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	w.Write([]string{"line", "column", "value", "reason"})
+	w.Write([]string{"line", "column", "value", "reason", "code"})
 	for _, r := range rejects {
-		w.Write([]string{strconv.FormatInt(r.Line, 10), csvCell(r.Column, false), csvCell(r.Value, false), csvCell(r.Reason, false)})
+		w.Write([]string{strconv.FormatInt(r.Line, 10), csvCell(r.Column, false), csvCell(r.Value, false), csvCell(r.Reason, false), r.Code})
 	}
 	w.Flush()
 	name := strings.TrimSuffix(b.Filename, filepath.Ext(b.Filename))
@@ -336,4 +367,33 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 	p.Title = p.T("imports.title")
 	p.UploadLimitMB = s.uploadLimit >> 20
 	return s.render(c, "imports", p)
+}
+
+// ImportFields gives the wizard script, for each kind, the fields a column
+// can map to (with the scheme of term fields), and the labels of the
+// mission's terms in the page's language, so that the preview can show
+// matched terms by name.
+func (p *page) ImportFields() template.JS {
+	type field struct {
+		Name   string `json:"name"`
+		Type   string `json:"type"`
+		Scheme string `json:"scheme,omitempty"`
+	}
+	kinds := map[string][]field{}
+	for _, k := range []string{ingest.KindProjects, ingest.KindOrganisations, ingest.KindSignals} {
+		for _, f := range ingest.Fields(k) {
+			kinds[k] = append(kinds[k], field{f.Name, f.Type, f.Scheme})
+		}
+	}
+	labels := map[string]map[string]string{}
+	if p.Mission != nil {
+		for _, sc := range p.Mission.Schemes {
+			labels[sc.Code] = map[string]string{}
+			for _, t := range sc.Terms {
+				labels[sc.Code][t.Code] = t.Label.In(p.Lang)
+			}
+		}
+	}
+	b, _ := json.Marshal(map[string]any{"kinds": kinds, "terms": labels})
+	return template.JS(b)
 }

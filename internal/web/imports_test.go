@@ -224,10 +224,10 @@ func TestImportAPI(t *testing.T) {
 	if len(rows) != 152 {
 		t.Fatalf("rejects.csv has %d lines, want a header and 151 rejects", len(rows))
 	}
-	if !slices.Equal(rows[0], []string{"line", "column", "value", "reason"}) {
+	if !slices.Equal(rows[0], []string{"line", "column", "value", "reason", "code"}) {
 		t.Errorf("header = %q", rows[0])
 	}
-	if !slices.Equal(rows[1], []string{"3", "budget_total_eur", "'=1+1", "not a number (decimal separator ,)"}) {
+	if !slices.Equal(rows[1], []string{"3", "budget_total_eur", "'=1+1", "not a number (decimal separator ,)", "number"}) {
 		t.Errorf("first reject = %q, want the formula neutralised", rows[1])
 	}
 	if !slices.Equal(rows[151][:3], []string{"153", "pillars", "nope"}) {
@@ -423,7 +423,7 @@ func TestImportsPage(t *testing.T) {
 		{
 			name: "the wizard", url: "/m/tiny/imports", wantStatus: 200,
 			wantContains: []string{`<form id="upload"`, `enctype="multipart/form-data"`, `name="file"`, `name="kind"`, `name="mode"`,
-				`name="delimiter"`, `name="decimal_separator"`, `name="date_format"`, `name="header_row"`, `name="mapping"`,
+				`name="delimiter"`, `name="decimal_separator"`, `name="date_format"`, `name="header_row"`, `name="quote"`, `name="list_separator"`, `name="century"`, `id="adjust"`, `table class="sample"`,
 				`name="skip_invalid"`, `up to 200 MB`},
 		},
 		{name: "unknown mission", url: "/m/nope/imports", wantStatus: 404},
@@ -465,5 +465,49 @@ func TestStalledUploadIsCutAtUploadTimeout(t *testing.T) {
 	}
 	if n := countProjects(t, st); n != 0 {
 		t.Errorf("%d projects stored", n)
+	}
+}
+
+// A file whose numbers read both ways: the API names the column in a
+// warning, answers the commit 422 EAMBIGUOUS, and takes the column's
+// separator as decimal_separator[COLUMN].
+func TestImportAPIAmbiguousColumn(t *testing.T) {
+	app, st := newImportApp(t, web.Options{})
+	file := "ext_ref;title;presupuesto\nW-1;Uno;600.159\nW-2;Dos;45.000\n"
+	status, body := upload(t, app, map[string]string{"kind": "projects"}, "w.csv", file)
+	mustStatus(t, status, 201, body)
+	var b struct {
+		ID       int64 `json:"id"`
+		Warnings []struct {
+			Code   string `json:"code"`
+			Column string `json:"column"`
+		} `json:"warnings"`
+		Columns []struct {
+			Header  string `json:"header"`
+			Decimal string `json:"decimal"`
+			Decided string `json:"decided"`
+		} `json:"columns"`
+	}
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Warnings) != 1 || b.Warnings[0].Code != "number_ambiguous" || b.Warnings[0].Column != "presupuesto" || b.Columns[2].Decided != "ambiguous" {
+		t.Fatalf("preview: %s", body)
+	}
+	status, body = send(t, app, http.MethodPost, fmt.Sprintf("/api/v1/imports/%d/commit", b.ID), "application/json", []byte(`{"skip_invalid": true}`))
+	mustStatus(t, status, 422, body)
+	if !strings.Contains(string(body), `"EAMBIGUOUS"`) || countProjects(t, st) != 0 {
+		t.Fatalf("commit of an ambiguous file: %s", body)
+	}
+	status, body = upload(t, app, map[string]string{"kind": "projects", "decimal_separator[presupuesto]": ","}, "w.csv", file)
+	mustStatus(t, status, 201, body)
+	if err := json.Unmarshal(body, &b); err != nil {
+		t.Fatal(err)
+	}
+	status, body = send(t, app, http.MethodPost, fmt.Sprintf("/api/v1/imports/%d/commit", b.ID), "application/json", nil)
+	mustStatus(t, status, 200, body)
+	var budget float64
+	if err := st.DB().QueryRow(`SELECT budget_total_eur FROM project WHERE ext_ref = 'W-1'`).Scan(&budget); err != nil || budget != 600159 {
+		t.Errorf("budget %v (%v), want 600159", budget, err)
 	}
 }

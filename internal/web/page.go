@@ -279,7 +279,9 @@ func (p *page) ImportMessages() template.JS {
 	for _, k := range []string{"phase.uploading", "phase.transcoding", "phase.staging", "phase.validating", "phase.committing",
 		"phase.done", "error", "counts", "unmapped", "committed", "discarded", "confirm_rollback",
 		"dialect.encoding", "dialect.delimiter", "dialect.decimal_separator", "dialect.thousands_separator",
-		"dialect.date_format", "dialect.header_row", "dialect.sheet"} {
+		"dialect.date_format", "dialect.header_row", "dialect.sheet", "dialect.quote", "dialect.list_separator",
+		"line", "ignore", "detected", "choose", "decided.given", "decided.values", "decided.range", "decided.file", "decided.ambiguous",
+		"flagged"} {
 		m[k] = i18n.T(p.Lang, "imports."+k)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")

@@ -21,6 +21,7 @@
   var preview = document.getElementById("preview");
   var current = null;
 
+  var fields = JSON.parse(document.getElementById("imports-fields").textContent);
   function t(key) { return msgs[key] || key; }
   function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = text; return e; }
   function setProgress(value, text) { progress.hidden = false; bar.value = value; progressText.textContent = text; }
@@ -46,12 +47,32 @@
 
   form.addEventListener("submit", function (ev) {
     ev.preventDefault();
+    send([]);
+  });
+
+  // The preview's column controls: the mapping as a select per column and
+  // each number or date column's convention. Previewing again uploads the
+  // file again with them, and gives the previous preview up.
+  document.getElementById("adjust").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var extra = [], mapping = {};
+    preview.querySelectorAll(".columns-table select.map").forEach(function (sel) { mapping[sel.dataset.header] = sel.value; });
+    extra.push(["mapping", JSON.stringify(mapping)]);
+    preview.querySelectorAll(".columns-table .conv").forEach(function (c) {
+      if (c.value !== "") extra.push([c.name, c.value]);
+    });
+    if (current) act(current.id, "discard", null, function () {});
+    send(extra);
+  });
+
+  function send(extra) {
     var data = new FormData();
     Array.prototype.forEach.call(form.elements, function (f) {
       if (!f.name || f.type === "submit") return;
       if (f.type === "file") { if (f.files[0]) data.append("file", f.files[0]); return; }
       if (f.value !== "") data.append(f.name, f.value);
     });
+    extra.forEach(function (kv) { data.append(kv[0], kv[1]); });
     preview.hidden = true;
     var xhr = new XMLHttpRequest();
     xhr.open("POST", "/api/v1/missions/" + encodeURIComponent(mission) + "/imports");
@@ -73,7 +94,7 @@
       }
     };
     xhr.send(data);
-  });
+  }
 
   function show(b) {
     current = b;
@@ -81,7 +102,8 @@
     var dl = preview.querySelector(".dialect");
     dl.textContent = "";
     var d = b.dialect;
-    [["encoding", d.encoding], ["delimiter", d.delimiter === "\t" ? "tab" : d.delimiter], ["decimal_separator", d.decimal_separator],
+    [["encoding", d.encoding], ["delimiter", d.delimiter === "\t" ? "tab" : d.delimiter], ["quote", d.quote], ["list_separator", d.list_separator],
+     ["decimal_separator", d.decimal_separator],
      ["thousands_separator", d.thousands_separator], ["date_format", d.date_format], ["header_row", d.header_row], ["sheet", d.sheet]]
       .forEach(function (kv) {
         if (kv[1] === undefined || kv[1] === "") return;
@@ -91,10 +113,17 @@
     preview.querySelector(".counts").textContent = t("counts").replace("%total", b.rows_total).replace("%ok", b.rows_ok).replace("%rejected", b.rows_rejected);
     var warnings = preview.querySelector(".warnings");
     warnings.textContent = "";
-    (b.warnings || []).forEach(function (w) { warnings.appendChild(el("li", w)); });
+    (b.warnings || []).forEach(function (w) {
+      var li = el("li", typeof w === "string" ? w : w.message);
+      if (w.code) li.dataset.code = w.code;
+      warnings.appendChild(li);
+    });
     var unmapped = (b.columns || []).filter(function (c) { return !c.field; }).map(function (c) { return c.header; });
     preview.querySelector(".columns").textContent = (b.columns || []).filter(function (c) { return c.field; })
       .map(function (c) { return c.header + " → " + c.field; }).join(" · ") + (unmapped.length ? "  |  " + t("unmapped") + ": " + unmapped.join(", ") : "");
+    if (b.rows_flagged) preview.querySelector(".counts").textContent += " " + t("flagged").replace("%n", b.rows_flagged);
+    showColumns(b);
+    showSample(b);
     var tbody = preview.querySelector(".rejects tbody");
     tbody.textContent = "";
     (b.rejects || []).forEach(function (r) {
@@ -106,6 +135,83 @@
     link.href = "/api/v1/imports/" + b.id + "/rejects.csv";
     link.hidden = b.rows_rejected === 0;
     preview.querySelector(".result").textContent = "";
+  }
+
+  function option(value, text, selected) {
+    var o = el("option", text);
+    o.value = value;
+    o.selected = !!selected;
+    return o;
+  }
+
+  // showColumns lists every column with a select of the fields it can map
+  // to and, for number and date columns, how they are written.
+  function showColumns(b) {
+    var kindFields = fields.kinds[b.kind] || [];
+    var tbody = preview.querySelector(".columns-table tbody");
+    tbody.textContent = "";
+    (b.columns || []).forEach(function (c) {
+      var tr = el("tr");
+      tr.appendChild(el("td", c.header));
+      var sel = el("select");
+      sel.className = "map";
+      sel.dataset.header = c.header;
+      sel.setAttribute("aria-label", c.header);
+      sel.appendChild(option("", t("ignore"), !c.field));
+      kindFields.forEach(function (f) { sel.appendChild(option(f.name, f.name, f.name === c.field)); });
+      var td = el("td");
+      td.appendChild(sel);
+      tr.appendChild(td);
+      var conv = el("td");
+      if (c.decimal) {
+        var dec = el("select");
+        dec.className = "conv";
+        dec.name = "decimal_separator[" + c.header + "]";
+        dec.setAttribute("aria-label", c.header);
+        var ambiguous = c.decided === "ambiguous";
+        dec.appendChild(option("", ambiguous ? t("choose") : t("detected") + ": " + (c.decimal === "," ? "1.234,56" : "1,234.56"), true));
+        dec.appendChild(option(",", "1.234,56", false));
+        dec.appendChild(option(".", "1,234.56", false));
+        conv.appendChild(dec);
+        if (ambiguous) tr.className = "ambiguous";
+      } else if (c.date_format) {
+        var df = el("input");
+        df.className = "conv";
+        df.name = "date_format[" + c.header + "]";
+        df.size = 12;
+        df.placeholder = c.date_format.replace("%d", "dd").replace("%m", "mm").replace("%Y", "yyyy");
+        df.setAttribute("aria-label", c.header);
+        conv.appendChild(df);
+      }
+      if (c.decided) conv.appendChild(el("span", " " + t("decided." + c.decided)));
+      tr.appendChild(conv);
+      tbody.appendChild(tr);
+    });
+  }
+
+  // showSample shows the first rows as they will be stored, terms by
+  // their names in the page's language.
+  function showSample(b) {
+    var cols = (b.columns || []).filter(function (c) { return c.field; });
+    var byName = {};
+    (fields.kinds[b.kind] || []).forEach(function (f) { byName[f.name] = f; });
+    var head = preview.querySelector(".sample thead tr");
+    head.textContent = "";
+    head.appendChild(el("th", t("line") || "#"));
+    cols.forEach(function (c) { var th = el("th", c.field); th.scope = "col"; head.appendChild(th); });
+    var tbody = preview.querySelector(".sample tbody");
+    tbody.textContent = "";
+    (b.sample || []).forEach(function (row) {
+      var tr = el("tr");
+      tr.appendChild(el("td", String(row.line)));
+      cols.forEach(function (c) {
+        var v = row.values[c.field], f = byName[c.field] || {};
+        var label = function (code) { return (fields.terms[f.scheme] || {})[code] || code; };
+        var text = v === null || v === undefined ? "" : Array.isArray(v) ? v.map(f.scheme ? label : String).join(" | ") : f.scheme ? label(v) : String(v);
+        tr.appendChild(el("td", text));
+      });
+      tbody.appendChild(tr);
+    });
   }
 
   // act posts to an import's action (commit, discard, rollback) with the

@@ -1,0 +1,53 @@
+package ingest
+
+import (
+	"bufio"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Every header in testdata/headers/natural.tsv, written the way analysts
+// write column titles rather than the way the aliases are listed, maps to
+// its field.
+func TestNaturalHeaders(t *testing.T) {
+	f, err := os.Open(filepath.Join("testdata", "headers", "natural.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		parts := strings.Split(line, "\t")
+		if len(parts) != 3 {
+			t.Fatalf("bad line %q", line)
+		}
+		kind, header, want := parts[0], parts[1], parts[2]
+		cols, _ := mapHeaders(kind, []string{header}, nil)
+		if cols[0].Field != want {
+			t.Errorf("%s: %q maps to %q, want %q", kind, header, cols[0].Field, want)
+		}
+		n++
+	}
+	if n < 90 {
+		t.Fatalf("only %d headers read", n)
+	}
+}
+
+// An exact field name wins over an alias of the same field, wherever it
+// stands; the other column is left unmapped, with a warning.
+func TestExactFieldNameWinsOverAlias(t *testing.T) {
+	cols, warnings := mapHeaders(KindProjects, []string{"ext_ref", "title", "Presupuesto", "budget_total_eur"}, nil)
+	if cols[2].Field != "" || cols[3].Field != "budget_total_eur" {
+		t.Errorf("columns %+v: want budget_total_eur taken by its exact name", cols)
+	}
+	if len(warnings) != 1 || warnings[0].Code != WarnHeaderTwice || warnings[0].Column != "Presupuesto" {
+		t.Errorf("warnings %+v: want one header_same_field naming Presupuesto", warnings)
+	}
+}

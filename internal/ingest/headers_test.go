@@ -1,0 +1,99 @@
+package ingest_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+func headersFixture(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", "headers", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// Natural Spanish headers ("Tipo de fuente", "Tipo de observador") were
+// silently unmapped and their values dropped; enum values were accepted
+// in English only. Both are read in the three languages now.
+func TestSignalsWithSpanishHeadersAndValues(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	if err := e.st.UpsertGeoAreas(ctx, []portfolio.GeoArea{{Code: "20069", NameEU: "Donostia", NameES: "San Sebastián", Level: "municipality"}}, 2021); err != nil {
+		t.Fatal(err)
+	}
+	b := e.mustPreview(t, e.req(headersFixture(t, "signals_es.csv"), ingest.KindSignals, ingest.ModeAppend))
+	for _, c := range b.Columns {
+		if c.Field == "" {
+			t.Errorf("column %q is unmapped", c.Header)
+		}
+	}
+	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 4, Column: "Tipo de fuente", Value: "Periódico", Code: ingest.RejEnum,
+		Reason: "must be one of news, research, policy, citizen_story, expert, workshop, project_report, indicator, other (or their Spanish or Basque names)"}})
+	e.mustCommit(t, b.ID, true)
+	got := strs(t, e, `SELECT ext_ref || ' ' || source_type || ' ' || status || ' ' || novelty || ' ' || observer_actor_type || ' ' || signal_type || ' ' || sentiment || ' ' || geo_code
+		FROM signal ORDER BY ext_ref`)
+	want := []string{"S-1 news approved 4 foundation weak_signal positive 20069", "S-2 news new 3 company weak_signal mixed 20069"}
+	if !slices.Equal(got, want) {
+		t.Errorf("signals:\n got %q\nwant %q", got, want)
+	}
+}
+
+func TestProjectStatusByLabel(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(headersFixture(t, "projects_status_labels.csv"), ingest.KindProjects, ingest.ModeAppend))
+	if b.RowsRejected != 0 {
+		t.Fatalf("rejects %+v", b.Rejects)
+	}
+	e.mustCommit(t, b.ID, false)
+	got := strs(t, e, `SELECT ext_ref || ' ' || status FROM project ORDER BY ext_ref`)
+	if want := []string{"E-1 active", "E-2 active", "E-3 paused", "E-4 completed"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// With both Presupuesto and budget_total_eur, the first column won over
+// the exact name.
+func TestExactNameWinsInAFile(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(headersFixture(t, "presupuesto_and_exact.csv"), ingest.KindProjects, ingest.ModeAppend))
+	if len(b.Warnings) != 1 || b.Warnings[0].Code != ingest.WarnHeaderTwice {
+		t.Errorf("warnings %+v, want one header_same_field", b.Warnings)
+	}
+	e.mustCommit(t, b.ID, false)
+	if p := storedProjects(t, e.st)["B-1"]; p.Budget == nil || *p.Budget != 1500.5 {
+		t.Errorf("budget %v, want 1500.5 from budget_total_eur", fmtPtr(p.Budget))
+	}
+}
+
+// A duplicated header was ignored: it is refused, naming both columns.
+func TestDuplicatedHeaderRefused(t *testing.T) {
+	e := mustEnv(t)
+	_, err := e.ing.Preview(context.Background(), e.req(headersFixture(t, "duplicated_header.csv"), ingest.KindProjects, ingest.ModeAppend))
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != `the header "Presupuesto" appears twice, in columns 3 and 5: rename or remove one of them` {
+		t.Fatalf("got %v", err)
+	}
+	assertNoStaging(t, e)
+}
+
+// Municipalities by any official name of the 88 that ship with Begira,
+// when no reference geography is loaded: Arrasate and Mondragón are one
+// code, Donostia / San Sebastián another.
+func TestMunicipalitiesByNameWithoutReferenceGeography(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(e.write(t, "m.csv", "ext_ref,title,municipio\nA,One,Arrasate\nB,Two,mondragon\nC,Three,Donostia / San Sebastián\nD,Four,San Sebastián\nE,Five,20055\nF,Six,Gotham\n"),
+		ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 7, Column: "municipio", Value: "Gotham", Code: ingest.RejMunicipality,
+		Reason: "not a 5-digit INE municipality code nor the name of a municipality"}})
+	e.mustCommit(t, b.ID, true)
+	got := strs(t, e, `SELECT ext_ref || ' ' || geo_code FROM project ORDER BY ext_ref`)
+	if want := []string{"A 20055", "B 20055", "C 20069", "D 20069", "E 20055"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1,0 +1,270 @@
+package ingest_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
+)
+
+// numbersFixture returns the path of a file in testdata/numbers.
+func numbersFixture(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", "numbers", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// column returns the batch's column of field.
+func column(tb testing.TB, b *ingest.Batch, field string) ingest.Column {
+	tb.Helper()
+	for _, c := range b.Columns {
+		if c.Field == field {
+			return c
+		}
+	}
+	tb.Fatalf("no column maps to %s in %+v", field, b.Columns)
+	return ingest.Column{}
+}
+
+// coordinates reads the stored lat and lon of every project.
+func coordinates(tb testing.TB, e *env) map[string][2]float64 {
+	tb.Helper()
+	rows, err := e.st.DB().Query(`SELECT ext_ref, lat, lon FROM project WHERE lat IS NOT NULL`)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string][2]float64{}
+	for rows.Next() {
+		var ref string
+		var ll [2]float64
+		if err := rows.Scan(&ref, &ll[0], &ll[1]); err != nil {
+			tb.Fatal(err)
+		}
+		out[ref] = ll
+	}
+	return out
+}
+
+// Whole-euro amounts written with Spanish thousands points, in a file with
+// no decimals anywhere, read both ways: the preview says so for each
+// column, with examples read both ways, and the commit waits for the
+// analyst's choice, given per column.
+func TestNumbersAmbiguousColumnNeedsAChoice(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	path := numbersFixture(t, "whole_euros_es.csv")
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	for _, field := range []string{"budget_total_eur", "public_funding_eur"} {
+		if c := column(t, b, field); c.Decided != ingest.DecidedAmbiguous || c.Decimal != "," {
+			t.Errorf("%s: decided %q decimal %q, want ambiguous, read with ','", field, c.Decided, c.Decimal)
+		}
+	}
+	var found bool
+	for _, w := range b.Warnings {
+		if w.Code == ingest.WarnNumberAmbiguous && w.Column == "presupuesto" {
+			found = true
+			for _, want := range []string{`"presupuesto"`, `decimal separator ","`, "600.159 → 600159 (or 600.159)", "45.000 → 45000 (or 45)"} {
+				if !strings.Contains(w.Message, want) {
+					t.Errorf("warning %q does not say %q", w.Message, want)
+				}
+			}
+		}
+	}
+	if !found {
+		t.Fatalf("no number_ambiguous warning for presupuesto in %+v", b.Warnings)
+	}
+	before := counts(t, e.st)
+	_, err := e.ing.Commit(ctx, b.ID, true)
+	if portfolio.ErrorCode(err) != ingest.EAmbiguous || !slices.Equal(portfolio.ErrorDetails(err), []string{"presupuesto", "subvención"}) {
+		t.Fatalf("commit: %v (details %q), want EAMBIGUOUS naming both columns", err, portfolio.ErrorDetails(err))
+	}
+	assertCounts(t, counts(t, e.st), before)
+
+	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+	r.Formats = map[string]ingest.Format{"presupuesto": {Decimal: ","}, "public_funding_eur": {Decimal: ","}}
+	b = e.mustPreview(t, r)
+	if c := column(t, b, "budget_total_eur"); c.Decided != ingest.DecidedGiven {
+		t.Errorf("decided %q, want given", c.Decided)
+	}
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{
+		"W-1": {Title: "Centro cívico", Status: "active", Budget: f64(600159), Funding: f64(120000)},
+		"W-2": {Title: "Parque", Status: "active", Budget: f64(45000), Funding: f64(9500)},
+		"W-3": {Title: "Biblioteca", Status: "active", Budget: f64(1200), Funding: f64(1000)},
+	})
+}
+
+// In a ';' file with Spanish budgets, coordinates written with a point
+// keep their point: each column decides for itself.
+func TestNumbersDecidedPerColumn(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "coordinates_point_in_semicolon_file.csv"), ingest.KindProjects, ingest.ModeAppend))
+	for field, want := range map[string]string{"budget_total_eur": ",", "lat": ".", "lon": "."} {
+		if c := column(t, b, field); c.Decimal != want || c.Decided != ingest.DecidedValues {
+			t.Errorf("%s: decimal %q decided %q, want %q from its values", field, c.Decimal, c.Decided, want)
+		}
+	}
+	if len(b.Warnings) != 0 || b.RowsRejected != 0 {
+		t.Fatalf("warnings %+v, rejects %+v; want none", b.Warnings, b.Rejects)
+	}
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{
+		"F-1": {Title: "Uno", Status: "active", Budget: f64(1234.56)},
+		"F-2": {Title: "Dos", Status: "active", Budget: f64(25000)},
+		"F-3": {Title: "Tres", Status: "active", Budget: f64(600159)},
+	})
+	want := map[string][2]float64{"F-1": {43.31, -1.9812}, "F-2": {43.295, -2.0005}, "F-3": {43.1, -1.5}}
+	if got := coordinates(t, e); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("coordinates = %v, want %v", got, want)
+	}
+}
+
+// A value that fits only the other convention is refused, never misread
+// (12,5 is not 125); a latitude of 433183 is out of range.
+func TestNumbersOtherConventionAndRange(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "other_convention.csv"), ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []ingest.Reject{
+		{Line: 3, Column: "public_funding_eur", Value: "12,5", Code: ingest.RejNumberOther,
+			Reason: "written with decimal separator , but this column reads decimal .: write it like the column's other values, or choose the column's decimal separator"},
+		{Line: 4, Column: "lat", Value: "43,3183", Code: ingest.RejNumberOther,
+			Reason: "written with decimal separator , but this column reads decimal .: write it like the column's other values, or choose the column's decimal separator"},
+		{Line: 5, Column: "lat", Value: "433183", Code: ingest.RejRange, Reason: "out of range: read as 433183.0, outside -90 to 90"},
+	})
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"O-1": {Title: "One", Status: "active", Budget: f64(1500.5), Funding: f64(12.25)},
+		"O-5": {Title: "Five", Status: "active", Budget: f64(1250000), Funding: f64(3.5)},
+	})
+}
+
+// writeAmount writes cents euros in a convention: decimal separator dec,
+// grouped by thousands or not, with the decimals when there are any (and
+// sometimes ",00" when there are none).
+func writeAmount(rng *rand.Rand, cents int64, dec string, grouped, bare bool) string {
+	neg := cents < 0
+	if neg {
+		cents = -cents
+	}
+	whole := strconv.FormatInt(cents/100, 10)
+	if grouped {
+		var parts []string
+		for len(whole) > 3 {
+			parts = append([]string{whole[len(whole)-3:]}, parts...)
+			whole = whole[:len(whole)-3]
+		}
+		whole = strings.Join(append([]string{whole}, parts...), map[string]string{",": ".", ".": ","}[dec])
+	}
+	s := whole
+	if cents%100 != 0 || (!bare && rng.IntN(3) == 0) {
+		s += dec + fmt.Sprintf("%02d", cents%100)
+	}
+	if neg {
+		s = "-" + s
+	}
+	if rng.IntN(4) == 0 {
+		s += " €"
+	}
+	return s
+}
+
+// The property of issue 12: for random budgets written in either
+// convention, with or without thousands separators, the stored value
+// equals the written one to the cent, or the row is rejected, or the
+// column is flagged ambiguous and nothing is committed — never a silently
+// different number.
+func TestNumbersPropertyStoredOrRefused(t *testing.T) {
+	rng := rand.New(rand.NewPCG(12, 2026))
+	runs := 24
+	if testing.Short() {
+		runs = 6
+	}
+	var committed, flaggedRuns int
+	defer func() {
+		t.Logf("%d runs: %d committed rows, %d flagged ambiguous", runs, committed, flaggedRuns)
+		// The property must not hold vacuously.
+		if committed == 0 || flaggedRuns == 0 {
+			t.Errorf("every run was refused or none was: the generator does not exercise both outcomes")
+		}
+	}()
+	for run := range runs {
+		e := mustEnv(t)
+		delim := []string{",", ";", "\t"}[rng.IntN(3)]
+		var body strings.Builder
+		body.WriteString(strings.Join([]string{"ext_ref", "title", "budget_total_eur", "public_funding_eur"}, delim) + "\n")
+		type amounts struct{ budget, funding int64 }
+		written := map[string]amounts{}
+		conv := func() (string, bool) { return []string{",", "."}[rng.IntN(2)], rng.IntN(2) == 0 }
+		bdec, bgroup := conv()
+		fdec, fgroup := conv()
+		// A third of the files have whole-euro budgets of four to six
+		// digits, grouped: the case read 1,000 times too small.
+		whole := rng.IntN(3) == 0
+		if whole {
+			bgroup = true
+		}
+		for i := range 2 + rng.IntN(6) {
+			magnitude := []int64{100, 10_000, 1_000_000, 100_000_000, 10_000_000_000}[rng.IntN(5)]
+			a := amounts{rng.Int64N(magnitude), rng.Int64N(magnitude)}
+			if rng.IntN(3) == 0 {
+				a.budget -= a.budget % 100 // whole euros
+			}
+			if whole {
+				a.budget = (1000 + rng.Int64N(999_000)) * 100
+			}
+			if rng.IntN(10) == 0 {
+				a.budget = -a.budget
+			}
+			ref := fmt.Sprintf("R-%d", i)
+			written[ref] = a
+			cell := func(s string) string {
+				if strings.Contains(s, delim) {
+					return `"` + s + `"`
+				}
+				return s
+			}
+			fmt.Fprintf(&body, "%s%s%s%s%s%s%s\n", ref, delim, "T", delim, cell(writeAmount(rng, a.budget, bdec, bgroup, whole)), delim,
+				cell(writeAmount(rng, a.funding, fdec, fgroup, false)))
+		}
+		b := e.mustPreview(t, e.req(e.write(t, "prop.csv", body.String()), ingest.KindProjects, ingest.ModeAppend))
+		_, err := e.ing.Commit(context.Background(), b.ID, true)
+		flagged := portfolio.ErrorCode(err) == ingest.EAmbiguous
+		if err != nil && !flagged && portfolio.ErrorCode(err) != ingest.ERejected {
+			t.Fatalf("run %d: commit: %v\n%s", run, err, body.String())
+		}
+		stored := storedProjects(t, e.st)
+		committed += len(stored)
+		if flagged {
+			flaggedRuns++
+		}
+		if flagged && len(stored) > 0 {
+			t.Fatalf("run %d: an ambiguous file committed %d rows", run, len(stored))
+		}
+		for ref, p := range stored {
+			w := written[ref]
+			if p.Budget == nil || math.Round(*p.Budget*100) != float64(w.budget) || p.Funding == nil || math.Round(*p.Funding*100) != float64(w.funding) {
+				t.Errorf("run %d: %s stored budget %v funding %v, written %d and %d cents (columns %+v)\n%s",
+					run, ref, fmtPtr(p.Budget), fmtPtr(p.Funding), w.budget, w.funding, b.Columns, body.String())
+			}
+		}
+	}
+}
+
+func fmtPtr(p *float64) string {
+	if p == nil {
+		return "NULL"
+	}
+	return strconv.FormatFloat(*p, 'f', -1, 64)
+}

@@ -1,0 +1,117 @@
+package ingest_test
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+
+	"github.com/begira/begira/internal/ingest"
+)
+
+func quotesFixture(tb testing.TB, name string) string {
+	tb.Helper()
+	p, err := filepath.Abs(filepath.Join("testdata", "quotes", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// A tab-separated export whose quotes do not wrap whole fields ("Itsaso-
+// Berri" SL) was refused at line 3: its quotes are detected as text, every
+// line is one row, and the names keep their quotes. HTML entities the EU
+// export left in names are decoded.
+func TestTSVWithLiteralQuotes(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(quotesFixture(t, "literal_quotes.tsv"), ingest.KindOrganisations, ingest.ModeAppend))
+	if b.Dialect.Quote != "none" || b.Dialect.Delimiter != "\t" {
+		t.Errorf("dialect %+v: want tab-separated, quote none", b.Dialect)
+	}
+	if b.RowsTotal != 5 || b.RowsRejected != 0 {
+		t.Fatalf("rows %d, rejected %d (%+v); want 5 and 0", b.RowsTotal, b.RowsRejected, b.Rejects)
+	}
+	e.mustCommit(t, b.ID, false)
+	got := strs(t, e, `SELECT name FROM organisation ORDER BY name`)
+	want := []string{`"GAMMA" S.COOP`, `"Itsaso-Berri" SL`, "Koop Alpha", `R&D Delta "Ekin" Fundazioa`, "Taller Beta"}
+	if !slices.Equal(got, want) {
+		t.Errorf("organisations:\n got %q\nwant %q", got, want)
+	}
+}
+
+// The analyst can say quotes are text in any file, and wrap-quotes stay
+// the default elsewhere.
+func TestQuoteNoneGiven(t *testing.T) {
+	e := mustEnv(t)
+	r := e.req(e.write(t, "q.csv", "ext_ref,title\nQ-1,\"Quoted\" title\nQ-2,Plain\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Quote = "none"
+	b := e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, false)
+	if got := strs(t, e, `SELECT title FROM project ORDER BY ext_ref`); !slices.Equal(got, []string{`"Quoted" title`, "Plain"}) {
+		t.Errorf("titles %q", got)
+	}
+}
+
+// Partner cells were split on ';' too, so EU names with &QUOT; and &AMP;
+// became junk organisations (&QUOT, RES-DROB&QUOT): cells split on '|'
+// only, and entities are decoded.
+func TestPartnersSplitOnPipeOnlyWithEntitiesDecoded(t *testing.T) {
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(quotesFixture(t, "entities_partners.csv"), ingest.KindProjects, ingest.ModeAppend))
+	e.mustCommit(t, b.ID, false)
+	p := storedProjects(t, e.st)["Q-1"]
+	if p.Lead != `"POLIPAK" SP. Z O.O.` || p.Partners != "Alpha Coop|R&D CENTRE; INVENTOR" {
+		t.Errorf("lead %q partners %q", p.Lead, p.Partners)
+	}
+	// Another separator when the analyst chooses it.
+	e = mustEnv(t)
+	r := e.req(e.write(t, "semi.csv", "ext_ref,title,partners\nS-1,Semi,Alpha; Beta\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.ListSeparator = ";"
+	b = e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, false)
+	if got := storedProjects(t, e.st)["S-1"].Partners; got != "Alpha|Beta" {
+		t.Errorf("partners %q, want Alpha|Beta", got)
+	}
+}
+
+// The real Kohesio beneficiaries export (27,222 lines, not in the
+// repository) imports as organisations without editing: every line is a
+// row; the only rejects are names repeated on later lines (one
+// beneficiary in several regions), which become one organisation.
+func TestKohesioRealFile(t *testing.T) {
+	path := filepath.Join("..", "..", "..", "shared", "data", "real", "kohesio-beneficiaries", "kohesio-data-export.tsv")
+	if p := os.Getenv("BEGIRA_KOHESIO_TSV"); p != "" {
+		path = p
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Skipf("the Kohesio export is not here (%v); set BEGIRA_KOHESIO_TSV", err)
+	}
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(path, ingest.KindOrganisations, ingest.ModeAppend))
+	if b.RowsTotal != 27222 || b.Dialect.Quote != "none" {
+		t.Fatalf("rows %d quote %q, want 27222 and none", b.RowsTotal, b.Dialect.Quote)
+	}
+	all, err := e.ing.Rejects(t.Context(), b.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range all {
+		if r.Code != ingest.RejDuplicate {
+			t.Fatalf("reject %+v: only repeated names may be rejected", r)
+		}
+	}
+	e.mustCommit(t, b.ID, true)
+	got := strs(t, e, `SELECT count(*)::VARCHAR FROM organisation`)
+	if got[0] != itoa(b.RowsOK) {
+		t.Errorf("%s organisations stored, want %d", got[0], b.RowsOK)
+	}
+	for _, name := range []string{`"Зора-ЕС" ЕООД`, `"POLIPAK" SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ`, "R&D CENTRE INVENTOR SPÓŁKA Z OGRANICZONĄ ODPOWIEDZIALNOŚCIĄ"} {
+		if n := strs(t, e, `SELECT count(*)::VARCHAR FROM organisation WHERE name = ?`, name); n[0] != "1" {
+			t.Errorf("organisation %q stored %s times, want once", name, n[0])
+		}
+	}
+	t.Logf("Kohesio: %d rows, %d organisations, %d repeated names", b.RowsTotal, b.RowsOK, b.RowsRejected)
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }
