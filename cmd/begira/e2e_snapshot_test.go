@@ -237,6 +237,31 @@ func TestMapAndNetworkOpenTheirRows(t *testing.T) {
 		t.Errorf("the bubble shows %v, its list says %q", bubble.Value, count)
 	}
 
+	// A radar's axis name (a level of action) opens that level's projects.
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/d/balance?lang=en")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.WaitChartsDrawn(30 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	axis, err := chromedp.Run(b.Ctx, chromedp.Evaluate[target](`(() => {
+	  const el = document.getElementById('chart-level_radar');
+	  const zr = echarts.getInstanceByDom(el).getZr();
+	  const label = zr.storage.getDisplayList().find(e => e.style && e.style.text === 'Community action');
+	  const r = label.getBoundingRect(); const [x, y] = label.transformCoordToGlobal(r.x + r.width / 2, r.y + r.height / 2);
+	  const box = el.getBoundingClientRect();
+	  return {X: box.left + x, Y: box.top + y, Key: 'r:Community action'};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.MouseEvent(chromedp.MouseMoved, axis.X, axis.Y), chromedp.MouseClickXY(axis.X, axis.Y)); err != nil {
+		t.Fatal(err)
+	}
+	if loc := waitLocation(t, b, "/projects"); !strings.Contains(loc, "level=community") || !strings.Contains(loc, "frac=level") {
+		t.Errorf("the radar's Community action axis opened %s, want the community projects counted by level", loc)
+	}
+
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/d/network?lang=en")); err != nil {
 		t.Fatal(err)
 	}

@@ -36,7 +36,7 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if err != nil {
 			return nil, err
 		}
-		return targetRadar(m, p.Data.Scheme, vs, lang, pv), nil
+		return targetRadar(m, p.Data.Scheme, vs, sc, lang, pv), nil
 	case "partner_graph":
 		env, err := src.Env(req)
 		if err != nil {
@@ -127,7 +127,7 @@ func pct(lang string, v *float64) string {
 	return i18n.Percent(lang, *v, 1)
 }
 
-func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
+func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc portfolio.Scope, lang string, pv *PanelView) Option {
 	s := m.Scheme(scheme)
 	var cats []string
 	actual, target := map[string]float64{}, map[string]float64{}
@@ -160,7 +160,28 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, lang s
 	if max == 0 {
 		max = 1
 	}
-	return Radar(cats, max, series)
+	o := Radar(cats, max, series)
+	// The axis names can be clicked: each opens the projects of its term,
+	// counted fractionally as the actual mix is (a share, so the list shows
+	// the count it is the share of).
+	if param := scopeParam[scheme]; param != "" {
+		switch r := o["radar"].(type) {
+		case map[string]any:
+			r["triggerEvent"] = true
+		case []any:
+			for _, x := range r {
+				x.(map[string]any)["triggerEvent"] = true
+			}
+		}
+		pv.Drill = &Drill{}
+		for _, term := range s.ActiveTerms() {
+			if !sc.Excludes(scheme, term.Code) {
+				pv.Drill.add("r:"+term.Label.In(lang), map[string]string{param: term.Code, "frac": scheme, "measure": MeasureNFrac},
+					actual[term.Code], "")
+			}
+		}
+	}
+	return o
 }
 
 func partnerGraph(m *portfolio.Mission, g *metrics.Graph, lang string, pv *PanelView) Option {
@@ -403,7 +424,26 @@ func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang str
 	} else {
 		pv.Summary = i18n.T(lang, "summary.emergence_none")
 	}
-	return Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv))
+	o := Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv))
+	// A point opens its term's approved signals (its coordinates are rates,
+	// not counts: the list has no figure to repeat). Quadrant draws one
+	// series per group, its points in the order given.
+	byGroup := make([][]string, len(groups))
+	for _, t := range s.ActiveTerms() {
+		if q, ok := quad[t.Code]; ok && q >= 1 && q <= len(groups) {
+			byGroup[q-1] = append(byGroup[q-1], t.Code)
+		}
+	}
+	pv.Drill = &Drill{Target: "signals"}
+	tagSeries(o, func(series, i int) string {
+		if series >= len(byGroup) || i >= len(byGroup[series]) {
+			return ""
+		}
+		code := byGroup[series][i]
+		pv.Drill.add("t:"+code, map[string]string{scheme: code, "signal_status": "approved"}, 0, "")
+		return "t:" + code
+	})
+	return o
 }
 
 func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {

@@ -15,6 +15,7 @@
   // marks: tree nodes and places carry their key, heatmap cells are "x,y",
   // line points "series/index", other marks their data index.
   function markKey(params) {
+    if (params.componentType === "radar" && params.name) return "r:" + params.name; // an axis name
     if (params.componentType && params.componentType !== "series") return null;
     if (params.data && params.data.drill != null) return String(params.data.drill);
     if (params.seriesType === "line") return params.seriesIndex + "/" + params.dataIndex;
