@@ -32,6 +32,10 @@ var fiberCodes = map[int]string{
 	fiber.StatusRequestEntityTooLarge: portfolio.ETOOLARGE,
 	fiber.StatusBadRequest:            portfolio.EINVALID,
 	fiber.StatusRequestTimeout:        portfolio.EINVALID,
+	// fasthttp's own refusals, before any handler: headers too large, and
+	// a request it could not read (Fiber calls that a bad gateway).
+	fiber.StatusRequestHeaderFieldsTooLarge: portfolio.ETOOLARGE,
+	fiber.StatusBadGateway:                  portfolio.EINVALID,
 }
 
 // domainError turns any error into a *portfolio.Error safe to show.
@@ -41,11 +45,17 @@ func domainError(err error) *portfolio.Error {
 		if code, ok := fiberCodes[fe.Code]; ok {
 			return &portfolio.Error{Code: code, Message: fe.Message}
 		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return &portfolio.Error{Code: portfolio.EINVALID, Message: fe.Message}
+		}
 	}
 	return &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
 }
 
 func statusOf(err error) int {
+	if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == fiber.StatusRequestHeaderFieldsTooLarge {
+		return fe.Code
+	}
 	if st, ok := statuses[domainError(err).Code]; ok {
 		return st
 	}

@@ -47,6 +47,10 @@ func (s *Server) apiCreateImport(c *fiber.Ctx) error {
 	if _, err := s.store.Mission(c.UserContext(), slug); err != nil {
 		return err
 	}
+	if refused(c) == refusedDropped {
+		// onHeaders found no right to upload; the guard found one since.
+		return portfolio.Errorf(portfolio.ECONFLICT, "your access changed while the upload started: send it again")
+	}
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > s.uploadLimit {
 		return s.tooLarge(int64(n))
 	}
@@ -54,9 +58,11 @@ func (s *Server) apiCreateImport(c *fiber.Ctx) error {
 	if err != nil || params["boundary"] == "" {
 		return portfolio.Errorf(portfolio.EINVALID, "send the file as multipart/form-data with a field named file")
 	}
-	var body io.Reader = bytes.NewReader(c.Body())
-	if c.Request().IsBodyStream() {
-		body = c.Context().RequestBodyStream()
+	// c.Body() would read a streamed body into memory, whole: take the
+	// stream when there is one.
+	body := c.Context().RequestBodyStream()
+	if !c.Request().IsBodyStream() {
+		body = bytes.NewReader(c.Body())
 	}
 	dir, err := os.MkdirTemp(s.tempDir, "begira-upload-")
 	if err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/valyala/fasthttp"
 
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
@@ -200,12 +199,17 @@ func New(d Deps, opt Options) *fiber.App {
 		DisableStartupMessage: true,
 		// Bodies above BodyLimit are streamed to the handler instead of
 		// refused, so uploads of hundreds of MB never sit in memory;
-		// limitBody enforces the limit everywhere else.
-		BodyLimit:         opt.BodyLimit,
-		StreamRequestBody: true,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		// onHeaders enforces the limits (limits.go). Multipart bodies are
+		// not pre-parsed: fasthttp would spool one of any size to the temp
+		// directory before a handler, or a limit, could say no.
+		BodyLimit:                    opt.BodyLimit,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		// Request line and headers beyond this answer 431.
+		ReadBufferSize: maxHeaderBytes,
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
 		// Values from c.Params and c.Query are reused by fasthttp after the
 		// handler returns; immutable strings make them safe to keep.
 		Immutable:    true,
@@ -217,11 +221,12 @@ func New(d Deps, opt Options) *fiber.App {
 		TrustedProxies:          opt.TrustedProxies,
 		EnableIPValidation:      true,
 	})
-	app.Server().HeaderReceived = s.uploadDeadline
+	app.Server().HeaderReceived = s.onHeaders
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
+	app.Use(s.refuseEarly)
 	app.Use(s.limitBody)
 	s.routes(app)
 	return app
@@ -249,30 +254,6 @@ func uploadRoute(c *fiber.Ctx) bool { return isUpload(c.Method(), c.Path()) }
 
 func isUpload(method, path string) bool {
 	return method == fiber.MethodPost && strings.HasPrefix(path, "/api/v1/missions/") && strings.HasSuffix(path, "/imports")
-}
-
-// uploadDeadline gives an upload's body UploadTimeout to arrive instead of
-// ReadTimeout: hundreds of MB take minutes on a slow office link, while
-// every other request keeps the short limit that stops slow-drip clients.
-func (s *Server) uploadDeadline(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	if isUpload(string(h.Method()), path) {
-		return fasthttp.RequestConfig{ReadTimeout: s.uploadTimeout}
-	}
-	return fasthttp.RequestConfig{}
-}
-
-// limitBody refuses bodies over BodyLimit on every route but uploads. With
-// streaming on, Fiber no longer refuses them itself.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	if uploadRoute(c) {
-		return c.Next()
-	}
-	n := c.Request().Header.ContentLength()
-	if int64(n) > s.bodyLimit || (c.Request().IsBodyStream() && n < 0) {
-		return portfolio.Errorf(portfolio.ETOOLARGE, "the request body is larger than %d bytes", s.bodyLimit)
-	}
-	return c.Next()
 }
 
 // logRequests writes one structured line per request.
