@@ -42,14 +42,14 @@ func TestHostileDocuments(t *testing.T) {
 		"JSON nested 45,000 deep": {`{"slug": "x", "targets": ` + strings.Repeat("[", deep) + strings.Repeat("]", deep) + "}",
 			portfolio.EINVALID, "nested deeper than 32 levels"},
 		"brackets in a comment are not nesting": {head + "# " + strings.Repeat("[", 100) + "\ncardinalty: 1\n", portfolio.EINVALID, "unknown field"},
-		"block nested 1,000 deep":   {deepBlock(1000), portfolio.EINVALID, "nested deeper than 32 levels"},
-		"sequence of sequences":     {head + "targets:\n" + strings.Repeat("- ", 100) + "x\n", portfolio.EINVALID, "nested deeper"},
-		"alias fan-out":             {laughs, portfolio.EINVALID, "anchors and aliases"},
-		"a merge key":               {head + "base: &b {x: 1}\nother:\n  <<: *b\n", portfolio.EINVALID, "anchors and aliases"},
-		"over the size limit":       {head + "# " + strings.Repeat("x", MaxBytes) + "\n", portfolio.ETOOLARGE, "over the limit"},
-		"syntax error, not echoed":  {head + "schemes: [unclosed SOURCE-MARKER\n", portfolio.EINVALID, "line "},
-		"long line, not echoed":     {head + "title: {en: " + strings.Repeat("SOURCE-MARKER ", 5000) + "\nschemes: [\n", portfolio.EINVALID, "line "},
-		"unknown key, position too": {head + "cardinalty: 1\n", portfolio.EINVALID, "line 3"},
+		"block nested 1,000 deep":               {deepBlock(1000), portfolio.EINVALID, "nested deeper than 32 levels"},
+		"sequence of sequences":                 {head + "targets:\n" + strings.Repeat("- ", 100) + "x\n", portfolio.EINVALID, "nested deeper"},
+		"alias fan-out":                         {laughs, portfolio.EINVALID, "anchors and aliases"},
+		"a merge key":                           {head + "base: &b {x: 1}\nother:\n  <<: *b\n", portfolio.EINVALID, "anchors and aliases"},
+		"over the size limit":                   {head + "# " + strings.Repeat("x", MaxBytes) + "\n", portfolio.ETOOLARGE, "over the limit"},
+		"syntax error, not echoed":              {head + "schemes: [unclosed SOURCE-MARKER\n", portfolio.EINVALID, "line "},
+		"long line, not echoed":                 {head + "title: {en: " + strings.Repeat("SOURCE-MARKER ", 5000) + "\nschemes: [\n", portfolio.EINVALID, "line "},
+		"unknown key, position too":             {head + "cardinalty: 1\n", portfolio.EINVALID, "line 3"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			var before, after runtime.MemStats
