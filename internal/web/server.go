@@ -112,16 +112,17 @@ type Server struct {
 	geoJSON       []byte
 	geoJSONName   string
 
-	access        Access
-	publicMission string
-	secureCookies bool
-	sessionTTL    time.Duration
-	setupCode     string
-	loginLimit    *auth.Limiter
-	maxFailures   int
-	lockFor       time.Duration
-	keyMu         sync.Mutex
-	key           []byte // guest links' HMAC key, read once (guestKey)
+	access         Access
+	publicMission  string
+	secureCookies  bool
+	sessionTTL     time.Duration
+	setupCode      string
+	loginLimit     *auth.Limiter
+	loginThrottle  *auth.Throttle // per account and client
+	clientThrottle *auth.Throttle // per client
+	proxies        proxies
+	keyMu          sync.Mutex
+	key            []byte // guest links' HMAC key, read once (guestKey)
 }
 
 // Options configure the HTTP server.
@@ -154,12 +155,15 @@ type Options struct {
 	// first administrator.
 	SetupCode string
 	// LoginBurst attempts per client address are allowed at once, then one
-	// per LoginEvery (defaults 10 and 6 s); MaxFailures consecutive wrong
-	// passwords lock an account for LockFor (defaults 5 and 15 min).
-	LoginBurst  int
-	LoginEvery  time.Duration
-	MaxFailures int
-	LockFor     time.Duration
+	// per LoginEvery (defaults 10 and 6 s). After LoginFailures wrong
+	// passwords for one account from one client (default 5), and after
+	// four times as many from one client whatever the accounts, each next
+	// attempt waits twice as long as the last, from one second up to
+	// LoginMaxDelay (default 15 min). No account is ever locked.
+	LoginBurst    int
+	LoginEvery    time.Duration
+	LoginFailures int
+	LoginMaxDelay time.Duration
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in
 	// front of Begira. Only from them are X-Forwarded-For (the client's
 	// address, which the login rate limit counts by) and X-Forwarded-Proto
@@ -189,8 +193,10 @@ func New(d Deps, opt Options) *fiber.App {
 		geoJSON:       opt.GeoJSON, geoJSONName: opt.GeoJSONName,
 		access: d.Access, publicMission: opt.PublicMission, secureCookies: opt.SecureCookies,
 		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
-		loginLimit:  auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
-		maxFailures: cmp.Or(opt.MaxFailures, 5), lockFor: cmp.Or(opt.LockFor, 15*time.Minute)}
+		loginLimit:     auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
+		loginThrottle:  auth.NewThrottle(cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
+		clientThrottle: auth.NewThrottle(4*cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
+		proxies:        parseProxies(opt.TrustedProxies)}
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
 	}
@@ -215,9 +221,11 @@ func New(d Deps, opt Options) *fiber.App {
 		Immutable:    true,
 		ErrorHandler: s.errorHandler,
 		// Behind a proxy every client has the proxy's address: the rate
-		// limit would then count them all as one.
+		// limit would then count them all as one. X-Forwarded-Host and
+		// -Proto are believed from trusted proxies only; with none, from
+		// nobody (Fiber believes everyone unless the check is on).
 		ProxyHeader:             proxyHeader(opt.TrustedProxies),
-		EnableTrustedProxyCheck: len(opt.TrustedProxies) > 0,
+		EnableTrustedProxyCheck: true,
 		TrustedProxies:          opt.TrustedProxies,
 		EnableIPValidation:      true,
 	})
