@@ -98,7 +98,8 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
-			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
+			MinSnapshotInterval: cfg.MinSnapshotInterval,
+			PublicMission:       public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
 		setupCode: setupCode}, nil
 }
@@ -115,6 +116,18 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 	overrides, err := schedule.ParseOverrides(cfg.Schedules, environ)
 	if err != nil {
 		return nil, nil, err
+	}
+	if err := schedule.CheckSnapshotSpec("--schedule snapshot=", overrides[schedule.JobSnapshot], cfg.MinSnapshotInterval); err != nil {
+		return nil, nil, err
+	}
+	// Documents stored before the limit may ask for more: those snapshot
+	// jobs are not run (the web API refuses such documents now).
+	plan := func(missions []*portfolio.Mission) []schedule.Planned {
+		kept, dropped := schedule.DropFrequentSnapshots(schedule.Plan(missions, overrides), cfg.MinSnapshotInterval)
+		for _, d := range dropped {
+			log.Warn("scheduled snapshot not run", "reason", d)
+		}
+		return kept
 	}
 	list, err := st.Missions(ctx)
 	if err != nil {
@@ -168,19 +181,19 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		},
 		Prune: schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
 	}
-	if err := sched.Register(schedule.Plan(missions, overrides), jobs); err != nil {
+	if err := sched.Register(plan(missions), jobs); err != nil {
 		return nil, nil, err
 	}
 	sched.Start(ctx)
 	replan := func(ctx context.Context, m *portfolio.Mission) error {
 		sched.RemoveMission(m.Slug)
-		var plan []schedule.Planned
-		for _, p := range schedule.Plan([]*portfolio.Mission{m}, overrides) {
+		var mine []schedule.Planned
+		for _, p := range plan([]*portfolio.Mission{m}) {
 			if p.Mission == m.Slug { // server-wide jobs (prune) stay as they are
-				plan = append(plan, p)
+				mine = append(mine, p)
 			}
 		}
-		return sched.Register(plan, jobs)
+		return sched.Register(mine, jobs)
 	}
 	return sched, replan, nil
 }

@@ -40,6 +40,9 @@ type Serve struct {
 	SecureCookies   bool
 	TrustedProxies  []string
 	SessionTTL      time.Duration
+	// MinSnapshotInterval is the shortest time allowed between two
+	// scheduled snapshots of a mission.
+	MinSnapshotInterval time.Duration
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -103,6 +106,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return nil
 	})
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
+	fs.DurationVar(&c.MinSnapshotInterval, "min-snapshot-interval", time.Hour, "shortest time allowed between two scheduled snapshots of a mission (mission documents and --schedule)")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
 	fs.Usage = func() {
@@ -137,6 +141,9 @@ func (c *Serve) validate() error {
 	}
 	if c.Threads < 1 {
 		problems = append(problems, "threads must be at least 1")
+	}
+	if c.MinSnapshotInterval < time.Second {
+		problems = append(problems, "min-snapshot-interval must be at least 1s")
 	}
 	if c.Lang != "en" && c.Lang != "es" && c.Lang != "eu" {
 		problems = append(problems, fmt.Sprintf("lang %q must be en, es or eu", c.Lang))
@@ -204,5 +211,6 @@ func (c Serve) Log(log *slog.Logger) {
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
-		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String())
+		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String(),
+		"min_snapshot_interval", c.MinSnapshotInterval.String())
 }

@@ -121,6 +121,7 @@ type Server struct {
 	loginThrottle  *auth.Throttle // per account and client
 	clientThrottle *auth.Throttle // per client
 	proxies        proxies
+	minSnapshot    time.Duration
 	keyMu          sync.Mutex
 	key            []byte // guest links' HMAC key, read once (guestKey)
 }
@@ -164,6 +165,9 @@ type Options struct {
 	LoginEvery    time.Duration
 	LoginFailures int
 	LoginMaxDelay time.Duration
+	// MinSnapshotInterval is the shortest time a mission document may ask
+	// between two scheduled snapshots (default one hour).
+	MinSnapshotInterval time.Duration
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in
 	// front of Begira. Only from them are X-Forwarded-For (the client's
 	// address, which the login rate limit counts by) and X-Forwarded-Proto
@@ -196,7 +200,8 @@ func New(d Deps, opt Options) *fiber.App {
 		loginLimit:     auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
 		loginThrottle:  auth.NewThrottle(cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
 		clientThrottle: auth.NewThrottle(4*cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
-		proxies:        parseProxies(opt.TrustedProxies)}
+		proxies:        parseProxies(opt.TrustedProxies),
+		minSnapshot:    cmp.Or(opt.MinSnapshotInterval, schedule.DefaultMinSnapshotInterval)}
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
 	}
