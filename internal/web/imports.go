@@ -209,10 +209,11 @@ func (s *Server) apiImport(c *fiber.Ctx) error {
 // apiCommitImport commits a previewed import. skip_invalid comes from the
 // query or a JSON body, defaulting to what was asked at upload.
 func (s *Server) apiCommitImport(c *fiber.Ctx) error {
-	id, err := importID(c)
+	id, release, err := s.claimImport(c)
 	if err != nil {
 		return err
 	}
+	defer release()
 	b, err := s.imports.Batch(c.UserContext(), id)
 	if err != nil {
 		return err
@@ -253,10 +254,11 @@ func (s *Server) apiCommitImport(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiRollbackImport(c *fiber.Ctx) error {
-	id, err := importID(c)
+	id, release, err := s.claimImport(c)
 	if err != nil {
 		return err
 	}
+	defer release()
 	b, err := s.imports.Rollback(c.UserContext(), id)
 	if err != nil {
 		return err
@@ -267,10 +269,11 @@ func (s *Server) apiRollbackImport(c *fiber.Ctx) error {
 // apiDiscardImport gives up a previewed import: its staged rows go, the
 // batch stays in the history.
 func (s *Server) apiDiscardImport(c *fiber.Ctx) error {
-	id, err := importID(c)
+	id, release, err := s.claimImport(c)
 	if err != nil {
 		return err
 	}
+	defer release()
 	b, err := s.imports.Discard(c.UserContext(), id)
 	if err != nil {
 		return err

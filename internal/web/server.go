@@ -122,6 +122,7 @@ type Server struct {
 	clientThrottle *auth.Throttle // per client
 	proxies        proxies
 	minSnapshot    time.Duration
+	busy           busyImports
 	keyMu          sync.Mutex
 	key            []byte // guest links' HMAC key, read once (guestKey)
 }
