@@ -167,6 +167,7 @@ var routeTable = []routeCase{
 	{method: "POST", route: "/api/v1/missions/:slug/guest-links", url: "/api/v1/missions/tiny/guest-links", ctype: "application/json", body: `{"snapshot_id": 99}`, rule: leaderOn, ok: 400},
 	{method: "DELETE", route: "/api/v1/guest-links/:id", url: "/api/v1/guest-links/2", rule: leaderOn, ok: 200}, // revoking twice is fine
 	{method: "GET", route: "/api/v1/snapshots/:id", url: "/api/v1/snapshots/1", rule: viewerOn, ok: 200},
+	{method: "DELETE", route: "/api/v1/snapshots/:id", url: "/api/v1/snapshots/1", rule: adminOn, ok: 400}, // no confirm=yes
 	{method: "GET", route: "/api/v1/snapshots/:id/diff", url: "/api/v1/snapshots/1/diff?against=1", rule: viewerOn, ok: 200},
 	{method: "POST", route: "/api/v1/snapshots/:id/decisions", url: "/api/v1/snapshots/1/decisions", ctype: "application/json", body: `{}`, rule: leaderOn, ok: 400},
 	{method: "PATCH", route: "/api/v1/decisions/:id", url: "/api/v1/decisions/1", ctype: "application/json", body: `{"status": "bogus"}`, rule: leaderOn, ok: 400},
@@ -208,6 +209,7 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/m/:slug/snapshots", url: "/m/tiny/snapshots", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/snapshots/:id/diff", url: "/m/tiny/snapshots/1/diff", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/snapshots/:id/pack", url: "/m/tiny/snapshots/1/pack", rule: viewerOn, ok: 200},
+	{method: "POST", route: "/m/:slug/snapshots/:id/delete", url: "/m/tiny/snapshots/1/delete", ctype: form, rule: adminOn, ok: 400}, // no confirm
 	{method: "GET", route: "/m/:slug/digest", url: "/m/tiny/digest", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/imports", url: "/m/tiny/imports", rule: analystOn, ok: 200},
 	{method: "POST", route: "/m/:slug/guest-links", url: "/m/tiny/guest-links", ctype: form, body: "snapshot_id=99", rule: leaderOn, ok: 400},
