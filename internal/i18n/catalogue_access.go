@@ -47,10 +47,8 @@ var accessCatalogue = map[string]map[string]string{
 		"admin.created":        "Created",
 		"admin.revoked":        "revoked",
 		"admin.revoke":         "Revoke",
-
-		"snapshot.delete":         "Delete",
-		"snapshot.delete_confirm": "delete this snapshot, its decisions and guest links",
-
+		"snapshot.delete":      "Delete",
+		"snapshot.confirm":     "delete this snapshot, its decisions and guest links",
 		"admin.tokens.new":     "New token",
 		"admin.tokens.create":  "Create token",
 		"admin.audit.intro":    "Every change, newest first: who, when, what, before and after. Nobody can edit or delete these rows.",
@@ -117,10 +115,8 @@ var accessCatalogue = map[string]map[string]string{
 		"admin.created":        "Creado",
 		"admin.revoked":        "revocado",
 		"admin.revoke":         "Revocar",
-
-		"snapshot.delete":         "Borrar",
-		"snapshot.delete_confirm": "borrar esta instantánea, sus decisiones y enlaces de invitado",
-
+		"snapshot.delete":      "Borrar",
+		"snapshot.confirm":     "borrar esta instantánea, sus decisiones y enlaces de invitado",
 		"admin.tokens.new":     "Nuevo token",
 		"admin.tokens.create":  "Crear token",
 		"admin.audit.intro":    "Cada cambio, del más reciente al más antiguo: quién, cuándo, qué, antes y después. Nadie puede editar ni borrar estas filas.",
@@ -187,10 +183,8 @@ var accessCatalogue = map[string]map[string]string{
 		"admin.created":        "Sortua",
 		"admin.revoked":        "baliogabetuta",
 		"admin.revoke":         "Baliogabetu",
-
-		"snapshot.delete":         "Ezabatu",
-		"snapshot.delete_confirm": "ezabatu argazki hau, bere erabakiak eta gonbidatu-estekak",
-
+		"snapshot.delete":      "Ezabatu",
+		"snapshot.confirm":     "ezabatu argazki hau, bere erabakiak eta gonbidatu-estekak",
 		"admin.tokens.new":     "Token berria",
 		"admin.tokens.create":  "Tokena sortu",
 		"admin.audit.intro":    "Aldaketa guztiak, berrienetik hasita: nork, noiz, zer, aurretik eta ondoren. Inork ezin ditu errenkada hauek editatu edo ezabatu.",
