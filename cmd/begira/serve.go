@@ -98,8 +98,8 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		Scheduler: sched, Jobs: st, Snapshots: snaps, Access: st, OnMissionApplied: replan},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
-			MinSnapshotInterval: cfg.MinSnapshotInterval,
-			PublicMission:       public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
+			MinSnapshotInterval: cfg.MinSnapshotInterval, HSTS: cfg.HSTS,
+			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
 		setupCode: setupCode}, nil
 }

@@ -43,6 +43,8 @@ type Serve struct {
 	// MinSnapshotInterval is the shortest time allowed between two
 	// scheduled snapshots of a mission.
 	MinSnapshotInterval time.Duration
+	// HSTS sends Strict-Transport-Security (TLS terminated in front).
+	HSTS bool
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -106,6 +108,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return nil
 	})
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
+	fs.BoolVar(&c.HSTS, "hsts", false, "send Strict-Transport-Security (max-age one year): only when users reach Begira over HTTPS, through a proxy that terminates TLS")
 	fs.DurationVar(&c.MinSnapshotInterval, "min-snapshot-interval", time.Hour, "shortest time allowed between two scheduled snapshots of a mission (mission documents and --schedule)")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
@@ -212,5 +215,5 @@ func (c Serve) Log(log *slog.Logger) {
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
 		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String(),
-		"min_snapshot_interval", c.MinSnapshotInterval.String())
+		"min_snapshot_interval", c.MinSnapshotInterval.String(), "hsts", c.HSTS)
 }

@@ -67,10 +67,11 @@ func statusOf(err error) int {
 // client only as "Internal error."
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
+	s.setHSTS(c)
 	de := domainError(err)
 	status := statusOf(err)
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "error", err.Error(),
+		s.log.Error("request failed", "method", c.Method(), "path", loggedPath(c.Path()), "error", err.Error(),
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 	}
 	if strings.HasPrefix(c.Path(), "/api/") {

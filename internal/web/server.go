@@ -123,6 +123,7 @@ type Server struct {
 	proxies        proxies
 	minSnapshot    time.Duration
 	busy           busyImports
+	hsts           bool
 	keyMu          sync.Mutex
 	key            []byte // guest links' HMAC key, read once (guestKey)
 }
@@ -169,6 +170,8 @@ type Options struct {
 	// MinSnapshotInterval is the shortest time a mission document may ask
 	// between two scheduled snapshots (default one hour).
 	MinSnapshotInterval time.Duration
+	// HSTS sends Strict-Transport-Security (TLS is terminated in front).
+	HSTS bool
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in
 	// front of Begira. Only from them are X-Forwarded-For (the client's
 	// address, which the login rate limit counts by) and X-Forwarded-Proto
@@ -202,7 +205,8 @@ func New(d Deps, opt Options) *fiber.App {
 		loginThrottle:  auth.NewThrottle(cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
 		clientThrottle: auth.NewThrottle(4*cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
 		proxies:        parseProxies(opt.TrustedProxies),
-		minSnapshot:    cmp.Or(opt.MinSnapshotInterval, schedule.DefaultMinSnapshotInterval)}
+		minSnapshot:    cmp.Or(opt.MinSnapshotInterval, schedule.DefaultMinSnapshotInterval),
+		hsts:           opt.HSTS}
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
 	}
@@ -240,6 +244,8 @@ func New(d Deps, opt Options) *fiber.App {
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(securityHeaders)
+	app.Use(func(c *fiber.Ctx) error { s.setHSTS(c); return c.Next() })
+	app.Use(s.privateByDefault)
 	app.Use(s.refuseEarly)
 	app.Use(s.limitBody)
 	s.routes(app)
@@ -279,7 +285,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		// The error handler has not run yet; estimate the status it will set.
 		status = statusOf(err)
 	}
-	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+	s.log.Info("request", "method", c.Method(), "path", loggedPath(c.Path()), "status", status,
 		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID),
 		"actor", string(principal(c).Actor()))
 	return err

@@ -443,7 +443,7 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 // the labels of fm, sn's frozen mission; sankey chooses the diff page's
 // chart over the pack's SVG bars.
 func (s *Server) diffView(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot, against int64, sankey bool) (*diffView, error) {
-	d, err := svc.Diff(ctx, sn.ID, against)
+	d, err := diffOf(ctx, svc, sn.ID, against)
 	if err != nil {
 		return nil, err
 	}

@@ -119,7 +119,7 @@ func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 	if err != nil {
 		return portfolio.Errorf(portfolio.EINVALID, "give the snapshot to compare with: ?against=ID")
 	}
-	d, err := s.snapshots.Diff(c.UserContext(), id, against)
+	d, err := diffOf(c.UserContext(), s.snapshots, id, against)
 	if err != nil {
 		return err
 	}
