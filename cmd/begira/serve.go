@@ -21,6 +21,7 @@ import (
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/metrics"
+	"github.com/begira/begira/internal/outbound"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/snapshot"
@@ -141,6 +142,13 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		}
 		missions = append(missions, m)
 	}
+	allow, err := outbound.ParseAllow(cfg.PullAllowHosts)
+	if err != nil {
+		return nil, nil, portfolio.Errorf(portfolio.EINVALID, "--pull-allow-hosts: %v", err)
+	}
+	// Sources are a mission admin's: they may not reach this machine's
+	// network unless the instance administrator allows the host.
+	pullClient := outbound.Client(allow, ingest.DefaultPullTimeout)
 	detail := func(v any) string {
 		b, _ := json.Marshal(v)
 		return string(b)
@@ -173,7 +181,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			return detail(map[string]any{"signals": d.Total, "from": d.From, "to": d.To}), nil
 		},
 		Pull: func(ctx context.Context, mission, source string) (string, error) {
-			res, err := ing.PullSource(ctx, nil, mission, source, 0)
+			res, err := ing.PullSource(ctx, pullClient, mission, source, 0)
 			if err != nil {
 				return "", err
 			}
