@@ -90,16 +90,18 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 	// (or the mission document is applied again).
 	// The role is in the key as the nav shows what the role allows; who
 	// reads is put in when served (sendPersonal).
-	slug, lang, path, rawQuery := c.Params("slug"), s.language(c), c.Path(), string(c.Request().URI().QueryString())
+	// The key is the canonical scope: parameters the page does not read,
+	// their order and repeats do not make another page (junk parameters
+	// hit the cache instead of evaluating the page again).
+	slug, lang, path := c.Params("slug"), s.language(c), c.Path()
+	sc, q, err := canonicalScope(c)
+	if err != nil {
+		return err
+	}
 	role := principal(c).Role(slug)
-	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + rawQuery
+	key := slug + "|" + d.ID + "|" + lang + "|" + role.String() + "|" + q.Encode()
 	body, err := s.views.get(c.UserContext(), slug, key, func(ctx context.Context) ([]byte, error) {
 		m, err := s.store.Mission(ctx, slug)
-		if err != nil {
-			return nil, err
-		}
-		q, _ := url.ParseQuery(rawQuery)
-		sc, err := portfolio.ParseScope(q)
 		if err != nil {
 			return nil, err
 		}

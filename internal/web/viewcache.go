@@ -2,8 +2,14 @@ package web
 
 import (
 	"context"
+	"net/url"
+	"slices"
 	"sync"
 	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // viewCache keeps rendered dashboard pages per mission, dashboard, scope
@@ -15,6 +21,7 @@ type viewCache struct {
 	mu      sync.Mutex
 	entries map[string]*cachedView
 	gen     map[string]int
+	bytes   int // the pages' sizes, summed
 }
 
 type cachedView struct {
@@ -24,8 +31,13 @@ type cachedView struct {
 	used       time.Time
 }
 
-// maxViews bounds the cache; scopes come from URLs.
-const maxViews = 256
+// maxViews and maxViewBytes bound the cache; scopes come from URLs. A page
+// larger than maxViewBytes/8 is served but not kept: it would push out
+// dozens of ordinary ones.
+const (
+	maxViews     = 256
+	maxViewBytes = 64 << 20
+)
 
 func newViewCache() *viewCache {
 	return &viewCache{entries: map[string]*cachedView{}, gen: map[string]int{}}
@@ -59,11 +71,20 @@ func (c *viewCache) get(ctx context.Context, mission, key string, eval func(ctx 
 	if err != nil {
 		return nil, err
 	}
+	if len(v) > maxViewBytes/8 {
+		return v, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if old, ok := c.entries[key]; ok {
+		c.bytes -= len(old.page)
+	}
 	c.entries[key] = &cachedView{page: v, gen: gen, used: time.Now()}
-	if len(c.entries) > maxViews {
-		c.evictOldest()
+	c.bytes += len(v)
+	for len(c.entries) > maxViews || c.bytes > maxViewBytes {
+		if !c.evictOldest() {
+			break
+		}
 	}
 	return v, nil
 }
@@ -75,13 +96,15 @@ func (c *viewCache) refresh(key string, gen int, e *cachedView, eval func(ctx co
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.refreshing = false
-	if err == nil {
+	if err == nil && c.entries[key] == e {
+		c.bytes += len(v) - len(e.page)
 		e.page, e.gen = v, gen
 	}
 }
 
-// evictOldest drops the least recently used view; the caller holds c.mu.
-func (c *viewCache) evictOldest() {
+// evictOldest drops the least recently used view that is not being
+// refreshed, reporting whether there was one; the caller holds c.mu.
+func (c *viewCache) evictOldest() bool {
 	var oldest string
 	var at time.Time
 	for k, e := range c.entries {
@@ -89,5 +112,26 @@ func (c *viewCache) evictOldest() {
 			oldest, at = k, e.used
 		}
 	}
+	if oldest == "" {
+		return false
+	}
+	c.bytes -= len(c.entries[oldest].page)
 	delete(c.entries, oldest)
+	return true
+}
+
+// canonicalScope reads the request's scope and returns it with the query
+// the page is built from: the scope's own parameters, normalised (sorted,
+// deduplicated, dates in one format), and nothing else.
+func canonicalScope(c *fiber.Ctx) (portfolio.Scope, url.Values, error) {
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	sc, err := portfolio.ParseScope(q)
+	if err != nil {
+		return sc, nil, err
+	}
+	// Filters are sets: one order for all.
+	for _, l := range [][]string{sc.Statuses, sc.Levels, sc.Pillars, sc.Challenges, sc.Levers, sc.Stages, sc.Comarcas} {
+		slices.Sort(l)
+	}
+	return sc, sc.Query(), nil
 }
