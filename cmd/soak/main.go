@@ -409,6 +409,15 @@ func (s *soak) coldPhase(n int) (*phase, map[string]size) {
 		n := s.get(p, path)
 		sizes[d] = size{n, time.Since(t)}
 	}
+	// One scoped page of each dashboard alone: its cold time and the peak
+	// RSS while it was built.
+	first := time.Date(2014, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i, d := range dashboards {
+		s.rss.Store(s.procKB("VmRSS"))
+		t := time.Now()
+		n := s.get(p, fmt.Sprintf("/m/%s/d/%s?from=%s", mission, d, first.AddDate(0, 0, i).Format(time.DateOnly)))
+		fmt.Printf("  cold %-10s %8.1f kB  %-8s peak RSS %d MB\n", d, float64(n)/1024, time.Since(t).Round(time.Millisecond), s.rss.Load()/1024)
+	}
 	jobs := make(chan string)
 	var wg sync.WaitGroup
 	for range 2 {
