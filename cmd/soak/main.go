@@ -143,7 +143,9 @@ func run() int {
 	if err != nil {
 		return fail(err)
 	}
-	srv := exec.Command(bin, "serve", "--demo", "--db", db, "--addr", addr, "--upload-limit-mb", strconv.Itoa(*uploadMB+50), "--log-level", "warn")
+	// The upload limit lets the generated file and the large upload in.
+	limitMB := max(*uploadMB, int(fi.Size()>>20)) + 50
+	srv := exec.Command(bin, "serve", "--demo", "--db", db, "--addr", addr, "--upload-limit-mb", strconv.Itoa(limitMB), "--log-level", "warn")
 	srv.Stdout, srv.Stderr = logf, logf
 	if err := srv.Start(); err != nil {
 		return fail(err)
