@@ -329,7 +329,11 @@ func multipartBody(before, after map[string]string, file io.Reader) (string, io.
 		for k, v := range before {
 			mw.WriteField(k, v)
 		}
-		fw, _ := mw.CreateFormFile("file", "projects.csv")
+		fw, err := mw.CreateFormFile("file", "projects.csv")
+		if err != nil {
+			pw.CloseWithError(err) // the server hung up
+			return
+		}
 		if _, err := io.Copy(fw, file); err != nil {
 			pw.CloseWithError(err)
 			return
