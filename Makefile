@@ -4,7 +4,7 @@ BIN      ?= bin/begira
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test test-short vet bench bench-ingest bench-metrics bench-web echarts demo-data clean
+.PHONY: build run test test-short vet bench bench-ingest bench-metrics bench-web soak echarts demo-data clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/begira

@@ -1,10 +1,16 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/begira/begira/internal/config"
 )
 
 // TestScheduledJobsAreWired: --schedule plans a job for the demo mission,
@@ -110,4 +116,33 @@ func TestApplyingAMissionReplansItsJobs(t *testing.T) {
 		}
 	}
 	t.Errorf("the applied mission's digest job is not scheduled: %+v", jobs.Scheduled)
+}
+
+// TestScheduleOverrideBelowTheMinimum: --schedule cannot ask for snapshots
+// more often than --min-snapshot-interval, which the administrator can
+// lower.
+func TestScheduleOverrideBelowTheMinimum(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		ok   bool
+	}{
+		{[]string{"--schedule", "snapshot=@every 2s"}, false},
+		{[]string{"--schedule", "snapshot=@every 2s", "--min-snapshot-interval", "1s"}, true},
+		{[]string{"--schedule", "snapshot=@hourly"}, true},
+	} {
+		cfg, err := config.ParseServe(append([]string{"--db", ":memory:", "--addr", "127.0.0.1:0"}, tc.args...), func(string) string { return "" }, io.Discard)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if (err == nil) != tc.ok {
+			t.Errorf("%v: error %v, want ok=%v", tc.args, err, tc.ok)
+		}
+		if err != nil && !strings.Contains(err.Error(), "--min-snapshot-interval") {
+			t.Errorf("%v: error %v does not name the flag", tc.args, err)
+		}
+		if s != nil {
+			s.shutdown(5 * time.Second)
+		}
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/mail"
 	"github.com/begira/begira/internal/metrics"
+	"github.com/begira/begira/internal/outbound"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/snapshot"
@@ -119,6 +120,7 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 		Scheduler: sched, Jobs: st, Snapshots: tellingSnapshots{snaps, notify, alerts}, Access: st, OnMissionApplied: replan, Observer: tel},
 		web.Options{BodyLimit: cfg.BodyLimitMB << 20, DefaultLanguage: cfg.Lang,
 			UploadLimit: int64(cfg.UploadLimitMB) << 20, UploadTimeout: cfg.UploadTimeout, TempDir: cfg.TempDir, GeoJSON: geo, GeoJSONName: cfg.GeoJSONName,
+			MinSnapshotInterval: cfg.MinSnapshotInterval, HSTS: cfg.HSTS,
 			PublicMission: public, SecureCookies: cfg.SecureCookies, TrustedProxies: cfg.TrustedProxies, SessionTTL: cfg.SessionTTL, SetupCode: setupCode,
 			Metrics: tel.Handler(), MetricsToken: cfg.MetricsToken})
 	return &server{cfg: cfg, log: log, store: st, app: app, dash: dash, sched: sched, done: make(chan error, 1),
@@ -138,6 +140,18 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := schedule.CheckSnapshotSpec("--schedule snapshot=", overrides[schedule.JobSnapshot], cfg.MinSnapshotInterval); err != nil {
+		return nil, nil, err
+	}
+	// Documents stored before the limit may ask for more: those snapshot
+	// jobs are not run (the web API refuses such documents now).
+	plan := func(missions []*portfolio.Mission) []schedule.Planned {
+		kept, dropped := schedule.DropFrequentSnapshots(schedule.Plan(missions, overrides), cfg.MinSnapshotInterval)
+		for _, d := range dropped {
+			log.Warn("scheduled snapshot not run", "reason", d)
+		}
+		return kept
+	}
 	list, err := st.Missions(ctx)
 	if err != nil {
 		return nil, nil, err
@@ -150,6 +164,13 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		}
 		missions = append(missions, m)
 	}
+	allow, err := outbound.ParseAllow(cfg.PullAllowHosts)
+	if err != nil {
+		return nil, nil, portfolio.Errorf(portfolio.EINVALID, "--pull-allow-hosts: %v", err)
+	}
+	// Sources are a mission admin's: they may not reach this machine's
+	// network unless the instance administrator allows the host.
+	pullClient := outbound.Client(allow, ingest.DefaultPullTimeout)
 	detail := func(v any) string {
 		b, _ := json.Marshal(v)
 		return string(b)
@@ -185,7 +206,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			return detail(map[string]any{"signals": d.Total, "from": d.From, "to": d.To}), nil
 		},
 		Pull: func(ctx context.Context, mission, source string) (string, error) {
-			res, err := ing.PullSource(ctx, nil, mission, source, 0)
+			res, err := ing.PullSource(ctx, pullClient, mission, source, 0)
 			if err != nil {
 				return "", err
 			}
@@ -194,19 +215,19 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 		Prune:  schedule.PruneJob(st, schedule.RealClock{}, cfg.JobRunsKeepDays),
 		Backup: backupJob(cfg, st),
 	}
-	if err := sched.Register(planBackup(schedule.Plan(missions, overrides), jobs, overrides), jobs); err != nil {
+	if err := sched.Register(planBackup(plan(missions), jobs, overrides), jobs); err != nil {
 		return nil, nil, err
 	}
 	sched.Start(ctx)
 	replan := func(ctx context.Context, m *portfolio.Mission) error {
 		sched.RemoveMission(m.Slug)
-		var plan []schedule.Planned
-		for _, p := range schedule.Plan([]*portfolio.Mission{m}, overrides) {
+		var mine []schedule.Planned
+		for _, p := range plan([]*portfolio.Mission{m}) {
 			if p.Mission == m.Slug { // server-wide jobs (prune) stay as they are
-				plan = append(plan, p)
+				mine = append(mine, p)
 			}
 		}
-		return sched.Register(plan, jobs)
+		return sched.Register(mine, jobs)
 	}
 	return sched, replan, nil
 }

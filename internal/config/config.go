@@ -41,6 +41,14 @@ type Serve struct {
 	TrustedProxies  []string
 	SessionTTL      time.Duration
 	Service
+	// MinSnapshotInterval is the shortest time allowed between two
+	// scheduled snapshots of a mission.
+	MinSnapshotInterval time.Duration
+	// HSTS sends Strict-Transport-Security (TLS terminated in front).
+	HSTS bool
+	// PullAllowHosts may be pulled from although internal (loopback,
+	// private, link-local): host names, addresses, CIDR ranges.
+	PullAllowHosts []string
 }
 
 // envPrefix prefixes every environment variable: --db is BEGIRA_DB.
@@ -104,6 +112,16 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 		return nil
 	})
 	fs.DurationVar(&c.SessionTTL, "session-ttl", 12*time.Hour, "how long a login lasts")
+	fs.Func("pull-allow-hosts", "comma-separated hosts, addresses or CIDR ranges that pull sources may reach although loopback, private or link-local (refused otherwise)", func(v string) error {
+		for _, h := range strings.Split(v, ",") {
+			if h = strings.TrimSpace(h); h != "" {
+				c.PullAllowHosts = append(c.PullAllowHosts, h)
+			}
+		}
+		return nil
+	})
+	fs.BoolVar(&c.HSTS, "hsts", false, "send Strict-Transport-Security (max-age one year): only when users reach Begira over HTTPS, through a proxy that terminates TLS")
+	fs.DurationVar(&c.MinSnapshotInterval, "min-snapshot-interval", time.Hour, "shortest time allowed between two scheduled snapshots of a mission (mission documents and --schedule)")
 	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
 	c.Service.flags(fs)
@@ -140,6 +158,9 @@ func (c *Serve) validate() error {
 	}
 	if c.Threads < 1 {
 		problems = append(problems, "threads must be at least 1")
+	}
+	if c.MinSnapshotInterval < time.Second {
+		problems = append(problems, "min-snapshot-interval must be at least 1s")
 	}
 	if c.Lang != "en" && c.Lang != "es" && c.Lang != "eu" {
 		problems = append(problems, fmt.Sprintf("lang %q must be en, es or eu", c.Lang))
@@ -207,6 +228,8 @@ func (c Serve) Log(log *slog.Logger) {
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
 		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
-		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String())
+		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String(),
+		"min_snapshot_interval", c.MinSnapshotInterval.String(), "hsts", c.HSTS,
+		"pull_allow_hosts", strings.Join(c.PullAllowHosts, ","))
 	c.Service.log(log)
 }

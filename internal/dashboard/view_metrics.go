@@ -46,7 +46,7 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if err != nil {
 			return nil, err
 		}
-		return partnerGraph(m, g, lang, pv), nil
+		return boundedPartnerGraph(m, g, lang, pv), nil
 	case "cross_level":
 		vs, err := get("C19")
 		if err != nil {

@@ -28,6 +28,7 @@ type Engine struct {
 	mu      sync.Mutex
 	entries map[string]*entry
 	gen     map[string]int // mission slug → generation, bumped by Invalidate
+	bytes   int            // the cached results' estimated sizes, summed
 }
 
 type entry struct {
@@ -38,11 +39,31 @@ type entry struct {
 	ready   chan struct{} // closed when the first computation ends
 	running bool
 	used    time.Time
+	size    int // resultBytes(res)
 }
 
-// maxEntries bounds the cache: scopes come from URLs, so their number is
-// unbounded; the least recently used entry goes first.
-const maxEntries = 512
+// maxEntries and maxBytes bound the cache: scopes come from URLs, so their
+// number is unbounded, and one result of a large portfolio holds tens of
+// megabytes; the least recently used entry goes first.
+const (
+	maxEntries = 512
+	maxBytes   = 256 << 20
+)
+
+// resultBytes estimates the memory a result holds.
+func resultBytes(r *Result) int {
+	if r == nil {
+		return 0
+	}
+	n := 64
+	for _, v := range r.Values {
+		n += 96 + len(v.Code) + len(v.Label)
+		for k, d := range v.Dims {
+			n += 64 + len(k) + len(d)
+		}
+	}
+	return n
+}
 
 // NewEngine returns an Engine over st with the given clock.
 func NewEngine(st *store.Store, now func() time.Time, log *slog.Logger) *Engine {
@@ -120,7 +141,10 @@ func (en *Engine) Get(ctx context.Context, req Request) (*Result, error) {
 	defer en.mu.Unlock()
 	if e.res == nil && e.err != nil {
 		// A failed first computation is not cached: try again next time.
-		delete(en.entries, k)
+		if en.entries[k] == e {
+			en.bytes -= e.size
+			delete(en.entries, k)
+		}
 		return nil, e.err
 	}
 	return e.res, nil
@@ -146,6 +170,12 @@ func (en *Engine) compute(ctx context.Context, req Request, e *entry, gen int) {
 		return
 	}
 	e.res, e.err, e.gen = res, nil, gen
+	size := resultBytes(res)
+	if en.entries[req.key()] == e {
+		en.bytes += size - e.size
+	}
+	e.size = size
+	en.evict()
 	if en.log != nil {
 		en.log.Debug("metrics computed", "mission", req.Mission.Slug, "values", len(res.Values), "ms", time.Since(start).Milliseconds())
 	}
@@ -166,7 +196,11 @@ func (en *Engine) Refresh(ctx context.Context, m *portfolio.Mission) (*Result, e
 		return nil, e.err
 	}
 	en.mu.Lock()
+	if old, ok := en.entries[req.key()]; ok {
+		en.bytes -= old.size
+	}
 	en.entries[req.key()] = e
+	en.bytes += e.size
 	en.evict()
 	en.mu.Unlock()
 	return e.res, nil
@@ -180,20 +214,21 @@ func (en *Engine) Invalidate(mission string) {
 	en.mu.Unlock()
 }
 
-// evict drops the least recently used entry when the cache is full. The
-// caller holds en.mu.
+// evict drops the least recently used entries while the cache is over its
+// count or its bytes. The caller holds en.mu.
 func (en *Engine) evict() {
-	if len(en.entries) <= maxEntries {
-		return
-	}
-	var oldest string
-	var at time.Time
-	for k, e := range en.entries {
-		if !e.running && (oldest == "" || e.used.Before(at)) {
-			oldest, at = k, e.used
+	for len(en.entries) > maxEntries || en.bytes > maxBytes {
+		var oldest string
+		var at time.Time
+		for k, e := range en.entries {
+			if !e.running && (oldest == "" || e.used.Before(at)) {
+				oldest, at = k, e.used
+			}
 		}
-	}
-	if oldest != "" {
+		if oldest == "" {
+			return
+		}
+		en.bytes -= en.entries[oldest].size
 		delete(en.entries, oldest)
 	}
 }

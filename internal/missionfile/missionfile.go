@@ -11,9 +11,12 @@ import (
 // Parse decodes and validates a mission document. Unknown keys are errors so
 // that a typo such as "cardinalty" is not silently ignored.
 func Parse(doc []byte) (*portfolio.Mission, error) {
+	if err := check(doc); err != nil {
+		return nil, err
+	}
 	var m portfolio.Mission
 	if err := yaml.UnmarshalWithOptions(doc, &m, yaml.DisallowUnknownField()); err != nil {
-		return nil, &portfolio.Error{Code: portfolio.EINVALID, Message: "mission document: " + yaml.FormatError(err, false, true)}
+		return nil, decodeError(err)
 	}
 	if err := m.Validate(); err != nil {
 		return nil, err

@@ -74,6 +74,11 @@ func ParseScope(q url.Values) (Scope, error) {
 	if s.AnyStatus || len(s.Statuses) == len(ProjectStatuses) {
 		s.AnyStatus, s.Statuses = true, nil
 	}
+	// Filters are sets: one order for all, so that a scope has one text
+	// (Key) however its URL was written.
+	for _, l := range [][]string{s.Statuses, s.Levels, s.Pillars, s.Challenges, s.Levers, s.Stages, s.Comarcas, s.Municipalities} {
+		slices.Sort(l)
+	}
 	for _, p := range []struct {
 		name string
 		dst  **time.Time

@@ -115,6 +115,12 @@ func (s *Service) Get(ctx context.Context, id int64) (*Snapshot, error) {
 	return s.st.Snapshot(ctx, id)
 }
 
+// Delete removes a whole snapshot, its decisions included, audited
+// (store.DeleteSnapshot).
+func (s *Service) Delete(ctx context.Context, id int64) (*Snapshot, error) {
+	return s.st.DeleteSnapshot(ctx, id)
+}
+
 // Projects returns the frozen state of every project of a snapshot.
 func (s *Service) Projects(ctx context.Context, id int64) ([]Project, error) {
 	if _, err := s.st.Snapshot(ctx, id); err != nil {

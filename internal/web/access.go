@@ -80,41 +80,52 @@ func (s *Server) anonymous() *auth.Principal {
 // else anonymous. A bad token is refused outright (a script should fail
 // loudly); a stale session cookie just makes the visitor anonymous.
 func (s *Server) authenticate(c *fiber.Ctx) error {
-	ctx := c.UserContext()
-	if h := c.Get(fiber.HeaderAuthorization); h != "" {
-		tok, ok := strings.CutPrefix(h, "Bearer ")
+	p, stale, err := s.identify(c.UserContext(), c.Get(fiber.HeaderAuthorization), c.Cookies(sessionCookie))
+	if err != nil {
+		return err
+	}
+	if stale {
+		s.clearCookie(c, sessionCookie)
+	}
+	s.setPrincipal(c, p)
+	return c.Next()
+}
+
+// identify finds the principal of an Authorization header and a session
+// cookie's value; stale says the cookie names no live session. onHeaders
+// calls it too, before an upload's body is read.
+func (s *Server) identify(ctx context.Context, authorization, session string) (p *auth.Principal, stale bool, err error) {
+	if authorization != "" {
+		tok, ok := strings.CutPrefix(authorization, "Bearer ")
 		if !ok {
-			return portfolio.Errorf(portfolio.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
+			return nil, false, portfolio.Errorf(portfolio.EUNAUTHORIZED, "the Authorization header must be \"Bearer <token>\"")
 		}
 		t, err := s.access.TokenByHash(ctx, auth.Hash(strings.TrimSpace(tok)))
 		if err != nil {
 			if portfolio.ErrorCode(err) == portfolio.ENOTFOUND {
-				return portfolio.Errorf(portfolio.EUNAUTHORIZED, "the API token is unknown or revoked")
+				return nil, false, portfolio.Errorf(portfolio.EUNAUTHORIZED, "the API token is unknown or revoked")
 			}
-			return err
+			return nil, false, err
 		}
-		s.setPrincipal(c, &auth.Principal{Kind: auth.TokenKind, Name: t.Name, ID: t.ID,
-			Grants: auth.ParseGrants(map[string]string{t.Mission: t.Role})})
-		return c.Next()
+		return &auth.Principal{Kind: auth.TokenKind, Name: t.Name, ID: t.ID,
+			Grants: auth.ParseGrants(map[string]string{t.Mission: t.Role})}, false, nil
 	}
-	if id := c.Cookies(sessionCookie); id != "" {
-		ss, u, err := s.access.SessionUser(ctx, auth.Hash(id))
+	if session != "" {
+		ss, u, err := s.access.SessionUser(ctx, auth.Hash(session))
 		switch {
 		case err == nil:
 			grants := auth.ParseGrants(u.Grants)
 			if s.publicMission != "" {
 				grants[s.publicMission] = max(grants[s.publicMission], auth.Viewer)
 			}
-			s.setPrincipal(c, &auth.Principal{Kind: auth.UserKind, Name: u.Username, ID: u.ID, Grants: grants, CSRF: ss.CSRF})
-			return c.Next()
+			return &auth.Principal{Kind: auth.UserKind, Name: u.Username, ID: u.ID, Grants: grants, CSRF: ss.CSRF}, false, nil
 		case portfolio.ErrorCode(err) == portfolio.ENOTFOUND:
-			s.clearCookie(c, sessionCookie)
+			stale = true
 		default:
-			return err
+			return nil, false, err
 		}
 	}
-	s.setPrincipal(c, s.anonymous())
-	return c.Next()
+	return s.anonymous(), stale, nil
 }
 
 // unsafe methods change state and need CSRF protection.

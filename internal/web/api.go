@@ -10,6 +10,7 @@ import (
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/schedule"
 )
 
 func (s *Server) apiMissions(c *fiber.Ctx) error {
@@ -56,6 +57,9 @@ func (s *Server) apiMission(c *fiber.Ctx) error {
 func (s *Server) apiPutMission(c *fiber.Ctx) error {
 	m, err := missionfile.Parse(c.Body())
 	if err != nil {
+		return err
+	}
+	if err := schedule.CheckSnapshotSpec("schedules.snapshot", m.Schedules[schedule.JobSnapshot], s.minSnapshot); err != nil {
 		return err
 	}
 	if m.Slug != c.Params("slug") {

@@ -34,6 +34,10 @@ var fiberCodes = map[int]string{
 	fiber.StatusRequestEntityTooLarge: portfolio.ETOOLARGE,
 	fiber.StatusBadRequest:            portfolio.EINVALID,
 	fiber.StatusRequestTimeout:        portfolio.EINVALID,
+	// fasthttp's own refusals, before any handler: headers too large, and
+	// a request it could not read (Fiber calls that a bad gateway).
+	fiber.StatusRequestHeaderFieldsTooLarge: portfolio.ETOOLARGE,
+	fiber.StatusBadGateway:                  portfolio.EINVALID,
 }
 
 // domainError turns any error into a *portfolio.Error safe to show.
@@ -43,11 +47,17 @@ func domainError(err error) *portfolio.Error {
 		if code, ok := fiberCodes[fe.Code]; ok {
 			return &portfolio.Error{Code: code, Message: fe.Message}
 		}
+		if fe.Code >= 400 && fe.Code < 500 {
+			return &portfolio.Error{Code: portfolio.EINVALID, Message: fe.Message}
+		}
 	}
 	return &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
 }
 
 func statusOf(err error) int {
+	if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == fiber.StatusRequestHeaderFieldsTooLarge {
+		return fe.Code
+	}
 	if st, ok := statuses[domainError(err).Code]; ok {
 		return st
 	}
@@ -59,10 +69,11 @@ func statusOf(err error) int {
 // client only as "Internal error."
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	setSecurityHeaders(c)
+	s.setHSTS(c)
 	de := domainError(err)
 	status := statusOf(err)
 	if status >= 500 {
-		s.log.Error("request failed", "method", c.Method(), "path", c.Path(), "error", err.Error(),
+		s.log.Error("request failed", "method", c.Method(), "path", loggedPath(c.Path()), "error", err.Error(),
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 	}
 	if strings.HasPrefix(c.Path(), "/api/") {

@@ -39,6 +39,8 @@ func TestDomainError(t *testing.T) {
 		{"Fiber 413", fiber.ErrRequestEntityTooLarge, portfolio.ETOOLARGE, "Request Entity Too Large", 413},
 		{"Fiber 405", fiber.ErrMethodNotAllowed, portfolio.EINVALID, "Method Not Allowed", 400},
 		{"wrapped Fiber 400", fmt.Errorf("parse: %w", fiber.ErrBadRequest), portfolio.EINVALID, "Bad Request", 400},
+		{"Fiber 431", fiber.ErrRequestHeaderFieldsTooLarge, portfolio.ETOOLARGE, "Request Header Fields Too Large", 431},
+		{"unreadable request", fiber.ErrBadGateway, portfolio.EINVALID, "Bad Gateway", 400},
 		{"other Fiber error is internal", fiber.ErrServiceUnavailable, portfolio.EINTERNAL, "Internal error.", 500},
 	}
 	for _, tt := range tests {

@@ -48,6 +48,10 @@ func (s *Server) apiCreateImport(c *fiber.Ctx) error {
 	if _, err := s.store.Mission(c.UserContext(), slug); err != nil {
 		return err
 	}
+	if refused(c) == refusedDropped {
+		// onHeaders found no right to upload; the guard found one since.
+		return portfolio.Errorf(portfolio.ECONFLICT, "your access changed while the upload started: send it again")
+	}
 	if n := c.Request().Header.ContentLength(); n > 0 && int64(n) > s.uploadLimit {
 		return s.tooLarge(int64(n))
 	}
@@ -55,9 +59,11 @@ func (s *Server) apiCreateImport(c *fiber.Ctx) error {
 	if err != nil || params["boundary"] == "" {
 		return portfolio.Errorf(portfolio.EINVALID, "send the file as multipart/form-data with a field named file")
 	}
-	var body io.Reader = bytes.NewReader(c.Body())
-	if c.Request().IsBodyStream() {
-		body = c.Context().RequestBodyStream()
+	// c.Body() would read a streamed body into memory, whole: take the
+	// stream when there is one.
+	body := c.Context().RequestBodyStream()
+	if !c.Request().IsBodyStream() {
+		body = bytes.NewReader(c.Body())
 	}
 	dir, err := os.MkdirTemp(s.tempDir, "begira-upload-")
 	if err != nil {
@@ -234,10 +240,11 @@ func (s *Server) apiImport(c *fiber.Ctx) error {
 // apiCommitImport commits a previewed import. skip_invalid comes from the
 // query or a JSON body, defaulting to what was asked at upload.
 func (s *Server) apiCommitImport(c *fiber.Ctx) error {
-	id, err := importID(c)
+	id, release, err := s.claimImport(c)
 	if err != nil {
 		return err
 	}
+	defer release()
 	b, err := s.imports.Batch(c.UserContext(), id)
 	if err != nil {
 		return err
@@ -278,10 +285,11 @@ func (s *Server) apiCommitImport(c *fiber.Ctx) error {
 }
 
 func (s *Server) apiRollbackImport(c *fiber.Ctx) error {
-	id, err := importID(c)
+	id, release, err := s.claimImport(c)
 	if err != nil {
 		return err
 	}
+	defer release()
 	b, err := s.imports.Rollback(c.UserContext(), id)
 	if err != nil {
 		return err
@@ -292,10 +300,11 @@ func (s *Server) apiRollbackImport(c *fiber.Ctx) error {
 // apiDiscardImport gives up a previewed import: its staged rows go, the
 // batch stays in the history.
 func (s *Server) apiDiscardImport(c *fiber.Ctx) error {
-	id, err := importID(c)
+	id, release, err := s.claimImport(c)
 	if err != nil {
 		return err
 	}
+	defer release()
 	b, err := s.imports.Discard(c.UserContext(), id)
 	if err != nil {
 		return err

@@ -127,6 +127,7 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			return nil, err
 		}
 		p.View.ComputedAt = s.now()
+		boundView(p.View, lang)
 		return s.renderBytes("dashboard", p)
 	})
 	if err != nil {
@@ -152,6 +153,7 @@ func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) err
 	if p.View, err = dashboard.Render(c.UserContext(), p.scoped.src, p.Mission, d, p.Scope, p.Lang); err != nil {
 		return err
 	}
+	boundView(p.View, p.Lang)
 	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)
 	return s.render(c, "dashboard", p)
 }

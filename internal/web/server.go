@@ -12,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/valyala/fasthttp"
 
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
@@ -118,16 +117,20 @@ type Server struct {
 	geoJSON       []byte
 	geoJSONName   string
 
-	access        Access
-	publicMission string
-	secureCookies bool
-	sessionTTL    time.Duration
-	setupCode     string
-	loginLimit    *auth.Limiter
-	maxFailures   int
-	lockFor       time.Duration
-	keyMu         sync.Mutex
-	key           []byte // guest links' HMAC key, read once (guestKey)
+	access         Access
+	publicMission  string
+	secureCookies  bool
+	sessionTTL     time.Duration
+	setupCode      string
+	loginLimit     *auth.Limiter
+	loginThrottle  *auth.Throttle // per account and client
+	clientThrottle *auth.Throttle // per client
+	proxies        proxies
+	minSnapshot    time.Duration
+	busy           busyImports
+	hsts           bool
+	keyMu          sync.Mutex
+	key            []byte // guest links' HMAC key, read once (guestKey)
 	service
 }
 
@@ -161,12 +164,20 @@ type Options struct {
 	// first administrator.
 	SetupCode string
 	// LoginBurst attempts per client address are allowed at once, then one
-	// per LoginEvery (defaults 10 and 6 s); MaxFailures consecutive wrong
-	// passwords lock an account for LockFor (defaults 5 and 15 min).
-	LoginBurst  int
-	LoginEvery  time.Duration
-	MaxFailures int
-	LockFor     time.Duration
+	// per LoginEvery (defaults 10 and 6 s). After LoginFailures wrong
+	// passwords for one account from one client (default 5), and after
+	// four times as many from one client whatever the accounts, each next
+	// attempt waits twice as long as the last, from one second up to
+	// LoginMaxDelay (default 15 min). No account is ever locked.
+	LoginBurst    int
+	LoginEvery    time.Duration
+	LoginFailures int
+	LoginMaxDelay time.Duration
+	// MinSnapshotInterval is the shortest time a mission document may ask
+	// between two scheduled snapshots (default one hour).
+	MinSnapshotInterval time.Duration
+	// HSTS sends Strict-Transport-Security (TLS is terminated in front).
+	HSTS bool
 	// TrustedProxies are the addresses or CIDR ranges of reverse proxies in
 	// front of Begira. Only from them are X-Forwarded-For (the client's
 	// address, which the login rate limit counts by) and X-Forwarded-Proto
@@ -203,8 +214,12 @@ func New(d Deps, opt Options) *fiber.App {
 		geoJSON:       opt.GeoJSON, geoJSONName: opt.GeoJSONName,
 		access: d.Access, publicMission: opt.PublicMission, secureCookies: opt.SecureCookies,
 		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
-		loginLimit:  auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
-		maxFailures: cmp.Or(opt.MaxFailures, 5), lockFor: cmp.Or(opt.LockFor, 15*time.Minute)}
+		loginLimit:     auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
+		loginThrottle:  auth.NewThrottle(cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
+		clientThrottle: auth.NewThrottle(4*cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
+		proxies:        parseProxies(opt.TrustedProxies),
+		minSnapshot:    cmp.Or(opt.MinSnapshotInterval, schedule.DefaultMinSnapshotInterval),
+		hsts:           opt.HSTS}
 	s.service = newService(d, opt)
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
@@ -214,29 +229,39 @@ func New(d Deps, opt Options) *fiber.App {
 		DisableStartupMessage: true,
 		// Bodies above BodyLimit are streamed to the handler instead of
 		// refused, so uploads of hundreds of MB never sit in memory;
-		// limitBody enforces the limit everywhere else.
-		BodyLimit:         opt.BodyLimit,
-		StreamRequestBody: true,
-		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       120 * time.Second,
+		// onHeaders enforces the limits (limits.go). Multipart bodies are
+		// not pre-parsed: fasthttp would spool one of any size to the temp
+		// directory before a handler, or a limit, could say no.
+		BodyLimit:                    opt.BodyLimit,
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		// Request line and headers beyond this answer 431.
+		ReadBufferSize: maxHeaderBytes,
+		ReadTimeout:    30 * time.Second,
+		WriteTimeout:   60 * time.Second,
+		IdleTimeout:    120 * time.Second,
 		// Values from c.Params and c.Query are reused by fasthttp after the
 		// handler returns; immutable strings make them safe to keep.
 		Immutable:    true,
 		ErrorHandler: s.errorHandler,
 		// Behind a proxy every client has the proxy's address: the rate
-		// limit would then count them all as one.
+		// limit would then count them all as one. X-Forwarded-Host and
+		// -Proto are believed from trusted proxies only; with none, from
+		// nobody (Fiber believes everyone unless the check is on).
 		ProxyHeader:             proxyHeader(opt.TrustedProxies),
-		EnableTrustedProxyCheck: len(opt.TrustedProxies) > 0,
+		EnableTrustedProxyCheck: true,
 		TrustedProxies:          opt.TrustedProxies,
 		EnableIPValidation:      true,
 	})
-	app.Server().HeaderReceived = s.uploadDeadline
+	app.Server().HeaderReceived = s.onHeaders
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(s.logRequests)
 	app.Use(s.observeRequests)
 	app.Use(securityHeaders)
+	app.Use(func(c *fiber.Ctx) error { s.setHSTS(c); return c.Next() })
+	app.Use(s.privateByDefault)
+	app.Use(s.refuseEarly)
 	app.Use(s.limitBody)
 	s.routes(app)
 	return app
@@ -266,30 +291,6 @@ func isUpload(method, path string) bool {
 	return method == fiber.MethodPost && strings.HasPrefix(path, "/api/v1/missions/") && strings.HasSuffix(path, "/imports")
 }
 
-// uploadDeadline gives an upload's body UploadTimeout to arrive instead of
-// ReadTimeout: hundreds of MB take minutes on a slow office link, while
-// every other request keeps the short limit that stops slow-drip clients.
-func (s *Server) uploadDeadline(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
-	path, _, _ := strings.Cut(string(h.RequestURI()), "?")
-	if isUpload(string(h.Method()), path) {
-		return fasthttp.RequestConfig{ReadTimeout: s.uploadTimeout}
-	}
-	return fasthttp.RequestConfig{}
-}
-
-// limitBody refuses bodies over BodyLimit on every route but uploads. With
-// streaming on, Fiber no longer refuses them itself.
-func (s *Server) limitBody(c *fiber.Ctx) error {
-	if uploadRoute(c) {
-		return c.Next()
-	}
-	n := c.Request().Header.ContentLength()
-	if int64(n) > s.bodyLimit || (c.Request().IsBodyStream() && n < 0) {
-		return portfolio.Errorf(portfolio.ETOOLARGE, "the request body is larger than %d bytes", s.bodyLimit)
-	}
-	return c.Next()
-}
-
 // logRequests writes one structured line per request.
 func (s *Server) logRequests(c *fiber.Ctx) error {
 	start := time.Now()
@@ -299,7 +300,7 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 		// The error handler has not run yet; estimate the status it will set.
 		status = statusOf(err)
 	}
-	s.log.Info("request", "method", c.Method(), "path", c.Path(), "status", status,
+	s.log.Info("request", "method", c.Method(), "path", loggedPath(c.Path()), "status", status,
 		"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetRespHeader(fiber.HeaderXRequestID),
 		"actor", string(principal(c).Actor()))
 	return err

@@ -242,12 +242,12 @@ func diffAgainst(c *fiber.Ctx, svc Snapshots, sn *snapshot.Snapshot, against str
 	if err != nil || id < 1 {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "against=%q is neither a snapshot number nor live", against)
 	}
+	// The route's guard checked the reader's role on sn's mission only: a
+	// snapshot of another mission is answered as if it did not exist, and
+	// the answer names no mission.
 	other, err := svc.Get(c.UserContext(), id)
-	if err != nil {
-		return nil, err
-	}
-	if other.MissionID != sn.MissionID {
-		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d not found", id)
+	if err != nil || other.MissionID != sn.MissionID {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "no snapshot %d to compare with on this mission", id)
 	}
 	return svc.Diff(c.UserContext(), sn.ID, id)
 }

@@ -21,6 +21,7 @@ type Snapshots interface {
 	Take(ctx context.Context, mission, label, trigger string) (*snapshot.Snapshot, error)
 	List(ctx context.Context, mission string) ([]snapshot.Snapshot, error)
 	Get(ctx context.Context, id int64) (*snapshot.Snapshot, error)
+	Delete(ctx context.Context, id int64) (*snapshot.Snapshot, error)
 	Projects(ctx context.Context, id int64) ([]snapshot.Project, error)
 	Compute(ctx context.Context, id int64, sc portfolio.Scope, p metrics.Params, codes []string) (*metrics.Result, error)
 	AsOf(ctx context.Context, id int64) (*store.Store, *portfolio.Mission, func(), error)

@@ -15,6 +15,7 @@ type viewCache struct {
 	mu      sync.Mutex
 	entries map[string]*cachedView
 	gen     map[string]int
+	bytes   int // the pages' sizes, summed
 }
 
 type cachedView struct {
@@ -24,8 +25,13 @@ type cachedView struct {
 	used       time.Time
 }
 
-// maxViews bounds the cache; scopes come from URLs.
-const maxViews = 256
+// maxViews and maxViewBytes bound the cache; scopes come from URLs. A page
+// larger than maxViewBytes/8 is served but not kept: it would push out
+// dozens of ordinary ones.
+const (
+	maxViews     = 256
+	maxViewBytes = 64 << 20
+)
 
 func newViewCache() *viewCache {
 	return &viewCache{entries: map[string]*cachedView{}, gen: map[string]int{}}
@@ -59,11 +65,20 @@ func (c *viewCache) get(ctx context.Context, mission, key string, eval func(ctx 
 	if err != nil {
 		return nil, err
 	}
+	if len(v) > maxViewBytes/8 {
+		return v, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if old, ok := c.entries[key]; ok {
+		c.bytes -= len(old.page)
+	}
 	c.entries[key] = &cachedView{page: v, gen: gen, used: time.Now()}
-	if len(c.entries) > maxViews {
-		c.evictOldest()
+	c.bytes += len(v)
+	for len(c.entries) > maxViews || c.bytes > maxViewBytes {
+		if !c.evictOldest() {
+			break
+		}
 	}
 	return v, nil
 }
@@ -75,13 +90,15 @@ func (c *viewCache) refresh(key string, gen int, e *cachedView, eval func(ctx co
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e.refreshing = false
-	if err == nil {
+	if err == nil && c.entries[key] == e {
+		c.bytes += len(v) - len(e.page)
 		e.page, e.gen = v, gen
 	}
 }
 
-// evictOldest drops the least recently used view; the caller holds c.mu.
-func (c *viewCache) evictOldest() {
+// evictOldest drops the least recently used view that is not being
+// refreshed, reporting whether there was one; the caller holds c.mu.
+func (c *viewCache) evictOldest() bool {
 	var oldest string
 	var at time.Time
 	for k, e := range c.entries {
@@ -89,5 +106,10 @@ func (c *viewCache) evictOldest() {
 			oldest, at = k, e.used
 		}
 	}
+	if oldest == "" {
+		return false
+	}
+	c.bytes -= len(c.entries[oldest].page)
 	delete(c.entries, oldest)
+	return true
 }

@@ -77,6 +77,12 @@
 
   function render(el, option) {
     if (reduceMotion) option.animation = false;
+    // The Content-Security-Policy forbids inline style attributes, and
+    // ECharts' HTML tooltip is built of them: rich-text tooltips are drawn
+    // on the canvas instead.
+    option.tooltip = [].concat(option.tooltip || {}).map(function (t) {
+      return Object.assign({}, t, { renderMode: "richText" });
+    });
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(option);
     charts[el.id] = chart;
