@@ -135,13 +135,23 @@ func (s *Store) Organisations(ctx context.Context, m *portfolio.Mission, pg port
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: organisations: %w", err)
 	}
+	items, err := scanOrganisations(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: organisations: %w", err)
+	}
+	return items, total, nil
+}
+
+// scanOrganisations reads organisation rows (id, ext_ref, name, actor
+// type, size class, founded year, geo code, projects) and closes them.
+func scanOrganisations(rows *sql.Rows) ([]portfolio.Organisation, error) {
 	defer rows.Close()
 	items := []portfolio.Organisation{}
 	for rows.Next() {
 		var o portfolio.Organisation
 		var founded sql.NullInt64
 		if err := rows.Scan(&o.ID, &o.ExtRef, &o.Name, &o.ActorType, &o.SizeClass, &founded, &o.GeoCode, &o.Projects); err != nil {
-			return nil, 0, fmt.Errorf("store: organisations: %w", err)
+			return nil, err
 		}
 		if founded.Valid {
 			y := int(founded.Int64)
@@ -149,7 +159,7 @@ func (s *Store) Organisations(ctx context.Context, m *portfolio.Mission, pg port
 		}
 		items = append(items, o)
 	}
-	return items, total, rows.Err()
+	return items, rows.Err()
 }
 
 // Signals lists a mission's signals, newest first.
@@ -280,19 +290,9 @@ func (s *Store) OrganisationsInScope(ctx context.Context, m *portfolio.Mission, 
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
 	}
-	defer rows.Close()
-	items := []portfolio.Organisation{}
-	for rows.Next() {
-		var o portfolio.Organisation
-		var founded sql.NullInt64
-		if err := rows.Scan(&o.ID, &o.ExtRef, &o.Name, &o.ActorType, &o.SizeClass, &founded, &o.GeoCode, &o.Projects); err != nil {
-			return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
-		}
-		if founded.Valid {
-			y := int(founded.Int64)
-			o.FoundedYear = &y
-		}
-		items = append(items, o)
+	items, err := scanOrganisations(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
 	}
-	return items, total, rows.Err()
+	return items, total, nil
 }

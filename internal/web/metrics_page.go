@@ -87,16 +87,11 @@ func formatFigure(lang string, x float64) string {
 // signalsPage lists signals, filtered by a term (?challenge=water), the
 // level observed and the status: the drill-down of signal charts.
 func (s *Server) signalsPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "signals")
+	p, pg, err := s.listPage(c, "signals")
 	if err != nil {
 		return err
 	}
 	defer p.done()
-	pg, err := parsePage(c)
-	if err != nil {
-		return err
-	}
-	pg = pg.Normalize()
 	f, err := signalFilter(c, p.Mission, p.Scope)
 	if err != nil {
 		return err

@@ -69,6 +69,7 @@ var apiOps = []apiOp{
 	{method: "POST", path: "/missions/:slug/guest-links", id: "createGuestLink", summary: "Create an expiring guest link to a snapshot pack.", role: roleLeader, body: "Object", bodyTypes: []string{"application/json"}, status: 201, schema: "GuestLink"},
 	{method: "DELETE", path: "/guest-links/:id", id: "revokeGuestLink", summary: "Revoke a guest link.", role: roleLeader, status: 200, schema: "GuestLink"},
 	{method: "GET", path: "/snapshots/:id", id: "getSnapshot", summary: "A snapshot.", role: roleViewer, status: 200, schema: "Snapshot"},
+	{method: "DELETE", path: "/snapshots/:id", id: "deleteSnapshot", summary: "Delete a whole snapshot (figures, frozen tables, decisions; guest links revoked): ?confirm=yes is required; answers the snapshot deleted.", role: roleAdminOn, query: []string{"confirm"}, status: 200, schema: "Snapshot"},
 	{method: "GET", path: "/snapshots/:id/diff", id: "diffSnapshots", summary: "What changed between ?against=ID and this snapshot, or from this snapshot to today with ?against=live.", role: roleViewer, query: []string{"against", "lang"}, status: 200, schema: "Diff"},
 	{method: "POST", path: "/snapshots/:id/decisions", id: "createDecision", summary: "Record a decision on a snapshot.", role: roleLeader, body: "Object", bodyTypes: []string{"application/json"}, status: 201, schema: "Decision"},
 	{method: "PATCH", path: "/decisions/:id", id: "updateDecision", summary: "Update a decision's status or owner.", role: roleLeader, body: "Object", bodyTypes: []string{"application/json"}, status: 200, schema: "Decision"},
@@ -103,6 +104,7 @@ var apiQuery = map[string]map[string]any{
 	"frac":         {"description": "one or two schemes, comma-separated: add the projects up fractionally as a chart over them does", "schema": map[string]any{"type": "string"}},
 	"skip_invalid": {"description": "commit the valid rows and leave the rejected ones out", "schema": map[string]any{"type": "boolean"}},
 	"mission":      {"description": "mission slug", "schema": map[string]any{"type": "string"}},
+	"confirm":      {"description": "yes, to confirm a deletion", "schema": map[string]any{"type": "string", "enum": []string{"yes"}}},
 	"format":       {"description": "csv for a CSV export", "schema": map[string]any{"type": "string", "enum": []string{"csv"}}},
 }
 

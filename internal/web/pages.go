@@ -68,6 +68,17 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	return p, nil
 }
 
+// listPage is missionPage for a list: with the page of rows asked for. The
+// caller must defer p.done().
+func (s *Server) listPage(c *fiber.Ctx, nav string) (*page, portfolio.Page, error) {
+	pg, err := parsePage(c)
+	if err != nil {
+		return nil, pg, err
+	}
+	p, err := s.missionPage(c, nav)
+	return p, pg.Normalize(), err
+}
+
 func queryValues(c *fiber.Ctx) url.Values {
 	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
 	return q
@@ -228,20 +239,15 @@ func csvCell(v string, decimalComma bool) string {
 // chart's mark opens it with its own filters (and ?frac=, ?measure= for a
 // fractional or budget figure), and the header repeats that figure.
 func (s *Server) projectsPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "projects")
+	p, pg, err := s.listPage(c, "projects")
 	if err != nil {
 		return err
 	}
 	defer p.done()
-	pg, err := parsePage(c)
-	if err != nil {
-		return err
-	}
 	frac, err := fracParam(c)
 	if err != nil {
 		return err
 	}
-	pg = pg.Normalize()
 	ctx, lists := c.UserContext(), p.scoped.lists
 	if p.Projects, _, err = lists.Projects(ctx, p.Mission, p.Scope, pg); err != nil {
 		return err
@@ -305,16 +311,11 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 // organisationsPage lists the organisations taking part in the projects in
 // scope: the organisations KPI's rows.
 func (s *Server) organisationsPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "organisations")
+	p, pg, err := s.listPage(c, "organisations")
 	if err != nil {
 		return err
 	}
 	defer p.done()
-	pg, err := parsePage(c)
-	if err != nil {
-		return err
-	}
-	pg = pg.Normalize()
 	ctx := c.UserContext()
 	if p.Organisations, p.Total, err = p.scoped.lists.OrganisationsInScope(ctx, p.Mission, p.Scope, pg); err != nil {
 		return err
