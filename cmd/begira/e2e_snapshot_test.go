@@ -172,7 +172,7 @@ func TestMapAndNetworkOpenTheirRows(t *testing.T) {
 		X, Y  float64
 		Value float64
 		Key   string
-		Near  []string // the keys of every item within 12 px of the click
+		Near  []string // the keys of every item within 30 px of the click (a force layout may still move them)
 	}
 	// clickItem clicks the first data item of series 0 of a chart whose
 	// drill key starts with prefix, at its position on the page.
@@ -189,7 +189,7 @@ func TestMapAndNetworkOpenTheirRows(t *testing.T) {
 		  const at = j => { const g = sd.getItemGraphicEl(j); return g ? g.transformCoordToGlobal(0, 0) : [-1e9, -1e9]; };
 		  const i = data.findIndex(d => d.drill && d.drill.startsWith(` + jsString(prefix) + `));
 		  const p = at(i);
-		  const near = data.map((d, j) => Math.hypot(at(j)[0] - p[0], at(j)[1] - p[1]) <= 12 ? d.drill : null).filter(Boolean);
+		  const near = data.map((d, j) => Math.hypot(at(j)[0] - p[0], at(j)[1] - p[1]) <= 30 ? d.drill : null).filter(Boolean);
 		  const r = el.getBoundingClientRect();
 		  return {X: r.left + p[0], Y: r.top + p[1], Value: marks[data[i].drill].v, Key: data[i].drill, Near: near};
 		})()`
