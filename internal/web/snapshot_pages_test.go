@@ -29,6 +29,12 @@ var digestNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 // store must not see.
 func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 	t.Helper()
+	return newSnapshotAppAt(t, digestNow)
+}
+
+// newSnapshotAppAt is newSnapshotApp with the server's clock stopped at now.
+func newSnapshotAppAt(t testing.TB, now time.Time) (*fiber.App, *store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Memory, store.Options{})
 	if err != nil {
@@ -40,7 +46,7 @@ func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 		t.Fatalf("demo: %v", err)
 	}
 	d := testDeps(st, st, log)
-	d.Now = func() time.Time { return digestNow }
+	d.Now = func() time.Time { return now }
 	return web.New(d, web.Options{}), st
 }
 

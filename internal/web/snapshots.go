@@ -138,11 +138,15 @@ func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 // apiDecisions lists a mission's decisions with the snapshot each was
 // taken on.
 func (s *Server) apiDecisions(c *fiber.Ctx) error {
-	items, err := s.snapshots.Decisions().List(c.UserContext(), c.Params("slug"))
+	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items})
+	items, err := s.snapshots.Decisions().List(c.UserContext(), m.Slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": s.decisionItems(m, items)})
 }
 
 // apiCreateDecision records a decision on a snapshot.
