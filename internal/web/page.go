@@ -65,7 +65,7 @@ type page struct {
 	Imports          []ingest.Batch
 	Signals          []portfolio.Signal
 	SignalFilterText string
-	MetricGroups     []metricGroup
+	MetricFamilies   []metricFamily
 	ComputedAt       string
 	Snapshot         *snapshot.Snapshot // set when the page is read as of a snapshot
 	NotFrozen        bool               // the page shows today's state even then
