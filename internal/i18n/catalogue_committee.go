@@ -6,6 +6,9 @@ package i18n
 var committeeCatalogue = map[string]map[string]string{
 	"en": {
 		"nav.decisions":                 "Decisions",
+		"decision.cell_empty":           "(empty)",
+		"decision.pick_cell":            "Choose a cell",
+		"decision.pick_project":         "Search by title or reference",
 		"decisions.title":               "Decisions",
 		"decisions.lead":                "%d decisions recorded by the committee, %d of them overdue today (%s).",
 		"decisions.overdue_only":        "Overdue only",
@@ -34,6 +37,9 @@ var committeeCatalogue = map[string]map[string]string{
 	},
 	"es": {
 		"nav.decisions":                 "Decisiones",
+		"decision.cell_empty":           "(vacía)",
+		"decision.pick_cell":            "Elija una celda",
+		"decision.pick_project":         "Busque por título o referencia",
 		"decisions.title":               "Decisiones",
 		"decisions.lead":                "%d decisiones registradas por el comité, %d de ellas vencidas hoy (%s).",
 		"decisions.overdue_only":        "Solo vencidas",
@@ -62,6 +68,9 @@ var committeeCatalogue = map[string]map[string]string{
 	},
 	"eu": {
 		"nav.decisions":                 "Erabakiak",
+		"decision.cell_empty":           "(hutsik)",
+		"decision.pick_cell":            "Aukeratu gelaxka bat",
+		"decision.pick_project":         "Bilatu izenburuz edo erreferentziaz",
 		"decisions.title":               "Erabakiak",
 		"decisions.lead":                "Batzordeak erregistratutako %d erabaki, horietatik %d epez kanpo gaur (%s).",
 		"decisions.overdue_only":        "Epez kanpokoak soilik",

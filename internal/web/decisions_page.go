@@ -143,3 +143,22 @@ func (p *page) cellLabel(ref string) string {
 	}
 	return la + " × " + lb
 }
+
+// DecisionSubject names what a decision is about for a log: a coverage
+// cell by its two labels, a project by its ext_ref and, on the pack, its
+// title.
+func (p *page) DecisionSubject(scope, ref string) string {
+	switch scope {
+	case "cell":
+		return p.cellLabel(ref)
+	case "project":
+		if p.SnapPage != nil {
+			for _, o := range p.SnapPage.Refs {
+				if o.Value == ref {
+					return o.Label
+				}
+			}
+		}
+	}
+	return ref
+}

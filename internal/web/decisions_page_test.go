@@ -105,7 +105,14 @@ func TestDecisionsPage(t *testing.T) {
 		t.Errorf("the status history's note is missing: %s", c[0])
 	}
 
+	packURL := "/m/gipuzkoa/snapshots/" + itoa(cell.SnapshotID) + "/pack"
 	runScenarios(t, app, []scenario{
+		{name: "the pack's log names the cell by its labels", url: packURL, wantStatus: 200,
+			wantContains:    []string{`<td class="subject">Coverage cell: Social and climate adaptation × Policy and regulation</td>`},
+			wantNotContains: []string{"<code>adaptation/regulation</code>", "Coverage cell: adaptation/regulation"}},
+		{name: "the snapshots page's log too", url: "/m/gipuzkoa/snapshots", wantStatus: 200,
+			wantContains:    []string{`<td class="subject">Coverage cell: Social and climate adaptation × Policy and regulation</td>`},
+			wantNotContains: []string{"adaptation/regulation"}},
 		{name: "overdue only", url: "/m/gipuzkoa/decisions?overdue=1", wantStatus: 200, check: func(t *testing.T, body []byte) {
 			if r := decisionRowsOf(body); len(r) != 1 || r[id(cell)][0] == "" {
 				t.Errorf("overdue=1 shows %d rows, want the cell decision alone", len(r))

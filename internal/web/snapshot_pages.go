@@ -42,7 +42,8 @@ type snapshotPage struct {
 	DecisionScopes   []string
 	DecisionTypes    []string
 	DecisionStatuses []string
-	Refs             []string // the pack's project ext_refs, for the decision form
+	Refs             []filterOption // the pack's projects (ext_ref, "ext_ref · title"), for the decision form
+	CellOptions      []filterOption // the coverage cells ("a/b", their two labels), for the decision form
 
 	Against []filterOption // the diff page's baseline picker
 
@@ -477,16 +478,17 @@ func frozenMission(ctx context.Context, svc Snapshots, id int64) (*portfolio.Mis
 	return m, nil
 }
 
-// packRefs lists the ext_refs a project decision may name: the snapshot's
-// projects.
-func packRefs(ctx context.Context, svc Snapshots, id int64) ([]string, error) {
+// packRefs lists the projects a project decision may name, the snapshot's,
+// each as its ext_ref labelled with its title so that the picker finds it
+// by either.
+func packRefs(ctx context.Context, svc Snapshots, id int64) ([]filterOption, error) {
 	projects, err := svc.Projects(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(projects))
+	out := make([]filterOption, len(projects))
 	for i, pr := range projects {
-		out[i] = pr.ExtRef
+		out[i] = filterOption{Value: pr.ExtRef, Label: pr.ExtRef + " · " + pr.Title}
 	}
 	return out, nil
 }
@@ -550,6 +552,21 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 	for j, b := range cols {
 		colLabels[j] = p.termLabel(fm, bScheme, b)
 	}
+	// The decision form names a cell by its two labels, empty ones first:
+	// the gaps are what committees decide about.
+	var emptyCells, fullCells []filterOption
+	for i, a := range rows {
+		for j, b := range cols {
+			o := filterOption{Value: a + "/" + b, Label: rowLabels[i] + " × " + colLabels[j]}
+			if cells[[2]string{a, b}] == 0 {
+				o.Label += " " + p.T("decision.cell_empty")
+				emptyCells = append(emptyCells, o)
+			} else {
+				fullCells = append(fullCells, o)
+			}
+		}
+	}
+	sp.CellOptions = append(emptyCells, fullCells...)
 	sp.Coverage = heatmapSVG(rowLabels, colLabels, values)
 	sp.CoverageA, sp.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
 	sp.Pipeline = barsSVG(stages, stageCounts)

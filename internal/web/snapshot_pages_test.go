@@ -191,8 +191,13 @@ func TestSnapshotPages(t *testing.T) {
 				fmt.Sprintf("What changed since snapshot %d", first), "PRJ-T-NEW", xssTitleHTML,
 				`class="pack-section"`, `id="new-decision"`, fmt.Sprintf(`data-api="/api/v1/snapshots/%d/decisions"`, second),
 				"<title>Social cohesion × Community action: ",
+				// The decision form's pickers: cells by their two labels,
+				// projects by ext_ref and title.
+				`<option value="adaptation/regulation">Social and climate adaptation × Policy and regulation`,
+				`<option value="PRJ-0002">PRJ-0002 · Lanbide heziketa dualeko programa Goierrin</option>`,
+				`<option value="PRJ-T-NEW">PRJ-T-NEW · ` + xssTitleHTML + `</option>`,
 			},
-			wantNotContains: []string{"echarts", xssTitle, "<script>alert"},
+			wantNotContains: []string{"echarts", xssTitle, "<script>alert", `name="ref"`},
 			check:           checkPack,
 		},
 		{
