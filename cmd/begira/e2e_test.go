@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -89,12 +92,47 @@ func (b bearer) RoundTrip(r *http.Request) (*http.Response, error) {
 	return http.DefaultTransport.RoundTrip(r)
 }
 
+// importHostileTitle retitles demo project PRJ-0013 with hostileTitle
+// through the import API (upload, then commit), as an analyst could: the
+// demo itself carries no hostile strings.
+func importHostileTitle(t *testing.T, s *server, addr string) {
+	t.Helper()
+	api := adminClient(t, s)
+	post := func(path, ctype string, body io.Reader) []byte {
+		t.Helper()
+		res, err := api.Post("http://"+addr+path, ctype, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		if res.StatusCode >= 300 {
+			t.Fatalf("POST %s: %d %s", path, res.StatusCode, out)
+		}
+		return out
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("kind", "projects")
+	w.WriteField("mode", "upsert")
+	fw, _ := w.CreateFormFile("file", "hostile.csv")
+	fmt.Fprintf(fw, "ext_ref,title,pillars,level,stage,status,lead_org,budget_total_eur\n"+
+		"PRJ-0013,%q,adaptation,public_service,explore,planned,Beasaingo Udala,1421100\n", hostileTitle)
+	w.Close()
+	var batch struct{ ID int64 }
+	if err := json.Unmarshal(post("/api/v1/missions/gipuzkoa/imports", w.FormDataContentType(), &buf), &batch); err != nil || batch.ID < 1 {
+		t.Fatalf("import not created: %v", err)
+	}
+	post(fmt.Sprintf("/api/v1/imports/%d/commit", batch.ID), "", nil)
+}
+
 // TestOverviewInBrowser opens the demo overview in headless Chromium and
 // checks what a person would: every chart drew, the numbers are the
 // database's, nothing was fetched from another host, and a hostile project
-// title is shown as text without running.
+// title, imported by the test, is shown as text without running.
 func TestOverviewInBrowser(t *testing.T) {
 	s, addr := startDemo(t)
+	importHostileTitle(t, s, addr)
 	b := browsertest.New(t)
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa")); err != nil {
 		t.Fatal(err)

@@ -61,6 +61,32 @@ var chartsOf = map[string][]string{
 	"data_health":          {"bar"},
 }
 
+// kindMetrics names the catalogue metrics each data kind draws, so that
+// the metric catalogue can link each metric to the dashboards showing it.
+var kindMetrics = map[string][]string{
+	"coverage":             {"C1", "C2"},
+	"shares":               {"C3"},
+	"target_radar":         {"C7"},
+	"partner_graph":        {"C16", "C17"},
+	"cross_level":          {"C19"},
+	"territory":            {"C12"},
+	"signals_time":         {"S1", "S5"},
+	"emergence":            {"S4"},
+	"signals_vs_portfolio": {"S10"},
+	"convergence":          {"S8"},
+	"data_health":          {"C20"},
+}
+
+// Draws says whether one of d's panels draws metric code.
+func (d *Dashboard) Draws(code string) bool {
+	for _, p := range d.Panels {
+		if slices.Contains(kindMetrics[p.Data.Kind], code) {
+			return true
+		}
+	}
+	return false
+}
+
 // schemeKinds are the view kinds that need data.scheme.
 var schemeKinds = map[string]bool{"target_radar": true, "signals_time": true, "emergence": true,
 	"signals_vs_portfolio": true, "convergence": true}

@@ -272,3 +272,29 @@ func TestDefaultsAreValid(t *testing.T) {
 		}
 	}
 }
+
+// The metric catalogue links each metric to the default dashboards that
+// draw it.
+func TestDraws(t *testing.T) {
+	log, _ := captureLog()
+	s := dashboard.Load(dashboards.Defaults, "", log)
+	drawnBy := map[string][]string{}
+	for _, d := range s.All() {
+		for _, code := range []string{"C1", "C7", "C12", "C16", "S1", "S10", "C20", "C13"} {
+			if d.Draws(code) {
+				drawnBy[code] = append(drawnBy[code], d.ID)
+			}
+		}
+	}
+	for _, code := range []string{"C1", "C7", "C12", "C16", "S1", "S10", "C20"} {
+		if len(drawnBy[code]) == 0 {
+			t.Errorf("no default dashboard draws %s", code)
+		}
+	}
+	if !slices.Contains(drawnBy["C1"], "overview") || !slices.Contains(drawnBy["C12"], "territory") || !slices.Contains(drawnBy["C16"], "network") {
+		t.Errorf("drawn by: %v, want C1 on the overview, C12 on territory, C16 on network", drawnBy)
+	}
+	if len(drawnBy["C13"]) != 0 {
+		t.Errorf("C13 is drawn by %v, but no panel kind draws it", drawnBy["C13"])
+	}
+}

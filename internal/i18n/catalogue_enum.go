@@ -59,7 +59,7 @@ var enumCatalogue = map[string]map[string]string{
 
 // init merges the catalogues kept in their own files into catalogue.
 func init() {
-	for _, extra := range []map[string]map[string]string{accessCatalogue, enumCatalogue, scopeCatalogue} {
+	for _, extra := range []map[string]map[string]string{accessCatalogue, enumCatalogue, scopeCatalogue, committeeCatalogue} {
 		for lang, m := range extra {
 			for k, v := range m {
 				catalogue[lang][k] = v

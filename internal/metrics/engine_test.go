@@ -209,3 +209,27 @@ func TestOnceSingleFlight(t *testing.T) {
 		t.Errorf("after a failure: got %v, %v; want 7 (failures are not kept)", v, err)
 	}
 }
+
+func TestFamily(t *testing.T) {
+	counts := map[string]int{}
+	for _, code := range Codes() {
+		f := Family(code)
+		counts[f]++
+		want := "portfolio"
+		switch {
+		case code[0] == 'S':
+			want = "signals"
+		case code == "C16" || code == "C17" || code == "C18" || code == "C19":
+			want = "network"
+		}
+		if f != want {
+			t.Errorf("Family(%s) = %q, want %q", code, f, want)
+		}
+	}
+	if counts["portfolio"] == 0 || counts["network"] != 4 || counts["signals"] != 13 || len(counts) != len(Families) {
+		t.Errorf("families: %v, want every metric in one of %v", counts, Families)
+	}
+	if f := Family("X9"); f != "" {
+		t.Errorf("Family of an unknown code = %q, want empty", f)
+	}
+}

@@ -353,3 +353,23 @@ func codeOrder(code string) int {
 	}
 	return n
 }
+
+// Families of the catalogue, in the order it lists them: portfolio
+// coverage and balance (C1–C15, C20), network (C16–C19), signals (S1–S13).
+var Families = []string{"portfolio", "network", "signals"}
+
+// Family names the family of the metric code: "portfolio", "network" or
+// "signals" ("" for an unknown code).
+func Family(code string) string {
+	for _, f := range []struct {
+		name string
+		of   func() []Metric
+	}{{"network", networkMetrics}, {"signals", signalMetrics}, {"portfolio", portfolioMetrics}, {"portfolio", entrantMetrics}} {
+		for _, m := range f.of() {
+			if m.Code == code {
+				return f.name
+			}
+		}
+	}
+	return ""
+}

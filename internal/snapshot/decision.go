@@ -136,3 +136,23 @@ func (b *Decisions) UpdateStatus(ctx context.Context, id int64, status, note str
 	}
 	return b.st.Decision(ctx, id)
 }
+
+// Overdue says whether d is late on today (a YYYY-MM-DD date in the
+// mission's time zone): its due date has passed and it is neither done nor
+// dropped. A decision due today is not late yet.
+func Overdue(d Decision, today string) bool {
+	if d.DueDate == nil || d.Status == "done" || d.Status == "dropped" {
+		return false
+	}
+	return d.DueDate.Format(time.DateOnly) < today
+}
+
+// Today is now's date in the time zone tz (UTC when tz is unknown), the day
+// against which due dates are read.
+func Today(now time.Time, tz string) string {
+	loc, err := time.LoadLocation(tz)
+	if err != nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format(time.DateOnly)
+}

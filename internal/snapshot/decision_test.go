@@ -121,3 +121,32 @@ func TestDecisions(t *testing.T) {
 	_, err = book.List(ctx, "nope")
 	wantCode(t, err, portfolio.ENOTFOUND)
 }
+
+func TestOverdue(t *testing.T) {
+	due := portfolio.Date{Time: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
+	for _, c := range []struct {
+		status, today string
+		due           *portfolio.Date
+		want          bool
+	}{
+		{"in_progress", "2026-11-01", &due, true},
+		{"open", "2026-11-01", &due, true},
+		{"open", "2026-10-31", &due, false}, // due today: not late yet
+		{"done", "2026-11-01", &due, false},
+		{"dropped", "2026-11-01", &due, false},
+		{"open", "2026-11-01", nil, false},
+	} {
+		d := Decision{Status: c.status, DueDate: c.due}
+		if got := Overdue(d, c.today); got != c.want {
+			t.Errorf("Overdue(%s, due %v, on %s) = %v, want %v", c.status, c.due, c.today, got, c.want)
+		}
+	}
+	// 23:30 UTC on 31 October is already 1 November in Madrid.
+	now := time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC)
+	if got := Today(now, "Europe/Madrid"); got != "2026-11-01" {
+		t.Errorf("Today in Madrid = %s, want 2026-11-01", got)
+	}
+	if got := Today(now, "Nowhere/Unknown"); got != "2026-10-31" {
+		t.Errorf("Today in an unknown zone = %s, want the UTC date", got)
+	}
+}

@@ -59,8 +59,17 @@ func (s *Service) Digest(ctx context.Context, mission string, now time.Time) (*D
 	}
 	local := now.In(loc)
 	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, loc)
-	d := &Digest{Mission: m.Slug, Timezone: loc.String(), Groups: []DigestGroup{}, Untagged: []DigestSignal{},
-		From: day.AddDate(0, 0, -digestDays).Format(time.DateOnly), To: day.Format(time.DateOnly)}
+	return s.digest(ctx, m, day.AddDate(0, 0, -digestDays).Format(time.DateOnly), day.Format(time.DateOnly))
+}
+
+// digest gathers the mission's approved signals observed in [from, to)
+// (calendar dates of the mission's time zone), grouped by term.
+func (s *Service) digest(ctx context.Context, m *portfolio.Mission, from, to string) (*Digest, error) {
+	loc, err := time.LoadLocation(m.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	d := &Digest{Mission: m.Slug, Timezone: loc.String(), Groups: []DigestGroup{}, Untagged: []DigestSignal{}, From: from, To: to}
 	rows, err := s.st.DigestSignals(ctx, m.ID, d.From, d.To)
 	if err != nil {
 		return nil, err

@@ -166,7 +166,7 @@ func TestNoMethodChangesASnapshot(t *testing.T) {
 		return out
 	}
 	all := func(string) bool { return true }
-	if got, want := methods(&Service{}, all), []string{"AsOf", "Compute", "Decisions", "Delete", "Diff", "DiffLive", "Digest", "Get", "List", "Metrics", "Projects", "Take"}; !slices.Equal(got, want) {
+	if got, want := methods(&Service{}, all), []string{"AsOf", "Compute", "Decisions", "Delete", "Diff", "DiffLive", "Digest", "DigestWeek", "Get", "List", "Metrics", "Projects", "SignalWeeks", "Take"}; !slices.Equal(got, want) {
 		t.Errorf("Service methods: got %v, want %v", got, want)
 	}
 	if got, want := methods(&Decisions{}, all), []string{"Create", "Get", "List", "OnSnapshot", "UpdateStatus"}; !slices.Equal(got, want) {

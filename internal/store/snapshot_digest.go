@@ -46,3 +46,33 @@ func (s *Store) DigestSignals(ctx context.Context, missionID int64, from, to str
 	}
 	return out, rows.Err()
 }
+
+// SignalWeek is a week (its Monday) with its approved signals.
+type SignalWeek struct {
+	Monday  time.Time
+	Signals int
+}
+
+// SignalWeeks counts a mission's approved signals per ISO week (DuckDB's
+// weeks start on Monday) observed before the date before (YYYY-MM-DD), the
+// latest week first.
+func (s *Store) SignalWeeks(ctx context.Context, missionID int64, before string) ([]SignalWeek, error) {
+	rows, err := s.db.QueryContext(ctx, `
+		SELECT date_trunc('week', g.observed_at)::DATE AS monday, count(*)
+		FROM signal g
+		WHERE g.mission_id = $1 AND g.status = 'approved' AND g.observed_at < $2::DATE
+		GROUP BY monday ORDER BY monday DESC`, missionID, before)
+	if err != nil {
+		return nil, fmt.Errorf("store: signal weeks: %w", err)
+	}
+	defer rows.Close()
+	out := []SignalWeek{}
+	for rows.Next() {
+		var w SignalWeek
+		if err := rows.Scan(&w.Monday, &w.Signals); err != nil {
+			return nil, fmt.Errorf("store: signal weeks: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

@@ -217,6 +217,7 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/m/:slug/snapshots/:id/pack", url: "/m/tiny/snapshots/1/pack", rule: viewerOn, ok: 200},
 	{method: "POST", route: "/m/:slug/snapshots/:id/delete", url: "/m/tiny/snapshots/1/delete", ctype: form, rule: adminOn, ok: 400}, // no confirm
 	{method: "GET", route: "/m/:slug/digest", url: "/m/tiny/digest", rule: viewerOn, ok: 200},
+	{method: "GET", route: "/m/:slug/decisions", url: "/m/tiny/decisions", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/imports", url: "/m/tiny/imports", rule: analystOn, ok: 200},
 	{method: "POST", route: "/m/:slug/guest-links", url: "/m/tiny/guest-links", ctype: form, body: "snapshot_id=99", rule: leaderOn, ok: 400},
 	{method: "POST", route: "/m/:slug/guest-links/:id/revoke", url: "/m/tiny/guest-links/99/revoke", rule: leaderOn, ok: 404},

@@ -115,6 +115,7 @@ func TestMetricsAPI(t *testing.T) {
 		{
 			name: "catalogue page", url: "/m/gipuzkoa/metrics", wantStatus: 200,
 			wantContains: []string{`id="metric-C1"`, `id="metric-S13"`, "Rao"},
+			check:        checkMetricCatalogue,
 		},
 		{
 			name: "signal list filtered by a term", url: "/m/gipuzkoa/signals?challenge=water", wantStatus: 200,

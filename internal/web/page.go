@@ -38,7 +38,7 @@ func mustParsePages() *pages {
 		"asset": assetPath,
 	}
 	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error", "empty",
-		"snapshots", "diff", "pack", "digest", "login", "setup", "users", "tokens", "audit", "home"} {
+		"snapshots", "diff", "pack", "digest", "decisions", "login", "setup", "users", "tokens", "audit", "home"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -65,7 +65,7 @@ type page struct {
 	Imports          []ingest.Batch
 	Signals          []portfolio.Signal
 	SignalFilterText string
-	MetricGroups     []metricGroup
+	MetricFamilies   []metricFamily
 	ComputedAt       string
 	Snapshot         *snapshot.Snapshot // set when the page is read as of a snapshot
 	NotFrozen        bool               // the page shows today's state even then
@@ -74,7 +74,8 @@ type page struct {
 	GeoJSON          bool   // an administrator configured boundaries (--geojson)
 	GeoJSONName      string // the feature property holding INE codes
 	UploadLimitMB    int64
-	SnapPage         *snapshotPage // the snapshot pages' data (snapshot_pages.go)
+	SnapPage         *snapshotPage      // the snapshot pages' data (snapshot_pages.go)
+	DecisionsPage    *decisionsPageData // the decisions page (decisions_page.go)
 
 	// Role is the reader's role on Mission: the nav shows what it allows.
 	Role auth.Role

@@ -62,7 +62,7 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	// These pages show what no snapshot freezes (imports, the snapshots
 	// themselves, the digest): they say so, and their links still lead
 	// back into the snapshot.
-	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest"
+	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
 	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
 	p.setFilters()
 	return p, nil

@@ -92,6 +92,7 @@ func (s *Server) routes(app *fiber.App) {
 	h(app, get, "/m/:slug/snapshots/:id/pack", onMission(auth.Viewer), s.snapshotPackPage)
 	h(app, post, "/m/:slug/snapshots/:id/delete", onMission(auth.Admin), s.deleteSnapshotForm)
 	h(app, get, "/m/:slug/digest", onMission(auth.Viewer), s.digestPage)
+	h(app, get, "/m/:slug/decisions", onMission(auth.Viewer), s.decisionsPage)
 	h(app, get, "/m/:slug/imports", onMission(auth.Analyst), s.importsPage)
 	h(app, post, "/m/:slug/guest-links", onMission(auth.Leader), s.createGuestLinkForm)
 	h(app, post, "/m/:slug/guest-links/:id/revoke", onMission(auth.Leader), s.revokeGuestLinkForm)

@@ -42,7 +42,8 @@ type snapshotPage struct {
 	DecisionScopes   []string
 	DecisionTypes    []string
 	DecisionStatuses []string
-	Refs             []string // the pack's project ext_refs, for the decision form
+	Refs             []filterOption // the pack's projects (ext_ref, "ext_ref · title"), for the decision form
+	CellOptions      []filterOption // the coverage cells ("a/b", their two labels), for the decision form
 
 	Against []filterOption // the diff page's baseline picker
 
@@ -115,6 +116,11 @@ type digestView struct {
 	First, Last string // the first and the last day included
 	TotalText   string // Total, written the reader's way
 	Groups      []digestGroupView
+	Week        string // the week shown, 2026-W44
+	WeekText    string // the same in words, with its days
+	PrevLink    string
+	NextLink    string // "" for the current week: the future has no signals
+	Weeks       []filterOption
 }
 
 type digestGroupView struct {
@@ -372,18 +378,80 @@ func (s *Server) digestPage(c *fiber.Ctx) error {
 		return err
 	}
 	defer p.done()
-	d, err := svc.Digest(c.UserContext(), p.Mission.Slug, s.now())
+	ctx := c.UserContext()
+	weeks, err := svc.SignalWeeks(ctx, p.Mission.Slug, s.now())
 	if err != nil {
 		return err
 	}
-	dv := &digestView{Digest: d, First: p.isoDate(d.From, 0), Last: p.isoDate(d.To, -1), TotalText: p.Int(int64(d.Total))}
+	current := snapshot.WeekOf(mustDate(snapshot.Today(s.now(), p.Mission.Timezone)))
+	// By default the latest week with approved signals, so that the page
+	// opens on something to read; ?week= picks another.
+	week := current
+	if len(weeks) > 0 {
+		week = weeks[0].Week
+	}
+	if v := c.Query("week"); v != "" {
+		if week, err = snapshot.ParseWeek(v); err != nil {
+			return err
+		}
+	}
+	d, err := svc.DigestWeek(ctx, p.Mission.Slug, week)
+	if err != nil {
+		return err
+	}
+	dv := &digestView{Digest: d, First: p.isoDate(d.From, 0), Last: p.isoDate(d.To, -1), TotalText: p.Int(int64(d.Total)),
+		Week: week.String()}
+	dv.WeekText = p.T("digest.week", week.Num, week.Year)
+	path := "/m/" + p.Mission.Slug + "/digest"
+	dv.PrevLink = p.SnapLink(path, "week", week.Add(-1))
+	if week.Before(current) {
+		dv.NextLink = p.SnapLink(path, "week", week.Add(1))
+	}
+	dv.Weeks = p.weekOptions(weeks, current, week)
 	for _, g := range d.Groups {
 		dv.Groups = append(dv.Groups, digestGroupView{Scheme: p.schemeLabel(p.Mission, g.Scheme), Term: p.Label(g.Label),
 			Count: g.Count, Signals: g.Signals})
 	}
 	p.SnapPage = &snapshotPage{Digest: dv}
-	p.Title = p.T("digest.title")
+	p.Title = p.T("digest.title_week", week.Num, week.Year)
 	return s.render(c, "digest", p)
+}
+
+// digestWeeksShown is how many recent weeks the digest's picker offers.
+const digestWeeksShown = 12
+
+// weekOptions are the picker's weeks: the current one and the 11 before
+// it, each with its count of signals, and the shown week wherever it is.
+func (p *page) weekOptions(weeks []snapshot.WeekCount, current, shown snapshot.Week) []filterOption {
+	count := map[snapshot.Week]int{}
+	for _, w := range weeks {
+		count[w.Week] = w.Signals
+	}
+	var out []filterOption
+	option := func(w snapshot.Week) filterOption {
+		mon := w.Monday()
+		return filterOption{Value: w.String(), Selected: w == shown, Label: p.T("digest.week_option", w.Num, w.Year,
+			p.Date(mon), p.Date(mon.AddDate(0, 0, 6)), p.Count(count[w]))}
+	}
+	inList := false
+	for i := 0; i < digestWeeksShown; i++ {
+		w := current.Add(-i)
+		inList = inList || w == shown
+		out = append(out, option(w))
+	}
+	if !inList {
+		out = append(out, option(shown))
+	}
+	return out
+}
+
+// mustDate reads a YYYY-MM-DD date that the code itself wrote.
+func mustDate(s string) time.Time {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
 }
 
 // renderDocument renders a page that is a whole document of its own (the
@@ -410,16 +478,17 @@ func frozenMission(ctx context.Context, svc Snapshots, id int64) (*portfolio.Mis
 	return m, nil
 }
 
-// packRefs lists the ext_refs a project decision may name: the snapshot's
-// projects.
-func packRefs(ctx context.Context, svc Snapshots, id int64) ([]string, error) {
+// packRefs lists the projects a project decision may name, the snapshot's,
+// each as its ext_ref labelled with its title so that the picker finds it
+// by either.
+func packRefs(ctx context.Context, svc Snapshots, id int64) ([]filterOption, error) {
 	projects, err := svc.Projects(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(projects))
+	out := make([]filterOption, len(projects))
 	for i, pr := range projects {
-		out[i] = pr.ExtRef
+		out[i] = filterOption{Value: pr.ExtRef, Label: pr.ExtRef + " · " + pr.Title}
 	}
 	return out, nil
 }
@@ -483,6 +552,21 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 	for j, b := range cols {
 		colLabels[j] = p.termLabel(fm, bScheme, b)
 	}
+	// The decision form names a cell by its two labels, empty ones first:
+	// the gaps are what committees decide about.
+	var emptyCells, fullCells []filterOption
+	for i, a := range rows {
+		for j, b := range cols {
+			o := filterOption{Value: a + "/" + b, Label: rowLabels[i] + " × " + colLabels[j]}
+			if cells[[2]string{a, b}] == 0 {
+				o.Label += " " + p.T("decision.cell_empty")
+				emptyCells = append(emptyCells, o)
+			} else {
+				fullCells = append(fullCells, o)
+			}
+		}
+	}
+	sp.CellOptions = append(emptyCells, fullCells...)
 	sp.Coverage = heatmapSVG(rowLabels, colLabels, values)
 	sp.CoverageA, sp.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
 	sp.Pipeline = barsSVG(stages, stageCounts)

@@ -29,6 +29,12 @@ var digestNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 // store must not see.
 func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 	t.Helper()
+	return newSnapshotAppAt(t, digestNow)
+}
+
+// newSnapshotAppAt is newSnapshotApp with the server's clock stopped at now.
+func newSnapshotAppAt(t testing.TB, now time.Time) (*fiber.App, *store.Store) {
+	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Memory, store.Options{})
 	if err != nil {
@@ -40,7 +46,7 @@ func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 		t.Fatalf("demo: %v", err)
 	}
 	d := testDeps(st, st, log)
-	d.Now = func() time.Time { return digestNow }
+	d.Now = func() time.Time { return now }
 	return web.New(d, web.Options{}), st
 }
 
@@ -185,8 +191,13 @@ func TestSnapshotPages(t *testing.T) {
 				fmt.Sprintf("What changed since snapshot %d", first), "PRJ-T-NEW", xssTitleHTML,
 				`class="pack-section"`, `id="new-decision"`, fmt.Sprintf(`data-api="/api/v1/snapshots/%d/decisions"`, second),
 				"<title>Social cohesion × Community action: ",
+				// The decision form's pickers: cells by their two labels,
+				// projects by ext_ref and title.
+				`<option value="adaptation/regulation">Social and climate adaptation × Policy and regulation`,
+				`<option value="PRJ-0002">PRJ-0002 · Lanbide heziketa dualeko programa Goierrin</option>`,
+				`<option value="PRJ-T-NEW">PRJ-T-NEW · ` + xssTitleHTML + `</option>`,
 			},
-			wantNotContains: []string{"echarts", xssTitle, "<script>alert"},
+			wantNotContains: []string{"echarts", xssTitle, "<script>alert", `name="ref"`},
 			check:           checkPack,
 		},
 		{

@@ -28,6 +28,8 @@ type Snapshots interface {
 	Diff(ctx context.Context, id, against int64) (*snapshot.Diff, error)
 	DiffLive(ctx context.Context, id int64) (*snapshot.Diff, error)
 	Digest(ctx context.Context, mission string, now time.Time) (*snapshot.Digest, error)
+	DigestWeek(ctx context.Context, mission string, w snapshot.Week) (*snapshot.Digest, error)
+	SignalWeeks(ctx context.Context, mission string, now time.Time) ([]snapshot.WeekCount, error)
 	Decisions() *snapshot.Decisions
 }
 
@@ -139,11 +141,15 @@ func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 // apiDecisions lists a mission's decisions with the snapshot each was
 // taken on.
 func (s *Server) apiDecisions(c *fiber.Ctx) error {
-	items, err := s.snapshots.Decisions().List(c.UserContext(), c.Params("slug"))
+	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items})
+	items, err := s.snapshots.Decisions().List(c.UserContext(), m.Slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": s.decisionItems(m, items)})
 }
 
 // apiCreateDecision records a decision on a snapshot.
@@ -185,8 +191,19 @@ func (s *Server) apiUpdateDecision(c *fiber.Ctx) error {
 }
 
 // apiDigest answers the weekly signal digest: approved signals of the last
-// 7 days grouped by term.
+// 7 days grouped by term, or of ISO week ?week=YYYY-Www.
 func (s *Server) apiDigest(c *fiber.Ctx) error {
+	if v := c.Query("week"); v != "" {
+		w, err := snapshot.ParseWeek(v)
+		if err != nil {
+			return err
+		}
+		d, err := s.snapshots.DigestWeek(c.UserContext(), c.Params("slug"), w)
+		if err != nil {
+			return err
+		}
+		return c.JSON(d)
+	}
 	d, err := s.snapshots.Digest(c.UserContext(), c.Params("slug"), s.now())
 	if err != nil {
 		return err

@@ -64,10 +64,22 @@
 
     var decide = document.getElementById("new-decision");
     if (decide) {
+      // What the decision is about comes from the picker of its scope: a
+      // coverage cell by its two labels, a project found by title or ref.
+      var pickers = decide.querySelectorAll("label.pick");
+      var showPicker = function () {
+        var scope = value(decide, "scope");
+        pickers.forEach(function (l) { l.hidden = l.getAttribute("data-scope") !== scope; });
+      };
+      decide.elements.scope.addEventListener("change", showPicker);
+      showPicker();
       decide.addEventListener("submit", function (ev) {
         ev.preventDefault();
-        var d = { scope: value(decide, "scope"), type: value(decide, "type"), rationale: value(decide, "rationale") };
-        ["ref", "owner", "due_date"].forEach(function (k) {
+        var scope = value(decide, "scope");
+        var d = { scope: scope, type: value(decide, "type"), rationale: value(decide, "rationale") };
+        var ref = scope === "cell" ? value(decide, "cell") : scope === "project" ? value(decide, "project") : "";
+        if (ref !== "") d.ref = ref;
+        ["owner", "due_date"].forEach(function (k) {
           var v = value(decide, k);
           if (v !== "") d[k] = v;
         });
