@@ -60,7 +60,7 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	p.scoped = sd
 	p.Mission, p.Scope, p.Snapshot = sd.Mission, sd.Scope, sd.Snapshot
 	// These pages show what no snapshot freezes (imports, the snapshots
-	// themselves, the digest): they say so, and their links still lead
+	// themselves, the digest, the decisions): they say so, and their links still lead
 	// back into the snapshot.
 	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
 	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
