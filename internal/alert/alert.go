@@ -193,14 +193,7 @@ func (a *Alerter) wait(ctx context.Context, d time.Duration) error {
 	if a.Wait != nil {
 		return a.Wait(ctx, d)
 	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return mail.Sleep(ctx, d)
 }
 
 func (a *Alerter) now() time.Time {

@@ -250,6 +250,12 @@ func (n *Notifier) wait(ctx context.Context, d time.Duration) error {
 	if n.Wait != nil {
 		return n.Wait(ctx, d)
 	}
+	return Sleep(ctx, d)
+}
+
+// Sleep waits d, or until ctx is done: the backoff between two tries of a
+// delivery (mail here, webhooks in package alert).
+func Sleep(ctx context.Context, d time.Duration) error {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {

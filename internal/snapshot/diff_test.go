@@ -61,12 +61,7 @@ var (
 
 func TestDiff(t *testing.T) {
 	ctx := context.Background()
-	f := mustFixture(t, t0)
-	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeAppend, diffT0)
-	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals0)
-	a := f.mustTake(t, "t", "March", t0)
-	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeReplace, diffT1)
-	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals1)
+	f, a := diffFixture(t)
 	b := f.mustTake(t, "t", "June", t1)
 
 	d, err := f.svc.Diff(ctx, b.ID, a.ID)
@@ -200,12 +195,7 @@ func TestDiffAcrossMissionsRefused(t *testing.T) {
 // diff to a snapshot taken of that same state.
 func TestDiffLive(t *testing.T) {
 	ctx := context.Background()
-	f := mustFixture(t, t0)
-	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeAppend, diffT0)
-	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals0)
-	a := f.mustTake(t, "t", "March", t0)
-	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeReplace, diffT1)
-	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals1)
+	f, a := diffFixture(t)
 	f.clock.t = t1
 	live, err := f.svc.DiffLive(ctx, a.ID)
 	if err != nil {
@@ -233,4 +223,17 @@ func TestDiffLive(t *testing.T) {
 			t.Errorf("%s: live %+v, snapshot of the same state %+v", name, pair[0], pair[1])
 		}
 	}
+}
+
+// diffFixture holds the March snapshot (t0) of the portfolio above, then
+// the June imports (t1), not yet snapshotted.
+func diffFixture(t *testing.T) (*fixture, *Snapshot) {
+	t.Helper()
+	f := mustFixture(t, t0)
+	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeAppend, diffT0)
+	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals0)
+	a := f.mustTake(t, "t", "March", t0)
+	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeReplace, diffT1)
+	f.mustImport(t, "t", ingest.KindSignals, ingest.ModeAppend, diffSignals1)
+	return f, a
 }
