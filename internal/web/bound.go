@@ -5,7 +5,6 @@ import (
 	"html/template"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
@@ -80,7 +79,7 @@ func boundPanel(pv *dashboard.PanelView, lang string) {
 	// The same HTML-safe encoding as dashboard.Option.JSON.
 	if b, err := json.Marshal(o); err == nil {
 		pv.Option = template.JS(b)
-		dropUnreachablePages(pv.Drill, b)
+		dropUnreachablePages(pv.Drill, o)
 	}
 }
 
@@ -202,13 +201,32 @@ func keepIndexMarks(drill *dashboard.Drill, keep []int) {
 
 // dropUnreachablePages removes the marks of pages (a project's) whose item
 // a cut took off the chart: with 100,000 projects they would weigh more
-// than the chart.
-func dropUnreachablePages(drill *dashboard.Drill, option []byte) {
+// than the chart. The keys still on the chart are gathered once from the
+// option's items.
+func dropUnreachablePages(drill *dashboard.Drill, o map[string]any) {
 	if drill == nil {
 		return
 	}
+	onChart := map[string]bool{}
+	var walk func(v any)
+	walk = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			if k, ok := x["drill"].(string); ok {
+				onChart[k] = true
+			}
+			for _, c := range x {
+				walk(c)
+			}
+		case []any:
+			for _, c := range x {
+				walk(c)
+			}
+		}
+	}
+	walk(o["series"])
 	for k, mk := range drill.Marks {
-		if mk.Path != "" && !strings.Contains(string(option), `"drill":`+strconv.Quote(k)) {
+		if mk.Path != "" && !onChart[k] {
 			delete(drill.Marks, k)
 		}
 	}

@@ -31,11 +31,7 @@ func (s *Server) scope(c *fiber.Ctx) (*scoped, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.scopeOf(c, c.Params("slug"), sc)
-}
-
-// scopeOf is scope for a mission and scope already known.
-func (s *Server) scopeOf(c *fiber.Ctx, slug string, sc portfolio.Scope) (*scoped, error) {
+	slug := c.Params("slug")
 	if sc.AsOf == 0 {
 		m, err := s.store.Mission(c.UserContext(), slug)
 		if err != nil {
