@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -138,8 +139,38 @@ type Cell struct {
 	Raw  string
 }
 
-// scopeParam maps a scheme to the scope filter that selects it.
-var scopeParam = map[string]string{"level": "level", "pillar": "pillar", "challenge": "challenge", "lever": "lever", "stage": "stage"}
+// termQuery narrows a mark's query q to the projects tagged with term code
+// of scheme, within the page's scope sc: the scheme's own parameter where
+// it has one, else the "term" list (migration 0011). The page script sets
+// each parameter of the mark over the page's, so the list written here
+// carries the page's terms of other schemes too.
+func termQuery(sc portfolio.Scope, q map[string]string, scheme, code string) map[string]string {
+	if _, own := sc.SchemeFilter(scheme); own {
+		q[scheme] = code
+		return q
+	}
+	terms := sc.Terms
+	if q["term"] != "" {
+		terms = strings.Split(q["term"], ",")
+	}
+	kept := []string{scheme + ":" + code}
+	for _, t := range terms {
+		if !strings.HasPrefix(t, scheme+":") {
+			kept = append(kept, t)
+		}
+	}
+	slices.Sort(kept)
+	q["term"] = strings.Join(kept, ",")
+	return q
+}
+
+// untaggedQuery narrows q to the projects with no term of scheme, within sc.
+func untaggedQuery(sc portfolio.Scope, q map[string]string, scheme string) map[string]string {
+	schemes := append([]string{scheme}, sc.Untagged...)
+	slices.Sort(schemes)
+	q["untagged"] = strings.Join(slices.Compact(schemes), ",")
+	return q
+}
 
 // Render evaluates every KPI and panel of d. A panel that fails (an unknown
 // scheme, say) carries its error and the others still render.
@@ -282,7 +313,6 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 	outside := make([][]bool, len(rows))
 	var gaps []string
 	inside := 0
-	pa, pb := scopeParam[p.Data.A], scopeParam[p.Data.B]
 	drill := &Drill{}
 	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.projects"), i18n.T(lang, "col.projects_frac"), i18n.T(lang, "col.budget")}
 	for i := range rows {
@@ -301,9 +331,8 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 			if c.NFull == 0 {
 				gaps = append(gaps, rows[i]+" × "+cols[j])
 			}
-			if pa != "" && pb != "" {
-				drill.add(fmt.Sprintf("%d,%d", j, i), map[string]string{pa: rowCodes[i], pb: colCodes[j]}, float64(c.NFull), MeasureCount)
-			}
+			q := termQuery(sc, termQuery(sc, map[string]string{}, p.Data.A, rowCodes[i]), p.Data.B, colCodes[j])
+			drill.add(fmt.Sprintf("%d,%d", j, i), q, float64(c.NFull), MeasureCount)
 			pv.Table.Rows = append(pv.Table.Rows, []Cell{
 				{rows[i], rowCodes[i]}, {cols[j], colCodes[j]},
 				{i18n.Int(lang, c.NFull), fmt.Sprint(c.NFull)},
@@ -376,22 +405,29 @@ func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 	} else {
 		pv.Summary = i18n.T(lang, "summary.shares", labels[best], pv.Table.Rows[best][1].Text, i18n.Percent(lang, values[best]/total, 1))
 	}
-	if param := scopeParam[p.Data.Scheme]; param != "" {
-		drill := &Drill{}
-		for i, code := range codes {
-			// The untagged bar and bars the filter leaves out have no list
-			// of their own in this scope.
-			if code == "" || sc.Excludes(p.Data.Scheme, code) {
-				continue
-			}
+	drill := &Drill{}
+	for i, code := range codes {
+		switch {
+		case code == "":
+			// The untagged bar: projects with no term of the scheme, each
+			// counted whole, budget included.
+			q := untaggedQuery(sc, map[string]string{}, p.Data.Scheme)
 			if budget {
-				drill.add(fmt.Sprint(i), map[string]string{param: code, "frac": p.Data.Scheme, "measure": MeasureBudgetFrac}, values[i], MeasureBudgetFrac)
+				q["measure"] = MeasureBudget
+				drill.add(fmt.Sprint(i), q, values[i], MeasureBudget)
 			} else {
-				drill.add(fmt.Sprint(i), map[string]string{param: code}, values[i], MeasureCount)
+				drill.add(fmt.Sprint(i), q, values[i], MeasureCount)
 			}
+		case sc.Excludes(p.Data.Scheme, code):
+			// Outside the filter: no list of its own in this scope.
+		case budget:
+			q := termQuery(sc, map[string]string{"frac": p.Data.Scheme, "measure": MeasureBudgetFrac}, p.Data.Scheme, code)
+			drill.add(fmt.Sprint(i), q, values[i], MeasureBudgetFrac)
+		default:
+			drill.add(fmt.Sprint(i), termQuery(sc, map[string]string{}, p.Data.Scheme, code), values[i], MeasureCount)
 		}
-		pv.Drill = drill
 	}
+	pv.Drill = drill
 	if p.Chart == "pie" {
 		return Pie(labels, values, series), nil
 	}
@@ -574,10 +610,6 @@ func treeKey(codes ...string) string { return strings.Join(codes, "/") }
 // the filter leaves out has no list; nor has a parent when the scope
 // filters b, since the chart then still counts the project's other b terms.
 func treeDrill(sc portfolio.Scope, a, b string, leaves []treeLeaf, measure string) *Drill {
-	pa, pb := scopeParam[a], scopeParam[b]
-	if pa == "" || pb == "" {
-		return nil
-	}
 	frac := a + "," + b
 	d := &Drill{}
 	parents := map[string]float64{}
@@ -589,11 +621,12 @@ func treeDrill(sc portfolio.Scope, a, b string, leaves []treeLeaf, measure strin
 		if sc.Excludes(b, l.B) {
 			continue
 		}
-		d.add(treeKey(l.A, l.B), map[string]string{pa: l.A, pb: l.B, "frac": frac, "measure": measure}, l.Value, measure)
+		q := termQuery(sc, termQuery(sc, map[string]string{"frac": frac, "measure": measure}, a, l.A), b, l.B)
+		d.add(treeKey(l.A, l.B), q, l.Value, measure)
 	}
 	if terms, _ := sc.SchemeFilter(b); len(terms) == 0 {
 		for code, v := range parents {
-			d.add(treeKey(code), map[string]string{pa: code, "frac": frac, "measure": measure}, v, measure)
+			d.add(treeKey(code), termQuery(sc, map[string]string{"frac": frac, "measure": measure}, a, code), v, measure)
 		}
 	}
 	return d

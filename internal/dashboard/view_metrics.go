@@ -164,21 +164,19 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	// The axis names can be clicked: each opens the projects of its term,
 	// counted fractionally as the actual mix is (a share, so the list shows
 	// the count it is the share of).
-	if param := scopeParam[scheme]; param != "" {
-		switch r := o["radar"].(type) {
-		case map[string]any:
-			r["triggerEvent"] = true
-		case []any:
-			for _, x := range r {
-				x.(map[string]any)["triggerEvent"] = true
-			}
+	switch r := o["radar"].(type) {
+	case map[string]any:
+		r["triggerEvent"] = true
+	case []any:
+		for _, x := range r {
+			x.(map[string]any)["triggerEvent"] = true
 		}
-		pv.Drill = &Drill{}
-		for _, term := range s.ActiveTerms() {
-			if !sc.Excludes(scheme, term.Code) {
-				pv.Drill.add("r:"+term.Label.In(lang), map[string]string{param: term.Code, "frac": scheme, "measure": MeasureNFrac},
-					actual[term.Code], "")
-			}
+	}
+	pv.Drill = &Drill{}
+	for _, term := range s.ActiveTerms() {
+		if !sc.Excludes(scheme, term.Code) {
+			q := termQuery(sc, map[string]string{"frac": scheme, "measure": MeasureNFrac}, scheme, term.Code)
+			pv.Drill.add("r:"+term.Label.In(lang), q, actual[term.Code], "")
 		}
 	}
 	return o

@@ -6,6 +6,7 @@ var scopeCatalogue = map[string]map[string]string{
 	"en": {
 		"snapshot.not_frozen":    "This page shows today's state: no snapshot freezes it. The other pages stay as of snapshot %d.",
 		"scope.municipality":     "municipality: %s",
+		"scope.untagged":         "no %s term",
 		"project.back":           "All projects",
 		"project.public_funding": "Public funding",
 		"project.instrument":     "Funding instrument",
@@ -52,6 +53,7 @@ var scopeCatalogue = map[string]map[string]string{
 	"es": {
 		"snapshot.not_frozen":    "Esta página muestra el estado de hoy: ninguna instantánea la congela. Las demás páginas siguen según la instantánea %d.",
 		"scope.municipality":     "municipio: %s",
+		"scope.untagged":         "sin término de %s",
 		"project.back":           "Todos los proyectos",
 		"project.public_funding": "Financiación pública",
 		"project.instrument":     "Instrumento de financiación",
@@ -98,6 +100,7 @@ var scopeCatalogue = map[string]map[string]string{
 	"eu": {
 		"snapshot.not_frozen":    "Orri honek gaurko egoera erakusten du: ez du argazkirik izozten. Beste orriak %d. argazkiaren arabera jarraitzen dute.",
 		"scope.municipality":     "udalerria: %s",
+		"scope.untagged":         "%s terminorik gabe",
 		"project.back":           "Proiektu guztiak",
 		"project.public_funding": "Finantzaketa publikoa",
 		"project.instrument":     "Finantzaketa tresna",

@@ -23,7 +23,14 @@ type Scope struct {
 	Challenges []string
 	Levers     []string
 	Stages     []string
-	Comarcas   []string
+	// Terms keeps the projects tagged with terms of schemes that have no
+	// filter of their own ("horizon:long"): entries of one scheme are
+	// alternatives, schemes are all required. Untagged keeps the projects
+	// with no term of the schemes named. Together they give every bar of a
+	// chart, the untagged one included, a list of exactly its projects.
+	Terms    []string
+	Untagged []string
+	Comarcas []string
 	// Municipalities keeps the projects of these municipalities (INE
 	// codes), within any comarca filter.
 	Municipalities []string
@@ -40,7 +47,7 @@ const StatusAny = "any"
 var DefaultStatuses = []string{StatusPlanned, StatusActive}
 
 // ScopeParams lists the query parameters that make a Scope, in URL order.
-var ScopeParams = []string{"level", "pillar", "challenge", "lever", "stage", "status", "comarca", "municipality", "from", "to", "snapshot"}
+var ScopeParams = []string{"level", "pillar", "challenge", "lever", "stage", "term", "untagged", "status", "comarca", "municipality", "from", "to", "snapshot"}
 
 // ParseScope reads a Scope from query parameters. A list may be given as
 // repeated parameters or comma-separated. Unknown statuses, malformed dates
@@ -60,6 +67,22 @@ func ParseScope(q url.Values) (Scope, error) {
 	s := Scope{
 		Levels: list("level"), Pillars: list("pillar"), Challenges: list("challenge"),
 		Levers: list("lever"), Stages: list("stage"), Comarcas: list("comarca"), Municipalities: list("municipality"),
+		Untagged: list("untagged"),
+	}
+	for _, t := range list("term") {
+		scheme, code, ok := strings.Cut(t, ":")
+		if !ok || scheme == "" || code == "" {
+			return s, Errorf(EINVALID, "term=%q is not scheme:term", t)
+		}
+		// A scheme with a filter of its own is written one way only, so
+		// that one scope has one text.
+		if own := s.schemeList(scheme); own != nil {
+			if !slices.Contains(*own, code) {
+				*own = append(*own, code)
+			}
+			continue
+		}
+		s.Terms = append(s.Terms, t)
 	}
 	for _, st := range list("status") {
 		switch {
@@ -76,7 +99,7 @@ func ParseScope(q url.Values) (Scope, error) {
 	}
 	// Filters are sets: one order for all, so that a scope has one text
 	// (Key) however its URL was written.
-	for _, l := range [][]string{s.Statuses, s.Levels, s.Pillars, s.Challenges, s.Levers, s.Stages, s.Comarcas, s.Municipalities} {
+	for _, l := range [][]string{s.Statuses, s.Levels, s.Pillars, s.Challenges, s.Levers, s.Stages, s.Terms, s.Untagged, s.Comarcas, s.Municipalities} {
 		slices.Sort(l)
 	}
 	for _, p := range []struct {
@@ -132,6 +155,8 @@ func (s Scope) Query() url.Values {
 	set("challenge", s.Challenges)
 	set("lever", s.Levers)
 	set("stage", s.Stages)
+	set("term", s.Terms)
+	set("untagged", s.Untagged)
 	if s.AnyStatus {
 		q.Set("status", StatusAny)
 	} else {
@@ -161,6 +186,20 @@ func (s Scope) Places() []string {
 	return out
 }
 
+// TermFilter is the term filter as begira_scope takes it (migration 0011):
+// "scheme:code" for the stage filter and Terms, "scheme:" for Untagged.
+func (s Scope) TermFilter() []string {
+	out := []string{}
+	for _, st := range s.Stages {
+		out = append(out, "stage:"+st)
+	}
+	out = append(out, s.Terms...)
+	for _, scheme := range s.Untagged {
+		out = append(out, scheme+":")
+	}
+	return out
+}
+
 // Key is the scope's canonical text: two requests with the same Key read the
 // same rows (cache keys use it, never the raw query string).
 func (s Scope) Key() string { return s.Query().Encode() }
@@ -168,28 +207,49 @@ func (s Scope) Key() string { return s.Query().Encode() }
 // IsZero reports whether no filter is set and the scope reads today's data.
 func (s Scope) IsZero() bool { return len(s.Query()) == 0 }
 
-// SchemeFilter returns the terms the scope keeps of a scheme that has a
-// filter (level, pillar, challenge, lever, stage), and whether the scheme
-// can be filtered at all.
-func (s Scope) SchemeFilter(scheme string) (terms []string, ok bool) {
+// OwnFilterSchemes are the schemes with a scope parameter of their own.
+var OwnFilterSchemes = []string{"level", "pillar", "challenge", "lever", "stage"}
+
+// schemeList returns the filter field of a scheme with a parameter of its
+// own, or nil.
+func (s *Scope) schemeList(scheme string) *[]string {
 	switch scheme {
 	case "level":
-		return s.Levels, true
+		return &s.Levels
 	case "pillar":
-		return s.Pillars, true
+		return &s.Pillars
 	case "challenge":
-		return s.Challenges, true
+		return &s.Challenges
 	case "lever":
-		return s.Levers, true
+		return &s.Levers
 	case "stage":
-		return s.Stages, true
+		return &s.Stages
 	}
-	return nil, false
+	return nil
+}
+
+// SchemeFilter returns the terms the scope keeps of a scheme, and whether
+// the scheme has a filter parameter of its own (level, pillar, challenge,
+// lever, stage); the terms of other schemes come from Terms.
+func (s Scope) SchemeFilter(scheme string) (terms []string, ok bool) {
+	if own := s.schemeList(scheme); own != nil {
+		return *own, true
+	}
+	for _, t := range s.Terms {
+		if sch, code, _ := strings.Cut(t, ":"); sch == scheme {
+			terms = append(terms, code)
+		}
+	}
+	return terms, false
 }
 
 // Excludes reports whether a term of a scheme lies outside the scope's
 // filter on that scheme: a figure for it is outside the filter, not zero.
+// Under "untagged" every term of the scheme is outside.
 func (s Scope) Excludes(scheme, term string) bool {
+	if slices.Contains(s.Untagged, scheme) {
+		return true
+	}
 	terms, _ := s.SchemeFilter(scheme)
 	return len(terms) > 0 && !slices.Contains(terms, term)
 }
@@ -198,7 +258,18 @@ func (s Scope) Excludes(scheme, term string) bool {
 // a filter on an unknown term would show an empty portfolio as if that were
 // the answer.
 func (m *Mission) CheckScope(s Scope) error {
-	for _, scheme := range []string{"level", "pillar", "challenge", "lever", "stage"} {
+	schemes := append([]string{}, OwnFilterSchemes...)
+	for _, t := range s.Terms {
+		if sch, _, _ := strings.Cut(t, ":"); !slices.Contains(schemes, sch) {
+			schemes = append(schemes, sch)
+		}
+	}
+	for _, scheme := range s.Untagged {
+		if _, err := m.SchemeOrError(scheme); err != nil {
+			return err
+		}
+	}
+	for _, scheme := range schemes {
 		terms, _ := s.SchemeFilter(scheme)
 		if len(terms) == 0 {
 			continue

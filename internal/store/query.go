@@ -25,7 +25,8 @@ func query(name string) string {
 }
 
 // scopeArgs returns the ten leading parameters ($1…$10) of every analytic
-// query: the mission and the scope filters of begira_scope.
+// query: the mission and the scope filters of begira_scope ($7: the term
+// filter of migration 0011, stages included).
 func scopeArgs(missionID int64, s portfolio.Scope) []any {
 	statuses := s.StatusSet()
 	list := func(v []string) []string {
@@ -42,7 +43,7 @@ func scopeArgs(missionID int64, s portfolio.Scope) []any {
 		to = s.To.Format("2006-01-02")
 	}
 	return []any{missionID, list(statuses), list(s.Levels), list(s.Pillars), list(s.Challenges),
-		list(s.Levers), list(s.Stages), s.Places(), dateArg(from), dateArg(to)}
+		list(s.Levers), s.TermFilter(), s.Places(), dateArg(from), dateArg(to)}
 }
 
 // dateArg passes a date or a typed NULL (DuckDB needs the type to bind

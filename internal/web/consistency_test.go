@@ -297,6 +297,13 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 	if _, err := gen.LoadPortfolio(ctx, st, 1500, 400, 3000, 7); err != nil {
 		t.Fatal(err)
 	}
+	// Every generated project has a horizon and a stage; leave some
+	// without, so that the untagged bars are walked too.
+	for _, scheme := range []string{"horizon", "stage"} {
+		if _, err := st.DB().ExecContext(ctx, `DELETE FROM project_term WHERE scheme_code = ? AND project_id % 9 = 0`, scheme); err != nil {
+			t.Fatal(err)
+		}
+	}
 	sn, err := snapshot.New(st, time.Now).Take(ctx, "gipuzkoa", "generated", snapshot.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
@@ -304,7 +311,15 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 	app := web.New(testDeps(st, st, discardLogger()), web.Options{})
 	total := 0
 	for _, asOf := range []string{"", fmt.Sprintf("snapshot=%d", sn.ID)} {
-		for _, f := range []string{"", "status=any&level=community,startup", "pillar=decarbonisation&comarca=" + firstComarca(t, st)} {
+		untagged := false
+		for _, mk := range horizonMarks(t, app, "/m/gipuzkoa/d/balance?"+asOf) {
+			untagged = untagged || mk.Query["untagged"] == "horizon"
+		}
+		if !untagged {
+			t.Errorf("balance?%s: the untagged horizon bar has no mark", asOf)
+		}
+		for _, f := range []string{"", "status=any&level=community,startup", "pillar=decarbonisation&comarca=" + firstComarca(t, st),
+			"untagged=stage&term=horizon:H1,horizon:H3"} {
 			for _, d := range []string{"overview", "balance", "network", "territory", "signals"} {
 				page := "/m/gipuzkoa/d/" + d + "?" + strings.Trim(asOf+"&"+f, "&")
 				t.Run(page, func(t *testing.T) { total += checkPageAgrees(t, app, page) })
@@ -325,4 +340,69 @@ func firstComarca(t *testing.T, st *store.Store) string {
 		t.Fatal(err)
 	}
 	return code
+}
+
+// panelTable finds a panel's table view.
+var panelTable = regexp.MustCompile(`(?s)id="panel-([^"]+)".*?<tbody>(.*?)</tbody>`)
+
+// TestEveryBarOpensItsRows: every bar of a shares chart opens the list of
+// exactly its projects — the bars of schemes without a filter of their own
+// (horizon) and the untagged bar included — and the term and untagged
+// filters those lists use are scopes like any other: the walk agrees in
+// them too, and the filter form keeps them.
+func TestEveryBarOpensItsRows(t *testing.T) {
+	app := newTestApp(t)
+	if marks := horizonMarks(t, app, "/m/gipuzkoa/d/balance"); !strings.HasPrefix(marks["0"].Query["term"], "horizon:") {
+		t.Errorf("horizon marks %+v: want term=horizon:…", marks)
+	}
+	total := 0
+	for _, f := range []string{"term=horizon:H2", "untagged=horizon", "term=horizon:H1,facet:adaptive&pillar=adaptation", "untagged=pillar&status=any"} {
+		for _, d := range []string{"overview", "balance"} {
+			page := "/m/gipuzkoa/d/" + d + "?" + f
+			t.Run(page, func(t *testing.T) { total += checkPageAgrees(t, app, page) })
+		}
+	}
+	if total < 50 {
+		t.Errorf("compared %d figures, want over 50", total)
+	}
+	runScenarios(t, app, []scenario{
+		{name: "term on an own-filter scheme is that filter", url: "/api/v1/missions/gipuzkoa/projects?term=pillar:adaptation&limit=1",
+			wantStatus: 200},
+		{name: "malformed term", url: "/api/v1/missions/gipuzkoa/projects?term=horizon", wantStatus: 400},
+		{name: "unknown term", url: "/api/v1/missions/gipuzkoa/projects?term=horizon:H9", wantStatus: 400},
+		{name: "unknown scheme", url: "/api/v1/missions/gipuzkoa/projects?untagged=nope", wantStatus: 400},
+		{name: "the form keeps the mark's filter", url: "/m/gipuzkoa/projects?term=horizon:H2&untagged=facet", wantStatus: 200,
+			wantContains: []string{`<input type="hidden" name="term" value="horizon:H2">`, `<input type="hidden" name="untagged" value="facet">`,
+				"H2 Transition", "no Innovation facet term"}},
+	})
+	a := decode[listFigures](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects?term=pillar:adaptation&limit=1"))
+	b := decode[listFigures](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects?pillar=adaptation&limit=1"))
+	if a.Total != b.Total || a.Total == 0 {
+		t.Errorf("term=pillar:adaptation lists %v projects, pillar=adaptation %v", a.Total, b.Total)
+	}
+}
+
+// horizonMarks returns the marks of a page's horizon chart, checking that
+// every bar of it has one.
+func horizonMarks(t *testing.T, app *fiber.App, page string) map[string]dashboard.Mark {
+	t.Helper()
+	body := string(mustGet(t, app, page))
+	var horizon dashboard.Drill
+	for _, m := range panelDrill.FindAllStringSubmatch(body, -1) {
+		if strings.Contains(m[1], "horizon") {
+			if err := json.Unmarshal([]byte(m[4]), &horizon); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	bars := 0
+	for _, m := range panelTable.FindAllStringSubmatch(body, -1) {
+		if strings.Contains(m[1], "horizon") {
+			bars = strings.Count(m[2], "<tr")
+		}
+	}
+	if bars == 0 || len(horizon.Marks) != bars {
+		t.Fatalf("%s: horizon chart has %d bars and %d marks; want one mark per bar", page, bars, len(horizon.Marks))
+	}
+	return horizon.Marks
 }

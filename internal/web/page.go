@@ -333,6 +333,21 @@ func (p *page) setFilters() {
 	p.Filters = append(p.Filters, st)
 }
 
+// KeptFilters are the page's scope parameters that the filter form has no
+// control for (a drill-down's term, untagged scheme, place or dates): the
+// form carries them as hidden fields, so that changing the status of a
+// list opened from a chart keeps the chart's mark.
+func (p *page) KeptFilters() []filterOption {
+	q := p.Scope.Query()
+	var out []filterOption
+	for _, name := range []string{"term", "untagged", "comarca", "municipality", "from", "to"} {
+		if v := q.Get(name); v != "" {
+			out = append(out, filterOption{Value: v, Label: name})
+		}
+	}
+	return out
+}
+
 // ResetLink clears the filters but keeps the language and the snapshot the
 // page is read as of.
 func (p *page) ResetLink() string {

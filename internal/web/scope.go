@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -82,7 +83,13 @@ func scopeWords(lang string, m *portfolio.Mission, sc portfolio.Scope, n int64) 
 		parts = append(parts, strings.Join(names, " / "))
 	}
 	filtered := false
-	for _, scheme := range []string{"level", "pillar", "challenge", "lever", "stage"} {
+	schemes := append([]string{}, portfolio.OwnFilterSchemes...)
+	for _, t := range sc.Terms {
+		if sch, _, _ := strings.Cut(t, ":"); !slices.Contains(schemes, sch) {
+			schemes = append(schemes, sch)
+		}
+	}
+	for _, scheme := range schemes {
 		terms, _ := sc.SchemeFilter(scheme)
 		if len(terms) == 0 {
 			continue
@@ -98,6 +105,14 @@ func scopeWords(lang string, m *portfolio.Mission, sc portfolio.Scope, n int64) 
 			}
 		}
 		parts = append(parts, label+": "+strings.Join(names, " / "))
+	}
+	for _, scheme := range sc.Untagged {
+		filtered = true
+		label := scheme
+		if s := m.Scheme(scheme); s != nil {
+			label = s.Label.In(lang)
+		}
+		parts = append(parts, i18n.T(lang, "scope.untagged", label))
 	}
 	if len(sc.Comarcas) > 0 {
 		filtered = true
