@@ -131,6 +131,9 @@ const (
 	StatusStopped   = "stopped"
 )
 
+// SignalStatuses lists the valid signal statuses, in their life's order.
+var SignalStatuses = []string{"draft", "new", "approved", "archived"}
+
 // ProjectStatuses lists the valid project statuses.
 var ProjectStatuses = []string{StatusPlanned, StatusActive, StatusPaused, StatusCompleted, StatusStopped}
 

@@ -238,19 +238,32 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signal g WHERE `+where, fargs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count signals: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.db.QueryContext(ctx, signalColumns+`
+		FROM signal g WHERE `+where+`
+		`+order+` LIMIT $15 OFFSET $16`, append(fargs, pg.Limit, pg.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: signals: %w", err)
+	}
+	items, err := scanSignals(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: signals: %w", err)
+	}
+	return items, total, nil
+}
+
+// signalColumns selects a signal row (g) with its terms and linked
+// projects, as scanSignals reads them.
+const signalColumns = `
 		SELECT g.id, g.ext_ref, g.headline, coalesce(g.description, ''), coalesce(g.url, ''), coalesce(g.source_type, ''),
 		       g.observed_at, g.status, g.novelty, coalesce(g.level_observed, ''), coalesce(g.observer_actor_type, ''),
 		       coalesce(g.signal_type, ''), coalesce(g.sentiment, ''), coalesce(g.geo_code, ''),
 		       (SELECT string_agg(scheme_code || ':' || term_code, chr(31) ORDER BY scheme_code, term_code)
 		          FROM signal_term WHERE signal_id = g.id),
 		       (SELECT string_agg(p.ext_ref, chr(31) ORDER BY p.ext_ref)
-		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)
-		FROM signal g WHERE `+where+`
-		`+order+` LIMIT $15 OFFSET $16`, append(fargs, pg.Limit, pg.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: signals: %w", err)
-	}
+		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)`
+
+// scanSignals reads signalColumns rows and closes them.
+func scanSignals(rows *sql.Rows) ([]portfolio.Signal, error) {
 	defer rows.Close()
 	items := []portfolio.Signal{}
 	for rows.Next() {
@@ -261,7 +274,7 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		if err := rows.Scan(&g.ID, &g.ExtRef, &g.Headline, &g.Description, &g.URL, &g.SourceType, &observed, &g.Status,
 			&novelty, &g.LevelObserved, &g.ObserverActorType, &g.SignalType, &g.Sentiment, &g.GeoCode,
 			&terms, &projects); err != nil {
-			return nil, 0, fmt.Errorf("store: signals: %w", err)
+			return nil, err
 		}
 		g.ObservedAt = date(observed)
 		if novelty.Valid {
@@ -271,7 +284,7 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		g.Terms, g.Projects = termMap(terms), splitList(projects)
 		items = append(items, g)
 	}
-	return items, total, rows.Err()
+	return items, rows.Err()
 }
 
 // ProjectTotals adds up the projects in scope the way the charts count
