@@ -1,6 +1,9 @@
 package portfolio
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Project is one initiative of a mission's portfolio. Terms maps a scheme
 // code to the term codes the project carries (every classification, level
@@ -25,6 +28,36 @@ type Project struct {
 	BatchID           int64               `json:"batch_id"`
 	Terms             map[string][]string `json:"terms"`
 	Partners          []string            `json:"partners,omitempty"`
+	// Place names GeoCode's municipality and its comarca (nil when the
+	// code is not a known municipality).
+	Place *Place `json:"place,omitempty"`
+}
+
+// Place is a municipality by name, with its comarca.
+type Place struct {
+	Code        string `json:"code"`
+	NameEU      string `json:"name_eu"`
+	NameES      string `json:"name_es"`
+	ComarcaCode string `json:"comarca_code,omitempty"`
+	ComarcaEU   string `json:"comarca_eu,omitempty"`
+	ComarcaES   string `json:"comarca_es,omitempty"`
+}
+
+// Name is the municipality's name in lang: the Basque one in Basque, the
+// Spanish one otherwise.
+func (p *Place) Name(lang string) string {
+	if lang == "eu" || p.NameES == "" {
+		return p.NameEU
+	}
+	return p.NameES
+}
+
+// Comarca is the comarca's name in lang.
+func (p *Place) Comarca(lang string) string {
+	if lang == "eu" || p.ComarcaES == "" {
+		return p.ComarcaEU
+	}
+	return p.ComarcaES
 }
 
 // Organisation is an actor taking part in projects.
@@ -71,6 +104,9 @@ type SignalFilter struct {
 	Status       string
 	// From and To keep the signals observed in [From, To) (nil: open).
 	From, To *time.Time
+	// Answered keeps the signals linked to at least one project ("yes")
+	// or to none ("no", what the portfolio does not answer); "" keeps all.
+	Answered string
 }
 
 // GeoArea is a municipality, comarca or province.
@@ -95,6 +131,9 @@ const (
 	StatusStopped   = "stopped"
 )
 
+// SignalStatuses lists the valid signal statuses, in their life's order.
+var SignalStatuses = []string{"draft", "new", "approved", "archived"}
+
 // ProjectStatuses lists the valid project statuses.
 var ProjectStatuses = []string{StatusPlanned, StatusActive, StatusPaused, StatusCompleted, StatusStopped}
 
@@ -116,14 +155,44 @@ func (d *Date) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Page is a window of a list: Limit rows starting at Offset.
+// Page is a window of a list: Limit rows starting at Offset, in the order
+// Sort names, of the rows matching Search.
 type Page struct {
 	Limit  int
 	Offset int
+	// Search keeps the rows whose text (a project's title, summary and
+	// organisations; a signal's headline and description; an
+	// organisation's name) contains it, case and accents ignored.
+	Search string
+	// Sort names the column to order by ("budget"), descending with a
+	// leading '-' ("-budget"); "" is the list's own order. Each list
+	// says which columns it sorts by (an unknown one is EINVALID).
+	Sort string
+	// All asks for every row (an export): Limit becomes ExportLimit and
+	// Offset is ignored.
+	All bool
 }
 
-// Normalize clamps a page to sane bounds: default 50, at most 500 rows.
+// ExportLimit bounds an export: more rows than any mission's list holds,
+// few enough that one request cannot exhaust the server.
+const ExportLimit = 100_000
+
+// SortKey splits Sort into the column and the direction.
+func (p Page) SortKey() (column string, desc bool) {
+	if strings.HasPrefix(p.Sort, "-") {
+		return p.Sort[1:], true
+	}
+	return p.Sort, false
+}
+
+// Normalize clamps a page to sane bounds: default 50, at most 500 rows
+// (ExportLimit for All).
 func (p Page) Normalize() Page {
+	p.Search = strings.TrimSpace(p.Search)
+	if p.All {
+		p.Limit, p.Offset = ExportLimit, 0
+		return p
+	}
 	if p.Limit <= 0 {
 		p.Limit = 50
 	}

@@ -45,19 +45,30 @@ func float(f sql.NullFloat64) *float64 {
 	return &f.Float64
 }
 
-// Projects lists the projects in scope ordered by ext_ref, one page at a
-// time, with the total: the same projects the figures of that scope count.
+// Projects lists the projects in scope matching pg.Search, in pg.Sort's
+// order (ext_ref by default), one page at a time, with the number of them:
+// without a search, the same projects the figures of that scope count.
 func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Project, int64, error) {
 	pg = pg.Normalize()
-	args := scopeArgs(m.ID, sc)
+	col, _ := pg.SortKey()
+	order, err := projectSort(m, col).orderBy(pg, "p.ext_ref", "p.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	args := append(scopeArgs(m.ID, sc), pg.Search)
+	const from = `
+		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p` + projectJoins + `
+		WHERE ($11 = '' OR contains(` + projectText + `, strip_accents(lower($11)))
+		       OR EXISTS (SELECT 1 FROM project_org po JOIN organisation o3 ON o3.id = po.org_id
+		                  WHERE po.project_id = p.id AND contains(strip_accents(lower(o3.name)), strip_accents(lower($11)))))`
 	var total int64
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(*)`+from), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count projects: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(projectColumns+`
-		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
-		LEFT JOIN organisation o ON o.id = p.lead_org_id
-		ORDER BY p.ext_ref LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
+	order, args = bindScheme(order, args, col)
+	n := len(args)
+	rows, err := s.db.QueryContext(ctx, withScopeTypes(projectColumns+from+"\n"+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2)),
+		append(args, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: projects: %w", err)
 	}
@@ -73,8 +84,19 @@ func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio
 	return items, total, rows.Err()
 }
 
-// projectColumns selects a project row (p) with its lead (o), terms and
-// partners, as scanProject reads them.
+// projectText is the text a project search looks in (besides the names of
+// its partners): reference, title, summary and lead, folded.
+const projectText = `strip_accents(lower(p.ext_ref || ' ' || p.title || ' ' || coalesce(p.summary, '') || ' ' || coalesce(o.name, '')))`
+
+// projectJoins joins a project row (p) to its lead (o), its municipality
+// (gm) and that municipality's comarca (gc).
+const projectJoins = `
+		LEFT JOIN organisation o ON o.id = p.lead_org_id
+		LEFT JOIN geo_area gm ON gm.code = p.geo_code AND gm.level = 'municipality'
+		LEFT JOIN geo_area gc ON gc.code = gm.parent_code`
+
+// projectColumns selects a project row (p) with its lead (o), terms,
+// partners and place (gm, gc: projectJoins), as scanProject reads them.
 const projectColumns = `
 		SELECT p.id, p.ext_ref, p.title, coalesce(p.summary, ''), p.status, coalesce(o.name, ''),
 		       p.budget_total_eur, p.public_funding_eur, coalesce(p.funding_instrument, ''),
@@ -84,21 +106,27 @@ const projectColumns = `
 		          FROM project_term WHERE project_id = p.id),
 		       (SELECT string_agg(o2.name, chr(31) ORDER BY o2.name)
 		          FROM project_org po JOIN organisation o2 ON o2.id = po.org_id
-		          WHERE po.project_id = p.id AND po.role <> 'lead')`
+		          WHERE po.project_id = p.id AND po.role <> 'lead'),
+		       gm.name_eu, gm.name_es, gc.code, gc.name_eu, gc.name_es`
 
 func scanProject(rows interface{ Scan(...any) error }) (portfolio.Project, error) {
 	var p portfolio.Project
 	var budget, public, lat, lon sql.NullFloat64
 	var start, end, updated sql.NullTime
 	var terms, partners sql.NullString
+	var mEU, mES, cCode, cEU, cES sql.NullString
 	if err := rows.Scan(&p.ID, &p.ExtRef, &p.Title, &p.Summary, &p.Status, &p.LeadOrg, &budget, &public,
 		&p.FundingInstrument, &start, &end, &p.GeoCode, &lat, &lon, &p.Intent, &updated, &p.BatchID,
-		&terms, &partners); err != nil {
+		&terms, &partners, &mEU, &mES, &cCode, &cEU, &cES); err != nil {
 		return p, err
 	}
 	p.BudgetTotalEUR, p.PublicFundingEUR, p.Lat, p.Lon = float(budget), float(public), float(lat), float(lon)
 	p.StartDate, p.EndDate, p.UpdatedAt = date(start), date(end), date(updated)
 	p.Terms, p.Partners = termMap(terms), splitList(partners)
+	if mEU.Valid {
+		p.Place = &portfolio.Place{Code: p.GeoCode, NameEU: mEU.String, NameES: mES.String,
+			ComarcaCode: cCode.String, ComarcaEU: cEU.String, ComarcaES: cES.String}
+	}
 	return p, nil
 }
 
@@ -106,7 +134,7 @@ func scanProject(rows interface{ Scan(...any) error }) (portfolio.Project, error
 // status, from the tables the store reads (a snapshot's through AsOf).
 func (s *Store) ProjectByRef(ctx context.Context, m *portfolio.Mission, ref string) (*portfolio.Project, error) {
 	row := s.db.QueryRowContext(ctx, projectColumns+`
-		FROM project p LEFT JOIN organisation o ON o.id = p.lead_org_id
+		FROM project p`+projectJoins+`
 		WHERE p.mission_id = ? AND p.ext_ref = ?`, m.ID, ref)
 	p, err := scanProject(row)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -162,7 +190,8 @@ func scanOrganisations(rows *sql.Rows) ([]portfolio.Organisation, error) {
 	return items, rows.Err()
 }
 
-// Signals lists a mission's signals, newest first.
+// Signals lists a mission's signals matching f and pg.Search (reference,
+// headline, description), newest first unless pg.Sort says otherwise.
 func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.SignalFilter, pg portfolio.Page) ([]portfolio.Signal, int64, error) {
 	pg = pg.Normalize()
 	if f.Term != "" {
@@ -182,7 +211,9 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		AND ($4 = '' OR g.level_observed = $4)
 		AND ($5 = '' OR g.status = $5)
 		AND ($11::DATE IS NULL OR g.observed_at >= $11::DATE)
-		AND ($12::DATE IS NULL OR g.observed_at < $12::DATE)`
+		AND ($12::DATE IS NULL OR g.observed_at < $12::DATE)
+		AND ($13 = '' OR contains(strip_accents(lower(g.ext_ref || ' ' || g.headline || ' ' || coalesce(g.description, ''))), strip_accents(lower($13))))
+		AND ($14 = '' OR ($14 = 'yes') = EXISTS (SELECT 1 FROM signal_project sp WHERE sp.signal_id = g.id))`
 	sa := scopeArgs(m.ID, f.Scope) // $3 levels, $4 pillars, $5 challenges, $6 levers, $8 comarcas
 	day := func(t *time.Time) any {
 		if t == nil {
@@ -190,7 +221,16 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		}
 		return t.Format(time.DateOnly)
 	}
-	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status, sa[2], sa[3], sa[4], sa[5], sa[7], day(f.From), day(f.To)}
+	switch f.Answered {
+	case "", "yes", "no":
+	default:
+		return nil, 0, portfolio.Errorf(portfolio.EINVALID, "answered=%q: yes (linked to a project) or no (linked to none)", f.Answered)
+	}
+	order, err := signalSort.orderBy(pg, "g.observed_at DESC, g.ext_ref", "g.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	fargs := []any{m.ID, f.Scheme, f.Term, f.Level, f.Status, sa[2], sa[3], sa[4], sa[5], sa[7], day(f.From), day(f.To), pg.Search, f.Answered}
 	if f.Term == "" {
 		fargs[1] = ""
 	}
@@ -198,19 +238,32 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM signal g WHERE `+where, fargs...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count signals: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, `
+	rows, err := s.db.QueryContext(ctx, signalColumns+`
+		FROM signal g WHERE `+where+`
+		`+order+` LIMIT $15 OFFSET $16`, append(fargs, pg.Limit, pg.Offset)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: signals: %w", err)
+	}
+	items, err := scanSignals(rows)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: signals: %w", err)
+	}
+	return items, total, nil
+}
+
+// signalColumns selects a signal row (g) with its terms and linked
+// projects, as scanSignals reads them.
+const signalColumns = `
 		SELECT g.id, g.ext_ref, g.headline, coalesce(g.description, ''), coalesce(g.url, ''), coalesce(g.source_type, ''),
 		       g.observed_at, g.status, g.novelty, coalesce(g.level_observed, ''), coalesce(g.observer_actor_type, ''),
 		       coalesce(g.signal_type, ''), coalesce(g.sentiment, ''), coalesce(g.geo_code, ''),
 		       (SELECT string_agg(scheme_code || ':' || term_code, chr(31) ORDER BY scheme_code, term_code)
 		          FROM signal_term WHERE signal_id = g.id),
 		       (SELECT string_agg(p.ext_ref, chr(31) ORDER BY p.ext_ref)
-		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)
-		FROM signal g WHERE `+where+`
-		ORDER BY g.observed_at DESC, g.ext_ref LIMIT $13 OFFSET $14`, append(fargs, pg.Limit, pg.Offset)...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: signals: %w", err)
-	}
+		          FROM signal_project sp JOIN project p ON p.id = sp.project_id WHERE sp.signal_id = g.id)`
+
+// scanSignals reads signalColumns rows and closes them.
+func scanSignals(rows *sql.Rows) ([]portfolio.Signal, error) {
 	defer rows.Close()
 	items := []portfolio.Signal{}
 	for rows.Next() {
@@ -221,7 +274,7 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		if err := rows.Scan(&g.ID, &g.ExtRef, &g.Headline, &g.Description, &g.URL, &g.SourceType, &observed, &g.Status,
 			&novelty, &g.LevelObserved, &g.ObserverActorType, &g.SignalType, &g.Sentiment, &g.GeoCode,
 			&terms, &projects); err != nil {
-			return nil, 0, fmt.Errorf("store: signals: %w", err)
+			return nil, err
 		}
 		g.ObservedAt = date(observed)
 		if novelty.Valid {
@@ -231,7 +284,7 @@ func (s *Store) Signals(ctx context.Context, m *portfolio.Mission, f portfolio.S
 		g.Terms, g.Projects = termMap(terms), splitList(projects)
 		items = append(items, g)
 	}
-	return items, total, rows.Err()
+	return items, rows.Err()
 }
 
 // ProjectTotals adds up the projects in scope the way the charts count
@@ -271,22 +324,30 @@ func (s *Store) ProjectTotals(ctx context.Context, m *portfolio.Mission, sc port
 }
 
 // OrganisationsInScope lists the organisations taking part (in any role) in
-// the projects in scope, by name, each with its number of those projects:
-// the rows behind the organisations KPI of the same scope.
+// the projects in scope, by name (or pg.Sort), each with its number of
+// those projects: the rows behind the organisations KPI of the same scope,
+// narrowed by pg.Search on the name.
 func (s *Store) OrganisationsInScope(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Organisation, int64, error) {
 	pg = pg.Normalize()
 	args := scopeArgs(m.ID, sc)
+	order, err := organisationSort.orderBy(pg, "o.name_key", "o.id")
+	if err != nil {
+		return nil, 0, err
+	}
+	args = append(args, pg.Search)
 	const members = `WITH p AS (SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)),
 		m AS (SELECT po.org_id, count(DISTINCT po.project_id) AS n FROM project_org po JOIN p ON p.id = po.project_id GROUP BY po.org_id)`
+	const from = `
+		FROM m JOIN organisation o ON o.id = m.org_id
+		WHERE ($11 = '' OR contains(strip_accents(lower(o.name || ' ' || coalesce(o.ext_ref, ''))), strip_accents(lower($11))))`
 	var total int64
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(members+` SELECT count(*) FROM m`), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, withScopeTypes(members+` SELECT count(*)`+from), args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count organisations in scope: %w", err)
 	}
 	rows, err := s.db.QueryContext(ctx, withScopeTypes(members+`
 		SELECT o.id, coalesce(o.ext_ref, ''), o.name, coalesce(o.actor_type, ''), coalesce(o.size_class, ''),
-		       o.founded_year, coalesce(o.geo_code, ''), m.n
-		FROM m JOIN organisation o ON o.id = m.org_id
-		ORDER BY o.name_key, o.id LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
+		       o.founded_year, coalesce(o.geo_code, ''), m.n`+from+`
+		`+order+` LIMIT $12 OFFSET $13`), append(args, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
 	}

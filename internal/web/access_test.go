@@ -158,6 +158,9 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/api/v1/missions/:slug/projects/:ref", url: "/api/v1/missions/tiny/projects/T-1", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/organisations", url: "/api/v1/missions/tiny/organisations", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/signals", url: "/api/v1/missions/tiny/signals", rule: viewerOn, ok: 200},
+	// The tiny mission has no signal and no organisation: the handler answers.
+	{method: "GET", route: "/api/v1/missions/:slug/signals/:ref", url: "/api/v1/missions/tiny/signals/S-1", rule: viewerOn, ok: 404},
+	{method: "GET", route: "/api/v1/missions/:slug/organisations/:id", url: "/api/v1/missions/tiny/organisations/999999", rule: viewerOn, ok: 404},
 	{method: "GET", route: "/api/v1/missions/:slug/coverage", url: "/api/v1/missions/tiny/coverage", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/metrics", url: "/api/v1/missions/tiny/metrics?codes=C2", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/snapshots", url: "/api/v1/missions/tiny/snapshots", rule: viewerOn, ok: 200},
@@ -211,6 +214,8 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/m/:slug/organisations", url: "/m/tiny/organisations", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/projects/:ref", url: "/m/tiny/projects/T-1", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/signals", url: "/m/tiny/signals", rule: viewerOn, ok: 200},
+	{method: "GET", route: "/m/:slug/signals/:ref", url: "/m/tiny/signals/S-1", rule: viewerOn, ok: 404},
+	{method: "GET", route: "/m/:slug/organisations/:id", url: "/m/tiny/organisations/999999", rule: viewerOn, ok: 404},
 	{method: "GET", route: "/m/:slug/metrics", url: "/m/tiny/metrics", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/snapshots", url: "/m/tiny/snapshots", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/snapshots/:id/diff", url: "/m/tiny/snapshots/1/diff", rule: viewerOn, ok: 200},

@@ -105,31 +105,26 @@ func (s *Server) apiProjects(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, _, err := sd.lists.Projects(c.UserContext(), sd.Mission, sd.Scope, pg)
+	items, matching, err := sd.lists.Projects(c.UserContext(), sd.Mission, sd.Scope, pg)
 	if err != nil {
 		return err
+	}
+	if pg.All {
+		return sendTable(c, s.language(c), c.Query("format"), projectTable(s.language(c), sd.Mission, items))
 	}
 	t, err := sd.lists.ProjectTotals(c.UserContext(), sd.Mission, sd.Scope, frac)
 	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"items": items, "total": t.Projects, "limit": pg.Limit, "offset": pg.Offset,
+	// total is the scope's count, the figure the list drills from; with a
+	// search, the rows matching it (the sums stay the scope's).
+	total := t.Projects
+	if pg.Search != "" {
+		total = matching
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total, "limit": pg.Limit, "offset": pg.Offset,
 		"budget_total_eur": t.Budget, "budget_null": t.BudgetNull, "frac": t.Frac, "n_frac": t.NFrac,
 		"budget_frac_eur": t.BudgetFrac})
-}
-
-// apiProject answers one project by ext_ref (as of ?snapshot= when given).
-func (s *Server) apiProject(c *fiber.Ctx) error {
-	sd, err := s.scope(c)
-	if err != nil {
-		return err
-	}
-	defer sd.release()
-	pr, err := sd.lists.ProjectByRef(c.UserContext(), sd.Mission, c.Params("ref"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(pr)
 }
 
 // apiOrganisations lists the organisations taking part in the projects in
@@ -143,6 +138,9 @@ func (s *Server) apiOrganisations(c *fiber.Ctx) error {
 	items, total, err := sd.lists.OrganisationsInScope(c.UserContext(), sd.Mission, sd.Scope, pg)
 	if err != nil {
 		return err
+	}
+	if pg.All {
+		return sendTable(c, s.language(c), c.Query("format"), organisationTable(s.language(c), sd.Mission, items))
 	}
 	return list(c, items, total, pg)
 }
@@ -160,6 +158,9 @@ func (s *Server) apiSignals(c *fiber.Ctx) error {
 	items, total, err := sd.lists.Signals(c.UserContext(), sd.Mission, f, pg)
 	if err != nil {
 		return err
+	}
+	if pg.All {
+		return sendTable(c, s.language(c), c.Query("format"), signalTable(s.language(c), sd.Mission, items))
 	}
 	return list(c, items, total, pg)
 }
@@ -179,10 +180,10 @@ func fracParam(c *fiber.Ctx) ([]string, error) {
 	return out, nil
 }
 
-// signalFilter reads ?challenge=water (any signal scheme), level_observed
-// and signal_status.
+// signalFilter reads ?challenge=water (any signal scheme), level_observed,
+// signal_status and answered (yes or no: linked to a project or to none).
 func signalFilter(c *fiber.Ctx, m *portfolio.Mission, sc portfolio.Scope) (portfolio.SignalFilter, error) {
-	f := portfolio.SignalFilter{Scope: sc, Level: c.Query("level_observed"), Status: c.Query("signal_status")}
+	f := portfolio.SignalFilter{Scope: sc, Level: c.Query("level_observed"), Status: c.Query("signal_status"), Answered: c.Query("answered")}
 	for _, d := range []struct {
 		name string
 		dst  **time.Time

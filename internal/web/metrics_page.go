@@ -184,6 +184,12 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if pg.All {
+		return sendTable(c, p.Lang, c.Query("format"), signalTable(p.Lang, p.Mission, p.Signals))
+	}
+	p.List = newListState(p, pg)
+	p.List.Matching = p.Total
+	p.setSignalFilters(f)
 	p.Title = p.T("signals.title")
 	// Say what the list is filtered on: the page's signal scope and the
 	// list's own term.
@@ -201,6 +207,6 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 		}
 	}
 	p.SignalFilterText = strings.Join(parts, " · ")
-	p.setPageLinks(queryValues(c), pg)
+	p.setPageLinks(queryValues(c), pg, p.Total)
 	return s.render(c, "signals", p)
 }

@@ -45,7 +45,10 @@ var listQuery = []string{"limit", "offset", "lang"}
 
 // scopedListQuery are the parameters of a list in scope (the scope filters
 // themselves are named per scheme and documented in the summary).
-var scopedListQuery = []string{"limit", "offset", "lang", "snapshot", "status", "frac"}
+var scopedListQuery = []string{"limit", "offset", "lang", "snapshot", "status", "frac", "q", "sort", "format"}
+
+// signalListQuery adds the signal list's own filters.
+var signalListQuery = append(append([]string{}, scopedListQuery...), "signal_status", "level_observed", "answered", "observed_from", "observed_to")
 
 var apiOps = []apiOp{
 	{method: "GET", path: "/openapi.json", id: "openapi", summary: "This document.", role: rolePublicDoc, status: 200, schema: "Document"},
@@ -53,10 +56,12 @@ var apiOps = []apiOp{
 	{method: "GET", path: "/missions", id: "listMissions", summary: "Missions the caller may read.", role: roleAnyone, status: 200, schema: "MissionList"},
 	{method: "GET", path: "/missions/:slug", id: "getMission", summary: "A mission document.", role: roleViewer, status: 200, schema: "Mission"},
 	{method: "PUT", path: "/missions/:slug", id: "putMission", summary: "Create or replace a mission document (YAML or JSON); 201 when created.", role: roleAdminOn, body: "Mission", bodyTypes: []string{"application/yaml", "application/json"}, status: 200, schema: "Mission"},
-	{method: "GET", path: "/missions/:slug/projects", id: "listProjects", summary: "Projects in scope (level, pillar, challenge, lever, stage, term=scheme:code for other schemes, untagged=scheme, status, comarca, municipality, from, to; default status planned and active, status=any for all), paginated, with what they add up to (fractionally over the ?frac= schemes), live or as of ?snapshot=.", role: roleViewer, query: scopedListQuery, status: 200, schema: "ProjectPage"},
-	{method: "GET", path: "/missions/:slug/projects/:ref", id: "getProject", summary: "One project by ext_ref, any status, live or as of ?snapshot=.", role: roleViewer, query: []string{"snapshot", "lang"}, status: 200, schema: "Project"},
-	{method: "GET", path: "/missions/:slug/organisations", id: "listOrganisations", summary: "Organisations taking part in the projects in scope, paginated.", role: roleViewer, query: scopedListQuery, status: 200, schema: "Page"},
-	{method: "GET", path: "/missions/:slug/signals", id: "listSignals", summary: "Signals in the scope's signal filters (level observed, pillar, challenge, lever, comarca), paginated.", role: roleViewer, query: scopedListQuery, status: 200, schema: "Page"},
+	{method: "GET", path: "/missions/:slug/projects", id: "listProjects", summary: "Projects in scope (level, pillar, challenge, lever, stage, term=scheme:code for other schemes, untagged=scheme, status, comarca, municipality, from, to; default status planned and active, status=any for all), paginated, with what they add up to (fractionally over the ?frac= schemes), live or as of ?snapshot=. q searches reference, title, summary and organisations (case and accents ignored; total then counts the matches); sort=FIELD or -FIELD by ext_ref, title, status, budget, public_funding, instrument, lead, municipality, comarca, start, end, updated or a project scheme (level, stage …); ?format=csv|xlsx answers every row of the list as a file.", role: roleViewer, query: scopedListQuery, status: 200, schema: "ProjectPage"},
+	{method: "GET", path: "/missions/:slug/projects/:ref", id: "getProject", summary: "One project by ext_ref, any status, live or as of ?snapshot=: every field, its place, linked signals, the import batches that wrote it and its state in every snapshot.", role: roleViewer, query: []string{"snapshot", "lang"}, status: 200, schema: "ProjectDetail"},
+	{method: "GET", path: "/missions/:slug/organisations", id: "listOrganisations", summary: "Organisations taking part in the projects in scope (q searches the name; sort by name, actor_type, size, founded, projects), paginated, or every row as ?format=csv|xlsx.", role: roleViewer, query: scopedListQuery, status: 200, schema: "Page"},
+	{method: "GET", path: "/missions/:slug/organisations/:id", id: "getOrganisation", summary: "One organisation: its projects (any status, with its role), the levels of action of those in scope and its degree and rank in the network of the scope, live or as of ?snapshot=.", role: roleViewer, query: []string{"snapshot", "lang", "status"}, status: 200, schema: "OrganisationDetail"},
+	{method: "GET", path: "/missions/:slug/signals", id: "listSignals", summary: "Signals in the scope's signal filters (level observed, pillar, challenge, lever, comarca) and the list's own (signal_status, answered=no for those no project answers; q searches reference, headline and description; sort by ext_ref, observed, headline, status, level, source, novelty, projects), paginated, or every row as ?format=csv|xlsx.", role: roleViewer, query: signalListQuery, status: 200, schema: "Page"},
+	{method: "GET", path: "/missions/:slug/signals/:ref", id: "getSignal", summary: "One signal by ext_ref: its terms, linked projects and status in every version the imports wrote, live or as of ?snapshot=.", role: roleViewer, query: []string{"snapshot", "lang"}, status: 200, schema: "SignalDetail"},
 	{method: "GET", path: "/missions/:slug/coverage", id: "getCoverage", summary: "Coverage matrix of scheme a × scheme b.", role: roleViewer, query: []string{"a", "b", "snapshot"}, status: 200, schema: "Coverage"},
 	{method: "GET", path: "/missions/:slug/metrics", id: "getMetrics", summary: "Metric values (all, or ?codes=C1,C2) in scope, live or as of ?snapshot=.", role: roleViewer, query: []string{"codes", "snapshot", "lang"}, status: 200, schema: "Metrics"},
 	{method: "GET", path: "/missions/:slug/snapshots", id: "listSnapshots", summary: "Snapshots of the mission, newest first.", role: roleViewer, status: 200, schema: "SnapshotList"},
@@ -92,21 +97,28 @@ var apiOps = []apiOp{
 
 // apiQuery describes the query parameters the table names.
 var apiQuery = map[string]map[string]any{
-	"limit":        {"description": "page size", "schema": map[string]any{"type": "integer", "minimum": 1}},
-	"offset":       {"description": "rows to skip", "schema": map[string]any{"type": "integer", "minimum": 0}},
-	"lang":         {"description": "language of labels: en, es or eu", "schema": map[string]any{"type": "string", "enum": []string{"en", "es", "eu"}}},
-	"week":         {"description": "ISO week, YYYY-Www (2026-W44)", "schema": map[string]any{"type": "string"}},
-	"a":            {"description": "scheme of the rows", "schema": map[string]any{"type": "string"}},
-	"b":            {"description": "scheme of the columns", "schema": map[string]any{"type": "string"}},
-	"snapshot":     {"description": "answer as of this snapshot id", "schema": map[string]any{"type": "integer"}},
-	"codes":        {"description": "comma-separated metric codes", "schema": map[string]any{"type": "string"}},
-	"against":      {"description": "the earlier snapshot's id, or live for today's data", "required": true, "schema": map[string]any{"type": "string", "pattern": "^([0-9]+|live)$"}},
-	"status":       {"description": "statuses in scope: any, or a comma-separated list (default planned,active)", "schema": map[string]any{"type": "string"}},
-	"frac":         {"description": "one or two schemes, comma-separated: add the projects up fractionally as a chart over them does", "schema": map[string]any{"type": "string"}},
-	"skip_invalid": {"description": "commit the valid rows and leave the rejected ones out", "schema": map[string]any{"type": "boolean"}},
-	"mission":      {"description": "mission slug", "schema": map[string]any{"type": "string"}},
-	"confirm":      {"description": "yes, to confirm a deletion", "schema": map[string]any{"type": "string", "enum": []string{"yes"}}},
-	"format":       {"description": "csv for a CSV export", "schema": map[string]any{"type": "string", "enum": []string{"csv"}}},
+	"limit":          {"description": "page size", "schema": map[string]any{"type": "integer", "minimum": 1}},
+	"offset":         {"description": "rows to skip", "schema": map[string]any{"type": "integer", "minimum": 0}},
+	"lang":           {"description": "language of labels: en, es or eu", "schema": map[string]any{"type": "string", "enum": []string{"en", "es", "eu"}}},
+	"week":           {"description": "ISO week, YYYY-Www (2026-W44)", "schema": map[string]any{"type": "string"}},
+	"a":              {"description": "scheme of the rows", "schema": map[string]any{"type": "string"}},
+	"b":              {"description": "scheme of the columns", "schema": map[string]any{"type": "string"}},
+	"snapshot":       {"description": "answer as of this snapshot id", "schema": map[string]any{"type": "integer"}},
+	"codes":          {"description": "comma-separated metric codes", "schema": map[string]any{"type": "string"}},
+	"against":        {"description": "the earlier snapshot's id, or live for today's data", "required": true, "schema": map[string]any{"type": "string", "pattern": "^([0-9]+|live)$"}},
+	"status":         {"description": "statuses in scope: any, or a comma-separated list (default planned,active)", "schema": map[string]any{"type": "string"}},
+	"frac":           {"description": "one or two schemes, comma-separated: add the projects up fractionally as a chart over them does", "schema": map[string]any{"type": "string"}},
+	"skip_invalid":   {"description": "commit the valid rows and leave the rejected ones out", "schema": map[string]any{"type": "boolean"}},
+	"mission":        {"description": "mission slug", "schema": map[string]any{"type": "string"}},
+	"confirm":        {"description": "yes, to confirm a deletion", "schema": map[string]any{"type": "string", "enum": []string{"yes"}}},
+	"format":         {"description": "csv (or xlsx, for lists) for a file of every row", "schema": map[string]any{"type": "string", "enum": []string{"csv", "xlsx"}}},
+	"q":              {"description": "search: rows whose text contains it, case and accents ignored", "schema": map[string]any{"type": "string", "maxLength": 200}},
+	"sort":           {"description": "column to sort by, descending with a leading -", "schema": map[string]any{"type": "string"}},
+	"signal_status":  {"description": "a signal status: draft, new, approved or archived", "schema": map[string]any{"type": "string"}},
+	"level_observed": {"description": "a term of the level scheme", "schema": map[string]any{"type": "string"}},
+	"answered":       {"description": "yes: signals linked to a project; no: to none", "schema": map[string]any{"type": "string", "enum": []string{"yes", "no"}}},
+	"observed_from":  {"description": "signals observed on or after this date (yyyy-mm-dd)", "schema": map[string]any{"type": "string", "format": "date"}},
+	"observed_to":    {"description": "signals observed before this date (yyyy-mm-dd)", "schema": map[string]any{"type": "string", "format": "date"}},
 }
 
 // fiberParam matches a path parameter of a Fiber pattern.
@@ -149,7 +161,18 @@ var openAPIDocument = sync.OnceValue(func() []byte {
 		"ProjectPage": obj([]string{"items", "total", "limit", "offset", "budget_total_eur", "n_frac", "budget_frac_eur"}, map[string]any{"items": arrayOf(ref("Project")), "total": integer, "limit": integer, "offset": integer,
 			"budget_total_eur": map[string]any{"type": "number"}, "budget_null": integer, "frac": map[string]any{"type": []string{"array", "null"}, "items": str},
 			"n_frac": map[string]any{"type": "number"}, "budget_frac_eur": map[string]any{"type": "number"}}),
-		"Project":     obj([]string{"id", "ext_ref", "title"}, map[string]any{"id": integer, "ext_ref": str, "title": str}),
+		"Project": obj([]string{"id", "ext_ref", "title"}, map[string]any{"id": integer, "ext_ref": str, "title": str}),
+		"ProjectDetail": obj([]string{"id", "ext_ref", "title", "status", "terms", "signals", "batches", "snapshots"}, map[string]any{"id": integer, "ext_ref": str, "title": str,
+			"status": str, "terms": anyObj, "place": obj([]string{"code", "name_eu", "name_es"}, map[string]any{"code": str, "name_eu": str, "name_es": str}),
+			"signals":   arrayOf(obj([]string{"ext_ref", "headline", "relation"}, map[string]any{"ext_ref": str, "headline": str, "relation": str})),
+			"batches":   arrayOf(obj([]string{"id", "filename", "created"}, map[string]any{"id": integer, "filename": str, "created": map[string]any{"type": "boolean"}})),
+			"snapshots": arrayOf(obj([]string{"snapshot_id", "taken_at", "stage", "status"}, map[string]any{"snapshot_id": integer, "taken_at": str, "stage": str, "status": str}))}),
+		"SignalDetail": obj([]string{"id", "ext_ref", "headline", "status", "terms", "linked_projects", "history"}, map[string]any{"id": integer, "ext_ref": str, "headline": str,
+			"status": str, "terms": anyObj, "linked_projects": arrayOf(obj([]string{"ext_ref", "title", "relation"}, map[string]any{"ext_ref": str, "title": str, "relation": str})),
+			"history": arrayOf(obj([]string{"id", "status", "created"}, map[string]any{"id": integer, "status": str, "created": map[string]any{"type": "boolean"}}))}),
+		"OrganisationDetail": obj([]string{"id", "name", "projects", "all_projects", "levels", "degree", "rank", "connected"}, map[string]any{"id": integer, "name": str,
+			"projects": integer, "all_projects": arrayOf(obj([]string{"ext_ref", "title", "relation"}, map[string]any{"ext_ref": str, "title": str, "relation": str})),
+			"levels": map[string]any{"type": "object", "additionalProperties": integer}, "degree": integer, "rank": integer, "connected": integer}),
 		"Session":     obj([]string{"kind", "roles", "instance_admin"}, map[string]any{"kind": str, "name": str, "roles": map[string]any{"type": "object", "additionalProperties": str}, "instance_admin": map[string]any{"type": "boolean"}}),
 		"MissionList": obj([]string{"items"}, map[string]any{"items": arrayOf(obj([]string{"slug", "title"}, map[string]any{"slug": str, "title": anyObj}))}),
 		"Mission":     obj([]string{"slug", "title", "schemes"}, map[string]any{"slug": str, "title": anyObj, "schemes": arrayOf(anyObj)}),

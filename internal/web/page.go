@@ -38,9 +38,9 @@ func mustParsePages() *pages {
 		"asset": assetPath,
 	}
 	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error", "empty",
-		"snapshots", "diff", "pack", "digest", "decisions", "login", "setup", "users", "tokens", "audit", "home"} {
+		"snapshots", "diff", "pack", "digest", "decisions", "signal", "organisation", "login", "setup", "users", "tokens", "audit", "home"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
-			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/filters.html", "templates/lists.html", "templates/"+name+".html"))
 		p.byName[name] = t
 	}
 	return p
@@ -105,8 +105,13 @@ type page struct {
 	Figure        string
 	Organisations []portfolio.Organisation
 	Project       *portfolio.Project // the project page
-	PrevLink      string
-	NextLink      string
+	// The detail pages (detail.go).
+	ProjectDetail      *portfolio.ProjectDetail
+	SignalDetail       *portfolio.SignalDetail
+	OrganisationDetail *portfolio.OrganisationDetail
+	PrevLink           string
+	NextLink           string
+	List               *listState // a list's search, order and exports (lists.go)
 
 	scoped *scoped // the request's scope, set by missionPage
 }
@@ -258,9 +263,9 @@ func (p *page) PanelCSV(panel string) string {
 }
 
 // setPageLinks sets the links to the previous and next pages of a list of
-// p.Total rows shown pg at a time; q is the page's own query (filters,
+// rows rows shown pg at a time; q is the page's own query (filters,
 // language), which the links keep.
-func (p *page) setPageLinks(q url.Values, pg portfolio.Page) {
+func (p *page) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
 	link := func(offset int) string {
 		q.Set("offset", strconv.Itoa(offset))
 		q.Set("limit", strconv.Itoa(pg.Limit))
@@ -269,7 +274,7 @@ func (p *page) setPageLinks(q url.Values, pg portfolio.Page) {
 	if pg.Offset > 0 {
 		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
 	}
-	if int64(pg.Offset+pg.Limit) < p.Total {
+	if int64(pg.Offset+pg.Limit) < rows {
 		p.NextLink = link(pg.Offset + pg.Limit)
 	}
 }
@@ -337,12 +342,12 @@ func (p *page) setFilters() {
 // control for (a drill-down's term, untagged scheme, place or dates): the
 // form carries them as hidden fields, so that changing the status of a
 // list opened from a chart keeps the chart's mark.
-func (p *page) KeptFilters() []filterOption {
+func (p *page) KeptFilters() []keptParam {
 	q := p.Scope.Query()
-	var out []filterOption
+	var out []keptParam
 	for _, name := range []string{"term", "untagged", "comarca", "municipality", "from", "to"} {
 		if v := q.Get(name); v != "" {
-			out = append(out, filterOption{Value: v, Label: name})
+			out = append(out, keptParam{name, v})
 		}
 	}
 	return out

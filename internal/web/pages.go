@@ -249,24 +249,30 @@ func (s *Server) projectsPage(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, lists := c.UserContext(), p.scoped.lists
-	if p.Projects, _, err = lists.Projects(ctx, p.Mission, p.Scope, pg); err != nil {
+	var matching int64
+	if p.Projects, matching, err = lists.Projects(ctx, p.Mission, p.Scope, pg); err != nil {
 		return err
+	}
+	if pg.All {
+		return sendTable(c, p.Lang, c.Query("format"), projectTable(p.Lang, p.Mission, p.Projects))
 	}
 	t, err := lists.ProjectTotals(ctx, p.Mission, p.Scope, frac)
 	if err != nil {
 		return err
 	}
 	p.Total, p.Totals = t.Projects, &t
+	p.List = newListState(p, pg)
+	p.List.Matching = matching
 	p.Figure = listFigure(p, t, c.Query("measure"))
 	p.Title = p.T("projects.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
-	for _, k := range []string{"frac", "measure"} {
+	for _, k := range []string{"frac", "measure", "q", "sort"} {
 		if v := c.Query(k); v != "" {
 			q.Set(k, v)
 		}
 	}
-	p.setPageLinks(q, pg)
+	p.setPageLinks(q, pg, matching)
 	return s.render(c, "projects", p)
 }
 
@@ -292,22 +298,6 @@ func listFigure(p *page, t portfolio.ListTotals, measure string) string {
 	return p.T("list.budget", p.EUR(t.Budget))
 }
 
-// projectPage shows one project with every field, its terms as labels. As
-// of a snapshot it reads the frozen row: a project the snapshot did not
-// have is not found there.
-func (s *Server) projectPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "projects")
-	if err != nil {
-		return err
-	}
-	defer p.done()
-	if p.Project, err = p.scoped.lists.ProjectByRef(c.UserContext(), p.Mission, c.Params("ref")); err != nil {
-		return err
-	}
-	p.Title = p.Project.ExtRef + " · " + p.Project.Title
-	return s.render(c, "project", p)
-}
-
 // organisationsPage lists the organisations taking part in the projects in
 // scope: the organisations KPI's rows.
 func (s *Server) organisationsPage(c *fiber.Ctx) error {
@@ -320,6 +310,11 @@ func (s *Server) organisationsPage(c *fiber.Ctx) error {
 	if p.Organisations, p.Total, err = p.scoped.lists.OrganisationsInScope(ctx, p.Mission, p.Scope, pg); err != nil {
 		return err
 	}
+	if pg.All {
+		return sendTable(c, p.Lang, c.Query("format"), organisationTable(p.Lang, p.Mission, p.Organisations))
+	}
+	p.List = newListState(p, pg)
+	p.List.Matching = p.Total
 	t, err := p.scoped.lists.ProjectTotals(ctx, p.Mission, p.Scope, nil)
 	if err != nil {
 		return err
@@ -328,13 +323,27 @@ func (s *Server) organisationsPage(c *fiber.Ctx) error {
 	p.Title = p.T("organisations.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
-	p.setPageLinks(q, pg)
+	for _, k := range []string{"q", "sort"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	p.setPageLinks(q, pg, p.Total)
 	return s.render(c, "organisations", p)
 }
 
-// parsePage reads limit and offset; malformed values are EINVALID.
+// parsePage reads limit and offset, the search q and the order sort;
+// format=csv|xlsx asks for every row. Malformed values are EINVALID.
 func parsePage(c *fiber.Ctx) (portfolio.Page, error) {
-	var pg portfolio.Page
+	pg := portfolio.Page{Search: c.Query("q"), Sort: c.Query("sort")}
+	if len(pg.Search) > 200 {
+		return pg, portfolio.Errorf(portfolio.EINVALID, "q is %d bytes long, at most 200", len(pg.Search))
+	}
+	format, err := exportFormat(c)
+	if err != nil {
+		return pg, err
+	}
+	pg.All = format != ""
 	for _, f := range []struct {
 		name string
 		dst  *int

@@ -32,6 +32,9 @@ type Store interface {
 	ProjectTotals(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, frac []string) (portfolio.ListTotals, error)
 	OrganisationsInScope(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Organisation, int64, error)
 	Signals(ctx context.Context, m *portfolio.Mission, f portfolio.SignalFilter, pg portfolio.Page) ([]portfolio.Signal, int64, error)
+	ProjectDetail(ctx context.Context, m *portfolio.Mission, ref string) (*portfolio.ProjectDetail, error)
+	SignalDetail(ctx context.Context, m *portfolio.Mission, ref string) (*portfolio.SignalDetail, error)
+	OrganisationDetail(ctx context.Context, m *portfolio.Mission, id int64, sc portfolio.Scope) (*portfolio.OrganisationDetail, error)
 	Ping(ctx context.Context) error
 }
 
