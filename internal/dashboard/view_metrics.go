@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -581,6 +582,18 @@ func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
 	}
 	if len(values) == 2 {
 		pv.Summary = i18n.T(lang, "summary.health", i18n.Percent(lang, values[0]/100, 0), i18n.Percent(lang, values[1]/100, 0))
+	}
+	// A bar is a share of the projects in scope: it opens those projects
+	// (its n), the least recently updated first for freshness, so the rows
+	// that pull the share down come first.
+	pv.Drill = &Drill{}
+	for i, row := range pv.Table.Rows {
+		q := map[string]string{}
+		if row[0].Raw == "fresh_share" {
+			q["sort"] = "updated"
+		}
+		n, _ := strconv.ParseFloat(row[2].Raw, 64)
+		pv.Drill.add(fmt.Sprint(i), q, n, MeasureCount)
 	}
 	return Bar(cats, values, "%")
 }
