@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -260,46 +262,24 @@ func Compute(ctx context.Context, e *Env, codes []string) (*Result, error) {
 	if _, pooled := e.Store.Querier().(*sql.DB); !pooled {
 		workers = 1
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	values := make([][]Value, len(ms))
-	var (
-		mu     sync.Mutex
-		failed error // the first failure; it cancels the others
-	)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(ms)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				vs, err := ms[i].Compute(ctx, e)
-				if err != nil {
-					mu.Lock()
-					if failed == nil {
-						failed = fmt.Errorf("metrics: %s: %w", ms[i].Code, err)
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				values[i] = vs
-			}
-		}()
-	}
-dispatch:
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
 	for _, i := range order {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break dispatch
+		if gctx.Err() != nil {
+			break // a metric failed: the rest are not started
 		}
+		g.Go(func() error {
+			vs, err := ms[i].Compute(gctx, e)
+			if err != nil {
+				return fmt.Errorf("metrics: %s: %w", ms[i].Code, err)
+			}
+			values[i] = vs
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
-	if failed != nil {
-		return nil, failed
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
