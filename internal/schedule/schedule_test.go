@@ -146,6 +146,7 @@ func (h *harness) waitStatuses(tb testing.TB, want string) {
 }
 
 func TestScheduleEveryTwoSecondsOnFakeClock(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	var n atomic.Int32
 	h.mustAdd(t, "snapshot", "@every 2s", madrid, func(ctx context.Context) (string, error) {
@@ -178,6 +179,7 @@ func TestScheduleEveryTwoSecondsOnFakeClock(t *testing.T) {
 }
 
 func TestSchedulePanickingJobRunsAgainOnNextTick(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	var calls atomic.Int32
 	h.mustAdd(t, "recompute", "@every 2s", madrid, func(ctx context.Context) (string, error) {
@@ -206,6 +208,7 @@ func TestSchedulePanickingJobRunsAgainOnNextTick(t *testing.T) {
 }
 
 func TestScheduleSkipsOverlappingRun(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	release := make(chan struct{})
 	started := make(chan struct{}, 10)
@@ -243,6 +246,7 @@ func TestScheduleSkipsOverlappingRun(t *testing.T) {
 }
 
 func TestScheduleMissionTimeZoneAcrossDST(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, spec string
 		loc        *time.Location
@@ -294,6 +298,7 @@ func TestScheduleMissionTimeZoneAcrossDST(t *testing.T) {
 }
 
 func TestScheduleRefusesInvalidSpecs(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	noop := func(ctx context.Context) (string, error) { return "", nil }
 	for _, spec := range []string{"0 25 * * *", "every day", "@every", "@every 2x", "CRON_TZ=Mars/Base 0 7 * * *", "CRON_TZ=UTC", ""} {
@@ -310,6 +315,7 @@ func TestScheduleRefusesInvalidSpecs(t *testing.T) {
 }
 
 func TestScheduleStopWaitsForRunningJob(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -347,6 +353,7 @@ func TestScheduleStopWaitsForRunningJob(t *testing.T) {
 }
 
 func TestScheduleRunNowWithoutStart(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	h.mustAdd(t, "snapshot", "0 7 * * 1", madrid, func(ctx context.Context) (string, error) { return `{"snapshot":12}`, nil })
 	boom := errors.New("HTTP 500 from the portal")
@@ -374,6 +381,7 @@ func TestScheduleRunNowWithoutStart(t *testing.T) {
 }
 
 func TestScheduleStartMarksInterruptedRunsAndLoadsLastRuns(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	ctx := context.Background()
 	if _, err := h.st.StartJobRun(ctx, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: t0.Add(-time.Hour)}); err != nil {
@@ -391,6 +399,7 @@ func TestScheduleStartMarksInterruptedRunsAndLoadsLastRuns(t *testing.T) {
 }
 
 func TestSchedulePruneJobRemovesOldRunsOnly(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	ctx := context.Background()
 	for _, age := range []int{200, 91, 89, 1} {
