@@ -17,7 +17,7 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-// Value is one figure: DOMAIN.md §5.4's row. Value is nil when the figure is
+// Value is one figure: a row of docs/METRICS.md's output shape. Value is nil when the figure is
 // undefined (an empty portfolio, fewer than two categories); N is always its
 // denominator.
 type Value struct {
@@ -50,7 +50,7 @@ type Metric struct {
 	Compute    func(ctx context.Context, e *Env) ([]Value, error)
 }
 
-// Params choose what scheme-based metrics are about (DOMAIN.md §5.4).
+// Params choose what scheme-based metrics are about (docs/METRICS.md).
 type Params struct {
 	A, B   string // matrices; default pillar × level
 	Scheme string // one-scheme metrics; "" = every project scheme

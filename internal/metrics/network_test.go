@@ -376,7 +376,7 @@ func netFreshEnv(t *testing.T, e *Env) *Env {
 	return f
 }
 
-// Edge cases (DOMAIN.md §5.3): an empty portfolio, one project, and three
+// Edge cases (docs/METRICS.md): an empty portfolio, one project, and three
 // projects that share nothing. Counts are counts (0 is a fact); ratios are
 // null when undefined, never NaN or Inf.
 func TestNetworkEdgeCases(t *testing.T) {
