@@ -14,9 +14,14 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"time"
 )
+
+// errPanicked is what the readers waiting for a first computation get when
+// it panicked.
+var errPanicked = errors.New("cache: the computation of this value panicked")
 
 // Options bound a Cache and tell it how to measure and observe.
 type Options[V any] struct {
@@ -93,7 +98,17 @@ func (c *Cache[V]) Get(ctx context.Context, group, key string, compute func(cont
 		c.entries[key] = e
 		c.evict()
 		c.mu.Unlock()
+		returned := false
+		defer func() {
+			if !returned {
+				// compute panicked: the readers waiting for it get an
+				// error and the next Get computes again; the panic goes on.
+				c.store(key, e, gen, zero, errPanicked)
+				close(e.ready)
+			}
+		}()
 		v, err := compute(ctx)
+		returned = true
 		c.store(key, e, gen, v, err)
 		close(e.ready)
 		return v, err
@@ -136,17 +151,28 @@ func (c *Cache[V]) Recompute(ctx context.Context, group, key string, compute fun
 	if err != nil {
 		return v, err
 	}
-	e := &entry[V]{ready: make(chan struct{})}
+	size := c.size(v)
+	if c.opt.MaxValueBytes > 0 && size > c.opt.MaxValueBytes {
+		return v, nil
+	}
+	e := &entry[V]{val: v, has: true, gen: gen, ready: make(chan struct{}), used: c.opt.Now(), size: size}
 	close(e.ready)
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	if old, ok := c.entries[key]; ok {
 		c.bytes -= old.size
-		delete(c.entries, key)
 	}
 	c.entries[key] = e
-	c.mu.Unlock()
-	c.store(key, e, gen, v, nil)
+	c.bytes += size
+	c.evict()
 	return v, nil
+}
+
+func (c *Cache[V]) size(v V) int {
+	if c.opt.Size == nil {
+		return 0
+	}
+	return c.opt.Size(v)
 }
 
 // refresh recomputes a stale entry in the background.
@@ -183,10 +209,7 @@ func (c *Cache[V]) store(key string, e *entry[V], gen int, v V, err error) {
 		}
 		return
 	}
-	size := 0
-	if c.opt.Size != nil {
-		size = c.opt.Size(v)
-	}
+	size := c.size(v)
 	e.val, e.has, e.err, e.gen = v, true, nil, gen
 	if current {
 		c.bytes += size - e.size

@@ -233,3 +233,38 @@ func TestRecompute(t *testing.T) {
 		t.Errorf("Recompute counted as %d background refreshes", refreshes.Load())
 	}
 }
+
+// TestPanickingFirstComputation: readers waiting for a first computation
+// that panics are released with an error, and the next Get computes again.
+func TestPanickingFirstComputation(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	started, release := make(chan struct{}), make(chan struct{})
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		c.Get(context.Background(), "g", "k", func(context.Context) (string, error) {
+			close(started)
+			<-release
+			panic("boom")
+		})
+	}()
+	<-started
+	waited := make(chan error, 1)
+	go func() {
+		_, err := c.Get(context.Background(), "g", "k", value("unused"))
+		waited <- err
+	}()
+	waitFor(t, "the reader to wait", func() bool { return hits.Load() == 1 })
+	close(release)
+	if r := <-panicked; r != "boom" {
+		t.Errorf("the panic was not passed on: %v", r)
+	}
+	if err := <-waited; err == nil {
+		t.Error("the waiting reader got no error")
+	}
+	if v := mustGet(t, c, "k", value("v")); v != "v" {
+		t.Errorf("after the panic: %q, want a new computation", v)
+	}
+}
