@@ -110,6 +110,7 @@ func (r *receiver) wait(t *testing.T, n int) {
 // delivery is retried, its body carries the event and its signature checks
 // with the secret, and the audit log says it was delivered at attempt 2.
 func TestWebhookIsSignedRetriedAndAudited(t *testing.T) {
+	t.Parallel()
 	a, st, rec := setup(t, 1)
 	a.Raise(alert.Event{Kind: portfolio.AlertImportFailed, Mission: "tiny", Summary: "Import 7 failed"})
 	rec.wait(t, 1)
@@ -134,6 +135,7 @@ func TestWebhookIsSignedRetriedAndAudited(t *testing.T) {
 // TestFailedDeliveryIsAudited: an endpoint that never answers 2xx is tried
 // Attempts times and the audit log says it failed, and why.
 func TestFailedDeliveryIsAudited(t *testing.T) {
+	t.Parallel()
 	a, st, _ := setup(t, 100)
 	a.Raise(alert.Event{Kind: portfolio.AlertBlindSpot, Mission: "tiny", Summary: "x"})
 	a.WaitIdle()
@@ -147,6 +149,7 @@ func TestFailedDeliveryIsAudited(t *testing.T) {
 // TestJobFailedTwiceInARow: one failure is not an alert, two in a row
 // are; a success in between starts again; a failed pull is import_failed.
 func TestJobFailedTwiceInARow(t *testing.T) {
+	t.Parallel()
 	a, _, rec := setup(t, 0)
 	a.JobFinished("snapshot", "tiny", "failed", "disk full")
 	a.JobFinished("snapshot", "tiny", "ok", "")
@@ -169,6 +172,7 @@ func TestJobFailedTwiceInARow(t *testing.T) {
 // rolling back the import of the only project in the relevant cell green ×
 // community raises coverage_emptied for that cell.
 func TestCoverageCellEmptied(t *testing.T) {
+	t.Parallel()
 	a, st, rec := setup(t, 0)
 	ing := ingest.New(st, time.Now)
 	ctx := context.Background()

@@ -42,6 +42,7 @@ alerts:
 // project in the first snapshot; the project is gone in the second, which
 // raises blind_spot for level regulation. The first snapshot raises none.
 func TestNewBlindSpotAlerts(t *testing.T) {
+	t.Parallel()
 	a, st, rec := setup(t, 0)
 	m, err := missionfile.Parse([]byte(strings.Replace(blindMission, "URL", rec.url, 1)))
 	if err != nil {

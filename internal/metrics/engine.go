@@ -6,9 +6,9 @@ import (
 	"log/slog"
 	"sort"
 	"strings"
-	"sync"
 	"time"
 
+	"github.com/begira/begira/internal/cache"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -19,27 +19,11 @@ import (
 // recomputation runs, so recomputation never blocks a page. Several commits
 // in a row cost one recomputation: that is the debounce.
 type Engine struct {
-	st  *store.Store
-	now func() time.Time
-	log *slog.Logger
-
-	obs CacheObserver
-
-	mu      sync.Mutex
-	entries map[string]*entry
-	gen     map[string]int // mission slug → generation, bumped by Invalidate
-	bytes   int            // the cached results' estimated sizes, summed
-}
-
-type entry struct {
-	mission string
-	gen     int
-	res     *Result
-	err     error
-	ready   chan struct{} // closed when the first computation ends
-	running bool
-	used    time.Time
-	size    int // resultBytes(res)
+	st    *store.Store
+	now   func() time.Time
+	log   *slog.Logger
+	obs   CacheObserver
+	cache *cache.Cache[*Result]
 }
 
 // maxEntries and maxBytes bound the cache: scopes come from URLs, so their
@@ -67,7 +51,21 @@ func resultBytes(r *Result) int {
 
 // NewEngine returns an Engine over st with the given clock.
 func NewEngine(st *store.Store, now func() time.Time, log *slog.Logger) *Engine {
-	return &Engine{st: st, now: now, log: log, entries: map[string]*entry{}, gen: map[string]int{}}
+	en := &Engine{st: st, now: now, log: log}
+	en.cache = cache.New(cache.Options[*Result]{
+		MaxEntries: maxEntries, MaxBytes: maxBytes, Size: resultBytes, Now: now,
+		OnLookup: func(hit bool) {
+			if en.obs != nil {
+				en.obs.CacheLookup("metric", hit)
+			}
+		},
+		OnRefresh: func() {
+			if en.obs != nil {
+				en.obs.CacheRefresh("metric")
+			}
+		},
+	})
+	return en
 }
 
 // CacheObserver is told of every read of the cache and every background
@@ -107,78 +105,31 @@ func (en *Engine) Get(ctx context.Context, req Request) (*Result, error) {
 	if _, err := NewEnv(en.st, req.Mission, req.Scope, req.Params, en.now()); err != nil {
 		return nil, err
 	}
-	k := req.key()
-	en.mu.Lock()
-	e, ok := en.entries[k]
-	gen := en.gen[req.Mission.Slug]
-	if en.obs != nil {
-		en.obs.CacheLookup("metric", ok)
-	}
-	if !ok {
-		e = &entry{mission: req.Mission.Slug, gen: gen, ready: make(chan struct{}), running: true, used: en.now()}
-		en.entries[k] = e
-		en.evict()
-		en.mu.Unlock()
-		en.compute(context.WithoutCancel(ctx), req, e, gen)
-		close(e.ready)
-		return e.res, e.err
-	}
-	e.used = en.now()
-	if e.gen < gen && !e.running && e.res != nil {
-		e.running = true
-		if en.obs != nil {
-			en.obs.CacheRefresh("metric")
-		}
-		go en.compute(context.Background(), req, e, gen)
-	}
-	en.mu.Unlock()
-	select {
-	case <-e.ready:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
-	en.mu.Lock()
-	defer en.mu.Unlock()
-	if e.res == nil && e.err != nil {
-		// A failed first computation is not cached: try again next time.
-		if en.entries[k] == e {
-			en.bytes -= e.size
-			delete(en.entries, k)
-		}
-		return nil, e.err
-	}
-	return e.res, nil
+	return en.cache.Get(ctx, req.Mission.Slug, req.key(), func(ctx context.Context) (*Result, error) {
+		// Other readers may be waiting for this first computation: the
+		// reader who started it leaving does not cancel it.
+		return en.compute(context.WithoutCancel(ctx), req)
+	})
 }
 
-// compute runs the catalogue for req and stores it in e.
-func (en *Engine) compute(ctx context.Context, req Request, e *entry, gen int) {
+// compute runs the catalogue for req.
+func (en *Engine) compute(ctx context.Context, req Request) (*Result, error) {
 	start := time.Now()
 	env, err := NewEnv(en.st, req.Mission, req.Scope, req.Params, en.now())
 	var res *Result
 	if err == nil {
 		res, err = Compute(ctx, env, req.Codes)
 	}
-	en.mu.Lock()
-	defer en.mu.Unlock()
-	e.running = false
-	e.used = en.now()
 	if err != nil {
-		e.err = err
 		if en.log != nil {
 			en.log.Error("metrics computation failed", "mission", req.Mission.Slug, "error", err.Error())
 		}
-		return
+		return nil, err
 	}
-	e.res, e.err, e.gen = res, nil, gen
-	size := resultBytes(res)
-	if en.entries[req.key()] == e {
-		en.bytes += size - e.size
-	}
-	e.size = size
-	en.evict()
 	if en.log != nil {
 		en.log.Debug("metrics computed", "mission", req.Mission.Slug, "values", len(res.Values), "ms", time.Since(start).Milliseconds())
 	}
+	return res, nil
 }
 
 // Refresh recomputes the whole catalogue of a mission (empty scope) now and
@@ -186,52 +137,14 @@ func (en *Engine) compute(ctx context.Context, req Request, e *entry, gen int) {
 // after a night of imports does not wait.
 func (en *Engine) Refresh(ctx context.Context, m *portfolio.Mission) (*Result, error) {
 	req := Request{Mission: m}
-	en.mu.Lock()
-	gen := en.gen[m.Slug]
-	e := &entry{mission: m.Slug, gen: gen, ready: make(chan struct{}), running: true, used: en.now()}
-	en.mu.Unlock()
-	en.compute(ctx, req, e, gen)
-	close(e.ready)
-	if e.err != nil {
-		return nil, e.err
-	}
-	en.mu.Lock()
-	if old, ok := en.entries[req.key()]; ok {
-		en.bytes -= old.size
-	}
-	en.entries[req.key()] = e
-	en.bytes += e.size
-	en.evict()
-	en.mu.Unlock()
-	return e.res, nil
+	return en.cache.Recompute(ctx, m.Slug, req.key(), func(ctx context.Context) (*Result, error) {
+		return en.compute(ctx, req)
+	})
 }
 
 // Invalidate marks a mission's cached results stale (an import committed
 // or was rolled back).
-func (en *Engine) Invalidate(mission string) {
-	en.mu.Lock()
-	en.gen[mission]++
-	en.mu.Unlock()
-}
-
-// evict drops the least recently used entries while the cache is over its
-// count or its bytes. The caller holds en.mu.
-func (en *Engine) evict() {
-	for len(en.entries) > maxEntries || en.bytes > maxBytes {
-		var oldest string
-		var at time.Time
-		for k, e := range en.entries {
-			if !e.running && (oldest == "" || e.used.Before(at)) {
-				oldest, at = k, e.used
-			}
-		}
-		if oldest == "" {
-			return
-		}
-		en.bytes -= en.entries[oldest].size
-		delete(en.entries, oldest)
-	}
-}
+func (en *Engine) Invalidate(mission string) { en.cache.Invalidate(mission) }
 
 // Label returns a metric's label in lang.
 func Label(code, lang string) string {

@@ -29,6 +29,7 @@ const engineProjects = "ext_ref,title,pillars,level,stage,status\nA,A,p1,communi
 // read answers at once with the previous result (and its computed_at), and
 // a background recomputation replaces it.
 func TestEngineServesStaleWhileRecomputing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := mustStore(t, portfolioFiles{ingest.KindProjects: engineProjects})
 	clock := &fakeClock{t: testNow}
@@ -86,6 +87,7 @@ func TestEngineServesStaleWhileRecomputing(t *testing.T) {
 }
 
 func TestEngineRefusesUnknownCodesAndSchemes(t *testing.T) {
+	t.Parallel()
 	st, m := mustStore(t, portfolioFiles{ingest.KindProjects: engineProjects})
 	en := NewEngine(st, func() time.Time { return testNow }, nil)
 	for name, req := range map[string]Request{
@@ -102,6 +104,7 @@ func TestEngineRefusesUnknownCodesAndSchemes(t *testing.T) {
 // TestCatalogueIsComplete checks the catalogue has every code the issue
 // asks for, each with labels in three languages and a definition.
 func TestCatalogueIsComplete(t *testing.T) {
+	t.Parallel()
 	want := []string{"C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C10", "C11", "C12", "C13", "C14", "C15", "C16", "C17", "C18", "C19", "C20",
 		"S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9", "S10", "S11", "S12", "S13"}
 	got := Codes()
@@ -122,6 +125,7 @@ func TestCatalogueIsComplete(t *testing.T) {
 // TestWholeCatalogueOnEmptyPortfolio: every metric answers on an empty
 // mission, with nulls rather than NaN, Inf or an error.
 func TestWholeCatalogueOnEmptyPortfolio(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioFiles{}, portfolio.Scope{}, Params{})
 	res, err := Compute(context.Background(), e, nil)
 	if err != nil {
@@ -137,6 +141,7 @@ func TestWholeCatalogueOnEmptyPortfolio(t *testing.T) {
 // Compute runs the metrics concurrently but answers exactly what running
 // each alone, in catalogue order, answers: same values, same order.
 func TestComputeConcurrentIsSequential(t *testing.T) {
+	t.Parallel()
 	files := portfolioFiles{ingest.KindSignals: sigCSV(sigVolumeRows())}
 	for k, v := range portfolioMain {
 		files[k] = v
@@ -167,6 +172,7 @@ func TestComputeConcurrentIsSequential(t *testing.T) {
 // once computes an intermediate once however many metrics ask for it at
 // the same time, and does not keep a failure.
 func TestOnceSingleFlight(t *testing.T) {
+	t.Parallel()
 	e := &Env{memo: map[string]*memoEntry{}}
 	var calls int
 	var mu sync.Mutex
@@ -211,6 +217,7 @@ func TestOnceSingleFlight(t *testing.T) {
 }
 
 func TestFamily(t *testing.T) {
+	t.Parallel()
 	counts := map[string]int{}
 	for _, code := range Codes() {
 		f := Family(code)

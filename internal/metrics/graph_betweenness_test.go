@@ -64,6 +64,7 @@ func netGonumGraph(pg *partnerGraph) *simple.UndirectedGraph {
 // summation order), on dense networks with many multi-organisation pairs
 // and on sparse ones with many components.
 func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		n, orgs int
@@ -95,6 +96,7 @@ func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 // normalisedBetweenness takes the sampled branch above exactMax; with as
 // many pivots as nodes it must give the exact normalised figures.
 func TestBetweennessNormalisedSampledBranch(t *testing.T) {
+	t.Parallel()
 	g := netRandomPartners(50, 30, 3)
 	exact, err := normalisedBetweenness(context.Background(), g, 1000, 0, 0)
 	if err != nil {
@@ -120,6 +122,7 @@ func TestBetweennessNormalisedSampledBranch(t *testing.T) {
 // With fewer pivots than nodes the estimate is reproducible (fixed seed,
 // fixed chunking) and close to the exact figure for the central nodes.
 func TestBetweennessSampledDeterministic(t *testing.T) {
+	t.Parallel()
 	g := netRandomPartners(400, 300, 11)
 	a, err := sampledBetweenness(context.Background(), g, 200, betweennessSeed)
 	if err != nil {
@@ -144,6 +147,7 @@ func TestBetweennessSampledDeterministic(t *testing.T) {
 }
 
 func TestBetweennessSampledCancelled(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if _, err := sampledBetweenness(ctx, netRandomPartners(100, 80, 1), 50, 1); err == nil {

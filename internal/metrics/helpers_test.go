@@ -2,8 +2,15 @@ package metrics
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -16,69 +23,22 @@ import (
 // testNow is the fixed clock of every metric test.
 var testNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
-// testMission is a small mission for hand-built portfolios: 3 pillars,
-// 3 ordered levels, 2 challenges, 3 levers, 3 ordered stages, actor types,
-// steep; targets and a relevance mask.
-const testMission = `slug: t
-title: {en: Test}
-timezone: Europe/Madrid
-schemes:
-  - code: pillar
-    label: {en: Pillar}
-    cardinality: multi
-    applies_to: [project, signal]
-    terms:
-      - {code: p1, label: {en: P one}}
-      - {code: p2, label: {en: P two}}
-      - {code: p3, label: {en: P three}}
-  - code: level
-    label: {en: Level}
-    ordered: true
-    applies_to: [project, signal]
-    terms:
-      - {code: community, ordinal: 1, label: {en: Community}}
-      - {code: startup, ordinal: 2, label: {en: Startup}}
-      - {code: regulation, ordinal: 3, label: {en: Regulation}}
-  - code: challenge
-    label: {en: Challenge}
-    cardinality: multi
-    applies_to: [project, signal]
-    terms:
-      - {code: food, label: {en: Food}}
-      - {code: water, label: {en: Water}}
-  - code: lever
-    label: {en: Lever}
-    cardinality: multi
-    applies_to: [project, signal]
-    terms:
-      - {code: finance, label: {en: Finance}}
-      - {code: tech, label: {en: Tech}}
-      - {code: policy, label: {en: Policy}}
-  - code: stage
-    label: {en: Stage}
-    ordered: true
-    terms:
-      - {code: explore, ordinal: 1, label: {en: Explore}}
-      - {code: design, ordinal: 2, label: {en: Design}}
-      - {code: scale, ordinal: 3, label: {en: Scale}}
-  - code: actor_type
-    label: {en: Actor type}
-    applies_to: organisation
-    terms:
-      - {code: public_admin, label: {en: Public administration}}
-      - {code: sme, label: {en: SME}}
-      - {code: community_group, label: {en: Community group}}
-  - code: steep
-    label: {en: STEEP}
-    applies_to: signal
-    terms:
-      - {code: social, label: {en: Social}}
-      - {code: environmental, label: {en: Environmental}}
-targets:
+// testMission is the shared mission "t" (testdata/mission_t.yaml at the
+// repository root) with targets and a relevance mask.
+var testMission = sharedTestdata("mission_t.yaml") + `targets:
   level: {community: 0.5, startup: 0.25, regulation: 0.25}
 relevance:
   - {a: pillar, b: level, cells: [[p1, community], [p3, regulation]]}
 `
+
+// sharedTestdata reads a fixture that the tests of several packages share.
+func sharedTestdata(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // portfolioFiles are the CSV files of a hand-built portfolio, by import kind.
 type portfolioFiles map[string]string
@@ -93,29 +53,112 @@ func mustStore(t testing.TB, files portfolioFiles) (*store.Store, *portfolio.Mis
 
 // mustStoreWith is mustStore with another mission document, and reference
 // geography loaded before the imports (they validate municipality codes
-// against it).
+// against it). The database is a copy of a template built once per test
+// binary for each distinct mission, geography and files: tests run on
+// their own copy and may change it.
 func mustStoreWith(t testing.TB, mission string, areas []portfolio.GeoArea, files portfolioFiles) (*store.Store, *portfolio.Mission) {
 	t.Helper()
+	tmpl := templateFor(mission, areas, files)
+	tmpl.once.Do(func() { tmpl.slug, tmpl.err = buildTemplate(tmpl.path, mission, areas, files) })
+	if tmpl.err != nil {
+		t.Fatal(tmpl.err)
+	}
+	path := filepath.Join(t.TempDir(), "t.duckdb")
+	if err := copyFile(tmpl.path, path); err != nil {
+		t.Fatal(err)
+	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Memory, store.Options{})
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	m, err := missionfile.Parse([]byte(mission))
+	m, err := st.Mission(ctx, tmpl.slug)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return st, m
+}
+
+// templates are the template databases of this test binary, by the hash
+// of what they hold, in a directory TestMain removes.
+var templates = struct {
+	sync.Mutex
+	dir    string
+	byHash map[string]*template
+}{byHash: map[string]*template{}}
+
+type template struct {
+	once sync.Once
+	path string
+	slug string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "begira-metrics-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	templates.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// templateFor returns the template for a mission document, geography and
+// files (built or not yet).
+func templateFor(mission string, areas []portfolio.GeoArea, files portfolioFiles) *template {
+	h := sha256.New()
+	fmt.Fprintf(h, "%q %v", mission, areas)
+	for _, kind := range slices.Sorted(maps.Keys(files)) {
+		fmt.Fprintf(h, " %q %q", kind, files[kind])
+	}
+	key := hex.EncodeToString(h.Sum(nil))
+	templates.Lock()
+	defer templates.Unlock()
+	tmpl, ok := templates.byHash[key]
+	if !ok {
+		tmpl = &template{path: filepath.Join(templates.dir, key+".duckdb")}
+		templates.byHash[key] = tmpl
+	}
+	return tmpl
+}
+
+// buildTemplate writes a database at path with mission applied, areas
+// loaded and the files imported through the real pipeline (organisations
+// first, then projects, then signals), and returns the mission's slug.
+func buildTemplate(path, mission string, areas []portfolio.GeoArea, files portfolioFiles) (slug string, err error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return "", err
+	}
+	defer func() {
+		// Closing checkpoints: the copies need nothing but the file.
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	m, err := missionfile.Parse([]byte(mission))
+	if err != nil {
+		return "", err
+	}
 	if _, err := st.ApplyMission(ctx, m); err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	if len(areas) > 0 {
 		if err := st.UpsertGeoAreas(ctx, areas, 2024); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 	}
 	ing := ingest.New(st, func() time.Time { return testNow })
-	dir := t.TempDir()
+	dir, err := os.MkdirTemp(templates.dir, "files-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(dir)
 	for _, kind := range []string{ingest.KindOrganisations, ingest.KindProjects, ingest.KindSignals} {
 		body, ok := files[kind]
 		if !ok {
@@ -123,24 +166,37 @@ func mustStoreWith(t testing.TB, mission string, areas []portfolio.GeoArea, file
 		}
 		path := filepath.Join(dir, kind+".csv")
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			t.Fatal(err)
+			return "", err
 		}
 		b, err := ing.Preview(ctx, ingest.Request{Mission: m.Slug, Kind: kind, Path: path, Filename: kind + ".csv"})
 		if err != nil {
-			t.Fatalf("import %s: %v", kind, err)
+			return "", fmt.Errorf("import %s: %w", kind, err)
 		}
 		if b.RowsRejected > 0 {
-			t.Fatalf("import %s: rejects %+v", kind, b.Rejects)
+			return "", fmt.Errorf("import %s: rejects %+v", kind, b.Rejects)
 		}
 		if _, err := ing.Commit(ctx, b.ID, false); err != nil {
-			t.Fatalf("commit %s: %v", kind, err)
+			return "", fmt.Errorf("commit %s: %w", kind, err)
 		}
 	}
-	m, err = st.Mission(ctx, m.Slug)
+	return m.Slug, nil
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
-	return st, m
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 // mustEnv builds an Env over a hand-built portfolio.

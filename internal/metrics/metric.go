@@ -11,11 +11,13 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
 
-// Value is one figure: DOMAIN.md §5.4's row. Value is nil when the figure is
+// Value is one figure: a row of docs/METRICS.md's output shape. Value is nil when the figure is
 // undefined (an empty portfolio, fewer than two categories); N is always its
 // denominator.
 type Value struct {
@@ -48,7 +50,7 @@ type Metric struct {
 	Compute    func(ctx context.Context, e *Env) ([]Value, error)
 }
 
-// Params choose what scheme-based metrics are about (DOMAIN.md §5.4).
+// Params choose what scheme-based metrics are about (docs/METRICS.md).
 type Params struct {
 	A, B   string // matrices; default pillar × level
 	Scheme string // one-scheme metrics; "" = every project scheme
@@ -260,46 +262,24 @@ func Compute(ctx context.Context, e *Env, codes []string) (*Result, error) {
 	if _, pooled := e.Store.Querier().(*sql.DB); !pooled {
 		workers = 1
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	values := make([][]Value, len(ms))
-	var (
-		mu     sync.Mutex
-		failed error // the first failure; it cancels the others
-	)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(workers, len(ms)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				vs, err := ms[i].Compute(ctx, e)
-				if err != nil {
-					mu.Lock()
-					if failed == nil {
-						failed = fmt.Errorf("metrics: %s: %w", ms[i].Code, err)
-						cancel()
-					}
-					mu.Unlock()
-					continue
-				}
-				values[i] = vs
-			}
-		}()
-	}
-dispatch:
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(workers)
 	for _, i := range order {
-		select {
-		case next <- i:
-		case <-ctx.Done():
-			break dispatch
+		if gctx.Err() != nil {
+			break // a metric failed: the rest are not started
 		}
+		g.Go(func() error {
+			vs, err := ms[i].Compute(gctx, e)
+			if err != nil {
+				return fmt.Errorf("metrics: %s: %w", ms[i].Code, err)
+			}
+			values[i] = vs
+			return nil
+		})
 	}
-	close(next)
-	wg.Wait()
-	if failed != nil {
-		return nil, failed
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err

@@ -72,6 +72,7 @@ func plantedLinks(n, size int, pIn, pOut float64, seed uint64) [][2]int {
 // finds partitions as good as gonum's Modularize on graphs with a planted
 // community structure and on noise.
 func TestLouvainAgainstGonum(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name          string
 		n, size       int
@@ -107,6 +108,7 @@ func TestLouvainAgainstGonum(t *testing.T) {
 // of single projects (each project in its group's community), and it is as
 // good as gonum's Louvain on single projects.
 func TestC18GroupsAreExact(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(18, 18))
 	terms := []netTheme{{"challenge", "a"}, {"challenge", "b"}, {"lever", "x"}, {"lever", "y"}, {"lever", "z"}}
 	var sets [][]netTheme

@@ -83,6 +83,7 @@ E,Project E,,,,community,,completed,o1,
 `
 
 func TestC16Path(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netPathRows, portfolio.Scope{})
 	vs := netCompute(t, e, "C16")
 	netWant(t, vs, "C16", 4.0, 4, "measure", "nodes")
@@ -99,6 +100,7 @@ func TestC16Path(t *testing.T) {
 // Scoped to level startup only B and C remain: one edge (o2), n = 2,
 // density 2·1/(2·1) = 1, nobody isolated, giant 2/2.
 func TestC16Scope(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netPathRows, portfolio.Scope{Levels: []string{"startup"}})
 	vs := netCompute(t, e, "C16")
 	netWant(t, vs, "C16", 2.0, 2, "measure", "nodes")
@@ -118,6 +120,7 @@ C,Project C,,,,community,,active,o1,
 `
 
 func TestC16Triangle(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netTriangleRows, portfolio.Scope{})
 	vs := netCompute(t, e, "C16")
 	netWant(t, vs, "C16", 3.0, 3, "measure", "edges")
@@ -145,6 +148,7 @@ L4,Leaf 4,,,,startup,,active,o4,
 `
 
 func TestC17Star(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netStarRows, portfolio.Scope{})
 	c16 := netCompute(t, e, "C16")
 	netWant(t, c16, "C16", 0.4, 5, "measure", "density")
@@ -162,6 +166,7 @@ func TestC17Star(t *testing.T) {
 // On the path A–B–C alone (the first three rows, without D) B's normalised
 // betweenness is 1: one pair (A, C) out of (3−1)(3−2)/2 = 1.
 func TestC17PathOnly(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, strings.Join(strings.Split(netPathRows, "\n")[:3], "\n")+"\n", portfolio.Scope{})
 	vs := netCompute(t, e, "C17")
 	netWant(t, vs, "C17", 1.0, 3, "rank", "1", "project", "B", "title", "Project B")
@@ -170,6 +175,7 @@ func TestC17PathOnly(t *testing.T) {
 }
 
 func TestC17PathWithIsolated(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netPathRows, portfolio.Scope{})
 	vs := netCompute(t, e, "C17")
 	netWant(t, vs, "C17", 1.0/3, 4, "rank", "1", "project", "B")
@@ -179,6 +185,7 @@ func TestC17PathWithIsolated(t *testing.T) {
 }
 
 func TestPartnerGraph(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netPathRows+"F,Project F,,,,,,active,o1,o2\n", portfolio.Scope{})
 	g, err := PartnerGraph(context.Background(), e)
 	if err != nil {
@@ -227,6 +234,7 @@ func TestPartnerGraph(t *testing.T) {
 // untagged 1 of 5 projects; excluded 1 of 3 edges. Matrix (a ≤ b by
 // ordinal): community–startup 1, startup–startup 1, the other four 0.
 func TestC19(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netPathRows+"G,Project G,,,,,,active,o3,\n", portfolio.Scope{})
 	vs := netCompute(t, e, "C19")
 	netWant(t, vs, "C19", 0.5, 2, "measure", "cross_share")
@@ -274,6 +282,7 @@ J6,J6,,,,,,active,,
 `
 
 func TestC18JaccardEdges(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netJaccardRows, portfolio.Scope{})
 	groups, n, err := netThemeGroups(context.Background(), e)
 	if err != nil {
@@ -304,6 +313,7 @@ func TestC18JaccardEdges(t *testing.T) {
 }
 
 func TestC18Components(t *testing.T) {
+	t.Parallel()
 	e := networkEnv(t, netJaccardRows, portfolio.Scope{})
 	vs := netCompute(t, e, "C18")
 	netWant(t, vs, "C18", 2.0, 6, "measure", "clusters")
@@ -324,6 +334,7 @@ func TestC18Components(t *testing.T) {
 // better than X alone (0.24) or one community (0). Clusters 2, sizes 5 and
 // 4, largest share 5/9.
 func TestC18Louvain(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	for i := 1; i <= 4; i++ {
 		fmt.Fprintf(&b, "A%d,A%d,,food,finance,,,active,,\n", i, i)
@@ -365,10 +376,11 @@ func netFreshEnv(t *testing.T, e *Env) *Env {
 	return f
 }
 
-// Edge cases (DOMAIN.md §5.3): an empty portfolio, one project, and three
+// Edge cases (docs/METRICS.md): an empty portfolio, one project, and three
 // projects that share nothing. Counts are counts (0 is a fact); ratios are
 // null when undefined, never NaN or Inf.
 func TestNetworkEdgeCases(t *testing.T) {
+	t.Parallel()
 	t.Run("empty", func(t *testing.T) {
 		e := networkEnv(t, "", portfolio.Scope{})
 		c16 := netCompute(t, e, "C16")
@@ -438,6 +450,7 @@ C,C,,,,startup,,active,,
 // TestNetworkCatalogue checks C16–C19 are in the catalogue with labels and
 // definitions in the three languages.
 func TestNetworkCatalogue(t *testing.T) {
+	t.Parallel()
 	for _, m := range networkMetrics() {
 		for _, l := range []portfolio.Labels{m.Label, m.Definition} {
 			if l.EN == "" || l.ES == "" || l.EU == "" {

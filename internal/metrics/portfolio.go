@@ -5,7 +5,7 @@ import "github.com/begira/begira/internal/portfolio"
 // portfolioMetrics: coverage and balance (C1–C8, C10–C13, C15, C20).
 //
 // Set logic lives in queries/c*.sql; the arithmetic (indices, distances,
-// medians, Gini) is done here in Go, with the edge rules of DOMAIN.md §5.3:
+// medians, Gini) is done here in Go, with the edge rules of docs/METRICS.md:
 // an undefined figure is null with its n, never NaN or Inf. Counts and sums
 // (C1's cells, C3's untagged, C8's counts) stay numbers even over an empty
 // portfolio, because zero projects is a fact, not an undefined figure.

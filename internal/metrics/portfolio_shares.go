@@ -38,7 +38,7 @@ type portfolioShares struct {
 func (s *portfolioShares) K() int { return len(s.Terms) }
 
 // Untagged is the number of projects in scope with no term of the scheme:
-// left out of the shares and reported apart (DOMAIN.md §5.3).
+// left out of the shares and reported apart (docs/METRICS.md).
 func (s *portfolioShares) Untagged() int64 { return s.InScope - s.Tagged }
 
 // BudgetNull is the number of tagged projects whose budget is NULL: left out
@@ -208,7 +208,7 @@ func portfolioExisting(e *Env, codes ...string) []string {
 
 // portfolioIndexRows runs f over every (project scheme, basis) with its
 // shares. f is called only when the shares are defined (Σx > 0) and K ≥ 2;
-// otherwise every measure is null with n (DOMAIN.md §5.3).
+// otherwise every measure is null with n (docs/METRICS.md).
 func portfolioIndexRows(ctx context.Context, e *Env, code string, measures []string,
 	f func(sh *portfolioShares, p []float64) ([]float64, error)) ([]Value, error) {
 	var out []Value

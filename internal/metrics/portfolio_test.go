@@ -109,6 +109,7 @@ func portfolioCheck(t *testing.T, vs []Value, code string, wants []portfolioWant
 var portfolioEmpty = portfolioFiles{}
 
 func TestC1Coverage(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C1")
 	if len(vs) != 3*3*3 {
@@ -147,6 +148,7 @@ func TestC1Coverage(t *testing.T) {
 }
 
 func TestC1Scope(t *testing.T) {
+	t.Parallel()
 	// Scope level=startup keeps C only: p2×startup n_full 1, n = 1.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{Levels: []string{"startup"}}, Params{})
 	vs := portfolioRun(t, e, "C1")
@@ -157,6 +159,7 @@ func TestC1Scope(t *testing.T) {
 }
 
 func TestC1Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C1")
 	// Counts of an empty portfolio are zeros, n = 0.
@@ -167,6 +170,7 @@ func TestC1Empty(t *testing.T) {
 }
 
 func TestC2Gaps(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C2")
 	// Non-empty cells: p1×community, p2×community, p2×startup → 9 − 3 = 6
@@ -186,6 +190,7 @@ func TestC2Gaps(t *testing.T) {
 }
 
 func TestC2NoMask(t *testing.T) {
+	t.Parallel()
 	// level × pillar has no relevance mask (the mask is pillar × level).
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{A: "level", B: "pillar"})
 	vs := portfolioRun(t, e, "C2")
@@ -198,6 +203,7 @@ func TestC2NoMask(t *testing.T) {
 }
 
 func TestC2Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C2")
 	portfolioCheck(t, vs, "C2", []portfolioWant{
@@ -209,6 +215,7 @@ func TestC2Empty(t *testing.T) {
 }
 
 func TestC3Shares(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C3")
 	sh := func(scheme, term, basis string) []string {
@@ -252,6 +259,7 @@ func TestC3Shares(t *testing.T) {
 }
 
 func TestC3Scope(t *testing.T) {
+	t.Parallel()
 	// Scope level=community keeps A and B: p1 = ½ + 1 = 1.5, p2 = ½ → p1 = .75.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{Levels: []string{"community"}}, Params{Scheme: "pillar", Basis: "count"})
 	vs := portfolioRun(t, e, "C3")
@@ -267,6 +275,7 @@ func TestC3Scope(t *testing.T) {
 }
 
 func TestC3Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{Scheme: "pillar"})
 	vs := portfolioRun(t, e, "C3")
 	portfolioCheck(t, vs, "C3", []portfolioWant{
@@ -278,6 +287,7 @@ func TestC3Empty(t *testing.T) {
 }
 
 func TestC3AllBudgetsNull(t *testing.T) {
+	t.Parallel()
 	files := portfolioFiles{ingest.KindProjects: `ext_ref,title,pillars,level
 A,Alpha,p1,community
 B,Beta,p2,startup
@@ -303,6 +313,7 @@ C,Gamma,,startup
 }
 
 func TestC4Evenness(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C4")
 	m := func(scheme, basis, measure string) []string {
@@ -325,9 +336,10 @@ func TestC4Evenness(t *testing.T) {
 }
 
 // portfolioOneTerm is testMission with a single challenge: K = 1.
-var portfolioOneTerm = strings.Replace(testMission, "      - {code: water, label: {en: Water}}\n", "", 1)
+var portfolioOneTerm = strings.Replace(testMission, "      - {code: water, label: {en: Water, es: Agua}}\n", "", 1)
 
 func TestC4C5C6OneTerm(t *testing.T) {
+	t.Parallel()
 	files := portfolioFiles{ingest.KindProjects: `ext_ref,title,challenges,budget_total_eur
 A,Alpha,food,100
 B,Beta,food,200
@@ -346,6 +358,7 @@ B,Beta,food,200
 }
 
 func TestC5Concentration(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C5")
 	m := func(scheme, basis, measure string) []string {
@@ -368,6 +381,7 @@ func TestC5Concentration(t *testing.T) {
 }
 
 func TestC5Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{Scheme: "level"})
 	vs := portfolioRun(t, e, "C5")
 	portfolioCheck(t, vs, "C5", []portfolioWant{
@@ -377,6 +391,7 @@ func TestC5Empty(t *testing.T) {
 }
 
 func TestC6RaoStirling(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C6")
 	m := func(scheme, basis string) []string {
@@ -409,6 +424,7 @@ func TestC6RaoStirling(t *testing.T) {
 }
 
 func TestC6Distances(t *testing.T) {
+	t.Parallel()
 	// Cosine distance of sparse co-tag vectors: identical direction → 0,
 	// orthogonal → 1, a zero vector → 1 (no evidence of similarity).
 	a := map[string]float64{"level/community": 2, "stage/explore": 1, "stage/design": 1}
@@ -438,6 +454,7 @@ func TestC6Distances(t *testing.T) {
 }
 
 func TestC7TargetDistance(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C7")
 	// Target level = (.5, .25, .25). Count: p = (.5, .25, .25) → TVD = 0.
@@ -457,6 +474,7 @@ func TestC7TargetDistance(t *testing.T) {
 }
 
 func TestC7Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{Basis: "count"})
 	vs := portfolioRun(t, e, "C7")
 	portfolioCheck(t, vs, "C7", []portfolioWant{
@@ -467,6 +485,7 @@ func TestC7Empty(t *testing.T) {
 }
 
 func TestC8Pipeline(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C8")
 	portfolioCheck(t, vs, "C8", []portfolioWant{
@@ -489,6 +508,7 @@ func TestC8Pipeline(t *testing.T) {
 }
 
 func TestC8EvenMedianAndFuture(t *testing.T) {
+	t.Parallel()
 	files := portfolioFiles{ingest.KindProjects: `ext_ref,title,stage,start_date
 A,Alpha,explore,2026-10-22
 B,Beta,scale,2026-12-01
@@ -504,6 +524,7 @@ B,Beta,scale,2026-12-01
 }
 
 func TestC8Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C8")
 	portfolioCheck(t, vs, "C8", []portfolioWant{
@@ -530,6 +551,7 @@ var portfolioFacets = strings.Replace(testMission, "targets:", `  - code: facet
 targets:`, 1)
 
 func TestC10FacetHorizon(t *testing.T) {
+	t.Parallel()
 	files := portfolioFiles{ingest.KindProjects: `ext_ref,title,facet,horizon,budget_total_eur
 A,Alpha,mission,H1,100
 B,Beta,mission,H3,300
@@ -565,6 +587,7 @@ D,Delta,,,50
 }
 
 func TestC10SkipsMissingSchemes(t *testing.T) {
+	t.Parallel()
 	// testMission has neither facet nor horizon: no rows, no error.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	if vs := portfolioRun(t, e, "C10"); len(vs) != 0 {
@@ -573,6 +596,7 @@ func TestC10SkipsMissingSchemes(t *testing.T) {
 }
 
 func TestC11LevelCoverage(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C11")
 	portfolioCheck(t, vs, "C11", []portfolioWant{
@@ -614,6 +638,7 @@ func portfolioGeo() []portfolio.GeoArea {
 }
 
 func TestC12Territory(t *testing.T) {
+	t.Parallel()
 	e := portfolioMustEnv(t, testMission, portfolioGeo(), portfolioMain, Params{})
 	vs := portfolioRun(t, e, "C12")
 	portfolioCheck(t, vs, "C12", []portfolioWant{
@@ -640,6 +665,7 @@ func TestC12Territory(t *testing.T) {
 }
 
 func TestC12Scope(t *testing.T) {
+	t.Parallel()
 	// Scope comarca=K2 keeps C only: 1 of 3 comarcas, 1 of 4 municipalities;
 	// € per inhabitant (0, .15, 0): ȳ = .05, ΣΣ = 2(.15 + .15) = .6,
 	// G = .6 / (2·9·.05) = .6/.9 = 2/3.
@@ -657,6 +683,7 @@ func TestC12Scope(t *testing.T) {
 }
 
 func TestC12NoGeography(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C12")
 	for _, m := range []string{"comarca_share", "municipality_share", "projects_per_10k", "eur_per_10k", "gini_eur_per_capita"} {
@@ -668,6 +695,7 @@ func TestC12NoGeography(t *testing.T) {
 }
 
 func TestC12Empty(t *testing.T) {
+	t.Parallel()
 	e := portfolioMustEnv(t, testMission, portfolioGeo(), portfolioEmpty, Params{})
 	vs := portfolioRun(t, e, "C12")
 	portfolioCheck(t, vs, "C12", []portfolioWant{
@@ -679,6 +707,7 @@ func TestC12Empty(t *testing.T) {
 }
 
 func TestC13ActorMix(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C13")
 	// Distinct (project, org) pairs in scope: A {1,2,3}, B {1,2},
@@ -699,6 +728,7 @@ func TestC13ActorMix(t *testing.T) {
 }
 
 func TestC13Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C13")
 	portfolioCheck(t, vs, "C13", []portfolioWant{
@@ -720,6 +750,7 @@ func portfolioSetLayers(t *testing.T, e *Env, layers map[string]int) {
 }
 
 func TestC15Leverage(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	portfolioSetLayers(t, e, map[string]int{"A": 1, "B": 3, "C": 2, "D": 3, "E": 2})
 	vs := portfolioRun(t, e, "C15")
@@ -732,6 +763,7 @@ func TestC15Leverage(t *testing.T) {
 }
 
 func TestC15NoBase(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	// Only follow-on layers, and D (layer 1) has no budget: base = 0 → null.
 	portfolioSetLayers(t, e, map[string]int{"C": 2, "D": 1})
@@ -744,6 +776,7 @@ func TestC15NoBase(t *testing.T) {
 }
 
 func TestC20DataHealth(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C20")
 	portfolioCheck(t, vs, "C20", []portfolioWant{
@@ -761,6 +794,7 @@ func TestC20DataHealth(t *testing.T) {
 }
 
 func TestC20Empty(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t, portfolioEmpty, portfolio.Scope{}, Params{})
 	vs := portfolioRun(t, e, "C20")
 	portfolioCheck(t, vs, "C20", []portfolioWant{
@@ -770,6 +804,7 @@ func TestC20Empty(t *testing.T) {
 }
 
 func TestC3MemoisedShares(t *testing.T) {
+	t.Parallel()
 	// C3–C7 reuse one load per scheme: the memo holds it after C3.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{Scheme: "level"})
 	portfolioRun(t, e, "C3")
@@ -779,6 +814,7 @@ func TestC3MemoisedShares(t *testing.T) {
 }
 
 func TestC1toC20Catalogue(t *testing.T) {
+	t.Parallel()
 	// Every portfolio metric has a trilingual label and definition, and the
 	// whole family runs over the main portfolio without NaN or Inf.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})

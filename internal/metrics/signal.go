@@ -2,7 +2,7 @@ package metrics
 
 import "github.com/begira/begira/internal/portfolio"
 
-// signalMetrics: signals of change (S1–S13, DOMAIN.md §5.2).
+// signalMetrics: signals of change (S1–S13, docs/METRICS.md).
 //
 // n_{k,t} is the number of approved signals tagged with term k (signal_term:
 // the challenge, lever, pillar and steep schemes; dims scheme and term)

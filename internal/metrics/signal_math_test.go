@@ -16,6 +16,7 @@ import (
 // mean DoV = 1.105/3; its increasing rate is the mean of
 // (.38 − .225)/.225 = .6889 and (.5 − .38)/.38 = .3158.
 func TestSignalYoonToy(t *testing.T) {
+	t.Parallel()
 	dov, dod := sigYoon([]int64{1, 2, 4}, []int64{1, 1, 3}, []int64{4, 5, 8}, yoonTimeWeight)
 	for i, want := range []float64{0.225, 0.38, 0.5} {
 		if !approx(&dov[i], want) {
@@ -43,6 +44,7 @@ func TestSignalYoonToy(t *testing.T) {
 // TestSignalYoonEmptyPeriods: a period without signals has degree 0, and a
 // step from degree 0 has no rate.
 func TestSignalYoonEmptyPeriods(t *testing.T) {
+	t.Parallel()
 	dov, _ := sigYoon([]int64{0, 0, 2}, []int64{0, 0, 1}, []int64{0, 3, 4}, yoonTimeWeight)
 	if dov[0] != 0 || dov[1] != 0 || !approx(&dov[2], 0.5) {
 		t.Errorf("DoV: got %v, want [0 0 0.5]", dov)
@@ -53,6 +55,7 @@ func TestSignalYoonEmptyPeriods(t *testing.T) {
 }
 
 func TestSignalBurstZ(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name   string
 		series []int64
@@ -73,6 +76,7 @@ func TestSignalBurstZ(t *testing.T) {
 }
 
 func TestSignalQuadrantAndMedian(t *testing.T) {
+	t.Parallel()
 	if m := sigMedian([]float64{3, 1, 2}); m != 2 {
 		t.Errorf("median of 3 1 2: got %v, want 2", m)
 	}
@@ -96,6 +100,7 @@ func TestSignalQuadrantAndMedian(t *testing.T) {
 }
 
 func TestSignalMomentum(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		now, prev int64
 		want      float64
@@ -107,6 +112,7 @@ func TestSignalMomentum(t *testing.T) {
 }
 
 func TestSignalEvennessAndConcentration(t *testing.T) {
+	t.Parallel()
 	// Levels 2, 1, 1 of K = 3: J = 1.5 ln 2 / ln 3.
 	if j := sigPielou([]int64{2, 1, 1}, 3); !approx(&j, 1.5*math.Ln2/math.Log(3)) {
 		t.Errorf("J: got %v, want %v", j, 1.5*math.Ln2/math.Log(3))

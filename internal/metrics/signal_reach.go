@@ -132,8 +132,8 @@ func computeS6(ctx context.Context, e *Env) ([]Value, error) {
 }
 
 // computeS8 reports per term the levels of action its approved signals of W
-// were observed at. DOMAIN.md writes L_k/5 because the default mission
-// defines five levels; the share here divides by K, the number of active
+// were observed at. A share of L_k/5 would fit the default mission's
+// five levels only; the share here divides by K, the number of active
 // terms of the level scheme, so it stays in [0, 1] for any mission (and
 // only active levels count in L_k). Evenness is Pielou's J over the K
 // levels (null when K < 2). A term converges when L_k ≥ 3 and S2's growth

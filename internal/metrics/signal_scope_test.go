@@ -11,6 +11,7 @@ import (
 // TestSignalMetricsFollowTheScope: the scope filters apply to signal
 // metrics too — with challenge=water only signals tagged water count.
 func TestSignalMetricsFollowTheScope(t *testing.T) {
+	t.Parallel()
 	files := portfolioFiles{ingest.KindSignals: "ext_ref,headline,observed_at,status,level_observed,challenges,source_type\n" +
 		"S1,Food one,2026-10-05,approved,community,food,news\n" +
 		"S2,Water one,2026-10-06,approved,startup,water,news\n" +

@@ -123,6 +123,7 @@ func sigVolumeRows() []sigRow {
 }
 
 func TestS1Volume(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigVolumeRows(), "", Params{}), "S1")
 	// October: food 6 (the 23:30 signal included; drafts, archived and 'new'
 	// ones not), of 9 approved signals. MA3 = (6 + 2 + 0)/3.
@@ -152,6 +153,7 @@ func TestS1Volume(t *testing.T) {
 }
 
 func TestS2Momentum(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigVolumeRows(), "", Params{}), "S2")
 	// Food: September 2, October 6: g = (6+1)/(2+1) − 1 = 4/3; share
 	// 6/9 − 2/4 = 1/6. n = 6 + 2 signals; share n = 9 + 4.
@@ -165,6 +167,7 @@ func TestS2Momentum(t *testing.T) {
 }
 
 func TestS5Burst(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigVolumeRows(), "", Params{}), "S5")
 	// Food, October 6 against April … September 0 2 0 2 0 2: mean 1,
 	// sample sd √(6·1²/5) = √1.2 ≈ 1.0954 (above the floor):
@@ -186,6 +189,7 @@ func TestS5Burst(t *testing.T) {
 }
 
 func TestS7Persistence(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigVolumeRows(), "", Params{}), "S7")
 	// Last 6 complete months 2026-05 … 2026-10: food 2 0 2 0 2 6 → 4
 	// months (n = 12 signals); water every month → 6 (n = 2·5 + 3).
@@ -195,6 +199,7 @@ func TestS7Persistence(t *testing.T) {
 }
 
 func TestS6NewTermsFromVolume(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigVolumeRows(), "", Params{}), "S6")
 	// Food's first approved signal is 2026-05-10, 175 days before
 	// 2026-11-01 (21 + 30 + 31 + 31 + 30 + 31 + 1): new. The 2025 draft does
@@ -207,6 +212,7 @@ func TestS6NewTermsFromVolume(t *testing.T) {
 }
 
 func TestS12Staleness(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigVolumeRows(), "", Params{}), "S12")
 	// Food's last approved signal is today, 2026-11-01 (the current month
 	// counts for staleness): 0 days. Water's last is 2026-10-15: 17 days.
@@ -250,6 +256,7 @@ func sigEmergenceRows() []sigRow {
 }
 
 func TestS3VisibilityDiffusion(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigEmergenceRows(), "", Params{}), "S3")
 	// Food: DoV = 3/4·0.9, 3/4·0.95, 2/4·1 in j = 10, 11, 12 and 0 before;
 	// mean over the 12 months of W.
@@ -267,6 +274,7 @@ func TestS3VisibilityDiffusion(t *testing.T) {
 }
 
 func TestS4EmergenceQuadrant(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigEmergenceRows(), "", Params{}), "S4")
 	// Visibility by month (×0.9, ×0.95, ×1) and its growth:
 	//   food          .675  .7125 .5    x = 1.8875/12   y = (0.0556 − 0.2982)/2 = −0.1213
@@ -342,6 +350,7 @@ func sigLevelEnv(t *testing.T) *Env {
 }
 
 func TestS8ConvergenceAcrossLevels(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigLevelEnv(t), "S8")
 	// Finance: levels community 2, startup 1, regulation 1 (f5 has none;
 	// n = 4 signals with a level): L = 3, share 3/K = 3/3.
@@ -366,6 +375,7 @@ func TestS8ConvergenceAcrossLevels(t *testing.T) {
 }
 
 func TestS9ConvergenceAcrossActorsAndPlaces(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigLevelEnv(t), "S9")
 	// Finance: actor types public_admin, sme, community_group → 3; comarcas
 	// C1 (20069, 20045) and C2 (20001); 20999 is no known municipality → 2.
@@ -377,6 +387,7 @@ func TestS9ConvergenceAcrossActorsAndPlaces(t *testing.T) {
 }
 
 func TestS13SourceDiversity(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigLevelEnv(t), "S13")
 	// Finance: news 4, research 1: HHI = 0.8² + 0.2² = 0.68; news gives
 	// 80 % > 60 %: an echo chamber.
@@ -429,6 +440,7 @@ func sigPortfolioRows() []sigRow {
 }
 
 func TestS10BlindSpots(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigPortfolioRows(), sigPortfolioProjects, Params{}), "S10")
 	// Challenge, signals (4 tagged): water 1 + ½ + 1 = 2.5 → 0.625, food
 	// ½ + 1 = 1.5 → 0.375. Projects in scope (3 tagged): food 3/3, water 0
@@ -465,6 +477,7 @@ func TestS10BlindSpots(t *testing.T) {
 }
 
 func TestS11OverInvestment(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigPortfolioRows(), sigPortfolioProjects, Params{}), "S11")
 	// Finance holds 1.5/3 = 50 % ≥ 15 % of the portfolio and no signal in W:
 	// a hint. Policy (1/3) has only o1, observed before W: a hint. Tech has
@@ -480,6 +493,7 @@ func TestS11OverInvestment(t *testing.T) {
 }
 
 func TestS6Novelty(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigPortfolioRows(), sigPortfolioProjects, Params{}), "S6")
 	// Approved in W with a novelty: s1 5, s2 4, s3 2, s5 1 (d1 is a draft,
 	// o1 before W, s4 has none): mean 12/4 = 3; 4 or more: 2 of 4.
@@ -488,6 +502,7 @@ func TestS6Novelty(t *testing.T) {
 }
 
 func TestS12DaysSinceOldSignal(t *testing.T) {
+	t.Parallel()
 	vs := sigRun(t, sigEnv(t, sigPortfolioRows(), sigPortfolioProjects, Params{}), "S12")
 	// Policy's only signal, 2025-10-20: 365 + 12 = 377 days before 2026-11-01.
 	sigWant(t, vs, "S12", 377, 1, "scheme", "lever", "term", "policy", "measure", "days_since_last")
@@ -500,6 +515,7 @@ func TestS12DaysSinceOldSignal(t *testing.T) {
 // (in UTC it would still be the current month), and a signal of
 // 2026-10-31 is one day old.
 func TestSignalMadridMonthEnd(t *testing.T) {
+	t.Parallel()
 	e := sigEnv(t, []sigRow{
 		{ref: "a", date: "2026-10-31", status: "approved", challenges: "food"},
 		{ref: "b", date: "2026-09-30", status: "approved", challenges: "food"},
@@ -520,6 +536,7 @@ func TestSignalMadridMonthEnd(t *testing.T) {
 }
 
 func TestSignalSchemeParam(t *testing.T) {
+	t.Parallel()
 	e := sigEnv(t, sigLevelRows(), "", Params{Scheme: "lever"})
 	for _, code := range []string{"S1", "S3", "S8", "S10"} {
 		vs := sigRun(t, e, code)
@@ -538,6 +555,7 @@ func TestSignalSchemeParam(t *testing.T) {
 // never NaN, Inf, zero counts or a crash; with projects but no signals only
 // the portfolio side of S10 has values.
 func TestSignalEmpty(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name     string
 		projects string
@@ -576,6 +594,7 @@ func sigCodes() []string {
 }
 
 func TestSignalCatalogue(t *testing.T) {
+	t.Parallel()
 	ms := signalMetrics()
 	if len(ms) != 13 {
 		t.Fatalf("got %d signal metrics, want 13", len(ms))
@@ -597,6 +616,7 @@ func TestSignalCatalogue(t *testing.T) {
 
 // TestSignalPeriodsMemoised: S1–S9 share one monthly table per Env.
 func TestSignalPeriodsMemoised(t *testing.T) {
+	t.Parallel()
 	e := sigEnv(t, sigVolumeRows(), "", Params{})
 	ctx := context.Background()
 	a, err := loadSignalPeriods(ctx, e)
@@ -624,6 +644,7 @@ func TestSignalPeriodsMemoised(t *testing.T) {
 // its fractional S10 weight a whole one (not two halves of the same term),
 // and S13 sees one research signal.
 func TestSignalTermRepeatedInCell(t *testing.T) {
+	t.Parallel()
 	e := sigEnv(t, []sigRow{
 		{ref: "d1", date: "2026-10-05", status: "approved", source: "research", challenges: "food|food", levers: "tech"},
 		{ref: "d2", date: "2026-10-06", status: "approved", source: "news", challenges: "water"},

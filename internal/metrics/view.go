@@ -40,7 +40,7 @@ type ConvergenceCell struct {
 	Signals     int64
 }
 
-// Window returns the signal window W of DOMAIN.md §5.2: the 12 complete
+// Window returns the signal window W of docs/METRICS.md: the 12 complete
 // calendar months before now, in the mission's time zone, as [start, end).
 func (e *Env) Window() (time.Time, time.Time) {
 	now := e.Now.In(e.Location())

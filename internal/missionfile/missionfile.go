@@ -1,5 +1,5 @@
 // Package missionfile reads mission documents: the YAML (or JSON, which is
-// YAML too) that declares a mission and its taxonomies (DOMAIN.md §3).
+// YAML too) that declares a mission and its taxonomies (docs/DOMAIN.md).
 package missionfile
 
 import (

@@ -2,23 +2,21 @@
 // digest, pull_<source>, prune) on cron schedules, each in its mission's
 // time zone, and records every run as a job_run row.
 //
-// It is a thin wrapper over robfig/cron v3 and holds no business logic:
-// a job is a plain method of another package (snapshot.Service.Take,
-// ingest.Service.PullSource, store.PruneJobRuns, …) that the CLI can also
-// run once, registered here under a name and a spec.
+// It holds no business logic: a job is a plain method of another package
+// (snapshot.Service.Take, ingest.Service.PullSource, store.PruneJobRuns, …)
+// that the CLI can also run once, registered here under a name and a spec.
 //
-// From cron we reuse the spec parser, Schedule.Next and the JobWrapper
-// chain: every job is wrapped as
+// From robfig/cron v3 only the spec parser and Schedule.Next are used. The
+// rest is a loop: the Scheduler keeps a map of jobs, each with its next
+// activation and one running flag; it starts the jobs that are due, then
+// waits on its Clock for the earliest next one. A run of a job that is
+// still running is recorded as skipped, never queued. A panic is recovered
+// around the job's function, logged with its stack and recorded as a
+// failed run, and the running flag is cleared on every way out, so the next
+// activation runs the job again.
 //
-//	cron.NewChain(cron.SkipIfStillRunning(l), cron.Recover(l)).Then(job)
-//
-// with Skip outermost. In the other order a job that panics once never
-// hands back Skip's token and is skipped for ever after; here a panic is
-// recovered inside Skip, recorded as a failed run, and the next tick runs
-// the job again.
-//
-// The loop that decides when to run is ours rather than cron.Cron's:
-// cron.Cron reads the wall clock (time.Now and time.NewTimer), which a test
-// cannot drive, so a test of a daily schedule would have to wait a day. The
-// Scheduler takes a Clock instead; tests use FakeClock and Advance it.
+// cron.Cron's own loop is not used because it reads the wall clock
+// (time.Now and time.NewTimer), which a test cannot drive: a test of a
+// daily schedule would have to wait a day. The Scheduler takes a Clock
+// instead; tests use FakeClock and Advance it.
 package schedule

@@ -7,6 +7,7 @@ import (
 )
 
 func TestInterval(t *testing.T) {
+	t.Parallel()
 	for spec, want := range map[string]time.Duration{
 		"@every 1s":                       time.Second,
 		"@every 90m":                      90 * time.Minute,
@@ -30,6 +31,7 @@ func TestInterval(t *testing.T) {
 // minimum is refused with a message naming the limit, and dropped from a
 // plan; other jobs are left alone. Before the limit "@every 1s" ran.
 func TestSnapshotScheduleMinimum(t *testing.T) {
+	t.Parallel()
 	err := CheckSnapshotSpec("schedules.snapshot", "@every 1s", time.Hour)
 	if err == nil || !strings.Contains(err.Error(), "every 1h0m0s at most often") {
 		t.Errorf("@every 1s: %v", err)

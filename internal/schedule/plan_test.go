@@ -45,6 +45,7 @@ func plannedString(plan []schedule.Planned) string {
 }
 
 func TestPlanMergesDocumentsAndOverrides(t *testing.T) {
+	t.Parallel()
 	alpha := mustParseMission(t, plannedMission)
 	beta := &portfolio.Mission{Slug: "beta", Timezone: "UTC"}
 	for name, tc := range map[string]struct {
@@ -87,6 +88,7 @@ func TestPlanMergesDocumentsAndOverrides(t *testing.T) {
 }
 
 func TestParseOverrides(t *testing.T) {
+	t.Parallel()
 	got, err := schedule.ParseOverrides(
 		[]string{"snapshot=@every 2s", "pull_portal = 0 6 * * *"},
 		[]string{"HOME=/root", "BEGIRA_SCHEDULE_SNAPSHOT=@daily", "BEGIRA_SCHEDULE_RECOMPUTE=@hourly", "BEGIRA_SCHEDULE_DIGEST=off"})
@@ -117,6 +119,7 @@ func TestParseOverrides(t *testing.T) {
 }
 
 func TestRegisterWiresPlannedJobs(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	alpha := mustParseMission(t, plannedMission)
 	var pulled []string
@@ -158,6 +161,7 @@ func TestRegisterWiresPlannedJobs(t *testing.T) {
 }
 
 func TestMissionDocumentValidatesSchedulesAndSources(t *testing.T) {
+	t.Parallel()
 	m := mustParseMission(t, plannedMission)
 	if src := m.Sources[0]; src.Name != "portal" || src.Mode != "upsert" {
 		t.Errorf("source defaults: name %q mode %q, want the slug and upsert", src.Name, src.Mode)
@@ -200,6 +204,7 @@ func TestMissionDocumentValidatesSchedulesAndSources(t *testing.T) {
 // domain package imports the standard library only) in step with the
 // parser the scheduler uses.
 func TestCheckScheduleAgreesWithCron(t *testing.T) {
+	t.Parallel()
 	for _, spec := range []string{
 		"0 7 * * *", "0 7 * * 1", "*/15 * * * *", "0 0 7 * * *", "30 6 1,15 * *", "0 9 * jan-mar mon-fri",
 		"0 9 ? * SUN", "5/10 * * * *", "0 0 1 1 *", "@daily", "@weekly", "@every 2s", "@every 1h30m", "@hourly",

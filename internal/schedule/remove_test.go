@@ -7,6 +7,7 @@ import (
 )
 
 func TestRemoveMission(t *testing.T) {
+	t.Parallel()
 	s := New(RealClock{}, nil, nil)
 	noop := func(context.Context) (string, error) { return "", nil }
 	for _, m := range []string{"a", "b"} {

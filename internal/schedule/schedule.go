@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -52,14 +53,13 @@ type Entry struct {
 
 // Scheduler runs registered jobs on their schedules.
 type Scheduler struct {
-	clock  Clock
-	rec    JobRecorder
-	log    *slog.Logger
-	parser cron.Parser
+	clock Clock
+	rec   JobRecorder
+	log   *slog.Logger
 
-	mu      sync.Mutex
+	mu      sync.Mutex // guards everything below and every job's next, last and running
 	idle    *sync.Cond // signalled when active drops
-	entries []*entry
+	jobs    map[jobKey]*job
 	active  int // runs in progress, scheduled or manual
 	started bool
 	jobCtx  context.Context // the context scheduled runs get
@@ -68,32 +68,20 @@ type Scheduler struct {
 	wake    chan struct{}
 }
 
-// entry is one registered job. next, last and running are guarded by the
-// Scheduler's mu; cur by gate.
-type entry struct {
-	job, mission, spec string
-	loc                *time.Location
-	sched              cron.Schedule
-	fn                 JobFunc
-	wrapped            cron.Job
+// jobKey names a job: the same job (say, snapshot) runs once per mission.
+type jobKey struct{ job, mission string }
 
-	next    time.Time
+// job is one registered job and its state.
+type job struct {
+	jobKey
+	spec  string
+	loc   *time.Location
+	sched cron.Schedule
+	fn    JobFunc
+
+	next    time.Time // zero when the spec never fires again
 	last    *Run
-	running int
-
-	// gate hands one invocation's trigger and context to the wrapped job:
-	// it is held from before the chain is entered until the job takes its
-	// invocation (or Skip decides to skip it), so two invocations never mix.
-	gate sync.Mutex
-	cur  *invocation
-}
-
-type invocation struct {
-	ctx     context.Context
-	trigger string
-	taken   bool
-	run     Run
-	err     error
+	running bool // a run is in progress: another is skipped, not queued
 }
 
 // Parser is how Begira reads schedules: five fields (minute first), six
@@ -107,7 +95,7 @@ func New(clock Clock, st JobRecorder, log *slog.Logger) *Scheduler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Scheduler{clock: clock, rec: st, log: log, parser: Parser, wake: make(chan struct{}, 1)}
+	s := &Scheduler{clock: clock, rec: st, log: log, jobs: map[jobKey]*job{}, wake: make(chan struct{}, 1)}
 	s.idle = sync.NewCond(&s.mu)
 	return s
 }
@@ -137,41 +125,35 @@ func ParseSpec(job, mission, spec string) (sched cron.Schedule, err error) {
 // Add registers fn as job of mission (mission "" for a job of the whole
 // server) on spec, evaluated in loc unless the spec names its own CRON_TZ
 // (loc nil means UTC). A job may be added before or after Start.
-func (s *Scheduler) Add(job, mission, spec string, loc *time.Location, fn JobFunc) error {
-	if job == "" || fn == nil {
+func (s *Scheduler) Add(name, mission, spec string, loc *time.Location, fn JobFunc) error {
+	if name == "" || fn == nil {
 		return portfolio.Errorf(portfolio.EINVALID, "a scheduled job needs a name and a function")
 	}
-	sched, err := ParseSpec(job, mission, spec)
+	sched, err := ParseSpec(name, mission, spec)
 	if err != nil {
 		return err
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
-	e := &entry{job: job, mission: mission, spec: spec, loc: loc, sched: sched, fn: fn}
-	e.wrapped = cron.NewChain(
-		cron.SkipIfStillRunning(skipRecorder{s, e}),
-		cron.Recover(panicLogger{s.log, e}),
-	).Then(cron.FuncJob(func() { s.execute(e) }))
+	j := &job{jobKey: jobKey{name, mission}, spec: spec, loc: loc, sched: sched, fn: fn}
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, x := range s.entries {
-		if x.job == job && x.mission == mission {
-			return portfolio.Errorf(portfolio.ECONFLICT, "job %q of mission %q is already scheduled", job, mission)
-		}
+	if _, dup := s.jobs[j.jobKey]; dup {
+		return portfolio.Errorf(portfolio.ECONFLICT, "job %q of mission %q is already scheduled", name, mission)
 	}
-	e.next = e.nextAfter(s.clock.Now())
-	s.entries = append(s.entries, e)
+	j.next = j.nextAfter(s.clock.Now())
+	s.jobs[j.jobKey] = j
 	if s.started {
 		s.signal()
 	}
 	return nil
 }
 
-// nextAfter is the first activation after t in the entry's time zone.
-func (e *entry) nextAfter(t time.Time) time.Time {
-	return e.sched.Next(t.In(e.loc))
+// nextAfter is the first activation after t in the job's time zone.
+func (j *job) nextAfter(t time.Time) time.Time {
+	return j.sched.Next(t.In(j.loc))
 }
 
 // Start runs the loop until ctx ends or Stop is called. Scheduled runs
@@ -204,13 +186,13 @@ func (s *Scheduler) Start(ctx context.Context) {
 		}
 	}
 	s.mu.Lock()
-	for _, e := range s.entries {
-		e.next = e.nextAfter(now)
-		for i := range latest {
-			if latest[i].Job == e.job && latest[i].Mission == e.mission {
-				r := latest[i]
-				e.last = &r
-			}
+	for _, j := range s.jobs {
+		j.next = j.nextAfter(now)
+	}
+	for i := range latest {
+		if j, ok := s.jobs[jobKey{latest[i].Job, latest[i].Mission}]; ok {
+			r := latest[i]
+			j.last = &r
 		}
 	}
 	s.mu.Unlock()
@@ -239,32 +221,29 @@ func (s *Scheduler) signal() {
 	}
 }
 
-// loop launches the due jobs, then waits on the clock for the next one.
+// loop launches the due jobs, then waits on the clock for the next one
+// (or for a job added or removed).
 func (s *Scheduler) loop(ctx context.Context) {
 	defer close(s.done)
 	for {
 		now := s.clock.Now()
-		var due []*entry
 		var earliest time.Time
 		s.mu.Lock()
-		for _, e := range s.entries {
-			if e.next.IsZero() {
+		for _, j := range s.jobs {
+			if j.next.IsZero() {
 				continue // the spec never fires again (say, 30 February)
 			}
-			if !e.next.After(now) {
-				due = append(due, e)
-				e.next = e.nextAfter(now)
+			if !j.next.After(now) {
+				j.next = j.nextAfter(now)
+				s.active++
+				go func() {
+					defer s.ended()
+					s.invoke(s.jobCtx, j, store.JobTriggerSchedule) // the outcome is its job_run row
+				}()
 			}
-			if !e.next.IsZero() && (earliest.IsZero() || e.next.Before(earliest)) {
-				earliest = e.next
+			if !j.next.IsZero() && (earliest.IsZero() || j.next.Before(earliest)) {
+				earliest = j.next
 			}
-		}
-		for _, e := range due {
-			s.active++
-			go func() {
-				defer s.ended()
-				s.invoke(s.jobCtx, e, store.JobTriggerSchedule)
-			}()
 		}
 		s.mu.Unlock()
 		var timer <-chan time.Time
@@ -323,67 +302,45 @@ func (s *Scheduler) RunNow(ctx context.Context, job, mission string) (Run, error
 // error, or ECONFLICT when the run was skipped.
 func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (Run, error) {
 	s.mu.Lock()
-	var e *entry
-	for _, x := range s.entries {
-		if x.job == job && x.mission == mission {
-			e = x
-		}
-	}
-	if e == nil {
+	j, ok := s.jobs[jobKey{job, mission}]
+	if !ok {
 		s.mu.Unlock()
 		return Run{}, portfolio.Errorf(portfolio.ENOTFOUND, "no job %q is scheduled for mission %q", job, mission)
 	}
 	s.active++
 	s.mu.Unlock()
 	defer s.ended()
-	inv := s.invoke(ctx, e, trigger)
-	return inv.run, inv.err
+	return s.invoke(ctx, j, trigger)
 }
 
-// invoke passes one invocation through the entry's cron chain.
-func (s *Scheduler) invoke(ctx context.Context, e *entry, trigger string) *invocation {
+// invoke runs j once unless it is running already, in which case the run
+// is recorded as skipped: runs of one job never overlap (a slow pull is
+// not started again on top of itself) and never queue up.
+func (s *Scheduler) invoke(ctx context.Context, j *job, trigger string) (Run, error) {
 	if portfolio.ActorFrom(ctx) == "system" {
 		// What a job changes is recorded in the audit log as the job's.
-		ctx = portfolio.WithActor(ctx, portfolio.Actor("schedule:"+e.job))
+		ctx = portfolio.WithActor(ctx, portfolio.Actor("schedule:"+j.job))
 	}
-	inv := &invocation{ctx: ctx, trigger: trigger}
-	e.gate.Lock()
-	e.cur = inv
-	e.wrapped.Run()
-	if !inv.taken {
-		// Skip refused the run (skipRecorder recorded it) and the gate
-		// is still ours.
-		e.cur = nil
-		e.gate.Unlock()
-		return inv
-	}
-	// The entry stops running only now, once SkipIfStillRunning has its
-	// token back: an activation due the moment Running turns false is
-	// not skipped.
 	s.mu.Lock()
-	e.running--
+	busy := j.running
+	j.running = true
 	s.mu.Unlock()
-	return inv
+	if busy {
+		return s.skip(ctx, j, trigger)
+	}
+	return s.execute(ctx, j, trigger)
 }
 
-// execute is the innermost job of the chain: it records the run around the
-// job's function. A panic is recorded as a failed run and passed on to
-// cron.Recover, which logs it with its stack and swallows it.
-func (s *Scheduler) execute(e *entry) {
-	inv := e.cur
-	inv.taken = true
-	e.cur = nil
-	e.gate.Unlock()
-
-	run := Run{Job: e.job, Mission: e.mission, Trigger: inv.trigger, StartedAt: s.clock.Now().UTC(), Status: store.JobRunning}
-	s.mu.Lock()
-	e.running++
-	s.mu.Unlock()
-	rctx, cancel := recordContext(inv.ctx)
-	id, err := s.rec.StartJobRun(rctx, run)
+// execute records a run around the job's function. A panic is recovered,
+// logged with its stack and recorded as a failed run: the scheduler goes on
+// and the next activation runs the job again.
+func (s *Scheduler) execute(ctx context.Context, j *job, trigger string) (run Run, err error) {
+	run = Run{Job: j.job, Mission: j.mission, Trigger: trigger, StartedAt: s.clock.Now().UTC(), Status: store.JobRunning}
+	rctx, cancel := recordContext(ctx)
+	id, rerr := s.rec.StartJobRun(rctx, run)
 	cancel()
-	if err != nil {
-		s.log.Error("recording a job run failed", "job", e.job, "mission", e.mission, "error", err)
+	if rerr != nil {
+		s.log.Error("recording a job run failed", "job", j.job, "mission", j.mission, "error", rerr)
 	}
 	run.ID = id
 
@@ -392,39 +349,39 @@ func (s *Scheduler) execute(e *entry) {
 		if returned {
 			return
 		}
-		r := recover()
-		if r == nil {
-			// runtime.Goexit: nothing to pass on to cron.Recover.
-			inv.err = errors.New("the job exited without returning")
-			s.finish(e, inv, &run, store.JobFailed, inv.err.Error(), "")
-			return
+		// The job panicked, or called runtime.Goexit (which goes on
+		// unwinding after this): either way the run ends here, failed.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+			s.log.Error("job panicked; the scheduler goes on", "job", j.job, "mission", j.mission, "error", err, "stack", string(debug.Stack()))
+		} else {
+			err = errors.New("the job exited without returning")
 		}
-		inv.err = fmt.Errorf("panic: %v", r)
-		s.finish(e, inv, &run, store.JobFailed, inv.err.Error(), "")
-		panic(r)
+		run = s.finish(ctx, j, run, store.JobFailed, err.Error(), "")
 	}()
-	detail, err := e.fn(inv.ctx)
+	detail, err := j.fn(ctx)
 	returned = true
 	if err != nil {
-		inv.err = err
-		s.log.Error("job failed", "job", e.job, "mission", e.mission, "trigger", inv.trigger, "error", err)
-		s.finish(e, inv, &run, store.JobFailed, err.Error(), detail)
-		return
+		s.log.Error("job failed", "job", j.job, "mission", j.mission, "trigger", trigger, "error", err)
+		return s.finish(ctx, j, run, store.JobFailed, err.Error(), detail), err
 	}
-	s.log.Info("job ran", "job", e.job, "mission", e.mission, "trigger", inv.trigger, "detail", detail)
-	s.finish(e, inv, &run, store.JobOK, "", detail)
+	s.log.Info("job ran", "job", j.job, "mission", j.mission, "trigger", trigger, "detail", detail)
+	return s.finish(ctx, j, run, store.JobOK, "", detail), nil
 }
 
-func (s *Scheduler) finish(e *entry, inv *invocation, run *Run, status, errText, detail string) {
+// finish records the end of a run, makes it the job's last run and marks
+// the job as no longer running, in that order: once Entries shows the job
+// idle, its run is in the database.
+func (s *Scheduler) finish(ctx context.Context, j *job, run Run, status, errText, detail string) Run {
 	now := s.clock.Now().UTC()
 	run.FinishedAt, run.Status, run.Error = &now, status, errText
 	if detail != "" {
 		run.Detail = json.RawMessage(detail)
 	}
 	if run.ID != 0 {
-		rctx, cancel := recordContext(inv.ctx)
+		rctx, cancel := recordContext(ctx)
 		if err := s.rec.FinishJobRun(rctx, run.ID, now, status, errText, run.Detail); err != nil {
-			s.log.Error("recording the end of a job run failed", "job", e.job, "mission", e.mission, "error", err)
+			s.log.Error("recording the end of a job run failed", "job", j.job, "mission", j.mission, "error", err)
 		}
 		cancel()
 	}
@@ -432,11 +389,32 @@ func (s *Scheduler) finish(e *entry, inv *invocation, run *Run, status, errText,
 		b, _ := json.Marshal(detail)
 		run.Detail = b
 	}
-	inv.run = *run
-	last := *run
+	last := run
 	s.mu.Lock()
-	e.last = &last
+	j.last, j.running = &last, false
 	s.mu.Unlock()
+	return run
+}
+
+// skip records a run refused because the job is still running, and
+// returns it with an ECONFLICT.
+func (s *Scheduler) skip(ctx context.Context, j *job, trigger string) (Run, error) {
+	now := s.clock.Now().UTC()
+	run := Run{Job: j.job, Mission: j.mission, Trigger: trigger, StartedAt: now, FinishedAt: &now,
+		Status: store.JobSkipped, Error: "skipped: the previous run is still running"}
+	rctx, cancel := recordContext(ctx)
+	id, err := s.rec.StartJobRun(rctx, run)
+	cancel()
+	if err != nil {
+		s.log.Error("recording a skipped job run failed", "job", j.job, "mission", j.mission, "error", err)
+	}
+	run.ID = id
+	s.log.Warn("job skipped: the previous run is still running", "job", j.job, "mission", j.mission, "trigger", trigger)
+	last := run
+	s.mu.Lock()
+	j.last = &last
+	s.mu.Unlock()
+	return run, portfolio.Errorf(portfolio.ECONFLICT, "job %q of mission %q is still running; this run was skipped", j.job, j.mission)
 }
 
 // recordContext outlives the job's context: the outcome of a run cut
@@ -449,75 +427,25 @@ func recordContext(ctx context.Context) (context.Context, context.CancelFunc) {
 func (s *Scheduler) Entries() []Entry {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]Entry, 0, len(s.entries))
-	for _, e := range s.entries {
-		en := Entry{Job: e.job, Mission: e.mission, Spec: e.spec, Timezone: e.loc.String(), Next: e.next, Running: e.running > 0}
+	out := make([]Entry, 0, len(s.jobs))
+	for _, j := range s.jobs {
+		en := Entry{Job: j.job, Mission: j.mission, Spec: j.spec, Timezone: j.loc.String(), Next: j.next, Running: j.running}
 		if !en.Next.IsZero() {
-			en.Next = en.Next.In(e.loc)
+			en.Next = en.Next.In(j.loc)
 		}
-		if e.last != nil {
-			last := *e.last
+		if j.last != nil {
+			last := *j.last
 			en.Last = &last
 		}
 		out = append(out, en)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Mission != out[j].Mission {
-			return out[i].Mission < out[j].Mission
+	sort.Slice(out, func(a, b int) bool {
+		if out[a].Mission != out[b].Mission {
+			return out[a].Mission < out[b].Mission
 		}
-		return out[i].Job < out[j].Job
+		return out[a].Job < out[b].Job
 	})
 	return out
-}
-
-// skipRecorder is the logger of an entry's SkipIfStillRunning wrapper,
-// which logs only when it skips a run: it records the skipped run.
-type skipRecorder struct {
-	s *Scheduler
-	e *entry
-}
-
-// Info is called by SkipIfStillRunning, synchronously, when it skips the
-// invocation that holds the entry's gate.
-func (r skipRecorder) Info(msg string, _ ...any) {
-	s, e := r.s, r.e
-	inv := e.cur
-	now := s.clock.Now().UTC()
-	run := Run{Job: e.job, Mission: e.mission, Trigger: inv.trigger, StartedAt: now, FinishedAt: &now,
-		Status: store.JobSkipped, Error: "skipped: the previous run is still running"}
-	rctx, cancel := recordContext(inv.ctx)
-	id, err := s.rec.StartJobRun(rctx, run)
-	cancel()
-	if err != nil {
-		s.log.Error("recording a skipped job run failed", "job", e.job, "mission", e.mission, "error", err)
-	}
-	run.ID = id
-	inv.run = run
-	inv.err = portfolio.Errorf(portfolio.ECONFLICT, "job %q of mission %q is still running; this run was skipped", e.job, e.mission)
-	s.log.Warn("job skipped: the previous run is still running", "job", e.job, "mission", e.mission, "trigger", inv.trigger)
-	last := run
-	s.mu.Lock()
-	e.last = &last
-	s.mu.Unlock()
-}
-
-// Error is never called by SkipIfStillRunning.
-func (r skipRecorder) Error(err error, msg string, kv ...any) {
-	r.s.log.Error(msg, append([]any{"job", r.e.job, "mission", r.e.mission, "error", err}, kv...)...)
-}
-
-// panicLogger is the logger of cron.Recover.
-type panicLogger struct {
-	log *slog.Logger
-	e   *entry
-}
-
-func (l panicLogger) Info(msg string, kv ...any) {
-	l.log.Debug(msg, append([]any{"job", l.e.job, "mission", l.e.mission}, kv...)...)
-}
-
-func (l panicLogger) Error(err error, msg string, kv ...any) {
-	l.log.Error("job panicked; the scheduler goes on", append([]any{"job", l.e.job, "mission", l.e.mission, "error", err}, kv...)...)
 }
 
 // RemoveMission unschedules every job of a mission (a run in progress
@@ -526,16 +454,13 @@ func (l panicLogger) Error(err error, msg string, kv ...any) {
 func (s *Scheduler) RemoveMission(mission string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	kept := s.entries[:0]
 	removed := 0
-	for _, e := range s.entries {
-		if e.mission == mission {
+	for k := range s.jobs {
+		if k.mission == mission {
+			delete(s.jobs, k)
 			removed++
-			continue
 		}
-		kept = append(kept, e)
 	}
-	s.entries = kept
 	if s.started {
 		s.signal()
 	}

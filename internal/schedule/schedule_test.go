@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/robfig/cron/v3"
-
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/store"
@@ -130,8 +128,8 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 
 // waitStatuses waits until the recorded runs read want. When none of them
 // is still running it also waits for every entry to have ended its run: a
-// run is recorded as ended just before SkipIfStillRunning gets its token
-// back, and a tick in between would be skipped as an overlap.
+// run is recorded as ended just before the job's running flag is cleared,
+// and a tick in between would be skipped as an overlap.
 func (h *harness) waitStatuses(tb testing.TB, want string) {
 	tb.Helper()
 	waitFor(tb, "runs "+want, func() bool { return h.statuses(tb) == want })
@@ -148,6 +146,7 @@ func (h *harness) waitStatuses(tb testing.TB, want string) {
 }
 
 func TestScheduleEveryTwoSecondsOnFakeClock(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	var n atomic.Int32
 	h.mustAdd(t, "snapshot", "@every 2s", madrid, func(ctx context.Context) (string, error) {
@@ -179,37 +178,8 @@ func TestScheduleEveryTwoSecondsOnFakeClock(t *testing.T) {
 	}
 }
 
-// TestScheduleWrapperOrder is the TECH.md rule, on cron's own wrappers:
-// with SkipIfStillRunning outermost a job that panicked runs again; with
-// Recover outermost Skip never gets its token back and skips for ever.
-func TestScheduleWrapperOrder(t *testing.T) {
-	for _, tc := range []struct {
-		name  string
-		chain cron.Chain
-		want  int
-	}{
-		{"skip outermost", cron.NewChain(cron.SkipIfStillRunning(cron.DiscardLogger), cron.Recover(cron.DiscardLogger)), 3},
-		{"recover outermost", cron.NewChain(cron.Recover(cron.DiscardLogger), cron.SkipIfStillRunning(cron.DiscardLogger)), 1},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			runs := 0
-			job := tc.chain.Then(cron.FuncJob(func() {
-				runs++
-				if runs == 1 {
-					panic("boom")
-				}
-			}))
-			for range 3 {
-				job.Run()
-			}
-			if runs != tc.want {
-				t.Errorf("the job ran %d times out of 3, want %d", runs, tc.want)
-			}
-		})
-	}
-}
-
 func TestSchedulePanickingJobRunsAgainOnNextTick(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	var calls atomic.Int32
 	h.mustAdd(t, "recompute", "@every 2s", madrid, func(ctx context.Context) (string, error) {
@@ -230,7 +200,7 @@ func TestSchedulePanickingJobRunsAgainOnNextTick(t *testing.T) {
 		t.Errorf("detail of a text result: got %s, want it as a JSON string", r.Detail)
 	}
 	if log := h.log.String(); !strings.Contains(log, "job panicked") || !strings.Contains(log, "goroutine") {
-		t.Errorf("the panic was not logged with its stack by cron.Recover:\n%s", log)
+		t.Errorf("the panic was not logged with its stack:\n%s", log)
 	}
 	if !h.s.Running() {
 		t.Errorf("the scheduler stopped after a panic")
@@ -238,6 +208,7 @@ func TestSchedulePanickingJobRunsAgainOnNextTick(t *testing.T) {
 }
 
 func TestScheduleSkipsOverlappingRun(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	release := make(chan struct{})
 	started := make(chan struct{}, 10)
@@ -266,7 +237,7 @@ func TestScheduleSkipsOverlappingRun(t *testing.T) {
 	}
 	close(release)
 	h.waitStatuses(t, "ok@2s skipped@4s skipped@4s")
-	// Skip handed its token back: the next tick runs.
+	// The running flag is cleared: the next tick runs.
 	h.tick(t, 2*time.Second)
 	h.waitStatuses(t, "ok@2s skipped@4s skipped@4s ok@6s")
 	if got := calls.Load(); got != 2 {
@@ -275,6 +246,7 @@ func TestScheduleSkipsOverlappingRun(t *testing.T) {
 }
 
 func TestScheduleMissionTimeZoneAcrossDST(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name, spec string
 		loc        *time.Location
@@ -326,6 +298,7 @@ func TestScheduleMissionTimeZoneAcrossDST(t *testing.T) {
 }
 
 func TestScheduleRefusesInvalidSpecs(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	noop := func(ctx context.Context) (string, error) { return "", nil }
 	for _, spec := range []string{"0 25 * * *", "every day", "@every", "@every 2x", "CRON_TZ=Mars/Base 0 7 * * *", "CRON_TZ=UTC", ""} {
@@ -342,6 +315,7 @@ func TestScheduleRefusesInvalidSpecs(t *testing.T) {
 }
 
 func TestScheduleStopWaitsForRunningJob(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	release := make(chan struct{})
 	started := make(chan struct{})
@@ -379,6 +353,7 @@ func TestScheduleStopWaitsForRunningJob(t *testing.T) {
 }
 
 func TestScheduleRunNowWithoutStart(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	h.mustAdd(t, "snapshot", "0 7 * * 1", madrid, func(ctx context.Context) (string, error) { return `{"snapshot":12}`, nil })
 	boom := errors.New("HTTP 500 from the portal")
@@ -406,6 +381,7 @@ func TestScheduleRunNowWithoutStart(t *testing.T) {
 }
 
 func TestScheduleStartMarksInterruptedRunsAndLoadsLastRuns(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	ctx := context.Background()
 	if _, err := h.st.StartJobRun(ctx, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: t0.Add(-time.Hour)}); err != nil {
@@ -423,6 +399,7 @@ func TestScheduleStartMarksInterruptedRunsAndLoadsLastRuns(t *testing.T) {
 }
 
 func TestSchedulePruneJobRemovesOldRunsOnly(t *testing.T) {
+	t.Parallel()
 	h := mustHarness(t)
 	ctx := context.Background()
 	for _, age := range []int{200, 91, 89, 1} {

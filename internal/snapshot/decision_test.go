@@ -11,6 +11,7 @@ import (
 )
 
 func TestDecisions(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, t0)
 	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeAppend, diffT0)
@@ -123,6 +124,7 @@ func TestDecisions(t *testing.T) {
 }
 
 func TestOverdue(t *testing.T) {
+	t.Parallel()
 	due := portfolio.Date{Time: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
 	for _, c := range []struct {
 		status, today string

@@ -60,6 +60,7 @@ var (
 )
 
 func TestDiff(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f, a := diffFixture(t)
 	b := f.mustTake(t, "t", "June", t1)
@@ -179,6 +180,7 @@ func TestDiff(t *testing.T) {
 }
 
 func TestDiffAcrossMissionsRefused(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	other := "slug: u\ntitle: {en: Other}\nschemes:\n  - code: pillar\n    label: {en: Pillar}\n    terms:\n      - {code: p1, label: {en: P one}}\n  - code: level\n    label: {en: Level}\n    terms:\n      - {code: community, label: {en: Community}}\n"
 	f := mustFixture(t, t0, testMission, other)
@@ -194,6 +196,7 @@ func TestDiffAcrossMissionsRefused(t *testing.T) {
 // the live tables at the clock's instant and tells the same story as the
 // diff to a snapshot taken of that same state.
 func TestDiffLive(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f, a := diffFixture(t)
 	f.clock.t = t1

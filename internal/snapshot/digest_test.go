@@ -11,6 +11,7 @@ import (
 )
 
 func TestDigest(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// 2026-03-29 23:30 UTC is 2026-03-30 01:30 in Madrid (summer time began
 	// that night): the digest's day is the 30th there, the 29th in UTC. The

@@ -15,65 +15,19 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-// testMission is a small mission for hand-built portfolios: 3 pillars,
-// 3 ordered levels, 2 challenges, 3 levers, 3 ordered stages, actor types,
-// steep (signals only).
-const testMission = `slug: t
-title: {en: Test}
-timezone: Europe/Madrid
-schemes:
-  - code: pillar
-    label: {en: Pillar}
-    cardinality: multi
-    applies_to: [project, signal]
-    terms:
-      - {code: p1, label: {en: P one}}
-      - {code: p2, label: {en: P two}}
-      - {code: p3, label: {en: P three}}
-  - code: level
-    label: {en: Level}
-    ordered: true
-    applies_to: [project, signal]
-    terms:
-      - {code: community, ordinal: 1, label: {en: Community}}
-      - {code: startup, ordinal: 2, label: {en: Startup}}
-      - {code: regulation, ordinal: 3, label: {en: Regulation}}
-  - code: challenge
-    label: {en: Challenge}
-    cardinality: multi
-    applies_to: [project, signal]
-    terms:
-      - {code: food, label: {en: Food, es: Alimentación}}
-      - {code: water, label: {en: Water, es: Agua}}
-  - code: lever
-    label: {en: Lever}
-    cardinality: multi
-    applies_to: [project, signal]
-    terms:
-      - {code: finance, label: {en: Finance}}
-      - {code: tech, label: {en: Tech}}
-      - {code: policy, label: {en: Policy}}
-  - code: stage
-    label: {en: Stage}
-    ordered: true
-    terms:
-      - {code: explore, ordinal: 1, label: {en: Explore}}
-      - {code: design, ordinal: 2, label: {en: Design}}
-      - {code: scale, ordinal: 3, label: {en: Scale}}
-  - code: actor_type
-    label: {en: Actor type}
-    applies_to: organisation
-    terms:
-      - {code: public_admin, label: {en: Public administration}}
-      - {code: sme, label: {en: SME}}
-      - {code: community_group, label: {en: Community group}}
-  - code: steep
-    label: {en: STEEP}
-    applies_to: signal
-    terms:
-      - {code: social, label: {en: Social}}
-      - {code: environmental, label: {en: Environmental}}
-`
+// testMission is the shared mission "t" (testdata/mission_t.yaml at the
+// repository root): 3 pillars, 3 ordered levels, 2 challenges, 3 levers,
+// 3 ordered stages, actor types, steep (signals only).
+var testMission = sharedTestdata("mission_t.yaml")
+
+// sharedTestdata reads a fixture that the tests of several packages share.
+func sharedTestdata(name string) string {
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", name))
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
 
 // clock is the injected clock of a test; set moves it.
 type clock struct {

@@ -60,6 +60,7 @@ func fingerprint(t *testing.T, st *store.Store, id int64) map[string]string {
 // TestSnapshotNeverChanges: imports, decisions and later snapshots after a
 // snapshot leave every row of it, and of its frozen schema, as it was.
 func TestSnapshotNeverChanges(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, takenAt)
 	f.mustPortfolio(t)
@@ -107,6 +108,7 @@ var changeSnapshot = regexp.MustCompile(`(?is)\b(UPDATE|ALTER\s+TABLE|INSERT\s+O
 // TestNoCodeRewritesSnapshots reads every Go and SQL file of the module:
 // none may update, delete, alter or drop a snapshot's rows or schema.
 func TestNoCodeRewritesSnapshots(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join("..", "..")
 	checked := 0
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -154,6 +156,7 @@ func TestNoCodeRewritesSnapshots(t *testing.T) {
 // DeleteSnapshot. A new method must be added
 // here knowingly.
 func TestNoMethodChangesASnapshot(t *testing.T) {
+	t.Parallel()
 	methods := func(v any, filter func(string) bool) []string {
 		var out []string
 		tp := reflect.TypeOf(v)

@@ -167,6 +167,7 @@ func diffValues(a, b []metrics.Value) (codes []string, lines []string) {
 }
 
 func TestTakeThenImportsLeaveEverythingIdentical(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, takenAt)
 	f.mustPortfolio(t)
@@ -242,6 +243,7 @@ func TestTakeThenImportsLeaveEverythingIdentical(t *testing.T) {
 func SnapshotDataHashOf(ps []Project) string { return store.SnapshotDataHash(ps) }
 
 func TestListAndGet(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, takenAt)
 	f.mustPortfolio(t)
@@ -301,6 +303,7 @@ func TestListAndGet(t *testing.T) {
 }
 
 func TestTakeAndReadErrors(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, takenAt)
 	_, err := f.svc.Take(ctx, "nope", "", TriggerManual)
@@ -340,6 +343,7 @@ func TestTakeAndReadErrors(t *testing.T) {
 }
 
 func TestComputeAsOf(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, takenAt)
 	f.mustPortfolio(t)

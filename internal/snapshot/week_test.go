@@ -10,6 +10,7 @@ import (
 )
 
 func TestWeek(t *testing.T) {
+	t.Parallel()
 	for s, monday := range map[string]string{
 		"2026-W44": "2026-10-26",
 		"2026-W01": "2025-12-29", // the week of 1 January 2026, a Thursday
@@ -39,6 +40,7 @@ func TestWeek(t *testing.T) {
 }
 
 func TestDigestWeek(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	// In Madrid it is already Monday 30 March 2026 (week 14).
 	now := time.Date(2026, 3, 29, 23, 30, 0, 0, time.UTC)

@@ -51,6 +51,7 @@ func assertCells(t *testing.T, got, want []portfolio.CoverageCell) {
 }
 
 func TestCoverage(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	date := func(s string) *time.Time {
@@ -196,6 +197,7 @@ func TestCoverage(t *testing.T) {
 }
 
 func TestShares(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 
@@ -269,6 +271,7 @@ func TestShares(t *testing.T) {
 // active term in document order, the untagged row last. Without an ORDER BY
 // DuckDB returned the demo's stages shuffled when the machine was busy.
 func TestSharesFollowDocumentOrder(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	if err := demo.Load(ctx, st, ingest.New(st, time.Now), slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
@@ -304,6 +307,7 @@ func TestSharesFollowDocumentOrder(t *testing.T) {
 }
 
 func TestKPIs(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 
@@ -351,6 +355,7 @@ func TestKPIs(t *testing.T) {
 }
 
 func TestBudgetTree(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	got, err := st.BudgetTree(ctx, m, "pillar", "level", portfolio.Scope{})
@@ -390,6 +395,7 @@ func TestBudgetTree(t *testing.T) {
 }
 
 func TestProjectTags(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	got, err := st.ProjectTags(ctx, m, "pillar", portfolio.Scope{})

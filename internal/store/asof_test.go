@@ -52,6 +52,7 @@ func mustTakeSnapshot(t *testing.T, st *store.Store, m *portfolio.Mission, at ti
 // created in main, binds "project" where it is called: with the snapshot's
 // schema first on the search path it reads the frozen copy.
 func TestAsOfBindsMacroAtCallTime(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
@@ -105,6 +106,7 @@ func TestAsOfBindsMacroAtCallTime(t *testing.T) {
 // TestAsOfReleaseRestoresConnection runs on a pool of one connection, so
 // the connection AsOf used is the one the next live read gets.
 func TestAsOfReleaseRestoresConnection(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	sn := mustTakeSnapshot(t, st, m, time.Now())
@@ -131,6 +133,7 @@ func TestAsOfReleaseRestoresConnection(t *testing.T) {
 // TestTakeSnapshotFailureLeavesNothing: a failed computation rolls the
 // whole snapshot back (rows and schema) and leaves the connection clean.
 func TestTakeSnapshotFailureLeavesNothing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	st.DB().SetMaxOpenConns(1)
@@ -160,6 +163,7 @@ func TestTakeSnapshotFailureLeavesNothing(t *testing.T) {
 // TestAsOfFileDatabase: snapshots outlive a restart, and the search path
 // resolves snap_<id> in a file database's catalog (named after the file).
 func TestAsOfFileDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "main.duckdb")
 	st, err := store.Open(ctx, path, store.Options{})

@@ -30,6 +30,7 @@ func hideAuditLog(t *testing.T, st *store.Store) func() {
 // written does not happen; one that happens has its row, naming who, what
 // and the state before and after.
 func TestAuditSharesTheChangesTransaction(t *testing.T) {
+	t.Parallel()
 	ctx := portfolio.WithActor(context.Background(), "user:alice")
 	st := MustOpen(t)
 	if _, err := st.ApplyMission(ctx, testMission()); err != nil {
@@ -76,6 +77,7 @@ func TestAuditSharesTheChangesTransaction(t *testing.T) {
 // TestAuditClock: rows carry the store's clock and no actor reads as
 // "system".
 func TestAuditClock(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2026, 3, 9, 10, 0, 0, 0, time.UTC)
 	st, err := store.Open(context.Background(), store.Memory, store.Options{Now: func() time.Time { return at }})
 	if err != nil {
@@ -94,6 +96,7 @@ func TestAuditClock(t *testing.T) {
 // TestManualJobRunsAreAudited: a run someone asked for is in the audit
 // log with who asked; scheduled runs are only in the job runs.
 func TestManualJobRunsAreAudited(t *testing.T) {
+	t.Parallel()
 	st := MustOpen(t)
 	ctx := portfolio.WithActor(context.Background(), "user:ane")
 	mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerManual, StartedAt: time.Now()})

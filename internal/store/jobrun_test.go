@@ -23,6 +23,7 @@ func mustStartJobRun(tb testing.TB, st *store.Store, r store.JobRun) int64 {
 }
 
 func TestJobRunLifecycle(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	id := mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: jobClock})
@@ -82,6 +83,7 @@ func TestJobRunLifecycle(t *testing.T) {
 }
 
 func TestPruneJobRunsRemovesOldRowsOnly(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	finished := func(at time.Time) *time.Time { return &at }
@@ -106,6 +108,7 @@ func TestPruneJobRunsRemovesOldRowsOnly(t *testing.T) {
 }
 
 func TestAbandonJobRunsFailsRunningRows(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: jobClock})

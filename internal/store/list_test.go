@@ -11,6 +11,7 @@ import (
 )
 
 func TestProjectsPagination(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	all := portfolio.Scope{AnyStatus: true}
@@ -54,6 +55,7 @@ func TestProjectsPagination(t *testing.T) {
 }
 
 func TestProjectsFields(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 	items, _, err := st.Projects(ctx, m, portfolio.Scope{AnyStatus: true}, portfolio.Page{Limit: 3})
@@ -121,6 +123,7 @@ func TestProjectsFields(t *testing.T) {
 }
 
 func TestOrganisations(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 
@@ -169,6 +172,7 @@ func TestOrganisations(t *testing.T) {
 }
 
 func TestSignals(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustFixture(t)
 
@@ -239,6 +243,7 @@ func TestSignals(t *testing.T) {
 }
 
 func TestListsOfEmptyMission(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	m := MustApply(t, st, testMission())

@@ -12,6 +12,7 @@ import (
 )
 
 func TestApplyMissionCreateThenUpdate(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 
@@ -80,6 +81,7 @@ func TestApplyMissionCreateThenUpdate(t *testing.T) {
 }
 
 func TestApplyMissionFromYAML(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	m, err := missionfile.Parse([]byte(`
@@ -118,6 +120,7 @@ schemes:
 }
 
 func TestApplyMissionInvalid(t *testing.T) {
+	t.Parallel()
 	st := MustOpen(t)
 	m := testMission()
 	m.Slug = "Not A Slug"
@@ -131,6 +134,7 @@ func TestApplyMissionInvalid(t *testing.T) {
 }
 
 func TestMissionNotFound(t *testing.T) {
+	t.Parallel()
 	st := MustOpen(t)
 	_, err := st.Mission(context.Background(), "nope")
 	if got := portfolio.ErrorCode(err); got != portfolio.ENOTFOUND {
@@ -139,6 +143,7 @@ func TestMissionNotFound(t *testing.T) {
 }
 
 func TestApplyMissionRemovingTerms(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	m := MustApply(t, st, testMission())

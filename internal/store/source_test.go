@@ -19,6 +19,7 @@ func mustSource(tb testing.TB, st *store.Store, mission, slug string) *store.Sou
 }
 
 func TestSourceUpsertAndPulls(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	m := MustApply(t, st, testMission())
@@ -74,6 +75,7 @@ func TestSourceUpsertAndPulls(t *testing.T) {
 }
 
 func TestSyncSourcesStopsPullingUndeclaredSources(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	m := testMission()

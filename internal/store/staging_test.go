@@ -15,6 +15,7 @@ import (
 // file of its own next to the database; it outlives a restart while a
 // preview is pending and is deleted, with the space it took, once none is.
 func TestStagingDatabaseLivesWhilePreviewsPend(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "b.duckdb")
 	staging := path + ".staging"
@@ -80,6 +81,7 @@ func mustExec(t *testing.T, st *store.Store, q string) {
 // TestStagingBesideADatabaseNamedStage: the staging database's name does
 // not collide with a database file called stage.duckdb (or staging).
 func TestStagingBesideADatabaseNamedStage(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"stage.duckdb", "staging.duckdb"} {
 		st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), name), store.Options{})
 		if err != nil {

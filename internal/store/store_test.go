@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -124,14 +125,96 @@ func MustImport(tb testing.TB, st *store.Store, slug, kind, body string) {
 }
 
 // MustFixture returns a store holding testMission with projectsCSV and
-// signalsCSV imported, and the mission as stored.
+// signalsCSV imported, and the mission as stored: a copy of a template
+// database imported once per test binary, which the test may change.
 func MustFixture(tb testing.TB) (*store.Store, *portfolio.Mission) {
 	tb.Helper()
-	st := MustOpen(tb)
-	m := MustApply(tb, st, testMission())
-	MustImport(tb, st, m.Slug, ingest.KindProjects, projectsCSV)
-	MustImport(tb, st, m.Slug, ingest.KindSignals, signalsCSV)
+	fixture.once.Do(func() { fixture.err = buildFixture(filepath.Join(fixture.dir, "fixture.duckdb")) })
+	if fixture.err != nil {
+		tb.Fatalf("fixture template: %v", fixture.err)
+	}
+	path := filepath.Join(tb.TempDir(), "fixture.duckdb")
+	if err := copyFile(filepath.Join(fixture.dir, "fixture.duckdb"), path); err != nil {
+		tb.Fatal(err)
+	}
+	st := MustOpenFile(tb, path)
+	m, err := st.Mission(context.Background(), testMission().Slug)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	return st, m
+}
+
+// fixture is MustFixture's template, in a directory TestMain removes.
+var fixture struct {
+	dir  string
+	once sync.Once
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "begira-store-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	fixture.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildFixture writes MustFixture's template at path through the real
+// ingest pipeline.
+func buildFixture(path string) (err error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Closing checkpoints: the copies need nothing but the file.
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	m := testMission()
+	if _, err := st.ApplyMission(ctx, m); err != nil {
+		return err
+	}
+	for _, f := range []struct{ kind, body string }{{ingest.KindProjects, projectsCSV}, {ingest.KindSignals, signalsCSV}} {
+		kind, body := f.kind, f.body // signals link to projects: projects first
+		file := filepath.Join(fixture.dir, kind+".csv")
+		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+			return err
+		}
+		b, err := ingest.New(st, time.Now).Import(ctx, ingest.Request{
+			Mission: m.Slug, Kind: kind, Mode: ingest.ModeAppend, Path: file, Filename: "x.csv"}, false)
+		if err != nil {
+			return fmt.Errorf("import %s: %w", kind, err)
+		}
+		if b.Status != ingest.StatusCommitted || b.RowsRejected != 0 {
+			return fmt.Errorf("import %s: status %s with %d rejects %+v", kind, b.Status, b.RowsRejected, b.Rejects)
+		}
+	}
+	return nil
+}
+
+func copyFile(from, to string) error {
+	src, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return err
+	}
+	return dst.Close()
 }
 
 // approx compares figures computed in floating point.
@@ -148,6 +231,7 @@ func migrationCount(t *testing.T) int {
 }
 
 func TestMigrationsFreshDatabase(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	v, err := st.SchemaVersion(ctx)
@@ -171,6 +255,7 @@ func TestMigrationsFreshDatabase(t *testing.T) {
 }
 
 func TestMigrationsReopenDoesNotReapply(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "begira.duckdb")
 	st, err := store.Open(ctx, path, store.Options{})
@@ -294,6 +379,7 @@ func TestOpenLockedBySecondProcess(t *testing.T) {
 }
 
 func TestPing(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st := MustOpen(t)
 	// Twice: the write probe is rolled back, so it must not collide with
@@ -313,6 +399,7 @@ func TestPing(t *testing.T) {
 }
 
 func TestPingClosedStore(t *testing.T) {
+	t.Parallel()
 	st, err := store.Open(context.Background(), store.Memory, store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // the fix only the count (256) was bounded: 200 large pages took the
 // server from 0.9 GB to 13 GB.
 func TestViewCacheIsBoundedInBytes(t *testing.T) {
+	t.Parallel()
 	c := newViewCache()
 	page := func(n int) func(context.Context) ([]byte, error) {
 		return func(context.Context) ([]byte, error) { return make([]byte, n), nil }
@@ -19,22 +20,19 @@ func TestViewCacheIsBoundedInBytes(t *testing.T) {
 		if _, err := c.get(context.Background(), "m", fmt.Sprint(i), page(1<<20)); err != nil {
 			t.Fatal(err)
 		}
-		if c.bytes > maxViewBytes {
-			t.Fatalf("after %d pages the cache holds %d bytes", i+1, c.bytes)
+		if _, bytes := c.pages.Len(); bytes > maxViewBytes {
+			t.Fatalf("after %d pages the cache holds %d bytes", i+1, bytes)
 		}
 	}
-	sum := 0
-	for _, e := range c.entries {
-		sum += len(e.page)
-	}
-	if sum != c.bytes || len(c.entries) == 0 {
-		t.Errorf("bytes %d, entries sum %d (%d entries)", c.bytes, sum, len(c.entries))
+	n, bytes := c.pages.Len()
+	if n == 0 || bytes != n<<20 {
+		t.Errorf("%d entries of 1 MB counted as %d bytes", n, bytes)
 	}
 	v, err := c.get(context.Background(), "m", "huge", page(maxViewBytes/4))
 	if err != nil || len(v) != maxViewBytes/4 {
 		t.Fatalf("huge page: %d bytes, %v", len(v), err)
 	}
-	if _, ok := c.entries["huge"]; ok {
-		t.Error("a page of a quarter of the budget was kept")
+	if after, _ := c.pages.Len(); after != n {
+		t.Errorf("a page of a quarter of the budget was kept: %d entries, then %d", n, after)
 	}
 }

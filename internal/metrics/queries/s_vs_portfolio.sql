@@ -3,7 +3,7 @@
 -- both projects and signals), per term (S10, S11):
 --   side 'signal':  approved signals of [$11, $12), fractionally counted (a
 --                   signal with t terms of the scheme weighs 1/t in each);
---   side 'project': projects in scope (begira_scope, DOMAIN.md's P),
+--   side 'project': projects in scope (begira_scope, docs/METRICS.md's P),
 --                   fractionally counted the same way.
 -- weight is the fractional count, n the full count (entities tagged). Rows
 -- with term '' give, per scheme, how many entities carry any of its terms:

@@ -1,0 +1,270 @@
+package cache_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/begira/begira/internal/cache"
+)
+
+func value(v string) func(context.Context) (string, error) {
+	return func(context.Context) (string, error) { return v, nil }
+}
+
+func mustGet(t *testing.T, c *cache.Cache[string], key string, compute func(context.Context) (string, error)) string {
+	t.Helper()
+	v, err := c.Get(context.Background(), "g", key, compute)
+	if err != nil {
+		t.Fatalf("get %s: %v", key, err)
+	}
+	return v
+}
+
+// waitFor polls cond: background recomputations run on goroutines of
+// their own.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func newCache(lookups, refreshes *atomic.Int32) *cache.Cache[string] {
+	return cache.New(cache.Options[string]{
+		MaxEntries: 100, MaxBytes: 1 << 20, Size: func(s string) int { return len(s) },
+		OnLookup: func(hit bool) {
+			if hit {
+				lookups.Add(1)
+			}
+		},
+		OnRefresh: func() { refreshes.Add(1) },
+	})
+}
+
+// TestStaleWhileRevalidate: after Invalidate the next Get answers at once
+// with the stale value and starts one recomputation, whatever the number
+// of readers meanwhile; then the fresh value is served. Another group is
+// untouched.
+func TestStaleWhileRevalidate(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	if v := mustGet(t, c, "k", value("v1")); v != "v1" {
+		t.Fatalf("first get: %q", v)
+	}
+	if v := mustGet(t, c, "k", value("unused")); v != "v1" {
+		t.Fatalf("cached get: %q, want v1 without recomputing", v)
+	}
+	c.Invalidate("other")
+	if v := mustGet(t, c, "k", value("unused")); v != "v1" || refreshes.Load() != 0 {
+		t.Fatalf("after another group's invalidation: %q, %d refreshes", v, refreshes.Load())
+	}
+
+	c.Invalidate("g")
+	c.Invalidate("g")
+	release := make(chan struct{})
+	var computed atomic.Int32
+	slow := func(context.Context) (string, error) {
+		computed.Add(1)
+		<-release
+		return "v2", nil
+	}
+	for range 5 {
+		if v := mustGet(t, c, "k", slow); v != "v1" {
+			t.Fatalf("stale get: %q, want v1 at once", v)
+		}
+	}
+	close(release)
+	waitFor(t, "the fresh value", func() bool { return mustGet(t, c, "k", value("unused")) == "v2" })
+	if computed.Load() != 1 || refreshes.Load() != 1 {
+		t.Errorf("%d recomputations (%d refreshes observed), want 1", computed.Load(), refreshes.Load())
+	}
+	if hits.Load() < 8 {
+		t.Errorf("%d hits observed, want every Get after the first", hits.Load())
+	}
+}
+
+// TestFirstComputationOnce: concurrent first Gets of a key compute it once
+// and all get its value; a failed first computation is not kept.
+func TestFirstComputationOnce(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	started, release := make(chan struct{}), make(chan struct{})
+	var computed atomic.Int32
+	var wg sync.WaitGroup
+	first := func(context.Context) (string, error) {
+		computed.Add(1)
+		close(started)
+		<-release
+		return "v", nil
+	}
+	wg.Add(1)
+	go func() { defer wg.Done(); mustGet(t, c, "k", first) }()
+	<-started
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if v := mustGet(t, c, "k", value("again")); v != "v" {
+				t.Errorf("waiting reader got %q, want v", v)
+			}
+		}()
+	}
+	waitFor(t, "the readers to wait", func() bool { return hits.Load() == 4 })
+	close(release)
+	wg.Wait()
+	if computed.Load() != 1 {
+		t.Errorf("computed %d times, want 1", computed.Load())
+	}
+
+	boom := errors.New("boom")
+	if _, err := c.Get(context.Background(), "g", "bad", func(context.Context) (string, error) { return "", boom }); !errors.Is(err, boom) {
+		t.Fatalf("failed computation: %v", err)
+	}
+	if v := mustGet(t, c, "bad", value("ok")); v != "ok" {
+		t.Errorf("after a failure: %q, want a new computation", v)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if v, err := c.Get(ctx, "g", "k", value("unused")); err != nil || v != "v" {
+		t.Errorf("a cached value with a cancelled context: %q, %v", v, err)
+	}
+}
+
+// TestFailedRefreshKeepsStale: a recomputation that fails leaves the stale
+// value served, and the next Get tries again.
+func TestFailedRefreshKeepsStale(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	mustGet(t, c, "k", value("v1"))
+	c.Invalidate("g")
+	var failed atomic.Bool
+	mustGet(t, c, "k", func(context.Context) (string, error) { failed.Store(true); return "", errors.New("down") })
+	waitFor(t, "the failed refresh", func() bool { return failed.Load() })
+	waitFor(t, "a second refresh", func() bool { return mustGet(t, c, "k", value("v2")) == "v2" })
+	if refreshes.Load() != 2 {
+		t.Errorf("%d refreshes, want 2", refreshes.Load())
+	}
+}
+
+// TestBoundedInBytes: the least recently used values go first once the
+// bytes are over budget, never one being computed; a value over
+// MaxValueBytes is returned and not kept.
+func TestBoundedInBytes(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); now = now.Add(time.Second); return now }
+	c := cache.New(cache.Options[[]byte]{MaxEntries: 1000, MaxBytes: 10 << 10, MaxValueBytes: 4 << 10,
+		Size: func(b []byte) int { return len(b) }, Now: clock})
+	ctx := context.Background()
+	kb := func(context.Context) ([]byte, error) { return make([]byte, 1<<10), nil }
+
+	started, release := make(chan struct{}), make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		c.Get(ctx, "g", "computing", func(context.Context) ([]byte, error) {
+			close(started)
+			<-release
+			return make([]byte, 1<<10), nil
+		})
+	}()
+	<-started
+	for i := range 50 {
+		c.Get(ctx, "g", fmt.Sprint(i), kb)
+		if n, bytes := c.Len(); bytes > 10<<10 || n > 11 {
+			t.Fatalf("after %d values: %d entries in %d bytes", i+1, n, bytes)
+		}
+	}
+	close(release)
+	<-done
+	kept := func(key string) bool {
+		recomputed := false
+		c.Get(ctx, "g", key, func(context.Context) ([]byte, error) { recomputed = true; return make([]byte, 1<<10), nil })
+		return !recomputed
+	}
+	if !kept("computing") || !kept("49") || kept("0") {
+		t.Errorf("kept: the value being computed %v, the newest %v, the oldest %v", kept("computing"), kept("49"), kept("0"))
+	}
+	before, _ := c.Len()
+	if v, err := c.Get(ctx, "g", "huge", func(context.Context) ([]byte, error) { return make([]byte, 5<<10), nil }); err != nil || len(v) != 5<<10 {
+		t.Fatalf("huge value: %d bytes, %v", len(v), err)
+	}
+	if after, _ := c.Len(); after != before {
+		t.Errorf("a value over MaxValueBytes was kept: %d entries, then %d", before, after)
+	}
+}
+
+// TestRecompute caches a fresh value even over a fresh one, and keeps the
+// old one when the recomputation fails.
+func TestRecompute(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	mustGet(t, c, "k", value("v1"))
+	if v, err := c.Recompute(context.Background(), "g", "k", value("v2")); err != nil || v != "v2" {
+		t.Fatalf("recompute: %q, %v", v, err)
+	}
+	if v := mustGet(t, c, "k", value("unused")); v != "v2" {
+		t.Errorf("after Recompute: %q, want v2", v)
+	}
+	if _, err := c.Recompute(context.Background(), "g", "k", func(context.Context) (string, error) { return "", errors.New("down") }); err == nil {
+		t.Fatal("a failed recomputation returned no error")
+	}
+	if v := mustGet(t, c, "k", value("unused")); v != "v2" {
+		t.Errorf("after a failed Recompute: %q, want v2 kept", v)
+	}
+	if _, bytes := c.Len(); bytes != 2 {
+		t.Errorf("%d bytes counted, want 2", bytes)
+	}
+	if refreshes.Load() != 0 {
+		t.Errorf("Recompute counted as %d background refreshes", refreshes.Load())
+	}
+}
+
+// TestPanickingFirstComputation: readers waiting for a first computation
+// that panics are released with an error, and the next Get computes again.
+func TestPanickingFirstComputation(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	started, release := make(chan struct{}), make(chan struct{})
+	panicked := make(chan any, 1)
+	go func() {
+		defer func() { panicked <- recover() }()
+		c.Get(context.Background(), "g", "k", func(context.Context) (string, error) {
+			close(started)
+			<-release
+			panic("boom")
+		})
+	}()
+	<-started
+	waited := make(chan error, 1)
+	go func() {
+		_, err := c.Get(context.Background(), "g", "k", value("unused"))
+		waited <- err
+	}()
+	waitFor(t, "the reader to wait", func() bool { return hits.Load() == 1 })
+	close(release)
+	if r := <-panicked; r != "boom" {
+		t.Errorf("the panic was not passed on: %v", r)
+	}
+	if err := <-waited; err == nil {
+		t.Error("the waiting reader got no error")
+	}
+	if v := mustGet(t, c, "k", value("v")); v != "v" {
+		t.Errorf("after the panic: %q, want a new computation", v)
+	}
+}
