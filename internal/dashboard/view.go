@@ -226,8 +226,26 @@ func termLabel(s *portfolio.Scheme, code, lang string) string {
 	return code
 }
 
-// RenderPanel evaluates one panel.
+// Retrier is a Source that tells a transient failure — DuckDB out of
+// memory while an import holds its buffer pool — and waits until another
+// attempt may succeed, reporting whether to make it.
+type Retrier interface {
+	Retry(ctx context.Context, err error, attempt int) bool
+}
+
+// RenderPanel evaluates one panel, again while its Source asks to retry.
 func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string) PanelView {
+	for attempt := 0; ; attempt++ {
+		pv, err := renderPanel(ctx, src, m, p, sc, lang)
+		if r, ok := src.(Retrier); err == nil || !ok || !r.Retry(ctx, err, attempt) {
+			return pv
+		}
+	}
+}
+
+// renderPanel evaluates one panel; a failure is written into the panel
+// and returned for RenderPanel to retry.
+func renderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string) (PanelView, error) {
 	pv := PanelView{ID: p.ID, Title: p.Title.In(lang), Chart: p.Chart}
 	var o Option
 	var err error
@@ -245,15 +263,15 @@ func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 	}
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))
-		return pv
+		return pv, err
 	}
 	b, err := o.JSON()
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", "option")
-		return pv
+		return pv, nil
 	}
 	pv.Option = template.JS(b)
-	return pv
+	return pv, nil
 }
 
 func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {

@@ -74,6 +74,7 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	if _, err := s.st.DB().ExecContext(ctx, `UPDATE import_batch SET commit_started_at = ? WHERE id = ?`, s.now().UTC(), id); err != nil {
 		return nil, fmt.Errorf("ingest: mark commit %d started: %w", id, err)
 	}
+	heavy := s.st.Heavy() // readers out of memory wait for the commit (store.Heavy)
 	err = s.st.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		switch b.Kind {
@@ -100,6 +101,7 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 		dropCommitTables(ctx, tx, s.st.Catalog(), id)
 		return nil
 	})
+	heavy()
 	if err != nil {
 		s.st.DB().ExecContext(context.WithoutCancel(ctx), `UPDATE import_batch SET commit_started_at = NULL WHERE id = ?`, id)
 		return nil, err

@@ -255,7 +255,11 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 		return nil, err
 	}
 	defer s.progress.done(b.ID)
+	// Staging reads the whole file into DuckDB: readers that run out of
+	// memory meanwhile wait for it (store.Heavy) instead of failing.
+	heavy := s.st.Heavy()
 	err = s.preview(ctx, m, b, req)
+	heavy()
 	h := <-hash
 	b.SHA256 = h.sum
 	if err == nil && h.err != nil {
