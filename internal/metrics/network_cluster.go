@@ -51,9 +51,9 @@ type themeClusters struct {
 	linked   bool    // the network has links (else Q is undefined)
 	q        float64 // modularity
 	clusters []themeCluster
-	// ofGroup numbers each term-set group (by its first ext_ref) with its
-	// cluster, 1 for the largest; groups in no cluster are absent.
-	ofGroup map[string]int
+	// ofSet numbers each term set (by netSetKey) with its cluster, 1 for
+	// the largest; sets in no cluster are absent.
+	ofSet map[string]int
 }
 
 // themeCluster is one community of at least two projects.
@@ -75,7 +75,7 @@ func themeClustersOf(ctx context.Context, e *Env) (*themeClusters, error) {
 		if err != nil {
 			return nil, err
 		}
-		tc := &themeClusters{n: n, ofGroup: map[string]int{}}
+		tc := &themeClusters{n: n, ofSet: map[string]int{}}
 		if n == 0 {
 			return tc, nil
 		}
@@ -111,7 +111,7 @@ func themeClustersOf(ctx context.Context, e *Env) (*themeClusters, error) {
 			c := &tc.clusters[i]
 			c.topTerms = netTopTerms(c.groups, rank)
 			for _, g := range c.groups {
-				tc.ofGroup[g.firstRef] = i + 1
+				tc.ofSet[netSetKey(g.terms)] = i + 1
 			}
 		}
 		return tc, nil
@@ -191,24 +191,45 @@ func ThemeClusters(ctx context.Context, e *Env, refs []string) ([]Cluster, map[s
 	if len(tc.clusters) == 0 || len(refs) == 0 {
 		return out, of, nil
 	}
-	rows, err := e.Query(ctx, "c18_project_groups", refs)
+	rows, err := e.Query(ctx, "c18_project_sets", refs)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var ref, first string
-		if err := rows.Scan(&ref, &first); err != nil {
-			return nil, nil, fmt.Errorf("metrics: scan c18_project_groups: %w", err)
+		var ref string
+		var schemes, codes any
+		if err := rows.Scan(&ref, &schemes, &codes); err != nil {
+			return nil, nil, fmt.Errorf("metrics: scan c18_project_sets: %w", err)
 		}
-		if c := tc.ofGroup[first]; c > 0 {
+		ss, _ := schemes.([]any)
+		cs, _ := codes.([]any)
+		terms := make([]netTheme, min(len(ss), len(cs)))
+		for i := range terms {
+			terms[i].scheme, _ = ss[i].(string)
+			terms[i].code, _ = cs[i].(string)
+		}
+		if c := tc.ofSet[netSetKey(terms)]; c > 0 {
 			of[ref] = c
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return nil, nil, fmt.Errorf("metrics: c18_project_groups: %w", err)
+		return nil, nil, fmt.Errorf("metrics: c18_project_sets: %w", err)
 	}
 	return out, of, nil
+}
+
+// netSetKey names a term set (sorted by scheme, code, as the queries list
+// them) as one string.
+func netSetKey(terms []netTheme) string {
+	var b strings.Builder
+	for _, t := range terms {
+		b.WriteString(t.scheme)
+		b.WriteByte(0)
+		b.WriteString(t.code)
+		b.WriteByte(1)
+	}
+	return b.String()
 }
 
 // netThemeGroups runs queries/c18_groups.sql: the term-set groups in order
