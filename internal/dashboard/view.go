@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -130,7 +132,33 @@ func (p PanelView) DrillJSON() template.JS {
 type Table struct {
 	Columns []string
 	Rows    [][]Cell
+	// Total is the number of rows when a page asked for fewer (WithRowLimit)
+	// and the panel stopped there; 0 when Rows holds them all.
+	Total int
 }
+
+// rowLimitKey carries WithRowLimit's limit.
+type rowLimitKey struct{}
+
+// WithRowLimit asks the panels rendered with ctx for at most n table rows:
+// a page shows a few hundred, while a portfolio of a million projects has
+// a million; the CSV, rendered without it, has them all.
+func WithRowLimit(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, rowLimitKey{}, n)
+}
+
+// rowLimit is ctx's row limit, or -1 for none.
+func rowLimit(ctx context.Context) int {
+	if n, ok := ctx.Value(rowLimitKey{}).(int); ok {
+		return n
+	}
+	return -1
+}
+
+// maxTreeLeaves bounds the project tree's ring of projects (the page
+// bound of internal/web cuts a sunburst at the same size): 100,000 leaves
+// made a 15 MB option before it was cut.
+const maxTreeLeaves = 3000
 
 // Cell is one table value.
 type Cell struct {
@@ -467,6 +495,21 @@ func leafFigures(leaves []portfolio.BudgetLeaf) []treeLeaf {
 }
 
 func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	// A project in t_a × t_b cells is t_a·t_b leaves: with more than
+	// maxTreeLeaves the ring of projects could not be read, and reading
+	// every project's tags took a million-project portfolio past a
+	// gigabyte. The tree then stops at its cells, from their counts.
+	cells, err := src.Coverage(ctx, m, p.Data.A, p.Data.B, sc)
+	if err != nil {
+		return nil, err
+	}
+	var ringSize int64
+	for _, c := range cells {
+		ringSize += c.NFull
+	}
+	if ringSize > maxTreeLeaves {
+		return cellTree(m, p, cells, sc, lang, pv), nil
+	}
 	ta, err := src.ProjectTags(ctx, m, p.Data.A, sc)
 	if err != nil {
 		return nil, err
@@ -502,6 +545,7 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	// in each, so the whole sunburst sums to the number of projects.
 	tree := map[string]map[string][]opts.SunBurstData{}
 	leafRefs := map[string]map[string][]string{} // the ext_refs of tree's leaves, in order
+	limit := rowLimit(ctx)                       // the page's table is cut as its rows are made
 	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project")}
 	for _, ref := range refs {
 		pr := projects[ref]
@@ -520,7 +564,12 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 					leafRefs[a] = map[string][]string{}
 				}
 				leafRefs[a][b] = append(leafRefs[a][b], ref)
-				pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+				if limit < 0 || len(pv.Table.Rows) < limit {
+					pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+				} else {
+					pv.Table.Total = max(pv.Table.Total, len(pv.Table.Rows))
+					pv.Table.Total++
+				}
 			}
 		}
 	}
@@ -575,6 +624,60 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 		return ""
 	})
 	return o, nil
+}
+
+// cellTree is the project tree without its ring of projects: each cell
+// (A term, B term) weighs its projects' fractional count, so the rings sum
+// to the projects tagged in both schemes, as with the projects drawn; the
+// table lists the cells.
+func cellTree(m *portfolio.Mission, p Panel, cells []portfolio.CoverageCell, sc portfolio.Scope, lang string, pv *PanelView) Option {
+	sa, sb := m.Scheme(p.Data.A), m.Scheme(p.Data.B)
+	byCell := map[[2]string]portfolio.CoverageCell{}
+	for _, c := range cells {
+		byCell[[2]string{c.A, c.B}] = c
+	}
+	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.projects")}
+	var data []opts.SunBurstData
+	var codes [][]string
+	var leaves []treeLeaf
+	shown := 0.0
+	for _, a := range sa.Terms {
+		node := opts.SunBurstData{Name: a.Label.In(lang)}
+		nodeCodes := []string{a.Code}
+		for _, b := range sb.Terms {
+			c, ok := byCell[[2]string{a.Code, b.Code}]
+			if !ok || c.NFull == 0 {
+				continue
+			}
+			node.Children = append(node.Children, &opts.SunBurstData{Name: b.Label.In(lang), Value: c.NFrac})
+			nodeCodes = append(nodeCodes, b.Code)
+			leaves = append(leaves, treeLeaf{a.Code, b.Code, c.NFrac})
+			shown += c.NFrac
+			pv.Table.Rows = append(pv.Table.Rows, []Cell{{a.Label.In(lang), a.Code}, {b.Label.In(lang), b.Code},
+				{i18n.Number(lang, c.NFrac, 1), strconv.FormatFloat(c.NFrac, 'f', -1, 64)}})
+		}
+		if len(node.Children) > 0 {
+			data = append(data, node)
+			codes = append(codes, nodeCodes)
+		}
+	}
+	pv.Drill = treeDrill(sc, p.Data.A, p.Data.B, leaves, MeasureNFrac)
+	if len(data) == 0 {
+		pv.Summary = i18n.T(lang, "summary.empty")
+	} else {
+		pv.Summary = i18n.T(lang, "summary.sunburst", int(math.Round(shown)), len(data), sa.Label.In(lang))
+	}
+	o := Sunburst(data, sa.Label.In(lang))
+	tagTree(o, func(path []int) string {
+		switch len(path) {
+		case 1:
+			return treeKey(codes[path[0]][0])
+		case 2:
+			return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+		}
+		return ""
+	})
+	return o
 }
 
 // treeLeaf is the figure of a tree's cell (A term, B term).

@@ -135,7 +135,7 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			Role: role}
 		p.setFilters()
 		for attempt := 0; ; attempt++ {
-			p.View, err = dashboard.Render(ctx, source{s.store, s.metrics}, m, d, sc, lang)
+			p.View, err = dashboard.Render(dashboard.WithRowLimit(ctx, maxTableRows), source{s.store, s.metrics}, m, d, sc, lang)
 			if err == nil {
 				break
 			}
