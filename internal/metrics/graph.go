@@ -85,11 +85,15 @@ func PartnerGraph(ctx context.Context, e *Env, limit int) (*Graph, error) {
 	}
 	out := &Graph{Nodes: make([]GraphNode, len(keep)), Sampled: bc.sampled,
 		TotalNodes: len(pg.nodes), TotalEdges: pg.edges, Hubs: pg.hubs}
+	titles, err := pg.titles(ctx, e, keep)
+	if err != nil {
+		return nil, err
+	}
 	kept := make([]bool, len(pg.nodes))
 	for k, i := range keep {
 		kept[i] = true
 		nd := pg.nodes[i]
-		out.Nodes[k] = GraphNode{Ref: nd.ref, Title: nd.title, Level: nd.level, Betweenness: bc.values[i]}
+		out.Nodes[k] = GraphNode{Ref: nd.ref, Title: titles[nd.ref], Level: nd.level, Betweenness: bc.values[i]}
 	}
 	// Links in node order (a < b), as the view has always listed them.
 	ls := pg.newLinker()
@@ -122,12 +126,41 @@ func (pg *partnerGraph) byBetweenness(bc *betweenness) []int {
 }
 
 // netNode is one project of a network; its index in partnerGraph.nodes is
-// its node index.
+// its node index. Titles are read only for the nodes shown (titles): at a
+// million projects they were a hundred megabytes.
 type netNode struct {
 	id    int64 // project.id
 	ref   string
-	title string
 	level string
+}
+
+// titles reads the titles of the nodes idx (queries/c16_titles.sql), by
+// ext_ref.
+func (pg *partnerGraph) titles(ctx context.Context, e *Env, idx []int32) (map[string]string, error) {
+	refs := make([]string, len(idx))
+	for k, i := range idx {
+		refs[k] = pg.nodes[i].ref
+	}
+	out := make(map[string]string, len(refs))
+	if len(refs) == 0 {
+		return out, nil
+	}
+	rows, err := e.Query(ctx, "c16_titles", refs)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref, title string
+		if err := rows.Scan(&ref, &title); err != nil {
+			return nil, fmt.Errorf("metrics: scan c16_titles: %w", err)
+		}
+		out[ref] = title
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("metrics: c16_titles: %w", err)
+	}
+	return out, nil
 }
 
 // partnerGraph is the shared-partner network (C16) of one Env, kept as the
@@ -172,7 +205,7 @@ func partnerGraphOf(ctx context.Context, e *Env) (*partnerGraph, error) {
 		for rows.Next() {
 			var nd netNode
 			var level *string
-			if err := rows.Scan(&nd.id, &nd.ref, &nd.title, &level); err != nil {
+			if err := rows.Scan(&nd.id, &nd.ref, &level); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("metrics: scan c16_nodes: %w", err)
 			}

@@ -139,11 +139,19 @@ func networkC17(ctx context.Context, e *Env) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := pg.byBetweenness(bc)
+	order := pg.byBetweenness(bc)[:min(networkAnchorTop, n)]
+	top := make([]int32, len(order))
+	for k, i := range order {
+		top[k] = int32(i)
+	}
+	titles, err := pg.titles(ctx, e, top)
+	if err != nil {
+		return nil, err
+	}
 	var out []Value
-	for r, i := range order[:min(networkAnchorTop, n)] {
+	for r, i := range order {
 		out = append(out, val("C17", bc.values[i], int64(n),
-			"project", pg.nodes[i].ref, "rank", strconv.Itoa(r+1), "title", pg.nodes[i].title))
+			"project", pg.nodes[i].ref, "rank", strconv.Itoa(r+1), "title", titles[pg.nodes[i].ref]))
 	}
 	return out, nil
 }
