@@ -605,10 +605,8 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	o := Sunburst(data, sa.Label.In(lang))
 	tagTree(o, func(path []int) string {
 		switch len(path) {
-		case 1:
-			return treeKey(codes[path[0]][0])
-		case 2:
-			return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+		case 1, 2:
+			return cellKey(codes, path)
 		case 3: // a single project opens its page
 			ref := leafRefs[codes[path[0]][0]][codes[path[0]][1+path[1]]][path[2]]
 			key := "project:" + ref
@@ -669,11 +667,8 @@ func cellTree(m *portfolio.Mission, p Panel, cells []portfolio.CoverageCell, sc 
 	}
 	o := Sunburst(data, sa.Label.In(lang))
 	tagTree(o, func(path []int) string {
-		switch len(path) {
-		case 1:
-			return treeKey(codes[path[0]][0])
-		case 2:
-			return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+		if len(path) <= 2 {
+			return cellKey(codes, path)
 		}
 		return ""
 	})
@@ -687,6 +682,16 @@ type treeLeaf struct {
 }
 
 func treeKey(codes ...string) string { return strings.Join(codes, "/") }
+
+// cellKey is the key of a two-level tree's node at path (one or two
+// indexes), where codes[i] holds node i's A code, then its children's B
+// codes.
+func cellKey(codes [][]string, path []int) string {
+	if len(path) == 1 {
+		return treeKey(codes[path[0]][0])
+	}
+	return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+}
 
 // treeDrill makes the marks of a two-level tree over schemes a and b whose
 // cells carry a fractional measure (MeasureNFrac or MeasureBudgetFrac): a
