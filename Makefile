@@ -50,6 +50,13 @@ SIZES ?= 100000,1000000
 bench-scale:
 	$(GO) run ./cmd/benchscale --sizes $(SIZES)
 
+# The abuse and scale scenarios of issue 17 against a real server with a
+# ROWS-project mission (cmd/soak): reads during an import, cold pages,
+# cache-busting, a slow-body flood and a large upload; peak RSS, error
+# counts and p99 per phase.
+soak:
+	$(GO) run ./cmd/soak --rows $(ROWS)
+
 # Re-vendors ECharts from the npm registry (pinned; see TECH.md).
 echarts:
 	cd $$(mktemp -d) && npm pack echarts@5.6.0 >/dev/null && tar xzf echarts-5.6.0.tgz && \
