@@ -4,7 +4,7 @@ BIN      ?= bin/begira
 VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS  := -s -w -X main.version=$(VERSION)
 
-.PHONY: build run test test-short vet bench bench-ingest bench-metrics bench-web soak echarts demo-data clean
+.PHONY: build run test test-short vet bench bench-ingest bench-metrics bench-web bench-scale soak echarts demo-data clean
 
 build:
 	CGO_ENABLED=1 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) ./cmd/begira
@@ -41,6 +41,21 @@ bench-metrics:
 # (32 connections) against a static asset: p50/p90/p99, req/s and MB/s.
 bench-web:
 	$(GO) run ./cmd/benchweb
+
+# Cold dashboards on generated portfolios of 100,000 and 1,000,000 projects
+# against the demo measured in the same run: time and bytes per default
+# dashboard, each as a ratio to the demo's, and the server's peak RSS;
+# PASS/FAIL against issue 17's goals. SIZES=20000 for a quick run.
+SIZES ?= 100000,1000000
+bench-scale:
+	$(GO) run ./cmd/benchscale --sizes $(SIZES)
+
+# The abuse and scale scenarios of issue 17 against a real server with a
+# ROWS-project mission (cmd/soak): reads during an import, cold pages,
+# cache-busting, a slow-body flood and a large upload; peak RSS, error
+# counts and p99 per phase.
+soak:
+	$(GO) run ./cmd/soak --rows $(ROWS)
 
 # Re-vendors ECharts from the npm registry (pinned; see TECH.md).
 echarts:

@@ -62,6 +62,7 @@ func newServer(ctx context.Context, cfg config.Serve, log *slog.Logger) (*server
 	}
 	ing := ingest.New(st, time.Now)
 	ing.TempDir = cfg.TempDir
+	ing.StagingLimit = int64(cfg.StagingLimitMB) << 20
 	if n, err := ing.Recover(ctx); err != nil {
 		st.Close()
 		return nil, err

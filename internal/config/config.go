@@ -31,6 +31,7 @@ type Serve struct {
 	Lang            string
 	BodyLimitMB     int
 	UploadLimitMB   int
+	StagingLimitMB  int
 	TempDir         string
 	GeoJSON         string
 	GeoJSONName     string
@@ -95,6 +96,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	fs.StringVar(&c.Lang, "lang", "en", "default language when the browser asks for none of en, es, eu")
 	fs.IntVar(&c.BodyLimitMB, "body-limit-mb", 4, "largest request body accepted (uploads excepted), in MiB")
 	fs.IntVar(&c.UploadLimitMB, "upload-limit-mb", 200, "largest import upload accepted, in MiB")
+	fs.IntVar(&c.StagingLimitMB, "staging-limit-mb", 4096, "most that previews awaiting commit may hold in the staging database, in MiB")
 	fs.DurationVar(&c.UploadTimeout, "upload-timeout", 15*time.Minute, "longest time an import upload may take to arrive")
 	fs.StringVar(&c.TempDir, "temp-dir", "", "directory for uploads while they are imported (default: the system's)")
 	fs.Func("schedule", "override a job's schedule for every mission: JOB=SPEC, repeatable (e.g. \"snapshot=@every 2s\", \"digest=off\"); also BEGIRA_SCHEDULE_<JOB>", func(v string) error {
@@ -185,6 +187,9 @@ func (c *Serve) validate() error {
 	if c.UploadLimitMB < 1 {
 		problems = append(problems, "upload-limit-mb must be at least 1")
 	}
+	if c.StagingLimitMB < 1 {
+		problems = append(problems, "staging-limit-mb must be at least 1")
+	}
 	if c.GeoJSON != "" {
 		if st, err := os.Stat(c.GeoJSON); err != nil || st.IsDir() {
 			problems = append(problems, fmt.Sprintf("geojson %q is not a readable file", c.GeoJSON))
@@ -226,7 +231,7 @@ func (c Serve) Log(log *slog.Logger) {
 	log.Info("configuration", "addr", c.Addr, "db", c.DB, "demo", c.Demo, "dashboards", c.Dashboards,
 		"log_level", c.LogLevel, "log_format", c.LogFormat, "memory_limit", c.MemoryLimit,
 		"threads", strconv.Itoa(c.Threads), "lang", c.Lang, "body_limit_mb", c.BodyLimitMB,
-		"upload_limit_mb", c.UploadLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
+		"upload_limit_mb", c.UploadLimitMB, "staging_limit_mb", c.StagingLimitMB, "temp_dir", c.TempDir, "geojson", c.GeoJSON,
 		"schedule_overrides", strings.Join(c.Schedules, " "), "job_runs_keep_days", c.JobRunsKeepDays,
 		"upload_timeout", c.UploadTimeout.String(), "secure_cookies", c.SecureCookies, "trusted_proxies", strings.Join(c.TrustedProxies, ","), "session_ttl", c.SessionTTL.String(),
 		"min_snapshot_interval", c.MinSnapshotInterval.String(), "hsts", c.HSTS,

@@ -35,6 +35,8 @@ type GraphNode struct {
 	Name     string // unique
 	Category int
 	Size     float64 // symbol size in pixels
+	X, Y     float64 // position, for PlacedGraph
+	Label    string  // drawn next to the node (PlacedGraph); "" for none
 }
 
 // GraphLink joins two nodes by index, with a weight.
@@ -76,6 +78,29 @@ func Graph(nodes []GraphNode, links []GraphLink, categories []string) Option {
 	// nodes would freeze the page).
 	if len(nodes) > 1500 {
 		s["force"].(map[string]any)["layoutAnimation"] = false
+	}
+	return o
+}
+
+// PlacedGraph draws a network at the positions its nodes carry (layout
+// "none": no simulation in the browser), writing the Label of the nodes
+// that have one next to them.
+func PlacedGraph(nodes []GraphNode, links []GraphLink, categories []string) Option {
+	o := Graph(nodes, links, categories)
+	s := o["series"].([]any)[0].(map[string]any)
+	s["layout"] = "none"
+	delete(s, "force")
+	s["labelLayout"] = map[string]any{"hideOverlap": true}
+	data, _ := s["data"].([]any)
+	for i, d := range data {
+		item, _ := d.(map[string]any)
+		if item == nil {
+			continue
+		}
+		item["x"], item["y"] = nodes[i].X, nodes[i].Y
+		if nodes[i].Label != "" {
+			item["label"] = map[string]any{"show": true, "formatter": nodes[i].Label, "position": "right"}
+		}
 	}
 	return o
 }

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"math"
 	"net/url"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -131,7 +133,33 @@ func (p PanelView) DrillJSON() template.JS {
 type Table struct {
 	Columns []string
 	Rows    [][]Cell
+	// Total is the number of rows when a page asked for fewer (WithRowLimit)
+	// and the panel stopped there; 0 when Rows holds them all.
+	Total int
 }
+
+// rowLimitKey carries WithRowLimit's limit.
+type rowLimitKey struct{}
+
+// WithRowLimit asks the panels rendered with ctx for at most n table rows:
+// a page shows a few hundred, while a portfolio of a million projects has
+// a million; the CSV, rendered without it, has them all.
+func WithRowLimit(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, rowLimitKey{}, n)
+}
+
+// rowLimit is ctx's row limit, or -1 for none.
+func rowLimit(ctx context.Context) int {
+	if n, ok := ctx.Value(rowLimitKey{}).(int); ok {
+		return n
+	}
+	return -1
+}
+
+// maxTreeLeaves bounds the project tree's ring of projects (the page
+// bound of internal/web cuts a sunburst at the same size): 100,000 leaves
+// made a 15 MB option before it was cut.
+const maxTreeLeaves = 3000
 
 // Cell is one table value.
 type Cell struct {
@@ -257,8 +285,26 @@ func termLabel(s *portfolio.Scheme, code, lang string) string {
 	return code
 }
 
-// RenderPanel evaluates one panel.
+// Retrier is a Source that tells a transient failure — DuckDB out of
+// memory while an import holds its buffer pool — and waits until another
+// attempt may succeed, reporting whether to make it.
+type Retrier interface {
+	Retry(ctx context.Context, err error, attempt int) bool
+}
+
+// RenderPanel evaluates one panel, again while its Source asks to retry.
 func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string) PanelView {
+	for attempt := 0; ; attempt++ {
+		pv, err := renderPanel(ctx, src, m, p, sc, lang)
+		if r, ok := src.(Retrier); err == nil || !ok || !r.Retry(ctx, err, attempt) {
+			return pv
+		}
+	}
+}
+
+// renderPanel evaluates one panel; a failure is written into the panel
+// and returned for RenderPanel to retry.
+func renderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string) (PanelView, error) {
 	pv := PanelView{ID: p.ID, Title: p.Title.In(lang), Chart: p.Chart}
 	var o Option
 	var err error
@@ -276,15 +322,15 @@ func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 	}
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))
-		return pv
+		return pv, err
 	}
 	b, err := o.JSON()
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", "option")
-		return pv
+		return pv, nil
 	}
 	pv.Option = template.JS(b)
-	return pv
+	return pv, nil
 }
 
 func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -485,6 +531,21 @@ func leafFigures(leaves []portfolio.BudgetLeaf) []treeLeaf {
 }
 
 func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
+	// A project in t_a × t_b cells is t_a·t_b leaves: with more than
+	// maxTreeLeaves the ring of projects could not be read, and reading
+	// every project's tags took a million-project portfolio past a
+	// gigabyte. The tree then stops at its cells, from their counts.
+	cells, err := src.Coverage(ctx, m, p.Data.A, p.Data.B, sc)
+	if err != nil {
+		return nil, err
+	}
+	var ringSize int64
+	for _, c := range cells {
+		ringSize += c.NFull
+	}
+	if ringSize > maxTreeLeaves {
+		return cellTree(m, p, cells, sc, lang, pv), nil
+	}
 	ta, err := src.ProjectTags(ctx, m, p.Data.A, sc)
 	if err != nil {
 		return nil, err
@@ -520,6 +581,7 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	// in each, so the whole sunburst sums to the number of projects.
 	tree := map[string]map[string][]opts.SunBurstData{}
 	leafRefs := map[string]map[string][]string{} // the ext_refs of tree's leaves, in order
+	limit := rowLimit(ctx)                       // the page's table is cut as its rows are made
 	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project")}
 	for _, ref := range refs {
 		pr := projects[ref]
@@ -538,7 +600,12 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 					leafRefs[a] = map[string][]string{}
 				}
 				leafRefs[a][b] = append(leafRefs[a][b], ref)
-				pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+				if limit < 0 || len(pv.Table.Rows) < limit {
+					pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+				} else {
+					pv.Table.Total = max(pv.Table.Total, len(pv.Table.Rows))
+					pv.Table.Total++
+				}
 			}
 		}
 	}
@@ -574,10 +641,8 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	o := Sunburst(data, sa.Label.In(lang))
 	tagTree(o, func(path []int) string {
 		switch len(path) {
-		case 1:
-			return treeKey(codes[path[0]][0])
-		case 2:
-			return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+		case 1, 2:
+			return cellKey(codes, path)
 		case 3: // a single project opens its page
 			ref := leafRefs[codes[path[0]][0]][codes[path[0]][1+path[1]]][path[2]]
 			key := "project:" + ref
@@ -595,6 +660,57 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	return o, nil
 }
 
+// cellTree is the project tree without its ring of projects: each cell
+// (A term, B term) weighs its projects' fractional count, so the rings sum
+// to the projects tagged in both schemes, as with the projects drawn; the
+// table lists the cells.
+func cellTree(m *portfolio.Mission, p Panel, cells []portfolio.CoverageCell, sc portfolio.Scope, lang string, pv *PanelView) Option {
+	sa, sb := m.Scheme(p.Data.A), m.Scheme(p.Data.B)
+	byCell := map[[2]string]portfolio.CoverageCell{}
+	for _, c := range cells {
+		byCell[[2]string{c.A, c.B}] = c
+	}
+	pv.Table.Columns = []string{sa.Label.In(lang), sb.Label.In(lang), i18n.T(lang, "col.projects")}
+	var data []opts.SunBurstData
+	var codes [][]string
+	var leaves []treeLeaf
+	shown := 0.0
+	for _, a := range sa.Terms {
+		node := opts.SunBurstData{Name: a.Label.In(lang)}
+		nodeCodes := []string{a.Code}
+		for _, b := range sb.Terms {
+			c, ok := byCell[[2]string{a.Code, b.Code}]
+			if !ok || c.NFull == 0 {
+				continue
+			}
+			node.Children = append(node.Children, &opts.SunBurstData{Name: b.Label.In(lang), Value: c.NFrac})
+			nodeCodes = append(nodeCodes, b.Code)
+			leaves = append(leaves, treeLeaf{a.Code, b.Code, c.NFrac})
+			shown += c.NFrac
+			pv.Table.Rows = append(pv.Table.Rows, []Cell{{a.Label.In(lang), a.Code}, {b.Label.In(lang), b.Code},
+				{i18n.Number(lang, c.NFrac, 1), strconv.FormatFloat(c.NFrac, 'f', -1, 64)}})
+		}
+		if len(node.Children) > 0 {
+			data = append(data, node)
+			codes = append(codes, nodeCodes)
+		}
+	}
+	pv.Drill = treeDrill(sc, p.Data.A, p.Data.B, leaves, MeasureNFrac)
+	if len(data) == 0 {
+		pv.Summary = i18n.T(lang, "summary.empty")
+	} else {
+		pv.Summary = i18n.T(lang, "summary.sunburst", int(math.Round(shown)), len(data), sa.Label.In(lang))
+	}
+	o := Sunburst(data, sa.Label.In(lang))
+	tagTree(o, func(path []int) string {
+		if len(path) <= 2 {
+			return cellKey(codes, path)
+		}
+		return ""
+	})
+	return o
+}
+
 // treeLeaf is the figure of a tree's cell (A term, B term).
 type treeLeaf struct {
 	A, B  string
@@ -602,6 +718,16 @@ type treeLeaf struct {
 }
 
 func treeKey(codes ...string) string { return strings.Join(codes, "/") }
+
+// cellKey is the key of a two-level tree's node at path (one or two
+// indexes), where codes[i] holds node i's A code, then its children's B
+// codes.
+func cellKey(codes [][]string, path []int) string {
+	if len(path) == 1 {
+		return treeKey(codes[path[0]][0])
+	}
+	return treeKey(codes[path[0]][0], codes[path[0]][1+path[1]])
+}
 
 // treeDrill makes the marks of a two-level tree over schemes a and b whose
 // cells carry a fractional measure (MeasureNFrac or MeasureBudgetFrac): a

@@ -3,7 +3,6 @@ package dashboard
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,11 +42,7 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if err != nil {
 			return nil, err
 		}
-		g, err := metrics.PartnerGraph(ctx, env)
-		if err != nil {
-			return nil, err
-		}
-		return boundedPartnerGraph(m, g, lang, pv), nil
+		return networkPanel(ctx, env, m, lang, pv)
 	case "cross_level":
 		vs, err := get("C19")
 		if err != nil {
@@ -180,67 +175,6 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 			pv.Drill.add("r:"+term.Label.In(lang), q, actual[term.Code], "")
 		}
 	}
-	return o
-}
-
-func partnerGraph(m *portfolio.Mission, g *metrics.Graph, lang string, pv *PanelView) Option {
-	level := m.Scheme("level")
-	var cats []string
-	catIndex := map[string]int{}
-	if level != nil {
-		for _, t := range level.ActiveTerms() {
-			catIndex[t.Code] = len(cats)
-			cats = append(cats, t.Label.In(lang))
-		}
-	}
-	catIndex[""] = len(cats)
-	cats = append(cats, i18n.T(lang, "chart.untagged"))
-	maxB := 0.0
-	for _, n := range g.Nodes {
-		maxB = maxf(maxB, n.Betweenness)
-	}
-	nodes := make([]GraphNode, len(g.Nodes))
-	index := map[string]int{}
-	for i, n := range g.Nodes {
-		index[n.Ref] = i
-		size := 5.0
-		if maxB > 0 {
-			size += 25 * n.Betweenness / maxB
-		}
-		c, ok := catIndex[n.Level]
-		if !ok {
-			c = catIndex[""]
-		}
-		nodes[i] = GraphNode{Name: n.Ref + " " + n.Title, Category: c, Size: size}
-	}
-	links := make([]GraphLink, len(g.Edges))
-	for i, e := range g.Edges {
-		links[i] = GraphLink{Source: index[e.Source], Target: index[e.Target], Weight: float64(e.Weight)}
-	}
-	// The table lists the anchor projects, best connected first.
-	order := make([]int, len(g.Nodes))
-	for i := range order {
-		order[i] = i
-	}
-	sort.SliceStable(order, func(a, b int) bool { return g.Nodes[order[a]].Betweenness > g.Nodes[order[b]].Betweenness })
-	pv.Table.Columns = []string{i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project"), i18n.T(lang, "col.level"), i18n.T(lang, "col.betweenness")}
-	for k, i := range order {
-		if k == 50 {
-			break
-		}
-		n := g.Nodes[i]
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{n.Ref, n.Ref}, {n.Title, n.Title}, {n.Level, n.Level},
-			{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)}})
-	}
-	pv.Summary = i18n.T(lang, "summary.graph", len(g.Nodes), len(g.Edges))
-	// A node opens its project's page.
-	pv.Drill = &Drill{Marks: map[string]Mark{}}
-	o := Graph(nodes, links, cats)
-	tagSeries(o, func(_, i int) string {
-		key := "project:" + g.Nodes[i].Ref
-		pv.Drill.Marks[key] = Mark{Path: "projects/" + url.PathEscape(g.Nodes[i].Ref), Value: 1}
-		return key
-	})
 	return o
 }
 

@@ -68,6 +68,13 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 	}
 	s.progress.set(id, "committing", b.RowsOK, b.RowsOK)
 	defer s.progress.done(id)
+	// The mark outlives a process killed mid-commit (the transaction does
+	// not): Recover discards such a preview at the next start. A commit
+	// that fails here clears it, and the preview can be committed again.
+	if _, err := s.st.DB().ExecContext(ctx, `UPDATE import_batch SET commit_started_at = ? WHERE id = ?`, s.now().UTC(), id); err != nil {
+		return nil, fmt.Errorf("ingest: mark commit %d started: %w", id, err)
+	}
+	heavy := s.st.Heavy() // readers out of memory wait for the commit (store.Heavy)
 	err = s.st.InTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		switch b.Kind {
@@ -94,7 +101,9 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 		dropCommitTables(ctx, tx, s.st.Catalog(), id)
 		return nil
 	})
+	heavy()
 	if err != nil {
+		s.st.DB().ExecContext(context.WithoutCancel(ctx), `UPDATE import_batch SET commit_started_at = NULL WHERE id = ?`, id)
 		return nil, err
 	}
 	dropStaging(ctx, s.st.DB(), s.st.Catalog(), id)

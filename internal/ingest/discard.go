@@ -59,8 +59,8 @@ func (s *Service) discard(ctx context.Context, b *Batch) error {
 // running when the process that read them died (the caller must be the
 // only process using the database, as DuckDB's lock guarantees, and call
 // it before starting imports) become failed; previews older than
-// PreviewTTL, and those whose staged file is gone (previewed before an
-// upgrade), are discarded. All lose their staged rows. It returns how many
+// PreviewTTL, those whose commit the process died in, and those whose
+// staged file is gone (previewed before an upgrade), are discarded. All lose their staged rows. It returns how many
 // batches it ended.
 func (s *Service) Recover(ctx context.Context) (int, error) {
 	running, err := s.batchIDs(ctx, `status = 'running' ORDER BY id`)
@@ -71,6 +71,13 @@ func (s *Service) Recover(ctx context.Context) (int, error) {
 		s.fail(ctx, id)
 	}
 	n, err := s.discardStale(ctx)
+	if err != nil {
+		return len(running) + n, err
+	}
+	// A preview whose commit started and never ended or failed: the
+	// process died committing it. Its staged rows would wait a day.
+	killed, err := s.discardWhere(ctx, `status = 'previewed' AND commit_started_at IS NOT NULL`)
+	n += killed
 	if err != nil {
 		return len(running) + n, err
 	}

@@ -165,6 +165,9 @@ type Service struct {
 	// PreviewTTL is how long an uncommitted preview keeps its staged rows
 	// (0: DefaultPreviewTTL).
 	PreviewTTL time.Duration
+	// StagingLimit caps the staging database, in bytes, with the file being
+	// previewed (0: DefaultStagingLimit).
+	StagingLimit int64
 
 	mu          sync.Mutex
 	onCommitted []func(mission string)
@@ -234,6 +237,9 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 	if _, err := s.discardStale(ctx); err != nil && s.Log != nil {
 		s.Log.Warn("discarding stale previews", "error", err)
 	}
+	if err := s.checkStagingRoom(ctx, req.Path); err != nil {
+		return nil, err
+	}
 	// The file's hash is worked out alongside the preview: it reads the
 	// whole file once more, on a core the preview leaves idle much of the
 	// time. The batch row gets it when the preview ends, either way.
@@ -249,7 +255,11 @@ func (s *Service) Preview(ctx context.Context, req Request) (*Batch, error) {
 		return nil, err
 	}
 	defer s.progress.done(b.ID)
+	// Staging reads the whole file into DuckDB: readers that run out of
+	// memory meanwhile wait for it (store.Heavy) instead of failing.
+	heavy := s.st.Heavy()
 	err = s.preview(ctx, m, b, req)
+	heavy()
 	h := <-hash
 	b.SHA256 = h.sum
 	if err == nil && h.err != nil {

@@ -198,3 +198,57 @@ func TestImportIntoADatabaseNamedStaging(t *testing.T) {
 		})
 	}
 }
+
+// TestKilledCommitIsDiscardedAtStart: a commit marks its batch before it
+// starts; a process killed mid-commit leaves the batch previewed with the
+// mark (the transaction is gone), and the next start discards it with its
+// staged rows instead of keeping them for a day. A commit that fails
+// clears the mark, and a preview never committed keeps its rows.
+func TestKilledCommitIsDiscardedAtStart(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	killed := e.mustPreview(t, e.req(e.write(t, "k.csv", "ext_ref,title,pillars,level,status\nK-1,One,adaptation,community,active\n"), "projects", "append"))
+	waiting := e.mustPreview(t, e.req(e.write(t, "w.csv", "ext_ref,title,pillars,level,status\nW-1,One,adaptation,community,active\n"), "projects", "append"))
+	// What a kill between the mark and the transaction's end leaves behind.
+	if _, err := e.st.DB().ExecContext(ctx, `UPDATE import_batch SET commit_started_at = now() WHERE id = ?`, killed.ID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := e.ing.Recover(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("Recover ended %d batches (%v), want 1", n, err)
+	}
+	if b, _ := e.ing.Batch(ctx, killed.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, killed.ID) != 0 {
+		t.Errorf("killed commit: status %q with %d staging tables, want discarded with none", b.Status, stagedTables(t, e, killed.ID))
+	}
+	if b, _ := e.ing.Batch(ctx, waiting.ID); b.Status != ingest.StatusPreviewed || stagedTables(t, e, waiting.ID) == 0 {
+		t.Errorf("waiting preview: status %q, want previewed with its staging", b.Status)
+	}
+	// A commit that ends normally leaves no mark behind to trip the next start.
+	if _, err := e.ing.Commit(portfolio.WithActor(ctx, "user:ane"), waiting.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.ing.Recover(ctx); err != nil || n != 0 {
+		t.Errorf("after a good commit Recover ended %d batches (%v), want 0", n, err)
+	}
+}
+
+// TestStagingLimit: a preview that would take the staging database past
+// its limit is refused with 413's code, naming the limit and what to do,
+// and leaves no batch behind; under the limit it goes through.
+func TestStagingLimit(t *testing.T) {
+	e := mustEnv(t)
+	ctx := context.Background()
+	path := e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\n")
+	e.ing.StagingLimit = 10 // bytes: smaller than any file
+	_, err := e.ing.Preview(ctx, e.req(path, "projects", "append"))
+	if portfolio.ErrorCode(err) != portfolio.ETOOLARGE || !strings.Contains(err.Error(), "staging limit") || !strings.Contains(err.Error(), "--staging-limit-mb") {
+		t.Fatalf("got %v, want a 413 naming the staging limit", err)
+	}
+	var batches int
+	e.st.DB().QueryRow(`SELECT count(*) FROM import_batch`).Scan(&batches)
+	if batches != 0 {
+		t.Errorf("%d batches left by a refused preview", batches)
+	}
+	e.ing.StagingLimit = 0 // the default, 4 GiB
+	e.mustPreview(t, e.req(path, "projects", "append"))
+}

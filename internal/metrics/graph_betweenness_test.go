@@ -38,7 +38,7 @@ func netRandomPartners(n, orgs int, seed uint64) *partnerGraph {
 		}
 	}
 	pg := &partnerGraph{nodes: make([]netNode, n)}
-	pg.build(n, members)
+	pg.build(n, members, NetworkHubProjects)
 	return pg
 }
 
@@ -48,10 +48,11 @@ func netGonumGraph(pg *partnerGraph) *simple.UndirectedGraph {
 	for i := range pg.nodes {
 		g.AddNode(simple.Node(i))
 	}
+	ls := pg.newLinker()
 	for a := range pg.nodes {
-		for _, b := range pg.adj.row(a) {
-			if int(b) > a {
-				g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(b)))
+		for _, l := range ls.neighbours(a) {
+			if int(l.to) > a {
+				g.SetEdge(g.NewEdge(simple.Node(a), simple.Node(l.to)))
 			}
 		}
 	}

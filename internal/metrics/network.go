@@ -21,6 +21,7 @@ import (
 // self-loops (network_louvain.go); the tests check both against gonum's
 // network.Betweenness and community.Q and Modularize.
 func networkMetrics() []Metric {
+	hubCap := strconv.Itoa(NetworkHubProjects)
 	return []Metric{
 		{
 			Code: "C16",
@@ -30,9 +31,9 @@ func networkMetrics() []Metric {
 				EU: "Bazkide partekatuen sarea",
 			},
 			Definition: portfolio.Labels{
-				EN: "Projects linked when they share at least one organisation (weight = organisations shared): nodes, links, density 2E/(n(n−1)), share of isolated projects, share in the largest connected component and mean degree 2E/n.",
-				ES: "Proyectos unidos cuando comparten al menos una organización (peso = organizaciones compartidas): nodos, enlaces, densidad 2E/(n(n−1)), proporción de proyectos aislados, proporción en el mayor componente conexo y grado medio 2E/n.",
-				EU: "Gutxienez erakunde bat partekatzen duten proiektuak lotuta (pisua = partekatutako erakundeak): nodoak, loturak, dentsitatea 2E/(n(n−1)), proiektu isolatuen proportzioa, osagai konexu handienaren proportzioa eta batez besteko gradua 2E/n.",
+				EN: "Projects linked when they share at least one organisation (weight = organisations shared): nodes, links, density 2E/(n(n−1)), share of isolated projects, share in the largest connected component and mean degree 2E/n. An organisation in more than " + hubCap + " projects of the scope is a hub: it links no projects (one hub would link every pair of its projects) and is counted instead, with the share of projects that have a hub among their organisations.",
+				ES: "Proyectos unidos cuando comparten al menos una organización (peso = organizaciones compartidas): nodos, enlaces, densidad 2E/(n(n−1)), proporción de proyectos aislados, proporción en el mayor componente conexo y grado medio 2E/n. Una organización en más de " + hubCap + " proyectos del ámbito es un nodo central (hub): no enlaza proyectos (uno solo enlazaría cada par de sus proyectos) y se cuenta aparte, con la proporción de proyectos que tienen un hub entre sus organizaciones.",
+				EU: "Gutxienez erakunde bat partekatzen duten proiektuak lotuta (pisua = partekatutako erakundeak): nodoak, loturak, dentsitatea 2E/(n(n−1)), proiektu isolatuen proportzioa, osagai konexu handienaren proportzioa eta batez besteko gradua 2E/n. Esparruko " + hubCap + " proiektu baino gehiagotan dagoen erakundea gune bat (hub) da: ez ditu proiektuak lotzen (bakar batek bere proiektu-bikote guztiak lotuko lituzke) eta bereiz zenbatzen da, gune bat erakundeen artean duten proiektuen proportzioarekin.",
 			},
 			Compute: networkC16,
 		},
@@ -95,7 +96,7 @@ func networkC16(ctx context.Context, e *Env) ([]Value, error) {
 	edges := float64(pg.edges)
 	isolated := 0
 	for i := range n {
-		if pg.degree(i) == 0 {
+		if pg.degree[i] == 0 {
 			isolated++
 		}
 	}
@@ -113,6 +114,8 @@ func networkC16(ctx context.Context, e *Env) ([]Value, error) {
 		ratio("isolated_share", float64(isolated), float64(n)),
 		ratio("giant_share", float64(giant), float64(n)),
 		ratio("mean_degree", 2*edges, float64(n)),
+		val("C16", float64(pg.hubs), nn, "measure", "hubs"),
+		ratio("hub_share", float64(pg.hubProjects), float64(n)),
 	}, nil
 }
 
@@ -136,20 +139,19 @@ func networkC17(ctx context.Context, e *Env) ([]Value, error) {
 	if err != nil {
 		return nil, err
 	}
-	order := make([]int, n)
-	for i := range order {
-		order[i] = i
+	order := pg.byBetweenness(bc)[:min(networkAnchorTop, n)]
+	top := make([]int32, len(order))
+	for k, i := range order {
+		top[k] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int) int {
-		if c := cmp.Compare(bc.values[b], bc.values[a]); c != 0 {
-			return c
-		}
-		return cmp.Compare(pg.nodes[a].ref, pg.nodes[b].ref)
-	})
+	titles, err := pg.titles(ctx, e, top)
+	if err != nil {
+		return nil, err
+	}
 	var out []Value
-	for r, i := range order[:min(networkAnchorTop, n)] {
+	for r, i := range order {
 		out = append(out, val("C17", bc.values[i], int64(n),
-			"project", pg.nodes[i].ref, "rank", strconv.Itoa(r+1), "title", pg.nodes[i].title))
+			"project", pg.nodes[i].ref, "rank", strconv.Itoa(r+1), "title", titles[pg.nodes[i].ref]))
 	}
 	return out, nil
 }
@@ -203,8 +205,10 @@ func networkC19(ctx context.Context, e *Env) ([]Value, error) {
 		lv[i] = p
 	}
 	kept, cross, excluded := 0, 0, 0
+	ls := pg.newLinker()
 	for a := range pg.nodes {
-		for _, b := range pg.adj.row(a) {
+		for _, l := range ls.neighbours(a) {
+			b := l.to
 			if int(b) < a {
 				continue // each link once
 			}

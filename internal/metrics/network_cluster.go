@@ -45,17 +45,90 @@ type netThemeGroup struct {
 	firstRef string // the smallest ext_ref among them
 }
 
-// networkC18 reports the thematic clusters. A cluster is a Louvain community
+// themeClusters is the Louvain partition of one Env's thematic network.
+type themeClusters struct {
+	n        int     // projects in scope
+	linked   bool    // the network has links (else Q is undefined)
+	q        float64 // modularity
+	clusters []themeCluster
+	// ofSet numbers each term set (by netSetKey) with its cluster, 1 for
+	// the largest; sets in no cluster are absent.
+	ofSet map[string]int
+}
+
+// themeCluster is one community of at least two projects.
+type themeCluster struct {
+	groups   []netThemeGroup
+	size     int
+	firstRef string
+	topTerms []netTheme
+}
+
+// themeClustersOf computes the thematic clusters of e's scope once per Env
+// (C18 and the network view share them). A cluster is a Louvain community
 // of at least two projects: a project without a thematic link is its own
-// community but no cluster. Every row's n is the number of projects.
-// Clusters are numbered by size (largest first), ties by their first
-// ext_ref; their top_terms are the netClusterTopTerms most frequent term codes
-// among their members, ties in taxonomy order (challenges, then levers).
+// community but no cluster. Clusters are numbered by size (largest first),
+// ties by their first ext_ref.
+func themeClustersOf(ctx context.Context, e *Env) (*themeClusters, error) {
+	return once(e, "theme-clusters", func() (*themeClusters, error) {
+		groups, n, err := netThemeGroups(ctx, e)
+		if err != nil {
+			return nil, err
+		}
+		tc := &themeClusters{n: n, ofSet: map[string]int{}}
+		if n == 0 {
+			return tc, nil
+		}
+		g := netThemeGraph(groups)
+		if _, m2 := g.strengths(); m2 == 0 {
+			return tc, nil
+		}
+		tc.linked = true
+		labels := louvain(g)
+		tc.q = modularity(g, labels)
+		byLabel := map[int32][]netThemeGroup{}
+		for i, l := range labels {
+			byLabel[l] = append(byLabel[l], groups[i])
+		}
+		for _, gs := range byLabel {
+			c := themeCluster{groups: gs, firstRef: gs[0].firstRef}
+			for _, g := range gs {
+				c.size += g.projects
+				c.firstRef = min(c.firstRef, g.firstRef)
+			}
+			if c.size >= 2 {
+				tc.clusters = append(tc.clusters, c)
+			}
+		}
+		slices.SortFunc(tc.clusters, func(a, b themeCluster) int {
+			if c := cmp.Compare(b.size, a.size); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.firstRef, b.firstRef)
+		})
+		rank := netThemeRank(e)
+		for i := range tc.clusters {
+			c := &tc.clusters[i]
+			c.topTerms = netTopTerms(c.groups, rank)
+			for _, g := range c.groups {
+				tc.ofSet[netSetKey(g.terms)] = i + 1
+			}
+		}
+		return tc, nil
+	})
+}
+
+// networkC18 reports the thematic clusters: their number, Q, the largest
+// one's share and each one's size and most frequent terms (top_terms, the
+// netClusterTopTerms most frequent term codes among its members, ties in
+// taxonomy order: challenges, then levers). Every row's n is the number of
+// projects.
 func networkC18(ctx context.Context, e *Env) ([]Value, error) {
-	groups, n, err := netThemeGroups(ctx, e)
+	tc, err := themeClustersOf(ctx, e)
 	if err != nil {
 		return nil, err
 	}
+	n := tc.n
 	nn := int64(n)
 	if n == 0 {
 		return []Value{
@@ -64,58 +137,99 @@ func networkC18(ctx context.Context, e *Env) ([]Value, error) {
 			null("C18", 0, "measure", "largest_cluster_share"),
 		}, nil
 	}
-	g := netThemeGraph(groups)
-	if _, m2 := g.strengths(); m2 == 0 {
+	if !tc.linked {
 		return []Value{
 			val("C18", 0, nn, "measure", "clusters"),
 			null("C18", nn, "measure", "modularity"), // Q is undefined without links
 			val("C18", 0, nn, "measure", "largest_cluster_share"),
 		}, nil
 	}
-	labels := louvain(g)
-	q := modularity(g, labels)
-
-	byLabel := map[int32][]netThemeGroup{}
-	for i, l := range labels {
-		byLabel[l] = append(byLabel[l], groups[i])
-	}
-	type cluster struct {
-		groups   []netThemeGroup
-		size     int
-		firstRef string
-	}
-	var clusters []cluster
-	for _, gs := range byLabel {
-		c := cluster{groups: gs, firstRef: gs[0].firstRef}
-		for _, g := range gs {
-			c.size += g.projects
-			c.firstRef = min(c.firstRef, g.firstRef)
-		}
-		if c.size >= 2 {
-			clusters = append(clusters, c)
-		}
-	}
-	slices.SortFunc(clusters, func(a, b cluster) int {
-		if c := cmp.Compare(b.size, a.size); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.firstRef, b.firstRef)
-	})
 	largest := 0
-	if len(clusters) > 0 {
-		largest = clusters[0].size
+	if len(tc.clusters) > 0 {
+		largest = tc.clusters[0].size
 	}
 	out := []Value{
-		val("C18", float64(len(clusters)), nn, "measure", "clusters"),
-		val("C18", q, nn, "measure", "modularity"),
+		val("C18", float64(len(tc.clusters)), nn, "measure", "clusters"),
+		val("C18", tc.q, nn, "measure", "modularity"),
 		val("C18", float64(largest)/float64(n), nn, "measure", "largest_cluster_share"),
 	}
-	rank := netThemeRank(e)
-	for i, c := range clusters {
+	for i, c := range tc.clusters {
+		codes := make([]string, len(c.topTerms))
+		for k, t := range c.topTerms {
+			codes[k] = t.code
+		}
 		out = append(out, val("C18", float64(c.size), nn,
-			"cluster", strconv.Itoa(i+1), "measure", "size", "top_terms", netTopTerms(c.groups, rank)))
+			"cluster", strconv.Itoa(i+1), "measure", "size", "top_terms", strings.Join(codes, ",")))
 	}
 	return out, nil
+}
+
+// Cluster is one thematic cluster (C18) as the network view names it.
+type Cluster struct {
+	Number int // 1 for the largest
+	Size   int // projects
+	// Terms are its most frequent terms, as (scheme, code) pairs.
+	Terms [][2]string
+}
+
+// ThemeClusters returns the thematic clusters (C18) of e's scope, largest
+// first, and the cluster number of each project of refs that is in one
+// (projects in no cluster are absent). It shares C18's memo.
+func ThemeClusters(ctx context.Context, e *Env, refs []string) ([]Cluster, map[string]int, error) {
+	tc, err := themeClustersOf(ctx, e)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]Cluster, len(tc.clusters))
+	for i, c := range tc.clusters {
+		out[i] = Cluster{Number: i + 1, Size: c.size}
+		for _, t := range c.topTerms {
+			out[i].Terms = append(out[i].Terms, [2]string{t.scheme, t.code})
+		}
+	}
+	of := map[string]int{}
+	if len(tc.clusters) == 0 || len(refs) == 0 {
+		return out, of, nil
+	}
+	rows, err := e.Query(ctx, "c18_project_sets", refs)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ref string
+		var schemes, codes any
+		if err := rows.Scan(&ref, &schemes, &codes); err != nil {
+			return nil, nil, fmt.Errorf("metrics: scan c18_project_sets: %w", err)
+		}
+		ss, _ := schemes.([]any)
+		cs, _ := codes.([]any)
+		terms := make([]netTheme, min(len(ss), len(cs)))
+		for i := range terms {
+			terms[i].scheme, _ = ss[i].(string)
+			terms[i].code, _ = cs[i].(string)
+		}
+		if c := tc.ofSet[netSetKey(terms)]; c > 0 {
+			of[ref] = c
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, fmt.Errorf("metrics: c18_project_sets: %w", err)
+	}
+	return out, of, nil
+}
+
+// netSetKey names a term set (sorted by scheme, code, as the queries list
+// them) as one string.
+func netSetKey(terms []netTheme) string {
+	var b strings.Builder
+	for _, t := range terms {
+		b.WriteString(t.scheme)
+		b.WriteByte(0)
+		b.WriteString(t.code)
+		b.WriteByte(1)
+	}
+	return b.String()
 }
 
 // netThemeGroups runs queries/c18_groups.sql: the term-set groups in order
@@ -248,9 +362,9 @@ func netThemeRank(e *Env) map[netTheme]int {
 	return rank
 }
 
-// netTopTerms names a cluster by its most frequent terms among its
-// projects, comma-separated codes.
-func netTopTerms(groups []netThemeGroup, rank map[netTheme]int) string {
+// netTopTerms names a cluster by its netClusterTopTerms most frequent
+// terms among its projects.
+func netTopTerms(groups []netThemeGroup, rank map[netTheme]int) []netTheme {
 	count := map[netTheme]int{}
 	for _, g := range groups {
 		for _, t := range g.terms {
@@ -276,9 +390,5 @@ func netTopTerms(groups []netThemeGroup, rank map[netTheme]int) string {
 		}
 		return cmp.Compare(a.scheme+"/"+a.code, b.scheme+"/"+b.code)
 	})
-	codes := make([]string, 0, netClusterTopTerms)
-	for _, t := range ts[:min(netClusterTopTerms, len(ts))] {
-		codes = append(codes, t.code)
-	}
-	return strings.Join(codes, ",")
+	return ts[:min(netClusterTopTerms, len(ts))]
 }

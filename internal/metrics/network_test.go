@@ -92,8 +92,93 @@ func TestC16Path(t *testing.T) {
 	netWant(t, vs, "C16", 0.25, 4, "measure", "isolated_share")
 	netWant(t, vs, "C16", 0.75, 4, "measure", "giant_share")
 	netWant(t, vs, "C16", 1.0, 4, "measure", "mean_degree")
-	if len(vs) != 6 {
-		t.Errorf("got %d C16 rows, want 6", len(vs))
+	netWant(t, vs, "C16", 0.0, 4, "measure", "hubs")
+	netWant(t, vs, "C16", 0.0, 4, "measure", "hub_share")
+	if len(vs) != 8 {
+		t.Errorf("got %d C16 rows, want 8", len(vs))
+	}
+}
+
+// A hub links no projects. NetworkHubProjects+1 projects H0… all partner
+// the agency "hub"; H0 and H1 also share "o1", and X shares "o2" with H1.
+// Without the cap the agency alone would make a complete graph of
+// (cap+1)·cap/2 links; with it the network is H0–H1 and H1–X: 2 links, one
+// hub, and every H project (cap+1 of cap+2) has a hub among its partners.
+// C17 and C19 read the same two links: H1 lies between H0 and X.
+func TestC16HubLinksNothing(t *testing.T) {
+	var b strings.Builder
+	n := NetworkHubProjects + 1
+	for i := range n {
+		partners := "hub"
+		if i < 2 {
+			partners += "|o1"
+		}
+		if i == 1 {
+			partners += "|o2"
+		}
+		fmt.Fprintf(&b, "H%03d,Project H%d,,,,community,,active,lead%d,%s\n", i, i, i, partners)
+	}
+	b.WriteString("X,Project X,,,,startup,,active,o2,\n")
+	e := networkEnv(t, b.String(), portfolio.Scope{})
+	nn := int64(n + 1)
+	c16 := netCompute(t, e, "C16")
+	netWant(t, c16, "C16", float64(n+1), nn, "measure", "nodes")
+	netWant(t, c16, "C16", 2.0, nn, "measure", "edges")
+	netWant(t, c16, "C16", 1.0, nn, "measure", "hubs")
+	netWant(t, c16, "C16", float64(n)/float64(n+1), nn, "measure", "hub_share")
+	netWant(t, c16, "C16", 3/float64(n+1), nn, "measure", "giant_share")
+	c17 := netCompute(t, e, "C17")
+	netWant(t, c17, "C17", 1/(float64(n)*float64(n-1)/2), nn, "rank", "1", "project", "H001")
+	c19 := netCompute(t, e, "C19")
+	netWant(t, c19, "C19", 0.5, 2, "measure", "cross_share")
+	g, err := PartnerGraph(context.Background(), e, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The two anchors: H001 (the only betweenness above 0), then the
+	// smallest ext_ref among the ties, H000; their one link.
+	if len(g.Nodes) != 2 || g.Nodes[0].Ref != "H000" || g.Nodes[1].Ref != "H001" || g.TotalNodes != n+1 || g.TotalEdges != 2 || g.Hubs != 1 {
+		t.Errorf("got nodes %+v totals %d/%d hubs %d", g.Nodes, g.TotalNodes, g.TotalEdges, g.Hubs)
+	}
+	if len(g.Edges) != 1 || g.Edges[0] != (GraphEdge{"H000", "H001", 1}) {
+		t.Errorf("got edges %+v, want H000–H001 only", g.Edges)
+	}
+}
+
+// Under the cap, build is the plain projection; an organisation over it
+// is dropped from the links and from the memberships the betweenness and
+// the components walk.
+func TestPartnerGraphBuildCap(t *testing.T) {
+	// o0 = {0,1,2}, o1 = {2,3}
+	all := csr{start: []int{0, 3, 5}, items: []int32{0, 1, 2, 2, 3}}
+	links := func(pg *partnerGraph) string {
+		var out []string
+		ls := pg.newLinker()
+		for a := range 4 {
+			for _, l := range ls.neighbours(a) {
+				if int(l.to) > a {
+					out = append(out, fmt.Sprintf("%d-%d", a, l.to))
+				}
+			}
+		}
+		slices.Sort(out)
+		return strings.Join(out, " ")
+	}
+	open := &partnerGraph{nodes: make([]netNode, 4)}
+	open.build(4, all, 3)
+	if got := links(open); got != "0-1 0-2 1-2 2-3" || open.edges != 4 || open.hubs != 0 {
+		t.Errorf("cap 3: got links %q, %d edges, %d hubs", got, open.edges, open.hubs)
+	}
+	capped := &partnerGraph{nodes: make([]netNode, 4)}
+	capped.build(4, all, 2)
+	if got := links(capped); got != "2-3" || capped.edges != 1 || capped.hubs != 1 || capped.hubProjects != 3 {
+		t.Errorf("cap 2: got links %q, %d edges, %d hubs, %d hub projects", got, capped.edges, capped.hubs, capped.hubProjects)
+	}
+	if got := capped.largestComponent(); got != 2 {
+		t.Errorf("cap 2: largest component %d, want 2", got)
+	}
+	if got := fmt.Sprint(capped.degree); got != "[0 0 1 1]" {
+		t.Errorf("cap 2: degrees %s", got)
 	}
 }
 
@@ -187,7 +272,7 @@ func TestC17PathWithIsolated(t *testing.T) {
 func TestPartnerGraph(t *testing.T) {
 	t.Parallel()
 	e := networkEnv(t, netPathRows+"F,Project F,,,,,,active,o1,o2\n", portfolio.Scope{})
-	g, err := PartnerGraph(context.Background(), e)
+	g, err := PartnerGraph(context.Background(), e, 300)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -326,6 +411,34 @@ func TestC18Components(t *testing.T) {
 	}
 }
 
+// ThemeClusters names, for the network view, the cluster of each project
+// asked for, as C18 numbers them: on the two cliques every A is in the
+// cluster of A1 and every B in the cluster of B1, two different clusters;
+// a project outside the list or outside every cluster is absent.
+func TestThemeClustersByProject(t *testing.T) {
+	var b strings.Builder
+	for i := 1; i <= 4; i++ {
+		fmt.Fprintf(&b, "A%d,A%d,,food,finance,,,active,,\n", i, i)
+		fmt.Fprintf(&b, "B%d,B%d,,water,tech,,,active,,\n", i, i)
+	}
+	b.WriteString("L,Lonely,,water,policy|finance,,,active,,\nN,No terms,,,,,,active,,\n")
+	e := networkEnv(t, b.String(), portfolio.Scope{})
+	clusters, of, err := ThemeClusters(context.Background(), e, []string{"A1", "A3", "B2", "B4", "L", "N"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(clusters) != 2 || clusters[0].Size != 4 || clusters[1].Size != 4 || len(clusters[0].Terms) != 2 {
+		t.Fatalf("got clusters %+v", clusters)
+	}
+	if len(of) != 4 || of["A1"] != of["A3"] || of["B2"] != of["B4"] || of["A1"] == of["B2"] || of["A1"] == 0 || of["B2"] == 0 {
+		t.Errorf("got clusters by project %v", of)
+	}
+	// Same numbering as C18: cluster 1 is the one with the smallest first ext_ref on a tie.
+	if of["A1"] != 1 || clusters[0].Terms[0] != [2]string{"challenge", "food"} {
+		t.Errorf("cluster 1 is %v (terms %v), want the A clique", of["A1"], clusters[0].Terms)
+	}
+}
+
 // Two obvious clusters for Louvain: A1…A4 {food, finance} and B1…B4
 // {water, tech} form two 4-cliques (Jaccard 1); X {food, finance, water,
 // tech} has Jaccard 2/4 = 0.5 with all eight, so it is linked to both.
@@ -400,7 +513,7 @@ func TestNetworkEdgeCases(t *testing.T) {
 		c19 := netCompute(t, e, "C19")
 		netWant(t, c19, "C19", nil, 0, "measure", "cross_share")
 		netWant(t, c19, "C19", 0.0, 0, "level_a", "community", "level_b", "regulation")
-		g, err := PartnerGraph(context.Background(), e)
+		g, err := PartnerGraph(context.Background(), e, 300)
 		if err != nil || len(g.Nodes) != 0 || len(g.Edges) != 0 {
 			t.Errorf("got graph %+v, %v; want an empty graph", g, err)
 		}
@@ -463,5 +576,31 @@ func TestNetworkCatalogue(t *testing.T) {
 	}
 	if got := len(networkMetrics()); got != 4 {
 		t.Errorf("got %d network metrics, want 4", got)
+	}
+}
+
+// The organisation network of the path plus F: o1 = {A, B, F}, o2 = {B, C,
+// F}, o3 = {D} (E is out of scope). o1 and o2 share B and F: one link of
+// weight 2. With a limit of 2 the two largest stay, by id.
+func TestOrganisationGraph(t *testing.T) {
+	e := networkEnv(t, netPathRows+"F,Project F,,,,,,active,o1,o2\n", portfolio.Scope{})
+	g, err := OrganisationGraph(context.Background(), e, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, n := range g.Nodes {
+		names = append(names, fmt.Sprintf("%s:%d:%v", n.Name, n.Projects, n.Hub))
+	}
+	slices.Sort(names) // nodes are in id order, which the import decides
+	if got := strings.Join(names, " "); got != "o1:3:false o2:3:false" || g.TotalNodes != 3 {
+		t.Errorf("got nodes %s of %d", got, g.TotalNodes)
+	}
+	if len(g.Edges) != 1 || g.Edges[0] != (OrgEdge{0, 1, 2}) {
+		t.Errorf("got edges %+v, want o1–o2 (2)", g.Edges)
+	}
+	all, err := OrganisationGraph(context.Background(), e, 10)
+	if err != nil || len(all.Nodes) != 3 || len(all.Edges) != 1 {
+		t.Errorf("limit 10: %+v, %v", all, err)
 	}
 }

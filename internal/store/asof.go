@@ -44,7 +44,7 @@ func (s *Store) AsOf(ctx context.Context, snapshotID int64) (as *Store, release 
 	}
 	var once sync.Once
 	release = func() { once.Do(func() { releaseConn(conn) }) }
-	return &Store{db: conn, pool: s.pool, path: s.path, catalog: s.catalog, now: s.now}, release, nil
+	return &Store{db: conn, pool: s.pool, path: s.path, catalog: s.catalog, now: s.now, heavy: s.heavy}, release, nil
 }
 
 // setSearchPath makes unqualified names resolve in the snapshot's schema

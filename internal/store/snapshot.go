@@ -118,7 +118,7 @@ func (s *Store) TakeSnapshot(ctx context.Context, req SnapshotRequest) (*Snapsho
 	if err := setSearchPath(ctx, tx, id); err != nil {
 		return nil, fmt.Errorf("store: take snapshot: %w", err)
 	}
-	frozen := &Store{db: tx, pool: s.pool, path: s.path, catalog: s.catalog, now: s.now}
+	frozen := &Store{db: tx, pool: s.pool, path: s.path, catalog: s.catalog, now: s.now, heavy: s.heavy}
 	fm, err := frozen.Mission(ctx, req.Mission.Slug)
 	if err != nil {
 		return nil, fmt.Errorf("store: take snapshot: %w", err)

@@ -50,6 +50,8 @@ type Store struct {
 	// on the catalog entry they create and report a healthy store as down.
 	probe sync.Mutex
 	now   func() time.Time
+	// heavy is shared by the stores as of a snapshot made from this one.
+	heavy *heavyGate
 }
 
 // Memory is the path that opens a private in-memory database.
@@ -73,7 +75,7 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	if now == nil {
 		now = time.Now
 	}
-	s := &Store{db: db, pool: db, path: path, now: now}
+	s := &Store{db: db, pool: db, path: path, now: now, heavy: &heavyGate{}}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err

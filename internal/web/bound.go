@@ -36,8 +36,8 @@ func boundView(v *dashboard.View, lang string) {
 }
 
 func boundPanel(pv *dashboard.PanelView, lang string) {
-	if n := len(pv.Table.Rows); n > maxTableRows {
-		pv.Table.Rows = pv.Table.Rows[:maxTableRows]
+	if n := max(len(pv.Table.Rows), pv.Table.Total); n > maxTableRows {
+		pv.Table.Rows = pv.Table.Rows[:min(maxTableRows, len(pv.Table.Rows))]
 		pv.Summary += " " + i18n.T(lang, "table.cut", maxTableRows, n)
 	}
 	if len(pv.Option) == 0 {

@@ -134,8 +134,14 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang),
 			Role: role}
 		p.setFilters()
-		if p.View, err = dashboard.Render(ctx, source{s.store, s.metrics}, m, d, sc, lang); err != nil {
-			return nil, err
+		for attempt := 0; ; attempt++ {
+			p.View, err = dashboard.Render(dashboard.WithRowLimit(ctx, maxTableRows), source{s.store, s.metrics}, m, d, sc, lang)
+			if err == nil {
+				break
+			}
+			if !retryRead(ctx, s.store, err, attempt) {
+				return nil, err
+			}
 		}
 		p.View.ComputedAt = s.now()
 		boundView(p.View, lang)

@@ -58,6 +58,26 @@ func (s source) Metrics(ctx context.Context, req metrics.Request) (*metrics.Resu
 
 func (s source) Env(req metrics.Request) (*metrics.Env, error) { return s.m.Env(req) }
 
+// readRetries is how many times a read that ran out of memory is made
+// again, each after the imports' heavy steps have ended (store.Heavy).
+const readRetries = 2
+
+// Retry makes dashboard panels wait out an import instead of failing.
+func (s source) Retry(ctx context.Context, err error, attempt int) bool {
+	return retryRead(ctx, s.Figures, err, attempt)
+}
+
+// retryRead reports whether a read that failed with err should be made
+// again: when DuckDB ran out of memory, after at most readRetries attempts,
+// once st's heavy steps have ended.
+func retryRead(ctx context.Context, st any, err error, attempt int) bool {
+	w, ok := st.(interface{ WaitHeavy(context.Context) error })
+	if !ok || attempt >= readRetries || !store.IsOutOfMemory(err) {
+		return false
+	}
+	return w.WaitHeavy(ctx) == nil
+}
+
 // Scheduler shows the scheduled jobs and runs one on demand.
 type Scheduler interface {
 	Entries() []schedule.Entry

@@ -2,6 +2,7 @@
 -- The nodes of the shared-partner network (C16–C19): every project in scope,
 -- isolated ones included, with its level term (NULL when untagged; level is
 -- a single-valued scheme, min() only guards against a stray second tag).
+-- Titles are read for the nodes shown only (c16_titles.sql).
 WITH p AS (
     SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ),
@@ -11,6 +12,6 @@ lv AS (
     WHERE pt.scheme_code = 'level'
     GROUP BY pt.project_id
 )
-SELECT p.id, p.ext_ref, p.title, lv.level
+SELECT p.id, p.ext_ref, lv.level
 FROM p LEFT JOIN lv ON lv.project_id = p.id
 ORDER BY p.ext_ref, p.id;

@@ -5,6 +5,8 @@
   "use strict";
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var charts = {};
+  var views = {}; // chart id → the options a network page toggles between
+  var ALT = "begiraOrganisations";
 
   function readJSON(id) {
     var el = document.getElementById(id);
@@ -75,7 +77,7 @@
     render(el, option);
   }
 
-  function render(el, option) {
+  function prepare(option) {
     if (reduceMotion) option.animation = false;
     // The Content-Security-Policy forbids inline style attributes, and
     // ECharts' HTML tooltip is built of them: rich-text tooltips are drawn
@@ -83,8 +85,16 @@
     option.tooltip = [].concat(option.tooltip || {}).map(function (t) {
       return Object.assign({}, t, { renderMode: "richText" });
     });
+    return option;
+  }
+
+  function render(el, option) {
+    // A network carries its organisation network for the page's toggle.
+    var alt = option[ALT];
+    delete option[ALT];
+    if (alt) views[el.id] = { projects: JSON.stringify(option), organisations: JSON.stringify(alt) };
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(option);
+    chart.setOption(prepare(option));
     charts[el.id] = chart;
     var drill = readJSON(el.dataset.drill);
     if (drill) {
@@ -94,6 +104,48 @@
         if (url) window.location.href = url;
       });
     }
+  }
+
+  // fold compares names as a reader types them: case and accents ignored.
+  function fold(s) {
+    return String(s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  // networkTools wires a network's search (the first node whose name
+  // contains the words typed is focused with its neighbours, the others
+  // dimmed) and its toggle between the project and organisation networks.
+  function networkTools(form) {
+    var el = document.getElementById(form.dataset.chart);
+    var chart = el && charts[el.id];
+    if (!chart) return;
+    var out = form.querySelector("output");
+    el.dataset.view = "projects";
+    form.addEventListener("submit", function (ev) {
+      ev.preventDefault();
+      var q = fold(form.elements.q.value).trim();
+      chart.dispatchAction({ type: "downplay", seriesIndex: 0 });
+      delete el.dataset.focused;
+      if (!q) { out.textContent = ""; return; }
+      var data = chart.getOption().series[0].data || [];
+      var i = data.findIndex(function (d) { return fold(d.name).indexOf(q) >= 0; });
+      if (i < 0) { out.textContent = out.dataset.none; return; }
+      chart.dispatchAction({ type: "highlight", seriesIndex: 0, dataIndex: i });
+      chart.dispatchAction({ type: "showTip", seriesIndex: 0, dataIndex: i });
+      out.textContent = out.dataset.found.replace("%s", data[i].name);
+      el.dataset.focused = data[i].name;
+    });
+    var v = views[el.id];
+    if (!v) return;
+    form.querySelector(".network-view").hidden = false;
+    form.querySelectorAll("input[name=view]").forEach(function (r) {
+      r.addEventListener("change", function () {
+        if (!r.checked) return;
+        chart.setOption(prepare(JSON.parse(v[r.value])), true);
+        el.dataset.view = r.value;
+        delete el.dataset.focused;
+        out.textContent = "";
+      });
+    });
   }
 
   function downloadPNG(button) {
@@ -109,6 +161,7 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".chart[data-option]").forEach(draw);
+    document.querySelectorAll("form.network-tools").forEach(networkTools);
     document.querySelectorAll("button.png").forEach(function (b) {
       b.addEventListener("click", function () { downloadPNG(b); });
     });

@@ -1,0 +1,4 @@
+package dashboard
+
+// CellTree is cellTree, for the tests of package dashboard_test.
+var CellTree = cellTree
