@@ -71,8 +71,7 @@ type page struct {
 	NotFrozen        bool               // the page shows today's state even then
 	JobRuns          []store.JobRun
 	Scheduled        []schedule.Entry
-	GeoJSON          bool   // an administrator configured boundaries (--geojson)
-	GeoJSONName      string // the feature property holding INE codes
+	Map              mapBoundaries // what the territory map is drawn over (boundaries.go)
 	UploadLimitMB    int64
 	SnapPage         *snapshotPage      // the snapshot pages' data (snapshot_pages.go)
 	DecisionsPage    *decisionsPageData // the decisions page (decisions_page.go)

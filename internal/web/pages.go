@@ -63,8 +63,9 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	// themselves, the digest, the decisions): they say so, and their links still lead
 	// back into the snapshot.
 	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
-	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
+	p.Map = s.mapFor(p.Mission)
 	p.setFilters()
+	p.addComarcaFilter(s.comarcas(c.UserContext()))
 	return p, nil
 }
 
@@ -131,9 +132,10 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 		q := sc.Query()
 		q.Set("lang", lang)
 		p := &page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
-			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang),
+			Mission: m, Scope: sc, Map: s.mapFor(m), DashID: d.ID, Title: d.Title.In(lang),
 			Role: role}
 		p.setFilters()
+		p.addComarcaFilter(s.comarcas(ctx))
 		if p.View, err = dashboard.Render(ctx, source{s.store, s.metrics}, m, d, sc, lang); err != nil {
 			return nil, err
 		}

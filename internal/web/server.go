@@ -33,6 +33,8 @@ type Store interface {
 	OrganisationsInScope(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Organisation, int64, error)
 	Signals(ctx context.Context, m *portfolio.Mission, f portfolio.SignalFilter, pg portfolio.Page) ([]portfolio.Signal, int64, error)
 	Ping(ctx context.Context) error
+	// GeoAreas lists the reference areas of a level (comarca, municipality).
+	GeoAreas(ctx context.Context, level string) ([]portfolio.GeoArea, error)
 }
 
 // Metrics serves metric results (cached per mission and scope).
