@@ -301,7 +301,7 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 			{a.Texts[MapProjectsPer10k], fmt.Sprintf("%.4f", a.Values[MapProjectsPer10k])},
 			{a.Texts[MapEURPerInhabitant], fmt.Sprintf("%.2f", a.Values[MapEURPerInhabitant])}})
 	}
-	pv.Summary = i18n.T(lang, "summary.territory", empty, len(places))
+	pv.Summary = i18n.T(lang, "summary.territory_none", empty, len(places))
 	pv.Choropleth = choropleth(places, names, lang)
 	o := BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
 	// A bubble (a hollow one too) opens the projects in scope of its

@@ -12,6 +12,7 @@ var territoryCatalogue = map[string]map[string]string{
 		"map.measure.eur_per_inhabitant": "€ per inhabitant",
 		"col.population":                 "Population",
 		"filter.comarca":                 "Comarca",
+		"summary.territory_none":         "%d of %d municipalities have no project in scope.",
 	},
 	"es": {
 		"map.measure":                    "Colorear por",
@@ -21,6 +22,7 @@ var territoryCatalogue = map[string]map[string]string{
 		"map.measure.eur_per_inhabitant": "€ por habitante",
 		"col.population":                 "Población",
 		"filter.comarca":                 "Comarca",
+		"summary.territory_none":         "%d de %d municipios no tienen ningún proyecto en el ámbito.",
 	},
 	"eu": {
 		"map.measure":                    "Koloreztatu honen arabera",
@@ -30,6 +32,7 @@ var territoryCatalogue = map[string]map[string]string{
 		"map.measure.eur_per_inhabitant": "€ biztanleko",
 		"col.population":                 "Biztanleria",
 		"filter.comarca":                 "Eskualdea",
+		"summary.territory_none":         "%d udalerritan ez dago esparruko proiekturik (guztira %d).",
 	},
 }
 
