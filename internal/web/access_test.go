@@ -224,6 +224,8 @@ var routeTable = []routeCase{
 	{method: "POST", route: "/m/:slug/guest-links", url: "/m/tiny/guest-links", ctype: form, body: "snapshot_id=99", rule: leaderOn, ok: 400},
 	{method: "POST", route: "/m/:slug/guest-links/:id/revoke", url: "/m/tiny/guest-links/99/revoke", rule: leaderOn, ok: 404},
 	{method: "GET", route: "/jobs", rule: signedIn, ok: 200},
+	{method: "GET", route: "/missions/new", rule: instanceAdmin, ok: 200},
+	{method: "POST", route: "/missions/new", ctype: form, body: "document=", rule: instanceAdmin, ok: 400},
 	{method: "GET", route: "/admin/users", rule: instanceAdmin, ok: 200},
 	{method: "POST", route: "/admin/users", ctype: form, body: "username=", rule: instanceAdmin, ok: 400},
 	{method: "POST", route: "/admin/users/:id", url: "/admin/users/1", ctype: form, body: "change=bogus", rule: instanceAdmin, ok: 400},

@@ -37,8 +37,8 @@ func mustParsePages() *pages {
 		"join":  strings.Join,
 		"asset": assetPath,
 	}
-	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error", "empty",
-		"snapshots", "diff", "pack", "digest", "decisions", "login", "setup", "users", "tokens", "audit", "home"} {
+	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error",
+		"snapshots", "diff", "pack", "digest", "decisions", "login", "setup", "users", "tokens", "audit", "home", "newmission"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -75,6 +75,7 @@ type page struct {
 	UploadLimitMB    int64
 	SnapPage         *snapshotPage      // the snapshot pages' data (snapshot_pages.go)
 	DecisionsPage    *decisionsPageData // the decisions page (decisions_page.go)
+	NewMission       *newMissionData    // the mission form (firstrun.go)
 
 	// Role is the reader's role on Mission: the nav shows what it allows.
 	Role auth.Role

@@ -39,8 +39,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 			return s.loginRequired(c)
 		}
 		if principal(c).InstanceAdmin() {
-			p.Message = p.T("home.no_mission")
-			return s.render(c, "empty", p)
+			return s.renderNewMission(c, &newMissionData{First: true}, fiber.StatusOK)
 		}
 		p.Message = p.T("home.no_access")
 	}

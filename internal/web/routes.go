@@ -80,6 +80,8 @@ func (s *Server) routes(app *fiber.App) {
 	h(app, get, "/g/:token/diff", public, s.guestDiff)
 
 	h(app, get, "/", public, s.home)
+	h(app, get, "/missions/new", instanceAdmin, s.newMissionPage)
+	h(app, post, "/missions/new", instanceAdmin, s.createMission)
 	h(app, get, "/m/:slug", onMission(auth.Viewer), s.overview)
 	h(app, get, "/m/:slug/boundaries.geojson", onMission(auth.Viewer), s.missionBoundaries)
 	h(app, get, "/m/:slug/d/:dashboard", onMission(auth.Viewer), s.dashboardPage)

@@ -35,6 +35,7 @@ type Store interface {
 	Ping(ctx context.Context) error
 	// GeoAreas lists the reference areas of a level (comarca, municipality).
 	GeoAreas(ctx context.Context, level string) ([]portfolio.GeoArea, error)
+	UpsertGeoAreas(ctx context.Context, areas []portfolio.GeoArea, year int) error
 }
 
 // Metrics serves metric results (cached per mission and scope).

@@ -132,6 +132,18 @@
         chart.setOption(o);
       });
     });
+    // A mission document chosen as a file goes into the form's text box,
+    // where the administrator sees what will be sent.
+    document.querySelectorAll("input.mission-file").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        if (!file) return;
+        file.text().then(function (text) { document.getElementById(input.dataset.target).value = text; });
+        // Not the template any more: its reference geography is not loaded.
+        var template = input.form.querySelector("input[name=template]");
+        if (template) template.remove();
+      });
+    });
     document.querySelectorAll("button.png").forEach(function (b) {
       b.addEventListener("click", function () { downloadPNG(b); });
     });
