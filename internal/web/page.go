@@ -40,7 +40,7 @@ func mustParsePages() *pages {
 	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error",
 		"snapshots", "diff", "pack", "digest", "decisions", "login", "setup", "users", "tokens", "audit", "home", "newmission"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
-			"templates/layout.html", "templates/filters.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/filters.html", "templates/empty_state.html", "templates/"+name+".html"))
 		p.byName[name] = t
 	}
 	return p
@@ -76,6 +76,7 @@ type page struct {
 	SnapPage         *snapshotPage      // the snapshot pages' data (snapshot_pages.go)
 	DecisionsPage    *decisionsPageData // the decisions page (decisions_page.go)
 	NewMission       *newMissionData    // the mission form (firstrun.go)
+	NoRows           bool               // the mission has no row of the page's kind at all (empty.go)
 
 	// Role is the reader's role on Mission: the nav shows what it allows.
 	Role auth.Role

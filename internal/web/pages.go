@@ -139,6 +139,11 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			return nil, err
 		}
 		p.View.ComputedAt = s.now()
+		if p.View.Projects == 0 {
+			if p.NoRows, err = noRows(ctx, s.store, m, "dashboard"); err != nil {
+				return nil, err
+			}
+		}
 		boundView(p.View, lang)
 		return s.renderBytes("dashboard", p)
 	})
@@ -164,6 +169,11 @@ func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) err
 	}
 	if p.View, err = dashboard.Render(c.UserContext(), p.scoped.src, p.Mission, d, p.Scope, p.Lang); err != nil {
 		return err
+	}
+	if p.View.Projects == 0 {
+		if p.NoRows, err = noRows(c.UserContext(), p.scoped.lists, p.Mission, "dashboard"); err != nil {
+			return err
+		}
 	}
 	boundView(p.View, p.Lang)
 	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)
@@ -258,6 +268,11 @@ func (s *Server) projectsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Total, p.Totals = t.Projects, &t
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(ctx, lists, p.Mission, "projects"); err != nil {
+			return err
+		}
+	}
 	p.Figure = listFigure(p, t, c.Query("measure"))
 	p.Title = p.T("projects.title")
 	q := p.Scope.Query()
@@ -326,6 +341,11 @@ func (s *Server) organisationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Totals = &t
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(ctx, p.scoped.lists, p.Mission, "organisations"); err != nil {
+			return err
+		}
+	}
 	p.Title = p.T("organisations.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
