@@ -1,19 +1,14 @@
 package main
 
 import (
-	"context"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/begira/begira/internal/browsertest"
-	"github.com/begira/begira/internal/config"
 )
 
 // TestFirstRunInBrowser: a server started without the demo, from the setup
@@ -22,20 +17,7 @@ import (
 // created from the Gipuzkoa template in one click, the import wizard that
 // greets it, one project committed, the overview counting it.
 func TestFirstRunInBrowser(t *testing.T) {
-	args := []string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "fresh.duckdb")}
-	cfg, err := config.ParseServe(args, func(string) string { return "" }, io.Discard)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newServer(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr, err := s.start()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.shutdown(5 * time.Second) })
+	s, addr := startServe(t)
 	base := "http://" + addr
 	b := browsertest.New(t)
 
