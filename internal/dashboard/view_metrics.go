@@ -302,7 +302,12 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 			{a.Texts[MapEURPerInhabitant], fmt.Sprintf("%.2f", a.Values[MapEURPerInhabitant])}})
 	}
 	pv.Summary = i18n.T(lang, "summary.territory_none", empty, len(places))
-	pv.Choropleth = choropleth(places, names, lang)
+	if len(places) == 0 {
+		// Nothing to colour: say why rather than draw a blank province.
+		pv.Summary = i18n.T(lang, "summary.territory_no_places")
+	} else {
+		pv.Choropleth = choropleth(places, names, lang)
+	}
 	o := BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
 	// A bubble (a hollow one too) opens the projects in scope of its
 	// municipality: BubbleMap draws the places with projects in series 0

@@ -115,6 +115,7 @@ func TestFirstRunFromTheTemplate(t *testing.T) {
 	if err := st.DB().QueryRow(`SELECT count(*) FROM geo_area WHERE level = 'municipality'`).Scan(&n); err != nil || n != 88 {
 		t.Fatalf("municipalities after the template: %d (%v), want 88", n, err)
 	}
+	mustImport(t, st, "gipuzkoa", "projects", "projects.csv", "ext_ref,title,pillars,level,status,municipality\nP-1,Auzo-baratzeak,social_cohesion,community,active,20069\n")
 	territory := string(mustGet(t, app, "/m/gipuzkoa/d/territory?lang=en"))
 	if !strings.Contains(territory, `data-geojson="/geo/gipuzkoa.geojson"`) || !strings.Contains(territory, `<option value="E15">Donostialdea</option>`) {
 		t.Errorf("the template's mission has no map or no comarca filter")

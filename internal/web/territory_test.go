@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"html"
 	"io"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/dashboard"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/web"
 )
 
@@ -125,7 +127,12 @@ func TestBuiltinBoundariesCached(t *testing.T) {
 // falls back to the bubbles; the server's --geojson applies to a mission
 // that says nothing.
 func TestMissionBoundaries(t *testing.T) {
-	app, _ := newFreshApp(t, web.Options{GeoJSON: []byte(`{"type":"FeatureCollection","features":[]}`), GeoJSONName: "ine"})
+	app, st := newFreshApp(t, web.Options{GeoJSON: []byte(`{"type":"FeatureCollection","features":[]}`), GeoJSONName: "ine"})
+	lat, lon, pop := 42.06, -1.6, int64(37000)
+	if err := st.UpsertGeoAreas(context.Background(), []portfolio.GeoArea{{Code: "31232", NameEU: "Tutera", NameES: "Tudela", Level: "municipality",
+		Population: &pop, Lat: &lat, Lon: &lon}}, 2024); err != nil {
+		t.Fatal(err)
+	}
 	tiny := mustReadTestdata(t, "mission_tiny.yaml")
 	own := `{"type":"FeatureCollection","attribution":"Boundaries: Tudela <test>","features":[{"type":"Feature","properties":{"ine":"31232"},"geometry":{"type":"Polygon","coordinates":[[[-1.6,42.0],[-1.5,42.0],[-1.5,42.1],[-1.6,42.0]]]}}]}`
 	put := func(doc string, want int) string {
@@ -151,6 +158,7 @@ func TestMissionBoundaries(t *testing.T) {
 	}
 
 	put(tiny, 201)
+	mustImport(t, st, "tiny", "projects", "projects.csv", mustReadTestdata(t, "projects_tiny.csv"))
 	if m := mapChart.FindStringSubmatch(territory()); m == nil || m[1] != "/geo/map.json" || m[2] != "ine" {
 		t.Errorf("without boundaries of its own the mission uses --geojson: %v", m)
 	}
@@ -178,5 +186,17 @@ func TestMissionBoundaries(t *testing.T) {
 	}
 	if body := territory(); mapChart.MatchString(body) {
 		t.Errorf("a refused document changed the boundaries")
+	}
+	// Without any municipality known there is nothing to colour: the map
+	// says so instead of drawing a blank province.
+	app2, st2 := newFreshApp(t, web.Options{})
+	req := httptest.NewRequest(http.MethodPut, "/api/v1/missions/tiny", strings.NewReader(tiny))
+	req.Header.Set("Authorization", "Bearer "+testAdminToken)
+	if _, err := app2.Test(req, -1); err != nil {
+		t.Fatal(err)
+	}
+	mustImport(t, st2, "tiny", "projects", "projects.csv", mustReadTestdata(t, "projects_tiny.csv"))
+	if body := string(mustGet(t, app2, "/m/tiny/d/territory")); mapChart.MatchString(body) || !strings.Contains(body, "No municipality is known to this instance yet") {
+		t.Errorf("a territory without reference geography should say so")
 	}
 }
