@@ -1,4 +1,5 @@
-// Package data embeds the demo mission: plain files an analyst could have written.
+// Package data embeds the demo mission and the boundaries Begira ships:
+// plain files an analyst could have written.
 package data
 
 import "embed"
@@ -7,3 +8,12 @@ import "embed"
 //
 //go:embed demo/*.yaml demo/*.csv
 var Demo embed.FS
+
+// Geo holds data/geo: the municipality boundaries built into Begira (see
+// data/geo/README.md for their source and licence).
+//
+//go:embed geo/*.geojson
+var Geo embed.FS
+
+// GipuzkoaBoundaries is the file of the built-in map "gipuzkoa".
+const GipuzkoaBoundaries = "geo/gipuzkoa-municipalities.geojson"

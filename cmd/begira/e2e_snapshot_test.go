@@ -161,9 +161,9 @@ func TestSnapshotStaysFrozenInBrowser(t *testing.T) {
 	}
 }
 
-// TestMapAndNetworkOpenTheirRows: a real click on a territory bubble opens
-// the projects of that municipality, as many as the bubble counts, and a
-// click on a network node opens that project's page.
+// TestMapAndNetworkOpenTheirRows: a real click on a radar's axis opens the
+// projects of that level and a click on a network node opens that
+// project's page (the territory map's click: TestTerritoryMapInBrowser).
 func TestMapAndNetworkOpenTheirRows(t *testing.T) {
 	_, addr := startDemo(t)
 	base := "http://" + addr
@@ -221,25 +221,6 @@ func TestMapAndNetworkOpenTheirRows(t *testing.T) {
 		}
 	}
 
-	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/d/territory?lang=en")); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := b.WaitChartsDrawn(30 * time.Second); err != nil {
-		t.Fatal(err)
-	}
-	bubble := clickItem("chart-map", "m:")
-	loc := waitLocation(t, b, "/projects")
-	if code := strings.TrimPrefix(bubble.Key, "m:"); !strings.Contains(loc, "municipality="+code) {
-		t.Errorf("bubble %s opened %s, want its municipality's projects", bubble.Key, loc)
-	}
-	count, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`document.querySelector('.count').textContent`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := fmt.Sprintf("%.0f projects,", bubble.Value); !strings.HasPrefix(count, want) {
-		t.Errorf("the bubble shows %v, its list says %q", bubble.Value, count)
-	}
-
 	// A radar's axis name (a level of action) opens that level's projects.
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/d/balance?lang=en")); err != nil {
 		t.Fatal(err)
@@ -282,7 +263,7 @@ func TestMapAndNetworkOpenTheirRows(t *testing.T) {
 	// Nodes may overlap: the page opened must be that of a node under the
 	// pointer.
 	node := clickItem("chart-partners", "project:")
-	loc = waitLocation(t, b, "/projects/")
+	loc := waitLocation(t, b, "/projects/")
 	opened := false
 	for _, key := range node.Near {
 		if strings.Contains(loc, "/projects/"+strings.TrimPrefix(key, "project:")+"?") {

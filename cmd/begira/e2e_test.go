@@ -31,7 +31,14 @@ const hostileTitle = `</script><script>alert(1)</script>`
 // the embedded demo, as `begira serve --demo` does.
 func startDemo(t *testing.T, extra ...string) (*server, string) {
 	t.Helper()
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "e2e.duckdb"), "--demo"}, extra...)
+	return startServe(t, append([]string{"--demo"}, extra...)...)
+}
+
+// startServe starts the real wiring on 127.0.0.1:0 with a temp database, as
+// `begira serve` does with the flags given.
+func startServe(t *testing.T, extra ...string) (*server, string) {
+	t.Helper()
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "e2e.duckdb")}, extra...)
 	cfg, err := config.ParseServe(args, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
@@ -151,4 +152,23 @@ func (b *Browser) WaitChartsDrawn(timeout time.Duration) ([]Canvas, error) {
 		err = err2
 	}
 	return cs, err
+}
+
+// Shot saves a PNG of the page as the reader sees it (the viewport) into
+// the directory $BEGIRA_SHOTS, when that is set, under name: pictures for
+// documentation and reviews, never part of a test's verdict.
+func (b *Browser) Shot(t testing.TB, name string) {
+	t.Helper()
+	dir := os.Getenv("BEGIRA_SHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.Ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Logf("screenshot %s: %v", name, err)
+	}
 }

@@ -124,7 +124,7 @@ func ParseServe(args []string, getenv func(string) string, stderr io.Writer) (Se
 	})
 	fs.BoolVar(&c.HSTS, "hsts", false, "send Strict-Transport-Security (max-age one year): only when users reach Begira over HTTPS, through a proxy that terminates TLS")
 	fs.DurationVar(&c.MinSnapshotInterval, "min-snapshot-interval", time.Hour, "shortest time allowed between two scheduled snapshots of a mission (mission documents and --schedule)")
-	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries: the territory view becomes a choropleth")
+	fs.StringVar(&c.GeoJSON, "geojson", "", "GeoJSON file of municipality boundaries for the territory map of missions whose document names none (default: the built-in Gipuzkoa map)")
 	fs.StringVar(&c.GeoJSONName, "geojson-code-property", "code", "feature property of --geojson that holds the 5-digit INE code")
 	c.Service.flags(fs)
 	fs.Usage = func() {

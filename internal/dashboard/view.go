@@ -78,6 +78,8 @@ type PanelView struct {
 	Summary string
 	Drill   *Drill
 	Err     string
+	// Choropleth is the territory map's data when boundaries colour it.
+	Choropleth *Choropleth
 }
 
 // Drill says what a click on each mark of a chart opens: the list of the

@@ -215,20 +215,32 @@ func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *Panel
 func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 	var bubbles []Bubble
 	empty := 0
-	pv.Table.Columns = []string{i18n.T(lang, "col.municipality"), i18n.T(lang, "col.projects"), i18n.T(lang, "col.budget")}
-	for _, p := range places {
+	names := make([]string, len(places))
+	pv.Table.Columns = []string{i18n.T(lang, "col.municipality"), i18n.T(lang, "col.projects"), i18n.T(lang, "col.budget"),
+		i18n.T(lang, "col.population"), i18n.T(lang, "map.measure.projects_per_10k"), i18n.T(lang, "map.measure.eur_per_inhabitant")}
+	for i, p := range places {
 		name := p.NameEU
 		if lang == "es" {
 			name = p.NameES
 		}
+		names[i] = name
 		bubbles = append(bubbles, Bubble{Name: name, Lon: p.Lon, Lat: p.Lat, Value: float64(p.Projects), Empty: p.Projects == 0})
 		if p.Projects == 0 {
 			empty++
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{name, p.Code}, {i18n.Int(lang, p.Projects), fmt.Sprint(p.Projects)},
-			{i18n.EUR(lang, p.Budget), fmt.Sprintf("%.2f", p.Budget)}})
+		a := choroplethValues(p, lang)
+		pv.Table.Rows = append(pv.Table.Rows, []Cell{{name, p.Code}, {a.Texts[MapProjects], fmt.Sprint(p.Projects)},
+			{a.Texts[MapBudget], fmt.Sprintf("%.2f", p.Budget)}, {i18n.Int(lang, p.Population), fmt.Sprint(p.Population)},
+			{a.Texts[MapProjectsPer10k], fmt.Sprintf("%.4f", a.Values[MapProjectsPer10k])},
+			{a.Texts[MapEURPerInhabitant], fmt.Sprintf("%.2f", a.Values[MapEURPerInhabitant])}})
 	}
-	pv.Summary = i18n.T(lang, "summary.territory", empty, len(places))
+	pv.Summary = i18n.T(lang, "summary.territory_none", empty, len(places))
+	if len(places) == 0 {
+		// Nothing to colour: say why rather than draw a blank province.
+		pv.Summary = i18n.T(lang, "summary.territory_no_places")
+	} else {
+		pv.Choropleth = choropleth(places, names, lang)
+	}
 	o := BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
 	// A bubble (a hollow one too) opens the projects in scope of its
 	// municipality: BubbleMap draws the places with projects in series 0

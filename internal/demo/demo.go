@@ -118,17 +118,43 @@ func Load(ctx context.Context, st *store.Store, ing *ingest.Service, log *slog.L
 
 // loadGeography stores the 88 municipalities and their comarcas.
 func loadGeography(ctx context.Context, st *store.Store) error {
+	areas, year, err := Geography()
+	if err != nil {
+		return err
+	}
+	if err := st.UpsertGeoAreas(ctx, areas, year); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// Template is the demo's mission document, which a new instance may start
+// from (its first-run page offers it).
+func Template() []byte {
+	doc, err := fs.ReadFile(data.Demo, "demo/mission.yaml")
+	if err != nil {
+		panic("demo: " + err.Error()) // embedded: cannot happen
+	}
+	return doc
+}
+
+// Geography returns Gipuzkoa's 88 municipalities (INE codes, names,
+// populations, centroids) and its comarcas with their summed populations,
+// and the year of the populations: the reference geography of the demo and
+// of missions started from its template.
+func Geography() ([]portfolio.GeoArea, int, error) {
 	f, err := data.Demo.Open("demo/municipalities.csv")
 	if err != nil {
-		return fmt.Errorf("demo: %w", err)
+		return nil, 0, fmt.Errorf("demo: %w", err)
 	}
 	defer f.Close()
 	rows, err := csv.NewReader(f).ReadAll()
 	if err != nil || len(rows) < 2 {
-		return fmt.Errorf("demo: municipalities.csv: %v", err)
+		return nil, 0, fmt.Errorf("demo: municipalities.csv: %v", err)
 	}
 	var areas []portfolio.GeoArea
 	comarcas := map[string]*portfolio.GeoArea{}
+	var order []string
 	var year int
 	for _, r := range rows[1:] { // code,name_eu,name_es,comarca_code,comarca_eu,comarca_es,population,population_year,lat,lon
 		pop, _ := strconv.ParseInt(r[6], 10, 64)
@@ -142,14 +168,12 @@ func loadGeography(ctx context.Context, st *store.Store) error {
 			var zero int64
 			c = &portfolio.GeoArea{Code: r[3], NameEU: r[4], NameES: r[5], Level: "comarca", ParentCode: "20", Population: &zero}
 			comarcas[r[3]] = c
+			order = append(order, r[3])
 		}
 		*c.Population += pop
 	}
-	for _, c := range comarcas {
-		areas = append(areas, *c)
+	for _, code := range order {
+		areas = append(areas, *comarcas[code])
 	}
-	if err := st.UpsertGeoAreas(ctx, areas, year); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
-	return nil
+	return areas, year, nil
 }

@@ -55,6 +55,9 @@ type Mission struct {
 	Subscriptions []Subscription `yaml:"subscriptions,omitempty" json:"subscriptions,omitempty"`
 	// Alerts say who is told at once when something goes wrong.
 	Alerts []AlertRule `yaml:"alerts,omitempty" json:"alerts,omitempty"`
+	// Boundaries are the municipality boundaries of the territory map
+	// (boundaries.go); nil leaves the choice to the server.
+	Boundaries *Boundaries `yaml:"boundaries,omitempty" json:"boundaries,omitempty"`
 	// CreatedAt is informative: accepted in a document (so what the API
 	// returns can be applied again) and otherwise ignored.
 	CreatedAt time.Time `yaml:"created_at,omitempty" json:"created_at"`
@@ -301,6 +304,7 @@ func (m *Mission) Validate() error {
 	m.validateSources(add)
 	m.validateSubscriptions(add)
 	m.validateAlerts(add)
+	m.Boundaries.validate(add)
 	if len(problems) > 0 {
 		return &Error{Code: EINVALID, Message: fmt.Sprintf("mission %q: %d problem(s): %s", m.Slug, len(problems), problems[0]), Details: problems}
 	}

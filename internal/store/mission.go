@@ -192,10 +192,11 @@ func (s *Store) Mission(ctx context.Context, slug string) (*portfolio.Mission, e
 		Sources   []portfolio.SourceDoc         `json:"sources"`
 		Subs      []portfolio.Subscription      `json:"subscriptions"`
 		Alerts    []portfolio.AlertRule         `json:"alerts"`
+		Bounds    *portfolio.Boundaries         `json:"boundaries"`
 	}
 	if err := json.Unmarshal([]byte(doc), &extra); err == nil {
 		m.Targets, m.Relevance, m.Schedules, m.Sources = extra.Targets, extra.Relevance, extra.Schedules, extra.Sources
-		m.Subscriptions, m.Alerts = extra.Subs, extra.Alerts
+		m.Subscriptions, m.Alerts, m.Boundaries = extra.Subs, extra.Alerts, extra.Bounds
 	}
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT code, label_en, label_es, label_eu, cardinality, ordered, array_to_string(applies_to, ',')

@@ -148,7 +148,8 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/healthz", rule: anyone, ok: 200},
 	{method: "GET", route: "/readyz", rule: anyone, ok: 200},
 	{method: "GET", route: "/geo/map.json", rule: anyone, ok: 404}, // no --geojson
-	{method: "GET", route: "/metrics", rule: anyone, ok: 404},      // its own token; off without one
+	{method: "GET", route: "/geo/gipuzkoa.geojson", rule: anyone, ok: 200},
+	{method: "GET", route: "/metrics", rule: anyone, ok: 404}, // its own token; off without one
 	{method: "GET", route: "/api/v1/openapi.json", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/session", rule: anyone, ok: 200},
 	{method: "GET", route: "/api/v1/missions", rule: anyone, ok: 200},
@@ -222,11 +223,14 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/m/:slug/snapshots/:id/pack", url: "/m/tiny/snapshots/1/pack", rule: viewerOn, ok: 200},
 	{method: "POST", route: "/m/:slug/snapshots/:id/delete", url: "/m/tiny/snapshots/1/delete", ctype: form, rule: adminOn, ok: 400}, // no confirm
 	{method: "GET", route: "/m/:slug/digest", url: "/m/tiny/digest", rule: viewerOn, ok: 200},
+	{method: "GET", route: "/m/:slug/boundaries.geojson", url: "/m/tiny/boundaries.geojson", rule: viewerOn, ok: 404}, // none of its own
 	{method: "GET", route: "/m/:slug/decisions", url: "/m/tiny/decisions", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/imports", url: "/m/tiny/imports", rule: analystOn, ok: 200},
 	{method: "POST", route: "/m/:slug/guest-links", url: "/m/tiny/guest-links", ctype: form, body: "snapshot_id=99", rule: leaderOn, ok: 400},
 	{method: "POST", route: "/m/:slug/guest-links/:id/revoke", url: "/m/tiny/guest-links/99/revoke", rule: leaderOn, ok: 404},
 	{method: "GET", route: "/jobs", rule: signedIn, ok: 200},
+	{method: "GET", route: "/missions/new", rule: instanceAdmin, ok: 200},
+	{method: "POST", route: "/missions/new", ctype: form, body: "document=", rule: instanceAdmin, ok: 400},
 	{method: "GET", route: "/admin/users", rule: instanceAdmin, ok: 200},
 	{method: "POST", route: "/admin/users", ctype: form, body: "username=", rule: instanceAdmin, ok: 400},
 	{method: "POST", route: "/admin/users/:id", url: "/admin/users/1", ctype: form, body: "change=bogus", rule: instanceAdmin, ok: 400},

@@ -190,6 +190,11 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 	p.List = newListState(p, pg)
 	p.List.Matching = p.Total
 	p.setSignalFilters(f)
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(c.UserContext(), p.scoped.lists, p.Mission, "signals"); err != nil {
+			return err
+		}
+	}
 	p.Title = p.T("signals.title")
 	// Say what the list is filtered on: the page's signal scope and the
 	// list's own term.

@@ -37,10 +37,10 @@ func mustParsePages() *pages {
 		"join":  strings.Join,
 		"asset": assetPath,
 	}
-	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error", "empty",
-		"snapshots", "diff", "pack", "digest", "decisions", "signal", "organisation", "login", "setup", "users", "tokens", "audit", "home"} {
+	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error",
+		"snapshots", "diff", "pack", "digest", "decisions", "signal", "organisation", "login", "setup", "users", "tokens", "audit", "home", "newmission"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
-			"templates/layout.html", "templates/filters.html", "templates/lists.html", "templates/"+name+".html"))
+			"templates/layout.html", "templates/filters.html", "templates/lists.html", "templates/empty_state.html", "templates/"+name+".html"))
 		p.byName[name] = t
 	}
 	return p
@@ -71,11 +71,12 @@ type page struct {
 	NotFrozen        bool               // the page shows today's state even then
 	JobRuns          []store.JobRun
 	Scheduled        []schedule.Entry
-	GeoJSON          bool   // an administrator configured boundaries (--geojson)
-	GeoJSONName      string // the feature property holding INE codes
+	Map              mapBoundaries // what the territory map is drawn over (boundaries.go)
 	UploadLimitMB    int64
 	SnapPage         *snapshotPage      // the snapshot pages' data (snapshot_pages.go)
 	DecisionsPage    *decisionsPageData // the decisions page (decisions_page.go)
+	NewMission       *newMissionData    // the mission form (firstrun.go)
+	NoRows           bool               // the mission has no row of the page's kind at all (empty.go)
 
 	// Role is the reader's role on Mission: the nav shows what it allows.
 	Role auth.Role
@@ -345,8 +346,12 @@ func (p *page) setFilters() {
 func (p *page) KeptFilters() []keptParam {
 	q := p.Scope.Query()
 	var out []keptParam
+	controlled := map[string]bool{}
+	for _, f := range p.Filters {
+		controlled[f.Param] = true
+	}
 	for _, name := range []string{"term", "untagged", "comarca", "municipality", "from", "to"} {
-		if v := q.Get(name); v != "" {
+		if v := q.Get(name); v != "" && !controlled[name] {
 			out = append(out, keptParam{name, v})
 		}
 	}

@@ -39,8 +39,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 			return s.loginRequired(c)
 		}
 		if principal(c).InstanceAdmin() {
-			p.Message = p.T("home.no_mission")
-			return s.render(c, "empty", p)
+			return s.renderNewMission(c, &newMissionData{First: true}, fiber.StatusOK)
 		}
 		p.Message = p.T("home.no_access")
 	}
@@ -63,8 +62,9 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	// themselves, the digest, the decisions): they say so, and their links still lead
 	// back into the snapshot.
 	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
-	p.GeoJSON, p.GeoJSONName = len(s.geoJSON) > 0, s.geoJSONName
+	p.Map = s.mapFor(p.Mission)
 	p.setFilters()
+	p.addComarcaFilter(s.comarcas(c.UserContext()))
 	return p, nil
 }
 
@@ -131,9 +131,10 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 		q := sc.Query()
 		q.Set("lang", lang)
 		p := &page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
-			Mission: m, Scope: sc, GeoJSON: len(s.geoJSON) > 0, GeoJSONName: s.geoJSONName, DashID: d.ID, Title: d.Title.In(lang),
+			Mission: m, Scope: sc, Map: s.mapFor(m), DashID: d.ID, Title: d.Title.In(lang),
 			Role: role}
 		p.setFilters()
+		p.addComarcaFilter(s.comarcas(ctx))
 		for attempt := 0; ; attempt++ {
 			p.View, err = dashboard.Render(dashboard.WithRowLimit(ctx, maxTableRows), source{s.store, s.metrics}, m, d, sc, lang)
 			if err == nil {
@@ -144,6 +145,11 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 			}
 		}
 		p.View.ComputedAt = s.now()
+		if p.View.Projects == 0 {
+			if p.NoRows, err = noRows(ctx, s.store, m, "dashboard"); err != nil {
+				return nil, err
+			}
+		}
 		boundView(p.View, lang)
 		return s.renderBytes("dashboard", p)
 	})
@@ -169,6 +175,11 @@ func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) err
 	}
 	if p.View, err = dashboard.Render(c.UserContext(), p.scoped.src, p.Mission, d, p.Scope, p.Lang); err != nil {
 		return err
+	}
+	if p.View.Projects == 0 {
+		if p.NoRows, err = noRows(c.UserContext(), p.scoped.lists, p.Mission, "dashboard"); err != nil {
+			return err
+		}
 	}
 	boundView(p.View, p.Lang)
 	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)
@@ -269,6 +280,11 @@ func (s *Server) projectsPage(c *fiber.Ctx) error {
 	p.Total, p.Totals = t.Projects, &t
 	p.List = newListState(p, pg)
 	p.List.Matching = matching
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(ctx, lists, p.Mission, "projects"); err != nil {
+			return err
+		}
+	}
 	p.Figure = listFigure(p, t, c.Query("measure"))
 	p.Title = p.T("projects.title")
 	q := p.Scope.Query()
@@ -326,6 +342,11 @@ func (s *Server) organisationsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Totals = &t
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(ctx, p.scoped.lists, p.Mission, "organisations"); err != nil {
+			return err
+		}
+	}
 	p.Title = p.T("organisations.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)

@@ -17,6 +17,7 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/readyz", s.readyz)
 	app.Use("/static", staticFiles())
 	app.Get("/geo/map.json", s.geoJSONFile)
+	app.Get("/geo/gipuzkoa.geojson", s.builtinBoundaries)
 	app.Get("/metrics", s.metricsEndpoint) // its own token, not a user's
 
 	app.Use(s.authenticate, s.checkCSRF)
@@ -81,7 +82,10 @@ func (s *Server) routes(app *fiber.App) {
 	h(app, get, "/g/:token/diff", public, s.guestDiff)
 
 	h(app, get, "/", public, s.home)
+	h(app, get, "/missions/new", instanceAdmin, s.newMissionPage)
+	h(app, post, "/missions/new", instanceAdmin, s.createMission)
 	h(app, get, "/m/:slug", onMission(auth.Viewer), s.overview)
+	h(app, get, "/m/:slug/boundaries.geojson", onMission(auth.Viewer), s.missionBoundaries)
 	h(app, get, "/m/:slug/d/:dashboard", onMission(auth.Viewer), s.dashboardPage)
 	h(app, get, "/m/:slug/d/:dashboard/csv/:panel", onMission(auth.Viewer), s.panelCSV)
 	h(app, get, "/m/:slug/projects", onMission(auth.Viewer), s.projectsPage)

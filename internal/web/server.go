@@ -36,6 +36,9 @@ type Store interface {
 	SignalDetail(ctx context.Context, m *portfolio.Mission, ref string) (*portfolio.SignalDetail, error)
 	OrganisationDetail(ctx context.Context, m *portfolio.Mission, id int64, sc portfolio.Scope) (*portfolio.OrganisationDetail, error)
 	Ping(ctx context.Context) error
+	// GeoAreas lists the reference areas of a level (comarca, municipality).
+	GeoAreas(ctx context.Context, level string) ([]portfolio.GeoArea, error)
+	UpsertGeoAreas(ctx context.Context, areas []portfolio.GeoArea, year int) error
 }
 
 // Metrics serves metric results (cached per mission and scope).

@@ -413,6 +413,7 @@ func (s *Server) digestPage(c *fiber.Ctx) error {
 			Count: g.Count, Signals: g.Signals})
 	}
 	p.SnapPage = &snapshotPage{Digest: dv}
+	p.NoRows = len(weeks) == 0 // no approved signal in any week
 	p.Title = p.T("digest.title_week", week.Num, week.Year)
 	return s.render(c, "digest", p)
 }

@@ -42,36 +42,48 @@
     return url.toString();
   }
 
-  // choropleth turns the territory bubbles into coloured municipalities when
-  // an administrator configured boundaries: the GeoJSON comes from this
-  // server, and the values from the panel's own data table.
-  function choropleth(el, option) {
+  // choropleth colours the municipalities when the page has boundaries:
+  // the GeoJSON comes from this server, the figures from the panel's own
+  // measures (data-choropleth), one at a time, picked with the panel's
+  // "Colour by" select. Without boundaries the server's bubbles are drawn.
+  function choropleth(el) {
     return fetch(el.dataset.geojson, { credentials: "same-origin" }).then(function (r) {
       if (!r.ok) throw new Error("geojson " + r.status);
       return r.json();
     }).then(function (geo) {
       window.echarts.registerMap("begira", geo);
-      var data = [];
-      var max = 1;
-      el.closest(".panel").querySelectorAll("tbody tr").forEach(function (tr) {
-        var td = tr.querySelectorAll("td");
-        var v = Number(td[1].dataset.raw);
-        if (v > max) max = v;
-        data.push({ name: td[0].dataset.raw, value: v });
-      });
-      delete option.xAxis; delete option.yAxis; delete option.grid;
-      option.series = [{ type: "map", map: "begira", nameProperty: el.dataset.geojsonName || "name", roam: true, data: data }];
-      option.visualMap = { min: 0, max: max, left: "left", bottom: 10, calculable: true, inRange: { color: ["#ffffff", "#4575b4", "#313695"] } };
-      option.legend = { show: false };
-      return option;
+      return mapOption(el, 0);
     });
+  }
+
+  // mapOption colours the map by measure i; a municipality carries the key
+  // of its mark (the same as its bubble's), so a click opens its projects.
+  function mapOption(el, i) {
+    var geo = readJSON(el.dataset.choropleth);
+    var max = 0;
+    var data = geo.areas.map(function (a) {
+      if (a.v[i] > max) max = a.v[i];
+      return { name: a.code, value: a.v[i], drill: a.drill, label: a.name, text: a.t[i] };
+    });
+    // The boundaries' licence asks for attribution: drawn on the map too, so
+    // an exported PNG keeps it.
+    var credit = el.dataset.attribution ? [{ type: "text", right: 8, bottom: 8, silent: true,
+      style: { text: el.dataset.attribution, fill: "#52606d", font: "11px sans-serif" } }] : [];
+    return {
+      graphic: credit,
+      tooltip: { trigger: "item", formatter: function (p) { return p.data ? p.data.label + "\n" + geo.measures[i] + ": " + p.data.text : p.name; } },
+      visualMap: { min: 0, max: max > 0 ? max : 1, left: "left", bottom: 10, calculable: true, precision: max > 0 && max < 10 ? 1 : 0,
+        inRange: { color: ["#ffffff", "#4575b4", "#313695"] } },
+      series: [{ type: "map", map: "begira", name: geo.measures[i], nameProperty: el.dataset.geojsonName || "name", roam: true,
+        selectedMode: false, data: data, itemStyle: { borderColor: "#9aa5b1" }, emphasis: { label: { show: false }, itemStyle: { areaColor: "#f4a582" } } }]
+    };
   }
 
   function draw(el) {
     var option = readJSON(el.dataset.option);
     if (!option || !window.echarts) return;
-    if (el.dataset.geojson) {
-      choropleth(el, option).then(function (o) { render(el, o); }).catch(function () { render(el, option); });
+    if (el.dataset.geojson && el.dataset.choropleth) {
+      choropleth(el).then(function (o) { render(el, o); }).catch(function () { render(el, option); });
       return;
     }
     render(el, option);
@@ -96,6 +108,7 @@
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption(prepare(option));
     charts[el.id] = chart;
+    el.dataset.drawn = option.series && option.series[0] ? option.series[0].type : "";
     var drill = readJSON(el.dataset.drill);
     if (drill) {
       el.style.cursor = "pointer";
@@ -162,6 +175,28 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".chart[data-option]").forEach(draw);
     document.querySelectorAll("form.network-tools").forEach(networkTools);
+    document.querySelectorAll("select.map-measure").forEach(function (sel) {
+      sel.addEventListener("change", function () {
+        var chart = charts[sel.dataset.chart];
+        var el = document.getElementById(sel.dataset.chart);
+        if (!chart || el.dataset.drawn !== "map") return;
+        var o = mapOption(el, Number(sel.value));
+        o.tooltip.renderMode = "richText";
+        chart.setOption(o);
+      });
+    });
+    // A mission document chosen as a file goes into the form's text box,
+    // where the administrator sees what will be sent.
+    document.querySelectorAll("input.mission-file").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        if (!file) return;
+        file.text().then(function (text) { document.getElementById(input.dataset.target).value = text; });
+        // Not the template any more: its reference geography is not loaded.
+        var template = input.form.querySelector("input[name=template]");
+        if (template) template.remove();
+      });
+    });
     document.querySelectorAll("button.png").forEach(function (b) {
       b.addEventListener("click", function () { downloadPNG(b); });
     });
