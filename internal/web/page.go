@@ -341,7 +341,8 @@ func (p *page) setFilters() {
 
 // KeptFilters are the page's scope parameters that the filter form has no
 // control for (a drill-down's term, untagged scheme, place or dates): the
-// form carries them as hidden fields, so that changing the status of a
+// form carries them as hidden fields (those it has a control for, such as
+// the comarca, it carries itself), so that changing the status of a
 // list opened from a chart keeps the chart's mark.
 func (p *page) KeptFilters() []keptParam {
 	q := p.Scope.Query()
