@@ -189,7 +189,11 @@ func TestSnapshotPages(t *testing.T) {
 			wantContains: []string{
 				"Committee pack", "Committee June", "Coverage: Pillar", "Pipeline by stage", "Decision log",
 				fmt.Sprintf("What changed since snapshot %d", first), "PRJ-T-NEW", xssTitleHTML,
-				`class="pack-section"`, `id="new-decision"`, fmt.Sprintf(`data-api="/api/v1/snapshots/%d/decisions"`, second),
+				`class="pack-section pack-cover"`, `id="new-decision"`,
+				// The first page sums it up; later sections show the balance,
+				// the territory and the signals, in labels.
+				"Executive summary", "Gaps and blind spots", "Balance against the target mix", "Territory", "Signals and blind spots",
+				`class="running-head"`, fmt.Sprintf(`data-api="/api/v1/snapshots/%d/decisions"`, second),
 				"<title>Social cohesion × Community action: ",
 				// The decision form's pickers: cells by their two labels,
 				// projects by ext_ref and title.
@@ -202,7 +206,7 @@ func TestSnapshotPages(t *testing.T) {
 		},
 		{
 			name: "the print stylesheet sets A4", url: "/static/begira.css", wantStatus: 200,
-			wantContains: []string{"@page { size: A4; margin: 15mm; }", "break-before: page"},
+			wantContains: []string{"@page { size: A4;", "counter(page)", "counter(pages)", ".pack-cover { break-after: page; }"},
 		},
 		{
 			name: "record a decision on the second snapshot", method: http.MethodPost,
