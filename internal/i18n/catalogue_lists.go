@@ -5,6 +5,8 @@ package i18n
 // committee pack's summary; init merges it into catalogue.
 var listsCatalogue = map[string]map[string]string{
 	"en": {
+		"decision.scope.signal_cluster": "Signal cluster", "decision.scope.organisation": "Organisation",
+		"decision.pick_signal_cluster": "Choose the signals' term", "decision.pick_organisation": "Search by name",
 		"col.comarca": "Comarca", "col.summary": "Summary", "col.start": "Start", "col.end": "End",
 		"col.novelty": "Novelty", "col.url": "Link", "col.size": "Size", "col.founded": "Founded",
 		"col.relation": "Link", "col.snapshot": "Snapshot", "col.role": "Role",
@@ -55,6 +57,8 @@ var listsCatalogue = map[string]map[string]string{
 		"pack.entered":        "Organisations that entered",
 	},
 	"es": {
+		"decision.scope.signal_cluster": "Grupo de señales", "decision.scope.organisation": "Organización",
+		"decision.pick_signal_cluster": "Elige el término de las señales", "decision.pick_organisation": "Busca por nombre",
 		"col.comarca": "Comarca", "col.summary": "Resumen", "col.start": "Inicio", "col.end": "Fin",
 		"col.novelty": "Novedad", "col.url": "Enlace", "col.size": "Tamaño", "col.founded": "Fundación",
 		"col.relation": "Vínculo", "col.snapshot": "Instantánea", "col.role": "Papel",
@@ -105,6 +109,8 @@ var listsCatalogue = map[string]map[string]string{
 		"pack.entered":        "Organizaciones que han entrado",
 	},
 	"eu": {
+		"decision.scope.signal_cluster": "Seinale multzoa", "decision.scope.organisation": "Erakundea",
+		"decision.pick_signal_cluster": "Aukeratu seinaleen terminoa", "decision.pick_organisation": "Bilatu izenez",
 		"col.comarca": "Eskualdea", "col.summary": "Laburpena", "col.start": "Hasiera", "col.end": "Amaiera",
 		"col.novelty": "Berritasuna", "col.url": "Esteka", "col.size": "Tamaina", "col.founded": "Sorrera",
 		"col.relation": "Lotura", "col.snapshot": "Argazkia", "col.role": "Rola",

@@ -285,7 +285,10 @@ func (s *Server) packDecisionsDue(ctx context.Context, svc Snapshots, p *page, f
 		if d.Status == "done" || d.Status == "dropped" || d.DueDate == nil {
 			continue
 		}
-		v := decisionView{decisionRow: decisionRow{Decision: d, Due: p.Date(d.DueDate.Time)}, Subject: p.DecisionSubject(d.Scope, d.Ref)}
+		v := decisionView{decisionRow: decisionRow{Decision: d, Due: p.Date(d.DueDate.Time)}, Subject: p.DecisionLabel("scope", d.Scope)}
+		if d.Ref != "" {
+			v.Subject += ": " + p.DecisionSubject(d.Scope, d.Ref)
+		}
 		switch {
 		case snapshot.Overdue(d, today):
 			v.Overdue = true
@@ -326,4 +329,56 @@ func signedNumber(lang string, x float64, decimals int) string {
 		return "+" + s
 	}
 	return s
+}
+
+// packPickers fills the decision form's pickers of a signal cluster (a
+// signal term, blind spots first, with its number of signals) and of an
+// organisation (the snapshot's, by name, with its projects).
+func (s *Server) packPickers(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot) error {
+	sp := p.SnapPage
+	as, _, release, err := svc.AsOf(ctx, sn.ID)
+	if err != nil {
+		return err
+	}
+	defer release()
+	blind := map[string]bool{}
+	if sp.Summary != nil {
+		for _, r := range sp.Summary.Signals {
+			if r.Blind {
+				blind[r.Scheme+": "+r.Term] = true
+			}
+		}
+	}
+	var first, rest []filterOption
+	for _, sc := range fm.Schemes {
+		if !sc.AppliesToKind(portfolio.KindSignal) || sc.Code == "level" {
+			continue
+		}
+		for _, t := range sc.ActiveTerms() {
+			_, n, err := as.Signals(ctx, fm, portfolio.SignalFilter{Scheme: sc.Code, Term: t.Code}, portfolio.Page{Limit: 1})
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				continue
+			}
+			label := sc.Label.In(p.Lang) + ": " + t.Label.In(p.Lang)
+			o := filterOption{Value: sc.Code + "/" + t.Code, Label: label + " (" + p.T("signals.count", p.Int(n)) + ")"}
+			if blind[label] {
+				o.Label += " · " + p.T("pack.blind")
+				first = append(first, o)
+			} else {
+				rest = append(rest, o)
+			}
+		}
+	}
+	sp.ClusterOptions = append(first, rest...)
+	orgs, _, err := as.OrganisationsInScope(ctx, fm, portfolio.Scope{AnyStatus: true}, portfolio.Page{All: true})
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		sp.OrgOptions = append(sp.OrgOptions, filterOption{Value: o.Name, Label: p.T("projects.count", p.Int(int64(o.Projects)))})
+	}
+	return nil
 }

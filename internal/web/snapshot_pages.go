@@ -44,6 +44,8 @@ type snapshotPage struct {
 	DecisionStatuses []string
 	Refs             []filterOption // the pack's projects (ext_ref, "ext_ref · title"), for the decision form
 	CellOptions      []filterOption // the coverage cells ("a/b", their two labels), for the decision form
+	ClusterOptions   []filterOption // the signal clusters ("scheme/term", "Scheme: Term (n signals)")
+	OrgOptions       []filterOption // the snapshot's organisations (name, its projects)
 
 	Against []filterOption // the diff page's baseline picker
 
@@ -368,6 +370,11 @@ func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.S
 	sp.Decisions = p.decisionRows(ds)
 	if sp.Refs, err = packRefs(ctx, svc, sn.ID); err != nil {
 		return err
+	}
+	if p.CanDecide {
+		if err := s.packPickers(ctx, svc, p, fm, sn); err != nil {
+			return err
+		}
 	}
 	p.Title = p.T("pack.title", p.Label(p.Mission.Title))
 	return s.renderDocument(c, "pack", p)
