@@ -5,6 +5,7 @@ package i18n
 // committee pack's summary; init merges it into catalogue.
 var listsCatalogue = map[string]map[string]string{
 	"en": {
+		"snapshots.diff_live":           "What changed since, to today",
 		"decision.scope.signal_cluster": "Signal cluster", "decision.scope.organisation": "Organisation",
 		"decision.pick_signal_cluster": "Choose the signals' term", "decision.pick_organisation": "Search by name",
 		"col.comarca": "Comarca", "col.summary": "Summary", "col.start": "Start", "col.end": "End",
@@ -57,6 +58,7 @@ var listsCatalogue = map[string]map[string]string{
 		"pack.entered":        "Organisations that entered",
 	},
 	"es": {
+		"snapshots.diff_live":           "Qué ha cambiado desde entonces hasta hoy",
 		"decision.scope.signal_cluster": "Grupo de señales", "decision.scope.organisation": "Organización",
 		"decision.pick_signal_cluster": "Elige el término de las señales", "decision.pick_organisation": "Busca por nombre",
 		"col.comarca": "Comarca", "col.summary": "Resumen", "col.start": "Inicio", "col.end": "Fin",
@@ -109,6 +111,7 @@ var listsCatalogue = map[string]map[string]string{
 		"pack.entered":        "Organizaciones que han entrado",
 	},
 	"eu": {
+		"snapshots.diff_live":           "Zer aldatu den ordutik gaur arte",
 		"decision.scope.signal_cluster": "Seinale multzoa", "decision.scope.organisation": "Erakundea",
 		"decision.pick_signal_cluster": "Aukeratu seinaleen terminoa", "decision.pick_organisation": "Bilatu izenez",
 		"col.comarca": "Eskualdea", "col.summary": "Laburpena", "col.start": "Hasiera", "col.end": "Amaiera",

@@ -159,8 +159,18 @@ func TestSnapshotPages(t *testing.T) {
 				if i < 0 || j < 0 || i > j {
 					t.Errorf("rows of snapshots %d and %d at %d and %d, want both, newest first", second, first, i, j)
 				}
-				if bytes.Contains(body, []byte(fmt.Sprintf(`%s%d/diff`, base, demoFirst))) {
-					t.Error("the first snapshot links to a diff with nothing before it")
+				// Every row reaches its pack and a diff: against the previous
+				// snapshot when there is one, and to today.
+				firstDiffs := regexp.MustCompile(fmt.Sprintf(`%s%d/diff\?against=([a-z0-9]+)`, regexp.QuoteMeta(base), demoFirst)).FindAllSubmatch(body, -1)
+				if len(firstDiffs) != 1 || string(firstDiffs[0][1]) != "live" {
+					t.Errorf("the first snapshot's diff links: %q, want only the one to today", firstDiffs)
+				}
+				for _, id := range []int64{demoFirst, first, second} {
+					for _, link := range []string{fmt.Sprintf(`%s%d/pack?lang=en`, base, id), fmt.Sprintf(`%s%d/diff?against=live&amp;lang=en`, base, id)} {
+						if !bytes.Contains(body, []byte(link)) {
+							t.Errorf("snapshot %d's row lacks %s", id, link)
+						}
+					}
 				}
 				checkScriptsAndHosts(t, body)
 			},
