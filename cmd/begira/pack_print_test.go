@@ -94,9 +94,6 @@ func TestPackPrintsOnFourPages(t *testing.T) {
 		if err == nil {
 			os.WriteFile(dir+"/lists-pack-page1.png", shot, 0o644)
 		}
-		if full, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(80)); err == nil {
-			os.WriteFile(dir+"/lists-pack-full.jpg", full, 0o644)
-		}
 	}
 	pages := len(pdfPage.FindAll(pdf, -1))
 	t.Logf("the demo pack (snapshot %d, es) prints on %d A4 pages", latest, pages)
