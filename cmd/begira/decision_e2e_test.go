@@ -14,7 +14,8 @@ import (
 // TestRecordDecisionWithPickers records two decisions on the demo's first
 // committee pack as a leader would, with the labelled pickers alone: a
 // coverage cell chosen by its two labels, then a project found by its
-// title. The API then holds them with the codes the pickers stood for.
+// title, a signal cluster by its term and an organisation by its name.
+// The API then holds them with the codes the pickers stood for.
 func TestRecordDecisionWithPickers(t *testing.T) {
 	s, addr := startDemo(t)
 	base := "http://" + addr
@@ -90,7 +91,23 @@ func TestRecordDecisionWithPickers(t *testing.T) {
 		i.value = o.value;
 		return o.value;
 	})()`, "Found by its title")
-	t.Logf("picked %q and %q", cell, project)
+	// A signal cluster, the blind spot the picker offers first; an
+	// organisation found by a word of its name.
+	cluster := record("signal_cluster", `(() => {
+		const s = document.querySelector('#new-decision select[name=signal_cluster]');
+		const o = [...s.options].find(o => o.value !== '');
+		if (!o || !o.textContent.includes('blind spot')) return '';
+		s.value = o.value;
+		return o.value;
+	})()`, "Answer the drought signals")
+	org := record("organisation", `(() => {
+		const o = [...document.querySelectorAll('#pack-orgs option')].find(o => o.value.includes('Goikoetxea'));
+		if (!o) return '';
+		const i = document.querySelector('#new-decision input[name=organisation]');
+		i.value = o.value;
+		return o.value;
+	})()`, "Invite the newcomer")
+	t.Logf("picked %q, %q, %q and %q", cell, project, cluster, org)
 
 	res, err := adminClient(t, s).Get(base + "/api/v1/missions/gipuzkoa/decisions")
 	if err != nil {
@@ -104,7 +121,8 @@ func TestRecordDecisionWithPickers(t *testing.T) {
 	if err := json.Unmarshal(body, &l); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string][2]string{"Picked by its labels": {"cell", "adaptation/regulation"}, "Found by its title": {"project", project}}
+	want := map[string][2]string{"Picked by its labels": {"cell", "adaptation/regulation"}, "Found by its title": {"project", project},
+		"Answer the drought signals": {"signal_cluster", cluster}, "Invite the newcomer": {"organisation", org}}
 	for _, d := range l.Items {
 		if w, ok := want[d.Rationale]; ok {
 			if d.Scope != w[0] || d.Ref != w[1] {

@@ -20,7 +20,9 @@ type DecisionUpdate = store.DecisionUpdate
 // What a decision is about, what it decides and where it stands (DOMAIN.md
 // §1: keep, leave behind, do differently, connect, scale, start new, stop).
 var (
-	DecisionScopes   = []string{"mission", "project", "cell"}
+	// A signal cluster is the signals of one term ("scheme/term"); an
+	// organisation is named by its name.
+	DecisionScopes   = []string{"mission", "project", "cell", "signal_cluster", "organisation"}
 	DecisionTypes    = []string{"keep", "leave_behind", "do_differently", "connect", "scale", "start_new", "stop"}
 	DecisionStatuses = []string{"open", "in_progress", "done", "dropped"}
 )
@@ -43,7 +45,9 @@ func (s *Service) Decisions() *Decisions { return &Decisions{st: s.st, now: s.no
 
 // Create records d against d.SnapshotID. Scope, type and rationale are
 // required; a project decision names the project's ext_ref in Ref and a
-// cell decision the coverage cell as "a/b"; status defaults to open. All
+// cell decision the coverage cell as "a/b", a signal cluster decision
+// the signals' term as "scheme/term" and an organisation decision the
+// organisation's name; status defaults to open. All
 // problems are reported at once (EINVALID with details).
 func (b *Decisions) Create(ctx context.Context, d Decision) (*Decision, error) {
 	d.Scope, d.Type, d.Status = strings.TrimSpace(d.Scope), strings.TrimSpace(d.Type), strings.TrimSpace(d.Status)
@@ -73,6 +77,14 @@ func (b *Decisions) Create(ctx context.Context, d Decision) (*Decision, error) {
 	case "cell":
 		if a, bb, ok := strings.Cut(d.Ref, "/"); !ok || a == "" || bb == "" {
 			problems = append(problems, `ref of a cell decision must be "a/b", the terms of the coverage cell`)
+		}
+	case "signal_cluster":
+		if a, bb, ok := strings.Cut(d.Ref, "/"); !ok || a == "" || bb == "" {
+			problems = append(problems, `ref of a signal cluster decision must be "scheme/term", the term the signals share`)
+		}
+	case "organisation":
+		if d.Ref == "" {
+			problems = append(problems, "ref is required for an organisation decision: the organisation's name")
 		}
 	case "mission":
 		if d.Ref != "" {

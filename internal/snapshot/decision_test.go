@@ -48,6 +48,10 @@ func TestDecisions(t *testing.T) {
 		"unknown snapshot":   {Decision{SnapshotID: 999, Scope: "mission", Type: "keep", Rationale: "x"}, portfolio.ENOTFOUND, 0},
 		"unknown project":    {Decision{SnapshotID: a.ID, Scope: "project", Ref: "P99", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 0},
 		"unknown cell":       {Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p9/community", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 0},
+		"cluster malformed":  {Decision{SnapshotID: a.ID, Scope: "signal_cluster", Ref: "water", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 1},
+		"unknown cluster":    {Decision{SnapshotID: a.ID, Scope: "signal_cluster", Ref: "pillar/nowhere", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 0},
+		"org without name":   {Decision{SnapshotID: a.ID, Scope: "organisation", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 1},
+		"unknown org":        {Decision{SnapshotID: a.ID, Scope: "organisation", Ref: "Nobody Ltd", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 0},
 		"rationale too long": {Decision{SnapshotID: a.ID, Scope: "mission", Type: "keep", Rationale: strings.Repeat("x", maxRationale+1)}, portfolio.EINVALID, 1},
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
@@ -41,8 +42,10 @@ type DecisionUpdate struct {
 
 // Decision scopes whose ref the store checks against the snapshot.
 const (
-	decisionScopeProject = "project"
-	decisionScopeCell    = "cell"
+	decisionScopeProject      = "project"
+	decisionScopeCell         = "cell"
+	decisionScopeCluster      = "signal_cluster"
+	decisionScopeOrganisation = "organisation"
 )
 
 // CreateDecision records d (its fields validated by the caller) against its
@@ -78,6 +81,20 @@ func (s *Store) CreateDecision(ctx context.Context, d *Decision, at time.Time) e
 			if err == nil && !known {
 				return portfolio.Errorf(portfolio.EINVALID, "cell %q is not a cell of snapshot %d's coverage matrix (write it a/b, e.g. %s)",
 					d.Ref, sn.ID, "decarbonisation/community")
+			}
+		case decisionScopeCluster:
+			// The term of the snapshot's frozen signals (its own schema).
+			scheme, term, _ := strings.Cut(d.Ref, "/")
+			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) > 0 FROM %s.signal_term st JOIN %[1]s.signal g ON g.id = st.signal_id
+				WHERE g.mission_id = ? AND st.scheme_code = ? AND st.term_code = ?`, snapSchema(sn.ID)), sn.MissionID, scheme, term).Scan(&known)
+			if err == nil && !known {
+				return portfolio.Errorf(portfolio.EINVALID, "no signal of snapshot %d carries the term %q", sn.ID, d.Ref)
+			}
+		case decisionScopeOrganisation:
+			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) > 0 FROM %s.organisation WHERE mission_id = ? AND name = ?`, snapSchema(sn.ID)),
+				sn.MissionID, d.Ref).Scan(&known)
+			if err == nil && !known {
+				return portfolio.Errorf(portfolio.EINVALID, "no organisation named %q in snapshot %d", d.Ref, sn.ID)
 			}
 		}
 		if err != nil {

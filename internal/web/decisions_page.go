@@ -159,6 +159,10 @@ func (p *page) DecisionSubject(scope, ref string) string {
 				}
 			}
 		}
+	case "signal_cluster":
+		if scheme, term, ok := strings.Cut(ref, "/"); ok {
+			return p.schemeLabel(p.Mission, scheme) + ": " + p.termLabel(p.Mission, scheme, term)
+		}
 	}
 	return ref
 }

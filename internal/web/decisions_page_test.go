@@ -108,7 +108,9 @@ func TestDecisionsPage(t *testing.T) {
 	packURL := "/m/gipuzkoa/snapshots/" + itoa(cell.SnapshotID) + "/pack"
 	runScenarios(t, app, []scenario{
 		{name: "the pack's log names the cell by its labels", url: packURL, wantStatus: 200,
-			wantContains:    []string{`<td class="subject">Coverage cell: Social and climate adaptation × Policy and regulation</td>`},
+			wantContains: []string{`<td class="subject"><strong>Start new</strong> · Coverage cell: Social and climate adaptation × Policy and regulation`,
+				// The summary lists it among the overdue decisions.
+				`<tr class="overdue" data-decision="` + itoa(cell.ID) + `"><td>Start new</td><td class="subject">Coverage cell: Social and climate adaptation × Policy and regulation</td>`},
 			wantNotContains: []string{"<code>adaptation/regulation</code>", "Coverage cell: adaptation/regulation"}},
 		{name: "the snapshots page's log too", url: "/m/gipuzkoa/snapshots", wantStatus: 200,
 			wantContains:    []string{`<td class="subject">Coverage cell: Social and climate adaptation × Policy and regulation</td>`},

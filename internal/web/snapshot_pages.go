@@ -44,8 +44,14 @@ type snapshotPage struct {
 	DecisionStatuses []string
 	Refs             []filterOption // the pack's projects (ext_ref, "ext_ref · title"), for the decision form
 	CellOptions      []filterOption // the coverage cells ("a/b", their two labels), for the decision form
+	ClusterOptions   []filterOption // the signal clusters ("scheme/term", "Scheme: Term (n signals)")
+	OrgOptions       []filterOption // the snapshot's organisations (name, its projects)
 
 	Against []filterOption // the diff page's baseline picker
+
+	Summary    *packSummary // the pack's first page and later sections (pack_summary.go)
+	EmptyCells []string     // the coverage cells without a project, by their labels
+	Cells      int          // the coverage cells
 
 	GuestLinks  []store.GuestLink // the mission's guest links (leaders and above)
 	NewGuestURL string            // a guest link just created, shown once
@@ -354,6 +360,9 @@ func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.S
 	if err := s.packFigures(ctx, svc, p, fm, sn); err != nil {
 		return err
 	}
+	if err := s.packSummaryOf(ctx, svc, p, fm, sn); err != nil {
+		return err
+	}
 	ds, err := svc.Decisions().OnSnapshot(ctx, sn.ID)
 	if err != nil {
 		return err
@@ -361,6 +370,11 @@ func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.S
 	sp.Decisions = p.decisionRows(ds)
 	if sp.Refs, err = packRefs(ctx, svc, sn.ID); err != nil {
 		return err
+	}
+	if p.CanDecide {
+		if err := s.packPickers(ctx, svc, p, fm, sn); err != nil {
+			return err
+		}
 	}
 	p.Title = p.T("pack.title", p.Label(p.Mission.Title))
 	return s.renderDocument(c, "pack", p)
@@ -560,6 +574,7 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		for j, b := range cols {
 			o := filterOption{Value: a + "/" + b, Label: rowLabels[i] + " × " + colLabels[j]}
 			if cells[[2]string{a, b}] == 0 {
+				sp.EmptyCells = append(sp.EmptyCells, o.Label)
 				o.Label += " " + p.T("decision.cell_empty")
 				emptyCells = append(emptyCells, o)
 			} else {
@@ -568,6 +583,7 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		}
 	}
 	sp.CellOptions = append(emptyCells, fullCells...)
+	sp.Cells = len(cells)
 	sp.Coverage = heatmapSVG(rowLabels, colLabels, values)
 	sp.CoverageA, sp.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
 	sp.Pipeline = barsSVG(stages, stageCounts)
@@ -596,6 +612,25 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 			change[kd.Name] = kd.Delta
 		}
 	}
+	// The shares' change since the previous snapshot, in points.
+	before := map[string]*float64{}
+	if sp.Diff != nil {
+		prevRes, err := svc.Compute(ctx, sp.Diff.From.ID, portfolio.Scope{}, metrics.Params{}, []string{"C8", "C14", "C20"})
+		if err != nil {
+			return err
+		}
+		for _, v := range prevRes.Values {
+			if len(v.Dims) == 1 && v.Dims["measure"] != "" {
+				before[v.Code+"/"+v.Dims["measure"]] = v.Value
+			}
+		}
+	}
+	shareChange := func(key string) string {
+		if sp.Diff == nil || figure[key] == nil || before[key] == nil {
+			return ""
+		}
+		return signedNumber(p.Lang, (*figure[key]-*before[key])*100, 0) + " pp"
+	}
 	sp.KPIs = []packKPI{
 		{Label: p.T("kpi.projects"), Value: p.Int(k.Projects), Note: p.T("kpi.in_scope"), Change: change["projects"]},
 		{Label: p.T("kpi.budget"), Value: i18n.EURCompact(p.Lang, k.Budget), Change: change["budget"]},
@@ -603,10 +638,10 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		{Label: p.T("kpi.signals"), Value: p.Int(k.Signals), Change: change["signals"]},
 		{Label: p.T("kpi.empty_cells"), Value: p.Int(int64(empty)),
 			Note: p.T("kpi.empty_cells_of", len(cells), sp.CoverageA, sp.CoverageB), Change: change["empty_cells"]},
-		{Label: p.T("pack.kpi.early_share"), Value: share("C8/early_share")},
-		{Label: p.T("pack.kpi.new_entrants"), Value: share("C14/new_share")},
-		{Label: p.T("health.fresh_share"), Value: share("C20/fresh_share")},
-		{Label: p.T("health.completeness"), Value: share("C20/completeness")},
+		{Label: p.T("pack.kpi.early_share"), Value: share("C8/early_share"), Change: shareChange("C8/early_share")},
+		{Label: p.T("pack.kpi.new_orgs"), Value: share("C14/new_share"), Change: shareChange("C14/new_share")},
+		{Label: p.T("health.fresh_share"), Value: share("C20/fresh_share"), Change: shareChange("C20/fresh_share")},
+		{Label: p.T("health.completeness"), Value: share("C20/completeness"), Change: shareChange("C20/completeness")},
 	}
 	return nil
 }

@@ -159,8 +159,18 @@ func TestSnapshotPages(t *testing.T) {
 				if i < 0 || j < 0 || i > j {
 					t.Errorf("rows of snapshots %d and %d at %d and %d, want both, newest first", second, first, i, j)
 				}
-				if bytes.Contains(body, []byte(fmt.Sprintf(`%s%d/diff`, base, demoFirst))) {
-					t.Error("the first snapshot links to a diff with nothing before it")
+				// Every row reaches its pack and a diff: against the previous
+				// snapshot when there is one, and to today.
+				firstDiffs := regexp.MustCompile(fmt.Sprintf(`%s%d/diff\?against=([a-z0-9]+)`, regexp.QuoteMeta(base), demoFirst)).FindAllSubmatch(body, -1)
+				if len(firstDiffs) != 1 || string(firstDiffs[0][1]) != "live" {
+					t.Errorf("the first snapshot's diff links: %q, want only the one to today", firstDiffs)
+				}
+				for _, id := range []int64{demoFirst, first, second} {
+					for _, link := range []string{fmt.Sprintf(`%s%d/pack?lang=en`, base, id), fmt.Sprintf(`%s%d/diff?against=live&amp;lang=en`, base, id)} {
+						if !bytes.Contains(body, []byte(link)) {
+							t.Errorf("snapshot %d's row lacks %s", id, link)
+						}
+					}
 				}
 				checkScriptsAndHosts(t, body)
 			},
@@ -189,7 +199,11 @@ func TestSnapshotPages(t *testing.T) {
 			wantContains: []string{
 				"Committee pack", "Committee June", "Coverage: Pillar", "Pipeline by stage", "Decision log",
 				fmt.Sprintf("What changed since snapshot %d", first), "PRJ-T-NEW", xssTitleHTML,
-				`class="pack-section"`, `id="new-decision"`, fmt.Sprintf(`data-api="/api/v1/snapshots/%d/decisions"`, second),
+				`class="pack-section pack-cover"`, `id="new-decision"`,
+				// The first page sums it up; later sections show the balance,
+				// the territory and the signals, in labels.
+				"Executive summary", "Gaps and blind spots", "Balance against the target mix", "Territory", "Signals and blind spots",
+				`class="running-head"`, fmt.Sprintf(`data-api="/api/v1/snapshots/%d/decisions"`, second),
 				"<title>Social cohesion × Community action: ",
 				// The decision form's pickers: cells by their two labels,
 				// projects by ext_ref and title.
@@ -202,7 +216,7 @@ func TestSnapshotPages(t *testing.T) {
 		},
 		{
 			name: "the print stylesheet sets A4", url: "/static/begira.css", wantStatus: 200,
-			wantContains: []string{"@page { size: A4; margin: 15mm; }", "break-before: page"},
+			wantContains: []string{"@page { size: A4;", "counter(page)", "counter(pages)", ".pack-cover { break-after: page; }"},
 		},
 		{
 			name: "record a decision on the second snapshot", method: http.MethodPost,

@@ -65,7 +65,8 @@
     var decide = document.getElementById("new-decision");
     if (decide) {
       // What the decision is about comes from the picker of its scope: a
-      // coverage cell by its two labels, a project found by title or ref.
+      // coverage cell by its two labels, a project found by title or ref,
+      // a signal cluster by its term, an organisation by its name.
       var pickers = decide.querySelectorAll("label.pick");
       var showPicker = function () {
         var scope = value(decide, "scope");
@@ -77,7 +78,9 @@
         ev.preventDefault();
         var scope = value(decide, "scope");
         var d = { scope: scope, type: value(decide, "type"), rationale: value(decide, "rationale") };
-        var ref = scope === "cell" ? value(decide, "cell") : scope === "project" ? value(decide, "project") : "";
+        // Each picker's field is named after its scope (cell, project,
+        // signal_cluster, organisation).
+        var ref = scope !== "mission" && decide.elements[scope] ? value(decide, scope) : "";
         if (ref !== "") d.ref = ref;
         ["owner", "due_date"].forEach(function (k) {
           var v = value(decide, k);
