@@ -87,7 +87,7 @@ type PanelView struct {
 // Keys: "x,y" (heatmap cell indices), "i" (bar, pie and radar data index),
 // or the key a tree node carries in its "drill" field (treemap, sunburst).
 type Drill struct {
-	Target string          `json:"target,omitempty"` // "signals"; default the project list
+	Target string          `json:"target,omitempty"` // "signals", "links"; default the project list
 	Marks  map[string]Mark `json:"marks"`
 }
 

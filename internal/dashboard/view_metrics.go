@@ -196,6 +196,7 @@ func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *Panel
 		values[i] = make([]float64, len(terms))
 	}
 	pv.Table.Columns = []string{level.Label.In(lang), level.Label.In(lang), i18n.T(lang, "col.edges")}
+	pv.Drill = &Drill{Target: "links"}
 	for _, v := range pick(vs, "C19", "measure", "edges") {
 		a, okA := index[v.Dims["level_a"]]
 		b, okB := index[v.Dims["level_b"]]
@@ -203,6 +204,11 @@ func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *Panel
 			continue
 		}
 		values[a][b], values[b][a] = num(v), num(v)
+		// A cell opens the links it counts (either way round: the matrix
+		// is symmetric).
+		q := map[string]string{"level_a": v.Dims["level_a"], "level_b": v.Dims["level_b"]}
+		pv.Drill.add(fmt.Sprintf("%d,%d", a, b), q, num(v), MeasureCount)
+		pv.Drill.add(fmt.Sprintf("%d,%d", b, a), q, num(v), MeasureCount)
 		pv.Table.Rows = append(pv.Table.Rows, []Cell{{labels[a], v.Dims["level_a"]}, {labels[b], v.Dims["level_b"]},
 			{i18n.Int(lang, int64(num(v))), fmt.Sprint(int64(num(v)))}})
 	}

@@ -604,3 +604,50 @@ func TestOrganisationGraph(t *testing.T) {
 		t.Errorf("limit 10: %+v, %v", all, err)
 	}
 }
+
+// LinksBetween lists exactly the links C19 counts in a cell, either way
+// round, paged: on the path, A–B (community–startup) and B–C (within
+// startup); the star's four regulation links, two a page.
+func TestLinksBetween(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	e := networkEnv(t, netPathRows+"G,Project G,,,,,,active,o3,\n", portfolio.Scope{})
+	for _, c := range []struct {
+		a, b, want string
+	}{
+		{"community", "startup", "A-B:1"}, {"startup", "community", "A-B:1"},
+		{"startup", "startup", "B-C:1"}, {"community", "community", ""}, {"regulation", "startup", ""},
+	} {
+		pairs, total, err := LinksBetween(ctx, e, c.a, c.b, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, p := range pairs {
+			got = append(got, fmt.Sprintf("%s-%s:%d", p.A, p.B, p.Shared))
+		}
+		if strings.Join(got, " ") != c.want || total != len(got) {
+			t.Errorf("%s × %s: got %v (total %d), want %q", c.a, c.b, got, total, c.want)
+		}
+	}
+	star := networkEnv(t, netStarRows, portfolio.Scope{})
+	var all []string
+	for offset := 0; offset < 6; offset += 2 {
+		pairs, total, err := LinksBetween(ctx, star, "regulation", "community", offset, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if total != 2 {
+			t.Errorf("star regulation × community: total %d, want 2", total)
+		}
+		for _, p := range pairs {
+			if p.TitleA == "" || p.TitleB == "" {
+				t.Errorf("pair %+v has no titles", p)
+			}
+			all = append(all, p.A+"-"+p.B)
+		}
+	}
+	if len(all) != 2 || all[0] >= all[1] {
+		t.Errorf("pages of the star's community links: %v, want 2 in ext_ref order", all)
+	}
+}

@@ -158,6 +158,7 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/api/v1/missions/:slug/projects", url: "/api/v1/missions/tiny/projects", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/projects/:ref", url: "/api/v1/missions/tiny/projects/T-1", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/organisations", url: "/api/v1/missions/tiny/organisations", rule: viewerOn, ok: 200},
+	{method: "GET", route: "/api/v1/missions/:slug/links", url: "/api/v1/missions/tiny/links?level_a=local&level_b=local", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/api/v1/missions/:slug/signals", url: "/api/v1/missions/tiny/signals", rule: viewerOn, ok: 200},
 	// The tiny mission has no signal and no organisation: the handler answers.
 	{method: "GET", route: "/api/v1/missions/:slug/signals/:ref", url: "/api/v1/missions/tiny/signals/S-1", rule: viewerOn, ok: 404},
@@ -213,6 +214,7 @@ var routeTable = []routeCase{
 	{method: "GET", route: "/m/:slug/d/:dashboard/csv/:panel", url: "/m/tiny/d/overview/csv/coverage", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/projects", url: "/m/tiny/projects", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/organisations", url: "/m/tiny/organisations", rule: viewerOn, ok: 200},
+	{method: "GET", route: "/m/:slug/links", url: "/m/tiny/links?level_a=local&level_b=local", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/projects/:ref", url: "/m/tiny/projects/T-1", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/signals", url: "/m/tiny/signals", rule: viewerOn, ok: 200},
 	{method: "GET", route: "/m/:slug/signals/:ref", url: "/m/tiny/signals/S-1", rule: viewerOn, ok: 404},

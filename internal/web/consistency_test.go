@@ -93,8 +93,11 @@ func checkPageAgrees(t *testing.T, app *fiber.App, page string) int {
 		}
 		marks[m[1]] = d
 		base := html.UnescapeString(m[2])
-		if d.Target == "signals" {
+		switch d.Target {
+		case "signals":
 			base = html.UnescapeString(m[3])
+		case "links":
+			base = strings.Replace(base, "/projects?", "/links?", 1)
 		}
 		pages := 0
 		for key, mk := range d.Marks {

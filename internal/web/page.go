@@ -16,6 +16,7 @@ import (
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
@@ -38,7 +39,7 @@ func mustParsePages() *pages {
 		"asset": assetPath,
 	}
 	for _, name := range []string{"dashboard", "projects", "project", "organisations", "signals", "metrics", "imports", "jobs", "error",
-		"snapshots", "diff", "pack", "digest", "decisions", "signal", "organisation", "login", "setup", "users", "tokens", "audit", "home", "newmission"} {
+		"snapshots", "diff", "pack", "digest", "decisions", "signal", "organisation", "login", "setup", "users", "tokens", "audit", "home", "newmission", "links"} {
 		t := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles,
 			"templates/layout.html", "templates/filters.html", "templates/lists.html", "templates/empty_state.html", "templates/"+name+".html"))
 		p.byName[name] = t
@@ -105,6 +106,8 @@ type page struct {
 	Totals        *portfolio.ListTotals
 	Figure        string
 	Organisations []portfolio.Organisation
+	Links         []metrics.LinkedPair // the links list: its page of pairs
+	LinkLevels    [2]string            // and the two levels they join
 	Project       *portfolio.Project // the project page
 	// The detail pages (detail.go).
 	ProjectDetail      *portfolio.ProjectDetail

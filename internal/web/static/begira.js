@@ -34,6 +34,10 @@
     if (!mark) return null;
     var base = drill.target === "signals" ? el.dataset.signals : el.dataset.projects;
     var url = new URL(base, window.location.href);
+    if (drill.target === "links") {
+      // The links between two levels: pairs of projects, beside their list.
+      url.pathname = url.pathname.replace(/\/projects$/, "/links");
+    }
     if (mark.p) {
       // A page of its own (a project's), in the page's scope.
       url.pathname = url.pathname.replace(/\/projects$/, "/" + mark.p);
