@@ -171,7 +171,7 @@ type Cell struct {
 
 // termQuery narrows a mark's query q to the projects tagged with term code
 // of scheme, within the page's scope sc: the scheme's own parameter where
-// it has one, else the "term" list (migration 0011). The page script sets
+// it has one, else the "term" list (migration 0012). The page script sets
 // each parameter of the mark over the page's, so the list written here
 // carries the page's terms of other schemes too.
 func termQuery(sc portfolio.Scope, q map[string]string, scheme, code string) map[string]string {

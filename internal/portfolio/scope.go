@@ -186,7 +186,7 @@ func (s Scope) Places() []string {
 	return out
 }
 
-// TermFilter is the term filter as begira_scope takes it (migration 0011):
+// TermFilter is the term filter as begira_scope takes it (migration 0012):
 // "scheme:code" for the stage filter and Terms, "scheme:" for Untagged.
 func (s Scope) TermFilter() []string {
 	out := []string{}

@@ -29,12 +29,19 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: migrate: %w", err)
 	}
 	sort.Strings(names)
+	// Migrations are applied by number: two files with one number would
+	// leave the second unapplied on every database, so they are refused.
+	seen := map[int]string{}
 	for _, name := range names {
 		base := strings.TrimPrefix(name, "migrations/")
 		version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
 		if err != nil {
 			return fmt.Errorf("store: migrate: %s has no numeric prefix", base)
 		}
+		if other, dup := seen[version]; dup {
+			return fmt.Errorf("store: migrate: %s and %s share the number %d", other, base, version)
+		}
+		seen[version] = base
 		var applied int
 		if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM schema_migration WHERE version = ?`, version).Scan(&applied); err != nil {
 			return fmt.Errorf("store: migrate: %w", err)

@@ -26,7 +26,7 @@ func query(name string) string {
 
 // scopeArgs returns the ten leading parameters ($1…$10) of every analytic
 // query: the mission and the scope filters of begira_scope ($7: the term
-// filter of migration 0011, stages included).
+// filter of migration 0012, stages included).
 func scopeArgs(missionID int64, s portfolio.Scope) []any {
 	statuses := s.StatusSet()
 	list := func(v []string) []string {

@@ -1,4 +1,4 @@
--- 0011_scope_terms: begira_scope as in 0010, with its seventh argument
+-- 0012_scope_terms: begira_scope as in 0010, with its seventh argument
 -- widened from the stage filter to a filter on the terms of any scheme, so
 -- that every bar of a chart has a list of exactly its projects — a bar of a
 -- scheme without a filter of its own (horizon, facet …) and the untagged
