@@ -15,6 +15,21 @@ import (
 // frozen rows; the import batches and snapshot states, which no snapshot
 // freezes, are kept to those before it.
 
+// detailJSON answers a detail page's JSON twin: what read finds in the
+// request's scope.
+func detailJSON[T any](s *Server, c *fiber.Ctx, read func(*fiber.Ctx, *scoped) (T, error)) error {
+	sd, err := s.scope(c)
+	if err != nil {
+		return err
+	}
+	defer sd.release()
+	d, err := read(c, sd)
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
 // projectDetail reads the project of the path in the request's scope.
 func projectDetail(c *fiber.Ctx, sd *scoped) (*portfolio.ProjectDetail, error) {
 	d, err := sd.lists.ProjectDetail(c.UserContext(), sd.Mission, c.Params("ref"))
@@ -83,18 +98,7 @@ func (s *Server) projectPage(c *fiber.Ctx) error {
 	return s.render(c, "project", p)
 }
 
-func (s *Server) apiProject(c *fiber.Ctx) error {
-	sd, err := s.scope(c)
-	if err != nil {
-		return err
-	}
-	defer sd.release()
-	d, err := projectDetail(c, sd)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
+func (s *Server) apiProject(c *fiber.Ctx) error { return detailJSON(s, c, projectDetail) }
 
 // signalPage shows one signal: its terms as labels, its linked projects
 // and its status in every version the imports wrote.
@@ -111,18 +115,7 @@ func (s *Server) signalPage(c *fiber.Ctx) error {
 	return s.render(c, "signal", p)
 }
 
-func (s *Server) apiSignal(c *fiber.Ctx) error {
-	sd, err := s.scope(c)
-	if err != nil {
-		return err
-	}
-	defer sd.release()
-	d, err := signalDetail(c, sd)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
+func (s *Server) apiSignal(c *fiber.Ctx) error { return detailJSON(s, c, signalDetail) }
 
 // organisationPage shows one organisation: its projects, the levels of
 // action of those in scope and its place in the network.
@@ -139,18 +132,7 @@ func (s *Server) organisationPage(c *fiber.Ctx) error {
 	return s.render(c, "organisation", p)
 }
 
-func (s *Server) apiOrganisation(c *fiber.Ctx) error {
-	sd, err := s.scope(c)
-	if err != nil {
-		return err
-	}
-	defer sd.release()
-	d, err := organisationDetail(c, sd)
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
+func (s *Server) apiOrganisation(c *fiber.Ctx) error { return detailJSON(s, c, organisationDetail) }
 
 // SignalLink is a signal's page, keeping the language, filters and snapshot.
 func (p *page) SignalLink(ref string) string {
