@@ -40,7 +40,7 @@ type tellingSnapshots struct {
 	alerts *alert.Alerter
 }
 
-func (m tellingSnapshots) Take(ctx context.Context, mission, label, trigger string) (*snapshot.Snapshot, error) {
+func (m tellingSnapshots) Take(ctx context.Context, mission, label, trigger string) (*portfolio.Snapshot, error) {
 	snap, err := m.Service.Take(ctx, mission, label, trigger)
 	if err == nil {
 		m.notify.SnapshotTaken(mission, snap.ID)

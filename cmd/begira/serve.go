@@ -189,7 +189,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			return detail(map[string]int{"values": len(res.Values)}), nil
 		},
 		Snapshot: func(ctx context.Context, mission string) (string, error) {
-			snap, err := snaps.Take(ctx, mission, "", snapshot.TriggerSchedule)
+			snap, err := snaps.Take(ctx, mission, "", portfolio.TriggerSchedule)
 			if err != nil {
 				return "", err
 			}

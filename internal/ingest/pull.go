@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/store"
 )
 
 // Pull defaults: a source file larger than DefaultPullLimit is refused, and
@@ -68,15 +67,15 @@ func (s *Service) PullSource(ctx context.Context, client *http.Client, mission, 
 // the validators change only when a file landed, so the next pull fetches a
 // failed file again. client nil means a client with DefaultPullTimeout;
 // limit ≤ 0 means DefaultPullLimit.
-func (s *Service) Pull(ctx context.Context, client *http.Client, src store.Source, limit int64) (*PullResult, error) {
+func (s *Service) Pull(ctx context.Context, client *http.Client, src portfolio.Source, limit int64) (*PullResult, error) {
 	res := &pullState{PullResult: &PullResult{Mission: src.Mission, Source: src.Slug}}
 	err := s.fetchAndImport(ctx, client, src, limit, res)
-	rec := store.PullRecord{At: s.now().UTC(), Status: res.Status, BatchID: res.BatchID}
+	rec := portfolio.PullRecord{At: s.now().UTC(), Status: res.Status, BatchID: res.BatchID}
 	if err != nil {
-		res.Status, res.Error = store.PullFailed, pullErrorText(err)
+		res.Status, res.Error = portfolio.PullFailed, pullErrorText(err)
 		rec.Status, rec.Error = res.Status, res.Error
 	}
-	if res.Status == store.PullOK || res.Status == store.PullUnchanged {
+	if res.Status == portfolio.PullOK || res.Status == portfolio.PullUnchanged {
 		rec.Validators = true
 		rec.ETag, rec.LastModified, rec.SHA256 = res.etag, res.lastModified, res.sha256
 	}
@@ -97,7 +96,7 @@ type pullState struct {
 	etag, lastModified, sha256 string
 }
 
-func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src store.Source, limit int64, res *pullState) error {
+func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src portfolio.Source, limit int64, res *pullState) error {
 	if src.URL == "" {
 		return portfolio.Errorf(portfolio.EINVALID, "source %q of mission %q has no url to pull from", src.Slug, src.Mission)
 	}
@@ -136,7 +135,7 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	res.HTTPStatus = resp.StatusCode
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		res.Status = store.PullNotModified
+		res.Status = portfolio.PullNotModified
 		return nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return &portfolio.Error{Code: EUpstream, Details: []string{strconv.Itoa(resp.StatusCode)}, Message: fmt.Sprintf(
@@ -168,7 +167,7 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	res.sha256 = hex.EncodeToString(h.Sum(nil))
 	res.etag, res.lastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	if src.LastSHA256 != "" && res.sha256 == src.LastSHA256 {
-		res.Status = store.PullUnchanged
+		res.Status = portfolio.PullUnchanged
 		return nil
 	}
 
@@ -212,7 +211,7 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	if _, err := s.Commit(ctx, b.ID, false); err != nil {
 		return err
 	}
-	res.Status = store.PullOK
+	res.Status = portfolio.PullOK
 	return nil
 }
 

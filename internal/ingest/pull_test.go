@@ -118,7 +118,7 @@ func (e *pullEnv) mustPull(tb testing.TB, wantStatus string) *ingest.PullResult 
 	return res
 }
 
-func (e *pullEnv) source(tb testing.TB) *store.Source {
+func (e *pullEnv) source(tb testing.TB) *portfolio.Source {
 	tb.Helper()
 	src, err := e.st.Source(context.Background(), e.m.Slug, "feed")
 	if err != nil {
@@ -142,7 +142,7 @@ func TestPullImportsThenNotModified(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag, f.contentType = feedCSV, `"v1"`, "text/csv; charset=utf-8" })
 
-	res := e.mustPull(t, store.PullOK)
+	res := e.mustPull(t, portfolio.PullOK)
 	if res.BatchID == 0 || res.RowsOK != 2 || res.HTTPStatus != 200 || res.Bytes != int64(len(feedCSV)) {
 		t.Errorf("first pull: %+v, want a batch of 2 rows", res)
 	}
@@ -160,11 +160,11 @@ func TestPullImportsThenNotModified(t *testing.T) {
 		t.Errorf("batches linked to the source: got %d, want 1", n)
 	}
 	src := e.source(t)
-	if src.ETag != `"v1"` || src.LastModified == "" || src.LastStatus != store.PullOK || src.LastBatchID != res.BatchID || src.LastPulledAt == nil {
+	if src.ETag != `"v1"` || src.LastModified == "" || src.LastStatus != portfolio.PullOK || src.LastBatchID != res.BatchID || src.LastPulledAt == nil {
 		t.Errorf("source after the first pull: %+v", src)
 	}
 
-	e.mustPull(t, store.PullNotModified)
+	e.mustPull(t, portfolio.PullNotModified)
 	if got := e.feed.lastRequest().Get("If-None-Match"); got != `"v1"` {
 		t.Errorf("second request If-None-Match: got %q, want \"v1\"", got)
 	}
@@ -174,7 +174,7 @@ func TestPullImportsThenNotModified(t *testing.T) {
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after a 304: got %d, want 1", n)
 	}
-	if src := e.source(t); src.LastStatus != store.PullNotModified || src.ETag != `"v1"` {
+	if src := e.source(t); src.LastStatus != portfolio.PullNotModified || src.ETag != `"v1"` {
 		t.Errorf("source after a 304: %+v", src)
 	}
 }
@@ -182,8 +182,8 @@ func TestPullImportsThenNotModified(t *testing.T) {
 func TestPullUnchangedBodyWithoutValidators(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body = feedCSV })
-	e.mustPull(t, store.PullOK)
-	e.mustPull(t, store.PullUnchanged)
+	e.mustPull(t, portfolio.PullOK)
+	e.mustPull(t, portfolio.PullUnchanged)
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after pulling the same bytes twice: got %d, want 1", n)
 	}
@@ -205,14 +205,14 @@ func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *
 	if strings.Contains(err.Error(), "secret") {
 		tb.Errorf("pull error %q shows the URL's query", err)
 	}
-	if res.Status != store.PullFailed {
+	if res.Status != portfolio.PullFailed {
 		tb.Errorf("result status: got %q, want failed", res.Status)
 	}
 	if after := storedProjects(tb, e.st); fmt.Sprint(after) != fmt.Sprint(before) {
 		tb.Errorf("projects changed by a failed pull:\nbefore %v\nafter  %v", before, after)
 	}
 	src := e.source(tb)
-	if src.LastStatus != store.PullFailed || !strings.Contains(src.LastError, mention) || src.ETag != validators {
+	if src.LastStatus != portfolio.PullFailed || !strings.Contains(src.LastError, mention) || src.ETag != validators {
 		tb.Errorf("source after a failed pull: status %q error %q etag %q, want failed, the error, etag %q",
 			src.LastStatus, src.LastError, src.ETag, validators)
 	}
@@ -222,7 +222,7 @@ func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *
 func TestPullServerErrorKeepsData(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
-	e.mustPull(t, store.PullOK)
+	e.mustPull(t, portfolio.PullOK)
 	e.feed.set(func(f *feed) { f.status, f.etag, f.body = http.StatusInternalServerError, "", "oops" })
 	e.failedPull(t, 0, ingest.EUpstream, "HTTP 500")
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
@@ -274,7 +274,7 @@ func TestPullJSONArray(t *testing.T) {
 		  {"title": "Food hubs", "ext_ref": "J-2", "budget_total_eur": 125000.5, "pillars": ["social_cohesion", "adaptation"], "status": null}
 		]`
 	})
-	res := e.mustPull(t, store.PullOK)
+	res := e.mustPull(t, portfolio.PullOK)
 	if res.RowsOK != 2 {
 		t.Fatalf("JSON pull: %+v, want 2 rows", res)
 	}
@@ -288,7 +288,7 @@ func TestPullJSONArray(t *testing.T) {
 func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
-	e.mustPull(t, store.PullOK)
+	e.mustPull(t, portfolio.PullOK)
 	bad := "ext_ref,title,pillars,status\nF-1,Solar roofs v2,decarbonisation,active\nF-3,Wind,decarbonisation,maybe\n"
 	e.feed.set(func(f *feed) { f.body, f.etag = bad, `"v2"` })
 	res := e.failedPull(t, 0, ingest.ERejected, "1 of 2 rows were rejected")
@@ -305,7 +305,7 @@ func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 	// Once the portal fixes the file, the next pull imports it.
 	fixed := strings.Replace(bad, "maybe", "planned", 1)
 	e.feed.set(func(f *feed) { f.body, f.etag = fixed, `"v3"` })
-	e.mustPull(t, store.PullOK)
+	e.mustPull(t, portfolio.PullOK)
 	if got := storedProjects(t, e.st); len(got) != 3 || got["F-1"].Title != "Solar roofs v2" {
 		t.Errorf("projects after the fixed file: %v", got)
 	}

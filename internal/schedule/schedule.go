@@ -13,21 +13,17 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/store"
 )
 
 // JobFunc does a job's work for one run and says what it produced (JSON,
 // or text that is stored as a JSON string).
 type JobFunc func(ctx context.Context) (detail string, err error)
 
-// Run is one recorded run of a job.
-type Run = store.JobRun
-
 // JobRecorder stores job runs; *store.Store satisfies it. A recorder that
 // also has AbandonJobRuns and LatestJobRuns (the store has) lets Start mark
 // runs cut short by a crash as failed and show each job's last run.
 type JobRecorder interface {
-	StartJobRun(ctx context.Context, r store.JobRun) (int64, error)
+	StartJobRun(ctx context.Context, r portfolio.JobRun) (int64, error)
 	FinishJobRun(ctx context.Context, id int64, finishedAt time.Time, status, errText string, detail json.RawMessage) error
 }
 
@@ -36,18 +32,18 @@ type abandoner interface {
 }
 
 type latestRuns interface {
-	LatestJobRuns(ctx context.Context) ([]store.JobRun, error)
+	LatestJobRuns(ctx context.Context) ([]portfolio.JobRun, error)
 }
 
 // Entry is a scheduled job as the jobs page shows it.
 type Entry struct {
-	Job      string    `json:"job"`
-	Mission  string    `json:"mission,omitempty"`
-	Spec     string    `json:"spec"`
-	Timezone string    `json:"timezone"`
-	Next     time.Time `json:"next"` // zero when the spec never fires again
-	Running  bool      `json:"running"`
-	Last     *Run      `json:"last,omitempty"`
+	Job      string            `json:"job"`
+	Mission  string            `json:"mission,omitempty"`
+	Spec     string            `json:"spec"`
+	Timezone string            `json:"timezone"`
+	Next     time.Time         `json:"next"` // zero when the spec never fires again
+	Running  bool              `json:"running"`
+	Last     *portfolio.JobRun `json:"last,omitempty"`
 }
 
 // Scheduler runs registered jobs on their schedules.
@@ -78,7 +74,7 @@ type entry struct {
 	wrapped            cron.Job
 
 	next    time.Time
-	last    *Run
+	last    *portfolio.JobRun
 	running int
 
 	// gate hands one invocation's trigger and context to the wrapped job:
@@ -92,7 +88,7 @@ type invocation struct {
 	ctx     context.Context
 	trigger string
 	taken   bool
-	run     Run
+	run     portfolio.JobRun
 	err     error
 }
 
@@ -196,7 +192,7 @@ func (s *Scheduler) Start(ctx context.Context) {
 			s.log.Warn("job runs interrupted by the last shutdown marked failed", "runs", n)
 		}
 	}
-	var latest []store.JobRun
+	var latest []portfolio.JobRun
 	if l, ok := s.rec.(latestRuns); ok {
 		var err error
 		if latest, err = l.LatestJobRuns(ctx); err != nil {
@@ -263,7 +259,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 			s.active++
 			go func() {
 				defer s.ended()
-				s.invoke(s.jobCtx, e, store.JobTriggerSchedule)
+				s.invoke(s.jobCtx, e, portfolio.JobTriggerSchedule)
 			}()
 		}
 		s.mu.Unlock()
@@ -314,14 +310,14 @@ func (s *Scheduler) Stop() context.Context {
 // RunNow runs a registered job at once, outside its schedule (trigger
 // "manual"), and waits for it: the jobs page's "run now" and the CLI. A
 // run skipped because the job is already running is an ECONFLICT.
-func (s *Scheduler) RunNow(ctx context.Context, job, mission string) (Run, error) {
-	return s.Invoke(ctx, job, mission, store.JobTriggerManual)
+func (s *Scheduler) RunNow(ctx context.Context, job, mission string) (portfolio.JobRun, error) {
+	return s.Invoke(ctx, job, mission, portfolio.JobTriggerManual)
 }
 
 // Invoke runs a registered job at once with the given trigger (manual,
 // startup) and waits for it. The error is the job's own, a "panic: …"
 // error, or ECONFLICT when the run was skipped.
-func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (Run, error) {
+func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (portfolio.JobRun, error) {
 	s.mu.Lock()
 	var e *entry
 	for _, x := range s.entries {
@@ -331,7 +327,7 @@ func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (R
 	}
 	if e == nil {
 		s.mu.Unlock()
-		return Run{}, portfolio.Errorf(portfolio.ENOTFOUND, "no job %q is scheduled for mission %q", job, mission)
+		return portfolio.JobRun{}, portfolio.Errorf(portfolio.ENOTFOUND, "no job %q is scheduled for mission %q", job, mission)
 	}
 	s.active++
 	s.mu.Unlock()
@@ -375,7 +371,7 @@ func (s *Scheduler) execute(e *entry) {
 	e.cur = nil
 	e.gate.Unlock()
 
-	run := Run{Job: e.job, Mission: e.mission, Trigger: inv.trigger, StartedAt: s.clock.Now().UTC(), Status: store.JobRunning}
+	run := portfolio.JobRun{Job: e.job, Mission: e.mission, Trigger: inv.trigger, StartedAt: s.clock.Now().UTC(), Status: portfolio.JobRunning}
 	s.mu.Lock()
 	e.running++
 	s.mu.Unlock()
@@ -396,11 +392,11 @@ func (s *Scheduler) execute(e *entry) {
 		if r == nil {
 			// runtime.Goexit: nothing to pass on to cron.Recover.
 			inv.err = errors.New("the job exited without returning")
-			s.finish(e, inv, &run, store.JobFailed, inv.err.Error(), "")
+			s.finish(e, inv, &run, portfolio.JobFailed, inv.err.Error(), "")
 			return
 		}
 		inv.err = fmt.Errorf("panic: %v", r)
-		s.finish(e, inv, &run, store.JobFailed, inv.err.Error(), "")
+		s.finish(e, inv, &run, portfolio.JobFailed, inv.err.Error(), "")
 		panic(r)
 	}()
 	detail, err := e.fn(inv.ctx)
@@ -408,14 +404,14 @@ func (s *Scheduler) execute(e *entry) {
 	if err != nil {
 		inv.err = err
 		s.log.Error("job failed", "job", e.job, "mission", e.mission, "trigger", inv.trigger, "error", err)
-		s.finish(e, inv, &run, store.JobFailed, err.Error(), detail)
+		s.finish(e, inv, &run, portfolio.JobFailed, err.Error(), detail)
 		return
 	}
 	s.log.Info("job ran", "job", e.job, "mission", e.mission, "trigger", inv.trigger, "detail", detail)
-	s.finish(e, inv, &run, store.JobOK, "", detail)
+	s.finish(e, inv, &run, portfolio.JobOK, "", detail)
 }
 
-func (s *Scheduler) finish(e *entry, inv *invocation, run *Run, status, errText, detail string) {
+func (s *Scheduler) finish(e *entry, inv *invocation, run *portfolio.JobRun, status, errText, detail string) {
 	now := s.clock.Now().UTC()
 	run.FinishedAt, run.Status, run.Error = &now, status, errText
 	if detail != "" {
@@ -483,8 +479,8 @@ func (r skipRecorder) Info(msg string, _ ...any) {
 	s, e := r.s, r.e
 	inv := e.cur
 	now := s.clock.Now().UTC()
-	run := Run{Job: e.job, Mission: e.mission, Trigger: inv.trigger, StartedAt: now, FinishedAt: &now,
-		Status: store.JobSkipped, Error: "skipped: the previous run is still running"}
+	run := portfolio.JobRun{Job: e.job, Mission: e.mission, Trigger: inv.trigger, StartedAt: now, FinishedAt: &now,
+		Status: portfolio.JobSkipped, Error: "skipped: the previous run is still running"}
 	rctx, cancel := recordContext(inv.ctx)
 	id, err := s.rec.StartJobRun(rctx, run)
 	cancel()

@@ -147,10 +147,10 @@ func (f *fixture) mustImport(t testing.TB, slug, kind, mode, body string) {
 }
 
 // mustTake takes a manual snapshot of mission slug at instant at.
-func (f *fixture) mustTake(t testing.TB, slug, label string, at time.Time) *Snapshot {
+func (f *fixture) mustTake(t testing.TB, slug, label string, at time.Time) *portfolio.Snapshot {
 	t.Helper()
 	f.clock.set(at)
-	sn, err := f.svc.Take(context.Background(), slug, label, TriggerManual)
+	sn, err := f.svc.Take(context.Background(), slug, label, portfolio.TriggerManual)
 	if err != nil {
 		t.Fatalf("take %s: %v", label, err)
 	}

@@ -17,6 +17,7 @@ import (
 
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/gen"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
@@ -297,7 +298,7 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 	if _, err := gen.LoadPortfolio(ctx, st, 1500, 400, 3000, 7); err != nil {
 		t.Fatal(err)
 	}
-	sn, err := snapshot.New(st, time.Now).Take(ctx, "gipuzkoa", "generated", snapshot.TriggerManual)
+	sn, err := snapshot.New(st, time.Now).Take(ctx, "gipuzkoa", "generated", portfolio.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
 	}

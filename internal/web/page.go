@@ -19,7 +19,6 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
-	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -67,9 +66,9 @@ type page struct {
 	SignalFilterText string
 	MetricFamilies   []metricFamily
 	ComputedAt       string
-	Snapshot         *snapshot.Snapshot // set when the page is read as of a snapshot
-	NotFrozen        bool               // the page shows today's state even then
-	JobRuns          []store.JobRun
+	Snapshot         *portfolio.Snapshot // set when the page is read as of a snapshot
+	NotFrozen        bool                // the page shows today's state even then
+	JobRuns          []portfolio.JobRun
 	Scheduled        []schedule.Entry
 	GeoJSON          bool   // an administrator configured boundaries (--geojson)
 	GeoJSONName      string // the feature property holding INE codes
@@ -88,8 +87,8 @@ type page struct {
 	Form      *formData // the forms' hidden fields and choices
 
 	Missions    []portfolio.MissionSummary
-	Users       []store.User
-	Tokens      []store.Token
+	Users       []portfolio.User
+	Tokens      []portfolio.Token
 	NewToken    *createdToken
 	Audit       []store.AuditEntry
 	AuditFilter store.AuditFilter

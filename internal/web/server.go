@@ -18,7 +18,6 @@ import (
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
-	"github.com/begira/begira/internal/store"
 )
 
 // Store is what the web layer needs from the database.
@@ -58,13 +57,13 @@ func (s source) Env(req metrics.Request) (*metrics.Env, error) { return s.m.Env(
 // Scheduler shows the scheduled jobs and runs one on demand.
 type Scheduler interface {
 	Entries() []schedule.Entry
-	RunNow(ctx context.Context, job, mission string) (schedule.Run, error)
+	RunNow(ctx context.Context, job, mission string) (portfolio.JobRun, error)
 	Running() bool
 }
 
 // Jobs is the record of job runs.
 type Jobs interface {
-	JobRuns(ctx context.Context, limit int) ([]store.JobRun, error)
+	JobRuns(ctx context.Context, limit int) ([]portfolio.JobRun, error)
 }
 
 // Deps are the parts the web layer is built on; only cmd/begira wires them.
