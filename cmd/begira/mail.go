@@ -57,7 +57,7 @@ type alertingImports struct {
 	alerts *alert.Alerter
 }
 
-func (a alertingImports) Commit(ctx context.Context, id int64, skipInvalid bool) (*ingest.Batch, error) {
+func (a alertingImports) Commit(ctx context.Context, id int64, skipInvalid bool) (*portfolio.ImportBatch, error) {
 	b, err := a.Service.Commit(ctx, id, skipInvalid)
 	if err != nil {
 		switch portfolio.ErrorCode(err) {

@@ -25,12 +25,12 @@ const ERejected = "EREJECTED"
 // links from signals stay valid; replace does the same and deletes the
 // mission's other rows of the kind. Every row a commit overwrites or deletes
 // is archived with the batch first, so Rollback can restore it exactly.
-func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batch, error) {
+func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*portfolio.ImportBatch, error) {
 	b, err := s.Batch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if b.Status != StatusPreviewed {
+	if b.Status != portfolio.ImportPreviewed {
 		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be committed", id, b.Status)
 	}
 	if cols := unresolved(b); len(cols) > 0 {
@@ -81,13 +81,12 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 		if err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE import_batch SET status = 'committed', committed_at = ? WHERE id = ?`, s.now().UTC(), id)
-		if err != nil {
-			return fmt.Errorf("ingest: mark committed: %w", err)
+		if err := s.st.MarkImportCommitted(ctx, tx, id, s.now()); err != nil {
+			return err
 		}
 		if err := s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.commit", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
-			Before: store.Summary(map[string]string{"status": StatusPreviewed}),
-			After: store.Summary(map[string]any{"status": StatusCommitted, "kind": b.Kind, "mode": b.Mode, "filename": b.Filename,
+			Before: store.Summary(map[string]string{"status": portfolio.ImportPreviewed}),
+			After: store.Summary(map[string]any{"status": portfolio.ImportCommitted, "kind": b.Kind, "mode": b.Mode, "filename": b.Filename,
 				"sha256": b.SHA256, "rows_ok": b.RowsOK, "rows_rejected": b.RowsRejected, "skip_invalid": skipInvalid})}); err != nil {
 			return err
 		}
@@ -105,10 +104,10 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*Batc
 // unresolved lists the headers of the number columns whose convention
 // nothing settled: committing them would store whichever reading was
 // guessed.
-func unresolved(b *Batch) []string {
+func unresolved(b *portfolio.ImportBatch) []string {
 	var out []string
 	for _, c := range b.Columns {
-		if c.Decimal != "" && c.Decided == DecidedAmbiguous {
+		if c.Decimal != "" && c.Decided == portfolio.DecidedAmbiguous {
 			out = append(out, c.Header)
 		}
 	}
@@ -117,7 +116,7 @@ func unresolved(b *Batch) []string {
 
 // Import previews and, when the file is clean (or skipInvalid), commits.
 // The returned batch says which happened.
-func (s *Service) Import(ctx context.Context, req Request, skipInvalid bool) (*Batch, error) {
+func (s *Service) Import(ctx context.Context, req Request, skipInvalid bool) (*portfolio.ImportBatch, error) {
 	b, err := s.Preview(ctx, req)
 	if err != nil {
 		return nil, err
@@ -131,7 +130,7 @@ type stagedTables struct {
 	catalog string // the main database, where the commit's own tables go
 	mission int64
 	mode    string
-	dialect Dialect
+	dialect portfolio.Dialect
 	read    *reading
 	fields  map[string]bool
 	log     *slog.Logger

@@ -169,7 +169,7 @@ func diagnoseCSV(path, delim string, headerRow int) error {
 
 // csvFailure explains a file DuckDB could not read: Go's CSV reader names
 // the line and the problem when it can, otherwise DuckDB's reason is kept.
-func csvFailure(err error, path string, d Dialect) error {
+func csvFailure(err error, path string, d portfolio.Dialect) error {
 	if d.Encoding == "xlsx" {
 		// A sheet has no delimiter nor quotes to check: speak of the sheet.
 		msg := strings.TrimPrefix(portfolio.ErrorMessage(csvError(err)), "the file could not be read as CSV: ")
@@ -249,7 +249,7 @@ func listHeaders(headers []string) string {
 // column when rows have unequal numbers of fields. Go's reader then names
 // the odd row; failing that, a sniffed delimiter is replaced by the one the
 // header uses.
-func checkDelimiter(path string, d *Dialect, given bool) error {
+func checkDelimiter(path string, d *portfolio.Dialect, given bool) error {
 	line := headerLine(path, d.HeaderRow)
 	if line == "" || strings.Contains(line, d.Delimiter) {
 		return nil

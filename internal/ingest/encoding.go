@@ -493,7 +493,7 @@ func checkText(head, decoded []byte) error {
 // as a single-byte encoding). It returns a warning with the first example
 // and its line, or nil. It runs only when the analyst gave the encoding:
 // a detected one never produces these.
-func suspectDecoding(path, enc string) *Warning {
+func suspectDecoding(path, enc string) *portfolio.ImportWarning {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
@@ -502,7 +502,7 @@ func suspectDecoding(path, enc string) *Warning {
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), maxLineBytes+1)
 	var count int64
-	var w *Warning
+	var w *portfolio.ImportWarning
 	for line := int64(1); sc.Scan(); line++ {
 		text := sc.Text()
 		i := strings.IndexFunc(text, func(r rune) bool { return r == utf8.RuneError || (r >= 0x80 && r <= 0x9F) })
@@ -531,7 +531,7 @@ func suspectDecoding(path, enc string) *Warning {
 				}
 				return r
 			}, text[from:to])
-			w = &Warning{Code: WarnEncoding, Lines: []int64{line}, Examples: []string{example}}
+			w = &portfolio.ImportWarning{Code: WarnEncoding, Lines: []int64{line}, Examples: []string{example}}
 		}
 	}
 	if w == nil {

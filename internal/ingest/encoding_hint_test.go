@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // A wrong encoding hint was obeyed without a word: the preview warns,
@@ -18,7 +19,7 @@ func TestWrongEncodingHintWarns(t *testing.T) {
 		r := e.req(path, ingest.KindOrganisations, ingest.ModeAppend)
 		r.Dialect.Encoding = enc
 		b := e.mustPreview(t, r)
-		var w *ingest.Warning
+		var w *portfolio.ImportWarning
 		for i := range b.Warnings {
 			if b.Warnings[i].Code == ingest.WarnEncoding {
 				w = &b.Warnings[i]

@@ -5,16 +5,20 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // prepare turns the uploaded file into UTF-8 CSV text DuckDB can read: an
 // XLSX sheet is written out as CSV, any other file is checked to be text and
-// transcoded. It returns the text file and a cleanup function.
-func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
+// transcoded. It returns the text file, the sheet cells it could not read
+// (formulas without a value: they become rejects once the columns are
+// mapped) and a cleanup function.
+func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []cellReject, func(), error) {
 	nothing := func() {}
 	src, err := os.Open(req.Path)
 	if err != nil {
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	defer src.Close()
 	head := make([]byte, 64<<10)
@@ -22,13 +26,13 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 	head = head[:n]
 	dir, err := os.MkdirTemp(s.TempDir, "begira-import-")
 	if err != nil {
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
 	out, err := os.Create(filepath.Join(dir, "text.csv"))
 	if err != nil {
 		cleanup()
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	defer out.Close()
 
@@ -41,30 +45,29 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 		sheet, _, formulas, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
 		if err != nil {
 			cleanup()
-			return "", nothing, err
+			return "", nil, nothing, err
 		}
-		b.cells = formulas
 		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
 		// The sheet is written as comma-separated text with ISO dates.
 		if req.Dialect.Delimiter == "" {
 			b.Dialect.Delimiter = ","
 		}
-		return out.Name(), cleanup, nil
+		return out.Name(), formulas, cleanup, nil
 	}
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		cleanup()
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	used, err := transcode(src, out, req.Dialect.Encoding)
 	if err != nil {
 		cleanup()
-		return "", nothing, err
+		return "", nil, nothing, err
 	}
 	decoded := make([]byte, 64<<10)
 	dn, _ := out.ReadAt(decoded, 0)
 	if err := checkText(head, decoded[:dn]); err != nil {
 		cleanup()
-		return "", nothing, err
+		return "", nil, nothing, err
 	}
 	b.Dialect.Encoding = used
 	if req.Dialect.Encoding != "" {
@@ -73,5 +76,5 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 		}
 	}
 	s.progress.update(b.ID, "transcoding", size, size, "bytes")
-	return out.Name(), cleanup, nil
+	return out.Name(), nil, cleanup, nil
 }

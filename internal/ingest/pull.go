@@ -192,7 +192,7 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src p
 		return err
 	}
 	res.BatchID, res.RowsTotal, res.RowsOK, res.RowsRejected = b.ID, b.RowsTotal, b.RowsOK, b.RowsRejected
-	if _, err := s.st.DB().ExecContext(ctx, `UPDATE import_batch SET source_id = ? WHERE id = ?`, src.ID, b.ID); err != nil {
+	if err := s.st.SetImportSource(ctx, b.ID, src.ID); err != nil {
 		s.fail(ctx, b.ID)
 		return fmt.Errorf("ingest: pull %s: %w", src.Slug, err)
 	}

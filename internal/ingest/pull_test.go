@@ -153,7 +153,7 @@ func TestPullImportsThenNotModified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Status != ingest.StatusCommitted || b.Mode != ingest.ModeUpsert || b.Filename != "projects.csv" || b.CreatedBy != "pull:feed" {
+	if b.Status != portfolio.ImportCommitted || b.Mode != ingest.ModeUpsert || b.Filename != "projects.csv" || b.CreatedBy != "pull:feed" {
 		t.Errorf("batch: status %q mode %q filename %q by %q, want committed upsert projects.csv by pull:feed", b.Status, b.Mode, b.Filename, b.CreatedBy)
 	}
 	if n := count(t, e.st, fmt.Sprintf(`SELECT count(*) FROM import_batch WHERE source_id = %d`, e.source(t).ID)); n != 1 {
@@ -296,7 +296,7 @@ func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Status != ingest.StatusFailed || len(b.Rejects) == 0 || b.Rejects[0].Line != 3 {
+	if b.Status != portfolio.ImportFailed || len(b.Rejects) == 0 || b.Rejects[0].Line != 3 {
 		t.Errorf("rejected pull's batch: status %q rejects %+v, want failed with line 3 rejected", b.Status, b.Rejects)
 	}
 	if src := e.source(t); src.ETag != `"v1"` || src.LastBatchID != res.BatchID {

@@ -5,24 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // sampleRows is how many rows the preview shows as they will be stored.
 const sampleRows = 20
 
-// SampleRow is a row of the file as the commit would store it: numbers as
-// numbers, dates as yyyy-mm-dd, enum values and terms as their codes,
-// municipalities as INE codes, lists as lists; NULL where the cell is
-// empty or rejected.
-type SampleRow struct {
-	Line   int64          `json:"line"`
-	Values map[string]any `json:"values"`
-}
-
 // sample reads the first rows of the staged file through the batch's
 // reading, the same expressions the commit uses. The staged rows keep file
 // order, so LIMIT takes the first without sorting the file.
-func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) error {
+func (s *Service) sample(ctx context.Context, b *portfolio.ImportBatch, st *staged, r *reading) error {
 	var parts []string
 	for _, f := range Fields(b.Kind) {
 		if !st.has(f.Name) {
@@ -69,9 +62,9 @@ func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) 
 		return fmt.Errorf("ingest: sample rows: %w", err)
 	}
 	defer rows.Close()
-	b.Sample = []SampleRow{}
+	b.Sample = []portfolio.ImportSample{}
 	for rows.Next() {
-		var row SampleRow
+		var row portfolio.ImportSample
 		var values string
 		if err := rows.Scan(&row.Line, &values); err != nil {
 			return fmt.Errorf("ingest: sample rows: %w", err)

@@ -21,6 +21,9 @@ type staged struct {
 	table  string           // stage.stg_<id>
 	fields map[string]Field // mapped field name → spec
 	header map[string]string
+	// formulas are the sheet cells the file's decoding could not read:
+	// they become rejects once the columns are mapped.
+	formulas []cellReject
 }
 
 // commitSuffixes are the tables a commit writes inside its transaction.
@@ -85,7 +88,7 @@ func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"
 
 // stage sniffs the file's dialect, maps its headers and copies it into the
 // batch's staging table, all cells as text.
-func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, error) {
+func (s *Service) stage(ctx context.Context, b *portfolio.ImportBatch, req Request) (*staged, error) {
 	db := s.st.DB()
 	d := req.Dialect
 	d.Encoding, d.Sheet = b.Dialect.Encoding, b.Dialect.Sheet
@@ -170,7 +173,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	if err := duplicateHeader(rawHeaders(req.Path, d)); err != nil {
 		return nil, err
 	}
-	var sameField []Warning
+	var sameField []portfolio.ImportWarning
 	b.Columns, sameField = mapHeaders(req.Kind, headers, req.Mapping)
 	b.Warnings = append(b.Warnings, sameField...)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
@@ -317,7 +320,7 @@ func trimmed(c string) string {
 }
 
 // readHeaders returns the header cells of the file.
-func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]string, error) {
+func readHeaders(ctx context.Context, db *sql.DB, path string, d portfolio.Dialect) ([]string, error) {
 	rows, err := db.QueryContext(ctx, fmt.Sprintf(
 		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d) LIMIT 0`,
 		sqlString(path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1))
@@ -329,7 +332,7 @@ func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]str
 }
 
 // quoting is the read_csv options of the file's quotes.
-func quoting(d Dialect) string {
+func quoting(d portfolio.Dialect) string {
 	if d.Quote == quoteNone {
 		return `quote = '', escape = ''`
 	}
@@ -338,7 +341,7 @@ func quoting(d Dialect) string {
 
 // rawHeaders reads the header line as written: DuckDB renames a header
 // that appears twice, which would hide the duplicate.
-func rawHeaders(path string, d Dialect) []string {
+func rawHeaders(path string, d portfolio.Dialect) []string {
 	line := strings.TrimRight(headerLine(path, d.HeaderRow), "\r\n")
 	if d.Quote == quoteNone {
 		return strings.Split(line, d.Delimiter)

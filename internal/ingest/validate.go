@@ -69,7 +69,7 @@ type check struct {
 // cellChecks lists the checks of every mapped field that need nothing but
 // the cell itself: required, number (in the column's convention and the
 // field's range), date, enum, municipality.
-func cellChecks(b *Batch, st *staged, r *reading) []check {
+func cellChecks(b *portfolio.ImportBatch, st *staged, r *reading) []check {
 	var out []check
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok {
@@ -132,7 +132,7 @@ func cellChecks(b *Batch, st *staged, r *reading) []check {
 }
 
 // validate checks every staged row and records the rejects of the batch.
-func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
+func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, st *staged) error {
 	db := s.st.DB()
 	// reject records a reject for every staged row matching where. args fill
 	// the placeholders of reason first, then those of where.
@@ -173,14 +173,15 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 			return fmt.Errorf("ingest: validate cells: %w", err)
 		}
 	}
-	for _, c := range b.cells {
+	var formulas []portfolio.ImportReject
+	for _, c := range st.formulas {
 		if c.Col >= len(b.Columns) || b.Columns[c.Col].Field == "" {
 			continue // a column the import does not read
 		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason, code) VALUES (?, ?, ?, ?, ?, ?)`,
-			b.ID, c.Row, b.Columns[c.Col].Header, c.Value, c.Reason, RejFormula); err != nil {
-			return fmt.Errorf("ingest: validate formulas: %w", err)
-		}
+		formulas = append(formulas, portfolio.ImportReject{Line: c.Row, Column: b.Columns[c.Col].Header, Value: c.Value, Reason: c.Reason, Code: RejFormula})
+	}
+	if err := s.st.AddImportRejects(ctx, b.ID, formulas); err != nil {
+		return err
 	}
 	s.step(b.ID, "validate cells", start)
 	start = time.Now()
@@ -223,7 +224,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 // _terms (field, scheme, cell, raw, pos, code; code NULL when unknown).
 // Unknown values become rejects on every line holding their cell; project
 // references (signals) are matched and rejected the same way per line.
-func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
+func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, st *staged) error {
 	db := s.st.DB()
 	var cols, parts []string
 	var args []any
@@ -367,13 +368,13 @@ func splitLines(table, c, sep string) string {
 
 // listSeparator is the separator of a batch's multi-valued cells; batches
 // previewed before it was a setting split on '|'.
-func listSeparator(d Dialect) string { return cmpOr(d.ListSeparator, "|") }
+func listSeparator(d portfolio.Dialect) string { return cmpOr(d.ListSeparator, "|") }
 
 func (st *staged) has(field string) bool { _, ok := st.fields[field]; return ok }
 
 // checkKeys rejects duplicate business keys within the file and, when
 // appending, keys the mission already holds.
-func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged,
+func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, st *staged,
 	reject func(field, code, where, value, reason string, args ...any) error) error {
 	keyField, keyExpr, table, existing := "ext_ref", ident("ext_ref"), "project", "ext_ref"
 	switch b.Kind {

@@ -141,7 +141,7 @@ func (f *fixture) mustImport(t testing.TB, slug, kind, mode, body string) {
 	if err != nil {
 		t.Fatalf("import %s: %v", kind, err)
 	}
-	if b.Status != ingest.StatusCommitted || b.RowsRejected != 0 {
+	if b.Status != portfolio.ImportCommitted || b.RowsRejected != 0 {
 		t.Fatalf("import %s: got status %s with %d rejects %+v, want committed with none", kind, b.Status, b.RowsRejected, b.Rejects)
 	}
 }

@@ -193,3 +193,36 @@ func nullIfZero(n int64) any {
 	}
 	return n
 }
+
+// SourceMapping returns the headers → fields mapping saved on the source
+// slug of the mission missionID: nil when there is no such source or it
+// has no mapping.
+func (s *Store) SourceMapping(ctx context.Context, missionID int64, slug string) (map[string]string, error) {
+	var saved *string
+	err := s.db.QueryRowContext(ctx, `SELECT column_mapping FROM source WHERE mission_id = ? AND slug = ?`, missionID, slug).Scan(&saved)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && saved == nil) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("store: source mapping: %w", err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(*saved), &m); err != nil {
+		return nil, fmt.Errorf("store: source mapping: %w", err)
+	}
+	return m, nil
+}
+
+// SaveSourceMapping saves mapping on the source slug of the mission
+// missionID, registering the source (kind other) when it is new, so that
+// next month's file needs no mapping.
+func (s *Store) SaveSourceMapping(ctx context.Context, missionID int64, slug string, mapping map[string]string) error {
+	body, _ := json.Marshal(mapping)
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO source (mission_id, slug, name, kind, column_mapping) VALUES (?, ?, ?, 'other', ?)
+		ON CONFLICT (mission_id, slug) DO UPDATE SET column_mapping = excluded.column_mapping`,
+		missionID, slug, slug, string(body))
+	if err != nil {
+		return fmt.Errorf("store: save source mapping: %w", err)
+	}
+	return nil
+}

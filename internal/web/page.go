@@ -16,7 +16,6 @@ import (
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
-	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/store"
@@ -61,7 +60,7 @@ type page struct {
 	Filters    []filter
 	Scope      portfolio.Scope
 
-	Imports          []ingest.Batch
+	Imports          []portfolio.ImportBatch
 	Signals          []portfolio.Signal
 	SignalFilterText string
 	MetricFamilies   []metricFamily
