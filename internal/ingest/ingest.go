@@ -68,6 +68,9 @@ type Service struct {
 	// (0: DefaultPreviewTTL).
 	PreviewTTL time.Duration
 
+	// traceSQL, when set (tests), sees every statement a commit runs.
+	traceSQL func(what, q string)
+
 	mu          sync.Mutex
 	onCommitted []func(mission string)
 }
