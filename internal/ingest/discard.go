@@ -38,12 +38,8 @@ func (s *Service) Discard(ctx context.Context, id int64) (*portfolio.ImportBatch
 // is refused.
 func (s *Service) discard(ctx context.Context, b *portfolio.ImportBatch) error {
 	err := s.st.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE import_batch SET status = ? WHERE id = ? AND status = ?`, portfolio.ImportDiscarded, b.ID, portfolio.ImportPreviewed)
-		if err != nil {
-			return fmt.Errorf("ingest: discard %d: %w", b.ID, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return portfolio.Errorf(portfolio.ECONFLICT, "import %d changed meanwhile; reload it", b.ID)
+		if err := s.st.MarkImportDiscarded(ctx, tx, b.ID); err != nil {
+			return err
 		}
 		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.discard", Mission: b.Mission, Target: fmt.Sprintf("import:%d", b.ID),
 			Before: store.Summary(map[string]string{"status": portfolio.ImportPreviewed}),

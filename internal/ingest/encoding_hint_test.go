@@ -13,7 +13,7 @@ import (
 // with an example, when the text it yields holds U+FFFD, C1 controls or
 // UTF-8 read as single bytes.
 func TestWrongEncodingHintWarns(t *testing.T) {
-	path, _ := filepath.Abs(filepath.Join("testdata", "encoding", "utf8.csv"))
+	path, _ := filepath.Abs(filepath.Join("..", "decode", "testdata", "encoding", "utf8.csv"))
 	for _, enc := range []string{"iso-8859-1", "windows-1252"} {
 		e := mustEnv(t)
 		r := e.req(path, ingest.KindOrganisations, ingest.ModeAppend)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/begira/begira/internal/decode"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -14,7 +15,7 @@ import (
 // transcoded. It returns the text file, the sheet cells it could not read
 // (formulas without a value: they become rejects once the columns are
 // mapped) and a cleanup function.
-func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []cellReject, func(), error) {
+func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []decode.BadCell, func(), error) {
 	nothing := func() {}
 	src, err := os.Open(req.Path)
 	if err != nil {
@@ -41,11 +42,11 @@ func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []cell
 		size = fi.Size()
 	}
 	s.progress.update(b.ID, "transcoding", 0, size, "bytes")
-	if isXLSX(head, req.Filename) {
-		sheet, _, formulas, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
+	if decode.IsXLSX(head, req.Filename) {
+		sheet, _, formulas, err := decode.XLSXToCSV(req.Path, req.Sheet, out, decode.DefaultXLSXLimits())
 		if err != nil {
 			cleanup()
-			return "", nil, nothing, err
+			return "", nil, nothing, invalid(err)
 		}
 		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
 		// The sheet is written as comma-separated text with ISO dates.
@@ -58,21 +59,22 @@ func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []cell
 		cleanup()
 		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
-	used, err := transcode(src, out, req.Dialect.Encoding)
+	used, err := decode.Transcode(src, out, req.Dialect.Encoding)
 	if err != nil {
 		cleanup()
-		return "", nil, nothing, err
+		return "", nil, nothing, invalid(err)
 	}
 	decoded := make([]byte, 64<<10)
 	dn, _ := out.ReadAt(decoded, 0)
-	if err := checkText(head, decoded[:dn]); err != nil {
+	if err := decode.CheckText(head, decoded[:dn]); err != nil {
 		cleanup()
-		return "", nil, nothing, err
+		return "", nil, nothing, invalid(err)
 	}
 	b.Dialect.Encoding = used
 	if req.Dialect.Encoding != "" {
-		if w := suspectDecoding(out.Name(), used); w != nil {
-			b.Warnings = append(b.Warnings, *w)
+		if w := decode.SuspectDecoding(out.Name(), used); w != nil {
+			b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnEncoding, Message: w.Message, Lines: []int64{w.Line},
+				Count: w.Count, Examples: []string{w.Example}})
 		}
 	}
 	s.progress.update(b.ID, "transcoding", size, size, "bytes")
