@@ -35,10 +35,6 @@ const (
 	WarnHeaderTwice       = "header_same_field" // two headers name one field: the exact name (or the first) is used
 	WarnOther             = portfolio.ImportWarnOther
 
-	// EUpstream is the code of a pull whose source failed (an HTTP error,
-	// a timeout, an unreachable host): the server itself did not (502).
-	EUpstream = "EUPSTREAM"
-
 	// EAmbiguous is the code of a commit refused because a column's
 	// convention is unresolved.
 	EAmbiguous = "EAMBIGUOUS"

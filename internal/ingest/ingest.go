@@ -223,6 +223,11 @@ func fileSHA256(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// Fail marks the batch id failed and drops its staged rows: for a caller
+// that gives up a preview nobody will commit (a scheduled pull whose file
+// has rejects).
+func (s *Service) Fail(ctx context.Context, id int64) { s.fail(ctx, id) }
+
 // fail marks a batch failed and drops its staging tables. It is best effort:
 // the caller already has an error to report.
 func (s *Service) fail(ctx context.Context, id int64) {

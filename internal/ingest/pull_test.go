@@ -12,6 +12,7 @@ import (
 
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/pull"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -87,6 +88,7 @@ type pullEnv struct {
 	*env
 	feed   *feed
 	client *http.Client
+	puller *pull.Puller
 }
 
 func mustPullEnv(tb testing.TB, kind, path string) *pullEnv {
@@ -99,14 +101,16 @@ func mustPullEnv(tb testing.TB, kind, path string) *pullEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &pullEnv{env: e, feed: f, client: &http.Client{Timeout: 200 * time.Millisecond}}
+	p := pull.New(e.st, e.ing, fixedClock)
+	p.TempDir = e.dir
+	return &pullEnv{env: e, feed: f, client: &http.Client{Timeout: 200 * time.Millisecond}, puller: p}
 }
 
-func (e *pullEnv) pull(limit int64) (*ingest.PullResult, error) {
-	return e.ing.PullSource(context.Background(), e.client, e.m.Slug, "feed", limit)
+func (e *pullEnv) pull(limit int64) (*pull.Result, error) {
+	return e.puller.PullSource(context.Background(), e.client, e.m.Slug, "feed", limit)
 }
 
-func (e *pullEnv) mustPull(tb testing.TB, wantStatus string) *ingest.PullResult {
+func (e *pullEnv) mustPull(tb testing.TB, wantStatus string) *pull.Result {
 	tb.Helper()
 	res, err := e.pull(0)
 	if err != nil {
@@ -191,7 +195,7 @@ func TestPullUnchangedBodyWithoutValidators(t *testing.T) {
 
 // failedPull checks a pull that must fail with code, leave the portfolio
 // as before and record the failure on the source without new validators.
-func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *ingest.PullResult {
+func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *pull.Result {
 	tb.Helper()
 	before := storedProjects(tb, e.st)
 	validators := e.source(tb).ETag
@@ -224,7 +228,7 @@ func TestPullServerErrorKeepsData(t *testing.T) {
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
 	e.mustPull(t, portfolio.PullOK)
 	e.feed.set(func(f *feed) { f.status, f.etag, f.body = http.StatusInternalServerError, "", "oops" })
-	e.failedPull(t, 0, ingest.EUpstream, "HTTP 500")
+	e.failedPull(t, 0, pull.EUpstream, "HTTP 500")
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after a 500: got %d, want 1", n)
 	}
@@ -235,7 +239,7 @@ func TestPullServerErrorKeepsData(t *testing.T) {
 func TestPullNotFoundUpstream(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.status, f.body = http.StatusNotFound, "no such file" })
-	res := e.failedPull(t, 0, ingest.EUpstream, "HTTP 404 Not Found")
+	res := e.failedPull(t, 0, pull.EUpstream, "HTTP 404 Not Found")
 	if res.HTTPStatus != http.StatusNotFound {
 		t.Errorf("http_status %d, want 404", res.HTTPStatus)
 	}
@@ -245,7 +249,7 @@ func TestPullTimeout(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.stall = true })
 	start := time.Now()
-	e.failedPull(t, 0, ingest.EUpstream, "did not answer in full within 200ms")
+	e.failedPull(t, 0, pull.EUpstream, "did not answer in full within 200ms")
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("a 200 ms timeout took %v", d)
 	}
@@ -316,11 +320,12 @@ func TestPullRefusesSourceWithoutURL(t *testing.T) {
 	if err := e.st.UpsertSource(context.Background(), e.m.Slug, portfolio.SourceDoc{Slug: "manual", Kind: "projects"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.ing.PullSource(context.Background(), nil, e.m.Slug, "manual", 0)
+	puller := pull.New(e.st, e.ing, fixedClock)
+	_, err := puller.PullSource(context.Background(), nil, e.m.Slug, "manual", 0)
 	if portfolio.ErrorCode(err) != portfolio.EINVALID || !strings.Contains(err.Error(), "no url") {
 		t.Errorf("pull of a source without a url: got %v, want EINVALID", err)
 	}
-	if _, err := e.ing.PullSource(context.Background(), nil, e.m.Slug, "ghost", 0); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
+	if _, err := puller.PullSource(context.Background(), nil, e.m.Slug, "ghost", 0); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
 		t.Errorf("pull of an unknown source: got %v, want ENOTFOUND", err)
 	}
 }

@@ -4,7 +4,7 @@
 //
 // It is a thin wrapper over robfig/cron v3 and holds no business logic:
 // a job is a plain method of another package (snapshot.Service.Take,
-// ingest.Service.PullSource, store.PruneJobRuns, …) that the CLI can also
+// pull.Puller.PullSource, store.PruneJobRuns, …) that the CLI can also
 // run once, registered here under a name and a spec.
 //
 // From cron we reuse the spec parser, Schedule.Next and the JobWrapper
