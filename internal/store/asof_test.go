@@ -17,7 +17,7 @@ import (
 // the store's ScopedQuery: the macro every analytic query starts from.
 func scopeCount(t *testing.T, st *store.Store, m *portfolio.Mission) int64 {
 	t.Helper()
-	rows, err := st.ScopedQuery(context.Background(), `SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, m.ID, portfolio.Scope{})
+	rows, err := st.ScopedQuery(context.Background(), `SELECT count(*) FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)`, m.ID, portfolio.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}

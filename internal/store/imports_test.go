@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 
@@ -105,4 +106,22 @@ func TestSourceMappingSavedFromAnUpload(t *testing.T) {
 	if err != nil || got["Kodea"] != "ext_ref" {
 		t.Fatalf("saved mapping: %v, %v", got, err)
 	}
+}
+
+// A scoped query spells its placeholders' types out: the text runs as
+// written, in the DuckDB CLI too; one that does not is refused, not
+// rewritten.
+func TestScopedQueryRefusesUntypedScope(t *testing.T) {
+	ctx := context.Background()
+	st := MustOpen(t)
+	m := MustApply(t, st, testMission())
+	_, err := st.ScopedQuery(ctx, `SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, m.ID, portfolio.Scope{})
+	if err == nil || !strings.Contains(err.Error(), "types") {
+		t.Fatalf("untyped scope: %v", err)
+	}
+	rows, err := st.ScopedQuery(ctx, `SELECT count(*) FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)`, m.ID, portfolio.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
 }

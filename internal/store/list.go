@@ -51,13 +51,13 @@ func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio
 	pg = pg.Normalize()
 	args := scopeArgs(m.ID, sc)
 	var total int64
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)`, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count projects: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(projectColumns+`
-		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
+	rows, err := s.db.QueryContext(ctx, projectColumns+`
+		FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p
 		LEFT JOIN organisation o ON o.id = p.lead_org_id
-		ORDER BY p.ext_ref LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
+		ORDER BY p.ext_ref LIMIT $11 OFFSET $12`, append(args, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: projects: %w", err)
 	}
@@ -263,7 +263,7 @@ func (s *Store) ProjectTotals(ctx context.Context, m *portfolio.Mission, sc port
 		return terms
 	}
 	args := append(scopeArgs(m.ID, sc), a, b, keep(a), keep(b))
-	err := s.db.QueryRowContext(ctx, withScopeTypes(query("list_totals")), args...).Scan(&t.Projects, &t.Budget, &t.BudgetNull, &t.NFrac, &t.BudgetFrac)
+	err := s.db.QueryRowContext(ctx, query("list_totals"), args...).Scan(&t.Projects, &t.Budget, &t.BudgetNull, &t.NFrac, &t.BudgetFrac)
 	if err != nil {
 		return t, fmt.Errorf("store: project totals: %w", err)
 	}
@@ -276,17 +276,17 @@ func (s *Store) ProjectTotals(ctx context.Context, m *portfolio.Mission, sc port
 func (s *Store) OrganisationsInScope(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, pg portfolio.Page) ([]portfolio.Organisation, int64, error) {
 	pg = pg.Normalize()
 	args := scopeArgs(m.ID, sc)
-	const members = `WITH p AS (SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)),
+	const members = `WITH p AS (SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)),
 		m AS (SELECT po.org_id, count(DISTINCT po.project_id) AS n FROM project_org po JOIN p ON p.id = po.project_id GROUP BY po.org_id)`
 	var total int64
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(members+` SELECT count(*) FROM m`), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, members+` SELECT count(*) FROM m`, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count organisations in scope: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(members+`
+	rows, err := s.db.QueryContext(ctx, members+`
 		SELECT o.id, coalesce(o.ext_ref, ''), o.name, coalesce(o.actor_type, ''), coalesce(o.size_class, ''),
 		       o.founded_year, coalesce(o.geo_code, ''), m.n
 		FROM m JOIN organisation o ON o.id = m.org_id
-		ORDER BY o.name_key, o.id LIMIT $11 OFFSET $12`), append(args, pg.Limit, pg.Offset)...)
+		ORDER BY o.name_key, o.id LIMIT $11 OFFSET $12`, append(args, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
 	}

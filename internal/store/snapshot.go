@@ -411,13 +411,13 @@ type CellMember struct {
 // CellMembers lists, for every cell of the matrix of schemes a × b, the
 // projects in scope tagged with both terms: the rows behind C1's n_full.
 func (s *Store) CellMembers(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]CellMember, error) {
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
-		WITH p AS (SELECT id, ext_ref, title FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10))
+	rows, err := s.db.QueryContext(ctx, `
+		WITH p AS (SELECT id, ext_ref, title FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE))
 		SELECT ta.term_code, tb.term_code, p.ext_ref, p.title
 		FROM p
 		JOIN project_term ta ON ta.project_id = p.id AND ta.scheme_code = $11
 		JOIN project_term tb ON tb.project_id = p.id AND tb.scheme_code = $12
-		ORDER BY 1, 2, 3`), append(scopeArgs(m.ID, sc), a, b)...)
+		ORDER BY 1, 2, 3`, append(scopeArgs(m.ID, sc), a, b)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: cell members: %w", err)
 	}

@@ -13,9 +13,9 @@ import (
 // snapshots of the mission taken before the given instant. For a store as
 // of a snapshot, pass its taken_at.
 func (s *Store) NewEntrants(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, before time.Time) (*portfolio.Entrants, error) {
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
+	rows, err := s.db.QueryContext(ctx, `
 		WITH p AS (
-		    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 		),
 		orgs AS (
 		    SELECT o.name_key, min(o.name) AS name
@@ -27,7 +27,7 @@ func (s *Store) NewEntrants(ctx context.Context, m *portfolio.Mission, sc portfo
 		)
 		SELECT o.name,
 		       o.name_key IN (SELECT so.name_key FROM snapshot_org so JOIN earlier e ON e.id = so.snapshot_id)
-		FROM orgs o ORDER BY o.name_key`), append(scopeArgs(m.ID, sc), before.UTC())...)
+		FROM orgs o ORDER BY o.name_key`, append(scopeArgs(m.ID, sc), before.UTC())...)
 	if err != nil {
 		return nil, fmt.Errorf("store: new entrants: %w", err)
 	}

@@ -3,7 +3,7 @@
 -- isolated ones included, with its level term (NULL when untagged; level is
 -- a single-valued scheme, min() only guards against a stray second tag).
 WITH p AS (
-    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT * FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 lv AS (
     SELECT pt.project_id, min(pt.term_code) AS level
