@@ -100,7 +100,7 @@ func (s *Service) replaceWarning(ctx context.Context, b *portfolio.ImportBatch, 
 	if b.Mode != ModeReplace {
 		return nil
 	}
-	ok := fmt.Sprintf(`SELECT %%s FROM %s WHERE line NOT IN (SELECT line FROM import_reject WHERE batch_id = %d)`, st.table, b.ID)
+	ok := fmt.Sprintf(`SELECT %%s FROM %s WHERE line NOT IN (SELECT line FROM import_reject WHERE batch_id = ?)`, st.table)
 	var q, noun string
 	switch b.Kind {
 	case KindProjects:
@@ -115,7 +115,7 @@ func (s *Service) replaceWarning(ctx context.Context, b *portfolio.ImportBatch, 
 		noun = "organisations"
 	}
 	var n int64
-	if err := s.st.DB().QueryRowContext(ctx, q, missionID).Scan(&n); err != nil {
+	if err := s.st.DB().QueryRowContext(ctx, q, missionID, b.ID).Scan(&n); err != nil {
 		return fmt.Errorf("ingest: replace count: %w", err)
 	}
 	if n == 0 {

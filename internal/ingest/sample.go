@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -49,15 +50,15 @@ func (s *Service) sample(ctx context.Context, b *portfolio.ImportBatch, st *stag
 			e = c
 		}
 		// A rejected cell shows as NULL: it is not what will be stored.
-		e = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM import_reject j WHERE j.batch_id = %d AND j.line = s.line AND j.column_name = %s) THEN NULL ELSE %s END`,
-			b.ID, sqlString(st.header[f.Name]), e)
+		e = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM import_reject j WHERE j.batch_id = $batch AND j.line = s.line AND j.column_name = %s) THEN NULL ELSE %s END`,
+			sqlString(st.header[f.Name]), e)
 		parts = append(parts, fmt.Sprintf(`'%s': %s`, f.Name, e))
 	}
 	if len(parts) == 0 {
 		return nil
 	}
 	rows, err := s.st.DB().QueryContext(ctx, fmt.Sprintf(`SELECT line, to_json({%s})::VARCHAR FROM (SELECT * FROM %s LIMIT %d) s ORDER BY line`,
-		strings.Join(parts, ", "), st.table, sampleRows))
+		strings.Join(parts, ", "), st.table, sampleRows), sql.Named("batch", b.ID))
 	if err != nil {
 		return fmt.Errorf("ingest: sample rows: %w", err)
 	}
