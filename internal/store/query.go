@@ -55,7 +55,6 @@ func dateArg(v any) any { return v }
 // $10::DATE)), so that its text runs as written.
 const untypedScope = "begira_scope($1, $2"
 
-
 // ScopedQuery runs an analytic query whose first ten parameters ($1…$10) are
 // the mission and the scope filters of begira_scope, followed by args. The
 // metrics package keeps its SQL in its own embedded files and runs it here.
