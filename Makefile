@@ -62,9 +62,9 @@ echarts:
 	cd $$(mktemp -d) && npm pack echarts@5.6.0 >/dev/null && tar xzf echarts-5.6.0.tgz && \
 	cp package/dist/echarts.min.js package/LICENSE package/NOTICE $(CURDIR)/internal/web/static/vendor/echarts/
 
-# Regenerates the demo CSV files (deterministic).
+# Regenerates the demo CSV files (deterministic; see cmd/demogen).
 demo-data:
-	$(GO) run ./data/demo/generate.go
+	$(GO) generate ./data
 
 clean:
 	rm -rf bin

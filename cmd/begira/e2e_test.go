@@ -22,7 +22,6 @@ import (
 	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/store"
 )
 
 const hostileTitle = `</script><script>alert(1)</script>`
@@ -71,7 +70,7 @@ func adminClient(t *testing.T, s *server) *http.Client {
 func loginInBrowser(t *testing.T, b *browsertest.Browser, s *server, base, name string, grants map[string]string) {
 	t.Helper()
 	const pw = "correct horse battery staple"
-	u := &store.User{Username: name, PasswordHash: auth.HashPassword(pw), Grants: grants}
+	u := &portfolio.User{Username: name, PasswordHash: auth.HashPassword(pw), Grants: grants}
 	if err := s.store.CreateUser(context.Background(), u, false); err != nil {
 		t.Fatal(err)
 	}

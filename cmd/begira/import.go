@@ -12,6 +12,7 @@ import (
 
 	"github.com/begira/begira/internal/config"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -64,7 +65,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		fmt.Fprintln(stderr, "begira import:", err)
 		return 2
 	}
-	d := ingest.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: decimal.all, Century: *century, Quote: *quote, ListSeparator: *listSep}
+	d := portfolio.Dialect{HeaderRow: *headerRow, Encoding: *encoding, DecimalSeparator: decimal.all, Century: *century, Quote: *quote, ListSeparator: *listSep}
 	if d.Delimiter, err = ingest.ParseDelimiter(*delimiter); err == nil {
 		d.DateFormat, err = ingest.ParseDateFormat(dateFormat.all)
 	}
@@ -108,7 +109,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		ing.Log = config.NewLogger(stderr, "debug", "text")
 	}
 	if isTerminal(stdout) {
-		ing.OnProgress(func(id int64, p ingest.Progress) {
+		ing.OnProgress(func(id int64, p portfolio.ImportProgress) {
 			if p.Total > 0 {
 				fmt.Fprintf(stdout, "\r%-12s %d/%d %s   ", p.Phase, p.Done, p.Total, p.Unit)
 			} else {
@@ -128,7 +129,7 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	printBatch(stdout, b)
 	var ambiguous []string
 	for _, c := range b.Columns {
-		if c.Decimal != "" && c.Decided == ingest.DecidedAmbiguous {
+		if c.Decimal != "" && c.Decided == portfolio.DecidedAmbiguous {
 			ambiguous = append(ambiguous, c.Header)
 		}
 	}
@@ -205,7 +206,7 @@ func isTerminal(w io.Writer) bool {
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
-func printBatch(w io.Writer, b *ingest.Batch) {
+func printBatch(w io.Writer, b *portfolio.ImportBatch) {
 	d := b.Dialect
 	fmt.Fprintf(w, "file %s (sha256 %s…)\n", b.Filename, b.SHA256[:12])
 	fmt.Fprintf(w, "dialect: encoding=%s delimiter=%q quote=%q list_separator=%q decimal=%q thousands=%q date=%s header_row=%d",

@@ -18,6 +18,7 @@ import (
 
 	"github.com/begira/begira/internal/gen"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -192,7 +193,7 @@ func checkAllOrNothing(t *testing.T, db string, rows int, outcome string) int {
 		if err != nil {
 			t.Fatalf("commit the killed batch again: %v", err)
 		}
-		if got := count(`SELECT count(*) FROM project`); b.Status != ingest.StatusCommitted || got != rows {
+		if got := count(`SELECT count(*) FROM project`); b.Status != portfolio.ImportCommitted || got != rows {
 			t.Errorf("commit again: status %q, %d projects, want committed %d", b.Status, got, rows)
 		}
 	default:

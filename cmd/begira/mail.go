@@ -40,7 +40,7 @@ type tellingSnapshots struct {
 	alerts *alert.Alerter
 }
 
-func (m tellingSnapshots) Take(ctx context.Context, mission, label, trigger string) (*snapshot.Snapshot, error) {
+func (m tellingSnapshots) Take(ctx context.Context, mission, label, trigger string) (*portfolio.Snapshot, error) {
 	snap, err := m.Service.Take(ctx, mission, label, trigger)
 	if err == nil {
 		m.notify.SnapshotTaken(mission, snap.ID)
@@ -57,7 +57,7 @@ type alertingImports struct {
 	alerts *alert.Alerter
 }
 
-func (a alertingImports) Commit(ctx context.Context, id int64, skipInvalid bool) (*ingest.Batch, error) {
+func (a alertingImports) Commit(ctx context.Context, id int64, skipInvalid bool) (*portfolio.ImportBatch, error) {
 	b, err := a.Service.Commit(ctx, id, skipInvalid)
 	if err != nil {
 		switch portfolio.ErrorCode(err) {

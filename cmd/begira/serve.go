@@ -25,6 +25,7 @@ import (
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/outbound"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/pull"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
@@ -171,7 +172,9 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 	}
 	// Sources are a mission admin's: they may not reach this machine's
 	// network unless the instance administrator allows the host.
-	pullClient := outbound.Client(allow, ingest.DefaultPullTimeout)
+	pullClient := outbound.Client(allow, pull.DefaultTimeout)
+	puller := pull.New(st, ing, time.Now)
+	puller.TempDir = cfg.TempDir
 	detail := func(v any) string {
 		b, _ := json.Marshal(v)
 		return string(b)
@@ -190,7 +193,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			return detail(map[string]int{"values": len(res.Values)}), nil
 		},
 		Snapshot: func(ctx context.Context, mission string) (string, error) {
-			snap, err := snaps.Take(ctx, mission, "", snapshot.TriggerSchedule)
+			snap, err := snaps.Take(ctx, mission, "", portfolio.TriggerSchedule)
 			if err != nil {
 				return "", err
 			}
@@ -207,7 +210,7 @@ func newScheduler(ctx context.Context, cfg config.Serve, st *store.Store, ing *i
 			return detail(map[string]any{"signals": d.Total, "from": d.From, "to": d.To}), nil
 		},
 		Pull: func(ctx context.Context, mission, source string) (string, error) {
-			res, err := ing.PullSource(ctx, pullClient, mission, source, 0)
+			res, err := puller.PullSource(ctx, pullClient, mission, source, 0)
 			if err != nil {
 				return "", err
 			}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/begira/begira/internal/alert"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/telemetry"
 )
@@ -25,19 +26,19 @@ type observedRuns struct {
 	tel     *telemetry.Telemetry
 	alerts  *alert.Alerter
 	mu      sync.Mutex
-	started map[int64]store.JobRun
+	started map[int64]portfolio.JobRun
 }
 
 func observeRuns(st *store.Store, tel *telemetry.Telemetry, alerts *alert.Alerter) *observedRuns {
-	return &observedRuns{Store: st, tel: tel, alerts: alerts, started: map[int64]store.JobRun{}}
+	return &observedRuns{Store: st, tel: tel, alerts: alerts, started: map[int64]portfolio.JobRun{}}
 }
 
-func (o *observedRuns) StartJobRun(ctx context.Context, r store.JobRun) (int64, error) {
+func (o *observedRuns) StartJobRun(ctx context.Context, r portfolio.JobRun) (int64, error) {
 	id, err := o.Store.StartJobRun(ctx, r)
 	if err != nil {
 		return id, err
 	}
-	if r.Status == store.JobSkipped {
+	if r.Status == portfolio.JobSkipped {
 		o.tel.JobRun(r.Job, r.Status, 0)
 		return id, nil
 	}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
@@ -33,7 +34,7 @@ func snapshotCmd(ctx context.Context, args []string, stdout, stderr io.Writer) i
 	}
 	defer st.Close()
 	start := time.Now()
-	snap, err := snapshot.New(st, time.Now).Take(ctx, *mission, *label, snapshot.TriggerManual)
+	snap, err := snapshot.New(st, time.Now).Take(ctx, *mission, *label, portfolio.TriggerManual)
 	if err != nil {
 		printError(stderr, "begira snapshot", err)
 		return 1

@@ -86,7 +86,7 @@ func changeUser(ctx context.Context, st *store.Store, cmd, name, role, mission, 
 		} else if err != nil {
 			return err
 		}
-		_, err = st.UpdateUser(ctx, u.ID, store.UserChange{PasswordHash: &hash})
+		_, err = st.UpdateUser(ctx, u.ID, portfolio.UserChange{PasswordHash: &hash})
 		return err
 	}
 	r, err := auth.ParseRole(role)
@@ -100,5 +100,5 @@ func changeUser(ctx context.Context, st *store.Store, cmd, name, role, mission, 
 		}
 		scope = mission
 	}
-	return st.CreateUser(ctx, &store.User{Username: name, PasswordHash: hash, Grants: map[string]string{scope: r.String()}}, false)
+	return st.CreateUser(ctx, &portfolio.User{Username: name, PasswordHash: hash, Grants: map[string]string{scope: r.String()}}, false)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/begira/begira/internal/alert"
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/missionfile"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
 )
 
@@ -65,7 +66,7 @@ func TestNewBlindSpotAlerts(t *testing.T) {
 	}
 	imp("projects", ingest.ModeAppend, "ext_ref,title,pillars,level\nP1,One,p1,community\nP4,Four,p3,regulation\n")
 	imp("signals", ingest.ModeAppend, "ext_ref,headline,observed_at,status,pillars,level_observed\nS2,Rules,2025-11-01,approved,p1,regulation\n")
-	first, err := svc.Take(ctx, "t", "March", snapshot.TriggerManual)
+	first, err := svc.Take(ctx, "t", "March", portfolio.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +77,7 @@ func TestNewBlindSpotAlerts(t *testing.T) {
 	}
 	imp("projects", ingest.ModeReplace, "ext_ref,title,pillars,level\nP1,One,p1,community\n")
 	now = time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
-	second, err := svc.Take(ctx, "t", "June", snapshot.TriggerManual)
+	second, err := svc.Take(ctx, "t", "June", portfolio.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -153,7 +153,7 @@ func (a *Alerter) emptied(ctx context.Context, mission string) ([]string, error)
 
 // Snapshots is what SnapshotTaken reads.
 type Snapshots interface {
-	List(ctx context.Context, mission string) ([]snapshot.Snapshot, error)
+	List(ctx context.Context, mission string) ([]portfolio.Snapshot, error)
 	Diff(ctx context.Context, id, against int64) (*snapshot.Diff, error)
 }
 

@@ -5,12 +5,11 @@ import (
 	"strings"
 
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/store"
 )
 
 // TokenStore keeps API tokens.
 type TokenStore interface {
-	CreateToken(ctx context.Context, t *store.Token, hash string) error
+	CreateToken(ctx context.Context, t *portfolio.Token, hash string) error
 }
 
 // MissionFinder says whether a mission exists.
@@ -22,7 +21,7 @@ type MissionFinder interface {
 // mission), stores its hash and returns the token with its secret, which
 // exists nowhere else: the caller shows it once. The CLI (server stopped)
 // and the API (server running) both create tokens here.
-func CreateToken(ctx context.Context, ts TokenStore, mf MissionFinder, name, role, mission string) (*store.Token, string, error) {
+func CreateToken(ctx context.Context, ts TokenStore, mf MissionFinder, name, role, mission string) (*portfolio.Token, string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		return nil, "", portfolio.Errorf(portfolio.EINVALID, "a token needs a name (1 to 100 characters) saying what uses it")
@@ -43,7 +42,7 @@ func CreateToken(ctx context.Context, ts TokenStore, mf MissionFinder, name, rol
 		}
 	}
 	secret := NewToken()
-	t := &store.Token{Name: name, Role: r.String(), Mission: mission}
+	t := &portfolio.Token{Name: name, Role: r.String(), Mission: mission}
 	if err := ts.CreateToken(ctx, t, Hash(secret)); err != nil {
 		return nil, "", err
 	}

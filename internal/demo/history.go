@@ -35,8 +35,8 @@ type meeting struct {
 
 // take freezes the mission as the meeting saw it, with the clock at the
 // meeting's instant.
-func (mt meeting) take(ctx context.Context, snaps func(time.Time) *snapshot.Service) (*snapshot.Snapshot, error) {
-	sn, err := snaps(mt.at).Take(ctx, Slug, mt.label, snapshot.TriggerSchedule)
+func (mt meeting) take(ctx context.Context, snaps func(time.Time) *snapshot.Service) (*portfolio.Snapshot, error) {
+	sn, err := snaps(mt.at).Take(ctx, Slug, mt.label, portfolio.TriggerSchedule)
 	if err != nil {
 		return nil, fmt.Errorf("demo: snapshot %q: %w", mt.label, err)
 	}
@@ -132,17 +132,17 @@ func rewriteCSV(body []byte, keep func(row int, get func(string) string, set fun
 
 // decide records what the October committee decided, and where the
 // decisions stood by November.
-func decide(ctx context.Context, snaps func(time.Time) *snapshot.Service, sn *snapshot.Snapshot, pilot string) error {
+func decide(ctx context.Context, snaps func(time.Time) *snapshot.Service, sn *portfolio.Snapshot, pilot string) error {
 	due := portfolio.Date{Time: time.Date(2026, 10, 31, 0, 0, 0, 0, time.UTC)}
 	book := snaps(october.at.Add(2 * time.Hour)).Decisions()
-	gap, err := book.Create(ctx, snapshot.Decision{SnapshotID: sn.ID, Scope: "cell", Ref: "adaptation/regulation", Type: "start_new",
+	gap, err := book.Create(ctx, portfolio.Decision{SnapshotID: sn.ID, Scope: "cell", Ref: "adaptation/regulation", Type: "start_new",
 		Owner: "Mission office", DueDate: &due,
 		Rationale: "No initiative works on social and climate adaptation through policy and regulation. " +
 			"Ask the territorial planning department for a proposal before the next committee."})
 	if err != nil {
 		return fmt.Errorf("demo: decision: %w", err)
 	}
-	scale, err := book.Create(ctx, snapshot.Decision{SnapshotID: sn.ID, Scope: "project", Ref: pilot, Type: "scale",
+	scale, err := book.Create(ctx, portfolio.Decision{SnapshotID: sn.ID, Scope: "project", Ref: pilot, Type: "scale",
 		Owner: "Programme lead", DueDate: &due,
 		Rationale: "The pilot reports good first results: prepare its demonstration with its partners."})
 	if err != nil {

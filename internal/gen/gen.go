@@ -6,14 +6,13 @@
 // generator uses its own xoshiro256** source rather than math/rand. Term codes
 // are those of the demo mission (data/demo/mission.yaml); the emerging
 // "water" challenge is never used, as in the demo, where no project answers
-// it. Municipalities are the 88 of Gipuzkoa (data/demo/municipalities.csv).
+// it. Municipalities are the 88 of Gipuzkoa (geography.go).
 //
 // Generation is allocation-free per row: every word is a precomputed string
 // and rows are appended into a few reused 1 MiB chunks.
 package gen
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -23,8 +22,6 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
-
-	"github.com/begira/begira/data"
 )
 
 // ProjectsHeader is the canonical header of the analyst projects CSV
@@ -250,48 +247,7 @@ var (
 	}
 )
 
-// ---------------------------------------------------------------- geography (data/demo/municipalities.csv)
-
-type municipality struct {
-	code, eu, es, comarca string
-	population            int
-	lat, lon              float64
-}
-
-type comarca struct{ code, eu, es, inessive string }
-
-var comarcas = []comarca{
-	{"E11", "Bidasoa Beherea", "Bajo Bidasoa", "Bidasoa Beherean"},
-	{"E13", "Deba Beherea", "Bajo Deba", "Deba Beherean"},
-	{"E14", "Debagoiena", "Alto Deba", "Debagoienean"},
-	{"E15", "Donostialdea", "Donostialdea", "Donostialdean"},
-	{"E23", "Goierri", "Goierri", "Goierrin"},
-	{"E39", "Tolosaldea", "Tolosa", "Tolosaldean"},
-	{"E42", "Urola Kosta", "Urola Costa", "Urola Kostan"},
-}
-
-// municipalities are the 88 of Gipuzkoa, read once from the embedded demo
-// (data/demo/municipalities.csv): INE code, Basque and Spanish name, Eustat
-// comarca, population and an approximate centroid.
-var municipalities = sync.OnceValue(func() []municipality {
-	f, err := data.Demo.Open("demo/municipalities.csv")
-	if err != nil {
-		panic("gen: the embedded demo lacks municipalities.csv") // a build defect
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
-		panic("gen: the embedded municipalities.csv is unreadable")
-	}
-	out := make([]municipality, 0, len(rows)-1)
-	for _, r := range rows[1:] { // code,name_eu,name_es,comarca_code,comarca_eu,comarca_es,population,population_year,lat,lon
-		pop, _ := strconv.Atoi(r[6])
-		lat, _ := strconv.ParseFloat(r[8], 64)
-		lon, _ := strconv.ParseFloat(r[9], 64)
-		out = append(out, municipality{code: r[0], eu: r[1], es: r[2], comarca: r[3], population: pop, lat: lat, lon: lon})
-	}
-	return out
-})
+// ---------------------------------------------------------------- geography: see geography.go
 
 // genitive returns the Basque local genitive of a place name ("Eibar" →
 // "Eibarko", "Irun" → "Irungo", "Zarautz" → "Zarauzko").
@@ -506,7 +462,7 @@ func orgCandidates(t int) []string {
 	add := func(format string, a ...any) { out = append(out, fmt.Sprintf(format, a...)) }
 	switch t {
 	case atPublicAdmin:
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			add("%s Udala", genitive(m.eu))
 			add("Ayuntamiento de %s", m.es)
 		}
@@ -515,7 +471,7 @@ func orgCandidates(t int) []string {
 			add("Mancomunidad de %s", c.es)
 		}
 	case atPublicCompany:
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			for i := range publicServicesES {
 				add("%s de %s S.A.", publicServicesES[i], m.es)
 				add("%s %s", genitive(m.eu), publicServicesEU[i])
@@ -526,7 +482,7 @@ func orgCandidates(t int) []string {
 			add("%s Garapen Agentzia", c.eu)
 			add("Agencia de Desarrollo de %s", c.es)
 		}
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			add("%s Garapen Agentzia", genitive(m.eu))
 			add("Agencia de Desarrollo Local de %s", m.es)
 		}
@@ -548,7 +504,7 @@ func orgCandidates(t int) []string {
 				add("%s %s S.L.", f, x)
 			}
 		}
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			for _, x := range tradesES {
 				add("%s %s S.L.", x, m.es)
 			}
@@ -575,7 +531,7 @@ func orgCandidates(t int) []string {
 			}
 		}
 	case atUniversity:
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			add("Escuela Universitaria de %s", m.es)
 			add("%s Goi Eskola", genitive(m.eu))
 		}
@@ -610,7 +566,7 @@ func orgCandidates(t int) []string {
 		for _, w := range brandWords {
 			add("%s Elkartea", w)
 		}
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			for _, a := range associationsES {
 				add("%s %s", a, m.es)
 			}
@@ -619,7 +575,7 @@ func orgCandidates(t int) []string {
 			}
 		}
 	case atCommunityGroup:
-		for _, m := range municipalities() {
+		for _, m := range municipalities {
 			for _, f := range communityGroups {
 				add(f, m.eu, m.es)
 			}
@@ -630,15 +586,6 @@ func orgCandidates(t int) []string {
 		}
 	}
 	return out
-}
-
-func muniByCode(code string) municipality {
-	for _, m := range municipalities() {
-		if m.code == code {
-			return m
-		}
-	}
-	panic("gen: unknown municipality " + code)
 }
 
 var foldAccents = strings.NewReplacer("á", "a", "à", "a", "é", "e", "è", "e", "í", "i", "ó", "o", "ò", "o", "ú", "u", "ü", "u", "ñ", "n", "ç", "c")
@@ -765,8 +712,8 @@ type projectGen struct {
 
 func newProjectGen(seed uint64) *projectGen {
 	g := &projectGen{r: newRNG(seed), pool: pool(), dates: dates(), tmp: make([]byte, 0, 512)}
-	w := make([]int, len(municipalities()))
-	for i, m := range municipalities() {
+	w := make([]int, len(municipalities))
+	for i, m := range municipalities {
 		w[i] = int(math.Sqrt(float64(m.population))) // larger towns host more projects
 		g.lat5 = append(g.lat5, int64(math.Round(m.lat*1e5)))
 		g.lon5 = append(g.lon5, int64(math.Round(m.lon*1e5)))
@@ -835,7 +782,7 @@ func (g *projectGen) row(b []byte, n int) []byte {
 		}
 	}
 	mi := g.muniW.pick(r)
-	m := &municipalities()[mi]
+	m := &municipalities[mi]
 	instrument := ""
 	if !r.pct(5) {
 		instrument = instruments[level][instrumentW[level].pick(r)]
@@ -1125,15 +1072,6 @@ func lastByte(b []byte, c byte) int {
 		}
 	}
 	return -1
-}
-
-func comarcaOf(code string) *comarca {
-	for i := range comarcas {
-		if comarcas[i].code == code {
-			return &comarcas[i]
-		}
-	}
-	panic("gen: unknown comarca " + code)
 }
 
 // appendQuoted writes s as a quoted CSV field (titles, summaries and intents

@@ -127,10 +127,10 @@ func TestGenProjectsValues(t *testing.T) {
 	for _, r := range mrecs[1:] {
 		munis[r[0]] = true
 	}
-	if len(munis) != 88 || len(municipalities()) != 88 {
-		t.Fatalf("%d municipalities in the CSV, %d in gen", len(munis), len(municipalities()))
+	if len(munis) != 88 || len(municipalities) != 88 {
+		t.Fatalf("%d municipalities in the CSV, %d in gen", len(munis), len(municipalities))
 	}
-	for _, mu := range municipalities() {
+	for _, mu := range municipalities {
 		if !munis[mu.code] {
 			t.Errorf("gen municipality %s is not in municipalities.csv", mu.code)
 		}

@@ -3,7 +3,6 @@ package gen
 import (
 	"context"
 	"database/sql"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -52,7 +51,7 @@ func LoadPortfolio(ctx context.Context, st *store.Store, projects, orgs, signals
 // projects with their terms and organisations (a lead and 0–4 partners), and
 // signals signals over the three years before PortfolioAnchor with their
 // terms and project links. When geo_area is empty it also stores the 88
-// municipalities of Gipuzkoa and their comarcas (data/demo/municipalities.csv).
+// municipalities of Gipuzkoa and their comarcas (geography.go).
 //
 // Every table is filled by one INSERT … SELECT … FROM range(n) whose random
 // draws are DuckDB hashes of (row, draw, seed), so a million signals load in
@@ -77,10 +76,6 @@ func LoadSQL(ctx context.Context, db *sql.DB, missionID int64, projects, orgs, s
 	if projects > 0 && orgs == 0 {
 		return errors.New("gen: projects need at least one organisation (their lead)")
 	}
-	muns, err := readMunicipalities()
-	if err != nil {
-		return err
-	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("gen: %w", err)
@@ -102,7 +97,7 @@ func LoadSQL(ctx context.Context, db *sql.DB, missionID int64, projects, orgs, s
 		return fmt.Errorf("gen: begin: %w", err)
 	}
 	defer tx.Rollback()
-	l := &sqlLoader{ctx: ctx, tx: tx, mission: missionID, seed: int64(seed), muns: muns,
+	l := &sqlLoader{ctx: ctx, tx: tx, mission: missionID, seed: int64(seed), muns: municipalities,
 		anchor: PortfolioAnchor.Format(time.DateOnly), nProjects: projects, nOrgs: orgs, nSignals: signals}
 	for _, step := range []func() error{l.checkTaxonomy, l.macros, l.geography, l.munLookup, l.organisations, l.projects, l.signals, l.cleanup} {
 		if err := step(); err != nil {
@@ -121,38 +116,9 @@ type sqlLoader struct {
 	tx                            *sql.Tx
 	mission, seed                 int64
 	anchor                        string // PortfolioAnchor as a DuckDB date literal
-	muns                          []csvMunicipality
+	muns                          []municipality
 	nProjects, nOrgs, nSignals    int
 	orgBase, projectBase, sigBase int64 // id of row 0
-}
-
-// csvMunicipality is one row of data/demo/municipalities.csv.
-type csvMunicipality struct {
-	code, nameEU, nameES, comarca, comarcaEU, comarcaES string
-	population, year                                    int64
-	lat, lon                                            float64
-}
-
-func readMunicipalities() ([]csvMunicipality, error) {
-	f, err := data.Demo.Open("demo/municipalities.csv")
-	if err != nil {
-		return nil, fmt.Errorf("gen: %w", err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil || len(rows) < 2 {
-		return nil, fmt.Errorf("gen: municipalities.csv: %v", err)
-	}
-	var out []csvMunicipality
-	for _, r := range rows[1:] { // code,name_eu,name_es,comarca_code,comarca_eu,comarca_es,population,population_year,lat,lon
-		m := csvMunicipality{code: r[0], nameEU: r[1], nameES: r[2], comarca: r[3], comarcaEU: r[4], comarcaES: r[5]}
-		m.population, _ = strconv.ParseInt(r[6], 10, 64)
-		m.year, _ = strconv.ParseInt(r[7], 10, 64)
-		m.lat, _ = strconv.ParseFloat(r[8], 64)
-		m.lon, _ = strconv.ParseFloat(r[9], 64)
-		out = append(out, m)
-	}
-	return out, nil
 }
 
 func (l *sqlLoader) exec(what, q string, args ...any) error {
@@ -201,8 +167,9 @@ func (l *sqlLoader) macros() error {
 func (l *sqlLoader) geography() error {
 	var vals []string
 	for k, m := range l.muns {
-		vals = append(vals, fmt.Sprintf("(%d, %s, %s, %s, %s, %s, %s, %d, %d, %s, %s)", k, lit(m.code), lit(m.nameEU), lit(m.nameES),
-			lit(m.comarca), lit(m.comarcaEU), lit(m.comarcaES), m.population, m.year, flt(m.lat), flt(m.lon)))
+		c := comarcaOf(m.comarca)
+		vals = append(vals, fmt.Sprintf("(%d, %s, %s, %s, %s, %s, %s, %d, %d, %s, %s)", k, lit(m.code), lit(m.eu), lit(m.es),
+			lit(m.comarca), lit(c.eu), lit(c.es), m.population, populationYear, flt(m.lat), flt(m.lon)))
 	}
 	err := l.exec("municipalities", `CREATE OR REPLACE TEMP TABLE gen_mun AS SELECT * FROM (VALUES `+strings.Join(vals, ",\n")+`)
 		t(k, code, name_eu, name_es, comarca, comarca_eu, comarca_es, population, population_year, lat, lon)`)

@@ -79,7 +79,7 @@ func TestPreviewBadInput(t *testing.T) {
 		fixture  string // in testdata/bad, instead of body
 		body     []byte
 		file     func(tb testing.TB, path string) // writes the file instead of body
-		dialect  ingest.Dialect
+		dialect  portfolio.Dialect
 		want     []string // substrings of the message
 	}{
 		{name: "empty file", fixture: "empty.csv", want: []string{"the file is empty"}},
@@ -98,7 +98,7 @@ func TestPreviewBadInput(t *testing.T) {
 			want: []string{"line 1 has more than 1,000 fields"}},
 		{name: "unterminated quote", fixture: "unterminated_quote.csv", want: []string{"line 3", "quote", "never closed"}},
 		{name: "unterminated quote, delimiter given", body: []byte(header + "A-1,One,1\nA-2,\"Two,2\nA-3,Three,3\n"),
-			dialect: ingest.Dialect{Delimiter: ","}, want: []string{"line 3", "never closed"}},
+			dialect: portfolio.Dialect{Delimiter: ","}, want: []string{"line 3", "never closed"}},
 		{name: "text after a closing quote", body: []byte(header + "A-1,\"One\" more,1\nA-2,Two,2\n"),
 			want: []string{"line 2", "quote"}},
 		{name: "a row with more fields than the header", fixture: "ragged_more.csv",
@@ -110,11 +110,11 @@ func TestPreviewBadInput(t *testing.T) {
 		{name: "ragged rows after 30,000 good ones", body: []byte(header + strings.Repeat("A,B,1\n", 30000) + "A-2,Two\n"),
 			want: []string{"line 30002 has 2 fields", "the header (line 1) has 3"}},
 		{name: "ragged row below title rows", body: []byte("Report\n\n" + header + "A-1,One,1\nA-2,Two,2,3\n"),
-			dialect: ingest.Dialect{HeaderRow: 3}, want: []string{"line 5 has 4 fields", "the header (line 3) has 3"}},
+			dialect: portfolio.Dialect{HeaderRow: 3}, want: []string{"line 5 has 4 fields", "the header (line 3) has 3"}},
 		{name: "a date format that is not one", body: []byte("ext_ref,title,start_date\nA-1,One,2024-01-01\n"),
-			dialect: ingest.Dialect{DateFormat: "%Q/%m"}, want: []string{`date_format "%Q/%m"`, "dd/mm/yyyy"}},
+			dialect: portfolio.Dialect{DateFormat: "%Q/%m"}, want: []string{`date_format "%Q/%m"`, "dd/mm/yyyy"}},
 		{name: "header_row beyond the end of the file", body: []byte(header + "A-1,One,1\n"),
-			dialect: ingest.Dialect{HeaderRow: 1000}, want: []string{"header_row 1000", "the file has 2 lines"}},
+			dialect: portfolio.Dialect{HeaderRow: 1000}, want: []string{"header_row 1000", "the file has 2 lines"}},
 		{name: "NUL bytes in the middle", fixture: "nul_bytes.csv", want: []string{"binary data", "NUL bytes at byte 46"}},
 		{name: "zip bomb .xlsx", filename: "bomb.xlsx", file: zipBomb,
 			want: []string{"refused as a possible zip bomb"}},
@@ -166,7 +166,7 @@ func TestPreviewBadInput(t *testing.T) {
 			if err := e.st.DB().QueryRow(`SELECT status FROM import_batch ORDER BY id DESC LIMIT 1`).Scan(&status); err != nil {
 				t.Fatal(err)
 			}
-			if status != ingest.StatusFailed {
+			if status != portfolio.ImportFailed {
 				t.Errorf("last batch status = %q, want failed", status)
 			}
 		})

@@ -1,5 +1,7 @@
 package ingest
 
+import "github.com/begira/begira/internal/portfolio"
+
 // Stable codes of rejects and warnings. Messages are English; pages can
 // translate by code. A code never changes meaning once released.
 const (
@@ -31,11 +33,7 @@ const (
 	WarnReplaceDeletes    = "replace_deletes" // a replace removes stored rows
 	WarnEncoding          = "encoding_suspect"
 	WarnHeaderTwice       = "header_same_field" // two headers name one field: the exact name (or the first) is used
-	WarnOther             = "other"
-
-	// EUpstream is the code of a pull whose source failed (an HTTP error,
-	// a timeout, an unreachable host): the server itself did not (502).
-	EUpstream = "EUPSTREAM"
+	WarnOther             = portfolio.ImportWarnOther
 
 	// EAmbiguous is the code of a commit refused because a column's
 	// convention is unresolved.

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 func datesFixture(tb testing.TB, name string) string {
@@ -24,7 +25,7 @@ func TestDatesTwoDigitYears(t *testing.T) {
 	path := datesFixture(t, "two_digit_years.csv")
 	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
 	reason := "two-digit year: write the year in full, or choose a century rule (century 1900, 2000 or auto)"
-	assertRejects(t, b.Rejects, []ingest.Reject{
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
 		{Line: 2, Column: "start_date", Value: "05/03/24", Reason: reason, Code: ingest.RejTwoDigitYear},
 		{Line: 4, Column: "start_date", Value: "01/02/95", Reason: reason, Code: ingest.RejTwoDigitYear},
 	})
@@ -77,9 +78,9 @@ func TestDatesFormatGivenPerColumn(t *testing.T) {
 	r := e.req(datesFixture(t, "per_column.csv"), ingest.KindProjects, ingest.ModeAppend)
 	r.Formats = map[string]ingest.Format{"fecha_inicio": {DateFormat: "mm/dd/yyyy"}}
 	b := e.mustPreview(t, r)
-	if c := column(t, b, "start_date"); c.DateFormat != "%m/%d/%Y" || c.Decided != ingest.DecidedGiven {
+	if c := column(t, b, "start_date"); c.DateFormat != "%m/%d/%Y" || c.Decided != portfolio.DecidedGiven {
 		t.Errorf("start_date: %+v", c)
 	}
 	// 25/12/2023 is no month-first date: the one row is refused.
-	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 3, Column: "fecha_inicio", Value: "25/12/2023", Reason: "not a date in the format mm/dd/yyyy", Code: ingest.RejDate}})
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 3, Column: "fecha_inicio", Value: "25/12/2023", Reason: "not a date in the format mm/dd/yyyy", Code: ingest.RejDate}})
 }

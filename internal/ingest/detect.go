@@ -41,7 +41,7 @@ var numberRanges = map[string][2]float64{
 // (a column's own over the file-wide one). What stays ambiguous is a
 // warning shown in the preview; for numbers it also holds the commit
 // until the analyst chooses.
-func (s *Service) detect(ctx context.Context, b *Batch, given Dialect, formats map[string]Format, st *staged) error {
+func (s *Service) detect(ctx context.Context, b *portfolio.ImportBatch, given portfolio.Dialect, formats map[string]Format, st *staged) error {
 	d := &b.Dialect
 	if given.DecimalSeparator != "" && given.DecimalSeparator != "." && given.DecimalSeparator != "," {
 		return portfolio.Errorf(portfolio.EINVALID, "decimal_separator must be . or , not %q", given.DecimalSeparator)
@@ -111,11 +111,11 @@ func (s *Service) detect(ctx context.Context, b *Batch, given Dialect, formats m
 		case typeNumber:
 			c.Decimal, c.Decided = decideNumber(f, own[f.Name].Decimal, given.DecimalSeparator, fileDec, nums[f.Name])
 			c.Thousands = otherSeparator(c.Decimal)
-			if c.Decided == DecidedAmbiguous {
+			if c.Decided == portfolio.DecidedAmbiguous {
 				b.Warnings = append(b.Warnings, ambiguousNumber(c, nums[f.Name].examples))
 			}
 		case typeDate:
-			var w *Warning
+			var w *portfolio.ImportWarning
 			c.DateFormat, c.Decided, w = decideDate(c, own[f.Name].DateFormat, given.DateFormat, dates[f.Name])
 			if w != nil {
 				b.Warnings = append(b.Warnings, *w)
@@ -147,7 +147,7 @@ func (s *Service) checkDateFormat(ctx context.Context, what, f string) error {
 // field name, to field names. An override naming no column of the file is
 // the analyst's error: silently ignoring it would commit the misreading it
 // was meant to prevent.
-func columnFormats(b *Batch, formats map[string]Format) (map[string]Format, error) {
+func columnFormats(b *portfolio.ImportBatch, formats map[string]Format) (map[string]Format, error) {
 	out := map[string]Format{}
 	for name, f := range formats {
 		field := ""
@@ -257,37 +257,37 @@ func (s *Service) numberEvidence(ctx context.Context, st *staged) (map[string]nu
 func decideNumber(f Field, own, given, fileDec string, e numberStats) (string, string) {
 	switch {
 	case own != "":
-		return own, DecidedGiven
+		return own, portfolio.DecidedGiven
 	case given != "":
-		return given, DecidedGiven
+		return given, portfolio.DecidedGiven
 	case e.comma > e.point:
-		return ",", DecidedValues
+		return ",", portfolio.DecidedValues
 	case e.point > e.comma:
-		return ".", DecidedValues
+		return ".", portfolio.DecidedValues
 	case e.ambPoint+e.ambComma == 0:
-		return fileDec, DecidedFile
+		return fileDec, portfolio.DecidedFile
 	}
 	// 1.500 read as thousands is 1500: beyond any latitude or longitude,
 	// so in such a field the separator can only be a decimal one.
 	if r, ok := numberRanges[f.Name]; ok && r[1] < 1000 {
 		if e.ambPoint >= e.ambComma {
-			return ".", DecidedRange
+			return ".", portfolio.DecidedRange
 		}
-		return ",", DecidedRange
+		return ",", portfolio.DecidedRange
 	}
-	return fileDec, DecidedAmbiguous
+	return fileDec, portfolio.DecidedAmbiguous
 }
 
 // ambiguousNumber is the warning of a number column read both ways: the
 // reading chosen and two of its values read each way.
-func ambiguousNumber(c *Column, examples []string) Warning {
+func ambiguousNumber(c *portfolio.ImportColumn, examples []string) portfolio.ImportWarning {
 	var shown []string
 	for _, v := range examples {
 		a, _ := readNumber(v, c.Decimal)
 		o, _ := readNumber(v, otherSeparator(c.Decimal))
 		shown = append(shown, fmt.Sprintf("%s → %s (or %s)", v, formatNumber(a), formatNumber(o)))
 	}
-	return Warning{Code: WarnNumberAmbiguous, Column: c.Header, Examples: examples, Message: fmt.Sprintf(
+	return portfolio.ImportWarning{Code: WarnNumberAmbiguous, Column: c.Header, Examples: examples, Message: fmt.Sprintf(
 		"column %q has numbers that read both ways and nothing in it decides: it was read with decimal separator %q, %s. "+
 			"Choose its decimal separator to commit the file",
 		c.Header, c.Decimal, strings.Join(shown, ", "))}
@@ -353,14 +353,14 @@ func (s *Service) dateEvidence(ctx context.Context, st *staged) (map[string]date
 // file-wide one, or the format reading most of its non-ISO cells; on a tie
 // between day-first and month-first the European reading wins and a
 // warning says so.
-func decideDate(c *Column, own, given string, e dateStats) (string, string, *Warning) {
+func decideDate(c *portfolio.ImportColumn, own, given string, e dateStats) (string, string, *portfolio.ImportWarning) {
 	switch {
 	case own != "":
-		return own, DecidedGiven, nil
+		return own, portfolio.DecidedGiven, nil
 	case given != "":
-		return given, DecidedGiven, nil
+		return given, portfolio.DecidedGiven, nil
 	case e.other == 0:
-		return isoDate, DecidedValues, nil
+		return isoDate, portfolio.DecidedValues, nil
 	}
 	best := 0
 	for i, n := range e.counts {
@@ -369,15 +369,15 @@ func decideDate(c *Column, own, given string, e dateStats) (string, string, *War
 		}
 	}
 	if e.counts[best] == 0 {
-		return dateFormats[0], DecidedFile, nil
+		return dateFormats[0], portfolio.DecidedFile, nil
 	}
 	dm, md := slices.Index(dateFormats, "%d/%m/%Y"), slices.Index(dateFormats, "%m/%d/%Y")
 	if best == dm && e.counts[md] == e.counts[dm] {
-		return dateFormats[best], DecidedAmbiguous, &Warning{Code: WarnDateAmbiguous, Column: c.Header, Message: fmt.Sprintf(
+		return dateFormats[best], portfolio.DecidedAmbiguous, &portfolio.ImportWarning{Code: WarnDateAmbiguous, Column: c.Header, Message: fmt.Sprintf(
 			"dates in column %q could be read as %s or %s; they were read as %s — set its date format if that is wrong",
 			c.Header, humanDate(dateFormats[dm]), humanDate(dateFormats[md]), humanDate(dateFormats[dm]))}
 	}
-	return dateFormats[best], DecidedValues, nil
+	return dateFormats[best], portfolio.DecidedValues, nil
 }
 
 // ParseDateFormat accepts a date format as analysts write it (dd/mm/yyyy,

@@ -19,12 +19,12 @@ const DefaultPreviewTTL = 24 * time.Hour
 // Discard gives up a previewed batch: its staged rows are dropped, and the
 // batch stays in the history as discarded, with its rejects. Nothing in the
 // portfolio changes.
-func (s *Service) Discard(ctx context.Context, id int64) (*Batch, error) {
+func (s *Service) Discard(ctx context.Context, id int64) (*portfolio.ImportBatch, error) {
 	b, err := s.Batch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if b.Status != StatusPreviewed {
+	if b.Status != portfolio.ImportPreviewed {
 		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be discarded", id, b.Status)
 	}
 	if err := s.discard(ctx, b); err != nil {
@@ -36,18 +36,14 @@ func (s *Service) Discard(ctx context.Context, id int64) (*Batch, error) {
 // discard marks the previewed batch b discarded, then drops its staging
 // tables. A batch whose status changed meanwhile (a commit won the race)
 // is refused.
-func (s *Service) discard(ctx context.Context, b *Batch) error {
+func (s *Service) discard(ctx context.Context, b *portfolio.ImportBatch) error {
 	err := s.st.InTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE import_batch SET status = ? WHERE id = ? AND status = ?`, StatusDiscarded, b.ID, StatusPreviewed)
-		if err != nil {
-			return fmt.Errorf("ingest: discard %d: %w", b.ID, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return portfolio.Errorf(portfolio.ECONFLICT, "import %d changed meanwhile; reload it", b.ID)
+		if err := s.st.MarkImportDiscarded(ctx, tx, b.ID); err != nil {
+			return err
 		}
 		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.discard", Mission: b.Mission, Target: fmt.Sprintf("import:%d", b.ID),
-			Before: store.Summary(map[string]string{"status": StatusPreviewed}),
-			After:  store.Summary(map[string]any{"status": StatusDiscarded, "filename": b.Filename, "rows_total": b.RowsTotal})})
+			Before: store.Summary(map[string]string{"status": portfolio.ImportPreviewed}),
+			After:  store.Summary(map[string]any{"status": portfolio.ImportDiscarded, "filename": b.Filename, "rows_total": b.RowsTotal})})
 	})
 	if err == nil {
 		dropStaging(ctx, s.st.DB(), s.st.Catalog(), b.ID)
@@ -63,12 +59,12 @@ func (s *Service) discard(ctx context.Context, b *Batch) error {
 // staged file is gone (previewed before an upgrade), are discarded. All lose their staged rows. It returns how many
 // batches it ended.
 func (s *Service) Recover(ctx context.Context) (int, error) {
-	running, err := s.batchIDs(ctx, `status = 'running' ORDER BY id`)
+	running, err := s.st.ImportBatches(ctx, store.ImportFilter{Status: portfolio.ImportRunning})
 	if err != nil {
 		return 0, err
 	}
-	for _, id := range running {
-		s.fail(ctx, id)
+	for _, b := range running {
+		s.fail(ctx, b.ID)
 	}
 	n, err := s.discardStale(ctx)
 	if err != nil {
@@ -76,14 +72,12 @@ func (s *Service) Recover(ctx context.Context) (int, error) {
 	}
 	// A preview whose commit started and never ended or failed: the
 	// process died committing it. Its staged rows would wait a day.
-	killed, err := s.discardWhere(ctx, `status = 'previewed' AND commit_started_at IS NOT NULL`)
+	killed, err := s.discardWhere(ctx, store.ImportFilter{Status: portfolio.ImportPreviewed, CommitStarted: true})
 	n += killed
 	if err != nil {
 		return len(running) + n, err
 	}
-	lost, err := s.discardWhere(ctx, `status = 'previewed' AND id NOT IN (
-		SELECT TRY_CAST(substr(view_name, 5) AS BIGINT) FROM duckdb_views() WHERE database_name = ? AND starts_with(view_name, 'stg_'))`,
-		store.StagingCatalog)
+	lost, err := s.discardWhere(ctx, store.ImportFilter{Status: portfolio.ImportPreviewed, Unstaged: true})
 	return len(running) + n + lost, err
 }
 
@@ -93,25 +87,22 @@ func (s *Service) discardStale(ctx context.Context) (int, error) {
 	if ttl <= 0 {
 		ttl = DefaultPreviewTTL
 	}
-	return s.discardWhere(ctx, `status = 'previewed' AND created_at < ?`, s.now().Add(-ttl))
+	return s.discardWhere(ctx, store.ImportFilter{Status: portfolio.ImportPreviewed, CreatedBefore: s.now().Add(-ttl)})
 }
 
-// discardWhere discards, as the system, every previewed batch matching
-// where. A batch that cannot be discarded does not stop the others: it
-// returns how many were and the first error.
-func (s *Service) discardWhere(ctx context.Context, where string, args ...any) (int, error) {
-	ids, err := s.batchIDs(ctx, where+` ORDER BY id`, args...)
+// discardWhere discards, as the system, every previewed batch f selects.
+// A batch that cannot be discarded does not stop the others: it returns
+// how many were and the first error.
+func (s *Service) discardWhere(ctx context.Context, f store.ImportFilter) (int, error) {
+	batches, err := s.st.ImportBatches(ctx, f)
 	if err != nil {
 		return 0, err
 	}
 	ctx = portfolio.WithActor(ctx, "system")
 	var n int
 	var first error
-	for _, id := range ids {
-		b, err := s.Batch(ctx, id)
-		if err == nil {
-			err = s.discard(ctx, b)
-		}
+	for i := range batches {
+		err := s.discard(ctx, &batches[i])
 		if err == nil {
 			n++
 		} else if first == nil {

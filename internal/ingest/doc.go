@@ -9,4 +9,10 @@
 // Validation runs over every row in DuckDB rather than row by row in Go: it is
 // both the fastest path and the one where a type is never inferred from a
 // sample and then fails late.
+//
+// The pipeline's own SQL (staging, validation, commit) lives in sql/*.sql as
+// named statements and runs through the store's connection; the import
+// records (batches, rejects, saved mappings) are read and written by the
+// store. Decoding a file to text is internal/decode's; fetching a source
+// over HTTP is internal/pull's, which then calls this pipeline.
 package ingest

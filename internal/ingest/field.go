@@ -129,31 +129,6 @@ func key(s string) string {
 	return b.String()
 }
 
-// Column is one header of a file and the field it maps to ("" = unmapped).
-type Column struct {
-	Header string `json:"header"`
-	Field  string `json:"field"`
-	// The convention of a number column (Decimal, Thousands) or a date
-	// column (DateFormat), and how it was settled (Decided): "given" by
-	// the analyst, read from the column's "values", the only reading
-	// within the field's "range", the "file"'s when no value decides, or
-	// "ambiguous": values read both ways and nothing decides, so the
-	// commit waits for the analyst's choice.
-	Decimal    string `json:"decimal,omitempty"`
-	Thousands  string `json:"thousands,omitempty"`
-	DateFormat string `json:"date_format,omitempty"`
-	Decided    string `json:"decided,omitempty"`
-}
-
-// How a column's convention was settled (Column.Decided).
-const (
-	DecidedGiven     = "given"
-	DecidedValues    = "values"
-	DecidedRange     = "range"
-	DecidedFile      = "file"
-	DecidedAmbiguous = "ambiguous"
-)
-
 // stopWords are the words headers carry that say nothing about the field
 // ("Fecha de inicio", "Nombre de la entidad", "Total budget (EUR)"):
 // headers and aliases are compared without them.
@@ -178,7 +153,7 @@ func aliasKey(s string) string {
 // one that is an alias (ignoring case, accents and stop words). A field is
 // taken by one header; another header naming it is left unmapped, with a
 // warning that says which one was used.
-func mapHeaders(kind string, headers []string, explicit map[string]string) ([]Column, []Warning) {
+func mapHeaders(kind string, headers []string, explicit map[string]string) ([]portfolio.ImportColumn, []portfolio.ImportWarning) {
 	byName, byAlias := map[string]string{}, map[string]string{}
 	for _, f := range fields[kind] {
 		byName[key(f.Name)] = f.Name
@@ -189,7 +164,7 @@ func mapHeaders(kind string, headers []string, explicit map[string]string) ([]Co
 		}
 	}
 	taken := map[string]int{} // field → index of the header taking it
-	cols := make([]Column, len(headers))
+	cols := make([]portfolio.ImportColumn, len(headers))
 	for i, h := range headers {
 		cols[i].Header = h
 		if f, ok := explicit[h]; ok {
@@ -197,7 +172,7 @@ func mapHeaders(kind string, headers []string, explicit map[string]string) ([]Co
 			taken[f] = i
 		}
 	}
-	var warnings []Warning
+	var warnings []portfolio.ImportWarning
 	for pass, lookup := range []func(string) string{
 		func(h string) string { return byName[key(h)] },
 		func(h string) string { return byAlias[aliasKey(h)] },
@@ -212,7 +187,7 @@ func mapHeaders(kind string, headers []string, explicit map[string]string) ([]Co
 			}
 			if j, ok := taken[f]; ok {
 				if pass == 1 {
-					warnings = append(warnings, Warning{Code: WarnHeaderTwice, Column: h, Message: fmt.Sprintf(
+					warnings = append(warnings, portfolio.ImportWarning{Code: WarnHeaderTwice, Column: h, Message: fmt.Sprintf(
 						"columns %q and %q both name %s: %q is used and %q is ignored; give a mapping to choose",
 						headers[j], h, f, headers[j], h)})
 				}

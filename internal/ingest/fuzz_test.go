@@ -66,7 +66,7 @@ func FuzzPreview(f *testing.F) {
 			}
 			return
 		}
-		if b.Status != ingest.StatusPreviewed {
+		if b.Status != portfolio.ImportPreviewed {
 			t.Errorf("status %q, want previewed", b.Status)
 		}
 		if b.RowsOK+b.RowsRejected != b.RowsTotal || b.RowsOK < 0 || b.RowsRejected < 0 {

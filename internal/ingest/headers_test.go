@@ -34,7 +34,7 @@ func TestSignalsWithSpanishHeadersAndValues(t *testing.T) {
 			t.Errorf("column %q is unmapped", c.Header)
 		}
 	}
-	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 4, Column: "Tipo de fuente", Value: "Periódico", Code: ingest.RejEnum,
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 4, Column: "Tipo de fuente", Value: "Periódico", Code: ingest.RejEnum,
 		Reason: "must be one of news, research, policy, citizen_story, expert, workshop, project_report, indicator, other (or their Spanish or Basque names)"}})
 	e.mustCommit(t, b.ID, true)
 	got := strs(t, e, `SELECT ext_ref || ' ' || source_type || ' ' || status || ' ' || novelty || ' ' || observer_actor_type || ' ' || signal_type || ' ' || sentiment || ' ' || geo_code
@@ -89,7 +89,7 @@ func TestMunicipalitiesByNameWithoutReferenceGeography(t *testing.T) {
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(e.write(t, "m.csv", "ext_ref,title,municipio\nA,One,Arrasate\nB,Two,mondragon\nC,Three,Donostia / San Sebastián\nD,Four,San Sebastián\nE,Five,20055\nF,Six,Gotham\n"),
 		ingest.KindProjects, ingest.ModeAppend))
-	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 7, Column: "municipio", Value: "Gotham", Code: ingest.RejMunicipality,
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 7, Column: "municipio", Value: "Gotham", Code: ingest.RejMunicipality,
 		Reason: "not a 5-digit INE municipality code nor the name of a municipality"}})
 	e.mustCommit(t, b.ID, true)
 	got := strs(t, e, `SELECT ext_ref || ' ' || geo_code FROM project ORDER BY ext_ref`)

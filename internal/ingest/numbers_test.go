@@ -26,7 +26,7 @@ func numbersFixture(tb testing.TB, name string) string {
 }
 
 // column returns the batch's column of field.
-func column(tb testing.TB, b *ingest.Batch, field string) ingest.Column {
+func column(tb testing.TB, b *portfolio.ImportBatch, field string) portfolio.ImportColumn {
 	tb.Helper()
 	for _, c := range b.Columns {
 		if c.Field == field {
@@ -34,7 +34,7 @@ func column(tb testing.TB, b *ingest.Batch, field string) ingest.Column {
 		}
 	}
 	tb.Fatalf("no column maps to %s in %+v", field, b.Columns)
-	return ingest.Column{}
+	return portfolio.ImportColumn{}
 }
 
 // coordinates reads the stored lat and lon of every project.
@@ -67,7 +67,7 @@ func TestNumbersAmbiguousColumnNeedsAChoice(t *testing.T) {
 	path := numbersFixture(t, "whole_euros_es.csv")
 	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
 	for _, field := range []string{"budget_total_eur", "public_funding_eur"} {
-		if c := column(t, b, field); c.Decided != ingest.DecidedAmbiguous || c.Decimal != "," {
+		if c := column(t, b, field); c.Decided != portfolio.DecidedAmbiguous || c.Decimal != "," {
 			t.Errorf("%s: decided %q decimal %q, want ambiguous, read with ','", field, c.Decided, c.Decimal)
 		}
 	}
@@ -95,7 +95,7 @@ func TestNumbersAmbiguousColumnNeedsAChoice(t *testing.T) {
 	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
 	r.Formats = map[string]ingest.Format{"presupuesto": {Decimal: ","}, "public_funding_eur": {Decimal: ","}}
 	b = e.mustPreview(t, r)
-	if c := column(t, b, "budget_total_eur"); c.Decided != ingest.DecidedGiven {
+	if c := column(t, b, "budget_total_eur"); c.Decided != portfolio.DecidedGiven {
 		t.Errorf("decided %q, want given", c.Decided)
 	}
 	e.mustCommit(t, b.ID, false)
@@ -112,7 +112,7 @@ func TestNumbersDecidedPerColumn(t *testing.T) {
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(numbersFixture(t, "coordinates_point_in_semicolon_file.csv"), ingest.KindProjects, ingest.ModeAppend))
 	for field, want := range map[string]string{"budget_total_eur": ",", "lat": ".", "lon": "."} {
-		if c := column(t, b, field); c.Decimal != want || c.Decided != ingest.DecidedValues {
+		if c := column(t, b, field); c.Decimal != want || c.Decided != portfolio.DecidedValues {
 			t.Errorf("%s: decimal %q decided %q, want %q from its values", field, c.Decimal, c.Decided, want)
 		}
 	}
@@ -136,7 +136,7 @@ func TestNumbersDecidedPerColumn(t *testing.T) {
 func TestNumbersOtherConventionAndRange(t *testing.T) {
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(numbersFixture(t, "other_convention.csv"), ingest.KindProjects, ingest.ModeAppend))
-	assertRejects(t, b.Rejects, []ingest.Reject{
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
 		{Line: 3, Column: "public_funding_eur", Value: "12,5", Code: ingest.RejNumberOther,
 			Reason: "written with decimal separator , but this column reads decimal .: write it like the column's other values, or choose the column's decimal separator"},
 		{Line: 4, Column: "lat", Value: "43,3183", Code: ingest.RejNumberOther,

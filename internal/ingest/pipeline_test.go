@@ -109,33 +109,33 @@ func (e *env) req(path, kind, mode string) ingest.Request {
 }
 
 // mustPreview previews and fails the test on an error.
-func (e *env) mustPreview(tb testing.TB, r ingest.Request) *ingest.Batch {
+func (e *env) mustPreview(tb testing.TB, r ingest.Request) *portfolio.ImportBatch {
 	tb.Helper()
 	b, err := e.ing.Preview(context.Background(), r)
 	if err != nil {
 		tb.Fatalf("preview %s: %v", r.Filename, err)
 	}
-	if b.Status != ingest.StatusPreviewed {
-		tb.Fatalf("preview %s: status %q, want %q", r.Filename, b.Status, ingest.StatusPreviewed)
+	if b.Status != portfolio.ImportPreviewed {
+		tb.Fatalf("preview %s: status %q, want %q", r.Filename, b.Status, portfolio.ImportPreviewed)
 	}
 	return b
 }
 
 // mustCommit commits and fails the test on an error.
-func (e *env) mustCommit(tb testing.TB, id int64, skipInvalid bool) *ingest.Batch {
+func (e *env) mustCommit(tb testing.TB, id int64, skipInvalid bool) *portfolio.ImportBatch {
 	tb.Helper()
 	b, err := e.ing.Commit(context.Background(), id, skipInvalid)
 	if err != nil {
 		tb.Fatalf("commit %d: %v", id, err)
 	}
-	if b.Status != ingest.StatusCommitted {
+	if b.Status != portfolio.ImportCommitted {
 		tb.Fatalf("commit %d: status %q, want committed", id, b.Status)
 	}
 	return b
 }
 
 // mustImport previews body as a file and commits it; every row must land.
-func (e *env) mustImport(tb testing.TB, name, kind, mode, body string) *ingest.Batch {
+func (e *env) mustImport(tb testing.TB, name, kind, mode, body string) *portfolio.ImportBatch {
 	tb.Helper()
 	b := e.mustPreview(tb, e.req(e.write(tb, name, body), kind, mode))
 	if b.RowsRejected != 0 {
@@ -320,7 +320,7 @@ func assertDump(tb testing.TB, got, want map[string][]string) {
 }
 
 // assertRejects compares a batch's rejects with want, in file order.
-func assertRejects(tb testing.TB, got, want []ingest.Reject) {
+func assertRejects(tb testing.TB, got, want []portfolio.ImportReject) {
 	tb.Helper()
 	if len(got) != len(want) {
 		tb.Errorf("got %d rejects, want %d:\n got %+v\nwant %+v", len(got), len(want), got, want)
@@ -343,14 +343,14 @@ func TestPreviewDialects(t *testing.T) {
 		file        string
 		kind        string
 		mapping     map[string]string
-		dialect     ingest.Dialect // overrides
-		wantDialect ingest.Dialect
+		dialect     portfolio.Dialect // overrides
+		wantDialect portfolio.Dialect
 		wantColumns []mapped // nil = every header maps to itself
 		wantProject map[string]projectRow
 	}{
 		{
 			name: "comma, ISO dates, decimal point with thousands", file: "comma_iso.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"C-1": {Title: "Community energy", Status: "active", Budget: f64(1500.5), Funding: f64(1234.56), Start: "2024-01-15", End: "2026-06-30",
 					Geo: "20069", Terms: "level:community pillar:decarbonisation pillar:social_cohesion stage:pilot", Lead: "Alpha Coop", Partners: "Beta SL|Gamma Univ"},
@@ -362,7 +362,7 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "semicolon, decimal comma, dd/mm/yyyy, Spanish headers (Spanish Excel with BOM)", file: "semicolon_es.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ";", DecimalSeparator: ",", ThousandsSeparator: ".", DateFormat: "%d/%m/%Y", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: ";", DecimalSeparator: ",", ThousandsSeparator: ".", DateFormat: "%d/%m/%Y", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantColumns: []mapped{{"referencia", "ext_ref"}, {"título", "title"}, {"ejes", "pillars"}, {"nivel", "level"},
 				{"estado", "status"}, {"presupuesto", "budget_total_eur"}, {"subvención", "public_funding_eur"}, {"fecha_inicio", "start_date"},
 				{"fecha_fin", "end_date"}, {"entidad_lider", "lead_org"}, {"socios", "partners"}},
@@ -377,7 +377,7 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "tab-delimited", file: "tab.tsv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: "\t", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: "\t", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"T-1": {Title: "Tab one", Status: "active", Budget: f64(250.25), Start: "2024-03-01", Terms: "level:community pillar:adaptation"},
 				"T-2": {Title: "Tab two, with a comma", Status: "active", Budget: f64(1000), Start: "2024-04-30",
@@ -386,7 +386,7 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "pipe-delimited with ; inside multi-valued cells", file: "pipe.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: "|", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: ";"},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: "|", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: ";"},
 			wantProject: map[string]projectRow{
 				"P-1": {Title: "Pipe one", Status: "active", Budget: f64(100.5), Terms: "level:community pillar:decarbonisation pillar:social_cohesion",
 					Lead: "Alpha Coop", Partners: "Beta SL|Gamma Univ"},
@@ -396,23 +396,23 @@ func TestPreviewDialects(t *testing.T) {
 		},
 		{
 			name: "title rows above the header, detected", file: "title_rows.csv",
-			dialect:     ingest.Dialect{DecimalSeparator: "."},
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4, Quote: `"`, ListSeparator: "|"},
+			dialect:     portfolio.Dialect{DecimalSeparator: "."},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"H-1": {Title: "Heading one", Status: "active", Budget: f64(10), Start: "2024-01-01", Terms: "level:community pillar:adaptation"},
 			},
 		},
 		{
 			name: "title rows above the header, header_row given", file: "title_rows.csv",
-			dialect:     ingest.Dialect{HeaderRow: 4},
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4, Quote: `"`, ListSeparator: "|"},
+			dialect:     portfolio.Dialect{HeaderRow: 4},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 4, Quote: `"`, ListSeparator: "|"},
 			wantProject: map[string]projectRow{
 				"H-1": {Title: "Heading one", Status: "active", Budget: f64(10), Start: "2024-01-01", Terms: "level:community pillar:adaptation"},
 			},
 		},
 		{
 			name: "Basque and Spanish headers, any case, matched by alias", file: "headers_eu_es.csv",
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantColumns: []mapped{{"Kodea", "ext_ref"}, {"Izena", "title"}, {"AURREKONTUA", "budget_total_eur"}, {"Fecha de Inicio", "start_date"},
 				{"Ardatzak", "pillars"}, {"Maila", "level"}, {"EGOERA", "status"}, {"Oharrak barnekoak", ""}},
 			wantProject: map[string]projectRow{
@@ -423,7 +423,7 @@ func TestPreviewDialects(t *testing.T) {
 		{
 			name: "explicit mapping wins over aliases", file: "mapping.csv",
 			mapping:     map[string]string{"Nombre del proyecto": "title", "Código interno": "ext_ref", "Importe (EUR)": "budget_total_eur", "Eje principal": "pillars"},
-			wantDialect: ingest.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
+			wantDialect: portfolio.Dialect{Encoding: "utf-8", Delimiter: ",", DecimalSeparator: ".", ThousandsSeparator: ",", DateFormat: "%Y-%m-%d", HeaderRow: 1, Quote: `"`, ListSeparator: "|"},
 			wantColumns: []mapped{{"Nombre del proyecto", "title"}, {"Código interno", "ext_ref"}, {"Importe (EUR)", "budget_total_eur"}, {"Eje principal", "pillars"}},
 			wantProject: map[string]projectRow{
 				"M-1": {Title: "Mapped one", Status: "active", Budget: f64(99.9), Terms: "pillar:adaptation"},
@@ -458,7 +458,7 @@ func TestPreviewDialects(t *testing.T) {
 				// H-2 has "twelve" as its budget: its line is counted from
 				// the top of the file, title rows included.
 				wantRejected = 1
-				assertRejects(t, b.Rejects, []ingest.Reject{
+				assertRejects(t, b.Rejects, []portfolio.ImportReject{
 					{Line: 6, Column: "budget_total_eur", Value: "twelve", Reason: "not a number (decimal separator .)"}})
 			}
 			if b.RowsTotal != int64(len(tt.wantProject))+wantRejected || b.RowsRejected != wantRejected || b.RowsOK != int64(len(tt.wantProject)) {
@@ -477,7 +477,7 @@ func TestPreviewDialects(t *testing.T) {
 }
 
 // warnings lists a batch's warnings as "code: message".
-func warnings(b *ingest.Batch) []string {
+func warnings(b *portfolio.ImportBatch) []string {
 	var out []string
 	for _, w := range b.Warnings {
 		out = append(out, w.Code+": "+w.Message)
@@ -488,7 +488,7 @@ func warnings(b *ingest.Batch) []string {
 // mapped is a column as its mapping: header and field.
 type mapped struct{ Header, Field string }
 
-func headerFields(cols []ingest.Column) []mapped {
+func headerFields(cols []portfolio.ImportColumn) []mapped {
 	out := make([]mapped, len(cols))
 	for i, c := range cols {
 		out[i] = mapped{c.Header, c.Field}
@@ -508,13 +508,13 @@ func TestPreviewRejects(t *testing.T) {
 		name      string
 		file      string // in testdata/dialect, or
 		body      string // written for the test
-		want      []ingest.Reject
+		want      []portfolio.ImportReject
 		wantTotal int64
 		wantKept  map[string]projectRow // stored by a commit with skip_invalid
 	}{
 		{
 			name: "every kind of bad cell", file: "rejects.csv", wantTotal: 8,
-			want: []ingest.Reject{
+			want: []portfolio.ImportReject{
 				{Line: 3, Column: "pillars", Value: "social_cohesoin", Reason: `unknown pillar term "social_cohesoin"; did you mean "social_cohesion"?`},
 				{Line: 4, Column: "budget_total_eur", Value: "12abc", Reason: "not a number (decimal separator .)"},
 				{Line: 5, Column: "start_date", Value: "2024-13-45", Reason: "not a date in the format yyyy-mm-dd"},
@@ -533,7 +533,7 @@ func TestPreviewRejects(t *testing.T) {
 				"X-1;Uno;1.234,5;31/01/2024;comunity\n" +
 				"X-2;Dos;1,2,3;30/02/2024;Acción comunitaria\n" +
 				"X-3;Tres;7,25;01/12/2024;\n",
-			want: []ingest.Reject{
+			want: []portfolio.ImportReject{
 				{Line: 2, Column: "level", Value: "comunity", Reason: `unknown level term "comunity"; did you mean "community"?`},
 				{Line: 3, Column: "budget_total_eur", Value: "1,2,3", Reason: "not a number (decimal separator ,)"},
 				{Line: 3, Column: "start_date", Value: "30/02/2024", Reason: "not a date in the format dd/mm/yyyy"},
@@ -545,7 +545,7 @@ func TestPreviewRejects(t *testing.T) {
 		{
 			name: "status and duplicate keys", wantTotal: 4,
 			body: "ext_ref,title,status\nK-1,One,active\nK-2,Two,actif\nK-1,Three,planned\nK-1,Four,\n",
-			want: []ingest.Reject{
+			want: []portfolio.ImportReject{
 				{Line: 3, Column: "status", Value: "actif", Reason: "must be one of planned, active, paused, completed, stopped (or their Spanish or Basque names)", Code: ingest.RejEnum},
 				{Line: 4, Column: "ext_ref", Value: "K-1", Reason: "duplicate in this file (first on line 2)"},
 				{Line: 5, Column: "ext_ref", Value: "K-1", Reason: "duplicate in this file (first on line 2)"},
@@ -600,7 +600,7 @@ func TestPreviewMunicipalities(t *testing.T) {
 		"ext_ref,title,udalerria\nG-1,Known,20069\nG-2,Leading zero lost,1001\nG-3,Unknown,20999\nG-4,A name,Donostia\nG-5,Six digits,200690\n"+
 			"G-6,Both names,Donostia / San Sebastián\nG-7,Spanish name,SAN SEBASTIAN\nG-8,Not a place,Atlantis\n"),
 		ingest.KindProjects, ingest.ModeAppend))
-	assertRejects(t, b.Rejects, []ingest.Reject{
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
 		{Line: 4, Column: "udalerria", Value: "20999", Reason: "unknown municipality code", Code: ingest.RejMunicipalityNew},
 		{Line: 6, Column: "udalerria", Value: "200690", Reason: "not a 5-digit INE municipality code nor the name of a municipality", Code: ingest.RejMunicipality},
 		{Line: 9, Column: "udalerria", Value: "Atlantis", Reason: "not a 5-digit INE municipality code nor the name of a municipality", Code: ingest.RejMunicipality},

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // plausibilityCheck is one check: rows that import, but that an analyst
@@ -20,7 +22,7 @@ const maxFlagLines = 10
 // end before the start. Each warning names the column, counts the rows and
 // lists the first lines; the batch counts the rows flagged. Rejected rows
 // are left out: they are already named.
-func (s *Service) plausibility(ctx context.Context, b *Batch, st *staged, r *reading) error {
+func (s *Service) plausibility(ctx context.Context, b *portfolio.ImportBatch, st *staged, r *reading) error {
 	var flags []plausibilityCheck
 	for _, f := range Fields(b.Kind) {
 		if !st.has(f.Name) {
@@ -72,7 +74,7 @@ func (s *Service) plausibility(ctx context.Context, b *Batch, st *staged, r *rea
 		if counts[i] == 0 {
 			continue
 		}
-		w := Warning{Code: f.code, Column: st.header[f.column], Count: counts[i]}
+		w := portfolio.ImportWarning{Code: f.code, Column: st.header[f.column], Count: counts[i]}
 		var shown []string
 		for _, l := range lines[i] {
 			if n, ok := l.(int64); ok {
@@ -94,11 +96,11 @@ func (s *Service) plausibility(ctx context.Context, b *Batch, st *staged, r *rea
 // replaceWarning says how many stored rows a replace deletes: the
 // mission's rows of the kind whose key no valid row of the file holds
 // (organisations still linked to projects stay).
-func (s *Service) replaceWarning(ctx context.Context, b *Batch, st *staged, missionID int64) error {
+func (s *Service) replaceWarning(ctx context.Context, b *portfolio.ImportBatch, st *staged, missionID int64) error {
 	if b.Mode != ModeReplace {
 		return nil
 	}
-	ok := fmt.Sprintf(`SELECT %%s FROM %s WHERE line NOT IN (SELECT line FROM import_reject WHERE batch_id = %d)`, st.table, b.ID)
+	ok := fmt.Sprintf(`SELECT %%s FROM %s WHERE line NOT IN (SELECT line FROM import_reject WHERE batch_id = ?)`, st.table)
 	var q, noun string
 	switch b.Kind {
 	case KindProjects:
@@ -113,7 +115,7 @@ func (s *Service) replaceWarning(ctx context.Context, b *Batch, st *staged, miss
 		noun = "organisations"
 	}
 	var n int64
-	if err := s.st.DB().QueryRowContext(ctx, q, missionID).Scan(&n); err != nil {
+	if err := s.st.DB().QueryRowContext(ctx, q, missionID, b.ID).Scan(&n); err != nil {
 		return fmt.Errorf("ingest: replace count: %w", err)
 	}
 	if n == 0 {
@@ -123,6 +125,6 @@ func (s *Service) replaceWarning(ctx context.Context, b *Batch, st *staged, miss
 	if b.RowsRejected > 0 {
 		msg += fmt.Sprintf(" (with skip_invalid; the %d rejected rows are not imported, so stored rows they would have replaced are deleted too)", b.RowsRejected)
 	}
-	b.Warnings = append(b.Warnings, Warning{Code: WarnReplaceDeletes, Count: n, Message: msg})
+	b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnReplaceDeletes, Count: n, Message: msg})
 	return nil
 }

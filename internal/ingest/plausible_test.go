@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // Negative budgets, funding above the total, an end before the start and
@@ -58,7 +59,7 @@ func TestReplacePreviewSaysWhatItDeletes(t *testing.T) {
 	e.mustImport(t, "first.csv", ingest.KindProjects, ingest.ModeAppend, "ext_ref,title\nA,One\nB,Two\nC,Three\nD,Four\n")
 	b := e.mustPreview(t, e.req(e.write(t, "second.csv", "ext_ref,title,budget_total_eur\nA,One again,10\nB,Two again,oops\n"),
 		ingest.KindProjects, ingest.ModeReplace))
-	var w *ingest.Warning
+	var w *portfolio.ImportWarning
 	for i := range b.Warnings {
 		if b.Warnings[i].Code == ingest.WarnReplaceDeletes {
 			w = &b.Warnings[i]

@@ -5,16 +5,21 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+
+	"github.com/begira/begira/internal/decode"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // prepare turns the uploaded file into UTF-8 CSV text DuckDB can read: an
 // XLSX sheet is written out as CSV, any other file is checked to be text and
-// transcoded. It returns the text file and a cleanup function.
-func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
+// transcoded. It returns the text file, the sheet cells it could not read
+// (formulas without a value: they become rejects once the columns are
+// mapped) and a cleanup function.
+func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []decode.BadCell, func(), error) {
 	nothing := func() {}
 	src, err := os.Open(req.Path)
 	if err != nil {
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	defer src.Close()
 	head := make([]byte, 64<<10)
@@ -22,13 +27,13 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 	head = head[:n]
 	dir, err := os.MkdirTemp(s.TempDir, "begira-import-")
 	if err != nil {
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
 	out, err := os.Create(filepath.Join(dir, "text.csv"))
 	if err != nil {
 		cleanup()
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	defer out.Close()
 
@@ -37,41 +42,41 @@ func (s *Service) prepare(b *Batch, req Request) (string, func(), error) {
 		size = fi.Size()
 	}
 	s.progress.update(b.ID, "transcoding", 0, size, "bytes")
-	if isXLSX(head, req.Filename) {
-		sheet, _, formulas, err := xlsxToCSV(req.Path, req.Sheet, out, defaultXLSXLimits())
+	if decode.IsXLSX(head, req.Filename) {
+		sheet, _, formulas, err := decode.XLSXToCSV(req.Path, req.Sheet, out, decode.DefaultXLSXLimits())
 		if err != nil {
 			cleanup()
-			return "", nothing, err
+			return "", nil, nothing, invalid(err)
 		}
-		b.cells = formulas
 		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
 		// The sheet is written as comma-separated text with ISO dates.
 		if req.Dialect.Delimiter == "" {
 			b.Dialect.Delimiter = ","
 		}
-		return out.Name(), cleanup, nil
+		return out.Name(), formulas, cleanup, nil
 	}
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		cleanup()
-		return "", nothing, fmt.Errorf("ingest: %w", err)
+		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
 	}
-	used, err := transcode(src, out, req.Dialect.Encoding)
+	used, err := decode.Transcode(src, out, req.Dialect.Encoding)
 	if err != nil {
 		cleanup()
-		return "", nothing, err
+		return "", nil, nothing, invalid(err)
 	}
 	decoded := make([]byte, 64<<10)
 	dn, _ := out.ReadAt(decoded, 0)
-	if err := checkText(head, decoded[:dn]); err != nil {
+	if err := decode.CheckText(head, decoded[:dn]); err != nil {
 		cleanup()
-		return "", nothing, err
+		return "", nil, nothing, invalid(err)
 	}
 	b.Dialect.Encoding = used
 	if req.Dialect.Encoding != "" {
-		if w := suspectDecoding(out.Name(), used); w != nil {
-			b.Warnings = append(b.Warnings, *w)
+		if w := decode.SuspectDecoding(out.Name(), used); w != nil {
+			b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnEncoding, Message: w.Message, Lines: []int64{w.Line},
+				Count: w.Count, Examples: []string{w.Example}})
 		}
 	}
 	s.progress.update(b.ID, "transcoding", size, size, "bytes")
-	return out.Name(), cleanup, nil
+	return out.Name(), nil, cleanup, nil
 }

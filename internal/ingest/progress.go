@@ -3,23 +3,15 @@ package ingest
 import (
 	"sync"
 	"time"
-)
 
-// Progress is how far a running import has got. It lives in memory: a
-// batch row records outcomes, not heartbeats.
-type Progress struct {
-	Phase   string    `json:"phase"` // transcoding, staging, validating, committing
-	Done    int64     `json:"done"`
-	Total   int64     `json:"total"`
-	Unit    string    `json:"unit"` // bytes or rows
-	Started time.Time `json:"started_at"`
-}
+	"github.com/begira/begira/internal/portfolio"
+)
 
 type tracker struct {
 	mu sync.Mutex
-	m  map[int64]Progress
+	m  map[int64]portfolio.ImportProgress
 	// report, if set, also receives every update (the CLI prints them).
-	report func(id int64, p Progress)
+	report func(id int64, p portfolio.ImportProgress)
 }
 
 func (t *tracker) set(id int64, phase string, done, total int64) {
@@ -29,7 +21,7 @@ func (t *tracker) set(id int64, phase string, done, total int64) {
 func (t *tracker) update(id int64, phase string, done, total int64, unit string) {
 	t.mu.Lock()
 	if t.m == nil {
-		t.m = map[int64]Progress{}
+		t.m = map[int64]portfolio.ImportProgress{}
 	}
 	p, ok := t.m[id]
 	if !ok {
@@ -50,7 +42,7 @@ func (t *tracker) done(id int64) {
 	t.mu.Unlock()
 }
 
-func (t *tracker) get(id int64) (Progress, bool) {
+func (t *tracker) get(id int64) (portfolio.ImportProgress, bool) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	p, ok := t.m[id]

@@ -12,6 +12,7 @@ import (
 
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/pull"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -87,6 +88,7 @@ type pullEnv struct {
 	*env
 	feed   *feed
 	client *http.Client
+	puller *pull.Puller
 }
 
 func mustPullEnv(tb testing.TB, kind, path string) *pullEnv {
@@ -99,14 +101,16 @@ func mustPullEnv(tb testing.TB, kind, path string) *pullEnv {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return &pullEnv{env: e, feed: f, client: &http.Client{Timeout: 200 * time.Millisecond}}
+	p := pull.New(e.st, e.ing, fixedClock)
+	p.TempDir = e.dir
+	return &pullEnv{env: e, feed: f, client: &http.Client{Timeout: 200 * time.Millisecond}, puller: p}
 }
 
-func (e *pullEnv) pull(limit int64) (*ingest.PullResult, error) {
-	return e.ing.PullSource(context.Background(), e.client, e.m.Slug, "feed", limit)
+func (e *pullEnv) pull(limit int64) (*pull.Result, error) {
+	return e.puller.PullSource(context.Background(), e.client, e.m.Slug, "feed", limit)
 }
 
-func (e *pullEnv) mustPull(tb testing.TB, wantStatus string) *ingest.PullResult {
+func (e *pullEnv) mustPull(tb testing.TB, wantStatus string) *pull.Result {
 	tb.Helper()
 	res, err := e.pull(0)
 	if err != nil {
@@ -118,7 +122,7 @@ func (e *pullEnv) mustPull(tb testing.TB, wantStatus string) *ingest.PullResult 
 	return res
 }
 
-func (e *pullEnv) source(tb testing.TB) *store.Source {
+func (e *pullEnv) source(tb testing.TB) *portfolio.Source {
 	tb.Helper()
 	src, err := e.st.Source(context.Background(), e.m.Slug, "feed")
 	if err != nil {
@@ -142,7 +146,7 @@ func TestPullImportsThenNotModified(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag, f.contentType = feedCSV, `"v1"`, "text/csv; charset=utf-8" })
 
-	res := e.mustPull(t, store.PullOK)
+	res := e.mustPull(t, portfolio.PullOK)
 	if res.BatchID == 0 || res.RowsOK != 2 || res.HTTPStatus != 200 || res.Bytes != int64(len(feedCSV)) {
 		t.Errorf("first pull: %+v, want a batch of 2 rows", res)
 	}
@@ -153,18 +157,18 @@ func TestPullImportsThenNotModified(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Status != ingest.StatusCommitted || b.Mode != ingest.ModeUpsert || b.Filename != "projects.csv" || b.CreatedBy != "pull:feed" {
+	if b.Status != portfolio.ImportCommitted || b.Mode != ingest.ModeUpsert || b.Filename != "projects.csv" || b.CreatedBy != "pull:feed" {
 		t.Errorf("batch: status %q mode %q filename %q by %q, want committed upsert projects.csv by pull:feed", b.Status, b.Mode, b.Filename, b.CreatedBy)
 	}
 	if n := count(t, e.st, fmt.Sprintf(`SELECT count(*) FROM import_batch WHERE source_id = %d`, e.source(t).ID)); n != 1 {
 		t.Errorf("batches linked to the source: got %d, want 1", n)
 	}
 	src := e.source(t)
-	if src.ETag != `"v1"` || src.LastModified == "" || src.LastStatus != store.PullOK || src.LastBatchID != res.BatchID || src.LastPulledAt == nil {
+	if src.ETag != `"v1"` || src.LastModified == "" || src.LastStatus != portfolio.PullOK || src.LastBatchID != res.BatchID || src.LastPulledAt == nil {
 		t.Errorf("source after the first pull: %+v", src)
 	}
 
-	e.mustPull(t, store.PullNotModified)
+	e.mustPull(t, portfolio.PullNotModified)
 	if got := e.feed.lastRequest().Get("If-None-Match"); got != `"v1"` {
 		t.Errorf("second request If-None-Match: got %q, want \"v1\"", got)
 	}
@@ -174,7 +178,7 @@ func TestPullImportsThenNotModified(t *testing.T) {
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after a 304: got %d, want 1", n)
 	}
-	if src := e.source(t); src.LastStatus != store.PullNotModified || src.ETag != `"v1"` {
+	if src := e.source(t); src.LastStatus != portfolio.PullNotModified || src.ETag != `"v1"` {
 		t.Errorf("source after a 304: %+v", src)
 	}
 }
@@ -182,8 +186,8 @@ func TestPullImportsThenNotModified(t *testing.T) {
 func TestPullUnchangedBodyWithoutValidators(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body = feedCSV })
-	e.mustPull(t, store.PullOK)
-	e.mustPull(t, store.PullUnchanged)
+	e.mustPull(t, portfolio.PullOK)
+	e.mustPull(t, portfolio.PullUnchanged)
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after pulling the same bytes twice: got %d, want 1", n)
 	}
@@ -191,7 +195,7 @@ func TestPullUnchangedBodyWithoutValidators(t *testing.T) {
 
 // failedPull checks a pull that must fail with code, leave the portfolio
 // as before and record the failure on the source without new validators.
-func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *ingest.PullResult {
+func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *pull.Result {
 	tb.Helper()
 	before := storedProjects(tb, e.st)
 	validators := e.source(tb).ETag
@@ -205,14 +209,14 @@ func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *
 	if strings.Contains(err.Error(), "secret") {
 		tb.Errorf("pull error %q shows the URL's query", err)
 	}
-	if res.Status != store.PullFailed {
+	if res.Status != portfolio.PullFailed {
 		tb.Errorf("result status: got %q, want failed", res.Status)
 	}
 	if after := storedProjects(tb, e.st); fmt.Sprint(after) != fmt.Sprint(before) {
 		tb.Errorf("projects changed by a failed pull:\nbefore %v\nafter  %v", before, after)
 	}
 	src := e.source(tb)
-	if src.LastStatus != store.PullFailed || !strings.Contains(src.LastError, mention) || src.ETag != validators {
+	if src.LastStatus != portfolio.PullFailed || !strings.Contains(src.LastError, mention) || src.ETag != validators {
 		tb.Errorf("source after a failed pull: status %q error %q etag %q, want failed, the error, etag %q",
 			src.LastStatus, src.LastError, src.ETag, validators)
 	}
@@ -222,9 +226,9 @@ func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *
 func TestPullServerErrorKeepsData(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
-	e.mustPull(t, store.PullOK)
+	e.mustPull(t, portfolio.PullOK)
 	e.feed.set(func(f *feed) { f.status, f.etag, f.body = http.StatusInternalServerError, "", "oops" })
-	e.failedPull(t, 0, ingest.EUpstream, "HTTP 500")
+	e.failedPull(t, 0, pull.EUpstream, "HTTP 500")
 	if n := count(t, e.st, `SELECT count(*) FROM import_batch`); n != 1 {
 		t.Errorf("batches after a 500: got %d, want 1", n)
 	}
@@ -235,7 +239,7 @@ func TestPullServerErrorKeepsData(t *testing.T) {
 func TestPullNotFoundUpstream(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.status, f.body = http.StatusNotFound, "no such file" })
-	res := e.failedPull(t, 0, ingest.EUpstream, "HTTP 404 Not Found")
+	res := e.failedPull(t, 0, pull.EUpstream, "HTTP 404 Not Found")
 	if res.HTTPStatus != http.StatusNotFound {
 		t.Errorf("http_status %d, want 404", res.HTTPStatus)
 	}
@@ -245,7 +249,7 @@ func TestPullTimeout(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.stall = true })
 	start := time.Now()
-	e.failedPull(t, 0, ingest.EUpstream, "did not answer in full within 200ms")
+	e.failedPull(t, 0, pull.EUpstream, "did not answer in full within 200ms")
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("a 200 ms timeout took %v", d)
 	}
@@ -274,7 +278,7 @@ func TestPullJSONArray(t *testing.T) {
 		  {"title": "Food hubs", "ext_ref": "J-2", "budget_total_eur": 125000.5, "pillars": ["social_cohesion", "adaptation"], "status": null}
 		]`
 	})
-	res := e.mustPull(t, store.PullOK)
+	res := e.mustPull(t, portfolio.PullOK)
 	if res.RowsOK != 2 {
 		t.Fatalf("JSON pull: %+v, want 2 rows", res)
 	}
@@ -288,7 +292,7 @@ func TestPullJSONArray(t *testing.T) {
 func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
-	e.mustPull(t, store.PullOK)
+	e.mustPull(t, portfolio.PullOK)
 	bad := "ext_ref,title,pillars,status\nF-1,Solar roofs v2,decarbonisation,active\nF-3,Wind,decarbonisation,maybe\n"
 	e.feed.set(func(f *feed) { f.body, f.etag = bad, `"v2"` })
 	res := e.failedPull(t, 0, ingest.ERejected, "1 of 2 rows were rejected")
@@ -296,7 +300,7 @@ func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b.Status != ingest.StatusFailed || len(b.Rejects) == 0 || b.Rejects[0].Line != 3 {
+	if b.Status != portfolio.ImportFailed || len(b.Rejects) == 0 || b.Rejects[0].Line != 3 {
 		t.Errorf("rejected pull's batch: status %q rejects %+v, want failed with line 3 rejected", b.Status, b.Rejects)
 	}
 	if src := e.source(t); src.ETag != `"v1"` || src.LastBatchID != res.BatchID {
@@ -305,7 +309,7 @@ func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 	// Once the portal fixes the file, the next pull imports it.
 	fixed := strings.Replace(bad, "maybe", "planned", 1)
 	e.feed.set(func(f *feed) { f.body, f.etag = fixed, `"v3"` })
-	e.mustPull(t, store.PullOK)
+	e.mustPull(t, portfolio.PullOK)
 	if got := storedProjects(t, e.st); len(got) != 3 || got["F-1"].Title != "Solar roofs v2" {
 		t.Errorf("projects after the fixed file: %v", got)
 	}
@@ -316,11 +320,12 @@ func TestPullRefusesSourceWithoutURL(t *testing.T) {
 	if err := e.st.UpsertSource(context.Background(), e.m.Slug, portfolio.SourceDoc{Slug: "manual", Kind: "projects"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err := e.ing.PullSource(context.Background(), nil, e.m.Slug, "manual", 0)
+	puller := pull.New(e.st, e.ing, fixedClock)
+	_, err := puller.PullSource(context.Background(), nil, e.m.Slug, "manual", 0)
 	if portfolio.ErrorCode(err) != portfolio.EINVALID || !strings.Contains(err.Error(), "no url") {
 		t.Errorf("pull of a source without a url: got %v, want EINVALID", err)
 	}
-	if _, err := e.ing.PullSource(context.Background(), nil, e.m.Slug, "ghost", 0); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
+	if _, err := puller.PullSource(context.Background(), nil, e.m.Slug, "ghost", 0); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
 		t.Errorf("pull of an unknown source: got %v, want ENOTFOUND", err)
 	}
 }

@@ -9,19 +9,20 @@ import (
 
 	"github.com/begira/begira/data"
 	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // reading is how the cells of one batch are read, shared by its
 // validation and its commit: each column's convention and the
 // municipality names of the reference geography.
 type reading struct {
-	cols    map[string]Column // by field
+	cols    map[string]portfolio.ImportColumn // by field
 	century string
 	geoCase string // SQL CASE over begira_key(cell) → INE code; "" without reference names
 }
 
-func newReading(ctx context.Context, db *sql.DB, b *Batch) (*reading, error) {
-	r := &reading{cols: map[string]Column{}, century: b.Dialect.Century}
+func newReading(ctx context.Context, db *sql.DB, b *portfolio.ImportBatch) (*reading, error) {
+	r := &reading{cols: map[string]portfolio.ImportColumn{}, century: b.Dialect.Century}
 	for _, c := range b.Columns {
 		if c.Field == "" {
 			continue

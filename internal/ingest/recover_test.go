@@ -62,7 +62,7 @@ func TestDiscardDropsTheStagedFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Status != ingest.StatusDiscarded || got.RowsRejected != 1 || len(got.Rejects) != 1 || got.Rejects[0].Line != 3 {
+	if got.Status != portfolio.ImportDiscarded || got.RowsRejected != 1 || len(got.Rejects) != 1 || got.Rejects[0].Line != 3 {
 		t.Errorf("discarded batch %+v: want status discarded with its reject on line 3", got)
 	}
 	if n := stagedTables(t, e, b.ID); n != 0 {
@@ -107,17 +107,17 @@ func TestStalePreviewsAreDiscarded(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("Recover ended %d batches (%v), want 1", n, err)
 	}
-	if b, _ := e.ing.Batch(ctx, old.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, old.ID) != 0 {
+	if b, _ := e.ing.Batch(ctx, old.ID); b.Status != portfolio.ImportDiscarded || stagedTables(t, e, old.ID) != 0 {
 		t.Errorf("stale preview: status %q with %d staging tables, want discarded with none", b.Status, stagedTables(t, e, old.ID))
 	}
-	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != ingest.StatusPreviewed || stagedTables(t, e, recent.ID) == 0 {
+	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != portfolio.ImportPreviewed || stagedTables(t, e, recent.ID) == 0 {
 		t.Errorf("recent preview: status %q, want previewed with its staging", b.Status)
 	}
 
 	// Later, the next preview sweeps the one that went stale meanwhile.
 	now = now.Add(time.Hour)
 	e.mustPreview(t, e.req(csv("A-3"), "projects", "append"))
-	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, recent.ID) != 0 {
+	if b, _ := e.ing.Batch(ctx, recent.ID); b.Status != portfolio.ImportDiscarded || stagedTables(t, e, recent.ID) != 0 {
 		t.Errorf("preview gone stale: status %q, want discarded by the next preview", b.Status)
 	}
 }
@@ -148,7 +148,7 @@ func TestPreviewWhoseStagingIsGone(t *testing.T) {
 	if n, err := ing.Recover(ctx); err != nil || n != 1 {
 		t.Errorf("Recover ended %d batches (%v), want the orphaned preview", n, err)
 	}
-	if got, _ := ing.Batch(ctx, b.ID); got.Status != ingest.StatusDiscarded {
+	if got, _ := ing.Batch(ctx, b.ID); got.Status != portfolio.ImportDiscarded {
 		t.Errorf("orphaned preview is %q, want discarded", got.Status)
 	}
 }
@@ -217,10 +217,10 @@ func TestKilledCommitIsDiscardedAtStart(t *testing.T) {
 	if err != nil || n != 1 {
 		t.Fatalf("Recover ended %d batches (%v), want 1", n, err)
 	}
-	if b, _ := e.ing.Batch(ctx, killed.ID); b.Status != ingest.StatusDiscarded || stagedTables(t, e, killed.ID) != 0 {
+	if b, _ := e.ing.Batch(ctx, killed.ID); b.Status != portfolio.ImportDiscarded || stagedTables(t, e, killed.ID) != 0 {
 		t.Errorf("killed commit: status %q with %d staging tables, want discarded with none", b.Status, stagedTables(t, e, killed.ID))
 	}
-	if b, _ := e.ing.Batch(ctx, waiting.ID); b.Status != ingest.StatusPreviewed || stagedTables(t, e, waiting.ID) == 0 {
+	if b, _ := e.ing.Batch(ctx, waiting.ID); b.Status != portfolio.ImportPreviewed || stagedTables(t, e, waiting.ID) == 0 {
 		t.Errorf("waiting preview: status %q, want previewed with its staging", b.Status)
 	}
 	// A commit that ends normally leaves no mark behind to trip the next start.

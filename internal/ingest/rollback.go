@@ -14,12 +14,12 @@ import (
 // transaction: the rows it added are deleted, the rows it overwrote or
 // deleted come back from the archive. It is refused, naming the batch to
 // roll back first, when a later batch changed rows this one wrote.
-func (s *Service) Rollback(ctx context.Context, id int64) (*Batch, error) {
+func (s *Service) Rollback(ctx context.Context, id int64) (*portfolio.ImportBatch, error) {
 	b, err := s.Batch(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	if b.Status != StatusCommitted {
+	if b.Status != portfolio.ImportCommitted {
 		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a committed import can be rolled back", id, b.Status)
 	}
 	err = s.st.InTx(ctx, func(tx *sql.Tx) error {
@@ -58,15 +58,17 @@ func (s *Service) Rollback(ctx context.Context, id int64) (*Batch, error) {
 		for _, t := range []string{"project", "project_term", "project_org", "organisation", "signal", "signal_term", "signal_project"} {
 			steps = append(steps, `DELETE FROM `+t+`_archive WHERE archived_by = $1`)
 		}
-		steps = append(steps, `UPDATE import_batch SET status = 'rolled_back', rolled_back_at = now() WHERE id = $1`)
 		for _, q := range steps {
 			if _, err := tx.ExecContext(ctx, q, id); err != nil {
 				return fmt.Errorf("ingest: rollback %d: %w", id, err)
 			}
 		}
+		if err := s.st.MarkImportRolledBack(ctx, tx, id, s.now()); err != nil {
+			return err
+		}
 		return s.st.Audit(ctx, tx, store.AuditEntry{Action: "import.rollback", Mission: b.Mission, Target: fmt.Sprintf("import:%d", id),
-			Before: store.Summary(map[string]any{"status": StatusCommitted, "kind": b.Kind, "rows_ok": b.RowsOK}),
-			After:  store.Summary(map[string]string{"status": StatusRolledBack})})
+			Before: store.Summary(map[string]any{"status": portfolio.ImportCommitted, "kind": b.Kind, "rows_ok": b.RowsOK}),
+			After:  store.Summary(map[string]string{"status": portfolio.ImportRolledBack})})
 	})
 	if err != nil {
 		return nil, err
@@ -79,7 +81,7 @@ func (s *Service) Rollback(ctx context.Context, id int64) (*Batch, error) {
 // work: a later batch that archived rows this one wrote, signals that link
 // to projects this one created, or projects that use organisations this one
 // created.
-func checkLater(ctx context.Context, tx *sql.Tx, b *Batch) error {
+func checkLater(ctx context.Context, tx *sql.Tx, b *portfolio.ImportBatch) error {
 	var archive, links string
 	switch b.Kind {
 	case KindProjects:

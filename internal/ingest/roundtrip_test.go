@@ -125,7 +125,7 @@ func TestRoundTripProjects(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rollback upsert: %v", err)
 	}
-	if b.Status != ingest.StatusRolledBack || b.RolledBackAt == nil {
+	if b.Status != portfolio.ImportRolledBack || b.RolledBackAt == nil {
 		t.Errorf("rolled back batch: status %q at %v, want rolled_back with a time", b.Status, b.RolledBackAt)
 	}
 	assertProjects(t, e.st, appended)
@@ -188,7 +188,7 @@ func TestRoundTripProjects(t *testing.T) {
 	})
 }
 
-func mustBatches(tb testing.TB, e *env) []ingest.Batch {
+func mustBatches(tb testing.TB, e *env) []portfolio.ImportBatch {
 	tb.Helper()
 	bs, err := e.ing.Batches(context.Background(), e.m.Slug)
 	if err != nil {
@@ -213,7 +213,7 @@ func TestRollbackRefusedWhileALaterImportTouchedTheRows(t *testing.T) {
 		t.Errorf("message %q names import %d, which touched other rows", portfolio.ErrorMessage(err), unrelated.ID)
 	}
 	assertDump(t, dump(t, e.st), before)
-	if b, _ := e.ing.Batch(ctx, first.ID); b.Status != ingest.StatusCommitted {
+	if b, _ := e.ing.Batch(ctx, first.ID); b.Status != portfolio.ImportCommitted {
 		t.Errorf("refused rollback left status %q, want committed", b.Status)
 	}
 
@@ -244,7 +244,7 @@ func TestCommitAllOrNothing(t *testing.T) {
 	if !b.SkipInvalid || b.RowsTotal != 5 || b.RowsOK != 2 || b.RowsRejected != 3 {
 		t.Fatalf("preview: skip_invalid %v rows %d/%d/%d, want true 5/2/3", b.SkipInvalid, b.RowsTotal, b.RowsOK, b.RowsRejected)
 	}
-	assertRejects(t, b.Rejects, []ingest.Reject{
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
 		{Line: 3, Column: "budget_total_eur", Value: "lots", Reason: "not a number (decimal separator .)"},
 		{Line: 5, Column: "pillars", Value: "adaptaton", Reason: `unknown pillar term "adaptaton"; did you mean "adaptation"?`},
 		{Line: 6, Column: "ext_ref", Value: "Z-1", Reason: "already in the mission; import with mode upsert to update it"},
@@ -255,7 +255,7 @@ func TestCommitAllOrNothing(t *testing.T) {
 	assertCode(t, err, ingest.ERejected, "3 of 5 rows were rejected", "skip_invalid", "2 valid rows")
 	assertCounts(t, counts(t, e.st), before)
 	assertDump(t, dump(t, e.st), beforeDump)
-	if got, _ := e.ing.Batch(ctx, b.ID); got.Status != ingest.StatusPreviewed {
+	if got, _ := e.ing.Batch(ctx, b.ID); got.Status != portfolio.ImportPreviewed {
 		t.Errorf("refused commit left status %q, want previewed", got.Status)
 	}
 
@@ -321,7 +321,7 @@ func TestRoundTripOrganisations(t *testing.T) {
 
 	// Appending a name already there, in another spelling, is a reject.
 	b := e.mustPreview(t, e.req(e.write(t, "o2.csv", header+"  fundacion   EKIN ,company,large,2000,\n"), ingest.KindOrganisations, ingest.ModeAppend))
-	assertRejects(t, b.Rejects, []ingest.Reject{{Line: 2, Column: "name", Value: "fundacion   EKIN",
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 2, Column: "name", Value: "fundacion   EKIN",
 		Reason: "already in the mission; import with mode upsert to update it"}})
 
 	// Upsert matches by normalised name and keeps the id the projects use.

@@ -2,27 +2,21 @@ package ingest
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // sampleRows is how many rows the preview shows as they will be stored.
 const sampleRows = 20
 
-// SampleRow is a row of the file as the commit would store it: numbers as
-// numbers, dates as yyyy-mm-dd, enum values and terms as their codes,
-// municipalities as INE codes, lists as lists; NULL where the cell is
-// empty or rejected.
-type SampleRow struct {
-	Line   int64          `json:"line"`
-	Values map[string]any `json:"values"`
-}
-
 // sample reads the first rows of the staged file through the batch's
 // reading, the same expressions the commit uses. The staged rows keep file
 // order, so LIMIT takes the first without sorting the file.
-func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) error {
+func (s *Service) sample(ctx context.Context, b *portfolio.ImportBatch, st *staged, r *reading) error {
 	var parts []string
 	for _, f := range Fields(b.Kind) {
 		if !st.has(f.Name) {
@@ -56,22 +50,22 @@ func (s *Service) sample(ctx context.Context, b *Batch, st *staged, r *reading) 
 			e = c
 		}
 		// A rejected cell shows as NULL: it is not what will be stored.
-		e = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM import_reject j WHERE j.batch_id = %d AND j.line = s.line AND j.column_name = %s) THEN NULL ELSE %s END`,
-			b.ID, sqlString(st.header[f.Name]), e)
+		e = fmt.Sprintf(`CASE WHEN EXISTS (SELECT 1 FROM import_reject j WHERE j.batch_id = $batch AND j.line = s.line AND j.column_name = %s) THEN NULL ELSE %s END`,
+			sqlString(st.header[f.Name]), e)
 		parts = append(parts, fmt.Sprintf(`'%s': %s`, f.Name, e))
 	}
 	if len(parts) == 0 {
 		return nil
 	}
 	rows, err := s.st.DB().QueryContext(ctx, fmt.Sprintf(`SELECT line, to_json({%s})::VARCHAR FROM (SELECT * FROM %s LIMIT %d) s ORDER BY line`,
-		strings.Join(parts, ", "), st.table, sampleRows))
+		strings.Join(parts, ", "), st.table, sampleRows), sql.Named("batch", b.ID))
 	if err != nil {
 		return fmt.Errorf("ingest: sample rows: %w", err)
 	}
 	defer rows.Close()
-	b.Sample = []SampleRow{}
+	b.Sample = []portfolio.ImportSample{}
 	for rows.Next() {
-		var row SampleRow
+		var row portfolio.ImportSample
 		var values string
 		if err := rows.Scan(&row.Line, &values); err != nil {
 			return fmt.Errorf("ingest: sample rows: %w", err)

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // The preview shows the first rows as they will be stored: typed values,
@@ -21,7 +22,7 @@ func TestPreviewSampleIsWhatWillBeStored(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, batch := range []*ingest.Batch{b, again} {
+	for _, batch := range []*portfolio.ImportBatch{b, again} {
 		if len(batch.Sample) != 2 {
 			t.Fatalf("sample %+v, want 2 rows", batch.Sample)
 		}

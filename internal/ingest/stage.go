@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/begira/begira/internal/decode"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -21,6 +22,12 @@ type staged struct {
 	table  string           // stage.stg_<id>
 	fields map[string]Field // mapped field name → spec
 	header map[string]string
+	// columns are the view's cells: each mapped column under its field's
+	// name.
+	columns []string
+	// formulas are the sheet cells the file's decoding could not read:
+	// they become rejects once the columns are mapped.
+	formulas []decode.BadCell
 }
 
 // commitSuffixes are the tables a commit writes inside its transaction.
@@ -83,43 +90,67 @@ func sqlString(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") 
 // ident quotes s as a SQL identifier (file headers are arbitrary text).
 func ident(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
-// stage sniffs the file's dialect, maps its headers and copies it into the
-// batch's staging table, all cells as text.
-func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, error) {
-	db := s.st.DB()
+// stage reads the file into the batch's staging table, all cells as text,
+// in four steps: settle the dialect, map the headers, copy the file, and
+// number its lines in a view.
+func (s *Service) stage(ctx context.Context, b *portfolio.ImportBatch, req Request) (*staged, error) {
+	start := time.Now()
+	d, err := s.settleDialect(ctx, b, req)
+	if err != nil {
+		return nil, err
+	}
+	b.Dialect = d
+	s.step(b.ID, "stage sniff", start)
+	start = time.Now()
+	st, copied, err := s.mapColumns(ctx, b, req)
+	if err != nil {
+		return nil, err
+	}
+	s.step(b.ID, "stage headers", start)
+	start = time.Now()
+	defer s.step(b.ID, "stage copy", start)
+	if err := s.copyFile(ctx, b, req.Path, copied, st); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// settleDialect works out how the file is written: the request's settings
+// win, DuckDB's sniffer finds the delimiter and the header row, the quotes
+// and list separator follow from them.
+func (s *Service) settleDialect(ctx context.Context, b *portfolio.ImportBatch, req Request) (portfolio.Dialect, error) {
 	d := req.Dialect
 	d.Encoding, d.Sheet = b.Dialect.Encoding, b.Dialect.Sheet
 	if d.Delimiter == "" {
 		d.Delimiter = b.Dialect.Delimiter
 	}
 	if d.Delimiter != "" && !validDelimiter(d.Delimiter) {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "delimiter %q must be one of , ; | or tab", d.Delimiter)
+		return d, portfolio.Errorf(portfolio.EINVALID, "delimiter %q must be one of , ; | or tab", d.Delimiter)
 	}
 	// Lines DuckDB cannot hold are refused first, with their number.
-	lines, err := checkLines(req.Path)
+	lines, err := decode.CheckLines(req.Path)
 	if err != nil {
-		return nil, err
+		return d, invalid(err)
 	}
 	if d.HeaderRow > lines {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "header_row %d is beyond the end of the file: the file has %d lines", d.HeaderRow, lines)
+		return d, portfolio.Errorf(portfolio.EINVALID, "header_row %d is beyond the end of the file: the file has %d lines", d.HeaderRow, lines)
 	}
 	// A sheet is written with every row as wide as the widest, which hides
 	// its title rows from the sniffer: see sheetHeader.
 	if d.Encoding == "xlsx" && d.HeaderRow <= 0 {
-		d.HeaderRow = sheetHeader(req.Path, req.Kind, xlsxHeaderSearch)
+		d.HeaderRow = sheetHeader(req.Path, req.Kind, decode.XLSXHeaderSearch)
 	}
 	// DuckDB's sniffer finds the delimiter and the title rows above the
 	// header (SkipRows) in one pass; explicit settings win.
-	start := time.Now()
 	if d.Delimiter == "" || d.HeaderRow <= 0 {
 		var delim string
 		var skip int
-		q := `SELECT Delimiter, SkipRows FROM sniff_csv(` + sqlString(req.Path) + `, sample_size = 20480)`
+		h := holes{"path": sqlString(req.Path), "skip": ""}
 		if d.HeaderRow > 0 {
-			q = fmt.Sprintf(`SELECT Delimiter, SkipRows FROM sniff_csv(%s, sample_size = 20480, skip = %d)`, sqlString(req.Path), d.HeaderRow-1)
+			h["skip"] = fmt.Sprintf(", skip = %d", d.HeaderRow-1)
 		}
-		if err := db.QueryRowContext(ctx, q).Scan(&delim, &skip); err != nil {
-			return nil, csvFailure(err, req.Path, d)
+		if err := s.st.DB().QueryRowContext(ctx, render("sniff", h)).Scan(&delim, &skip); err != nil {
+			return d, csvFailure(err, req.Path, d)
 		}
 		if d.Delimiter == "" {
 			d.Delimiter = delim
@@ -129,21 +160,21 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		}
 	}
 	if !validDelimiter(d.Delimiter) {
-		return nil, portfolio.Errorf(portfolio.EINVALID,
+		return d, portfolio.Errorf(portfolio.EINVALID,
 			"no column delimiter found (the file has one column, or uses %q): give delimiter , ; | or tab", d.Delimiter)
 	}
-	if err := checkDelimiter(req.Path, &d, req.Dialect.Delimiter != ""); err != nil {
-		return nil, err
+	if d.Delimiter, err = decode.CheckDelimiter(req.Path, d.Delimiter, d.HeaderRow, req.Dialect.Delimiter != ""); err != nil {
+		return d, invalid(err)
 	}
 	switch d.Quote {
-	case `"`, quoteNone:
+	case `"`, decode.QuoteNone:
 	case "":
 		d.Quote = `"`
-		if d.Delimiter == "\t" && literalQuotes(req.Path, d.HeaderRow) {
-			d.Quote = quoteNone
+		if d.Delimiter == "\t" && decode.LiteralQuotes(req.Path, d.HeaderRow) {
+			d.Quote = decode.QuoteNone
 		}
 	default:
-		return nil, portfolio.Errorf(portfolio.EINVALID, `quote must be " or none (quotes are text), not %q`, d.Quote)
+		return d, portfolio.Errorf(portfolio.EINVALID, `quote must be " or none (quotes are text), not %q`, d.Quote)
 	}
 	if d.ListSeparator == "" {
 		// A pipe-delimited file cannot hold | unquoted in a cell.
@@ -152,25 +183,25 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			d.ListSeparator = ";"
 		}
 	} else if !strings.Contains("|;,/", d.ListSeparator) || len(d.ListSeparator) != 1 {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "list_separator must be one of | ; , / not %q", d.ListSeparator)
+		return d, portfolio.Errorf(portfolio.EINVALID, "list_separator must be one of | ; , / not %q", d.ListSeparator)
 	}
-	b.Dialect = d
+	return d, nil
+}
 
-	src := fmt.Sprintf(`read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d, null_padding = false)`,
-		sqlString(req.Path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1)
-	s.step(b.ID, "stage sniff", start)
-	start = time.Now()
-	headers, err := readHeaders(ctx, db, req.Path, d)
+// mapColumns reads the file's headers in b's dialect and maps them to the
+// kind's fields (b.Columns). It returns the staged description and the
+// columns of the copy; a required field without its column is refused,
+// naming the row that misled the sniffer when one did.
+func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req Request) (*staged, []string, error) {
+	d := b.Dialect
+	headers, err := readHeaders(ctx, s.st.DB(), req.Path, d)
 	if err != nil {
-		return nil, csvFailure(err, req.Path, d)
+		return nil, nil, csvFailure(err, req.Path, d)
 	}
-	s.step(b.ID, "stage headers", start)
-	start = time.Now()
-	defer s.step(b.ID, "stage copy", start)
 	if err := duplicateHeader(rawHeaders(req.Path, d)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	var sameField []Warning
+	var sameField []portfolio.ImportWarning
 	b.Columns, sameField = mapHeaders(req.Kind, headers, req.Mapping)
 	b.Warnings = append(b.Warnings, sameField...)
 	st := &staged{table: stagingTable(b.ID, ""), fields: map[string]Field{}, header: map[string]string{}}
@@ -180,8 +211,6 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 	// copy is cheaper. Numbering rows in the copy would cost a window over
 	// the whole file; rows keep file order (preserve_insertion_order), so
 	// rowid numbers them.
-	raw := stagingTable(b.ID, "_raw")
-	var cols []string
 	var copied []string
 	for _, c := range b.Columns {
 		if c.Field == "" {
@@ -200,7 +229,7 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 		if t := st.fields[c.Field].Type; (t == typeText && c.Field != "ext_ref") || t == typeOrg || t == typeOrgs {
 			cell = decodeEntities(cell)
 		}
-		cols = append(cols, fmt.Sprintf("%s AS %s", cell, ident(c.Field)))
+		st.columns = append(st.columns, fmt.Sprintf("%s AS %s", cell, ident(c.Field)))
 		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
 	}
 	var missing []string
@@ -209,29 +238,37 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			missing = append(missing, f.Name)
 		}
 	}
-	if len(missing) > 0 {
-		// The sniffer takes the real header for a title row when later
-		// rows are wider: name the row that misled it.
-		if req.Dialect.HeaderRow <= 0 {
-			if n := betterHeader(req.Path, req.Kind, d.Delimiter, d.HeaderRow); n > 0 {
-				if err := diagnoseCSV(req.Path, d.Delimiter, n); err != nil {
-					return nil, err
-				}
+	if len(missing) == 0 {
+		return st, copied, nil
+	}
+	// The sniffer takes the real header for a title row when later rows
+	// are wider: name the row that misled it.
+	if req.Dialect.HeaderRow <= 0 {
+		if n := betterHeader(req.Path, req.Kind, d.Delimiter, d.HeaderRow); n > 0 {
+			if err := decode.DiagnoseCSV(req.Path, d.Delimiter, n); err != nil {
+				return nil, nil, invalid(err)
 			}
 		}
-		where := ""
-		if d.Encoding == "xlsx" {
-			where = fmt.Sprintf(" (sheet %q, header on row %d; give header_row if it is another)", d.Sheet, d.HeaderRow)
-		}
-		return nil, &portfolio.Error{Code: portfolio.EINVALID,
-			Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
-				strings.Join(missing, ", "), listHeaders(headers), where),
-			Details: missing}
 	}
-	// Where records stop sitting one per line is read from the file while
-	// DuckDB copies it (a Go scan on the core the copy leaves idle).
+	where := ""
+	if d.Encoding == "xlsx" {
+		where = fmt.Sprintf(" (sheet %q, header on row %d; give header_row if it is another)", d.Sheet, d.HeaderRow)
+	}
+	return nil, nil, &portfolio.Error{Code: portfolio.EINVALID,
+		Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
+			strings.Join(missing, ", "), listHeaders(headers), where),
+		Details: missing}
+}
+
+// copyFile copies the file into the batch's raw table and creates the
+// staging view that numbers its lines. Where records stop sitting one per
+// line is read from the file while DuckDB copies it (a Go scan on the core
+// the copy leaves idle).
+func (s *Service) copyFile(ctx context.Context, b *portfolio.ImportBatch, path string, copied []string, st *staged) error {
+	d := b.Dialect
+	db := s.st.DB()
 	type drifted struct {
-		drifts []drift
+		drifts []decode.Drift
 		err    error
 	}
 	found := make(chan drifted, 1)
@@ -242,32 +279,29 @@ func (s *Service) stage(ctx context.Context, b *Batch, req Request) (*staged, er
 			found <- drifted{}
 			return
 		}
-		drifts, err := lineDrift(req.Path, d.HeaderRow, d.Quote != quoteNone)
+		drifts, err := decode.LineDrift(path, d.HeaderRow, d.Quote != decode.QuoteNone)
 		found <- drifted{drifts, err}
 	}()
-	q := fmt.Sprintf(`CREATE TABLE %s AS SELECT %s FROM %s`, raw, strings.Join(copied, ", "), src)
-	err = withoutStringCompression(ctx, db, q)
+	raw := stagingTable(b.ID, "_raw")
+	err := withoutStringCompression(ctx, db, render("copy", holes{"raw": raw, "columns": strings.Join(copied, ", "),
+		"path": sqlString(path), "delim": sqlString(d.Delimiter), "quoting": quoting(d), "skip": fmt.Sprint(d.HeaderRow - 1)}))
 	ld := <-found
 	if err != nil {
-		return nil, csvFailure(err, req.Path, d)
+		return csvFailure(err, path, d)
 	}
 	if ld.err != nil {
-		return nil, ld.err
+		return invalid(ld.err)
 	}
 	lineExpr, lineJoin, err := lineColumn(ctx, db, stagingTable(b.ID, "_lines"), d.HeaderRow, ld.drifts)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	q = fmt.Sprintf(`CREATE VIEW %s AS SELECT %s, %s FROM (SELECT rowid AS __rec, * FROM %s) r%s`,
-		st.table, lineExpr, strings.Join(cols, ", "), raw, lineJoin)
+	q := render("view", holes{"view": st.table, "line": lineExpr, "columns": strings.Join(st.columns, ", "), "raw": raw, "line_join": lineJoin})
 	if _, err := db.ExecContext(ctx, q); err != nil {
-		return nil, fmt.Errorf("ingest: staging view: %w", err)
+		return fmt.Errorf("ingest: staging view: %w", err)
 	}
-	return st, nil
+	return nil
 }
-
-// xlsxHeaderSearch is how many rows of a sheet may stand above its header.
-const xlsxHeaderSearch = 50
 
 // compressionMu serialises withoutStringCompression: two overlapping
 // copies would otherwise each restore what the other set, and leave string
@@ -317,10 +351,9 @@ func trimmed(c string) string {
 }
 
 // readHeaders returns the header cells of the file.
-func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]string, error) {
-	rows, err := db.QueryContext(ctx, fmt.Sprintf(
-		`SELECT * FROM read_csv(%s, header = true, all_varchar = true, delim = %s, %s, skip = %d) LIMIT 0`,
-		sqlString(path), sqlString(d.Delimiter), quoting(d), d.HeaderRow-1))
+func readHeaders(ctx context.Context, db *sql.DB, path string, d portfolio.Dialect) ([]string, error) {
+	rows, err := db.QueryContext(ctx, render("headers", holes{"path": sqlString(path), "delim": sqlString(d.Delimiter),
+		"quoting": quoting(d), "skip": fmt.Sprint(d.HeaderRow - 1)}))
 	if err != nil {
 		return nil, csvError(err)
 	}
@@ -329,8 +362,8 @@ func readHeaders(ctx context.Context, db *sql.DB, path string, d Dialect) ([]str
 }
 
 // quoting is the read_csv options of the file's quotes.
-func quoting(d Dialect) string {
-	if d.Quote == quoteNone {
+func quoting(d portfolio.Dialect) string {
+	if d.Quote == decode.QuoteNone {
 		return `quote = '', escape = ''`
 	}
 	return `quote = '"', escape = '"'`
@@ -338,9 +371,9 @@ func quoting(d Dialect) string {
 
 // rawHeaders reads the header line as written: DuckDB renames a header
 // that appears twice, which would hide the duplicate.
-func rawHeaders(path string, d Dialect) []string {
-	line := strings.TrimRight(headerLine(path, d.HeaderRow), "\r\n")
-	if d.Quote == quoteNone {
+func rawHeaders(path string, d portfolio.Dialect) []string {
+	line := strings.TrimRight(decode.HeaderLine(path, d.HeaderRow), "\r\n")
+	if d.Quote == decode.QuoteNone {
 		return strings.Split(line, d.Delimiter)
 	}
 	r := csv.NewReader(strings.NewReader(line))
@@ -389,4 +422,31 @@ func decodeEntities(c string) string {
 		e = fmt.Sprintf(`regexp_replace(%s, %s, %s, 'gi')`, e, sqlString(r[0]), sqlString(r[1]))
 	}
 	return fmt.Sprintf(`CASE WHEN contains(%[1]s, '&') THEN %[2]s ELSE %[1]s END`, c, e)
+}
+
+// lineColumn returns the staging view's expression for the line of each
+// record, and creates the table of drifts it needs when there are any.
+func lineColumn(ctx context.Context, db *sql.DB, table string, headerRow int, drifts []decode.Drift) (string, string, error) {
+	base := fmt.Sprintf("r.__rec + %d", headerRow+1)
+	if len(drifts) == 0 {
+		return base + " AS line", "", nil
+	}
+	if _, err := db.ExecContext(ctx, `CREATE TABLE `+table+` (__rec BIGINT, __delta BIGINT)`); err != nil {
+		return "", "", fmt.Errorf("ingest: line table: %w", err)
+	}
+	for start := 0; start < len(drifts); start += 500 {
+		end := min(start+500, len(drifts))
+		var vals []string
+		var args []any
+		for _, d := range drifts[start:end] {
+			vals = append(vals, "(?, ?)")
+			args = append(args, d.Rec, d.Delta)
+		}
+		if _, err := db.ExecContext(ctx, `INSERT INTO `+table+` VALUES `+strings.Join(vals, ", "), args...); err != nil {
+			return "", "", fmt.Errorf("ingest: line table: %w", err)
+		}
+	}
+	// Each record takes the drift of the last break at or before it.
+	join := fmt.Sprintf(" ASOF LEFT JOIN %s l ON r.__rec >= l.__rec", table)
+	return base + " + coalesce(l.__delta, 0) AS line", join, nil
 }

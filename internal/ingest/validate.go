@@ -69,7 +69,7 @@ type check struct {
 // cellChecks lists the checks of every mapped field that need nothing but
 // the cell itself: required, number (in the column's convention and the
 // field's range), date, enum, municipality.
-func cellChecks(b *Batch, st *staged, r *reading) []check {
+func cellChecks(b *portfolio.ImportBatch, st *staged, r *reading) []check {
 	var out []check
 	for _, f := range Fields(b.Kind) {
 		if _, ok := st.fields[f.Name]; !ok {
@@ -132,13 +132,12 @@ func cellChecks(b *Batch, st *staged, r *reading) []check {
 }
 
 // validate checks every staged row and records the rejects of the batch.
-func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
+func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, st *staged) error {
 	db := s.st.DB()
 	// reject records a reject for every staged row matching where. args fill
 	// the placeholders of reason first, then those of where.
 	reject := func(field, code, where, value, reason string, args ...any) error {
-		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-			SELECT ?, line, ?, %s, %s, '%s' FROM %s WHERE %s`, value, reason, code, st.table, where)
+		q := render("reject", holes{"value": value, "reason": reason, "code": sqlString(code), "staged": st.table, "where": where})
 		if _, err := db.ExecContext(ctx, q, append([]any{b.ID, st.header[field]}, args...)...); err != nil {
 			return fmt.Errorf("ingest: validate %s: %w", field, err)
 		}
@@ -159,28 +158,27 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 			if !strings.HasPrefix(code, "CASE") {
 				code = sqlString(code)
 			}
-			cases = append(cases, fmt.Sprintf(`CASE WHEN %s THEN {column_name: ?, value: %s, reason: %s, code: %s} END`, c.where, c.value, c.reason, code))
+			cases = append(cases, render("cell-check", holes{"where": c.where, "value": c.value, "reason": c.reason, "code": code}))
 			// Placeholders in the order they are written: where, then
 			// the column's header, then the reason's.
 			args = append(args, c.whereArgs...)
 			args = append(args, st.header[c.field])
 			args = append(args, c.reasonArgs...)
 		}
-		q := fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-			SELECT ?, line, r.column_name, r.value, r.reason, r.code
-			FROM (SELECT line, unnest(list_filter([%s], x -> x IS NOT NULL)) AS r FROM %s)`, strings.Join(cases, ",\n"), st.table)
+		q := render("cell-rejects", holes{"checks": strings.Join(cases, ",\n"), "staged": st.table})
 		if _, err := db.ExecContext(ctx, q, append([]any{b.ID}, args...)...); err != nil {
 			return fmt.Errorf("ingest: validate cells: %w", err)
 		}
 	}
-	for _, c := range b.cells {
+	var formulas []portfolio.ImportReject
+	for _, c := range st.formulas {
 		if c.Col >= len(b.Columns) || b.Columns[c.Col].Field == "" {
 			continue // a column the import does not read
 		}
-		if _, err := db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason, code) VALUES (?, ?, ?, ?, ?, ?)`,
-			b.ID, c.Row, b.Columns[c.Col].Header, c.Value, c.Reason, RejFormula); err != nil {
-			return fmt.Errorf("ingest: validate formulas: %w", err)
-		}
+		formulas = append(formulas, portfolio.ImportReject{Line: c.Row, Column: b.Columns[c.Col].Header, Value: c.Value, Reason: c.Reason, Code: RejFormula})
+	}
+	if err := s.st.AddImportRejects(ctx, b.ID, formulas); err != nil {
+		return err
 	}
 	s.step(b.ID, "validate cells", start)
 	start = time.Now()
@@ -193,9 +191,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 		return err
 	}
 	s.step(b.ID, "validate keys", start)
-	err = db.QueryRowContext(ctx, fmt.Sprintf(`SELECT
-		(SELECT count(*) FROM %s),
-		(SELECT count(DISTINCT line) FROM import_reject WHERE batch_id = ?)`, st.table), b.ID).
+	err = db.QueryRowContext(ctx, render("count-rows", holes{"staged": st.table}), b.ID).
 		Scan(&b.RowsTotal, &b.RowsRejected)
 	if err != nil {
 		return fmt.Errorf("ingest: count rows: %w", err)
@@ -223,7 +219,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *Batch, 
 // _terms (field, scheme, cell, raw, pos, code; code NULL when unknown).
 // Unknown values become rejects on every line holding their cell; project
 // references (signals) are matched and rejected the same way per line.
-func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged) error {
+func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, st *staged) error {
 	db := s.st.DB()
 	var cols, parts []string
 	var args []any
@@ -239,18 +235,13 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		}
 		// Most values are exact codes: a plain join matches them; only the
 		// rest (labels, other case or accents) pay for normalisation below.
-		parts = append(parts, fmt.Sprintf(`SELECT ? AS field, ? AS scheme, v.cell, v.raw, v.pos, k.code
-			FROM (%s) v LEFT JOIN term k ON k.mission_id = ? AND k.scheme_code = ? AND k.code = v.raw WHERE v.raw <> ''`, src))
+		parts = append(parts, render("term-part", holes{"values": src}))
 		args = append(args, f.Name, f.Scheme, f.Name, m.ID, f.Scheme)
 	}
 	terms := stagingTable(b.ID, "_terms")
-	q := `CREATE TABLE ` + terms + ` (field VARCHAR, scheme VARCHAR, cell VARCHAR, raw VARCHAR, pos BIGINT, code VARCHAR)`
+	q := render("terms-none", holes{"terms": terms})
 	if len(parts) > 0 {
-		// One scan of the file collects the distinct cells of every term
-		// column.
-		q = fmt.Sprintf(`CREATE TABLE %s AS
-			WITH cells AS MATERIALIZED (SELECT f.field, unnest(f.cells) AS cell FROM (SELECT unnest([%s]) AS f FROM %s))
-			%s`, terms, strings.Join(cols, ", "), st.table, strings.Join(parts, " UNION ALL "))
+		q = render("terms", holes{"terms": terms, "columns": strings.Join(cols, ", "), "staged": st.table, "parts": strings.Join(parts, " UNION ALL ")})
 	}
 	start := time.Now()
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
@@ -259,13 +250,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 	s.step(b.ID, "lists terms", start)
 	start = time.Now()
 	// A term matches by code or any label, ignoring case and accents.
-	_, err := db.ExecContext(ctx, fmt.Sprintf(`
-		UPDATE %s t SET code = k.code
-		FROM (SELECT scheme_code, k, arg_min(code, position) AS code FROM (
-		        SELECT scheme_code, code, position, begira_key(unnest([code, label_en, label_es, label_eu])) AS k
-		        FROM term WHERE mission_id = ?)
-		      WHERE k <> '' GROUP BY scheme_code, k) k
-		WHERE t.code IS NULL AND k.scheme_code = t.scheme AND k.k = begira_key(t.raw)`, terms), m.ID)
+	_, err := db.ExecContext(ctx, render("term-labels", holes{"terms": terms}), m.ID)
 	if err != nil {
 		return fmt.Errorf("ingest: match term labels: %w", err)
 	}
@@ -286,15 +271,8 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 		}
 		// The suggestion is worked out once per unknown value, then every
 		// line holding the cell gets the reject (one per value, as written).
-		_, err := db.ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-			SELECT ?, s.line, ?, t.raw, %s, '%s' FROM %s s JOIN (
-				SELECT u.cell, u.raw, (SELECT arg_max(k.code, greatest(
-				                          jaro_winkler_similarity(begira_key(k.code), begira_key(u.raw)),
-				                          jaro_winkler_similarity(begira_key(k.label_en), begira_key(u.raw)),
-				                          jaro_winkler_similarity(begira_key(k.label_es), begira_key(u.raw)),
-				                          jaro_winkler_similarity(begira_key(k.label_eu), begira_key(u.raw))))
-				                      FROM term k WHERE k.mission_id = ? AND k.scheme_code = ? AND k.active) AS suggestion
-				FROM %s u WHERE u.field = ? AND u.code IS NULL) t ON t.cell = s.%s`, reason, code, st.table, terms, ident(f.Name)),
+		_, err := db.ExecContext(ctx, render("term-rejects", holes{"reason": reason, "code": sqlString(code), "staged": st.table,
+			"terms": terms, "column": ident(f.Name)}),
 			b.ID, st.header[f.Name], m.ID, f.Scheme, f.Name)
 		if err != nil {
 			return fmt.Errorf("ingest: reject terms: %w", err)
@@ -303,21 +281,16 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 	s.step(b.ID, "lists term rejects", start)
 	// Project references (signals): matched per line, few per file.
 	refs := stagingTable(b.ID, "_refs")
-	q = `CREATE TABLE ` + refs + ` (line BIGINT, ext_ref VARCHAR, project_id BIGINT)`
+	q = render("refs-none", holes{"refs": refs})
 	args = nil
 	if b.Kind == KindSignals && st.has("projects") {
-		q = fmt.Sprintf(`CREATE TABLE %s AS
-			SELECT v.line, v.raw AS ext_ref, p.id AS project_id
-			FROM (%s) v LEFT JOIN project p ON p.mission_id = ? AND p.ext_ref = v.raw WHERE v.raw <> ''`,
-			refs, splitLines(st.table, ident("projects"), listSeparator(b.Dialect)))
+		q = render("refs", holes{"refs": refs, "values": splitLines(st.table, ident("projects"), listSeparator(b.Dialect))})
 		args = []any{m.ID}
 	}
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ingest: stage project references: %w", err)
 	}
-	_, err = db.ExecContext(ctx, `INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-		SELECT ?, line, ?, ext_ref, 'no project with this ext_ref in the mission', '`+RejProjectRef+`' FROM `+refs+` WHERE project_id IS NULL`,
-		b.ID, st.header["projects"])
+	_, err = db.ExecContext(ctx, render("ref-rejects", holes{"code": sqlString(RejProjectRef), "refs": refs}), b.ID, st.header["projects"])
 	if err != nil {
 		return fmt.Errorf("ingest: reject project references: %w", err)
 	}
@@ -327,7 +300,7 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *Batch
 // fieldsWithUnknownTerms returns the fields whose cells hold a value that
 // matched no term.
 func (s *Service) fieldsWithUnknownTerms(ctx context.Context, terms string) (map[string]bool, error) {
-	rows, err := s.st.DB().QueryContext(ctx, `SELECT DISTINCT field FROM `+terms+` WHERE code IS NULL`)
+	rows, err := s.st.DB().QueryContext(ctx, render("unknown-term-fields", holes{"terms": terms}))
 	if err != nil {
 		return nil, fmt.Errorf("ingest: unknown terms: %w", err)
 	}
@@ -367,13 +340,13 @@ func splitLines(table, c, sep string) string {
 
 // listSeparator is the separator of a batch's multi-valued cells; batches
 // previewed before it was a setting split on '|'.
-func listSeparator(d Dialect) string { return cmpOr(d.ListSeparator, "|") }
+func listSeparator(d portfolio.Dialect) string { return cmpOr(d.ListSeparator, "|") }
 
 func (st *staged) has(field string) bool { _, ok := st.fields[field]; return ok }
 
 // checkKeys rejects duplicate business keys within the file and, when
 // appending, keys the mission already holds.
-func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *Batch, st *staged,
+func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, st *staged,
 	reject func(field, code, where, value, reason string, args ...any) error) error {
 	keyField, keyExpr, table, existing := "ext_ref", ident("ext_ref"), "project", "ext_ref"
 	switch b.Kind {
@@ -385,10 +358,8 @@ func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *Batch,
 	if !st.has(keyField) {
 		return nil
 	}
-	_, err := s.st.DB().ExecContext(ctx, fmt.Sprintf(`INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-		SELECT ?, line, ?, raw, 'duplicate in this file (first on line ' || first_line || ')', '`+RejDuplicate+`'
-		FROM (SELECT line, %s AS raw, min(line) OVER (PARTITION BY %s) AS first_line FROM %s WHERE %s IS NOT NULL)
-		WHERE line > first_line`, ident(keyField), keyExpr, st.table, ident(keyField)), b.ID, st.header[keyField])
+	_, err := s.st.DB().ExecContext(ctx, render("duplicates", holes{"code": sqlString(RejDuplicate), "key": ident(keyField), "key_expr": keyExpr,
+		"staged": st.table}), b.ID, st.header[keyField])
 	if err != nil {
 		return fmt.Errorf("ingest: check duplicates: %w", err)
 	}

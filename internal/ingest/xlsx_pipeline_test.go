@@ -91,7 +91,7 @@ func TestXLSXTitleRowRaggedRowsAndMixedDates(t *testing.T) {
 			t.Errorf("header_row %d: read header row %d, want 3", headerRow, b.Dialect.HeaderRow)
 		}
 		// Excel's row 7, after a cell holding a line break.
-		assertRejects(t, b.Rejects, []ingest.Reject{{Line: 7, Column: "Presupuesto", Value: "mucho", Reason: "not a number (decimal separator .)", Code: ingest.RejNumber}})
+		assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 7, Column: "Presupuesto", Value: "mucho", Reason: "not a number (decimal separator .)", Code: ingest.RejNumber}})
 		e.mustCommit(t, b.ID, true)
 		assertProjects(t, e.st, map[string]projectRow{
 			"T-1": {Title: "Real date", Status: "active", Budget: f64(1200.5), Start: "2024-03-15"},

@@ -45,9 +45,9 @@ func (l *letter) T(key string) string { return word(l.Lang, key) }
 // SnapshotSummary is what a snapshot's email says.
 type SnapshotSummary struct {
 	Mission   *portfolio.Mission
-	Snapshot  *snapshot.Snapshot
+	Snapshot  *portfolio.Snapshot
 	Diff      *snapshot.Diff // against the previous snapshot; nil for the first
-	Decisions []snapshot.Decision
+	Decisions []portfolio.Decision
 	Link      string    // the guest link to the pack
 	Expires   time.Time // when the link stops working
 	Now       time.Time

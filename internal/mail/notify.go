@@ -13,7 +13,6 @@ import (
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
-	"github.com/begira/begira/internal/store"
 )
 
 // Jobs named in the job runs.
@@ -32,15 +31,15 @@ const GuestLinkDays = 14
 type Store interface {
 	Mission(ctx context.Context, slug string) (*portfolio.Mission, error)
 	Secret(ctx context.Context, name string) ([]byte, error)
-	CreateGuestLink(ctx context.Context, g *store.GuestLink) error
-	StartJobRun(ctx context.Context, r store.JobRun) (int64, error)
+	CreateGuestLink(ctx context.Context, g *portfolio.GuestLink) error
+	StartJobRun(ctx context.Context, r portfolio.JobRun) (int64, error)
 	FinishJobRun(ctx context.Context, id int64, finishedAt time.Time, status, errText string, detail json.RawMessage) error
 }
 
 // Snapshots is what the Notifier reads of snapshots.
 type Snapshots interface {
-	Get(ctx context.Context, id int64) (*snapshot.Snapshot, error)
-	List(ctx context.Context, mission string) ([]snapshot.Snapshot, error)
+	Get(ctx context.Context, id int64) (*portfolio.Snapshot, error)
+	List(ctx context.Context, mission string) ([]portfolio.Snapshot, error)
 	Diff(ctx context.Context, id, against int64) (*snapshot.Diff, error)
 	Decisions() *snapshot.Decisions
 }
@@ -143,7 +142,7 @@ func (n *Notifier) snapshotMessages(ctx context.Context, mission string, id int6
 	if err != nil {
 		return nil, err
 	}
-	g := &store.GuestLink{Mission: mission, SnapshotID: id, Label: "email",
+	g := &portfolio.GuestLink{Mission: mission, SnapshotID: id, Label: "email",
 		ExpiresAt: n.now().Add(GuestLinkDays * 24 * time.Hour).Truncate(time.Second)}
 	if err := n.Store.CreateGuestLink(portfolio.WithActor(ctx, "mail"), g); err != nil {
 		return nil, err
@@ -178,15 +177,15 @@ func (n *Notifier) background(job, mission string, compose func(ctx context.Cont
 // then sends those not yet delivered, again after each backoff, until all
 // are delivered or the attempts are spent.
 func (n *Notifier) run(ctx context.Context, job, mission string, compose func(ctx context.Context) ([]Message, error)) {
-	id, err := n.Store.StartJobRun(ctx, store.JobRun{Job: job, Mission: mission, Trigger: TriggerEvent, StartedAt: n.now()})
+	id, err := n.Store.StartJobRun(ctx, portfolio.JobRun{Job: job, Mission: mission, Trigger: TriggerEvent, StartedAt: n.now()})
 	if err != nil {
 		n.log().Error("mail: recording the job run failed", "job", job, "mission", mission, "error", err.Error())
 		return
 	}
 	detail, err := n.deliver(ctx, compose)
-	status, errText := store.JobOK, ""
+	status, errText := portfolio.JobOK, ""
 	if err != nil {
-		status, errText = store.JobFailed, err.Error()
+		status, errText = portfolio.JobFailed, err.Error()
 		n.log().Error("mail: delivery failed", "job", job, "mission", mission, "error", errText)
 	}
 	b, _ := json.Marshal(detail)

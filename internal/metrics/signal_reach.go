@@ -216,8 +216,8 @@ func computeS9(ctx context.Context, e *Env) ([]Value, error) {
 // not about W; null for a term never signalled), then the review backlog:
 // signals still 'new' observed more than 14 days before today (n: all
 // 'new' signals). The backlog is dated by observed_at, not captured_at:
-// captured_at is stamped by the database clock at import, so it is neither
-// the injected clock nor, for back-filled imports, the day the signal
+// captured_at is the import's clock at commit, so it is neither
+// the clock injected here nor, for back-filled imports, the day the signal
 // entered the review queue.
 func computeS12(ctx context.Context, e *Env) ([]Value, error) {
 	t, err := loadSigTotals(ctx, e)

@@ -3,7 +3,7 @@
 // time zone, and records every run as a job_run row.
 //
 // It holds no business logic: a job is a plain method of another package
-// (snapshot.Service.Take, ingest.Service.PullSource, store.PruneJobRuns, …)
+// (snapshot.Service.Take, pull.Puller.PullSource, store.PruneJobRuns, …)
 // that the CLI can also run once, registered here under a name and a spec.
 //
 // From robfig/cron v3 only the spec parser and Schedule.Next are used. The

@@ -10,7 +10,6 @@ import (
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
-	"github.com/begira/begira/internal/store"
 )
 
 // plannedMission is a mission document with schedules and sources.
@@ -151,7 +150,7 @@ func TestRegisterWiresPlannedJobs(t *testing.T) {
 	if err != nil || string(run.Detail) != `{"mission":"alpha"}` {
 		t.Errorf("run snapshot: %+v, %v", run, err)
 	}
-	if run, err := h.s.RunNow(context.Background(), schedule.JobPrune, ""); err != nil || run.Status != store.JobOK {
+	if run, err := h.s.RunNow(context.Background(), schedule.JobPrune, ""); err != nil || run.Status != portfolio.JobOK {
 		t.Errorf("run prune: %+v, %v", run, err)
 	}
 	bad := []schedule.Planned{{Job: "snapshot", Mission: "beta", Spec: "0 7 * *", Location: time.UTC}}

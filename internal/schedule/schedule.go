@@ -14,21 +14,17 @@ import (
 	"github.com/robfig/cron/v3"
 
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/store"
 )
 
 // JobFunc does a job's work for one run and says what it produced (JSON,
 // or text that is stored as a JSON string).
 type JobFunc func(ctx context.Context) (detail string, err error)
 
-// Run is one recorded run of a job.
-type Run = store.JobRun
-
 // JobRecorder stores job runs; *store.Store satisfies it. A recorder that
 // also has AbandonJobRuns and LatestJobRuns (the store has) lets Start mark
 // runs cut short by a crash as failed and show each job's last run.
 type JobRecorder interface {
-	StartJobRun(ctx context.Context, r store.JobRun) (int64, error)
+	StartJobRun(ctx context.Context, r portfolio.JobRun) (int64, error)
 	FinishJobRun(ctx context.Context, id int64, finishedAt time.Time, status, errText string, detail json.RawMessage) error
 }
 
@@ -37,18 +33,18 @@ type abandoner interface {
 }
 
 type latestRuns interface {
-	LatestJobRuns(ctx context.Context) ([]store.JobRun, error)
+	LatestJobRuns(ctx context.Context) ([]portfolio.JobRun, error)
 }
 
 // Entry is a scheduled job as the jobs page shows it.
 type Entry struct {
-	Job      string    `json:"job"`
-	Mission  string    `json:"mission,omitempty"`
-	Spec     string    `json:"spec"`
-	Timezone string    `json:"timezone"`
-	Next     time.Time `json:"next"` // zero when the spec never fires again
-	Running  bool      `json:"running"`
-	Last     *Run      `json:"last,omitempty"`
+	Job      string            `json:"job"`
+	Mission  string            `json:"mission,omitempty"`
+	Spec     string            `json:"spec"`
+	Timezone string            `json:"timezone"`
+	Next     time.Time         `json:"next"` // zero when the spec never fires again
+	Running  bool              `json:"running"`
+	Last     *portfolio.JobRun `json:"last,omitempty"`
 }
 
 // Scheduler runs registered jobs on their schedules.
@@ -80,7 +76,7 @@ type job struct {
 	fn    JobFunc
 
 	next    time.Time // zero when the spec never fires again
-	last    *Run
+	last    *portfolio.JobRun
 	running bool // a run is in progress: another is skipped, not queued
 }
 
@@ -178,7 +174,7 @@ func (s *Scheduler) Start(ctx context.Context) {
 			s.log.Warn("job runs interrupted by the last shutdown marked failed", "runs", n)
 		}
 	}
-	var latest []store.JobRun
+	var latest []portfolio.JobRun
 	if l, ok := s.rec.(latestRuns); ok {
 		var err error
 		if latest, err = l.LatestJobRuns(ctx); err != nil {
@@ -238,7 +234,7 @@ func (s *Scheduler) loop(ctx context.Context) {
 				s.active++
 				go func() {
 					defer s.ended()
-					s.invoke(s.jobCtx, j, store.JobTriggerSchedule) // the outcome is its job_run row
+					s.invoke(s.jobCtx, j, portfolio.JobTriggerSchedule) // the outcome is its job_run row
 				}()
 			}
 			if !j.next.IsZero() && (earliest.IsZero() || j.next.Before(earliest)) {
@@ -293,19 +289,19 @@ func (s *Scheduler) Stop() context.Context {
 // RunNow runs a registered job at once, outside its schedule (trigger
 // "manual"), and waits for it: the jobs page's "run now" and the CLI. A
 // run skipped because the job is already running is an ECONFLICT.
-func (s *Scheduler) RunNow(ctx context.Context, job, mission string) (Run, error) {
-	return s.Invoke(ctx, job, mission, store.JobTriggerManual)
+func (s *Scheduler) RunNow(ctx context.Context, job, mission string) (portfolio.JobRun, error) {
+	return s.Invoke(ctx, job, mission, portfolio.JobTriggerManual)
 }
 
 // Invoke runs a registered job at once with the given trigger (manual,
 // startup) and waits for it. The error is the job's own, a "panic: …"
 // error, or ECONFLICT when the run was skipped.
-func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (Run, error) {
+func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (portfolio.JobRun, error) {
 	s.mu.Lock()
 	j, ok := s.jobs[jobKey{job, mission}]
 	if !ok {
 		s.mu.Unlock()
-		return Run{}, portfolio.Errorf(portfolio.ENOTFOUND, "no job %q is scheduled for mission %q", job, mission)
+		return portfolio.JobRun{}, portfolio.Errorf(portfolio.ENOTFOUND, "no job %q is scheduled for mission %q", job, mission)
 	}
 	s.active++
 	s.mu.Unlock()
@@ -316,7 +312,7 @@ func (s *Scheduler) Invoke(ctx context.Context, job, mission, trigger string) (R
 // invoke runs j once unless it is running already, in which case the run
 // is recorded as skipped: runs of one job never overlap (a slow pull is
 // not started again on top of itself) and never queue up.
-func (s *Scheduler) invoke(ctx context.Context, j *job, trigger string) (Run, error) {
+func (s *Scheduler) invoke(ctx context.Context, j *job, trigger string) (portfolio.JobRun, error) {
 	if portfolio.ActorFrom(ctx) == "system" {
 		// What a job changes is recorded in the audit log as the job's.
 		ctx = portfolio.WithActor(ctx, portfolio.Actor("schedule:"+j.job))
@@ -334,8 +330,8 @@ func (s *Scheduler) invoke(ctx context.Context, j *job, trigger string) (Run, er
 // execute records a run around the job's function. A panic is recovered,
 // logged with its stack and recorded as a failed run: the scheduler goes on
 // and the next activation runs the job again.
-func (s *Scheduler) execute(ctx context.Context, j *job, trigger string) (run Run, err error) {
-	run = Run{Job: j.job, Mission: j.mission, Trigger: trigger, StartedAt: s.clock.Now().UTC(), Status: store.JobRunning}
+func (s *Scheduler) execute(ctx context.Context, j *job, trigger string) (run portfolio.JobRun, err error) {
+	run = portfolio.JobRun{Job: j.job, Mission: j.mission, Trigger: trigger, StartedAt: s.clock.Now().UTC(), Status: portfolio.JobRunning}
 	rctx, cancel := recordContext(ctx)
 	id, rerr := s.rec.StartJobRun(rctx, run)
 	cancel()
@@ -357,22 +353,22 @@ func (s *Scheduler) execute(ctx context.Context, j *job, trigger string) (run Ru
 		} else {
 			err = errors.New("the job exited without returning")
 		}
-		run = s.finish(ctx, j, run, store.JobFailed, err.Error(), "")
+		run = s.finish(ctx, j, run, portfolio.JobFailed, err.Error(), "")
 	}()
 	detail, err := j.fn(ctx)
 	returned = true
 	if err != nil {
 		s.log.Error("job failed", "job", j.job, "mission", j.mission, "trigger", trigger, "error", err)
-		return s.finish(ctx, j, run, store.JobFailed, err.Error(), detail), err
+		return s.finish(ctx, j, run, portfolio.JobFailed, err.Error(), detail), err
 	}
 	s.log.Info("job ran", "job", j.job, "mission", j.mission, "trigger", trigger, "detail", detail)
-	return s.finish(ctx, j, run, store.JobOK, "", detail), nil
+	return s.finish(ctx, j, run, portfolio.JobOK, "", detail), nil
 }
 
 // finish records the end of a run, makes it the job's last run and marks
 // the job as no longer running, in that order: once Entries shows the job
 // idle, its run is in the database.
-func (s *Scheduler) finish(ctx context.Context, j *job, run Run, status, errText, detail string) Run {
+func (s *Scheduler) finish(ctx context.Context, j *job, run portfolio.JobRun, status, errText, detail string) portfolio.JobRun {
 	now := s.clock.Now().UTC()
 	run.FinishedAt, run.Status, run.Error = &now, status, errText
 	if detail != "" {
@@ -398,10 +394,10 @@ func (s *Scheduler) finish(ctx context.Context, j *job, run Run, status, errText
 
 // skip records a run refused because the job is still running, and
 // returns it with an ECONFLICT.
-func (s *Scheduler) skip(ctx context.Context, j *job, trigger string) (Run, error) {
+func (s *Scheduler) skip(ctx context.Context, j *job, trigger string) (portfolio.JobRun, error) {
 	now := s.clock.Now().UTC()
-	run := Run{Job: j.job, Mission: j.mission, Trigger: trigger, StartedAt: now, FinishedAt: &now,
-		Status: store.JobSkipped, Error: "skipped: the previous run is still running"}
+	run := portfolio.JobRun{Job: j.job, Mission: j.mission, Trigger: trigger, StartedAt: now, FinishedAt: &now,
+		Status: portfolio.JobSkipped, Error: "skipped: the previous run is still running"}
 	rctx, cancel := recordContext(ctx)
 	id, err := s.rec.StartJobRun(rctx, run)
 	cancel()

@@ -92,7 +92,7 @@ func (h *harness) tick(tb testing.TB, d time.Duration) {
 }
 
 // runs returns the recorded runs, oldest first.
-func (h *harness) runs(tb testing.TB) []store.JobRun {
+func (h *harness) runs(tb testing.TB) []portfolio.JobRun {
 	tb.Helper()
 	runs, err := h.st.JobRuns(context.Background(), 0)
 	if err != nil {
@@ -133,7 +133,7 @@ func waitFor(tb testing.TB, what string, cond func() bool) {
 func (h *harness) waitStatuses(tb testing.TB, want string) {
 	tb.Helper()
 	waitFor(tb, "runs "+want, func() bool { return h.statuses(tb) == want })
-	if !strings.Contains(want, store.JobRunning) {
+	if !strings.Contains(want, portfolio.JobRunning) {
 		waitFor(tb, "the runs' end", func() bool {
 			for _, e := range h.s.Entries() {
 				if e.Running {
@@ -166,7 +166,7 @@ func TestScheduleEveryTwoSecondsOnFakeClock(t *testing.T) {
 	h.waitStatuses(t, "ok@2s ok@4s")
 
 	runs := h.runs(t)
-	if r := runs[1]; r.Job != "snapshot" || r.Mission != "m" || r.Trigger != store.JobTriggerSchedule || string(r.Detail) != `{"snapshot":2}` {
+	if r := runs[1]; r.Job != "snapshot" || r.Mission != "m" || r.Trigger != portfolio.JobTriggerSchedule || string(r.Detail) != `{"snapshot":2}` {
 		t.Errorf("second run: %+v", r)
 	}
 	waitFor(t, "next at t0+6s", func() bool {
@@ -228,11 +228,11 @@ func TestScheduleSkipsOverlappingRun(t *testing.T) {
 	// The skip is recorded in the database, then on the entry.
 	waitFor(t, "the entry running with a skipped last run", func() bool {
 		e := h.s.Entries()[0]
-		return e.Running && e.Last != nil && e.Last.Status == store.JobSkipped
+		return e.Running && e.Last != nil && e.Last.Status == portfolio.JobSkipped
 	})
 	// A manual run meanwhile is skipped too, and says so.
 	run, err := h.s.RunNow(context.Background(), "pull_feed", "m")
-	if portfolio.ErrorCode(err) != portfolio.ECONFLICT || run.Status != store.JobSkipped || run.Trigger != store.JobTriggerManual {
+	if portfolio.ErrorCode(err) != portfolio.ECONFLICT || run.Status != portfolio.JobSkipped || run.Trigger != portfolio.JobTriggerManual {
 		t.Errorf("manual run during the slow run: %+v, %v, want a skipped manual run and ECONFLICT", run, err)
 	}
 	close(release)
@@ -286,7 +286,7 @@ func TestScheduleMissionTimeZoneAcrossDST(t *testing.T) {
 				h.tick(t, want.Sub(h.clock.Now()))
 				waitFor(t, "the run at "+want.String(), func() bool {
 					runs := h.runs(t)
-					return len(runs) == i+1 && runs[i].Status == store.JobOK && runs[i].StartedAt.Equal(want)
+					return len(runs) == i+1 && runs[i].Status == portfolio.JobOK && runs[i].StartedAt.Equal(want)
 				})
 				// Until the run has fully ended, the next activation would
 				// be skipped as overlapping it.
@@ -360,11 +360,11 @@ func TestScheduleRunNowWithoutStart(t *testing.T) {
 	h.mustAdd(t, "pull_feed", "@hourly", madrid, func(ctx context.Context) (string, error) { return "", boom })
 
 	run, err := h.s.RunNow(context.Background(), "snapshot", "m")
-	if err != nil || run.Status != store.JobOK || run.Trigger != store.JobTriggerManual || string(run.Detail) != `{"snapshot":12}` || run.ID == 0 {
+	if err != nil || run.Status != portfolio.JobOK || run.Trigger != portfolio.JobTriggerManual || string(run.Detail) != `{"snapshot":12}` || run.ID == 0 {
 		t.Errorf("manual snapshot: %+v, %v", run, err)
 	}
-	run, err = h.s.Invoke(context.Background(), "pull_feed", "m", store.JobTriggerStartup)
-	if !errors.Is(err, boom) || run.Status != store.JobFailed || run.Error != boom.Error() || run.Trigger != store.JobTriggerStartup {
+	run, err = h.s.Invoke(context.Background(), "pull_feed", "m", portfolio.JobTriggerStartup)
+	if !errors.Is(err, boom) || run.Status != portfolio.JobFailed || run.Error != boom.Error() || run.Trigger != portfolio.JobTriggerStartup {
 		t.Errorf("failing pull: %+v, %v, want the job's error recorded", run, err)
 	}
 	if _, err := h.s.RunNow(context.Background(), "digest", "m"); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
@@ -372,7 +372,7 @@ func TestScheduleRunNowWithoutStart(t *testing.T) {
 	}
 	entries := h.s.Entries()
 	if len(entries) != 2 || entries[0].Job != "pull_feed" || entries[1].Job != "snapshot" ||
-		entries[1].Last == nil || entries[1].Last.Status != store.JobOK || entries[0].Last.Status != store.JobFailed {
+		entries[1].Last == nil || entries[1].Last.Status != portfolio.JobOK || entries[0].Last.Status != portfolio.JobFailed {
 		t.Errorf("entries: %+v", entries)
 	}
 	if want := time.Date(2026, 3, 30, 7, 0, 0, 0, madrid); !entries[1].Next.Equal(want) || entries[1].Next.Location() != madrid {
@@ -384,13 +384,13 @@ func TestScheduleStartMarksInterruptedRunsAndLoadsLastRuns(t *testing.T) {
 	t.Parallel()
 	h := mustHarness(t)
 	ctx := context.Background()
-	if _, err := h.st.StartJobRun(ctx, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: t0.Add(-time.Hour)}); err != nil {
+	if _, err := h.st.StartJobRun(ctx, portfolio.JobRun{Job: "snapshot", Mission: "m", Trigger: portfolio.JobTriggerSchedule, StartedAt: t0.Add(-time.Hour)}); err != nil {
 		t.Fatal(err)
 	}
 	h.mustAdd(t, "snapshot", "@daily", madrid, func(ctx context.Context) (string, error) { return "", nil })
 	h.s.Start(ctx)
 	runs := h.runs(t)
-	if len(runs) != 1 || runs[0].Status != store.JobFailed || !strings.Contains(runs[0].Error, "interrupted") {
+	if len(runs) != 1 || runs[0].Status != portfolio.JobFailed || !strings.Contains(runs[0].Error, "interrupted") {
 		t.Errorf("a run left running by a crash: %+v, want failed as interrupted", runs)
 	}
 	if e := h.s.Entries()[0]; e.Last == nil || e.Last.ID != runs[0].ID {
@@ -404,8 +404,8 @@ func TestSchedulePruneJobRemovesOldRunsOnly(t *testing.T) {
 	ctx := context.Background()
 	for _, age := range []int{200, 91, 89, 1} {
 		at := t0.AddDate(0, 0, -age)
-		if _, err := h.st.StartJobRun(ctx, store.JobRun{Job: "recompute", Mission: "m", Trigger: store.JobTriggerSchedule,
-			StartedAt: at, FinishedAt: &at, Status: store.JobOK}); err != nil {
+		if _, err := h.st.StartJobRun(ctx, portfolio.JobRun{Job: "recompute", Mission: "m", Trigger: portfolio.JobTriggerSchedule,
+			StartedAt: at, FinishedAt: &at, Status: portfolio.JobOK}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -420,7 +420,7 @@ func TestSchedulePruneJobRemovesOldRunsOnly(t *testing.T) {
 	h.tick(t, at.Sub(t0))
 	waitFor(t, "the prune run", func() bool {
 		runs := h.runs(t)
-		return len(runs) == 3 && runs[2].Job == schedule.JobPrune && runs[2].Status == store.JobOK
+		return len(runs) == 3 && runs[2].Job == schedule.JobPrune && runs[2].Status == portfolio.JobOK
 	})
 	runs := h.runs(t)
 	if !strings.Contains(string(runs[2].Detail), `"job_runs_deleted":2`) {

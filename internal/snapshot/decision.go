@@ -11,12 +11,6 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-// Decision is a committee decision recorded against a snapshot.
-type Decision = store.Decision
-
-// DecisionUpdate is one step of a decision's status history.
-type DecisionUpdate = store.DecisionUpdate
-
 // What a decision is about, what it decides and where it stands (DOMAIN.md
 // §1: keep, leave behind, do differently, connect, scale, start new, stop).
 var (
@@ -49,7 +43,7 @@ func (s *Service) Decisions() *Decisions { return &Decisions{st: s.st, now: s.no
 // the signals' term as "scheme/term" and an organisation decision the
 // organisation's name; status defaults to open. All
 // problems are reported at once (EINVALID with details).
-func (b *Decisions) Create(ctx context.Context, d Decision) (*Decision, error) {
+func (b *Decisions) Create(ctx context.Context, d portfolio.Decision) (*portfolio.Decision, error) {
 	d.Scope, d.Type, d.Status = strings.TrimSpace(d.Scope), strings.TrimSpace(d.Type), strings.TrimSpace(d.Status)
 	d.Ref, d.Owner, d.Rationale = strings.TrimSpace(d.Ref), strings.TrimSpace(d.Owner), strings.TrimSpace(d.Rationale)
 	if d.Status == "" {
@@ -108,13 +102,13 @@ func (b *Decisions) Create(ctx context.Context, d Decision) (*Decision, error) {
 }
 
 // Get returns one decision with its history.
-func (b *Decisions) Get(ctx context.Context, id int64) (*Decision, error) {
+func (b *Decisions) Get(ctx context.Context, id int64) (*portfolio.Decision, error) {
 	return b.st.Decision(ctx, id)
 }
 
 // List returns every decision of a mission with the snapshot it was taken
 // on and its history, the latest snapshot's first.
-func (b *Decisions) List(ctx context.Context, mission string) ([]Decision, error) {
+func (b *Decisions) List(ctx context.Context, mission string) ([]portfolio.Decision, error) {
 	m, err := b.st.Mission(ctx, mission)
 	if err != nil {
 		return nil, err
@@ -125,7 +119,7 @@ func (b *Decisions) List(ctx context.Context, mission string) ([]Decision, error
 // OnSnapshot returns what a snapshot's pack shows: the decisions taken on it
 // and on the mission's earlier snapshots (with SnapshotID telling which:
 // "decided on snapshot 12"), each with its current status and history.
-func (b *Decisions) OnSnapshot(ctx context.Context, id int64) ([]Decision, error) {
+func (b *Decisions) OnSnapshot(ctx context.Context, id int64) ([]portfolio.Decision, error) {
 	sn, err := b.st.Snapshot(ctx, id)
 	if err != nil {
 		return nil, err
@@ -135,7 +129,7 @@ func (b *Decisions) OnSnapshot(ctx context.Context, id int64) ([]Decision, error
 
 // UpdateStatus moves a decision to status, appending the move and its note
 // to the history, and returns the decision as it now stands.
-func (b *Decisions) UpdateStatus(ctx context.Context, id int64, status, note string) (*Decision, error) {
+func (b *Decisions) UpdateStatus(ctx context.Context, id int64, status, note string) (*portfolio.Decision, error) {
 	status, note = strings.TrimSpace(status), strings.TrimSpace(note)
 	if !slices.Contains(DecisionStatuses, status) {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "status must be one of %s, not %q", strings.Join(DecisionStatuses, ", "), status)
@@ -152,7 +146,7 @@ func (b *Decisions) UpdateStatus(ctx context.Context, id int64, status, note str
 // Overdue says whether d is late on today (a YYYY-MM-DD date in the
 // mission's time zone): its due date has passed and it is neither done nor
 // dropped. A decision due today is not late yet.
-func Overdue(d Decision, today string) bool {
+func Overdue(d portfolio.Decision, today string) bool {
 	if d.DueDate == nil || d.Status == "done" || d.Status == "dropped" {
 		return false
 	}

@@ -20,7 +20,7 @@ func TestDecisions(t *testing.T) {
 
 	f.clock.set(t0.Add(time.Hour))
 	due := portfolio.Date{Time: time.Date(2026, 5, 31, 0, 0, 0, 0, time.UTC)}
-	scale, err := book.Create(ctx, Decision{SnapshotID: a.ID, Scope: "project", Ref: "P1", Type: "scale",
+	scale, err := book.Create(ctx, portfolio.Decision{SnapshotID: a.ID, Scope: "project", Ref: "P1", Type: "scale",
 		Rationale: " Strong uptake in three towns ", Owner: "Ane", DueDate: &due})
 	if err != nil {
 		t.Fatal(err)
@@ -29,30 +29,30 @@ func TestDecisions(t *testing.T) {
 		scale.SnapshotLabel != "March" || !scale.CreatedAt.Equal(t0.Add(time.Hour)) || len(scale.Updates) != 1 {
 		t.Errorf("created: got %+v", scale)
 	}
-	if _, err := book.Create(ctx, Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p2/regulation", Type: "start_new",
+	if _, err := book.Create(ctx, portfolio.Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p2/regulation", Type: "start_new",
 		Rationale: "Nobody works on this", Status: "in_progress"}); err != nil {
 		t.Fatal(err)
 	}
 
 	for name, c := range map[string]struct {
-		d       Decision
+		d       portfolio.Decision
 		code    string
 		details int
 	}{
-		"everything wrong":   {Decision{SnapshotID: a.ID, Scope: "galaxy", Type: "maybe", Status: "someday"}, portfolio.EINVALID, 4},
-		"no rationale":       {Decision{SnapshotID: a.ID, Scope: "mission", Type: "keep"}, portfolio.EINVALID, 1},
-		"project without":    {Decision{SnapshotID: a.ID, Scope: "project", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 1},
-		"cell malformed":     {Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p1", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 1},
-		"mission with ref":   {Decision{SnapshotID: a.ID, Scope: "mission", Ref: "P1", Type: "keep", Rationale: "x"}, portfolio.EINVALID, 1},
-		"no snapshot":        {Decision{Scope: "mission", Type: "keep", Rationale: "x"}, portfolio.EINVALID, 1},
-		"unknown snapshot":   {Decision{SnapshotID: 999, Scope: "mission", Type: "keep", Rationale: "x"}, portfolio.ENOTFOUND, 0},
-		"unknown project":    {Decision{SnapshotID: a.ID, Scope: "project", Ref: "P99", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 0},
-		"unknown cell":       {Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p9/community", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 0},
-		"cluster malformed":  {Decision{SnapshotID: a.ID, Scope: "signal_cluster", Ref: "water", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 1},
-		"unknown cluster":    {Decision{SnapshotID: a.ID, Scope: "signal_cluster", Ref: "pillar/nowhere", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 0},
-		"org without name":   {Decision{SnapshotID: a.ID, Scope: "organisation", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 1},
-		"unknown org":        {Decision{SnapshotID: a.ID, Scope: "organisation", Ref: "Nobody Ltd", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 0},
-		"rationale too long": {Decision{SnapshotID: a.ID, Scope: "mission", Type: "keep", Rationale: strings.Repeat("x", maxRationale+1)}, portfolio.EINVALID, 1},
+		"everything wrong":   {portfolio.Decision{SnapshotID: a.ID, Scope: "galaxy", Type: "maybe", Status: "someday"}, portfolio.EINVALID, 4},
+		"no rationale":       {portfolio.Decision{SnapshotID: a.ID, Scope: "mission", Type: "keep"}, portfolio.EINVALID, 1},
+		"project without":    {portfolio.Decision{SnapshotID: a.ID, Scope: "project", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 1},
+		"cell malformed":     {portfolio.Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p1", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 1},
+		"mission with ref":   {portfolio.Decision{SnapshotID: a.ID, Scope: "mission", Ref: "P1", Type: "keep", Rationale: "x"}, portfolio.EINVALID, 1},
+		"no snapshot":        {portfolio.Decision{Scope: "mission", Type: "keep", Rationale: "x"}, portfolio.EINVALID, 1},
+		"unknown snapshot":   {portfolio.Decision{SnapshotID: 999, Scope: "mission", Type: "keep", Rationale: "x"}, portfolio.ENOTFOUND, 0},
+		"unknown project":    {portfolio.Decision{SnapshotID: a.ID, Scope: "project", Ref: "P99", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 0},
+		"unknown cell":       {portfolio.Decision{SnapshotID: a.ID, Scope: "cell", Ref: "p9/community", Type: "stop", Rationale: "x"}, portfolio.EINVALID, 0},
+		"cluster malformed":  {portfolio.Decision{SnapshotID: a.ID, Scope: "signal_cluster", Ref: "water", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 1},
+		"unknown cluster":    {portfolio.Decision{SnapshotID: a.ID, Scope: "signal_cluster", Ref: "pillar/nowhere", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 0},
+		"org without name":   {portfolio.Decision{SnapshotID: a.ID, Scope: "organisation", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 1},
+		"unknown org":        {portfolio.Decision{SnapshotID: a.ID, Scope: "organisation", Ref: "Nobody Ltd", Type: "connect", Rationale: "x"}, portfolio.EINVALID, 0},
+		"rationale too long": {portfolio.Decision{SnapshotID: a.ID, Scope: "mission", Type: "keep", Rationale: strings.Repeat("x", maxRationale+1)}, portfolio.EINVALID, 1},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := book.Create(ctx, c.d)
@@ -95,7 +95,7 @@ func TestDecisions(t *testing.T) {
 	// A later snapshot shows March's decisions as decided on March's
 	// snapshot; March's pack does not show June's.
 	b := f.mustTake(t, "t", "June", t1)
-	if _, err := book.Create(ctx, Decision{SnapshotID: b.ID, Scope: "mission", Type: "keep", Rationale: "Balance is fine"}); err != nil {
+	if _, err := book.Create(ctx, portfolio.Decision{SnapshotID: b.ID, Scope: "mission", Type: "keep", Rationale: "Balance is fine"}); err != nil {
 		t.Fatal(err)
 	}
 	onB, err := book.OnSnapshot(ctx, b.ID)
@@ -142,7 +142,7 @@ func TestOverdue(t *testing.T) {
 		{"dropped", "2026-11-01", &due, false},
 		{"open", "2026-11-01", nil, false},
 	} {
-		d := Decision{Status: c.status, DueDate: c.due}
+		d := portfolio.Decision{Status: c.status, DueDate: c.due}
 		if got := Overdue(d, c.today); got != c.want {
 			t.Errorf("Overdue(%s, due %v, on %s) = %v, want %v", c.status, c.due, c.today, got, c.want)
 		}

@@ -16,8 +16,8 @@ import (
 // usually the last committee's) to another (To): DOMAIN.md §1's "what
 // changed since the last meeting".
 type Diff struct {
-	From *Snapshot `json:"from"`
-	To   *Snapshot `json:"to"`
+	From *portfolio.Snapshot `json:"from"`
+	To   *portfolio.Snapshot `json:"to"`
 	// ToLive is set when To is today's data (against=live): To then
 	// carries the mission and the instant read, with ID 0.
 	ToLive          bool           `json:"to_live,omitempty"`
@@ -139,14 +139,14 @@ type KPIDelta struct {
 
 // frozenSide is what Diff reads of one side: a snapshot, or today.
 type frozenSide struct {
-	sn       *Snapshot
+	sn       *portfolio.Snapshot
 	m        *portfolio.Mission
-	projects map[string]Project
-	figures  []store.SnapshotMetric // S10, for blind spots
+	projects map[string]portfolio.SnapshotProject
+	figures  []portfolio.SnapshotMetric // S10, for blind spots
 	kpis     portfolio.KPIs
 	a, b     string                   // the coverage matrix's schemes
 	cells    map[cellKey][]ProjectRef // projects in scope per cell, every active cell present
-	entrants *store.Entrants
+	entrants *portfolio.Entrants
 }
 
 // Diff compares snapshot id with snapshot against (both of one mission),
@@ -216,7 +216,7 @@ func (s *Service) side(ctx context.Context, id int64) (*frozenSide, error) {
 	if err != nil {
 		return nil, err
 	}
-	fs := &frozenSide{sn: sn, projects: map[string]Project{}}
+	fs := &frozenSide{sn: sn, projects: map[string]portfolio.SnapshotProject{}}
 	ps, err := s.st.SnapshotProjects(ctx, id)
 	if err != nil {
 		return nil, err
@@ -239,13 +239,13 @@ func (s *Service) side(ctx context.Context, id int64) (*frozenSide, error) {
 }
 
 // liveSide reads today's data of a snapshot's mission as a side.
-func (s *Service) liveSide(ctx context.Context, of *Snapshot) (*frozenSide, error) {
+func (s *Service) liveSide(ctx context.Context, of *portfolio.Snapshot) (*frozenSide, error) {
 	m, err := s.st.Mission(ctx, of.Mission)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	fs := &frozenSide{sn: &Snapshot{MissionID: m.ID, Mission: m.Slug, TakenAt: now}, projects: map[string]Project{}}
+	fs := &frozenSide{sn: &portfolio.Snapshot{MissionID: m.ID, Mission: m.Slug, TakenAt: now}, projects: map[string]portfolio.SnapshotProject{}}
 	ps, err := s.st.ProjectStates(ctx, m)
 	if err != nil {
 		return nil, err
@@ -262,7 +262,7 @@ func (s *Service) liveSide(ctx context.Context, of *Snapshot) (*frozenSide, erro
 		return nil, err
 	}
 	for _, v := range res.Values {
-		fs.figures = append(fs.figures, store.SnapshotMetric{Code: v.Code, Dims: v.Dims, Value: v.Value})
+		fs.figures = append(fs.figures, portfolio.SnapshotMetric{Code: v.Code, Dims: v.Dims, Value: v.Value})
 	}
 	if fs.entrants, err = s.st.NewEntrants(ctx, m, portfolio.Scope{}, now.Add(time.Nanosecond)); err != nil {
 		return nil, err
@@ -303,7 +303,7 @@ func (fs *frozenSide) read(ctx context.Context, st *store.Store, m *portfolio.Mi
 	return nil
 }
 
-func sortedRefs(ps map[string]Project, keep func(Project) bool) []ProjectRef {
+func sortedRefs(ps map[string]portfolio.SnapshotProject, keep func(portfolio.SnapshotProject) bool) []ProjectRef {
 	out := []ProjectRef{}
 	for _, p := range ps {
 		if keep(p) {
@@ -316,8 +316,8 @@ func sortedRefs(ps map[string]Project, keep func(Project) bool) []ProjectRef {
 
 // projectChanges compares the two sets of projects by ext_ref, any status.
 func projectChanges(from, to *frozenSide) (added, removed []ProjectRef) {
-	added = sortedRefs(to.projects, func(p Project) bool { _, ok := from.projects[p.ExtRef]; return !ok })
-	removed = sortedRefs(from.projects, func(p Project) bool { _, ok := to.projects[p.ExtRef]; return !ok })
+	added = sortedRefs(to.projects, func(p portfolio.SnapshotProject) bool { _, ok := from.projects[p.ExtRef]; return !ok })
+	removed = sortedRefs(from.projects, func(p portfolio.SnapshotProject) bool { _, ok := to.projects[p.ExtRef]; return !ok })
 	return added, removed
 }
 
@@ -352,7 +352,7 @@ func stageMoves(from, to *frozenSide) StageMoves {
 	T := map[pair]int64{}
 	seen := map[string]bool{}
 	sm := StageMoves{Flows: []StageFlow{}, Advance: []StageRate{}, Moves: []StageMove{}}
-	for _, ref := range sortedRefs(from.projects, func(p Project) bool { return inScope(p.Status) }) {
+	for _, ref := range sortedRefs(from.projects, func(p portfolio.SnapshotProject) bool { return inScope(p.Status) }) {
 		sm.Base++
 		a := from.projects[ref.ExtRef]
 		b, ok := to.projects[ref.ExtRef]
@@ -401,7 +401,7 @@ func stageMoves(from, to *frozenSide) StageMoves {
 
 func budgetChanges(from, to *frozenSide) []BudgetChange {
 	out := []BudgetChange{}
-	for _, ref := range sortedRefs(to.projects, func(p Project) bool { _, ok := from.projects[p.ExtRef]; return ok }) {
+	for _, ref := range sortedRefs(to.projects, func(p portfolio.SnapshotProject) bool { _, ok := from.projects[p.ExtRef]; return ok }) {
 		a, b := from.projects[ref.ExtRef].Budget, to.projects[ref.ExtRef].Budget
 		if (a == nil) != (b == nil) || (a != nil && *a != *b) {
 			out = append(out, BudgetChange{ExtRef: ref.ExtRef, Title: ref.Title, From: a, To: b})

@@ -230,7 +230,7 @@ func TestDiffLive(t *testing.T) {
 
 // diffFixture holds the March snapshot (t0) of the portfolio above, then
 // the June imports (t1), not yet snapshotted.
-func diffFixture(t *testing.T) (*fixture, *Snapshot) {
+func diffFixture(t *testing.T) (*fixture, *portfolio.Snapshot) {
 	t.Helper()
 	f := mustFixture(t, t0)
 	f.mustImport(t, "t", ingest.KindProjects, ingest.ModeAppend, diffT0)

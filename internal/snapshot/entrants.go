@@ -9,9 +9,6 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-// Entrants is metric C14's material: see store.Entrants.
-type Entrants = store.Entrants
-
 // C14 computes metric C14 (new entrants, DOMAIN.md §5.1) over the projects
 // in scope of st (live, or as of a snapshot) against the mission's
 // snapshots taken before now: organisations in P not present in any
@@ -34,7 +31,7 @@ func C14(ctx context.Context, st *store.Store, m *portfolio.Mission, sc portfoli
 // new_count, both with n = the organisations in scope. Both are null when
 // there is no earlier snapshot (everyone would be "new") or no
 // organisation at all.
-func EntrantValues(e *Entrants) []metrics.Value {
+func EntrantValues(e *portfolio.Entrants) []metrics.Value {
 	row := func(measure string, x float64) metrics.Value {
 		v := metrics.Value{Code: "C14", Dims: map[string]string{"measure": measure}, N: e.Total}
 		if e.Earlier > 0 && e.Total > 0 {

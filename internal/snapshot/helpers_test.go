@@ -95,16 +95,16 @@ func (f *fixture) mustImport(t testing.TB, slug, kind, mode, body string) {
 	if err != nil {
 		t.Fatalf("import %s: %v", kind, err)
 	}
-	if b.Status != ingest.StatusCommitted || b.RowsRejected != 0 {
+	if b.Status != portfolio.ImportCommitted || b.RowsRejected != 0 {
 		t.Fatalf("import %s: got status %s with %d rejects %+v, want committed with none", kind, b.Status, b.RowsRejected, b.Rejects)
 	}
 }
 
 // mustTake takes a manual snapshot of mission slug at instant at.
-func (f *fixture) mustTake(t testing.TB, slug, label string, at time.Time) *Snapshot {
+func (f *fixture) mustTake(t testing.TB, slug, label string, at time.Time) *portfolio.Snapshot {
 	t.Helper()
 	f.clock.set(at)
-	sn, err := f.svc.Take(context.Background(), slug, label, TriggerManual)
+	sn, err := f.svc.Take(context.Background(), slug, label, portfolio.TriggerManual)
 	if err != nil {
 		t.Fatalf("take %s: %v", label, err)
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -74,7 +75,7 @@ func TestSnapshotNeverChanges(t *testing.T) {
 		f.clock.set(takenAt.Add(time.Duration(i+1) * time.Hour))
 		f.mustImport(t, "t", imp.kind, imp.mode, imp.body)
 	}
-	if _, err := f.svc.Decisions().Create(ctx, Decision{SnapshotID: sn.ID, Scope: "project", Ref: "P1", Type: "keep", Rationale: "ok"}); err != nil {
+	if _, err := f.svc.Decisions().Create(ctx, portfolio.Decision{SnapshotID: sn.ID, Scope: "project", Ref: "P1", Type: "keep", Rationale: "ok"}); err != nil {
 		t.Fatal(err)
 	}
 	f.mustTake(t, "t", "next", takenAt.Add(5*time.Hour))

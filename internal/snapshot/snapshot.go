@@ -12,18 +12,6 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-// Snapshot is a frozen state of a mission (DOMAIN.md §2).
-type Snapshot = store.Snapshot
-
-// Project is the frozen state of one project.
-type Project = store.SnapshotProject
-
-// Triggers of a snapshot.
-const (
-	TriggerManual   = store.TriggerManual
-	TriggerSchedule = store.TriggerSchedule
-)
-
 // maxLabel bounds a snapshot label, in characters.
 const maxLabel = 200
 
@@ -42,9 +30,9 @@ func New(st *store.Store, now func() time.Time) *Service {
 // the catalogue over the default scope and parameters (computed with the
 // clock at the snapshot's instant), and every project's state, in one
 // transaction. trigger is TriggerManual or TriggerSchedule.
-func (s *Service) Take(ctx context.Context, mission, label, trigger string) (*Snapshot, error) {
-	if trigger != TriggerManual && trigger != TriggerSchedule {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "trigger must be %s or %s, not %q", TriggerManual, TriggerSchedule, trigger)
+func (s *Service) Take(ctx context.Context, mission, label, trigger string) (*portfolio.Snapshot, error) {
+	if trigger != portfolio.TriggerManual && trigger != portfolio.TriggerSchedule {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "trigger must be %s or %s, not %q", portfolio.TriggerManual, portfolio.TriggerSchedule, trigger)
 	}
 	label = strings.TrimSpace(label)
 	if utf8.RuneCountInString(label) > maxLabel {
@@ -58,7 +46,7 @@ func (s *Service) Take(ctx context.Context, mission, label, trigger string) (*Sn
 	at := s.now().UTC().Truncate(time.Microsecond)
 	sn, err := s.st.TakeSnapshot(ctx, store.SnapshotRequest{
 		Mission: m, TakenAt: at, Trigger: trigger, Label: label,
-		Compute: func(ctx context.Context, frozen *store.Store, fm *portfolio.Mission) ([]store.SnapshotMetric, error) {
+		Compute: func(ctx context.Context, frozen *store.Store, fm *portfolio.Mission) ([]portfolio.SnapshotMetric, error) {
 			env, err := metrics.NewEnv(frozen, fm, portfolio.Scope{}, defaultParams(fm), at)
 			if err != nil {
 				return nil, err
@@ -67,9 +55,9 @@ func (s *Service) Take(ctx context.Context, mission, label, trigger string) (*Sn
 			if err != nil {
 				return nil, err
 			}
-			out := make([]store.SnapshotMetric, len(res.Values))
+			out := make([]portfolio.SnapshotMetric, len(res.Values))
 			for i, v := range res.Values {
-				out[i] = store.SnapshotMetric{Code: v.Code, Dims: v.Dims, Value: v.Value, N: v.N}
+				out[i] = portfolio.SnapshotMetric{Code: v.Code, Dims: v.Dims, Value: v.Value, N: v.N}
 			}
 			return out, nil
 		},
@@ -102,7 +90,7 @@ func defaultParams(m *portfolio.Mission) metrics.Params {
 }
 
 // List returns a mission's snapshots, newest first.
-func (s *Service) List(ctx context.Context, mission string) ([]Snapshot, error) {
+func (s *Service) List(ctx context.Context, mission string) ([]portfolio.Snapshot, error) {
 	m, err := s.st.Mission(ctx, mission)
 	if err != nil {
 		return nil, err
@@ -111,18 +99,18 @@ func (s *Service) List(ctx context.Context, mission string) ([]Snapshot, error) 
 }
 
 // Get returns one snapshot (ENOTFOUND when there is none).
-func (s *Service) Get(ctx context.Context, id int64) (*Snapshot, error) {
+func (s *Service) Get(ctx context.Context, id int64) (*portfolio.Snapshot, error) {
 	return s.st.Snapshot(ctx, id)
 }
 
 // Delete removes a whole snapshot, its decisions included, audited
 // (store.DeleteSnapshot).
-func (s *Service) Delete(ctx context.Context, id int64) (*Snapshot, error) {
+func (s *Service) Delete(ctx context.Context, id int64) (*portfolio.Snapshot, error) {
 	return s.st.DeleteSnapshot(ctx, id)
 }
 
 // Projects returns the frozen state of every project of a snapshot.
-func (s *Service) Projects(ctx context.Context, id int64) ([]Project, error) {
+func (s *Service) Projects(ctx context.Context, id int64) ([]portfolio.SnapshotProject, error) {
 	if _, err := s.st.Snapshot(ctx, id); err != nil {
 		return nil, err
 	}

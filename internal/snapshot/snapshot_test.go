@@ -59,10 +59,10 @@ var takenAt = time.Date(2026, 2, 1, 9, 0, 0, 0, time.UTC)
 
 // frozenFigures is everything a committee can read of a snapshot.
 type frozenFigures struct {
-	Snapshot      *Snapshot
+	Snapshot      *portfolio.Snapshot
 	Metrics       []metrics.Value
-	Projects      []Project
-	Orgs          []store.SnapshotOrg
+	Projects      []portfolio.SnapshotProject
+	Orgs          []portfolio.SnapshotOrg
 	Mission       *portfolio.Mission
 	Coverage      []portfolio.CoverageCell
 	Coverage2     []portfolio.CoverageCell
@@ -72,7 +72,7 @@ type frozenFigures struct {
 	ListTotal     int64
 	Organisations []portfolio.Organisation
 	Signals       []portfolio.Signal
-	Entrants      *store.Entrants
+	Entrants      *portfolio.Entrants
 	Computed      []metrics.Value // metrics.Compute over the AsOf store
 }
 
@@ -173,7 +173,7 @@ func TestTakeThenImportsLeaveEverythingIdentical(t *testing.T) {
 	f.mustPortfolio(t)
 	sn := f.mustTake(t, "t", "Committee 1", takenAt)
 
-	if sn.ID <= 0 || sn.Mission != "t" || sn.Label != "Committee 1" || sn.Trigger != TriggerManual || !sn.TakenAt.Equal(takenAt) {
+	if sn.ID <= 0 || sn.Mission != "t" || sn.Label != "Committee 1" || sn.Trigger != portfolio.TriggerManual || !sn.TakenAt.Equal(takenAt) {
 		t.Errorf("snapshot: got %+v", sn)
 	}
 	if sn.Projects != 4 || sn.Organisations != 2 || sn.Signals != 3 || sn.Metrics == 0 {
@@ -240,7 +240,7 @@ func TestTakeThenImportsLeaveEverythingIdentical(t *testing.T) {
 }
 
 // SnapshotDataHashOf is store.SnapshotDataHash, named for the test.
-func SnapshotDataHashOf(ps []Project) string { return store.SnapshotDataHash(ps) }
+func SnapshotDataHashOf(ps []portfolio.SnapshotProject) string { return store.SnapshotDataHash(ps) }
 
 func TestListAndGet(t *testing.T) {
 	t.Parallel()
@@ -249,7 +249,7 @@ func TestListAndGet(t *testing.T) {
 	f.mustPortfolio(t)
 	a := f.mustTake(t, "t", "", takenAt)
 	f.clock.set(takenAt.Add(time.Hour))
-	b, err := f.svc.Take(ctx, "t", "  Steering committee, March  ", TriggerSchedule)
+	b, err := f.svc.Take(ctx, "t", "  Steering committee, March  ", portfolio.TriggerSchedule)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestListAndGet(t *testing.T) {
 	if len(list) != 2 || list[0].ID != b.ID || list[1].ID != a.ID {
 		t.Fatalf("list: got %+v, want snapshots %d then %d (newest first)", list, b.ID, a.ID)
 	}
-	if list[0].Label != "Steering committee, March" || list[0].Trigger != TriggerSchedule {
+	if list[0].Label != "Steering committee, March" || list[0].Trigger != portfolio.TriggerSchedule {
 		t.Errorf("list[0]: got label %q trigger %q, want the trimmed label and schedule", list[0].Label, list[0].Trigger)
 	}
 	// Nothing changed in between: same data, same taxonomy.
@@ -306,11 +306,11 @@ func TestTakeAndReadErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	f := mustFixture(t, takenAt)
-	_, err := f.svc.Take(ctx, "nope", "", TriggerManual)
+	_, err := f.svc.Take(ctx, "nope", "", portfolio.TriggerManual)
 	wantCode(t, err, portfolio.ENOTFOUND)
 	_, err = f.svc.Take(ctx, "t", "", "cron")
 	wantCode(t, err, portfolio.EINVALID)
-	_, err = f.svc.Take(ctx, "t", strings.Repeat("é", maxLabel+1), TriggerManual)
+	_, err = f.svc.Take(ctx, "t", strings.Repeat("é", maxLabel+1), portfolio.TriggerManual)
 	wantCode(t, err, portfolio.EINVALID)
 	_, err = f.svc.Get(ctx, 42)
 	wantCode(t, err, portfolio.ENOTFOUND)

@@ -7,25 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// Token is an API token: a role on one mission (or "*"). Only its SHA-256
-// is stored; the token itself is shown once, when created.
-type Token struct {
-	ID        int64      `json:"id"`
-	Name      string     `json:"name"`
-	Role      string     `json:"role"`
-	Mission   string     `json:"mission"`
-	CreatedAt time.Time  `json:"created_at"`
-	CreatedBy string     `json:"created_by"`
-	RevokedAt *time.Time `json:"revoked_at,omitempty"`
-}
-
 // CreateToken stores a token by its hash and sets t's ID and creation.
-func (s *Store) CreateToken(ctx context.Context, t *Token, hash string) error {
+func (s *Store) CreateToken(ctx context.Context, t *portfolio.Token, hash string) error {
 	t.CreatedAt = s.now().UTC()
 	t.CreatedBy = string(portfolio.ActorFrom(ctx))
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -50,8 +37,8 @@ func missionOf(scope string) string {
 
 const tokenColumns = `id, name, role, mission, created_at, created_by, revoked_at`
 
-func scanToken(row rowScanner) (*Token, error) {
-	var t Token
+func scanToken(row rowScanner) (*portfolio.Token, error) {
+	var t portfolio.Token
 	var revoked sql.NullTime
 	if err := row.Scan(&t.ID, &t.Name, &t.Role, &t.Mission, &t.CreatedAt, &t.CreatedBy, &revoked); err != nil {
 		return nil, err
@@ -65,7 +52,7 @@ func scanToken(row rowScanner) (*Token, error) {
 }
 
 // Tokens lists every token, newest first, revoked ones included.
-func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
+func (s *Store) Tokens(ctx context.Context) ([]portfolio.Token, error) {
 	rows, err := s.pool.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_token ORDER BY id DESC`)
 	out, err := collect(rows, err, scanToken)
 	if err != nil {
@@ -75,7 +62,7 @@ func (s *Store) Tokens(ctx context.Context) ([]Token, error) {
 }
 
 // TokenByHash returns the live (unrevoked) token with that hash, or ENOTFOUND.
-func (s *Store) TokenByHash(ctx context.Context, hash string) (*Token, error) {
+func (s *Store) TokenByHash(ctx context.Context, hash string) (*portfolio.Token, error) {
 	t, err := scanToken(s.pool.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_token WHERE hash = ? AND revoked_at IS NULL`, hash))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "no such token")
@@ -87,8 +74,8 @@ func (s *Store) TokenByHash(ctx context.Context, hash string) (*Token, error) {
 }
 
 // RevokeToken revokes token id; revoking twice is a no-op.
-func (s *Store) RevokeToken(ctx context.Context, id int64) (*Token, error) {
-	var t *Token
+func (s *Store) RevokeToken(ctx context.Context, id int64) (*portfolio.Token, error) {
+	var t *portfolio.Token
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		t, err = scanToken(tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_token WHERE id = ?`, id))
@@ -113,21 +100,9 @@ func (s *Store) RevokeToken(ctx context.Context, id int64) (*Token, error) {
 	return t, err
 }
 
-// GuestLink gives read-only access to one snapshot until ExpiresAt.
-type GuestLink struct {
-	ID         int64      `json:"id"`
-	Mission    string     `json:"mission"`
-	SnapshotID int64      `json:"snapshot_id"`
-	Label      string     `json:"label"`
-	CreatedBy  string     `json:"created_by"`
-	CreatedAt  time.Time  `json:"created_at"`
-	ExpiresAt  time.Time  `json:"expires_at"`
-	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
-}
-
 // CreateGuestLink stores g (mission, snapshot, label, expiry set by the
 // caller, who checked the snapshot belongs to the mission).
-func (s *Store) CreateGuestLink(ctx context.Context, g *GuestLink) error {
+func (s *Store) CreateGuestLink(ctx context.Context, g *portfolio.GuestLink) error {
 	g.CreatedAt = s.now().UTC()
 	g.CreatedBy = string(portfolio.ActorFrom(ctx))
 	g.ExpiresAt = g.ExpiresAt.UTC()
@@ -146,8 +121,8 @@ func (s *Store) CreateGuestLink(ctx context.Context, g *GuestLink) error {
 
 const guestColumns = `id, mission, snapshot_id, label, created_by, created_at, expires_at, revoked_at`
 
-func scanGuest(row rowScanner) (*GuestLink, error) {
-	var g GuestLink
+func scanGuest(row rowScanner) (*portfolio.GuestLink, error) {
+	var g portfolio.GuestLink
 	var revoked sql.NullTime
 	if err := row.Scan(&g.ID, &g.Mission, &g.SnapshotID, &g.Label, &g.CreatedBy, &g.CreatedAt, &g.ExpiresAt, &revoked); err != nil {
 		return nil, err
@@ -161,7 +136,7 @@ func scanGuest(row rowScanner) (*GuestLink, error) {
 }
 
 // GuestLink returns link id, revoked or not, or ENOTFOUND.
-func (s *Store) GuestLink(ctx context.Context, id int64) (*GuestLink, error) {
+func (s *Store) GuestLink(ctx context.Context, id int64) (*portfolio.GuestLink, error) {
 	g, err := scanGuest(s.pool.QueryRowContext(ctx, `SELECT `+guestColumns+` FROM guest_link WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "no guest link %d", id)
@@ -173,7 +148,7 @@ func (s *Store) GuestLink(ctx context.Context, id int64) (*GuestLink, error) {
 }
 
 // GuestLinks lists a mission's links, newest first.
-func (s *Store) GuestLinks(ctx context.Context, mission string) ([]GuestLink, error) {
+func (s *Store) GuestLinks(ctx context.Context, mission string) ([]portfolio.GuestLink, error) {
 	rows, err := s.pool.QueryContext(ctx, `SELECT `+guestColumns+` FROM guest_link WHERE mission = ? ORDER BY id DESC`, mission)
 	out, err := collect(rows, err, scanGuest)
 	if err != nil {
@@ -202,7 +177,7 @@ func (s *Store) RevokeGuestLink(ctx context.Context, id int64) error {
 }
 
 // GuestLinkUsed records one use of a guest link (which page was opened).
-func (s *Store) GuestLinkUsed(ctx context.Context, g *GuestLink, page string) error {
+func (s *Store) GuestLinkUsed(ctx context.Context, g *portfolio.GuestLink, page string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		return s.Audit(ctx, tx, AuditEntry{Action: "guest_link.use", Mission: g.Mission,
 			Target: "guest_link:" + strconv.FormatInt(g.ID, 10), After: Summary(map[string]string{"page": page})})

@@ -13,19 +13,6 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// User is a person who logs in. Grants map a mission slug (or "*", every
-// mission) to a role; internal/auth gives roles their meaning.
-type User struct {
-	ID           int64             `json:"id"`
-	Username     string            `json:"username"`
-	PasswordHash string            `json:"-"`
-	Disabled     bool              `json:"disabled"`
-	FailedLogins int               `json:"-"`
-	LockedUntil  *time.Time        `json:"locked_until,omitempty"`
-	CreatedAt    time.Time         `json:"created_at"`
-	Grants       map[string]string `json:"grants"`
-}
-
 // CountUsers says how many users exist (none: the server offers setup).
 func (s *Store) CountUsers(ctx context.Context) (int, error) {
 	var n int
@@ -38,7 +25,7 @@ func (s *Store) CountUsers(ctx context.Context) (int, error) {
 // CreateUser adds a user with its grants. Usernames are unique, compared
 // in lower case. When onlyIfNone is set the user is created only if no
 // user exists yet (first-run setup), checked in the same transaction.
-func (s *Store) CreateUser(ctx context.Context, u *User, onlyIfNone bool) error {
+func (s *Store) CreateUser(ctx context.Context, u *portfolio.User, onlyIfNone bool) error {
 	u.Username = strings.ToLower(strings.TrimSpace(u.Username))
 	u.CreatedAt = s.now().UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
@@ -79,8 +66,8 @@ func insertGrants(ctx context.Context, tx *sql.Tx, id int64, grants map[string]s
 
 const userColumns = `id, username, password_hash, disabled, failed_logins, locked_until, created_at`
 
-func scanUser(row rowScanner) (*User, error) {
-	var u User
+func scanUser(row rowScanner) (*portfolio.User, error) {
+	var u portfolio.User
 	var locked sql.NullTime
 	if err := row.Scan(&u.ID, &u.Username, &u.PasswordHash, &u.Disabled, &u.FailedLogins, &locked, &u.CreatedAt); err != nil {
 		return nil, err
@@ -94,16 +81,16 @@ func scanUser(row rowScanner) (*User, error) {
 }
 
 // UserByName returns a user with its grants, or ENOTFOUND.
-func (s *Store) UserByName(ctx context.Context, name string) (*User, error) {
+func (s *Store) UserByName(ctx context.Context, name string) (*portfolio.User, error) {
 	return s.user(ctx, `SELECT `+userColumns+` FROM app_user WHERE username = ?`, strings.ToLower(strings.TrimSpace(name)))
 }
 
 // UserByID returns a user with its grants, or ENOTFOUND.
-func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+func (s *Store) UserByID(ctx context.Context, id int64) (*portfolio.User, error) {
 	return s.user(ctx, `SELECT `+userColumns+` FROM app_user WHERE id = ?`, id)
 }
 
-func (s *Store) user(ctx context.Context, q string, arg any) (*User, error) {
+func (s *Store) user(ctx context.Context, q string, arg any) (*portfolio.User, error) {
 	u, err := scanUser(s.pool.QueryRowContext(ctx, q, arg))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "no such user")
@@ -135,7 +122,7 @@ func (s *Store) grants(ctx context.Context, id int64) (map[string]string, error)
 }
 
 // Users lists every user with grants, by name.
-func (s *Store) Users(ctx context.Context) ([]User, error) {
+func (s *Store) Users(ctx context.Context) ([]portfolio.User, error) {
 	rows, err := s.pool.QueryContext(ctx, `SELECT `+userColumns+` FROM app_user ORDER BY username`)
 	out, err := collect(rows, err, scanUser)
 	if err != nil {
@@ -168,16 +155,9 @@ func (s *Store) Users(ctx context.Context) ([]User, error) {
 	return out, grants.Err()
 }
 
-// UserChange is an administrator's edit of a user; nil fields stay.
-type UserChange struct {
-	Grants       map[string]string
-	PasswordHash *string
-	Disabled     *bool
-}
-
 // UpdateUser applies c to user id. A new password or a disabled account
 // also ends the user's sessions.
-func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (*User, error) {
+func (s *Store) UpdateUser(ctx context.Context, id int64, c portfolio.UserChange) (*portfolio.User, error) {
 	old, err := s.UserByID(ctx, id)
 	if err != nil {
 		return nil, err
@@ -223,7 +203,7 @@ func (s *Store) UpdateUser(ctx context.Context, id int64, c UserChange) (*User, 
 // LoginFailed counts a failed password for user id and, at maxFailures
 // consecutive failures, locks the account until now+lockFor. It returns
 // the lock's end when the account is (now) locked.
-func (s *Store) LoginFailed(ctx context.Context, u *User, maxFailures int, lockFor time.Duration) (*time.Time, error) {
+func (s *Store) LoginFailed(ctx context.Context, u *portfolio.User, maxFailures int, lockFor time.Duration) (*time.Time, error) {
 	now := s.now().UTC()
 	var locked *time.Time
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -247,16 +227,9 @@ func (s *Store) LoginFailed(ctx context.Context, u *User, maxFailures int, lockF
 	return locked, err
 }
 
-// Session is a logged-in browser.
-type Session struct {
-	UserID    int64
-	CSRF      string
-	ExpiresAt time.Time
-}
-
 // Login records a successful login: the failure count resets and a
 // session keyed by the cookie's hash starts.
-func (s *Store) Login(ctx context.Context, u *User, idHash, csrf string, ttl time.Duration) error {
+func (s *Store) Login(ctx context.Context, u *portfolio.User, idHash, csrf string, ttl time.Duration) error {
 	now := s.now().UTC()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
@@ -277,10 +250,10 @@ func (s *Store) Login(ctx context.Context, u *User, idHash, csrf string, ttl tim
 
 // SessionUser returns the live session with hash idHash and its user, or
 // ENOTFOUND (unknown, expired, or the user is disabled).
-func (s *Store) SessionUser(ctx context.Context, idHash string) (*Session, *User, error) {
+func (s *Store) SessionUser(ctx context.Context, idHash string) (*portfolio.Session, *portfolio.User, error) {
 	// Every logged-in request asks this: the session and its user come in
 	// one query, the grants in a second.
-	var ss Session
+	var ss portfolio.Session
 	var csrf string
 	var expires time.Time
 	u, err := scanUser(&sessionRow{s.pool.QueryRowContext(ctx, `

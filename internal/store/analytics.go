@@ -16,7 +16,7 @@ func (s *Store) Coverage(ctx context.Context, m *portfolio.Mission, a, b string,
 		}
 	}
 	args := append(scopeArgs(m.ID, sc), a, b)
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(query("coverage")), args...)
+	rows, err := s.db.QueryContext(ctx, query("coverage"), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: coverage: %w", err)
 	}
@@ -38,7 +38,7 @@ func (s *Store) Shares(ctx context.Context, m *portfolio.Mission, scheme string,
 	if _, err := m.SchemeOrError(scheme); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(query("shares")), append(scopeArgs(m.ID, sc), scheme)...)
+	rows, err := s.db.QueryContext(ctx, query("shares"), append(scopeArgs(m.ID, sc), scheme)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: shares: %w", err)
 	}
@@ -65,7 +65,7 @@ func (s *Store) BudgetTree(ctx context.Context, m *portfolio.Mission, a, b strin
 			return nil, err
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(query("budget_tree")), append(scopeArgs(m.ID, sc), a, b)...)
+	rows, err := s.db.QueryContext(ctx, query("budget_tree"), append(scopeArgs(m.ID, sc), a, b)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: budget tree: %w", err)
 	}
@@ -84,7 +84,7 @@ func (s *Store) BudgetTree(ctx context.Context, m *portfolio.Mission, a, b strin
 // KPIs computes the headline figures over the projects in scope.
 func (s *Store) KPIs(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope) (portfolio.KPIs, error) {
 	var k portfolio.KPIs
-	err := s.db.QueryRowContext(ctx, withScopeTypes(query("kpis")), scopeArgs(m.ID, sc)...).
+	err := s.db.QueryRowContext(ctx, query("kpis"), scopeArgs(m.ID, sc)...).
 		Scan(&k.Projects, &k.Budget, &k.BudgetNull, &k.Organisations, &k.Signals)
 	if err != nil {
 		return k, fmt.Errorf("store: kpis: %w", err)
@@ -97,11 +97,11 @@ func (s *Store) ProjectTags(ctx context.Context, m *portfolio.Mission, scheme st
 	if _, err := m.SchemeOrError(scheme); err != nil {
 		return nil, err
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
+	rows, err := s.db.QueryContext(ctx, `
 		SELECT p.ext_ref, p.title, pt.term_code, p.budget_total_eur
-		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
+		FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p
 		JOIN project_term pt ON pt.project_id = p.id AND pt.scheme_code = $11
-		ORDER BY p.ext_ref, pt.term_code`), append(scopeArgs(m.ID, sc), scheme)...)
+		ORDER BY p.ext_ref, pt.term_code`, append(scopeArgs(m.ID, sc), scheme)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: project tags: %w", err)
 	}

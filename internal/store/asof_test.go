@@ -17,7 +17,7 @@ import (
 // the store's ScopedQuery: the macro every analytic query starts from.
 func scopeCount(t *testing.T, st *store.Store, m *portfolio.Mission) int64 {
 	t.Helper()
-	rows, err := st.ScopedQuery(context.Background(), `SELECT count(*) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, m.ID, portfolio.Scope{})
+	rows, err := st.ScopedQuery(context.Background(), `SELECT count(*) FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)`, m.ID, portfolio.Scope{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,13 +33,13 @@ func scopeCount(t *testing.T, st *store.Store, m *portfolio.Mission) int64 {
 
 // mustTakeSnapshot freezes m with one figure, the projects in scope counted
 // through the frozen store inside the snapshot's transaction.
-func mustTakeSnapshot(t *testing.T, st *store.Store, m *portfolio.Mission, at time.Time) *store.Snapshot {
+func mustTakeSnapshot(t *testing.T, st *store.Store, m *portfolio.Mission, at time.Time) *portfolio.Snapshot {
 	t.Helper()
 	sn, err := st.TakeSnapshot(context.Background(), store.SnapshotRequest{
-		Mission: m, TakenAt: at, Trigger: store.TriggerManual, Label: "test",
-		Compute: func(ctx context.Context, frozen *store.Store, fm *portfolio.Mission) ([]store.SnapshotMetric, error) {
+		Mission: m, TakenAt: at, Trigger: portfolio.TriggerManual, Label: "test",
+		Compute: func(ctx context.Context, frozen *store.Store, fm *portfolio.Mission) ([]portfolio.SnapshotMetric, error) {
 			n := float64(scopeCount(t, frozen, fm))
-			return []store.SnapshotMetric{{Code: "P", Dims: map[string]string{"z": "1", "a": "2"}, Value: &n, N: 1}, {Code: "Q", N: 0}}, nil
+			return []portfolio.SnapshotMetric{{Code: "P", Dims: map[string]string{"z": "1", "a": "2"}, Value: &n, N: 1}, {Code: "Q", N: 0}}, nil
 		},
 	})
 	if err != nil {
@@ -65,7 +65,7 @@ func TestAsOfBindsMacroAtCallTime(t *testing.T) {
 		t.Fatal(err)
 	}
 	five := 5.0
-	want := []store.SnapshotMetric{{Code: "P", Dims: map[string]string{"a": "2", "z": "1"}, Value: &five, N: 1}, {Code: "Q", Dims: map[string]string{}}}
+	want := []portfolio.SnapshotMetric{{Code: "P", Dims: map[string]string{"a": "2", "z": "1"}, Value: &five, N: 1}, {Code: "Q", Dims: map[string]string{}}}
 	if !reflect.DeepEqual(figures, want) {
 		t.Errorf("figures: got %+v, want %+v", figures, want)
 	}
@@ -138,8 +138,8 @@ func TestTakeSnapshotFailureLeavesNothing(t *testing.T) {
 	st, m := MustFixture(t)
 	st.DB().SetMaxOpenConns(1)
 	boom := errors.New("boom")
-	_, err := st.TakeSnapshot(ctx, store.SnapshotRequest{Mission: m, TakenAt: time.Now(), Trigger: store.TriggerManual,
-		Compute: func(context.Context, *store.Store, *portfolio.Mission) ([]store.SnapshotMetric, error) {
+	_, err := st.TakeSnapshot(ctx, store.SnapshotRequest{Mission: m, TakenAt: time.Now(), Trigger: portfolio.TriggerManual,
+		Compute: func(context.Context, *store.Store, *portfolio.Mission) ([]portfolio.SnapshotMetric, error) {
 			return nil, boom
 		}})
 	if !errors.Is(err, boom) {

@@ -43,7 +43,7 @@ func TestAuditSharesTheChangesTransaction(t *testing.T) {
 	if _, err := st.ApplyMission(ctx, renamed); err == nil {
 		t.Fatal("apply succeeded without its audit row")
 	}
-	if err := st.CreateUser(ctx, &store.User{Username: "bob", PasswordHash: "x"}, false); err == nil {
+	if err := st.CreateUser(ctx, &portfolio.User{Username: "bob", PasswordHash: "x"}, false); err == nil {
 		t.Fatal("user created without its audit row")
 	}
 	restore()
@@ -99,9 +99,9 @@ func TestManualJobRunsAreAudited(t *testing.T) {
 	t.Parallel()
 	st := MustOpen(t)
 	ctx := portfolio.WithActor(context.Background(), "user:ane")
-	mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerManual, StartedAt: time.Now()})
-	mustStartJobRun(t, st, store.JobRun{Job: "snapshot", Mission: "m", Trigger: store.JobTriggerSchedule, StartedAt: time.Now()})
-	if _, err := st.StartJobRun(ctx, store.JobRun{Job: "digest", Mission: "m", Trigger: store.JobTriggerManual, StartedAt: time.Now()}); err != nil {
+	mustStartJobRun(t, st, portfolio.JobRun{Job: "snapshot", Mission: "m", Trigger: portfolio.JobTriggerManual, StartedAt: time.Now()})
+	mustStartJobRun(t, st, portfolio.JobRun{Job: "snapshot", Mission: "m", Trigger: portfolio.JobTriggerSchedule, StartedAt: time.Now()})
+	if _, err := st.StartJobRun(ctx, portfolio.JobRun{Job: "digest", Mission: "m", Trigger: portfolio.JobTriggerManual, StartedAt: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
 	es, _ := st.AuditLog(ctx, store.AuditFilter{Action: "job."})

@@ -183,12 +183,12 @@ func (s *Store) OrganisationDetail(ctx context.Context, m *portfolio.Mission, id
 		return nil, fmt.Errorf("store: organisation %d projects: %w", id, err)
 	}
 	args := append(scopeArgs(m.ID, sc), id)
-	lrows, err := s.db.QueryContext(ctx, withScopeTypes(`
+	lrows, err := s.db.QueryContext(ctx, `
 		SELECT pt.term_code, count(DISTINCT p.id)
-		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
+		FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p
 		JOIN project_org po ON po.project_id = p.id AND po.org_id = $11
 		JOIN project_term pt ON pt.project_id = p.id AND pt.scheme_code = 'level'
-		GROUP BY pt.term_code`), args...)
+		GROUP BY pt.term_code`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: organisation %d levels: %w", id, err)
 	}
@@ -206,20 +206,20 @@ func (s *Store) OrganisationDetail(ctx context.Context, m *portfolio.Mission, id
 	}
 	// The degree of every organisation of the scope, to place this one:
 	// rank 1 is the most connected (ties share a rank).
-	err = s.db.QueryRowContext(ctx, withScopeTypes(`
-		WITH p AS (SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)),
+	err = s.db.QueryRowContext(ctx, `
+		WITH p AS (SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)),
 		     po AS (SELECT DISTINCT po.project_id, po.org_id FROM project_org po JOIN p ON p.id = po.project_id),
 		     deg AS (SELECT a.org_id, count(DISTINCT b.org_id) FILTER (WHERE b.org_id <> a.org_id) AS degree
 		             FROM po a JOIN po b ON a.project_id = b.project_id GROUP BY a.org_id),
 		     ranked AS (SELECT org_id, degree, rank() OVER (ORDER BY degree DESC) AS r, count(*) OVER () AS n FROM deg)
 		SELECT coalesce(max(degree) FILTER (WHERE org_id = $11), 0), coalesce(max(r) FILTER (WHERE org_id = $11), 0),
 		       coalesce(max(n), 0)
-		FROM ranked`), args...).Scan(&d.Degree, &d.Rank, &d.Connected)
+		FROM ranked`, args...).Scan(&d.Degree, &d.Rank, &d.Connected)
 	if err != nil {
 		return nil, fmt.Errorf("store: organisation %d degree: %w", id, err)
 	}
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(DISTINCT p.id) FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p
-		JOIN project_org po ON po.project_id = p.id AND po.org_id = $11`), args...).Scan(&d.Projects); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(DISTINCT p.id) FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p
+		JOIN project_org po ON po.project_id = p.id AND po.org_id = $11`, args...).Scan(&d.Projects); err != nil {
 		return nil, fmt.Errorf("store: organisation %d projects in scope: %w", id, err)
 	}
 	return d, nil

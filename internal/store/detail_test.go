@@ -18,7 +18,7 @@ func TestProjectDetail(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "p.csv")
 	os.WriteFile(path, []byte("ext_ref,title,status,level\nP1,Community energy,planned,community\n"), 0o600)
 	b, err := ingest.New(st, time.Now).Import(ctx, ingest.Request{Mission: m.Slug, Kind: ingest.KindProjects, Mode: ingest.ModeUpsert, Path: path, Filename: "second.csv"}, false)
-	if err != nil || b.Status != ingest.StatusCommitted {
+	if err != nil || b.Status != portfolio.ImportCommitted {
 		t.Fatalf("upsert: %v %+v", err, b)
 	}
 	d, err := st.ProjectDetail(ctx, m, "P1")

@@ -10,43 +10,13 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// Job run statuses.
-const (
-	JobRunning = "running"
-	JobOK      = "ok"
-	JobFailed  = "failed"
-	JobSkipped = "skipped"
-)
-
-// Job run triggers.
-const (
-	JobTriggerSchedule = "schedule"
-	JobTriggerManual   = "manual"
-	JobTriggerStartup  = "startup"
-)
-
-// JobRun is one run of a scheduled job as recorded in job_run.
-type JobRun struct {
-	ID         int64      `json:"id"`
-	Job        string     `json:"job"`
-	Mission    string     `json:"mission,omitempty"` // "" for jobs of the whole server (prune)
-	Trigger    string     `json:"trigger"`
-	StartedAt  time.Time  `json:"started_at"`
-	FinishedAt *time.Time `json:"finished_at"`
-	Status     string     `json:"status"`
-	Error      string     `json:"error,omitempty"`
-	// Detail says what the run produced (a snapshot id, a batch and its
-	// counts, rows pruned), as JSON.
-	Detail json.RawMessage `json:"detail,omitempty"`
-}
-
 // StartJobRun records a run and returns its id. The status defaults to
 // running; a skipped run is recorded whole, with its status and finish time.
 // A run someone asked for (manual) is also written to the audit log, in the
 // same transaction; scheduled runs have this table as their record.
-func (s *Store) StartJobRun(ctx context.Context, r JobRun) (int64, error) {
+func (s *Store) StartJobRun(ctx context.Context, r portfolio.JobRun) (int64, error) {
 	if r.Status == "" {
-		r.Status = JobRunning
+		r.Status = portfolio.JobRunning
 	}
 	var id int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
@@ -58,7 +28,7 @@ func (s *Store) StartJobRun(ctx context.Context, r JobRun) (int64, error) {
 		if err != nil {
 			return fmt.Errorf("store: start job run %s: %w", r.Job, err)
 		}
-		if r.Trigger != JobTriggerManual {
+		if r.Trigger != portfolio.JobTriggerManual {
 			return nil
 		}
 		return s.Audit(ctx, tx, AuditEntry{Action: "job.run", Mission: r.Mission, Target: fmt.Sprintf("job_run:%d", id),
@@ -83,7 +53,7 @@ func (s *Store) FinishJobRun(ctx context.Context, id int64, finishedAt time.Time
 }
 
 // JobRuns lists recorded runs, newest first; limit ≤ 0 means all.
-func (s *Store) JobRuns(ctx context.Context, limit int) ([]JobRun, error) {
+func (s *Store) JobRuns(ctx context.Context, limit int) ([]portfolio.JobRun, error) {
 	q := jobRunSelect + ` ORDER BY started_at DESC, id DESC`
 	var args []any
 	if limit > 0 {
@@ -95,7 +65,7 @@ func (s *Store) JobRuns(ctx context.Context, limit int) ([]JobRun, error) {
 
 // LatestJobRuns returns the newest run of every job and mission, so that
 // a restarted scheduler can show when each job last ran.
-func (s *Store) LatestJobRuns(ctx context.Context) ([]JobRun, error) {
+func (s *Store) LatestJobRuns(ctx context.Context) ([]portfolio.JobRun, error) {
 	return s.queryJobRuns(ctx, jobRunSelect+`
 		QUALIFY row_number() OVER (PARTITION BY job, coalesce(mission, '') ORDER BY started_at DESC, id DESC) = 1
 		ORDER BY job, mission`)
@@ -135,15 +105,15 @@ const jobRunSelect = `
 	SELECT id, job, mission, trigger, started_at, finished_at, status, error, detail
 	FROM job_run`
 
-func (s *Store) queryJobRuns(ctx context.Context, q string, args ...any) ([]JobRun, error) {
+func (s *Store) queryJobRuns(ctx context.Context, q string, args ...any) ([]portfolio.JobRun, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: job runs: %w", err)
 	}
 	defer rows.Close()
-	out := []JobRun{}
+	out := []portfolio.JobRun{}
 	for rows.Next() {
-		var r JobRun
+		var r portfolio.JobRun
 		var finished sql.NullTime
 		var mission, errText, detail sql.NullString
 		if err := rows.Scan(&r.ID, &r.Job, &mission, &r.Trigger, &r.StartedAt, &finished, &r.Status, &errText, &detail); err != nil {

@@ -57,17 +57,17 @@ func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio
 	}
 	args := append(scopeArgs(m.ID, sc), pg.Search)
 	const from = `
-		FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) p` + projectJoins + `
+		FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p` + projectJoins + `
 		WHERE ($11 = '' OR contains(` + projectText + `, strip_accents(lower($11)))
 		       OR EXISTS (SELECT 1 FROM project_org po JOIN organisation o3 ON o3.id = po.org_id
 		                  WHERE po.project_id = p.id AND contains(strip_accents(lower(o3.name)), strip_accents(lower($11)))))`
 	var total int64
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(`SELECT count(*)`+from), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count projects: %w", err)
 	}
 	order, args = bindScheme(order, args, col)
 	n := len(args)
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(projectColumns+from+"\n"+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2)),
+	rows, err := s.db.QueryContext(ctx, projectColumns+from+"\n"+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2),
 		append(args, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: projects: %w", err)
@@ -316,7 +316,7 @@ func (s *Store) ProjectTotals(ctx context.Context, m *portfolio.Mission, sc port
 		return terms
 	}
 	args := append(scopeArgs(m.ID, sc), a, b, keep(a), keep(b))
-	err := s.db.QueryRowContext(ctx, withScopeTypes(query("list_totals")), args...).Scan(&t.Projects, &t.Budget, &t.BudgetNull, &t.NFrac, &t.BudgetFrac)
+	err := s.db.QueryRowContext(ctx, query("list_totals"), args...).Scan(&t.Projects, &t.Budget, &t.BudgetNull, &t.NFrac, &t.BudgetFrac)
 	if err != nil {
 		return t, fmt.Errorf("store: project totals: %w", err)
 	}
@@ -335,19 +335,19 @@ func (s *Store) OrganisationsInScope(ctx context.Context, m *portfolio.Mission, 
 		return nil, 0, err
 	}
 	args = append(args, pg.Search)
-	const members = `WITH p AS (SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)),
+	const members = `WITH p AS (SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)),
 		m AS (SELECT po.org_id, count(DISTINCT po.project_id) AS n FROM project_org po JOIN p ON p.id = po.project_id GROUP BY po.org_id)`
 	const from = `
 		FROM m JOIN organisation o ON o.id = m.org_id
 		WHERE ($11 = '' OR contains(strip_accents(lower(o.name || ' ' || coalesce(o.ext_ref, ''))), strip_accents(lower($11))))`
 	var total int64
-	if err := s.db.QueryRowContext(ctx, withScopeTypes(members+` SELECT count(*)`+from), args...).Scan(&total); err != nil {
+	if err := s.db.QueryRowContext(ctx, members+` SELECT count(*)`+from, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count organisations in scope: %w", err)
 	}
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(members+`
+	rows, err := s.db.QueryContext(ctx, members+`
 		SELECT o.id, coalesce(o.ext_ref, ''), o.name, coalesce(o.actor_type, ''), coalesce(o.size_class, ''),
 		       o.founded_year, coalesce(o.geo_code, ''), m.n`+from+`
-		`+order+` LIMIT $12 OFFSET $13`), append(args, pg.Limit, pg.Offset)...)
+		`+order+` LIMIT $12 OFFSET $13`, append(args, pg.Limit, pg.Offset)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: organisations in scope: %w", err)
 	}

@@ -23,6 +23,7 @@ func (s *Store) ApplyMission(ctx context.Context, m *portfolio.Mission) (created
 	if err != nil {
 		return false, fmt.Errorf("store: apply mission: %w", err)
 	}
+	now := s.now().UTC()
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		var id int64
 		var oldDoc string
@@ -31,9 +32,9 @@ func (s *Store) ApplyMission(ctx context.Context, m *portfolio.Mission) (created
 		case errors.Is(err, sql.ErrNoRows):
 			created = true
 			err = tx.QueryRowContext(ctx, `
-				INSERT INTO mission (slug, title_en, title_es, title_eu, statement, timezone, document)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-				m.Slug, m.Title.EN, m.Title.ES, m.Title.EU, m.Statement, m.Timezone, string(doc)).Scan(&id)
+				INSERT INTO mission (slug, title_en, title_es, title_eu, statement, timezone, document, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+				m.Slug, m.Title.EN, m.Title.ES, m.Title.EU, m.Statement, m.Timezone, string(doc), now, now).Scan(&id)
 			if err != nil {
 				return fmt.Errorf("store: insert mission: %w", err)
 			}
@@ -45,9 +46,9 @@ func (s *Store) ApplyMission(ctx context.Context, m *portfolio.Mission) (created
 			}
 			_, err = tx.ExecContext(ctx, `
 				UPDATE mission SET title_en = ?, title_es = ?, title_eu = ?, statement = ?, timezone = ?,
-				       document = ?, updated_at = now()
+				       document = ?, updated_at = ?
 				WHERE id = ?`,
-				m.Title.EN, m.Title.ES, m.Title.EU, m.Statement, m.Timezone, string(doc), id)
+				m.Title.EN, m.Title.ES, m.Title.EU, m.Statement, m.Timezone, string(doc), now, id)
 			if err != nil {
 				return fmt.Errorf("store: update mission: %w", err)
 			}

@@ -50,18 +50,20 @@ func scopeArgs(missionID int64, s portfolio.Scope) []any {
 // a NULL macro argument compared with a DATE).
 func dateArg(v any) any { return v }
 
-// withScopeTypes casts the scope placeholders so DuckDB can bind empty lists
-// and NULL dates. It is applied once to each query text.
-func withScopeTypes(q string) string {
-	return strings.Replace(q, "begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-		"begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)", -1)
-}
+// untypedScope is begira_scope called with bare placeholders: DuckDB
+// cannot bind an empty list or a NULL date to them. Every query spells the
+// types out (begira_scope($1::BIGINT, $2::VARCHAR[], …, $9::DATE,
+// $10::DATE)), so that its text runs as written.
+const untypedScope = "begira_scope($1, $2"
 
 // ScopedQuery runs an analytic query whose first ten parameters ($1…$10) are
 // the mission and the scope filters of begira_scope, followed by args. The
 // metrics package keeps its SQL in its own embedded files and runs it here.
 func (s *Store) ScopedQuery(ctx context.Context, q string, missionID int64, sc portfolio.Scope, args ...any) (*sql.Rows, error) {
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(q), append(scopeArgs(missionID, sc), args...)...)
+	if strings.Contains(q, untypedScope) {
+		return nil, fmt.Errorf("store: scoped query calls %s…) without the placeholders' types", untypedScope)
+	}
+	rows, err := s.db.QueryContext(ctx, q, append(scopeArgs(missionID, sc), args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: scoped query: %w", err)
 	}

@@ -16,60 +16,6 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// Snapshot triggers.
-const (
-	TriggerManual   = "manual"
-	TriggerSchedule = "schedule"
-)
-
-// Snapshot is a frozen state of a mission's portfolio (DOMAIN.md §2). It is
-// written once and never changes.
-type Snapshot struct {
-	ID            int64     `json:"id"`
-	MissionID     int64     `json:"-"`
-	Mission       string    `json:"mission"` // slug
-	TakenAt       time.Time `json:"taken_at"`
-	Trigger       string    `json:"trigger"`
-	Label         string    `json:"label"`
-	TaxonomyHash  string    `json:"taxonomy_hash"`
-	DataHash      string    `json:"data_hash"`
-	BatchIDs      []int64   `json:"batch_ids"`
-	Projects      int64     `json:"projects"`
-	Organisations int64     `json:"organisations"`
-	Signals       int64     `json:"signals"`
-	Metrics       int64     `json:"metrics"`
-}
-
-// SnapshotMetric is one frozen figure: metrics.Value without its label.
-type SnapshotMetric struct {
-	Code  string
-	Dims  map[string]string
-	Value *float64
-	N     int64
-}
-
-// SnapshotProject is the frozen state of one project.
-type SnapshotProject struct {
-	ProjectID int64    `json:"project_id"`
-	ExtRef    string   `json:"ext_ref"`
-	Title     string   `json:"title"`
-	Stage     string   `json:"stage"`
-	Status    string   `json:"status"`
-	Level     string   `json:"level"`
-	Budget    *float64 `json:"budget_total_eur"`
-	GeoCode   string   `json:"geo_code"`
-}
-
-// SnapshotOrg is an organisation taking part in the projects in scope of a
-// snapshot.
-type SnapshotOrg struct {
-	OrgID     int64  `json:"org_id"`
-	NameKey   string `json:"-"`
-	Name      string `json:"name"`
-	ActorType string `json:"actor_type"`
-	Projects  int64  `json:"projects"`
-}
-
 // SnapshotRequest says what to freeze.
 type SnapshotRequest struct {
 	Mission *portfolio.Mission
@@ -79,7 +25,7 @@ type SnapshotRequest struct {
 	// Compute returns the figures to freeze. It runs inside the snapshot's
 	// transaction on frozen, a store reading the snapshot's copied tables,
 	// with the mission as frozen: the figures are those of the copies.
-	Compute func(ctx context.Context, frozen *Store, m *portfolio.Mission) ([]SnapshotMetric, error)
+	Compute func(ctx context.Context, frozen *Store, m *portfolio.Mission) ([]portfolio.SnapshotMetric, error)
 }
 
 // inScope are the statuses of DOMAIN.md §5's P.
@@ -90,7 +36,7 @@ var inScope = []string{portfolio.StatusPlanned, portfolio.StatusActive}
 // project, the organisations in scope, the figures req.Compute returns and
 // the snapshot row with its hashes. Nothing here or anywhere else updates
 // or deletes what it writes.
-func (s *Store) TakeSnapshot(ctx context.Context, req SnapshotRequest) (*Snapshot, error) {
+func (s *Store) TakeSnapshot(ctx context.Context, req SnapshotRequest) (*portfolio.Snapshot, error) {
 	if req.Mission == nil || req.Compute == nil {
 		return nil, errors.New("store: take snapshot: mission and compute are required")
 	}
@@ -231,7 +177,7 @@ func freeze(ctx context.Context, tx *sql.Tx, missionID int64) (int64, error) {
 
 // insertSnapshotMetrics writes the figures in one statement (lists
 // unnested side by side), keeping their order.
-func insertSnapshotMetrics(ctx context.Context, tx *sql.Tx, id int64, figures []SnapshotMetric) error {
+func insertSnapshotMetrics(ctx context.Context, tx *sql.Tx, id int64, figures []portfolio.SnapshotMetric) error {
 	n := len(figures)
 	ords, codes, dims := make([]int64, n), make([]string, n), make([]string, n)
 	values, nulls, ns := make([]float64, n), make([]bool, n), make([]int64, n)
@@ -271,8 +217,8 @@ func hash(b []byte) string {
 // SnapshotDataHash is the data_hash of a snapshot: sha256 over its project
 // states (ext_ref, stage, status, level, budget), sorted by ext_ref, one
 // line each with unit-separated fields; a missing budget is empty.
-func SnapshotDataHash(projects []SnapshotProject) string {
-	ps := append([]SnapshotProject(nil), projects...)
+func SnapshotDataHash(projects []portfolio.SnapshotProject) string {
+	ps := append([]portfolio.SnapshotProject(nil), projects...)
 	sort.Slice(ps, func(i, j int) bool { return ps[i].ExtRef < ps[j].ExtRef })
 	var b strings.Builder
 	for _, p := range ps {
@@ -291,8 +237,8 @@ const snapshotSelect = `
 	       array_to_string(s.batch_ids, ','), s.projects, s.organisations, s.signals, s.metrics
 	FROM snapshot s JOIN mission m ON m.id = s.mission_id`
 
-func scanSnapshot(sc interface{ Scan(...any) error }) (*Snapshot, error) {
-	var sn Snapshot
+func scanSnapshot(sc interface{ Scan(...any) error }) (*portfolio.Snapshot, error) {
+	var sn portfolio.Snapshot
 	var batches string
 	if err := sc.Scan(&sn.ID, &sn.MissionID, &sn.Mission, &sn.TakenAt, &sn.Trigger, &sn.Label, &sn.TaxonomyHash,
 		&sn.DataHash, &batches, &sn.Projects, &sn.Organisations, &sn.Signals, &sn.Metrics); err != nil {
@@ -314,7 +260,7 @@ func scanSnapshot(sc interface{ Scan(...any) error }) (*Snapshot, error) {
 }
 
 // Snapshot loads one snapshot.
-func (s *Store) Snapshot(ctx context.Context, id int64) (*Snapshot, error) {
+func (s *Store) Snapshot(ctx context.Context, id int64) (*portfolio.Snapshot, error) {
 	sn, err := scanSnapshot(s.db.QueryRowContext(ctx, snapshotSelect+` WHERE s.id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d not found", id)
@@ -325,13 +271,13 @@ func (s *Store) Snapshot(ctx context.Context, id int64) (*Snapshot, error) {
 }
 
 // Snapshots lists a mission's snapshots, newest first.
-func (s *Store) Snapshots(ctx context.Context, missionID int64) ([]Snapshot, error) {
+func (s *Store) Snapshots(ctx context.Context, missionID int64) ([]portfolio.Snapshot, error) {
 	rows, err := s.db.QueryContext(ctx, snapshotSelect+` WHERE s.mission_id = ? ORDER BY s.taken_at DESC, s.id DESC`, missionID)
 	if err != nil {
 		return nil, fmt.Errorf("store: snapshots: %w", err)
 	}
 	defer rows.Close()
-	out := []Snapshot{}
+	out := []portfolio.Snapshot{}
 	for rows.Next() {
 		sn, err := scanSnapshot(rows)
 		if err != nil {
@@ -344,7 +290,7 @@ func (s *Store) Snapshots(ctx context.Context, missionID int64) ([]Snapshot, err
 
 // SnapshotMetrics returns a snapshot's frozen figures in catalogue order,
 // only those of the given metric codes when codes is not empty.
-func (s *Store) SnapshotMetrics(ctx context.Context, id int64, codes []string) ([]SnapshotMetric, error) {
+func (s *Store) SnapshotMetrics(ctx context.Context, id int64, codes []string) ([]portfolio.SnapshotMetric, error) {
 	if codes == nil {
 		codes = []string{}
 	}
@@ -356,9 +302,9 @@ func (s *Store) SnapshotMetrics(ctx context.Context, id int64, codes []string) (
 		return nil, fmt.Errorf("store: snapshot %d metrics: %w", id, err)
 	}
 	defer rows.Close()
-	out := []SnapshotMetric{}
+	out := []portfolio.SnapshotMetric{}
 	for rows.Next() {
-		var m SnapshotMetric
+		var m portfolio.SnapshotMetric
 		var dims string
 		var v sql.NullFloat64
 		if err := rows.Scan(&m.Code, &dims, &v, &m.N); err != nil {
@@ -374,7 +320,7 @@ func (s *Store) SnapshotMetrics(ctx context.Context, id int64, codes []string) (
 }
 
 // snapshotProjects reads the project states of snapshot id through q.
-func snapshotProjects(ctx context.Context, q Querier, id int64) ([]SnapshotProject, error) {
+func snapshotProjects(ctx context.Context, q Querier, id int64) ([]portfolio.SnapshotProject, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT project_id, ext_ref, title, coalesce(stage, ''), status, coalesce(level, ''),
 		       budget_total_eur, coalesce(geo_code, '')
@@ -383,9 +329,9 @@ func snapshotProjects(ctx context.Context, q Querier, id int64) ([]SnapshotProje
 		return nil, err
 	}
 	defer rows.Close()
-	out := []SnapshotProject{}
+	out := []portfolio.SnapshotProject{}
 	for rows.Next() {
-		var p SnapshotProject
+		var p portfolio.SnapshotProject
 		var budget sql.NullFloat64
 		if err := rows.Scan(&p.ProjectID, &p.ExtRef, &p.Title, &p.Stage, &p.Status, &p.Level, &budget, &p.GeoCode); err != nil {
 			return nil, err
@@ -398,7 +344,7 @@ func snapshotProjects(ctx context.Context, q Querier, id int64) ([]SnapshotProje
 
 // SnapshotProjects returns the state of every project of a snapshot, by
 // ext_ref.
-func (s *Store) SnapshotProjects(ctx context.Context, id int64) ([]SnapshotProject, error) {
+func (s *Store) SnapshotProjects(ctx context.Context, id int64) ([]portfolio.SnapshotProject, error) {
 	out, err := snapshotProjects(ctx, s.db, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: snapshot %d projects: %w", id, err)
@@ -408,7 +354,7 @@ func (s *Store) SnapshotProjects(ctx context.Context, id int64) ([]SnapshotProje
 
 // SnapshotOrgs returns the organisations taking part in a snapshot's
 // projects in scope, by normalised name.
-func (s *Store) SnapshotOrgs(ctx context.Context, id int64) ([]SnapshotOrg, error) {
+func (s *Store) SnapshotOrgs(ctx context.Context, id int64) ([]portfolio.SnapshotOrg, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT org_id, name_key, name, coalesce(actor_type, ''), projects
 		FROM snapshot_org WHERE snapshot_id = ? ORDER BY name_key, org_id`, id)
@@ -416,9 +362,9 @@ func (s *Store) SnapshotOrgs(ctx context.Context, id int64) ([]SnapshotOrg, erro
 		return nil, fmt.Errorf("store: snapshot %d organisations: %w", id, err)
 	}
 	defer rows.Close()
-	out := []SnapshotOrg{}
+	out := []portfolio.SnapshotOrg{}
 	for rows.Next() {
-		var o SnapshotOrg
+		var o portfolio.SnapshotOrg
 		if err := rows.Scan(&o.OrgID, &o.NameKey, &o.Name, &o.ActorType, &o.Projects); err != nil {
 			return nil, fmt.Errorf("store: snapshot %d organisations: %w", id, err)
 		}
@@ -430,7 +376,7 @@ func (s *Store) SnapshotOrgs(ctx context.Context, id int64) ([]SnapshotOrg, erro
 // ProjectStates returns the state of every project of a mission in the
 // tables the store reads (today's, or a snapshot's through AsOf), shaped
 // as a snapshot records them: what a diff against today compares.
-func (s *Store) ProjectStates(ctx context.Context, m *portfolio.Mission) ([]SnapshotProject, error) {
+func (s *Store) ProjectStates(ctx context.Context, m *portfolio.Mission) ([]portfolio.SnapshotProject, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT p.id, p.ext_ref, p.title,
 		       coalesce((SELECT min(term_code) FROM project_term WHERE project_id = p.id AND scheme_code = 'stage'), ''),
@@ -442,9 +388,9 @@ func (s *Store) ProjectStates(ctx context.Context, m *portfolio.Mission) ([]Snap
 		return nil, fmt.Errorf("store: project states: %w", err)
 	}
 	defer rows.Close()
-	out := []SnapshotProject{}
+	out := []portfolio.SnapshotProject{}
 	for rows.Next() {
-		var p SnapshotProject
+		var p portfolio.SnapshotProject
 		var budget sql.NullFloat64
 		if err := rows.Scan(&p.ProjectID, &p.ExtRef, &p.Title, &p.Stage, &p.Status, &p.Level, &budget, &p.GeoCode); err != nil {
 			return nil, fmt.Errorf("store: project states: %w", err)
@@ -465,13 +411,13 @@ type CellMember struct {
 // CellMembers lists, for every cell of the matrix of schemes a × b, the
 // projects in scope tagged with both terms: the rows behind C1's n_full.
 func (s *Store) CellMembers(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]CellMember, error) {
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
-		WITH p AS (SELECT id, ext_ref, title FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10))
+	rows, err := s.db.QueryContext(ctx, `
+		WITH p AS (SELECT id, ext_ref, title FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE))
 		SELECT ta.term_code, tb.term_code, p.ext_ref, p.title
 		FROM p
 		JOIN project_term ta ON ta.project_id = p.id AND ta.scheme_code = $11
 		JOIN project_term tb ON tb.project_id = p.id AND tb.scheme_code = $12
-		ORDER BY 1, 2, 3`), append(scopeArgs(m.ID, sc), a, b)...)
+		ORDER BY 1, 2, 3`, append(scopeArgs(m.ID, sc), a, b)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: cell members: %w", err)
 	}

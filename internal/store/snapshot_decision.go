@@ -11,35 +11,6 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// Decision is a steering committee's decision, recorded against the
-// snapshot it was taken on (DOMAIN.md §2). The snapshot never changes; the
-// decision's status moves on, each move kept in Updates.
-type Decision struct {
-	ID              int64            `json:"id"`
-	MissionID       int64            `json:"-"`
-	Mission         string           `json:"mission"`
-	SnapshotID      int64            `json:"snapshot_id"`
-	SnapshotLabel   string           `json:"snapshot_label"`
-	SnapshotTakenAt time.Time        `json:"snapshot_taken_at"`
-	Scope           string           `json:"scope"` // mission | project | cell
-	Ref             string           `json:"ref"`   // project: ext_ref; cell: "a/b"
-	Type            string           `json:"type"`
-	Rationale       string           `json:"rationale"`
-	Owner           string           `json:"owner"`
-	DueDate         *portfolio.Date  `json:"due_date"`
-	Status          string           `json:"status"`
-	CreatedAt       time.Time        `json:"created_at"`
-	UpdatedAt       time.Time        `json:"updated_at"`
-	Updates         []DecisionUpdate `json:"updates"`
-}
-
-// DecisionUpdate is one step of a decision's status history.
-type DecisionUpdate struct {
-	At     time.Time `json:"at"`
-	Status string    `json:"status"`
-	Note   string    `json:"note"`
-}
-
 // Decision scopes whose ref the store checks against the snapshot.
 const (
 	decisionScopeProject      = "project"
@@ -52,7 +23,7 @@ const (
 // snapshot, with the first entry of its history, and sets d's ID, mission
 // and timestamps. A project's ref must be a project of the snapshot and a
 // cell's ref "a/b" a cell of the snapshot's coverage matrix (C1).
-func (s *Store) CreateDecision(ctx context.Context, d *Decision, at time.Time) error {
+func (s *Store) CreateDecision(ctx context.Context, d *portfolio.Decision, at time.Time) error {
 	sn, err := s.Snapshot(ctx, d.SnapshotID)
 	if err != nil {
 		return err
@@ -113,7 +84,7 @@ func (s *Store) CreateDecision(ctx context.Context, d *Decision, at time.Time) e
 		}
 		d.MissionID, d.Mission, d.SnapshotLabel, d.SnapshotTakenAt = sn.MissionID, sn.Mission, sn.Label, sn.TakenAt
 		d.CreatedAt, d.UpdatedAt = at, at
-		d.Updates = []DecisionUpdate{{At: at, Status: d.Status}}
+		d.Updates = []portfolio.DecisionUpdate{{At: at, Status: d.Status}}
 		return s.Audit(ctx, tx, AuditEntry{Action: "decision.create", Mission: sn.Mission,
 			Target: fmt.Sprintf("decision:%d", d.ID), After: Summary(map[string]any{"snapshot": sn.ID, "scope": d.Scope,
 				"ref": d.Ref, "type": d.Type, "status": d.Status, "owner": d.Owner, "rationale": d.Rationale})})
@@ -152,7 +123,7 @@ const decisionSelect = `
 	FROM decision d JOIN snapshot sn ON sn.id = d.snapshot_id JOIN mission m ON m.id = d.mission_id`
 
 // Decision loads one decision with its history.
-func (s *Store) Decision(ctx context.Context, id int64) (*Decision, error) {
+func (s *Store) Decision(ctx context.Context, id int64) (*portfolio.Decision, error) {
 	ds, err := s.decisions(ctx, decisionSelect+` WHERE d.id = ?`, id)
 	if err != nil {
 		return nil, err
@@ -166,7 +137,7 @@ func (s *Store) Decision(ctx context.Context, id int64) (*Decision, error) {
 // Decisions lists a mission's decisions, those of the latest snapshot
 // first. With through > 0, only the decisions taken on that snapshot or on
 // earlier ones of its mission: what its pack shows.
-func (s *Store) Decisions(ctx context.Context, missionID, through int64) ([]Decision, error) {
+func (s *Store) Decisions(ctx context.Context, missionID, through int64) ([]portfolio.Decision, error) {
 	q := decisionSelect + ` WHERE d.mission_id = $1`
 	args := []any{missionID}
 	if through > 0 {
@@ -177,15 +148,15 @@ func (s *Store) Decisions(ctx context.Context, missionID, through int64) ([]Deci
 	return s.decisions(ctx, q+` ORDER BY sn.taken_at DESC, sn.id DESC, d.id`, args...)
 }
 
-func (s *Store) decisions(ctx context.Context, q string, args ...any) ([]Decision, error) {
+func (s *Store) decisions(ctx context.Context, q string, args ...any) ([]portfolio.Decision, error) {
 	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: decisions: %w", err)
 	}
-	out := []Decision{}
+	out := []portfolio.Decision{}
 	byID := map[int64]int{}
 	for rows.Next() {
-		var d Decision
+		var d portfolio.Decision
 		var due sql.NullTime
 		if err := rows.Scan(&d.ID, &d.MissionID, &d.Mission, &d.SnapshotID, &d.SnapshotLabel, &d.SnapshotTakenAt, &d.Scope,
 			&d.Ref, &d.Type, &d.Rationale, &d.Owner, &due, &d.Status, &d.CreatedAt, &d.UpdatedAt); err != nil {
@@ -194,7 +165,7 @@ func (s *Store) decisions(ctx context.Context, q string, args ...any) ([]Decisio
 		}
 		d.DueDate = date(due)
 		d.SnapshotTakenAt, d.CreatedAt, d.UpdatedAt = d.SnapshotTakenAt.UTC(), d.CreatedAt.UTC(), d.UpdatedAt.UTC()
-		d.Updates = []DecisionUpdate{}
+		d.Updates = []portfolio.DecisionUpdate{}
 		byID[d.ID] = len(out)
 		out = append(out, d)
 	}
@@ -218,7 +189,7 @@ func (s *Store) decisions(ctx context.Context, q string, args ...any) ([]Decisio
 	defer rows.Close()
 	for rows.Next() {
 		var id int64
-		var u DecisionUpdate
+		var u portfolio.DecisionUpdate
 		if err := rows.Scan(&id, &u.At, &u.Status, &u.Note); err != nil {
 			return nil, fmt.Errorf("store: decision updates: %w", err)
 		}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // DeleteSnapshot removes a whole snapshot — its frozen schema, figures,
@@ -11,7 +13,7 @@ import (
 // history — and revokes its guest links, in one transaction audited as
 // snapshot.delete with what was removed. Nothing changes a snapshot while
 // it exists; this is the only way its rows go, and all of them go at once.
-func (s *Store) DeleteSnapshot(ctx context.Context, id int64) (*Snapshot, error) {
+func (s *Store) DeleteSnapshot(ctx context.Context, id int64) (*portfolio.Snapshot, error) {
 	sn, err := s.Snapshot(ctx, id)
 	if err != nil {
 		return nil, err

@@ -4,25 +4,15 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"time"
-)
 
-// DigestSignal is one approved signal of a weekly digest, once per term of
-// signal_term it carries (Scheme and Term empty for a signal with none).
-type DigestSignal struct {
-	Scheme     string
-	Term       string
-	ExtRef     string
-	Headline   string
-	URL        string
-	ObservedAt time.Time
-}
+	"github.com/begira/begira/internal/portfolio"
+)
 
 // DigestSignals lists a mission's approved signals observed in [from, to)
 // (local calendar dates, YYYY-MM-DD), one row per term they carry, newest
 // first. observed_at is a date, so comparing it with the mission's local
 // dates makes the window half-open in the mission's time zone.
-func (s *Store) DigestSignals(ctx context.Context, missionID int64, from, to string) ([]DigestSignal, error) {
+func (s *Store) DigestSignals(ctx context.Context, missionID int64, from, to string) ([]portfolio.DigestSignal, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT coalesce(st.scheme_code, ''), coalesce(st.term_code, ''), g.ext_ref, g.headline,
 		       coalesce(g.url, ''), g.observed_at
@@ -34,9 +24,9 @@ func (s *Store) DigestSignals(ctx context.Context, missionID int64, from, to str
 		return nil, fmt.Errorf("store: digest signals: %w", err)
 	}
 	defer rows.Close()
-	out := []DigestSignal{}
+	out := []portfolio.DigestSignal{}
 	for rows.Next() {
-		var d DigestSignal
+		var d portfolio.DigestSignal
 		var observed sql.NullTime
 		if err := rows.Scan(&d.Scheme, &d.Term, &d.ExtRef, &d.Headline, &d.URL, &observed); err != nil {
 			return nil, fmt.Errorf("store: digest signals: %w", err)
@@ -47,16 +37,10 @@ func (s *Store) DigestSignals(ctx context.Context, missionID int64, from, to str
 	return out, rows.Err()
 }
 
-// SignalWeek is a week (its Monday) with its approved signals.
-type SignalWeek struct {
-	Monday  time.Time
-	Signals int
-}
-
 // SignalWeeks counts a mission's approved signals per ISO week (DuckDB's
 // weeks start on Monday) observed before the date before (YYYY-MM-DD), the
 // latest week first.
-func (s *Store) SignalWeeks(ctx context.Context, missionID int64, before string) ([]SignalWeek, error) {
+func (s *Store) SignalWeeks(ctx context.Context, missionID int64, before string) ([]portfolio.SignalWeek, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT date_trunc('week', g.observed_at)::DATE AS monday, count(*)
 		FROM signal g
@@ -66,9 +50,9 @@ func (s *Store) SignalWeeks(ctx context.Context, missionID int64, before string)
 		return nil, fmt.Errorf("store: signal weeks: %w", err)
 	}
 	defer rows.Close()
-	out := []SignalWeek{}
+	out := []portfolio.SignalWeek{}
 	for rows.Next() {
-		var w SignalWeek
+		var w portfolio.SignalWeek
 		if err := rows.Scan(&w.Monday, &w.Signals); err != nil {
 			return nil, fmt.Errorf("store: signal weeks: %w", err)
 		}

@@ -8,24 +8,14 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// Entrants is metric C14's material: the organisations of the projects in
-// scope that no earlier snapshot of the mission had among its projects in
-// scope. Organisations are told apart by normalised name (name_key), which
-// survives replace imports that renumber them.
-type Entrants struct {
-	New     []string `json:"new"`               // names of the new entrants, by normalised name
-	Total   int64    `json:"total"`             // organisations taking part in the projects in scope
-	Earlier int64    `json:"earlier_snapshots"` // snapshots compared with; with none, everyone is "new"
-}
-
 // NewEntrants computes C14 over the projects in scope of the tables the
 // store reads (live ones, or a snapshot's through AsOf) against the
 // snapshots of the mission taken before the given instant. For a store as
 // of a snapshot, pass its taken_at.
-func (s *Store) NewEntrants(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, before time.Time) (*Entrants, error) {
-	rows, err := s.db.QueryContext(ctx, withScopeTypes(`
+func (s *Store) NewEntrants(ctx context.Context, m *portfolio.Mission, sc portfolio.Scope, before time.Time) (*portfolio.Entrants, error) {
+	rows, err := s.db.QueryContext(ctx, `
 		WITH p AS (
-		    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 		),
 		orgs AS (
 		    SELECT o.name_key, min(o.name) AS name
@@ -37,12 +27,12 @@ func (s *Store) NewEntrants(ctx context.Context, m *portfolio.Mission, sc portfo
 		)
 		SELECT o.name,
 		       o.name_key IN (SELECT so.name_key FROM snapshot_org so JOIN earlier e ON e.id = so.snapshot_id)
-		FROM orgs o ORDER BY o.name_key`), append(scopeArgs(m.ID, sc), before.UTC())...)
+		FROM orgs o ORDER BY o.name_key`, append(scopeArgs(m.ID, sc), before.UTC())...)
 	if err != nil {
 		return nil, fmt.Errorf("store: new entrants: %w", err)
 	}
 	defer rows.Close()
-	e := &Entrants{New: []string{}}
+	e := &portfolio.Entrants{New: []string{}}
 	if err := scanEntrants(rows, e); err != nil {
 		return nil, fmt.Errorf("store: new entrants: %w", err)
 	}
@@ -56,7 +46,7 @@ func (s *Store) NewEntrants(ctx context.Context, m *portfolio.Mission, sc portfo
 // SnapshotNewEntrants computes C14 for a snapshot from what it recorded: its
 // organisations in scope against those of the mission's snapshots taken
 // before it (earlier taken_at, or the same instant and a smaller id).
-func (s *Store) SnapshotNewEntrants(ctx context.Context, id int64) (*Entrants, error) {
+func (s *Store) SnapshotNewEntrants(ctx context.Context, id int64) (*portfolio.Entrants, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		WITH me AS (SELECT id, mission_id, taken_at FROM snapshot WHERE id = $1),
 		earlier AS (
@@ -73,7 +63,7 @@ func (s *Store) SnapshotNewEntrants(ctx context.Context, id int64) (*Entrants, e
 		return nil, fmt.Errorf("store: snapshot %d new entrants: %w", id, err)
 	}
 	defer rows.Close()
-	e := &Entrants{New: []string{}}
+	e := &portfolio.Entrants{New: []string{}}
 	if err := scanEntrants(rows, e); err != nil {
 		return nil, fmt.Errorf("store: snapshot %d new entrants: %w", id, err)
 	}
@@ -91,7 +81,7 @@ func scanEntrants(rows interface {
 	Next() bool
 	Scan(...any) error
 	Err() error
-}, e *Entrants) error {
+}, e *portfolio.Entrants) error {
 	for rows.Next() {
 		var name string
 		var seen bool

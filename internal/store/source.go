@@ -6,43 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/begira/begira/internal/portfolio"
 )
-
-// Pull outcomes recorded on a source.
-const (
-	PullOK          = "ok"           // a new file was imported
-	PullNotModified = "not_modified" // the server answered 304
-	PullUnchanged   = "unchanged"    // same bytes as the last imported file
-	PullFailed      = "failed"
-)
-
-// Source is a registered data source of a mission: where its files come
-// from, how their headers map to fields, and how its last pull went.
-type Source struct {
-	ID      int64  `json:"id"`
-	Mission string `json:"mission"`
-	Slug    string `json:"slug"`
-	Name    string `json:"name"`
-	// Kind is the source's category (public_initiatives, …, other);
-	// PullKind is what its files hold (projects, organisations, signals).
-	Kind     string            `json:"kind"`
-	PullKind string            `json:"pull_kind,omitempty"`
-	PullMode string            `json:"pull_mode,omitempty"`
-	URL      string            `json:"url,omitempty"`
-	Schedule string            `json:"schedule,omitempty"`
-	Mapping  map[string]string `json:"mapping,omitempty"`
-	// Validators of the last successful pull, sent back as a conditional GET.
-	ETag         string     `json:"etag,omitempty"`
-	LastModified string     `json:"last_modified,omitempty"`
-	LastSHA256   string     `json:"last_sha256,omitempty"`
-	LastPulledAt *time.Time `json:"last_pulled_at"`
-	LastStatus   string     `json:"last_status,omitempty"`
-	LastError    string     `json:"last_error,omitempty"`
-	LastBatchID  int64      `json:"last_batch_id,omitempty"`
-}
 
 // UpsertSource registers a source of a mission document or updates it. A
 // mapping left out of the document keeps the one saved from an upload; a
@@ -142,13 +108,13 @@ const sourceSelect = `
 	FROM source s JOIN mission m ON m.id = s.mission_id`
 
 // Sources lists a mission's sources by slug.
-func (s *Store) Sources(ctx context.Context, mission string) ([]Source, error) {
+func (s *Store) Sources(ctx context.Context, mission string) ([]portfolio.Source, error) {
 	rows, err := s.db.QueryContext(ctx, sourceSelect+` WHERE m.slug = ? ORDER BY s.slug`, mission)
 	if err != nil {
 		return nil, fmt.Errorf("store: sources of %s: %w", mission, err)
 	}
 	defer rows.Close()
-	out := []Source{}
+	out := []portfolio.Source{}
 	for rows.Next() {
 		src, err := scanSource(rows)
 		if err != nil {
@@ -160,7 +126,7 @@ func (s *Store) Sources(ctx context.Context, mission string) ([]Source, error) {
 }
 
 // Source loads one source of a mission.
-func (s *Store) Source(ctx context.Context, mission, slug string) (*Source, error) {
+func (s *Store) Source(ctx context.Context, mission, slug string) (*portfolio.Source, error) {
 	rows, err := s.db.QueryContext(ctx, sourceSelect+` WHERE m.slug = ? AND s.slug = ?`, mission, slug)
 	if err != nil {
 		return nil, fmt.Errorf("store: source %s/%s: %w", mission, slug, err)
@@ -179,8 +145,8 @@ func (s *Store) Source(ctx context.Context, mission, slug string) (*Source, erro
 	return src, nil
 }
 
-func scanSource(rows *sql.Rows) (*Source, error) {
-	var src Source
+func scanSource(rows *sql.Rows) (*portfolio.Source, error) {
+	var src portfolio.Source
 	var mapping sql.NullString
 	var pulled sql.NullTime
 	if err := rows.Scan(&src.ID, &src.Mission, &src.Slug, &src.Name, &src.Kind, &src.PullKind, &src.PullMode,
@@ -200,24 +166,8 @@ func scanSource(rows *sql.Rows) (*Source, error) {
 	return &src, nil
 }
 
-// PullRecord is the outcome of one pull of a source.
-type PullRecord struct {
-	At      time.Time
-	Status  string // PullOK, PullNotModified, PullUnchanged or PullFailed
-	Error   string
-	BatchID int64 // the batch the pull imported or tried to (0: none)
-	// Validators, when set, replaces the stored ETag, Last-Modified and
-	// body hash: only a pull whose file was imported (or found unchanged)
-	// may set them, or the next conditional GET would skip a file that
-	// never landed.
-	Validators   bool
-	ETag         string
-	LastModified string
-	SHA256       string
-}
-
 // RecordPull stores the outcome of a pull on its source.
-func (s *Store) RecordPull(ctx context.Context, mission, slug string, r PullRecord) error {
+func (s *Store) RecordPull(ctx context.Context, mission, slug string, r portfolio.PullRecord) error {
 	q := `UPDATE source SET last_pulled_at = ?, last_status = ?, last_error = ?,
 	             last_batch_id = coalesce(?, last_batch_id)`
 	args := []any{r.At.UTC(), r.Status, nullIfEmpty(r.Error), nullIfZero(r.BatchID)}
@@ -242,4 +192,37 @@ func nullIfZero(n int64) any {
 		return nil
 	}
 	return n
+}
+
+// SourceMapping returns the headers → fields mapping saved on the source
+// slug of the mission missionID: nil when there is no such source or it
+// has no mapping.
+func (s *Store) SourceMapping(ctx context.Context, missionID int64, slug string) (map[string]string, error) {
+	var saved *string
+	err := s.db.QueryRowContext(ctx, `SELECT column_mapping FROM source WHERE mission_id = ? AND slug = ?`, missionID, slug).Scan(&saved)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && saved == nil) {
+		return nil, nil
+	} else if err != nil {
+		return nil, fmt.Errorf("store: source mapping: %w", err)
+	}
+	var m map[string]string
+	if err := json.Unmarshal([]byte(*saved), &m); err != nil {
+		return nil, fmt.Errorf("store: source mapping: %w", err)
+	}
+	return m, nil
+}
+
+// SaveSourceMapping saves mapping on the source slug of the mission
+// missionID, registering the source (kind other) when it is new, so that
+// next month's file needs no mapping.
+func (s *Store) SaveSourceMapping(ctx context.Context, missionID int64, slug string, mapping map[string]string) error {
+	body, _ := json.Marshal(mapping)
+	_, err := s.db.ExecContext(ctx, `
+		INSERT INTO source (mission_id, slug, name, kind, column_mapping) VALUES (?, ?, ?, 'other', ?)
+		ON CONFLICT (mission_id, slug) DO UPDATE SET column_mapping = excluded.column_mapping`,
+		missionID, slug, slug, string(body))
+	if err != nil {
+		return fmt.Errorf("store: save source mapping: %w", err)
+	}
+	return nil
 }

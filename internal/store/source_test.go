@@ -9,7 +9,7 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-func mustSource(tb testing.TB, st *store.Store, mission, slug string) *store.Source {
+func mustSource(tb testing.TB, st *store.Store, mission, slug string) *portfolio.Source {
 	tb.Helper()
 	src, err := st.Source(context.Background(), mission, slug)
 	if err != nil {
@@ -35,20 +35,20 @@ func TestSourceUpsertAndPulls(t *testing.T) {
 	}
 
 	at := time.Date(2026, 3, 28, 6, 0, 0, 0, time.UTC)
-	err := st.RecordPull(ctx, m.Slug, "feed", store.PullRecord{At: at, Status: store.PullOK, BatchID: 4,
+	err := st.RecordPull(ctx, m.Slug, "feed", portfolio.PullRecord{At: at, Status: portfolio.PullOK, BatchID: 4,
 		Validators: true, ETag: `"v1"`, LastModified: "Sat, 28 Mar 2026 05:00:00 GMT", SHA256: "abc"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// A failure records its error but keeps the validators of the last
 	// good pull, so the next pull fetches the file again.
-	err = st.RecordPull(ctx, m.Slug, "feed", store.PullRecord{At: at.Add(time.Hour), Status: store.PullFailed, Error: "HTTP 500"})
+	err = st.RecordPull(ctx, m.Slug, "feed", portfolio.PullRecord{At: at.Add(time.Hour), Status: portfolio.PullFailed, Error: "HTTP 500"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	src = mustSource(t, st, m.Slug, "feed")
 	if src.ETag != `"v1"` || src.LastModified == "" || src.LastSHA256 != "abc" || src.LastBatchID != 4 ||
-		src.LastStatus != store.PullFailed || src.LastError != "HTTP 500" || !src.LastPulledAt.Equal(at.Add(time.Hour)) {
+		src.LastStatus != portfolio.PullFailed || src.LastError != "HTTP 500" || !src.LastPulledAt.Equal(at.Add(time.Hour)) {
 		t.Errorf("after a failed pull: %+v", src)
 	}
 
@@ -66,7 +66,7 @@ func TestSourceUpsertAndPulls(t *testing.T) {
 	if _, err := st.Source(ctx, m.Slug, "nope"); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
 		t.Errorf("unknown source: got %v, want ENOTFOUND", err)
 	}
-	if err := st.RecordPull(ctx, m.Slug, "nope", store.PullRecord{At: at, Status: store.PullOK}); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
+	if err := st.RecordPull(ctx, m.Slug, "nope", portfolio.PullRecord{At: at, Status: portfolio.PullOK}); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {
 		t.Errorf("record a pull of an unknown source: got %v, want ENOTFOUND", err)
 	}
 	if err := st.UpsertSource(ctx, "ghost", doc); portfolio.ErrorCode(err) != portfolio.ENOTFOUND {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+
+	"github.com/begira/begira/internal/portfolio"
 )
 
 // MemoryInUse is the memory DuckDB's buffer manager holds, in bytes.
@@ -14,17 +16,8 @@ func (s *Store) MemoryInUse(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-// ImportTotal sums the import batches of one kind and status.
-type ImportTotal struct {
-	Kind, Status         string
-	Batches              int64
-	RowsOK, RowsRejected int64
-	// Seconds from upload to commit, for committed batches.
-	Seconds float64
-}
-
 // ImportTotals sums every import batch by kind and status (Prometheus).
-func (s *Store) ImportTotals(ctx context.Context) ([]ImportTotal, error) {
+func (s *Store) ImportTotals(ctx context.Context) ([]portfolio.ImportTotal, error) {
 	rows, err := s.db.QueryContext(ctx, `
 		SELECT kind, status, count(*), coalesce(sum(rows_ok), 0)::BIGINT, coalesce(sum(rows_rejected), 0)::BIGINT,
 		       coalesce(sum(epoch(committed_at) - epoch(created_at)) FILTER (WHERE committed_at IS NOT NULL), 0)::DOUBLE
@@ -33,9 +26,9 @@ func (s *Store) ImportTotals(ctx context.Context) ([]ImportTotal, error) {
 		return nil, fmt.Errorf("store: import totals: %w", err)
 	}
 	defer rows.Close()
-	var out []ImportTotal
+	var out []portfolio.ImportTotal
 	for rows.Next() {
-		var t ImportTotal
+		var t portfolio.ImportTotal
 		if err := rows.Scan(&t.Kind, &t.Status, &t.Batches, &t.RowsOK, &t.RowsRejected, &t.Seconds); err != nil {
 			return nil, fmt.Errorf("store: import totals: %w", err)
 		}

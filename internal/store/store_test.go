@@ -119,7 +119,7 @@ func MustImport(tb testing.TB, st *store.Store, slug, kind, body string) {
 	if err != nil {
 		tb.Fatalf("import %s: %v", kind, err)
 	}
-	if b.Status != ingest.StatusCommitted || b.RowsRejected != 0 {
+	if b.Status != portfolio.ImportCommitted || b.RowsRejected != 0 {
 		tb.Fatalf("import %s: got status %s with %d rejects %+v, want committed with none", kind, b.Status, b.RowsRejected, b.Rejects)
 	}
 }
@@ -193,7 +193,7 @@ func buildFixture(path string) (err error) {
 		if err != nil {
 			return fmt.Errorf("import %s: %w", kind, err)
 		}
-		if b.Status != ingest.StatusCommitted || b.RowsRejected != 0 {
+		if b.Status != portfolio.ImportCommitted || b.RowsRejected != 0 {
 			return fmt.Errorf("import %s: status %s with %d rejects %+v", kind, b.Status, b.RowsRejected, b.Rejects)
 		}
 	}

@@ -8,17 +8,16 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-
-	"github.com/begira/begira/internal/store"
 )
 
 // Database is what a scrape reads from the store.
 type Database interface {
 	MemoryInUse(ctx context.Context) (int64, error)
-	ImportTotals(ctx context.Context) ([]store.ImportTotal, error)
+	ImportTotals(ctx context.Context) ([]portfolio.ImportTotal, error)
 }
 
 // Telemetry holds the registry and the instruments Begira updates.
@@ -105,7 +104,7 @@ func (t *Telemetry) CacheRefresh(cache string) { t.cacheRefreshes.WithLabelValue
 // JobRun counts a finished (or skipped) job run.
 func (t *Telemetry) JobRun(job, status string, took time.Duration) {
 	t.jobRuns.WithLabelValues(job, status).Inc()
-	if status != store.JobSkipped {
+	if status != portfolio.JobSkipped {
 		t.jobSeconds.WithLabelValues(job, status).Observe(took.Seconds())
 	}
 }

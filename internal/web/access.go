@@ -31,24 +31,24 @@ const (
 // and to manage users, tokens, guest links and the audit log.
 type Access interface {
 	CountUsers(ctx context.Context) (int, error)
-	CreateUser(ctx context.Context, u *store.User, onlyIfNone bool) error
-	UserByName(ctx context.Context, name string) (*store.User, error)
-	UserByID(ctx context.Context, id int64) (*store.User, error)
-	Users(ctx context.Context) ([]store.User, error)
-	UpdateUser(ctx context.Context, id int64, c store.UserChange) (*store.User, error)
-	LoginFailed(ctx context.Context, u *store.User, maxFailures int, lockFor time.Duration) (*time.Time, error)
-	Login(ctx context.Context, u *store.User, idHash, csrf string, ttl time.Duration) error
-	SessionUser(ctx context.Context, idHash string) (*store.Session, *store.User, error)
+	CreateUser(ctx context.Context, u *portfolio.User, onlyIfNone bool) error
+	UserByName(ctx context.Context, name string) (*portfolio.User, error)
+	UserByID(ctx context.Context, id int64) (*portfolio.User, error)
+	Users(ctx context.Context) ([]portfolio.User, error)
+	UpdateUser(ctx context.Context, id int64, c portfolio.UserChange) (*portfolio.User, error)
+	LoginFailed(ctx context.Context, u *portfolio.User, maxFailures int, lockFor time.Duration) (*time.Time, error)
+	Login(ctx context.Context, u *portfolio.User, idHash, csrf string, ttl time.Duration) error
+	SessionUser(ctx context.Context, idHash string) (*portfolio.Session, *portfolio.User, error)
 	Logout(ctx context.Context, idHash string) error
-	CreateToken(ctx context.Context, t *store.Token, hash string) error
-	Tokens(ctx context.Context) ([]store.Token, error)
-	TokenByHash(ctx context.Context, hash string) (*store.Token, error)
-	RevokeToken(ctx context.Context, id int64) (*store.Token, error)
-	CreateGuestLink(ctx context.Context, g *store.GuestLink) error
-	GuestLink(ctx context.Context, id int64) (*store.GuestLink, error)
-	GuestLinks(ctx context.Context, mission string) ([]store.GuestLink, error)
+	CreateToken(ctx context.Context, t *portfolio.Token, hash string) error
+	Tokens(ctx context.Context) ([]portfolio.Token, error)
+	TokenByHash(ctx context.Context, hash string) (*portfolio.Token, error)
+	RevokeToken(ctx context.Context, id int64) (*portfolio.Token, error)
+	CreateGuestLink(ctx context.Context, g *portfolio.GuestLink) error
+	GuestLink(ctx context.Context, id int64) (*portfolio.GuestLink, error)
+	GuestLinks(ctx context.Context, mission string) ([]portfolio.GuestLink, error)
 	RevokeGuestLink(ctx context.Context, id int64) error
-	GuestLinkUsed(ctx context.Context, g *store.GuestLink, page string) error
+	GuestLinkUsed(ctx context.Context, g *portfolio.GuestLink, page string) error
 	Secret(ctx context.Context, name string) ([]byte, error)
 	AuditLog(ctx context.Context, f store.AuditFilter) ([]store.AuditEntry, error)
 }

@@ -58,15 +58,15 @@ func newAccessFixture(t *testing.T, opt web.Options) *accessFixture {
 		t.Fatal(err)
 	}
 	snaps := snapshot.New(st, time.Now)
-	sn, err := snaps.Take(ctx, "tiny", "first", snapshot.TriggerManual)
+	sn, err := snaps.Take(ctx, "tiny", "first", portfolio.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := snaps.Decisions().Create(ctx, snapshot.Decision{SnapshotID: sn.ID, Scope: "mission", Type: "keep", Rationale: "Fine"}); err != nil {
+	if _, err := snaps.Decisions().Create(ctx, portfolio.Decision{SnapshotID: sn.ID, Scope: "mission", Type: "keep", Rationale: "Fine"}); err != nil {
 		t.Fatal(err)
 	}
-	g := &store.GuestLink{Mission: "tiny", SnapshotID: sn.ID, ExpiresAt: time.Now().Add(24 * time.Hour)}
-	for _, link := range []*store.GuestLink{g, {Mission: "tiny", SnapshotID: sn.ID, ExpiresAt: g.ExpiresAt}} {
+	g := &portfolio.GuestLink{Mission: "tiny", SnapshotID: sn.ID, ExpiresAt: time.Now().Add(24 * time.Hour)}
+	for _, link := range []*portfolio.GuestLink{g, {Mission: "tiny", SnapshotID: sn.ID, ExpiresAt: g.ExpiresAt}} {
 		if err := st.CreateGuestLink(ctx, link); err != nil {
 			t.Fatal(err)
 		}
@@ -76,7 +76,7 @@ func newAccessFixture(t *testing.T, opt web.Options) *accessFixture {
 		t.Fatal(err)
 	}
 	// A user exists: the setup page is closed.
-	if err := st.CreateUser(ctx, &store.User{Username: "someone", PasswordHash: auth.HashPassword("a long enough password")}, false); err != nil {
+	if err := st.CreateUser(ctx, &portfolio.User{Username: "someone", PasswordHash: auth.HashPassword("a long enough password")}, false); err != nil {
 		t.Fatal(err)
 	}
 	f := &accessFixture{app: app, st: st, tokens: map[string]string{}, guest: auth.SignGuestLink(key, g.ID, g.ExpiresAt)}

@@ -43,7 +43,7 @@ func (s *Server) checkGrants(c *fiber.Ctx, g map[string]string) error {
 	return nil
 }
 
-func (s *Server) createUser(c *fiber.Ctx, req userRequest) (*store.User, error) {
+func (s *Server) createUser(c *fiber.Ctx, req userRequest) (*portfolio.User, error) {
 	pw := ""
 	if req.Password != nil {
 		pw = *req.Password
@@ -54,7 +54,7 @@ func (s *Server) createUser(c *fiber.Ctx, req userRequest) (*store.User, error) 
 	if err := s.checkGrants(c, req.Grants); err != nil {
 		return nil, err
 	}
-	u := &store.User{Username: req.Username, PasswordHash: auth.HashPassword(pw), Grants: req.Grants}
+	u := &portfolio.User{Username: req.Username, PasswordHash: auth.HashPassword(pw), Grants: req.Grants}
 	if u.Grants == nil {
 		u.Grants = map[string]string{}
 	}
@@ -64,8 +64,8 @@ func (s *Server) createUser(c *fiber.Ctx, req userRequest) (*store.User, error) 
 	return u, nil
 }
 
-func (s *Server) updateUser(c *fiber.Ctx, id int64, req userRequest) (*store.User, error) {
-	var ch store.UserChange
+func (s *Server) updateUser(c *fiber.Ctx, id int64, req userRequest) (*portfolio.User, error) {
+	var ch portfolio.UserChange
 	if req.Grants != nil {
 		if err := s.checkGrants(c, req.Grants); err != nil {
 			return nil, err
@@ -132,7 +132,7 @@ type tokenRequest struct {
 
 // createdToken is the only answer that ever shows a token.
 type createdToken struct {
-	store.Token
+	portfolio.Token
 	Secret string `json:"token"`
 }
 

@@ -17,6 +17,7 @@ import (
 
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/gen"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
@@ -307,7 +308,7 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	sn, err := snapshot.New(st, time.Now).Take(ctx, "gipuzkoa", "generated", snapshot.TriggerManual)
+	sn, err := snapshot.New(st, time.Now).Take(ctx, "gipuzkoa", "generated", portfolio.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,7 +16,7 @@ import (
 
 // decisionItem is a decision as the JSON twin of the page returns it.
 type decisionItem struct {
-	snapshot.Decision
+	portfolio.Decision
 	Overdue bool `json:"overdue"`
 }
 
@@ -43,7 +43,7 @@ type decisionsPageData struct {
 }
 
 // decisionItems marks which of ds are overdue on the mission's today.
-func (s *Server) decisionItems(m *portfolio.Mission, ds []snapshot.Decision) []decisionItem {
+func (s *Server) decisionItems(m *portfolio.Mission, ds []portfolio.Decision) []decisionItem {
 	today := snapshot.Today(s.now(), m.Timezone)
 	out := make([]decisionItem, len(ds))
 	for i, d := range ds {
@@ -88,7 +88,7 @@ func (s *Server) decisionsPage(c *fiber.Ctx) error {
 		if (status != "" && it.Status != status) || (late && !it.Overdue) {
 			continue
 		}
-		v := decisionView{decisionRow: p.decisionRows([]snapshot.Decision{it.Decision})[0], Overdue: it.Overdue}
+		v := decisionView{decisionRow: p.decisionRows([]portfolio.Decision{it.Decision})[0], Overdue: it.Overdue}
 		switch it.Scope {
 		case "project":
 			if titles[it.SnapshotID] == nil {

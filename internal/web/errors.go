@@ -8,6 +8,7 @@ import (
 
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/pull"
 )
 
 // statuses maps domain error codes to HTTP statuses. It is the only such
@@ -22,7 +23,7 @@ var statuses = map[string]int{
 	portfolio.ETOOMANY:      fiber.StatusTooManyRequests,
 	ingest.ERejected:        fiber.StatusUnprocessableEntity,
 	ingest.EAmbiguous:       fiber.StatusUnprocessableEntity,
-	ingest.EUpstream:        fiber.StatusBadGateway,
+	pull.EUpstream:          fiber.StatusBadGateway,
 	portfolio.EINTERNAL:     fiber.StatusInternalServerError,
 }
 

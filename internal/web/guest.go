@@ -9,8 +9,6 @@ import (
 
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/snapshot"
-	"github.com/begira/begira/internal/store"
 )
 
 // Guest links let a committee member without an account read one snapshot
@@ -46,7 +44,7 @@ type guestRequest struct {
 
 // guestView is a guest link as the API shows it; URL only when created.
 type guestView struct {
-	store.GuestLink
+	portfolio.GuestLink
 	URL string `json:"url,omitempty"`
 }
 
@@ -73,7 +71,7 @@ func (s *Server) createGuestLink(c *fiber.Ctx, req guestRequest) (*guestView, er
 	if err != nil {
 		return nil, err
 	}
-	g := &store.GuestLink{Mission: sn.Mission, SnapshotID: sn.ID, Label: req.Label,
+	g := &portfolio.GuestLink{Mission: sn.Mission, SnapshotID: sn.ID, Label: req.Label,
 		ExpiresAt: s.now().Add(time.Duration(req.Days) * 24 * time.Hour).Truncate(time.Second)}
 	if err := s.access.CreateGuestLink(ctx, g); err != nil {
 		return nil, err
@@ -87,7 +85,7 @@ func (s *Server) apiGuestLinks(c *fiber.Ctx) error {
 		return err
 	}
 	if gs == nil {
-		gs = []store.GuestLink{}
+		gs = []portfolio.GuestLink{}
 	}
 	return c.JSON(fiber.Map{"items": gs})
 }
@@ -151,7 +149,7 @@ func (s *Server) revokeGuestLinkForm(c *fiber.Ctx) error {
 // guest checks the link of /g/:token and records its use: signature and
 // expiry first (no database read for a forged or expired link), then the
 // stored link (revoked?) and its snapshot.
-func (s *Server) guest(c *fiber.Ctx, page string) (*store.GuestLink, *snapshot.Snapshot, Snapshots, error) {
+func (s *Server) guest(c *fiber.Ctx, page string) (*portfolio.GuestLink, *portfolio.Snapshot, Snapshots, error) {
 	ctx := c.UserContext()
 	svc, err := s.snapshotService()
 	if err != nil {
@@ -190,7 +188,7 @@ func (s *Server) guest(c *fiber.Ctx, page string) (*store.GuestLink, *snapshot.S
 }
 
 // guestPage is the page data of a guest view: the mission, read-only.
-func (s *Server) guestPage(c *fiber.Ctx, g *store.GuestLink, nav string) (*page, error) {
+func (s *Server) guestPage(c *fiber.Ctx, g *portfolio.GuestLink, nav string) (*page, error) {
 	m, err := s.store.Mission(c.UserContext(), g.Mission)
 	if err != nil {
 		return nil, err

@@ -24,13 +24,13 @@ import (
 
 // Importer is the import pipeline as the web layer uses it.
 type Importer interface {
-	Preview(ctx context.Context, req ingest.Request) (*ingest.Batch, error)
-	Commit(ctx context.Context, id int64, skipInvalid bool) (*ingest.Batch, error)
-	Rollback(ctx context.Context, id int64) (*ingest.Batch, error)
-	Discard(ctx context.Context, id int64) (*ingest.Batch, error)
-	Batch(ctx context.Context, id int64) (*ingest.Batch, error)
-	Batches(ctx context.Context, mission string) ([]ingest.Batch, error)
-	Rejects(ctx context.Context, id int64, limit int) ([]ingest.Reject, error)
+	Preview(ctx context.Context, req ingest.Request) (*portfolio.ImportBatch, error)
+	Commit(ctx context.Context, id int64, skipInvalid bool) (*portfolio.ImportBatch, error)
+	Rollback(ctx context.Context, id int64) (*portfolio.ImportBatch, error)
+	Discard(ctx context.Context, id int64) (*portfolio.ImportBatch, error)
+	Batch(ctx context.Context, id int64) (*portfolio.ImportBatch, error)
+	Batches(ctx context.Context, mission string) ([]portfolio.ImportBatch, error)
+	Rejects(ctx context.Context, id int64, limit int) ([]portfolio.ImportReject, error)
 	// OnCommitted registers a function called after a commit or rollback
 	// changed a mission (cached views listen).
 	OnCommitted(fn func(mission string))

@@ -8,20 +8,19 @@ import (
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
-	"github.com/begira/begira/internal/store"
 )
 
 // jobView is what the jobs API and page show: the runs, newest first, and
 // the scheduled jobs with their next run times.
 type jobView struct {
-	Items     []store.JobRun   `json:"items"`
-	Scheduled []schedule.Entry `json:"scheduled"`
+	Items     []portfolio.JobRun `json:"items"`
+	Scheduled []schedule.Entry   `json:"scheduled"`
 }
 
 // Only the jobs of missions where the principal is an analyst or more are
 // shown; the instance's own jobs (mission "") to its administrator.
 func (s *Server) jobView(c *fiber.Ctx) (jobView, error) {
-	v := jobView{Items: []store.JobRun{}, Scheduled: []schedule.Entry{}}
+	v := jobView{Items: []portfolio.JobRun{}, Scheduled: []schedule.Entry{}}
 	p := principal(c)
 	sees := func(mission string) bool { return p.Can(cmp.Or(mission, auth.All), auth.Analyst) }
 	if s.jobs != nil {

@@ -55,7 +55,7 @@ type signalGapRow struct {
 
 // packSummaryOf builds the summary of sn's pack: fm is sn's frozen
 // mission.
-func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot) error {
+func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	sp := p.SnapPage
 	sum := &packSummary{}
 	sp.Summary = sum
@@ -248,7 +248,7 @@ func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *page, fm *
 // and those due before the next committee: the snapshot after sn when
 // there is one, else the next run of the mission's snapshot schedule,
 // else as far after sn as sn is after the snapshot before it.
-func (s *Server) packDecisionsDue(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot) error {
+func (s *Server) packDecisionsDue(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	sum := p.SnapPage.Summary
 	list, err := svc.List(ctx, sn.Mission)
 	if err != nil {
@@ -334,7 +334,7 @@ func signedNumber(lang string, x float64, decimals int) string {
 // packPickers fills the decision form's pickers of a signal cluster (a
 // signal term, blind spots first, with its number of signals) and of an
 // organisation (the snapshot's, by name, with its projects).
-func (s *Server) packPickers(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot) error {
+func (s *Server) packPickers(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	sp := p.SnapPage
 	as, _, release, err := svc.AsOf(ctx, sn.ID)
 	if err != nil {

@@ -17,10 +17,8 @@ import (
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/metrics"
-	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
-	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -63,14 +61,14 @@ type page struct {
 	Filters    []filter
 	Scope      portfolio.Scope
 
-	Imports          []ingest.Batch
+	Imports          []portfolio.ImportBatch
 	Signals          []portfolio.Signal
 	SignalFilterText string
 	MetricFamilies   []metricFamily
 	ComputedAt       string
-	Snapshot         *snapshot.Snapshot // set when the page is read as of a snapshot
-	NotFrozen        bool               // the page shows today's state even then
-	JobRuns          []store.JobRun
+	Snapshot         *portfolio.Snapshot // set when the page is read as of a snapshot
+	NotFrozen        bool                // the page shows today's state even then
+	JobRuns          []portfolio.JobRun
 	Scheduled        []schedule.Entry
 	Map              mapBoundaries // what the territory map is drawn over (boundaries.go)
 	UploadLimitMB    int64
@@ -90,8 +88,8 @@ type page struct {
 	Form      *formData // the forms' hidden fields and choices
 
 	Missions    []portfolio.MissionSummary
-	Users       []store.User
-	Tokens      []store.Token
+	Users       []portfolio.User
+	Tokens      []portfolio.Token
 	NewToken    *createdToken
 	Audit       []store.AuditEntry
 	AuditFilter store.AuditFilter
@@ -108,7 +106,7 @@ type page struct {
 	Organisations []portfolio.Organisation
 	Links         []metrics.LinkedPair // the links list: its page of pairs
 	LinkLevels    [2]string            // and the two levels they join
-	Project       *portfolio.Project // the project page
+	Project       *portfolio.Project   // the project page
 	// The detail pages (detail.go).
 	ProjectDetail      *portfolio.ProjectDetail
 	SignalDetail       *portfolio.SignalDetail

@@ -8,7 +8,6 @@ import (
 
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/snapshot"
 )
 
 // scoped is a request's one scope: the mission, the filters and, when the
@@ -19,9 +18,9 @@ import (
 type scoped struct {
 	Mission  *portfolio.Mission
 	Scope    portfolio.Scope
-	Snapshot *snapshot.Snapshot // nil: today's data
-	src      source             // figures and metrics
-	lists    Store              // project, organisation and signal lists
+	Snapshot *portfolio.Snapshot // nil: today's data
+	src      source              // figures and metrics
+	lists    Store               // project, organisation and signal lists
 	release  func()
 }
 

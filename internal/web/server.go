@@ -84,13 +84,13 @@ func retryRead(ctx context.Context, st any, err error, attempt int) bool {
 // Scheduler shows the scheduled jobs and runs one on demand.
 type Scheduler interface {
 	Entries() []schedule.Entry
-	RunNow(ctx context.Context, job, mission string) (schedule.Run, error)
+	RunNow(ctx context.Context, job, mission string) (portfolio.JobRun, error)
 	Running() bool
 }
 
 // Jobs is the record of job runs.
 type Jobs interface {
-	JobRuns(ctx context.Context, limit int) ([]store.JobRun, error)
+	JobRuns(ctx context.Context, limit int) ([]portfolio.JobRun, error)
 }
 
 // Deps are the parts the web layer is built on; only cmd/begira wires them.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/store"
 )
 
 // sessionView is what GET /api/v1/session tells a script or page about
@@ -114,7 +113,7 @@ func throttleKey(username, ip string) string {
 
 // startSession logs u in: a new session id and a new CSRF token, so
 // nothing a visitor held before logging in stays valid after.
-func (s *Server) startSession(c *fiber.Ctx, u *store.User, next string) error {
+func (s *Server) startSession(c *fiber.Ctx, u *portfolio.User, next string) error {
 	id, csrf := auth.NewSecret(), auth.NewSecret()
 	if err := s.access.Login(c.UserContext(), u, auth.Hash(id), csrf, s.sessionTTL); err != nil {
 		return err
@@ -176,7 +175,7 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	p := s.newPage(c, "setup")
 	p.Title = p.T("setup.title")
 	p.Form = &formData{CSRF: s.csrfToken(c), Code: code, Username: c.FormValue("username")}
-	u := &store.User{Username: c.FormValue("username"), Grants: map[string]string{auth.All: auth.Admin.String()}}
+	u := &portfolio.User{Username: c.FormValue("username"), Grants: map[string]string{auth.All: auth.Admin.String()}}
 	if err := checkNewUser(u.Username, c.FormValue("password"), c.FormValue("password2")); err != nil {
 		p.Message = portfolio.ErrorMessage(err)
 		c.Status(fiber.StatusBadRequest)

@@ -55,7 +55,7 @@ func newClockedApp(t *testing.T, opt web.Options, users map[string]string) (*fib
 		t.Fatal(err)
 	}
 	for name, role := range users {
-		u := &store.User{Username: name, PasswordHash: auth.HashPassword(name + " has a long password"),
+		u := &portfolio.User{Username: name, PasswordHash: auth.HashPassword(name + " has a long password"),
 			Grants: map[string]string{"tiny": role}}
 		if err := st.CreateUser(ctx, u, false); err != nil {
 			t.Fatal(err)

@@ -24,7 +24,7 @@ func TestDeleteSnapshot(t *testing.T) {
 	status, body := send(t, app, http.MethodPost, fmt.Sprintf("/api/v1/snapshots/%d/decisions", gone), "application/json",
 		[]byte(`{"scope":"mission","type":"keep","rationale":"Keep it"}`))
 	mustStatus(t, status, http.StatusCreated, body)
-	if err := st.CreateGuestLink(portfolio.WithActor(ctx, "test"), &store.GuestLink{Mission: "gipuzkoa", SnapshotID: gone, CreatedBy: "test",
+	if err := st.CreateGuestLink(portfolio.WithActor(ctx, "test"), &portfolio.GuestLink{Mission: "gipuzkoa", SnapshotID: gone, CreatedBy: "test",
 		ExpiresAt: time.Now().Add(24 * time.Hour)}); err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
-	"github.com/begira/begira/internal/store"
 )
 
 // The snapshot pages: a mission's snapshots and decision log, what changed
@@ -28,8 +27,8 @@ import (
 
 // snapshotPage is what the snapshot pages show, in page.SnapPage.
 type snapshotPage struct {
-	Snap      *snapshot.Snapshot // the snapshot a diff or pack is about
-	Rows      []snapshotRow      // the list page, newest first
+	Snap      *portfolio.Snapshot // the snapshot a diff or pack is about
+	Rows      []snapshotRow       // the list page, newest first
 	Decisions []decisionRow
 	Diff      *diffView // nil when there is nothing to compare with
 	KPIs      []packKPI
@@ -53,19 +52,19 @@ type snapshotPage struct {
 	EmptyCells []string     // the coverage cells without a project, by their labels
 	Cells      int          // the coverage cells
 
-	GuestLinks  []store.GuestLink // the mission's guest links (leaders and above)
-	NewGuestURL string            // a guest link just created, shown once
+	GuestLinks  []portfolio.GuestLink // the mission's guest links (leaders and above)
+	NewGuestURL string                // a guest link just created, shown once
 }
 
 // snapshotRow is one line of the list, with the snapshot taken before it.
 type snapshotRow struct {
-	snapshot.Snapshot
+	portfolio.Snapshot
 	Prev int64 // 0 for the mission's first snapshot
 }
 
 // decisionRow is a decision as shown in a log.
 type decisionRow struct {
-	snapshot.Decision
+	portfolio.Decision
 	Due string
 }
 
@@ -189,7 +188,7 @@ func (s *Server) renderSnapshots(c *fiber.Ctx, newGuestURL string) error {
 
 // snapshotOf loads snapshot :id and checks it is one of mission :slug's:
 // a snapshot of another mission is not found here.
-func (s *Server) snapshotOf(c *fiber.Ctx, svc Snapshots, param string) (*snapshot.Snapshot, error) {
+func (s *Server) snapshotOf(c *fiber.Ctx, svc Snapshots, param string) (*portfolio.Snapshot, error) {
 	id, err := snapshotID(c, param)
 	if err != nil {
 		return nil, err
@@ -206,7 +205,7 @@ func (s *Server) snapshotOf(c *fiber.Ctx, svc Snapshots, param string) (*snapsho
 
 // previousSnapshot returns the mission's snapshot taken just before sn, or
 // nil for its first.
-func previousSnapshot(ctx context.Context, svc Snapshots, sn *snapshot.Snapshot) (*snapshot.Snapshot, error) {
+func previousSnapshot(ctx context.Context, svc Snapshots, sn *portfolio.Snapshot) (*portfolio.Snapshot, error) {
 	items, err := svc.List(ctx, sn.Mission)
 	if err != nil {
 		return nil, err
@@ -246,7 +245,7 @@ func (s *Server) snapshotDiffPage(c *fiber.Ctx) error {
 // diffAgainst computes the diff a page or the API asks for: against "live"
 // compares sn with today's data, an id compares that snapshot (before)
 // with sn (after).
-func diffAgainst(c *fiber.Ctx, svc Snapshots, sn *snapshot.Snapshot, against string) (*snapshot.Diff, error) {
+func diffAgainst(c *fiber.Ctx, svc Snapshots, sn *portfolio.Snapshot, against string) (*snapshot.Diff, error) {
 	if against == "live" {
 		return svc.DiffLive(c.UserContext(), sn.ID)
 	}
@@ -266,7 +265,7 @@ func diffAgainst(c *fiber.Ctx, svc Snapshots, sn *snapshot.Snapshot, against str
 
 // renderDiff shows what changed between sn and against ("" when there is
 // nothing to compare with).
-func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.Snapshot, against string) error {
+func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.Snapshot, against string) error {
 	sp := &snapshotPage{Snap: sn}
 	p.SnapPage = sp
 	p.Title = p.T("diff.title", sn.ID)
@@ -319,7 +318,7 @@ func (s *Server) snapshotPackPage(c *fiber.Ctx) error {
 
 // snapshotRoute loads what /m/:slug/snapshots/:id pages share: the
 // service, the mission's page and snapshot :id (one of the mission's).
-func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *snapshot.Snapshot, error) {
+func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *portfolio.Snapshot, error) {
 	svc, err := s.snapshotService()
 	if err != nil {
 		return nil, nil, nil, err
@@ -334,7 +333,7 @@ func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *snapshot.Snapsh
 }
 
 // renderPack renders the pack of sn; a guest's (p.Guest) has no forms.
-func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *snapshot.Snapshot) error {
+func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.Snapshot) error {
 	ctx := c.UserContext()
 	sp := &snapshotPage{Snap: sn, DecisionScopes: snapshot.DecisionScopes, DecisionTypes: snapshot.DecisionTypes,
 		DecisionStatuses: snapshot.DecisionStatuses}
@@ -511,7 +510,7 @@ func packRefs(ctx context.Context, svc Snapshots, id int64) ([]filterOption, err
 // packFigures reads the snapshot's frozen figures: the headline figures,
 // the coverage matrix (C1 full counts, the matrix the snapshot was taken
 // with) and the pipeline by stage (C8 counts).
-func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *snapshot.Snapshot) error {
+func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	res, err := svc.Compute(ctx, sn.ID, portfolio.Scope{}, metrics.Params{}, []string{"C1", "C8", "C14", "C20"})
 	if err != nil {
 		return err
@@ -776,7 +775,7 @@ func stageSankey(p *page, fm *portfolio.Mission, sm snapshot.StageMoves) dashboa
 }
 
 // decisionRows formats decisions for a log.
-func (p *page) decisionRows(ds []snapshot.Decision) []decisionRow {
+func (p *page) decisionRows(ds []portfolio.Decision) []decisionRow {
 	out := make([]decisionRow, len(ds))
 	for i, d := range ds {
 		out[i].Decision = d

@@ -16,6 +16,7 @@ import (
 
 	"github.com/begira/begira/internal/demo"
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 	"github.com/begira/begira/internal/web"
 )
@@ -63,7 +64,7 @@ func mustImportMode(t testing.TB, st *store.Store, mission, kind, mode, body str
 	if err != nil {
 		t.Fatalf("import %s: %v", kind, err)
 	}
-	if b.Status != ingest.StatusCommitted || b.RowsRejected > 0 {
+	if b.Status != portfolio.ImportCommitted || b.RowsRejected > 0 {
 		t.Fatalf("import %s: status %s, %d rows rejected: %+v", kind, b.Status, b.RowsRejected, b.Rejects)
 	}
 }

@@ -18,11 +18,11 @@ import (
 
 // Snapshots is the snapshot service as the web layer uses it.
 type Snapshots interface {
-	Take(ctx context.Context, mission, label, trigger string) (*snapshot.Snapshot, error)
-	List(ctx context.Context, mission string) ([]snapshot.Snapshot, error)
-	Get(ctx context.Context, id int64) (*snapshot.Snapshot, error)
-	Delete(ctx context.Context, id int64) (*snapshot.Snapshot, error)
-	Projects(ctx context.Context, id int64) ([]snapshot.Project, error)
+	Take(ctx context.Context, mission, label, trigger string) (*portfolio.Snapshot, error)
+	List(ctx context.Context, mission string) ([]portfolio.Snapshot, error)
+	Get(ctx context.Context, id int64) (*portfolio.Snapshot, error)
+	Delete(ctx context.Context, id int64) (*portfolio.Snapshot, error)
+	Projects(ctx context.Context, id int64) ([]portfolio.SnapshotProject, error)
 	Compute(ctx context.Context, id int64, sc portfolio.Scope, p metrics.Params, codes []string) (*metrics.Result, error)
 	AsOf(ctx context.Context, id int64) (*store.Store, *portfolio.Mission, func(), error)
 	Diff(ctx context.Context, id, against int64) (*snapshot.Diff, error)
@@ -90,7 +90,7 @@ func (s *Server) apiTakeSnapshot(c *fiber.Ctx) error {
 	if len(body.Label) > 200 {
 		return portfolio.Errorf(portfolio.EINVALID, "label is longer than 200 characters")
 	}
-	snap, err := s.snapshots.Take(c.UserContext(), c.Params("slug"), strings.TrimSpace(body.Label), snapshot.TriggerManual)
+	snap, err := s.snapshots.Take(c.UserContext(), c.Params("slug"), strings.TrimSpace(body.Label), portfolio.TriggerManual)
 	if err != nil {
 		return err
 	}
@@ -158,7 +158,7 @@ func (s *Server) apiCreateDecision(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var d snapshot.Decision
+	var d portfolio.Decision
 	if err := json.Unmarshal(c.Body(), &d); err != nil {
 		return portfolio.Errorf(portfolio.EINVALID, "the body must be a JSON decision {scope, ref, type, rationale, owner, due_date}: %v", err)
 	}

@@ -1217,7 +1217,7 @@ const testAdminToken = "bgr_test-administrator-token-for-web-tests"
 func testDeps(ws web.Store, st *store.Store, log *slog.Logger) web.Deps {
 	ctx := portfolio.WithActor(context.Background(), "test")
 	if _, err := st.TokenByHash(ctx, auth.Hash(testAdminToken)); err != nil {
-		if err := st.CreateToken(ctx, &store.Token{Name: "tests", Role: "admin", Mission: auth.All}, auth.Hash(testAdminToken)); err != nil {
+		if err := st.CreateToken(ctx, &portfolio.Token{Name: "tests", Role: "admin", Mission: auth.All}, auth.Hash(testAdminToken)); err != nil {
 			panic(err)
 		}
 	}

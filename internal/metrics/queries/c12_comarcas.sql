@@ -4,7 +4,7 @@
 -- figure when they carry none), the projects in scope located in one of its
 -- municipalities, their budget (NULL budgets ignored) and how many had one.
 WITH p AS (
-    SELECT id, geo_code, budget_total_eur FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id, geo_code, budget_total_eur FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 mun AS (
     SELECT code, parent_code, population FROM geo_area WHERE level = 'municipality'

@@ -3,7 +3,7 @@
 -- pairs of the projects in scope, whatever the role, grouped by
 -- organisation with its actor type (NULL when unknown). Most active first.
 WITH p AS (
-    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 pairs AS (
     SELECT DISTINCT po.project_id, po.org_id

@@ -6,4 +6,4 @@ SELECT coalesce(sum(budget_total_eur) FILTER (WHERE leverage_layer IN (2, 3)), 0
        coalesce(sum(budget_total_eur) FILTER (WHERE leverage_layer = 1), 0) AS base,
        count(leverage_layer) AS layered,
        count(leverage_layer) FILTER (WHERE budget_total_eur IS NULL) AS budget_null
-FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10);
+FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE);

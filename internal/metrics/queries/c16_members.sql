@@ -5,7 +5,7 @@
 -- organisation; the pairs are built in Go (graph.go), not here: a
 -- self-join would emit k(k−1)/2 rows for an organisation in k projects.
 WITH p AS (
-    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 )
 SELECT DISTINCT po.org_id, po.project_id
 FROM project_org po JOIN p ON p.id = po.project_id

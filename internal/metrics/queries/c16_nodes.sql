@@ -4,7 +4,7 @@
 -- a single-valued scheme, min() only guards against a stray second tag).
 -- Titles are read for the nodes shown only (c16_titles.sql).
 WITH p AS (
-    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT * FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 lv AS (
     SELECT pt.project_id, min(pt.term_code) AS level

@@ -2,7 +2,7 @@
 -- The names of the organisations $11 (ids) among those taking part in the
 -- projects in scope: the nodes of the organisation network.
 WITH p AS (
-    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 )
 SELECT o.id, o.name
 FROM organisation o

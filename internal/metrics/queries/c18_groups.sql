@@ -9,7 +9,7 @@
 -- The sets are grouped on integer term numbers (a dictionary of the terms
 -- present), not on lists of strings: about ten times faster.
 WITH p AS (
-    SELECT id, ext_ref FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id, ext_ref FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 t AS (
     SELECT DISTINCT pt.project_id, pt.scheme_code, pt.term_code

@@ -3,7 +3,7 @@
 -- in scope, as two parallel lists sorted by scheme then code, the order of
 -- queries/c18_groups.sql. Projects with no such term are absent.
 WITH p AS (
-    SELECT id, ext_ref FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id, ext_ref FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
     WHERE ext_ref IN (SELECT unnest($11::VARCHAR[]))
 ),
 t AS (

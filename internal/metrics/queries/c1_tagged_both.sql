@@ -3,7 +3,7 @@
 -- scheme A ($11) and at least one of scheme B ($12): the denominator n of
 -- every C1 and C2 figure (the fractional cells of the matrix sum to it).
 WITH p AS (
-    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 tagged AS (
     SELECT DISTINCT pt.project_id, pt.scheme_code

@@ -4,7 +4,7 @@
 -- for each required field how many have it filled. A scheme field is filled
 -- when the project carries at least one term of the scheme.
 WITH p AS (
-    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT * FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 tagged AS (
     SELECT project_id, list(DISTINCT scheme_code) AS schemes

@@ -6,7 +6,7 @@
 -- add nothing to budget_frac; the *_budgeted columns count only projects
 -- with a budget, so an average budget is budget_frac / n_frac_budgeted.
 WITH p AS (
-    SELECT id, budget_total_eur FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id, budget_total_eur FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 t AS (
     SELECT pt.project_id, pt.term_code, 1.0 / count(*) OVER (PARTITION BY pt.project_id) AS w

@@ -4,7 +4,7 @@
 -- the tagged ones with a budget. Untagged = in_scope − tagged; NULL budgets
 -- among the tagged = tagged − tagged_budgeted.
 WITH p AS (
-    SELECT id, budget_total_eur FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id, budget_total_eur FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 tagged AS (
     SELECT DISTINCT pt.project_id

@@ -12,7 +12,7 @@
 -- side), took the four nominal schemes of the benchmark from four queries
 -- and 0.43 s of CPU to 0.1 s.
 WITH p AS (
-    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 dict AS (
     SELECT tm.scheme_code, tm.code AS term_code,

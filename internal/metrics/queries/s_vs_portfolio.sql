@@ -21,7 +21,7 @@
 -- Example: $11 = '2025-11-01', $12 = '2026-11-01',
 --          $13 = ['pillar', 'level', 'challenge', 'lever'].
 WITH p AS (
-    SELECT id FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT id FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 s AS (
     SELECT id, level_observed

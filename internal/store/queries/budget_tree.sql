@@ -3,7 +3,7 @@
 -- lever), fractional so that the leaves sum to the total budget of projects
 -- tagged in both. Projects without a budget are left out.
 WITH p AS (
-    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) WHERE budget_total_eur IS NOT NULL
+    SELECT * FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) WHERE budget_total_eur IS NOT NULL
 ),
 ta AS (
     SELECT pt.project_id, pt.term_code, 1.0 / count(*) OVER (PARTITION BY pt.project_id) AS w

@@ -2,7 +2,7 @@
 -- Headline figures of the overview over the projects in scope; approved
 -- signals over the same scope as the signal charts count them (begira_signals).
 WITH p AS (
-    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT * FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 )
 SELECT
     (SELECT count(*) FROM p) AS projects,

@@ -7,7 +7,7 @@
 -- two pillars counts 1/2 in each, one with no term in a named scheme 0. So
 -- the weights of the projects behind a chart's mark sum to the mark.
 WITH p AS (
-    SELECT * FROM begira_scope($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    SELECT * FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE)
 ),
 share AS (
     SELECT p.id,

@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"os"
@@ -12,18 +12,18 @@ func TestLineDrift(t *testing.T) {
 		name   string
 		text   string
 		header int
-		want   []drift
+		want   []Drift
 	}{
 		{"one record per line", "h\na\nb\nc\n", 1, nil},
-		{"blank line", "h\na\n\nb\nc\n", 1, []drift{{Rec: 1, Delta: 1}}},
-		{"quoted cell over two lines", "h,x\na,\"one\ntwo\"\nb,c\n", 1, []drift{{Rec: 1, Delta: 1}}},
-		{"title rows and CRLF blank", "title\n\nh\na\n\r\nb\n", 3, []drift{{Rec: 1, Delta: 1}}},
+		{"blank line", "h\na\n\nb\nc\n", 1, []Drift{{Rec: 1, Delta: 1}}},
+		{"quoted cell over two lines", "h,x\na,\"one\ntwo\"\nb,c\n", 1, []Drift{{Rec: 1, Delta: 1}}},
+		{"title rows and CRLF blank", "title\n\nh\na\n\r\nb\n", 3, []Drift{{Rec: 1, Delta: 1}}},
 		{"escaped quotes stay on the line", "h,x\na,\"say \"\"hi\"\"\"\nb,c\n", 1, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := filepath.Join(t.TempDir(), "f.csv")
 			os.WriteFile(p, []byte(tc.text), 0o600)
-			got, err := lineDrift(p, tc.header, true)
+			got, err := LineDrift(p, tc.header, true)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"bytes"
@@ -12,13 +12,11 @@ import (
 	"unicode/utf16"
 
 	"golang.org/x/text/encoding/charmap"
-
-	"github.com/begira/begira/internal/portfolio"
 )
 
 var updateEncodingFixtures = flag.Bool("update-encoding-fixtures", false, "rewrite testdata/encoding from encodingFixtures")
 
-// The texts of the fixtures, as UTF-8 with LF line endings: what transcode
+// The texts of the fixtures, as UTF-8 with LF line endings: what Transcode
 // must give back.
 const (
 	// Comma-delimited, with a quoted field, the Spanish/Basque letters and
@@ -119,7 +117,7 @@ func runTranscode(t testing.TB, src []byte, enc string) (string, string, error) 
 		t.Fatal(err)
 	}
 	defer dst.Close()
-	used, err := transcode(bytes.NewReader(src), dst, enc)
+	used, err := Transcode(bytes.NewReader(src), dst, enc)
 	out, rerr := os.ReadFile(dst.Name())
 	if rerr != nil {
 		t.Fatal(rerr)
@@ -139,7 +137,7 @@ func win1252(t testing.TB, s string) []byte {
 
 func TestTranscodeFixtures(t *testing.T) {
 	// The UTF-8 fixture read as Windows-1252, decoded by x/text rather than
-	// by transcode's own table.
+	// by Transcode's own table.
 	mojibake, err := charmap.Windows1252.NewDecoder().String(fixtureCommaText)
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +167,7 @@ func TestTranscodeFixtures(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			gotEnc, got, err := runTranscode(t, readEncodingFixture(t, tt.file), tt.enc)
 			if err != nil {
-				t.Fatalf("transcode: %v", err)
+				t.Fatalf("Transcode: %v", err)
 			}
 			if gotEnc != tt.wantEnc {
 				t.Errorf("encoding: got %q, want %q", gotEnc, tt.wantEnc)
@@ -232,7 +230,7 @@ func TestTranscodeGenerated(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			gotEnc, got, err := runTranscode(t, tt.src, tt.enc)
 			if err != nil {
-				t.Fatalf("transcode: %v", err)
+				t.Fatalf("Transcode: %v", err)
 			}
 			if gotEnc != tt.wantEnc {
 				t.Errorf("encoding: got %q, want %q", gotEnc, tt.wantEnc)
@@ -244,7 +242,7 @@ func TestTranscodeGenerated(t *testing.T) {
 	}
 }
 
-// TestTranscodeKeepsOffsets checks transcode starts from the current
+// TestTranscodeKeepsOffsets checks Transcode starts from the current
 // positions of src and dst, and that restarting as Windows-1252 truncates
 // only what it wrote.
 func TestTranscodeKeepsOffsets(t *testing.T) {
@@ -259,7 +257,7 @@ func TestTranscodeKeepsOffsets(t *testing.T) {
 	text := strings.Repeat("x", 100<<10) + "Año\n"
 	src := bytes.NewReader(append([]byte("skipped\n"), win1252(t, text)...))
 	src.Seek(int64(len("skipped\n")), 0)
-	enc, err := transcode(src, dst, "")
+	enc, err := Transcode(src, dst, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,7 +333,7 @@ func TestCheckText(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := checkText(tt.head, tt.decoded)
+			err := CheckText(tt.head, tt.decoded)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("got %v, want nil", err)
@@ -347,16 +345,16 @@ func TestCheckText(t *testing.T) {
 	}
 }
 
-// assertInvalid fails unless err is an EINVALID *portfolio.Error whose
-// message contains want.
+// assertInvalid fails unless err is an *Error (a file refused, for the
+// analyst) whose message contains want.
 func assertInvalid(t testing.TB, err error, want string) {
 	t.Helper()
-	var pe *portfolio.Error
-	if !errors.As(err, &pe) {
-		t.Fatalf("got %v, want an EINVALID error containing %q", err, want)
+	var de *Error
+	if !errors.As(err, &de) {
+		t.Fatalf("got %v, want a decode error containing %q", err, want)
 	}
-	if pe.Code != portfolio.EINVALID || !strings.Contains(pe.Message, want) {
-		t.Fatalf("got %s %q, want EINVALID containing %q", pe.Code, pe.Message, want)
+	if !strings.Contains(de.Message, want) {
+		t.Fatalf("got %q, want a message containing %q", de.Message, want)
 	}
 }
 
@@ -407,7 +405,7 @@ func BenchmarkTranscode(b *testing.B) {
 					b.Fatal(err)
 				}
 				dst.Seek(0, 0)
-				if _, err := transcode(bytes.NewReader(c.src), dst, c.enc); err != nil {
+				if _, err := Transcode(bytes.NewReader(c.src), dst, c.enc); err != nil {
 					b.Fatal(err)
 				}
 			}

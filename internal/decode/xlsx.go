@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"archive/zip"
@@ -15,29 +15,30 @@ import (
 	"strings"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/begira/begira/internal/portfolio"
 )
 
-// xlsxLimits guard against zip bombs and huge sheets.
-type xlsxLimits struct {
+// XLSXLimits guard against zip bombs and huge sheets.
+type XLSXLimits struct {
 	MaxUnzipped int64 // total uncompressed size allowed (default 512 MiB)
 	MaxXML      int64 // largest single XML part in memory (default 64 MiB)
 	MaxRows     int   // default 2,000,000
 	MaxCols     int   // default 1,000
 }
 
-func defaultXLSXLimits() xlsxLimits {
-	return xlsxLimits{MaxUnzipped: 512 << 20, MaxXML: 64 << 20, MaxRows: 2_000_000, MaxCols: 1_000}
+// XLSXHeaderSearch is how many rows of a sheet may stand above its header.
+const XLSXHeaderSearch = 50
+
+func DefaultXLSXLimits() XLSXLimits {
+	return XLSXLimits{MaxUnzipped: 512 << 20, MaxXML: 64 << 20, MaxRows: 2_000_000, MaxCols: 1_000}
 }
 
-// isXLSX reports whether head (first bytes of a file) is a ZIP that is an Office Open XML workbook (PK\x03\x04 magic);
+// IsXLSX reports whether head (first bytes of a file) is a ZIP that is an Office Open XML workbook (PK\x03\x04 magic);
 // name is the original file name (".xlsx"/".xlsm" helps).
 //
 // Without a telling name, head must reach a local file header of a part
 // under "xl/"; Excel writes them within the first few KiB, so the usual
 // 64 KiB head is plenty. A .docx or plain .zip is not a workbook.
-func isXLSX(head []byte, name string) bool {
+func IsXLSX(head []byte, name string) bool {
 	if !bytes.HasPrefix(head, []byte("PK\x03\x04")) {
 		return false
 	}
@@ -62,7 +63,7 @@ func isXLSX(head []byte, name string) bool {
 	}
 }
 
-// xlsxToCSV writes one sheet (the named one, or the first when sheet == "") as RFC-4180 CSV (comma, LF) to dst and
+// XLSXToCSV writes one sheet (the named one, or the first when sheet == "") as RFC-4180 CSV (comma, LF) to dst and
 // returns the sheet used and the list of sheet names. A missing sheet → EINVALID naming the available sheets. Rows are
 // streamed (excelize's Rows iterator), never the whole sheet in memory. Cells formatted as dates/datetimes are written as
 // ISO yyyy-mm-dd (or yyyy-mm-dd hh:mm:ss when there is a time part) — never the locale-dependent display format; numbers
@@ -80,8 +81,8 @@ func isXLSX(head []byte, name string) bool {
 // empty records, so line numbers match Excel's row numbers until a cell
 // holds a line break. A row wider than the header is written in full (it is
 // data; the CSV reader reports it).
-func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, sheets []string, formulas []cellReject, err error) {
-	def := defaultXLSXLimits()
+func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, sheets []string, formulas []BadCell, err error) {
+	def := DefaultXLSXLimits()
 	if lim.MaxUnzipped <= 0 {
 		lim.MaxUnzipped = def.MaxUnzipped
 	}
@@ -100,14 +101,14 @@ func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, 
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: lim.MaxUnzipped, UnzipXMLSizeLimit: lim.MaxXML})
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+		return "", nil, nil, fmt.Errorf("decode: open workbook: %v: %w", err, unreadableWorkbook())
 	}
 	// Close removes the temporary files excelize extracts large parts to.
 	defer f.Close()
 
 	sheets = f.GetSheetList()
 	if len(sheets) == 0 {
-		return "", sheets, nil, portfolio.Errorf(portfolio.EINVALID, "the workbook has no sheets")
+		return "", sheets, nil, invalid("the workbook has no sheets")
 	}
 	used, ok := findSheet(sheets, sheet)
 	if !ok {
@@ -115,12 +116,12 @@ func xlsxToCSV(path, sheet string, dst io.Writer, lim xlsxLimits) (used string, 
 		for i, s := range sheets {
 			quoted[i] = strconv.Quote(s)
 		}
-		return "", sheets, nil, &portfolio.Error{Code: portfolio.EINVALID,
+		return "", sheets, nil, &Error{
 			Message: fmt.Sprintf("sheet %q not found; the workbook has %s", sheet, strings.Join(quoted, ", ")),
 			Details: sheets}
 	}
 	if err := isoDateFormats(f); err != nil {
-		return "", sheets, nil, fmt.Errorf("ingest: workbook styles: %v: %w", err, unreadableWorkbook())
+		return "", sheets, nil, fmt.Errorf("decode: workbook styles: %v: %w", err, unreadableWorkbook())
 	}
 	scan, err := scanSheet(path, used)
 	if err != nil {
@@ -151,18 +152,18 @@ func findSheet(sheets []string, name string) (string, bool) {
 	return "", false
 }
 
-func unreadableWorkbook() *portfolio.Error {
-	return portfolio.Errorf(portfolio.EINVALID, "the file is not a readable XLSX workbook (is it damaged or password-protected?)")
+func unreadableWorkbook() *Error {
+	return invalid("the file is not a readable XLSX workbook (is it damaged or password-protected?)")
 }
 
-func zipBombError(lim xlsxLimits) *portfolio.Error {
-	return portfolio.Errorf(portfolio.EINVALID, "the workbook expands to more than %s: refused as a possible zip bomb", byteSize(lim.MaxUnzipped))
+func zipBombError(lim XLSXLimits) *Error {
+	return invalid("the workbook expands to more than %s: refused as a possible zip bomb", byteSize(lim.MaxUnzipped))
 }
 
 // checkZipSizes refuses a workbook whose parts declare more than the limits
 // allow, before anything is inflated. The declared sizes can be trusted:
 // archive/zip fails any entry that inflates beyond its declared size.
-func checkZipSizes(path string, lim xlsxLimits) error {
+func checkZipSizes(path string, lim XLSXLimits) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
@@ -175,7 +176,7 @@ func checkZipSizes(path string, lim xlsxLimits) error {
 				}
 			}
 		}
-		return fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+		return fmt.Errorf("decode: open workbook: %v: %w", err, unreadableWorkbook())
 	}
 	defer zr.Close()
 	var total uint64
@@ -190,7 +191,7 @@ func checkZipSizes(path string, lim xlsxLimits) error {
 		name := strings.ToLower(strings.ReplaceAll(e.Name, `\`, "/"))
 		spilled := strings.HasPrefix(name, "xl/worksheets/sheet") || name == "xl/sharedstrings.xml"
 		if !spilled && e.UncompressedSize64 > uint64(lim.MaxXML) {
-			return portfolio.Errorf(portfolio.EINVALID,
+			return invalid(
 				"the workbook part %s expands to more than %s: refused as a possible zip bomb", e.Name, byteSize(lim.MaxXML))
 		}
 		if strings.HasSuffix(name, ".xml") || strings.HasSuffix(name, ".rels") {
@@ -202,7 +203,7 @@ func checkZipSizes(path string, lim xlsxLimits) error {
 	// here lets archive/zip check their sizes and CRCs.
 	for _, e := range parts {
 		if err := checkZipEntry(e); err != nil {
-			return fmt.Errorf("ingest: workbook part %s: %v: %w", e.Name, err, unreadableWorkbook())
+			return fmt.Errorf("decode: workbook part %s: %v: %w", e.Name, err, unreadableWorkbook())
 		}
 	}
 	return nil
@@ -408,10 +409,10 @@ func isoDateFormats(f *excelize.File) error {
 	return nil
 }
 
-// cellReject is a cell of a sheet that cannot be read: its Excel row
+// BadCell is a cell of a sheet that cannot be read: its Excel row
 // (the line of the CSV written), its column (0-based) and reference, the
 // value shown and why.
-type cellReject struct {
+type BadCell struct {
 	Row    int64
 	Col    int
 	Ref    string
@@ -422,11 +423,11 @@ type cellReject struct {
 // sheetWidth is the widest row of a sheet once trailing empty cells are
 // dropped: every row is written that wide, so that a title row above the
 // header or a data row ending in empty cells never makes the text ragged.
-func sheetWidth(f *excelize.File, sheet string, lim xlsxLimits) (int, error) {
+func sheetWidth(f *excelize.File, sheet string, lim XLSXLimits) (int, error) {
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return 0, fmt.Errorf("ingest: sheet rows: %v: %w", err,
-			portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read (is it a chart sheet?)", sheet))
+		return 0, fmt.Errorf("decode: sheet rows: %v: %w", err,
+			invalid("sheet %q could not be read (is it a chart sheet?)", sheet))
 	}
 	defer rows.Close()
 	width, n := 0, 0
@@ -440,10 +441,10 @@ func sheetWidth(f *excelize.File, sheet string, lim xlsxLimits) (int, error) {
 			cells = cells[:len(cells)-1]
 		}
 		if len(cells) > 0 && n > lim.MaxRows {
-			return 0, portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s rows", groupDigits(lim.MaxRows))
+			return 0, invalid("the sheet has more than %s rows", groupDigits(lim.MaxRows))
 		}
 		if len(cells) > lim.MaxCols {
-			return 0, portfolio.Errorf(portfolio.EINVALID, "the sheet has more than %s columns (row %d has %d)",
+			return 0, invalid("the sheet has more than %s columns (row %d has %d)",
 				groupDigits(lim.MaxCols), n, len(cells))
 		}
 		width = max(width, len(cells))
@@ -459,7 +460,7 @@ func sheetWidth(f *excelize.File, sheet string, lim xlsxLimits) (int, error) {
 // without a stored value (workbooks written by scripts rather than Excel):
 // each is computed; one that cannot be is returned, never written as
 // empty. Merged cells are read as scan.merges says.
-func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits, scan sheetScan) ([]cellReject, error) {
+func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim XLSXLimits, scan sheetScan) ([]BadCell, error) {
 	pending := scan.formulas
 	width, err := sheetWidth(f, sheet, lim)
 	if err != nil {
@@ -467,8 +468,8 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 	}
 	rows, err := f.Rows(sheet)
 	if err != nil {
-		return nil, fmt.Errorf("ingest: sheet rows: %v: %w", err,
-			portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read (is it a chart sheet?)", sheet))
+		return nil, fmt.Errorf("decode: sheet rows: %v: %w", err,
+			invalid("sheet %q could not be read (is it a chart sheet?)", sheet))
 	}
 	defer rows.Close()
 	w := csv.NewWriter(dst)
@@ -476,7 +477,7 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 		n       int // rows read, empty ones included
 		empty   int // empty rows not written yet: dropped if nothing follows
 		record  []string
-		refused []cellReject
+		refused []BadCell
 	)
 	for rows.Next() {
 		n++
@@ -506,7 +507,7 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 					} else if v != "" {
 						why = v
 					}
-					refused = append(refused, cellReject{Row: int64(n), Col: col, Ref: ref, Value: "=" + formula,
+					refused = append(refused, BadCell{Row: int64(n), Col: col, Ref: ref, Value: "=" + formula,
 						Reason: fmt.Sprintf("cell %s of sheet %q holds a formula without a stored value that could not be computed (%s): open and save the workbook in Excel, or write the value", ref, sheet, why)})
 					continue
 				}
@@ -527,7 +528,7 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 		}
 		for ; empty > 0; empty-- {
 			if err := w.Write(make([]string, width)); err != nil {
-				return nil, fmt.Errorf("ingest: write csv: %w", err)
+				return nil, fmt.Errorf("decode: write csv: %w", err)
 			}
 		}
 		for i, c := range record {
@@ -538,7 +539,7 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 			}
 		}
 		if err := w.Write(record); err != nil {
-			return nil, fmt.Errorf("ingest: write csv: %w", err)
+			return nil, fmt.Errorf("decode: write csv: %w", err)
 		}
 	}
 	if err := rows.Error(); err != nil {
@@ -546,10 +547,10 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim xlsxLimits
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
-		return nil, fmt.Errorf("ingest: write csv: %w", err)
+		return nil, fmt.Errorf("decode: write csv: %w", err)
 	}
 	if width == 0 {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "sheet %q is empty", sheet)
+		return nil, invalid("sheet %q is empty", sheet)
 	}
 	return refused, nil
 }
@@ -591,7 +592,7 @@ func (sc *sheetScan) fill(n int, record []string) {
 			if m.c1-1 < len(record) && record[m.c1-1] == "" {
 				record[m.c1-1] = m.value
 			}
-		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= xlsxHeaderSearch:
+		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= XLSXHeaderSearch:
 			for c := m.c1; c <= m.c2 && c-1 < len(record); c++ {
 				if record[c-1] != "" && record[c-1] != m.value {
 					record[c-1] = m.value + " " + record[c-1]
@@ -608,7 +609,7 @@ func scanSheet(path, sheet string) (sheetScan, error) {
 	var out sheetScan
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return out, fmt.Errorf("ingest: open workbook: %v: %w", err, unreadableWorkbook())
+		return out, fmt.Errorf("decode: open workbook: %v: %w", err, unreadableWorkbook())
 	}
 	defer zr.Close()
 	part := sheetPart(&zr.Reader, sheet)
@@ -620,7 +621,7 @@ func scanSheet(path, sheet string) (sheetScan, error) {
 	}
 	rc, err := part.Open()
 	if err != nil {
-		return out, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
+		return out, fmt.Errorf("decode: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
@@ -634,7 +635,7 @@ func scanSheet(path, sheet string) (sheetScan, error) {
 			return out, nil
 		}
 		if err != nil {
-			return out, fmt.Errorf("ingest: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
+			return out, fmt.Errorf("decode: workbook part %s: %v: %w", part.Name, err, unreadableWorkbook())
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -765,8 +766,8 @@ func zipContains(f *zip.File, needles ...[]byte) (bool, error) {
 
 func sheetError(sheet string, err error) error {
 	if errors.Is(err, excelize.ErrMaxRows) {
-		return portfolio.Errorf(portfolio.EINVALID, "the sheet has more rows than Excel allows")
+		return invalid("the sheet has more rows than Excel allows")
 	}
-	return fmt.Errorf("ingest: sheet rows: %v: %w", err,
-		portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read: the workbook is damaged", sheet))
+	return fmt.Errorf("decode: sheet rows: %v: %w", err,
+		invalid("sheet %q could not be read: the workbook is damaged", sheet))
 }

@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"bufio"
@@ -13,8 +13,6 @@ import (
 	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
-
-	"github.com/begira/begira/internal/portfolio"
 )
 
 // Encoding names accepted as overrides and reported in previews.
@@ -49,13 +47,13 @@ func canonicalEncoding(enc string) (string, error) {
 	if c, ok := encodingAliases[e]; ok {
 		return c, nil
 	}
-	return "", portfolio.Errorf(portfolio.EINVALID, "unknown encoding %q: choose one of %s", enc, strings.Join(encodingNames, ", "))
+	return "", invalid("unknown encoding %q: choose one of %s", enc, strings.Join(encodingNames, ", "))
 }
 
-// textHeadSize is how much of a file checkText looks at.
+// textHeadSize is how much of a file CheckText looks at.
 const textHeadSize = 64 << 10
 
-// transcodeChunk is the read size of transcode: memory stays bounded by a few
+// transcodeChunk is the read size of Transcode: memory stays bounded by a few
 // times this whatever the file size.
 const transcodeChunk = 64 << 10
 
@@ -65,39 +63,39 @@ var (
 	bomUTF16BE = []byte{0xFE, 0xFF}
 )
 
-// transcode copies src to dst as UTF-8 without a BOM, streaming with bounded memory whatever the file size.
+// Transcode copies src to dst as UTF-8 without a BOM, streaming with bounded memory whatever the file size.
 // enc "" means detect: a UTF-8 BOM → utf-8 (BOM dropped); a UTF-16 LE/BE BOM → utf-16le/be; otherwise valid UTF-8 → utf-8;
 // otherwise windows-1252 (detecting invalid UTF-8 may need the whole file: src is seekable, so validate while copying and
 // on the first invalid sequence rewind and restart as windows-1252, truncating dst — dst is an *os.File).
-// An explicit enc forces that decoding (unknown name → *portfolio.Error EINVALID listing the accepted names).
+// An explicit enc forces that decoding (unknown name → an *Error listing the accepted names).
 // CRLF and lone CR line endings are normalised to LF.
 // It returns the encoding used.
 //
-// transcode also refuses, as EINVALID errors meant for the analyst, a file
+// Transcode also refuses, as EINVALID errors meant for the analyst, a file
 // whose first bytes say it is a PDF, ZIP/XLSX or legacy Office document (the
-// same messages as checkText, which would otherwise never get to see them),
+// same messages as CheckText, which would otherwise never get to see them),
 // a NUL character anywhere in the decoded text (DuckDB cannot read it; the
 // message gives its 0-based byte offset from where src started), and invalid
 // UTF-8 when utf-8 was forced or announced by a BOM. A BOM is dropped only
 // when it matches the encoding used. On error dst holds partial output: the
 // caller discards it.
-func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
+func Transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 	enc, err := canonicalEncoding(enc)
 	if err != nil {
 		return "", err
 	}
 	srcStart, err := src.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return "", fmt.Errorf("ingest: transcode: %w", err)
+		return "", fmt.Errorf("decode: Transcode: %w", err)
 	}
 	dstStart, err := dst.Seek(0, io.SeekCurrent)
 	if err != nil {
-		return "", fmt.Errorf("ingest: transcode: %w", err)
+		return "", fmt.Errorf("decode: Transcode: %w", err)
 	}
 	br := bufio.NewReaderSize(src, transcodeChunk)
 	head, err := br.Peek(transcodeChunk)
 	if err != nil && err != io.EOF && !errors.Is(err, bufio.ErrBufferFull) {
-		return "", fmt.Errorf("ingest: transcode: %w", err)
+		return "", fmt.Errorf("decode: Transcode: %w", err)
 	}
 	if err := checkMagic(head); err != nil {
 		return "", err
@@ -125,8 +123,8 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 		if err == nil {
 			return EncodingUTF8, nil
 		} else if !errors.As(err, &bad) {
-			if le := looksUTF16(sniff); le != "" && errors.As(err, new(*portfolio.Error)) {
-				return "", portfolio.Errorf(portfolio.EINVALID,
+			if le := looksUTF16(sniff); le != "" && errors.As(err, new(*Error)) {
+				return "", invalid(
 					"the file contains binary data (NUL bytes); it looks like UTF-16 text without a byte-order mark: choose %s as the encoding", le)
 			}
 			return "", err
@@ -134,13 +132,13 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 		// Not UTF-8 after all: start again from the top as Windows-1252,
 		// the encoding of Excel's "CSV" on Western-European Windows.
 		if _, err := src.Seek(srcStart, io.SeekStart); err != nil {
-			return "", fmt.Errorf("ingest: transcode: %w", err)
+			return "", fmt.Errorf("decode: Transcode: %w", err)
 		}
 		if err := dst.Truncate(dstStart); err != nil {
-			return "", fmt.Errorf("ingest: transcode: %w", err)
+			return "", fmt.Errorf("decode: Transcode: %w", err)
 		}
 		if _, err := dst.Seek(dstStart, io.SeekStart); err != nil {
-			return "", fmt.Errorf("ingest: transcode: %w", err)
+			return "", fmt.Errorf("decode: Transcode: %w", err)
 		}
 		br.Reset(src)
 		t = &transcoder{r: br, w: dst}
@@ -149,7 +147,7 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 		err = t.utf8(false)
 		var bad *invalidUTF8
 		if errors.As(err, &bad) {
-			return "", portfolio.Errorf(portfolio.EINVALID,
+			return "", invalid(
 				"the file is not valid UTF-8 (invalid byte at byte %d); choose another encoding such as %s", bad.off, EncodingWindows1252)
 		}
 		return encodingOrError(enc, err)
@@ -162,7 +160,7 @@ func transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 	case EncodingUTF16BE:
 		return encodingOrError(enc, t.utf16(unicode.BigEndian))
 	}
-	panic("ingest: transcode: unhandled encoding " + enc)
+	panic("decode: Transcode: unhandled encoding " + enc)
 }
 
 // result returns enc, or "" when err is not nil.
@@ -213,7 +211,7 @@ func (e *invalidUTF8) Error() string { return fmt.Sprintf("invalid UTF-8 at byte
 
 // nulError is the analyst's message for a NUL character at off.
 func nulError(off int64) error {
-	return portfolio.Errorf(portfolio.EINVALID, "the file contains binary data (NUL bytes at byte %d); is it really a CSV?", off)
+	return invalid("the file contains binary data (NUL bytes at byte %d); is it really a CSV?", off)
 }
 
 // appendLF appends p to out with CRLF and lone CR turned into LF. A CR at
@@ -245,7 +243,7 @@ func (t *transcoder) write(p []byte) error {
 		return nil
 	}
 	if _, err := t.w.Write(p); err != nil {
-		return fmt.Errorf("ingest: transcode: %w", err)
+		return fmt.Errorf("decode: Transcode: %w", err)
 	}
 	return nil
 }
@@ -259,7 +257,7 @@ func (t *transcoder) utf8(detecting bool) error {
 		n, err := io.ReadFull(t.r, buf[carry:carry+transcodeChunk])
 		eof := err == io.EOF || err == io.ErrUnexpectedEOF
 		if err != nil && !eof {
-			return fmt.Errorf("ingest: transcode: %w", err)
+			return fmt.Errorf("decode: Transcode: %w", err)
 		}
 		data := buf[:carry+n]
 		cut := len(data)
@@ -376,7 +374,7 @@ func (t *transcoder) singleByte(tbl *byteTable) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("ingest: transcode: %w", err)
+			return fmt.Errorf("decode: Transcode: %w", err)
 		}
 	}
 }
@@ -400,11 +398,11 @@ func (t *transcoder) utf16(order unicode.Endianness) error {
 			return nil
 		}
 		if err != nil {
-			var pe *portfolio.Error
+			var pe *Error
 			if errors.As(err, &pe) {
 				return err
 			}
-			return fmt.Errorf("ingest: transcode: %w", err)
+			return fmt.Errorf("decode: Transcode: %w", err)
 		}
 	}
 }
@@ -436,27 +434,27 @@ func (s *utf16NULScanner) Read(p []byte) (int, error) {
 func checkMagic(head []byte) error {
 	switch {
 	case bytes.HasPrefix(head, []byte("%PDF")):
-		return portfolio.Errorf(portfolio.EINVALID, "this is a PDF document, not a CSV file")
+		return invalid("this is a PDF document, not a CSV file")
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")) || bytes.HasPrefix(head, []byte("PK\x05\x06")):
-		if isXLSX(head, "") {
-			return portfolio.Errorf(portfolio.EINVALID, "this is an Excel workbook (XLSX), not a CSV file; upload it as .xlsx")
+		if IsXLSX(head, "") {
+			return invalid("this is an Excel workbook (XLSX), not a CSV file; upload it as .xlsx")
 		}
-		return portfolio.Errorf(portfolio.EINVALID, "this is a ZIP archive, not a CSV file")
+		return invalid("this is a ZIP archive, not a CSV file")
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
-		return portfolio.Errorf(portfolio.EINVALID,
+		return invalid(
 			"this is an old Excel (.xls) workbook or a password-protected Office file, not a CSV file; save it as .xlsx or CSV")
 	}
 	return nil
 }
 
-// checkText refuses what is not a text table before any parsing, with a clear *portfolio.Error (code portfolio.EINVALID)
+// CheckText refuses what is not a text table before any parsing, with a clear *Error
 // naming what it is: an empty file ("the file is empty"), a PDF (%PDF magic: "this is a PDF document, not a CSV file"),
 // a ZIP/XLSX given as CSV, other binary data (NUL bytes or a high share of control characters in the first 64 KiB of the
 // *decoded UTF-8* text: "the file contains binary data (NUL bytes at byte N); is it really a CSV?").
 // head is the first up-to-64 KiB of the original file; decoded the first up-to-64 KiB after transcoding.
-func checkText(head, decoded []byte) error {
+func CheckText(head, decoded []byte) error {
 	if len(head) == 0 {
-		return portfolio.Errorf(portfolio.EINVALID, "the file is empty")
+		return invalid("the file is empty")
 	}
 	if err := checkMagic(head); err != nil {
 		return err
@@ -468,7 +466,7 @@ func checkText(head, decoded []byte) error {
 		return nulError(int64(i))
 	}
 	if len(bytes.TrimSpace(decoded)) == 0 {
-		return portfolio.Errorf(portfolio.EINVALID, "the file is empty (it holds only blank space)")
+		return invalid("the file is empty (it holds only blank space)")
 	}
 	// Text tables hold tabs and line breaks, and now and then a stray
 	// control character (a DOS end-of-file mark, FileMaker's vertical tab
@@ -481,19 +479,29 @@ func checkText(head, decoded []byte) error {
 		}
 	}
 	if controls >= 16 && controls*10 > runes {
-		return portfolio.Errorf(portfolio.EINVALID,
+		return invalid(
 			"the file contains binary data (%d control characters in its first %d KiB); is it really a CSV?", controls, textHeadSize>>10)
 	}
 	return nil
 }
 
-// suspectDecoding scans a transcoded file for what a wrong encoding leaves
+// Suspect is what a wrong encoding left in a transcoded file: how many
+// lines show it, the first of them and an example around the first
+// suspect character.
+type Suspect struct {
+	Count   int64
+	Line    int64
+	Example string
+	Message string // in English, naming the encoding and the example
+}
+
+// SuspectDecoding scans a transcoded file for what a wrong encoding leaves
 // behind: U+FFFD (bytes the encoding could not decode), C1 control
 // characters (UTF-8 read as ISO-8859-1) or "Ã©"-style pairs (UTF-8 read
-// as a single-byte encoding). It returns a warning with the first example
-// and its line, or nil. It runs only when the analyst gave the encoding:
-// a detected one never produces these.
-func suspectDecoding(path, enc string) *Warning {
+// as a single-byte encoding). It returns the first example and its line,
+// or nil. It is worth running only when the analyst gave the encoding: a
+// detected one never produces these.
+func SuspectDecoding(path, enc string) *Suspect {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil
@@ -501,8 +509,8 @@ func suspectDecoding(path, enc string) *Warning {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 64<<10), maxLineBytes+1)
+	var w *Suspect
 	var count int64
-	var w *Warning
 	for line := int64(1); sc.Scan(); line++ {
 		text := sc.Text()
 		i := strings.IndexFunc(text, func(r rune) bool { return r == utf8.RuneError || (r >= 0x80 && r <= 0x9F) })
@@ -531,7 +539,7 @@ func suspectDecoding(path, enc string) *Warning {
 				}
 				return r
 			}, text[from:to])
-			w = &Warning{Code: WarnEncoding, Lines: []int64{line}, Examples: []string{example}}
+			w = &Suspect{Line: line, Example: example}
 		}
 	}
 	if w == nil {
@@ -539,6 +547,6 @@ func suspectDecoding(path, enc string) *Warning {
 	}
 	w.Count = count
 	w.Message = fmt.Sprintf("read as %s, %d line(s) hold characters that encoding cannot have produced from real text (line %d: %q): "+
-		"is the file in another encoding? Leave the encoding to detection, or choose another", enc, count, w.Lines[0], w.Examples[0])
+		"is the file in another encoding? Leave the encoding to detection, or choose another", enc, count, w.Line, w.Example)
 	return w
 }

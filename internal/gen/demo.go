@@ -1,20 +1,17 @@
-//go:build ignore
+package gen
 
-// Command generate writes the demo mission CSV files into data/demo/.
-//
-// Run from the repository root:
-//
-//	go run ./data/demo/generate.go
+// The demo mission's data (data/demo/*.csv), written by WriteDemo.
 //
 // The output is deterministic: a fixed seed and a fixed reference date ("now" = 2026-11-01).
 // The dataset is built to tell a story (see printSummary): a gap at regulation × adaptation,
 // a dense food cluster, an emerging water theme that no project answers, two comarcas left out,
 // an early-skewed pipeline and a burst of mobility signals.
-package main
 
 import (
 	"encoding/csv"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -22,160 +19,28 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
 var (
-	rng    = rand.New(rand.NewPCG(1, 2))
-	now    = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	outDir = filepath.Join("data", "demo")
+	demoMu  sync.Mutex // WriteDemo's state is global: one run at a time
+	demoRNG *rand.Rand
+	now     = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	outDir  string
+	summary io.Writer
+	failed  bool
 )
-
-// ---------------------------------------------------------------- geography
-
-type comarca struct{ code, eu, es, inessive string }
-
-var comarcas = []comarca{
-	{"E11", "Bidasoa Beherea", "Bajo Bidasoa", "Bidasoa Beherean"},
-	{"E13", "Deba Beherea", "Bajo Deba", "Deba Beherean"},
-	{"E14", "Debagoiena", "Alto Deba", "Debagoienean"},
-	{"E15", "Donostialdea", "Donostialdea", "Donostialdean"},
-	{"E23", "Goierri", "Goierri", "Goierrin"},
-	{"E39", "Tolosaldea", "Tolosa", "Tolosaldean"},
-	{"E42", "Urola Kosta", "Urola Costa", "Urola Kostan"},
-}
-
-// leftOut are the comarcas where, by construction, no project is located.
-var leftOut = []string{"E11", "E39"}
-
-type municipality struct {
-	code, eu, es, comarca string
-	population            int
-	lat, lon              float64
-}
-
-// The 88 municipalities of Gipuzkoa: INE code, Basque and Spanish name, Eustat comarca,
-// population 2021 (Udalmap) and an approximate centroid.
-var municipalities = []municipality{
-	{"20001", "Abaltzisketa", "Abaltzisketa", "E39", 307, 43.038, -2.106},
-	{"20002", "Aduna", "Aduna", "E39", 478, 43.213, -2.056},
-	{"20003", "Aizarnazabal", "Aizarnazabal", "E42", 771, 43.264, -2.233},
-	{"20004", "Albiztur", "Albiztur", "E39", 302, 43.131, -2.139},
-	{"20005", "Alegia", "Alegia", "E39", 1816, 43.099, -2.100},
-	{"20006", "Alkiza", "Alkiza", "E39", 348, 43.170, -2.115},
-	{"20007", "Altzo", "Altzo", "E39", 396, 43.097, -2.068},
-	{"20008", "Amezketa", "Amezketa", "E39", 927, 43.048, -2.072},
-	{"20009", "Andoain", "Andoain", "E15", 14866, 43.216, -2.013},
-	{"20010", "Anoeta", "Anoeta", "E39", 2112, 43.168, -2.075},
-	{"20011", "Antzuola", "Antzuola", "E14", 2146, 43.098, -2.375},
-	{"20012", "Arama", "Arama", "E23", 205, 43.059, -2.163},
-	{"20013", "Aretxabaleta", "Aretxabaleta", "E14", 7118, 43.019, -2.486},
-	{"20014", "Asteasu", "Asteasu", "E39", 1518, 43.204, -2.115},
-	{"20015", "Ataun", "Ataun", "E23", 1707, 42.973, -2.163},
-	{"20016", "Aia", "Aia", "E42", 2033, 43.243, -2.150},
-	{"20017", "Azkoitia", "Azkoitia", "E42", 11962, 43.175, -2.329},
-	{"20018", "Azpeitia", "Azpeitia", "E42", 15329, 43.163, -2.260},
-	{"20019", "Beasain", "Beasain", "E23", 13845, 43.072, -2.219},
-	{"20020", "Beizama", "Beizama", "E42", 118, 43.126, -2.203},
-	{"20021", "Belauntza", "Belauntza", "E39", 272, 43.136, -2.039},
-	{"20022", "Berastegi", "Berastegi", "E39", 1073, 43.131, -1.961},
-	{"20023", "Berrobi", "Berrobi", "E39", 603, 43.146, -2.026},
-	{"20024", "Bidania-Goiatz", "Bidania-Goiatz", "E39", 537, 43.135, -2.165},
-	{"20025", "Zegama", "Zegama", "E23", 1556, 42.965, -2.296},
-	{"20026", "Zerain", "Zerain", "E23", 279, 43.010, -2.292},
-	{"20027", "Zestoa", "Zestoa", "E42", 3781, 43.236, -2.242},
-	{"20028", "Zizurkil", "Zizurkil", "E39", 2926, 43.217, -2.078},
-	{"20029", "Deba", "Deba", "E13", 5437, 43.263, -2.320},
-	{"20030", "Eibar", "Eibar", "E13", 27195, 43.196, -2.466},
-	{"20031", "Elduain", "Elduain", "E39", 240, 43.163, -1.975},
-	{"20032", "Elgoibar", "Elgoibar", "E13", 11384, 43.215, -2.404},
-	{"20033", "Elgeta", "Elgeta", "E14", 1121, 43.148, -2.483},
-	{"20034", "Eskoriatza", "Eskoriatza", "E14", 4131, 43.000, -2.533},
-	{"20035", "Ezkio-Itsaso", "Ezkio-Itsaso", "E23", 638, 43.084, -2.267},
-	{"20036", "Hondarribia", "Hondarribia", "E11", 17014, 43.361, -1.826},
-	{"20037", "Gaintza", "Gaintza", "E23", 129, 43.054, -2.131},
-	{"20038", "Gabiria", "Gabiria", "E23", 526, 43.052, -2.296},
-	{"20039", "Getaria", "Getaria", "E42", 2839, 43.294, -2.214},
-	{"20040", "Hernani", "Hernani", "E15", 20588, 43.236, -1.943},
-	{"20041", "Hernialde", "Hernialde", "E39", 321, 43.154, -2.095},
-	{"20042", "Ibarra", "Ibarra", "E39", 4179, 43.143, -2.049},
-	{"20043", "Idiazabal", "Idiazabal", "E23", 2336, 42.987, -2.233},
-	{"20044", "Ikaztegieta", "Ikaztegieta", "E39", 476, 43.091, -2.121},
-	{"20045", "Irun", "Irun", "E11", 60522, 43.319, -1.784},
-	{"20046", "Irura", "Irura", "E39", 1837, 43.166, -2.057},
-	{"20047", "Itsasondo", "Itsasondo", "E23", 675, 43.082, -2.181},
-	{"20048", "Larraul", "Larraul", "E39", 261, 43.186, -2.122},
-	{"20049", "Lazkao", "Lazkao", "E23", 5810, 43.018, -2.166},
-	{"20050", "Leaburu", "Leaburu", "E39", 368, 43.121, -2.055},
-	{"20051", "Legazpi", "Legazpi", "E23", 8336, 43.029, -2.342},
-	{"20052", "Legorreta", "Legorreta", "E39", 1485, 43.089, -2.152},
-	{"20053", "Lezo", "Lezo", "E15", 6087, 43.328, -1.878},
-	{"20054", "Lizartza", "Lizartza", "E39", 648, 43.094, -2.030},
-	{"20055", "Arrasate", "Mondragón", "E14", 21729, 43.070, -2.500},
-	{"20056", "Mutriku", "Mutriku", "E13", 5314, 43.293, -2.399},
-	{"20057", "Mutiloa", "Mutiloa", "E23", 240, 43.028, -2.281},
-	{"20058", "Olaberria", "Olaberria", "E23", 950, 43.024, -2.207},
-	{"20059", "Oñati", "Oñati", "E14", 11367, 43.011, -2.414},
-	{"20060", "Orexa", "Orexa", "E39", 111, 43.090, -2.003},
-	{"20061", "Orio", "Orio", "E42", 6107, 43.287, -2.107},
-	{"20062", "Ormaiztegi", "Ormaiztegi", "E23", 1252, 43.042, -2.252},
-	{"20063", "Oiartzun", "Oiartzun", "E15", 10297, 43.276, -1.839},
-	{"20064", "Pasaia", "Pasaia", "E15", 16612, 43.339, -1.894},
-	{"20065", "Soraluze", "Placencia de las Armas", "E13", 3838, 43.178, -2.412},
-	{"20066", "Errezil", "Errezil", "E42", 585, 43.176, -2.185},
-	{"20067", "Errenteria", "Errenteria", "E15", 39755, 43.264, -1.888},
-	{"20068", "Leintz-Gatzaga", "Leintz-Gatzaga", "E14", 226, 42.975, -2.565},
-	{"20069", "Donostia", "San Sebastián", "E15", 182088, 43.295, -1.988},
-	{"20070", "Segura", "Segura", "E23", 1476, 42.996, -2.260},
-	{"20071", "Tolosa", "Tolosa", "E39", 19688, 43.106, -2.081},
-	{"20072", "Urnieta", "Urnieta", "E15", 6172, 43.227, -1.972},
-	{"20073", "Usurbil", "Usurbil", "E15", 6146, 43.273, -2.063},
-	{"20074", "Bergara", "Bergara", "E14", 14804, 43.125, -2.429},
-	{"20075", "Villabona", "Villabona", "E39", 5755, 43.180, -2.031},
-	{"20076", "Ordizia", "Ordizia", "E23", 10057, 43.059, -2.181},
-	{"20077", "Urretxu", "Urretxu", "E23", 6835, 43.097, -2.331},
-	{"20078", "Zaldibia", "Zaldibia", "E23", 1636, 43.025, -2.137},
-	{"20079", "Zarautz", "Zarautz", "E42", 23243, 43.274, -2.169},
-	{"20080", "Zumarraga", "Zumarraga", "E23", 9626, 43.102, -2.310},
-	{"20081", "Zumaia", "Zumaia", "E42", 9983, 43.285, -2.245},
-	{"20901", "Mendaro", "Mendaro", "E13", 2002, 43.247, -2.382},
-	{"20902", "Lasarte-Oria", "Lasarte-Oria", "E15", 19294, 43.260, -2.013},
-	{"20903", "Astigarraga", "Astigarraga", "E15", 7056, 43.278, -1.934},
-	{"20904", "Baliarrain", "Baliarrain", "E39", 155, 43.072, -2.133},
-	{"20905", "Orendain", "Orendain", "E39", 225, 43.078, -2.107},
-	{"20906", "Altzaga", "Altzaga", "E23", 170, 43.065, -2.151},
-	{"20907", "Gaztelu", "Gaztelu", "E39", 179, 43.108, -2.020},
-}
-
-const populationYear = 2021
-
-func comarcaOf(code string) comarca {
-	for _, c := range comarcas {
-		if c.code == code {
-			return c
-		}
-	}
-	panic("unknown comarca " + code)
-}
-
-func muniByCode(code string) municipality {
-	for _, m := range municipalities {
-		if m.code == code {
-			return m
-		}
-	}
-	panic("unknown municipality " + code)
-}
 
 // ---------------------------------------------------------------- random helpers
 
 // pick returns one item, chosen with the given integer weights.
-func pick[T any](items []T, weights []int) T {
+func pickWeighted[T any](items []T, weights []int) T {
 	total := 0
 	for _, w := range weights {
 		total += w
 	}
-	n := rng.IntN(total)
+	n := demoRNG.IntN(total)
 	for i, w := range weights {
 		if n < w {
 			return items[i]
@@ -185,13 +50,13 @@ func pick[T any](items []T, weights []int) T {
 	panic("unreachable")
 }
 
-func one[T any](items []T) T { return items[rng.IntN(len(items))] }
+func one[T any](items []T) T { return items[demoRNG.IntN(len(items))] }
 
 // pickDistinct returns n distinct weighted choices (n is capped by the number of items).
 func pickDistinct(items []string, weights []int, n int) []string {
 	var out []string
 	for len(out) < n && len(out) < len(items) {
-		v := pick(items, weights)
+		v := pickWeighted(items, weights)
 		if !slices.Contains(out, v) {
 			out = append(out, v)
 		}
@@ -199,13 +64,13 @@ func pickDistinct(items []string, weights []int, n int) []string {
 	return out
 }
 
-func between(lo, hi int) int { return lo + rng.IntN(hi-lo+1) }
+func between(lo, hi int) int { return lo + demoRNG.IntN(hi-lo+1) }
 
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 
 func randDate(from, to time.Time) time.Time {
 	days := int(to.Sub(from).Hours() / 24)
-	return from.AddDate(0, 0, rng.IntN(days+1))
+	return from.AddDate(0, 0, demoRNG.IntN(days+1))
 }
 
 func iso(t time.Time) string { return t.Format("2006-01-02") }
@@ -224,8 +89,12 @@ func pickMuni(allowed func(municipality) bool) municipality {
 			weights = append(weights, int(math.Sqrt(float64(m.population))))
 		}
 	}
-	return pick(items, weights)
+	return pickWeighted(items, weights)
 }
+
+// leftOut are the comarcas where, by construction, no project of the demo
+// is located.
+var leftOut = []string{"E11", "E39"}
 
 func projectPlace(m municipality) bool { return !slices.Contains(leftOut, m.comarca) }
 
@@ -239,7 +108,6 @@ var (
 	stages      = []string{"explore", "design", "pilot", "demonstrate", "scale", "embed"}
 	facets      = []string{"mission", "enhancement", "adaptive", "anticipatory"}
 	horizons    = []string{"H1", "H2", "H3"}
-	actorTypes  = []string{"public_admin", "public_company", "development_agency", "large_company", "sme", "startup", "cooperative", "university", "tech_centre", "foundation", "association_ngo", "community_group"}
 	steeps      = []string{"social", "technological", "economic", "environmental", "political", "values"}
 )
 
@@ -406,7 +274,7 @@ func buildOrgs() []org {
 			muni = pickMuni(nil).code
 		}
 		fr := foundedRange[s.actorType]
-		size := pick([]string{"micro", "small", "medium", "large"}, sizes[s.actorType])
+		size := pickWeighted([]string{"micro", "small", "medium", "large"}, sizes[s.actorType])
 		if s.name == "Gipuzkoako Foru Aldundia" || s.name == "Donostiako Udala" {
 			size = "large"
 		}
@@ -503,7 +371,7 @@ var topics = map[string][3]string{
 	"culture_language":  {"cultural heritage", "patrimonio cultural", "kultur ondarea"},
 }
 
-var intents = map[string][]string{
+var demoIntents = map[string][]string{
 	"food": {
 		"Shorten supply chains and put local, healthy food on public plates.",
 		"Keep farmland productive and give young farmers a fair income.",
@@ -537,7 +405,7 @@ var intents = map[string][]string{
 	},
 }
 
-var levelNoun = map[string]string{
+var demoLevelNoun = map[string]string{
 	"community": "A community-driven action", "startup": "A startup/SME initiative", "large_scale": "A large-scale initiative",
 	"public_service": "A public programme", "regulation": "A policy and regulation initiative",
 }
@@ -553,12 +421,12 @@ var instrumentsByLevel = map[string]struct {
 	"regulation":     {[]string{"Provincial budget", "Municipal budget", "Basque Government grant"}, []int{5, 3, 1}},
 }
 
-var budgetRange = map[string][2]float64{
+var demoBudgetRange = map[string][2]float64{
 	"community": {5e3, 80e3}, "startup": {50e3, 600e3}, "large_scale": {1e6, 20e6},
 	"public_service": {200e3, 5e6}, "regulation": {20e3, 300e3},
 }
 
-var leadTypes = map[string][]string{
+var demoLeadTypes = map[string][]string{
 	"community":      {"community_group", "association_ngo", "cooperative", "foundation"},
 	"startup":        {"startup", "sme"},
 	"large_scale":    {"large_company", "public_company", "tech_centre", "university"},
@@ -639,51 +507,51 @@ func (f *projectFactory) make(level, challenge string) *project {
 	pw := map[string][]int{
 		"community": {5, 3, 3}, "startup": {2, 5, 2}, "large_scale": {1, 8, 1}, "public_service": {4, 3, 3}, "regulation": {3, 4, 0},
 	}[level]
-	p.pillars = pickDistinct(pillars, pw, pick([]int{1, 2}, []int{6, 4}))
+	p.pillars = pickDistinct(pillars, pw, pickWeighted([]int{1, 2}, []int{6, 4}))
 
 	if challenge != "" {
 		p.challenges = []string{challenge}
 	} else {
 		pc := pillarChallenges[p.pillars[0]]
-		p.challenges = []string{pick(pc.names, pc.weights)}
+		p.challenges = []string{pickWeighted(pc.names, pc.weights)}
 	}
-	if rng.IntN(10) < 3 {
+	if demoRNG.IntN(10) < 3 {
 		pc := pillarChallenges[one(p.pillars)]
-		if c := pick(pc.names, pc.weights); !slices.Contains(p.challenges, c) {
+		if c := pickWeighted(pc.names, pc.weights); !slices.Contains(p.challenges, c) {
 			p.challenges = append(p.challenges, c)
 		}
 	}
-	p.levers = pickDistinct(levers, leverWeightsByLevel[level], pick([]int{1, 2, 3}, []int{4, 4, 2}))
+	p.levers = pickDistinct(levers, leverWeightsByLevel[level], pickWeighted([]int{1, 2, 3}, []int{4, 4, 2}))
 
-	p.stage = pick(stages, []int{22, 25, 25, 15, 8, 5})
+	p.stage = pickWeighted(stages, []int{22, 25, 25, 15, 8, 5})
 	si := slices.Index(stages, p.stage)
 	switch {
 	case si <= 1:
-		p.status = pick([]string{"planned", "active", "paused", "stopped"}, []int{40, 50, 5, 5})
+		p.status = pickWeighted([]string{"planned", "active", "paused", "stopped"}, []int{40, 50, 5, 5})
 	case si <= 3:
-		p.status = pick([]string{"active", "paused", "completed", "stopped"}, []int{80, 7, 5, 8})
+		p.status = pickWeighted([]string{"active", "paused", "completed", "stopped"}, []int{80, 7, 5, 8})
 	default:
-		p.status = pick([]string{"active", "completed"}, []int{75, 25})
+		p.status = pickWeighted([]string{"active", "completed"}, []int{75, 25})
 	}
-	p.facet = pick(facets, []int{35, 30, 20, 15})
+	p.facet = pickWeighted(facets, []int{35, 30, 20, 15})
 	hw := []int{40, 40, 20}
 	if p.facet == "anticipatory" {
 		hw = []int{10, 40, 50}
 	}
-	p.horizon = pick(horizons, hw)
+	p.horizon = pickWeighted(horizons, hw)
 
 	// money
-	br := budgetRange[level]
-	p.budget = math.Round(math.Exp(math.Log(br[0])+rng.Float64()*(math.Log(br[1])-math.Log(br[0])))/100) * 100
+	br := demoBudgetRange[level]
+	p.budget = math.Round(math.Exp(math.Log(br[0])+demoRNG.Float64()*(math.Log(br[1])-math.Log(br[0])))/100) * 100
 	ins := instrumentsByLevel[level]
-	p.instrument = pick(ins.names, ins.weights)
+	p.instrument = pickWeighted(ins.names, ins.weights)
 	switch p.instrument {
 	case "Own funds", "Venture capital", "Crowdfunding":
 		p.public = 0
 	default:
-		p.public = math.Round(p.budget*(0.3+0.7*rng.Float64())*100) / 100
+		p.public = math.Round(p.budget*(0.3+0.7*demoRNG.Float64())*100) / 100
 	}
-	if rng.IntN(100) < 3 {
+	if demoRNG.IntN(100) < 3 {
 		p.budget, p.public = -1, -1
 	}
 
@@ -705,7 +573,7 @@ func (f *projectFactory) make(level, challenge string) *project {
 				p.start = p.end.AddDate(0, -between(6, 24), 0)
 			}
 		}
-	case rng.IntN(100) < 12:
+	case demoRNG.IntN(100) < 12:
 		// open-ended
 	default:
 		p.end = p.start.AddDate(0, between(12, 60), 0)
@@ -718,10 +586,10 @@ func (f *projectFactory) make(level, challenge string) *project {
 	}
 
 	// lead and partners
-	lt := leadTypes[level]
+	lt := demoLeadTypes[level]
 	cands := f.byType[one(lt)]
 	p.lead = one(cands)
-	nPartners := pick([]int{0, 1, 2, 3, 4}, []int{15, 25, 30, 20, 10})
+	nPartners := pickWeighted([]int{0, 1, 2, 3, 4}, []int{15, 25, 30, 20, 10})
 	for len(p.partners) < nPartners {
 		n := one(f.pool)
 		if n != p.lead.name && !slices.Contains(p.partners, n) {
@@ -731,26 +599,26 @@ func (f *projectFactory) make(level, challenge string) *project {
 
 	// place: the lead's town when allowed, otherwise anywhere outside the left-out comarcas
 	lm := muniByCode(p.lead.muni)
-	if projectPlace(lm) && rng.IntN(100) < 60 {
+	if projectPlace(lm) && demoRNG.IntN(100) < 60 {
 		p.muni = lm
 	} else {
 		p.muni = pickMuni(projectPlace)
 	}
 	p.title = f.title(p)
-	if rng.IntN(100) < 75 {
-		p.lat = coord(math.Round((p.muni.lat+(rng.Float64()-0.5)*0.02)*1e5) / 1e5)
-		p.lon = coord(math.Round((p.muni.lon+(rng.Float64()-0.5)*0.02)*1e5) / 1e5)
+	if demoRNG.IntN(100) < 75 {
+		p.lat = coord(math.Round((p.muni.lat+(demoRNG.Float64()-0.5)*0.02)*1e5) / 1e5)
+		p.lon = coord(math.Round((p.muni.lon+(demoRNG.Float64()-0.5)*0.02)*1e5) / 1e5)
 	}
-	p.intent = one(intents[p.challenges[0]])
+	p.intent = one(demoIntents[p.challenges[0]])
 	var lv []string
 	for _, l := range p.levers {
 		lv = append(lv, leverEN[l])
 	}
 	p.summary = fmt.Sprintf("%s on %s in %s, led by %s and working through %s.",
-		levelNoun[level], challengeEN[p.challenges[0]], p.muni.eu, p.lead.name, strings.Join(lv, ", "))
+		demoLevelNoun[level], challengeEN[p.challenges[0]], p.muni.eu, p.lead.name, strings.Join(lv, ", "))
 
 	cutoff := now.AddDate(0, 0, -180)
-	if rng.IntN(100) < 15 {
+	if demoRNG.IntN(100) < 15 {
 		p.updated = randDate(day(2025, 1, 1), cutoff.AddDate(0, 0, -1))
 	} else {
 		p.updated = randDate(cutoff.AddDate(0, 0, 1), now.AddDate(0, 0, -1))
@@ -779,7 +647,7 @@ func buildProjects(orgs []org) []*project {
 	// the rest of the portfolio: no food, never water.
 	levelWeights := []int{25, 25, 15, 25, 10}
 	for len(ps) < 340 {
-		ps = append(ps, f.make(pick(levels, levelWeights), ""))
+		ps = append(ps, f.make(pickWeighted(levels, levelWeights), ""))
 	}
 	// a few bridges between the food cluster and the rest
 	for i := 25; i < 28; i++ {
@@ -789,7 +657,7 @@ func buildProjects(orgs []org) []*project {
 		ps[i].partners = append(ps[i].partners, foodHub[i-25])
 	}
 
-	rng.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
+	demoRNG.Shuffle(len(ps), func(i, j int) { ps[i], ps[j] = ps[j], ps[i] })
 	for i, p := range ps {
 		p.ref = fmt.Sprintf("PRJ-%04d", i+1)
 	}
@@ -869,7 +737,6 @@ var burstHeadlines = []string{
 var (
 	burstMonth   = day(2026, 6, 1)
 	signalsStart = day(2023, 11, 1)
-	sourceTypes  = []string{"news", "research", "policy", "citizen_story", "expert", "workshop", "project_report", "indicator", "other"}
 	challengeW   = []int{3, 3, 4, 2, 2, 2, 1} // order of challenges7
 )
 
@@ -908,7 +775,7 @@ func buildSignals(ps []*project) []*signal {
 	for m := 0; m < 36; m++ {
 		monthStart := signalsStart.AddDate(0, m, 0)
 		monthEnd := monthStart.AddDate(0, 1, -1)
-		n := 34 + int(float64(m)*0.8) + rng.IntN(7)
+		n := 34 + int(float64(m)*0.8) + demoRNG.IntN(7)
 		pWater := 0.006
 		if m >= 14 { // from January 2025
 			pWater = 0.03 + float64(m-14)*0.11/21
@@ -922,7 +789,7 @@ func buildSignals(ps []*project) []*signal {
 			switch {
 			case i >= n:
 				kind = "burst"
-			case rng.Float64() < pWater:
+			case demoRNG.Float64() < pWater:
 				kind = "water"
 			}
 			out = append(out, makeSignal(kind, randDate(monthStart, monthEnd), byChallenge))
@@ -945,70 +812,70 @@ func makeSignal(kind string, observed time.Time, byChallenge map[string][]string
 	switch kind {
 	case "water":
 		s.challenges = []string{"water"}
-		if rng.IntN(10) < 3 {
+		if demoRNG.IntN(10) < 3 {
 			s.challenges = append(s.challenges, one([]string{"food", "care_ageing", "energy", "circular_industry"}))
 		}
 		tpl = one(headlineTemplates["water"])
 	case "burst":
 		s.challenges = []string{"mobility"}
-		if rng.IntN(10) < 2 {
+		if demoRNG.IntN(10) < 2 {
 			s.challenges = append(s.challenges, "work_skills")
 		}
 		tpl = one(burstHeadlines)
 	default:
-		s.challenges = pickDistinct(challenges7, challengeW, pick([]int{1, 2}, []int{7, 3}))
+		s.challenges = pickDistinct(challenges7, challengeW, pickWeighted([]int{1, 2}, []int{7, 3}))
 		tpl = one(headlineTemplates[s.challenges[0]])
 	}
 	s.headline = placeText(tpl, m)
-	s.levers = pickDistinct(levers, []int{3, 2, 3, 2, 3, 2, 2, 1}, pick([]int{1, 2}, []int{6, 4}))
+	s.levers = pickDistinct(levers, []int{3, 2, 3, 2, 3, 2, 2, 1}, pickWeighted([]int{1, 2}, []int{6, 4}))
 	s.pillars = []string{pillarFor(s.challenges[0])}
-	if rng.IntN(4) == 0 {
+	if demoRNG.IntN(4) == 0 {
 		if p := one(pillars); !slices.Contains(s.pillars, p) {
 			s.pillars = append(s.pillars, p)
 		}
 	}
 
 	water := kind == "water"
-	s.sourceType = pick(sourceTypes, []int{30, 8, 8, 12, 10, 10, 10, 8, 4})
+	s.sourceType = pickWeighted(sourceTypes, []int{30, 8, 8, 12, 10, 10, 10, 8, 4})
 	if kind == "burst" {
-		s.sourceType = pick(sourceTypes, []int{60, 0, 5, 25, 2, 0, 0, 5, 3})
+		s.sourceType = pickWeighted(sourceTypes, []int{60, 0, 5, 25, 2, 0, 0, 5, 3})
 	}
 	if s.sourceType == "citizen_story" || s.sourceType == "workshop" {
-		if rng.IntN(3) == 0 {
+		if demoRNG.IntN(3) == 0 {
 			s.url = ""
 		}
 	}
-	s.steep = pick(steeps, []int{25, 20, 20, 20, 10, 5})
+	s.steep = pickWeighted(steeps, []int{25, 20, 20, 20, 10, 5})
 	if water {
-		s.steep = pick(steeps, []int{10, 5, 15, 60, 10, 0})
+		s.steep = pickWeighted(steeps, []int{10, 5, 15, 60, 10, 0})
 	}
-	s.novelty = pick([]int{1, 2, 3, 4, 5}, []int{15, 30, 30, 15, 10})
+	s.novelty = pickWeighted([]int{1, 2, 3, 4, 5}, []int{15, 30, 30, 15, 10})
 	if water {
-		s.novelty = pick([]int{1, 2, 3, 4, 5}, []int{0, 5, 30, 40, 25})
+		s.novelty = pickWeighted([]int{1, 2, 3, 4, 5}, []int{0, 5, 30, 40, 25})
 	}
 	lw := []int{30, 20, 10, 30, 10}
 	if water {
 		lw = []int{1, 1, 1, 1, 1}
 	}
-	s.level = pick(levels, lw)
-	s.actor = pick(actorTypes, []int{10, 5, 6, 5, 8, 6, 6, 8, 6, 6, 14, 20})
-	s.signalType = pick([]string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, []int{30, 20, 40, 10})
-	s.sentiment = pick([]string{"positive", "negative", "mixed"}, []int{35, 30, 35})
+	s.level = pickWeighted(levels, lw)
+	s.actor = pickWeighted(actorTypes, []int{10, 5, 6, 5, 8, 6, 6, 8, 6, 6, 14, 20})
+	s.signalType = pickWeighted([]string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, []int{30, 20, 40, 10})
+	s.sentiment = pickWeighted([]string{"positive", "negative", "mixed"}, []int{35, 30, 35})
 	if water {
-		s.signalType = pick([]string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, []int{40, 40, 15, 5})
-		s.sentiment = pick([]string{"positive", "negative", "mixed"}, []int{10, 60, 30})
+		s.signalType = pickWeighted([]string{"weak_signal", "emerging_issue", "trend_evidence", "wild_card"}, []int{40, 40, 15, 5})
+		s.sentiment = pickWeighted([]string{"positive", "negative", "mixed"}, []int{10, 60, 30})
 	}
 
 	// status: recent ones are waiting for review; a small backlog of older `new` ones.
 	age := int(now.Sub(observed).Hours() / 24)
 	if age <= 21 {
-		s.status = pick([]string{"new", "approved", "draft"}, []int{50, 40, 10})
+		s.status = pickWeighted([]string{"new", "approved", "draft"}, []int{50, 40, 10})
 	} else {
-		s.status = pick([]string{"approved", "archived", "new", "draft"}, []int{86, 8, 3, 3})
+		s.status = pickWeighted([]string{"approved", "archived", "new", "draft"}, []int{86, 8, 3, 3})
 	}
 
 	// the place named in the headline; headlines without a place sometimes carry none
-	if strings.Contains(tpl, "{") || rng.IntN(2) == 0 {
+	if strings.Contains(tpl, "{") || demoRNG.IntN(2) == 0 {
 		s.muni = m.code
 	}
 	var cs []string
@@ -1023,9 +890,9 @@ func makeSignal(kind string, observed time.Time, byChallenge map[string][]string
 		article(strings.ReplaceAll(s.sourceType, "_", " ")), article(actorEN[s.actor]), place, strings.Join(cs, " and "), leverEN[s.levers[0]])
 
 	// links: about 40% of signals point to projects sharing their primary challenge; water never does.
-	if !water && rng.IntN(100) < 42 {
+	if !water && demoRNG.IntN(100) < 42 {
 		cands := byChallenge[s.challenges[0]]
-		for k := pick([]int{1, 2}, []int{7, 3}); k > 0 && len(cands) > 0; k-- {
+		for k := pickWeighted([]int{1, 2}, []int{7, 3}); k > 0 && len(cands) > 0; k-- {
 			if r := one(cands); !slices.Contains(s.projects, r) {
 				s.projects = append(s.projects, r)
 			}
@@ -1116,13 +983,11 @@ func check(ok bool, format string, args ...any) {
 	if !ok {
 		mark = "FAIL"
 	}
-	fmt.Printf("  [%s] %s\n", mark, fmt.Sprintf(format, args...))
+	fmt.Fprintf(summary, "  [%s] %s\n", mark, fmt.Sprintf(format, args...))
 	if !ok {
 		failed = true
 	}
 }
-
-var failed bool
 
 func countBy[T any](items []T, key func(T) []string) map[string]int {
 	m := map[string]int{}
@@ -1135,11 +1000,11 @@ func countBy[T any](items []T, key func(T) []string) map[string]int {
 }
 
 func printSummary(orgs []org, ps []*project, ss []*signal) {
-	fmt.Printf("municipalities: %d, organisations: %d, projects: %d, signals: %d\n",
+	fmt.Fprintf(summary, "municipalities: %d, organisations: %d, projects: %d, signals: %d\n",
 		len(municipalities), len(orgs), len(ps), len(ss))
 	check(len(municipalities) == 88, "88 municipalities")
 
-	fmt.Println("coverage:")
+	fmt.Fprintln(summary, "coverage:")
 	for _, sc := range []struct {
 		name  string
 		terms []string
@@ -1165,15 +1030,15 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 		check(missing == 0, "%s: %s", sc.name, strings.Join(parts, " "))
 	}
 
-	fmt.Println("a) pillar × level (projects, full counting):")
-	fmt.Printf("     %-16s", "")
+	fmt.Fprintln(summary, "a) pillar × level (projects, full counting):")
+	fmt.Fprintf(summary, "     %-16s", "")
 	for _, l := range levels {
-		fmt.Printf("%15s", l)
+		fmt.Fprintf(summary, "%15s", l)
 	}
-	fmt.Println()
+	fmt.Fprintln(summary)
 	empty := 0
 	for _, pl := range pillars {
-		fmt.Printf("     %-16s", pl)
+		fmt.Fprintf(summary, "     %-16s", pl)
 		for _, l := range levels {
 			n := 0
 			for _, p := range ps {
@@ -1184,9 +1049,9 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 			if n == 0 {
 				empty++
 			}
-			fmt.Printf("%15d", n)
+			fmt.Fprintf(summary, "%15d", n)
 		}
-		fmt.Println()
+		fmt.Fprintln(summary)
 	}
 	regAd := 0
 	for _, p := range ps {
@@ -1197,7 +1062,7 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 	check(regAd == 0, "no project at regulation × adaptation")
 	check(empty >= 1 && empty <= 3, "%d empty pillar × level cells of 15", empty)
 
-	fmt.Println("b) food cluster:")
+	fmt.Fprintln(summary, "b) food cluster:")
 	var food []*project
 	for _, p := range ps {
 		if slices.Contains(p.challenges, "food") {
@@ -1241,11 +1106,11 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 		"%d food projects (community=%d startup=%d public_service=%d), shared-partner edges=%d, density=%.2f, components=%d",
 		len(food), fl["community"], fl["startup"], fl["public_service"], edges, density, len(comps))
 
-	fmt.Println("c) water:")
+	fmt.Fprintln(summary, "c) water:")
 	waterP := countBy(ps, func(p *project) []string { return p.challenges })["water"]
 	check(waterP == 0, "projects tagged water: %d", waterP)
 
-	fmt.Println("d) territory:")
+	fmt.Fprintln(summary, "d) territory:")
 	byCom := map[string]int{}
 	for _, p := range ps {
 		byCom[p.muni.comarca]++
@@ -1265,7 +1130,7 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 	}
 	check(badTitle == 0, "no project title names a left-out comarca (%d)", badTitle)
 
-	fmt.Println("e) pipeline and money:")
+	fmt.Fprintln(summary, "e) pipeline and money:")
 	st := countBy(ps, func(p *project) []string { return []string{p.stage} })
 	parts = nil
 	for _, s := range stages {
@@ -1297,9 +1162,9 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 			stale++
 		}
 	}
-	fmt.Printf("  projects updated more than 180 days ago: %d (%.0f%%)\n", stale, 100*float64(stale)/float64(len(ps)))
+	fmt.Fprintf(summary, "  projects updated more than 180 days ago: %d (%.0f%%)\n", stale, 100*float64(stale)/float64(len(ps)))
 
-	fmt.Println("signals:")
+	fmt.Fprintln(summary, "signals:")
 	yearStart := now.AddDate(-1, 0, 0)
 	approvedW, waterW, linked, waterLinked, backlog := 0, 0, 0, 0, 0
 	waterLevels, waterActors := map[string]bool{}, map[string]bool{}
@@ -1330,8 +1195,8 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 			}
 		}
 	}
-	fmt.Printf("  linked to ≥1 project: %d (%.0f%%); `new` older than 14 days: %d\n", linked, 100*float64(linked)/float64(len(ss)), backlog)
-	fmt.Printf("  approved water signals by year: 2023=%d 2024=%d 2025=%d 2026=%d\n",
+	fmt.Fprintf(summary, "  linked to ≥1 project: %d (%.0f%%); `new` older than 14 days: %d\n", linked, 100*float64(linked)/float64(len(ss)), backlog)
+	fmt.Fprintf(summary, "  approved water signals by year: 2023=%d 2024=%d 2025=%d 2026=%d\n",
 		waterByYear[2023], waterByYear[2024], waterByYear[2025], waterByYear[2026])
 	share := float64(waterW) / float64(approvedW)
 	check(share >= 0.06, "water share of approved signals in the last 12 months: %d/%d = %.1f%%", waterW, approvedW, 100*share)
@@ -1347,10 +1212,18 @@ func printSummary(orgs []org, ps []*project, ss []*signal) {
 	for t := now.AddDate(0, -12, 0); t.Before(now); t = t.AddDate(0, 1, 0) {
 		parts = append(parts, fmt.Sprintf("%s=%d", t.Format("2006-01"), mob[t.Format("2006-01")]))
 	}
-	fmt.Printf("  mobility signals per month (burst in %s): %s\n", burstMonth.Format("2006-01"), strings.Join(parts, " "))
+	fmt.Fprintf(summary, "  mobility signals per month (burst in %s): %s\n", burstMonth.Format("2006-01"), strings.Join(parts, " "))
 }
 
-func main() {
+// WriteDemo writes the demo mission's CSV files (municipalities,
+// organisations, projects, signals) into dir, the same bytes at every run,
+// and prints to w the story the data tells with a check of each part of
+// it. It fails when a check fails. `go generate ./data` runs it (through
+// cmd/demogen) into data/demo.
+func WriteDemo(dir string, w io.Writer) error {
+	demoMu.Lock()
+	defer demoMu.Unlock()
+	demoRNG, outDir, summary, failed = rand.New(rand.NewPCG(1, 2)), dir, w, false
 	orgs := buildOrgs()
 	ps := buildProjects(orgs)
 	ss := buildSignals(ps)
@@ -1360,6 +1233,7 @@ func main() {
 	writeSignals(ss)
 	printSummary(orgs, ps, ss)
 	if failed {
-		os.Exit(1)
+		return errors.New("gen: the demo data does not tell its story (see the failed checks)")
 	}
+	return nil
 }

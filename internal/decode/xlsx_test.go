@@ -1,4 +1,4 @@
-package ingest
+package decode
 
 import (
 	"archive/zip"
@@ -15,8 +15,6 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/begira/begira/internal/portfolio"
 )
 
 // zipWithEntries returns a ZIP archive holding a small file for each name.
@@ -158,9 +156,9 @@ func TestXLSXToCSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			used, sheets, _, err := xlsxToCSV(path, tt.sheet, &out, defaultXLSXLimits())
+			used, sheets, _, err := XLSXToCSV(path, tt.sheet, &out, DefaultXLSXLimits())
 			if err != nil {
-				t.Fatalf("xlsxToCSV: %v", err)
+				t.Fatalf("XLSXToCSV: %v", err)
 			}
 			if used != tt.wantSheet {
 				t.Errorf("sheet: got %q, want %q", used, tt.wantSheet)
@@ -193,7 +191,7 @@ func TestXLSXDate1904(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if _, _, _, err := xlsxToCSV(path, "", &out, defaultXLSXLimits()); err != nil {
+	if _, _, _, err := XLSXToCSV(path, "", &out, DefaultXLSXLimits()); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Data\n2024-03-15 00:00:00\n2024-03-15 18:00:00\n"; out.String() != want {
@@ -222,10 +220,10 @@ func TestXLSXLargeSheetStreams(t *testing.T) {
 	if err := f.SaveAs(path); err != nil {
 		t.Fatal(err)
 	}
-	lim := defaultXLSXLimits()
+	lim := DefaultXLSXLimits()
 	lim.MaxXML = 256 << 10
 	var out bytes.Buffer
-	if _, _, _, err := xlsxToCSV(path, "", &out, lim); err != nil {
+	if _, _, _, err := XLSXToCSV(path, "", &out, lim); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -256,14 +254,14 @@ func TestXLSXErrors(t *testing.T) {
 		zw.Close()
 		return write(strings.ReplaceAll(name, "/", "_")+".xlsx", buf.Bytes())
 	}
-	def := defaultXLSXLimits()
+	def := DefaultXLSXLimits()
 	mib := def
 	mib.MaxUnzipped, mib.MaxXML = 1<<20, 1<<20
 	rows3, rows6, cols6 := def, def, def
 	rows3.MaxRows, rows6.MaxRows, cols6.MaxCols = 3, 6, 6
 	tests := []struct {
 		name, path, sheet string
-		lim               xlsxLimits
+		lim               XLSXLimits
 		want              string // in the EINVALID message; "" = accepted
 	}{
 		{"missing sheet lists the sheets", book, "Ez dago", def,
@@ -271,7 +269,7 @@ func TestXLSXErrors(t *testing.T) {
 		{"empty sheet", book, "Hutsa", def, `sheet "Hutsa" is empty`},
 		{"zip bomb", bomb("xl/worksheets/sheet1.xml", 5<<20), "", mib,
 			"the workbook expands to more than 1 MiB: refused as a possible zip bomb"},
-		{"large part kept in memory", bomb("xl/media/image1.png", 2<<20), "", xlsxLimits{MaxUnzipped: 8 << 20, MaxXML: 1 << 20},
+		{"large part kept in memory", bomb("xl/media/image1.png", 2<<20), "", XLSXLimits{MaxUnzipped: 8 << 20, MaxXML: 1 << 20},
 			"the workbook part xl/media/image1.png expands to more than 1 MiB"},
 		{"zip lying about its sizes", lyingWorkbook(t, book, dir), "", def, "not a readable XLSX workbook"},
 		{"too many rows", book, "", rows3, "the sheet has more than 3 rows"},
@@ -282,7 +280,7 @@ func TestXLSXErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, _, err := xlsxToCSV(tt.path, tt.sheet, io.Discard, tt.lim)
+			_, _, _, err := XLSXToCSV(tt.path, tt.sheet, io.Discard, tt.lim)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("got %v, want nil", err)
@@ -290,8 +288,8 @@ func TestXLSXErrors(t *testing.T) {
 				return
 			}
 			assertInvalid(t, err, tt.want)
-			if strings.Contains(portfolio.ErrorMessage(err), dir) {
-				t.Errorf("message %q leaks the server path", portfolio.ErrorMessage(err))
+			if strings.Contains(err.Error(), dir) {
+				t.Errorf("message %q leaks the server path", err.Error())
 			}
 		})
 	}
@@ -366,7 +364,7 @@ func TestIsXLSX(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := isXLSX(tt.head, tt.file); got != tt.want {
+			if got := IsXLSX(tt.head, tt.file); got != tt.want {
 				t.Errorf("got %v, want %v", got, tt.want)
 			}
 		})

@@ -1,4 +1,8 @@
-package ingest
+// Package pull fetches the files of a mission's registered sources over
+// HTTP (conditional GETs, size and time limits, JSON arrays turned into
+// CSV) and hands them to the import pipeline, which previews and commits
+// them like an upload. It records each pull's outcome on its source.
+package pull
 
 import (
 	"bytes"
@@ -21,23 +25,44 @@ import (
 	"strings"
 	"time"
 
+	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
 
-// Pull defaults: a source file larger than DefaultPullLimit is refused, and
-// a server that has not answered in full within DefaultPullTimeout fails
-// the pull.
+// Defaults: a source file larger than DefaultLimit is refused, and a
+// server that has not answered in full within DefaultTimeout fails the
+// pull.
 const (
-	DefaultPullLimit   = 64 << 20
-	DefaultPullTimeout = 2 * time.Minute
+	DefaultLimit   = 64 << 20
+	DefaultTimeout = 2 * time.Minute
 )
 
-// PullResult says what one pull of a source did.
-type PullResult struct {
+// EUpstream is the code of a pull whose source failed (an HTTP error, a
+// timeout, an unreachable host): the server itself did not (502).
+const EUpstream = "EUPSTREAM"
+
+// Puller pulls the sources of the missions of one store through one
+// import pipeline.
+type Puller struct {
+	st      *store.Store
+	imports *ingest.Service
+	now     func() time.Time
+	// TempDir holds the fetched files while they are imported ("" = the
+	// system's temp directory).
+	TempDir string
+}
+
+// New returns a Puller. now is the clock (time.Now in production).
+func New(st *store.Store, imports *ingest.Service, now func() time.Time) *Puller {
+	return &Puller{st: st, imports: imports, now: now}
+}
+
+// Result says what one pull of a source did.
+type Result struct {
 	Mission      string `json:"mission"`
 	Source       string `json:"source"`
-	Status       string `json:"status"` // store.PullOK, PullNotModified, PullUnchanged or PullFailed
+	Status       string `json:"status"` // portfolio.PullOK, PullNotModified, PullUnchanged or PullFailed
 	HTTPStatus   int    `json:"http_status,omitempty"`
 	Bytes        int64  `json:"bytes,omitempty"`
 	BatchID      int64  `json:"batch_id,omitempty"`
@@ -49,12 +74,12 @@ type PullResult struct {
 
 // PullSource pulls the registered source slug of mission: the plain method
 // the scheduler's pull_<source> job and the CLI both call.
-func (s *Service) PullSource(ctx context.Context, client *http.Client, mission, slug string, limit int64) (*PullResult, error) {
-	src, err := s.st.Source(ctx, mission, slug)
+func (p *Puller) PullSource(ctx context.Context, client *http.Client, mission, slug string, limit int64) (*Result, error) {
+	src, err := p.st.Source(ctx, mission, slug)
 	if err != nil {
 		return nil, err
 	}
-	return s.Pull(ctx, client, *src, limit)
+	return p.Pull(ctx, client, *src, limit)
 }
 
 // Pull fetches a source's URL and imports it through the pipeline. The GET
@@ -66,17 +91,17 @@ func (s *Service) PullSource(ctx context.Context, client *http.Client, mission, 
 // is not committed. Every failure (network, timeout, HTTP error, oversize,
 // rejects) leaves the portfolio as it was and is recorded on the source;
 // the validators change only when a file landed, so the next pull fetches a
-// failed file again. client nil means a client with DefaultPullTimeout;
-// limit ≤ 0 means DefaultPullLimit.
-func (s *Service) Pull(ctx context.Context, client *http.Client, src store.Source, limit int64) (*PullResult, error) {
-	res := &pullState{PullResult: &PullResult{Mission: src.Mission, Source: src.Slug}}
-	err := s.fetchAndImport(ctx, client, src, limit, res)
-	rec := store.PullRecord{At: s.now().UTC(), Status: res.Status, BatchID: res.BatchID}
+// failed file again. client nil means a client with DefaultTimeout;
+// limit ≤ 0 means DefaultLimit.
+func (p *Puller) Pull(ctx context.Context, client *http.Client, src portfolio.Source, limit int64) (*Result, error) {
+	res := &pullState{Result: &Result{Mission: src.Mission, Source: src.Slug}}
+	err := p.fetchAndImport(ctx, client, src, limit, res)
+	rec := portfolio.PullRecord{At: p.now().UTC(), Status: res.Status, BatchID: res.BatchID}
 	if err != nil {
-		res.Status, res.Error = store.PullFailed, pullErrorText(err)
+		res.Status, res.Error = portfolio.PullFailed, pullErrorText(err)
 		rec.Status, rec.Error = res.Status, res.Error
 	}
-	if res.Status == store.PullOK || res.Status == store.PullUnchanged {
+	if res.Status == portfolio.PullOK || res.Status == portfolio.PullUnchanged {
 		rec.Validators = true
 		rec.ETag, rec.LastModified, rec.SHA256 = res.etag, res.lastModified, res.sha256
 	}
@@ -84,24 +109,24 @@ func (s *Service) Pull(ctx context.Context, client *http.Client, src store.Sourc
 	// timeout is exactly when the record matters).
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
-	if rerr := s.st.RecordPull(rctx, src.Mission, src.Slug, rec); rerr != nil && err == nil {
+	if rerr := p.st.RecordPull(rctx, src.Mission, src.Slug, rec); rerr != nil && err == nil {
 		err = rerr
 	}
-	return res.PullResult, err
+	return res.Result, err
 }
 
-// pullState is a PullResult with the validators Pull records on the source
+// pullState is a Result with the validators Pull records on the source
 // but does not return.
 type pullState struct {
-	*PullResult
+	*Result
 	etag, lastModified, sha256 string
 }
 
-func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src store.Source, limit int64, res *pullState) error {
+func (p *Puller) fetchAndImport(ctx context.Context, client *http.Client, src portfolio.Source, limit int64, res *pullState) error {
 	if src.URL == "" {
 		return portfolio.Errorf(portfolio.EINVALID, "source %q of mission %q has no url to pull from", src.Slug, src.Mission)
 	}
-	if Fields(src.PullKind) == nil {
+	if ingest.Fields(src.PullKind) == nil {
 		return portfolio.Errorf(portfolio.EINVALID, "source %q: kind must be projects, organisations or signals, not %q", src.Slug, src.PullKind)
 	}
 	u, err := url.Parse(src.URL)
@@ -111,14 +136,14 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	// Messages name the host and path, never the query (it may hold a key).
 	where := u.Host + u.Path
 	if limit <= 0 {
-		limit = DefaultPullLimit
+		limit = DefaultLimit
 	}
 	if client == nil {
-		client = &http.Client{Timeout: DefaultPullTimeout}
+		client = &http.Client{Timeout: DefaultTimeout}
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, src.URL, nil)
 	if err != nil {
-		return fmt.Errorf("ingest: pull %s: %w", src.Slug, err)
+		return fmt.Errorf("pull: %s: %w", src.Slug, err)
 	}
 	req.Header.Set("Accept", "text/csv, application/json;q=0.9, */*;q=0.5")
 	req.Header.Set("User-Agent", "begira")
@@ -136,7 +161,7 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	res.HTTPStatus = resp.StatusCode
 	switch {
 	case resp.StatusCode == http.StatusNotModified:
-		res.Status = store.PullNotModified
+		res.Status = portfolio.PullNotModified
 		return nil
 	case resp.StatusCode < 200 || resp.StatusCode > 299:
 		return &portfolio.Error{Code: EUpstream, Details: []string{strconv.Itoa(resp.StatusCode)}, Message: fmt.Sprintf(
@@ -146,14 +171,14 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 		return tooLarge(src.Slug, where, limit)
 	}
 
-	dir, err := os.MkdirTemp(s.TempDir, "begira-pull-")
+	dir, err := os.MkdirTemp(p.TempDir, "begira-pull-")
 	if err != nil {
-		return fmt.Errorf("ingest: pull %s: %w", src.Slug, err)
+		return fmt.Errorf("pull: %s: %w", src.Slug, err)
 	}
 	defer os.RemoveAll(dir)
 	body, err := os.Create(filepath.Join(dir, "body"))
 	if err != nil {
-		return fmt.Errorf("ingest: pull %s: %w", src.Slug, err)
+		return fmt.Errorf("pull: %s: %w", src.Slug, err)
 	}
 	defer body.Close()
 	h := sha256.New()
@@ -168,7 +193,7 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	res.sha256 = hex.EncodeToString(h.Sum(nil))
 	res.etag, res.lastModified = resp.Header.Get("ETag"), resp.Header.Get("Last-Modified")
 	if src.LastSHA256 != "" && res.sha256 == src.LastSHA256 {
-		res.Status = store.PullUnchanged
+		res.Status = portfolio.PullUnchanged
 		return nil
 	}
 
@@ -185,34 +210,34 @@ func (s *Service) fetchAndImport(ctx context.Context, client *http.Client, src s
 	}
 	mode := src.PullMode
 	if mode == "" {
-		mode = ModeUpsert
+		mode = ingest.ModeUpsert
 	}
-	b, err := s.Preview(ctx, Request{Mission: src.Mission, Kind: src.PullKind, Mode: mode, Path: file, Filename: filename,
+	b, err := p.imports.Preview(ctx, ingest.Request{Mission: src.Mission, Kind: src.PullKind, Mode: mode, Path: file, Filename: filename,
 		CreatedBy: "pull:" + src.Slug, Mapping: src.Mapping, Source: src.Slug})
 	if err != nil {
 		return err
 	}
 	res.BatchID, res.RowsTotal, res.RowsOK, res.RowsRejected = b.ID, b.RowsTotal, b.RowsOK, b.RowsRejected
-	if _, err := s.st.DB().ExecContext(ctx, `UPDATE import_batch SET source_id = ? WHERE id = ?`, src.ID, b.ID); err != nil {
-		s.fail(ctx, b.ID)
-		return fmt.Errorf("ingest: pull %s: %w", src.Slug, err)
+	if err := p.st.SetImportSource(ctx, b.ID, src.ID); err != nil {
+		p.imports.Fail(ctx, b.ID)
+		return fmt.Errorf("pull: %s: %w", src.Slug, err)
 	}
 	if b.RowsRejected > 0 || b.RowsOK == 0 {
 		// Nobody reviews a scheduled pull before it lands: a file with a
 		// rejected row is not committed, and its batch is closed as failed
 		// (its rejects stay readable on the import's page).
-		s.fail(ctx, b.ID)
+		p.imports.Fail(ctx, b.ID)
 		msg := fmt.Sprintf("source %q: import %d was not committed: %d of %d rows were rejected", src.Slug, b.ID, b.RowsRejected, b.RowsTotal)
 		if len(b.Rejects) > 0 {
 			r := b.Rejects[0]
 			msg += fmt.Sprintf(" (first: line %d, column %s: %s)", r.Line, r.Column, r.Reason)
 		}
-		return &portfolio.Error{Code: ERejected, Message: msg + "; the previous data is kept"}
+		return &portfolio.Error{Code: ingest.ERejected, Message: msg + "; the previous data is kept"}
 	}
-	if _, err := s.Commit(ctx, b.ID, false); err != nil {
+	if _, err := p.imports.Commit(ctx, b.ID, false); err != nil {
 		return err
 	}
-	res.Status = store.PullOK
+	res.Status = portfolio.PullOK
 	return nil
 }
 
