@@ -268,18 +268,7 @@ func (s *Server) apiCommitImport(c *fiber.Ctx) error {
 	}
 	b, err = s.imports.Commit(c.UserContext(), id, skip)
 	if err != nil {
-		if portfolio.ErrorCode(err) == ingest.ERejected {
-			// 422 with the counts, so a script can report them.
-			cur, _ := s.imports.Batch(c.UserContext(), id)
-			if cur != nil {
-				return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
-					"error": fiber.Map{"code": ingest.ERejected, "message": portfolio.ErrorMessage(err)},
-					"id":    id, "status": cur.Status, "rows_total": cur.RowsTotal, "rows_ok": cur.RowsOK,
-					"rows_rejected": cur.RowsRejected, "rejects": cur.Rejects,
-				})
-			}
-		}
-		return err
+		return s.withBatchCounts(c, id, err)
 	}
 	return c.JSON(b)
 }
