@@ -230,7 +230,7 @@ func (s *Server) apiImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.imports.Batch(c.UserContext(), id)
+	b, err := s.importBatch(c, id)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (s *Server) apiCommitImport(c *fiber.Ctx) error {
 		return err
 	}
 	defer release()
-	b, err := s.imports.Batch(c.UserContext(), id)
+	b, err := s.importBatch(c, id)
 	if err != nil {
 		return err
 	}
@@ -316,7 +316,7 @@ func (s *Server) apiImportRejects(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.imports.Batch(c.UserContext(), id)
+	b, err := s.importBatch(c, id)
 	if err != nil {
 		return err
 	}

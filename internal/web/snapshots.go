@@ -116,7 +116,7 @@ func (s *Server) apiSnapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshots.Get(c.UserContext(), id)
+	snap, err := s.guardedSnapshotOf(c, id)
 	if err != nil {
 		return err
 	}
@@ -137,7 +137,7 @@ func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 	if against == "" {
 		return portfolio.Errorf(portfolio.EINVALID, "give the snapshot to compare with: ?against=ID, or ?against=live for today's data")
 	}
-	sn, err := s.snapshots.Get(c.UserContext(), id)
+	sn, err := s.guardedSnapshotOf(c, id)
 	if err != nil {
 		return err
 	}
