@@ -148,7 +148,7 @@ func (en *Engine) Invalidate(mission string) { en.cache.Invalidate(mission) }
 
 // Label returns a metric's label in lang.
 func Label(code, lang string) string {
-	if m := Lookup(code); m != nil {
+	if m, ok := catalogue().byCode[code]; ok {
 		return m.Label.In(lang)
 	}
 	return code
@@ -156,7 +156,7 @@ func Label(code, lang string) string {
 
 // Definition returns a metric's one-sentence definition in lang.
 func Definition(code, lang string) string {
-	if m := Lookup(code); m != nil {
+	if m, ok := catalogue().byCode[code]; ok {
 		return m.Definition.In(lang)
 	}
 	return ""

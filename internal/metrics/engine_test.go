@@ -240,3 +240,27 @@ func TestFamily(t *testing.T) {
 		t.Errorf("Family of an unknown code = %q, want empty", f)
 	}
 }
+
+// Label, Definition, Family and Lookup read a catalogue built once: they
+// are asked for every value shown, and must not rebuild it each time.
+func TestCatalogueLookupsDoNotRebuild(t *testing.T) {
+	for name, f := range map[string]func(){
+		"Label":      func() { _ = Label("C7", "es") },
+		"Definition": func() { _ = Definition("S3", "eu") },
+		"Family":     func() { _ = Family("C17") },
+		"unknown":    func() { _ = Label("X9", "en") + Family("X9") },
+	} {
+		if n := testing.AllocsPerRun(100, f); n != 0 {
+			t.Errorf("%s: %v allocations per call, want 0 (the catalogue is rebuilt)", name, n)
+		}
+	}
+	// Catalogue hands out a copy: changing it changes no label.
+	all := Catalogue()
+	all[0].Label.EN = "changed"
+	if got := Label(all[0].Code, "en"); got == "changed" {
+		t.Errorf("Label(%s) = %q after a caller changed its copy of the catalogue", all[0].Code, got)
+	}
+	if m := Lookup("C1"); m == nil || m.Code != "C1" || Label("C1", "en") != m.Label.EN {
+		t.Errorf("Lookup(C1) = %+v", m)
+	}
+}

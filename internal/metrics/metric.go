@@ -6,6 +6,7 @@ import (
 	"embed"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -299,10 +300,8 @@ func isNetwork(code string) bool {
 
 // Lookup returns the metric with the given code, or nil.
 func Lookup(code string) *Metric {
-	for _, m := range Catalogue() {
-		if m.Code == code {
-			return &m
-		}
+	if m, ok := catalogue().byCode[code]; ok {
+		return &m // a copy: the catalogue is shared
 	}
 	return nil
 }
@@ -310,7 +309,7 @@ func Lookup(code string) *Metric {
 // Codes lists the catalogue's codes in order.
 func Codes() []string {
 	var out []string
-	for _, m := range Catalogue() {
+	for _, m := range catalogue().all {
 		out = append(out, m.Code)
 	}
 	return out
@@ -319,10 +318,35 @@ func Codes() []string {
 // Catalogue returns every metric, portfolio figures first, then network,
 // then signals, each family in code order.
 func Catalogue() []Metric {
-	all := append(append(append(portfolioMetrics(), entrantMetrics()...), networkMetrics()...), signalMetrics()...)
-	sort.SliceStable(all, func(i, j int) bool { return codeOrder(all[i].Code) < codeOrder(all[j].Code) })
-	return all
+	return slices.Clone(catalogue().all)
 }
+
+// catalogue is built once: Label and Family are asked for every value a
+// page or an API answer shows.
+var catalogue = sync.OnceValue(func() (c struct {
+	all    []Metric
+	byCode map[string]Metric
+	family map[string]string
+}) {
+	c.all = append(append(append(portfolioMetrics(), entrantMetrics()...), networkMetrics()...), signalMetrics()...)
+	sort.SliceStable(c.all, func(i, j int) bool { return codeOrder(c.all[i].Code) < codeOrder(c.all[j].Code) })
+	c.byCode = make(map[string]Metric, len(c.all))
+	for _, m := range c.all {
+		c.byCode[m.Code] = m
+	}
+	c.family = map[string]string{}
+	for _, f := range []struct {
+		name string
+		of   func() []Metric
+	}{{"network", networkMetrics}, {"signals", signalMetrics}, {"portfolio", portfolioMetrics}, {"portfolio", entrantMetrics}} {
+		for _, m := range f.of() {
+			if _, seen := c.family[m.Code]; !seen {
+				c.family[m.Code] = f.name
+			}
+		}
+	}
+	return c
+})
 
 // codeOrder sorts C1 < C2 < … < C20 < S1 < … < S13.
 func codeOrder(code string) int {
@@ -341,15 +365,5 @@ var Families = []string{"portfolio", "network", "signals"}
 // Family names the family of the metric code: "portfolio", "network" or
 // "signals" ("" for an unknown code).
 func Family(code string) string {
-	for _, f := range []struct {
-		name string
-		of   func() []Metric
-	}{{"network", networkMetrics}, {"signals", signalMetrics}, {"portfolio", portfolioMetrics}, {"portfolio", entrantMetrics}} {
-		for _, m := range f.of() {
-			if m.Code == code {
-				return f.name
-			}
-		}
-	}
-	return ""
+	return catalogue().family[code]
 }

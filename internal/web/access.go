@@ -9,7 +9,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -210,54 +212,79 @@ type missionOf func(s *Server, c *fiber.Ctx) (string, error)
 func bySlug(_ *Server, c *fiber.Ctx) (string, error) { return c.Params("slug"), nil }
 
 // byID finds the mission of the resource named by :id with get.
-func byID(what string, get func(s *Server, ctx context.Context, id int64) (string, error)) missionOf {
+func byID(what string, get func(s *Server, c *fiber.Ctx, id int64) (string, error)) missionOf {
 	return func(s *Server, c *fiber.Ctx) (string, error) {
 		id, err := idParam(c, "id", what)
 		if err != nil {
 			return "", err
 		}
-		return get(s, c.UserContext(), id)
+		return get(s, c, id)
 	}
 }
 
 var (
-	bySnapshot = byID("snapshot", func(s *Server, ctx context.Context, id int64) (string, error) {
+	bySnapshot = byID("snapshot", func(s *Server, c *fiber.Ctx, id int64) (string, error) {
 		svc, err := s.snapshotService()
 		if err != nil {
 			return "", err
 		}
-		sn, err := svc.Get(ctx, id)
+		sn, err := svc.Get(c.UserContext(), id)
 		if err != nil {
 			return "", err
 		}
+		c.Locals(guardedSnapshot{}, sn)
 		return sn.Mission, nil
 	})
-	byImport = byID("import", func(s *Server, ctx context.Context, id int64) (string, error) {
-		b, err := s.imports.Batch(ctx, id)
+	byImport = byID("import", func(s *Server, c *fiber.Ctx, id int64) (string, error) {
+		b, err := s.imports.Batch(c.UserContext(), id)
 		if err != nil {
 			return "", err
 		}
+		c.Locals(guardedImport{}, b)
 		return b.Mission, nil
 	})
-	byDecision = byID("decision", func(s *Server, ctx context.Context, id int64) (string, error) {
+	byDecision = byID("decision", func(s *Server, c *fiber.Ctx, id int64) (string, error) {
 		svc, err := s.snapshotService()
 		if err != nil {
 			return "", err
 		}
-		d, err := svc.Decisions().Get(ctx, id)
+		d, err := svc.Decisions().Get(c.UserContext(), id)
 		if err != nil {
 			return "", err
 		}
 		return d.Mission, nil
 	})
-	byGuestLink = byID("guest link", func(s *Server, ctx context.Context, id int64) (string, error) {
-		g, err := s.access.GuestLink(ctx, id)
+	byGuestLink = byID("guest link", func(s *Server, c *fiber.Ctx, id int64) (string, error) {
+		g, err := s.access.GuestLink(c.UserContext(), id)
 		if err != nil {
 			return "", err
 		}
 		return g.Mission, nil
 	})
 )
+
+// The guard leaves the snapshot or import it loaded to find a route's
+// mission for the handler, which need not load it again.
+type (
+	guardedSnapshot struct{}
+	guardedImport   struct{}
+)
+
+// importBatch returns import id: the one the guard loaded, else read now.
+func (s *Server) importBatch(c *fiber.Ctx, id int64) (*ingest.Batch, error) {
+	if b, ok := c.Locals(guardedImport{}).(*ingest.Batch); ok && b.ID == id {
+		return b, nil
+	}
+	return s.imports.Batch(c.UserContext(), id)
+}
+
+// guardedSnapshotOf returns snapshot id: the one the guard loaded, else read now.
+func (s *Server) guardedSnapshotOf(c *fiber.Ctx, id int64) (*snapshot.Snapshot, error) {
+	if sn, ok := c.Locals(guardedSnapshot{}).(*snapshot.Snapshot); ok && sn.ID == id {
+		return sn, nil
+	}
+	return s.snapshots.Get(c.UserContext(), id)
+}
 
 // byQuery reads the mission from ?mission= (jobs run on demand); without
 // one the request is about the whole instance.

@@ -270,12 +270,16 @@ func (s *Server) apiMetrics(c *fiber.Ctx) error {
 		if snap.Mission != m.Slug {
 			return portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, m.Slug)
 		}
+		// The client may hold the answer already: check before computing.
+		etag := snapshotETag(c, id)
+		if notModified(c, etag) {
+			cacheForever(c, etag)
+			return nil
+		}
 		if res, err = s.snapshots.Compute(c.UserContext(), id, sc, params, codes); err != nil {
 			return err
 		}
-		if immutable(c, id) {
-			return nil
-		}
+		cacheForever(c, etag)
 	} else if res, err = s.metrics.Get(c.UserContext(), metrics.Request{Mission: m, Scope: sc, Codes: codes, Params: params}); err != nil {
 		return err
 	}

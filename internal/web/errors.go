@@ -41,6 +41,28 @@ var fiberCodes = map[int]string{
 	fiber.StatusBadGateway:                  portfolio.EINVALID,
 }
 
+// answerFields is an error whose API answer carries fields beside "error".
+type answerFields struct {
+	error
+	fields fiber.Map
+}
+
+func (e *answerFields) Unwrap() error { return e.error }
+
+// withBatchCounts adds to a commit refused because rows were rejected the
+// batch's counts and first rejects, so a script can report them.
+func (s *Server) withBatchCounts(c *fiber.Ctx, id int64, err error) error {
+	if portfolio.ErrorCode(err) != ingest.ERejected {
+		return err
+	}
+	cur, _ := s.imports.Batch(c.UserContext(), id)
+	if cur == nil {
+		return err
+	}
+	return &answerFields{error: err, fields: fiber.Map{"id": id, "status": cur.Status, "rows_total": cur.RowsTotal,
+		"rows_ok": cur.RowsOK, "rows_rejected": cur.RowsRejected, "rejects": cur.Rejects}}
+}
+
 // domainError turns any error into a *portfolio.Error safe to show.
 func domainError(err error) *portfolio.Error {
 	var fe *fiber.Error
@@ -82,7 +104,13 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		if len(de.Details) > 0 {
 			body["details"] = de.Details
 		}
-		return c.Status(status).JSON(fiber.Map{"error": body})
+		answer := fiber.Map{"error": body}
+		if af := (*answerFields)(nil); errors.As(err, &af) {
+			for k, v := range af.fields {
+				answer[k] = v
+			}
+		}
+		return c.Status(status).JSON(answer)
 	}
 	p := s.newPage(c, "error")
 	p.Title = i18nTitle(p.Lang)

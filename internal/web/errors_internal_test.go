@@ -3,6 +3,13 @@ package web
 import (
 	"errors"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
@@ -88,5 +95,51 @@ func TestCSVCell(t *testing.T) {
 		if got := csvCell(tt.in, tt.decimalComma); got != tt.want {
 			t.Errorf("csvCell(%q, %v) = %q, want %q", tt.in, tt.decimalComma, got, tt.want)
 		}
+	}
+}
+
+// A commit refused for rejected rows answers through the one error handler:
+// the error with the batch's counts beside it, even when wrapped.
+func TestErrorHandlerAnswersFields(t *testing.T) {
+	s := &Server{}
+	app := fiber.New(fiber.Config{ErrorHandler: s.errorHandler})
+	app.Post("/api/v1/imports/7/commit", func(c *fiber.Ctx) error {
+		return fmt.Errorf("web: %w", &answerFields{error: portfolio.Errorf(ingest.ERejected, "2 of 3 rows were rejected"),
+			fields: fiber.Map{"id": 7, "status": "previewed", "rows_total": 3, "rows_ok": 1, "rows_rejected": 2, "rejects": nil}})
+	})
+	res, err := app.Test(httptest.NewRequest("POST", "/api/v1/imports/7/commit", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	want := `{"error":{"code":"EREJECTED","message":"2 of 3 rows were rejected"},"id":7,"rejects":null,"rows_ok":1,"rows_rejected":2,"rows_total":3,"status":"previewed"}`
+	if res.StatusCode != 422 || string(body) != want {
+		t.Errorf("got %d %s\nwant 422 %s", res.StatusCode, body, want)
+	}
+}
+
+// Error codes become answers in errors.go only: no handler writes its own
+// error answer for a code (EREJECTED was once answered in the commit
+// handler).
+func TestErrorCodesAnsweredInErrorsGoOnly(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") || name == "errors.go" {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok && (sel.Sel.Name == "ERejected" || sel.Sel.Name == "StatusUnprocessableEntity") {
+				t.Errorf("%s: %s answers an error outside the error handler (errors.go)", fset.Position(sel.Pos()), sel.Sel.Name)
+			}
+			return true
+		})
 	}
 }

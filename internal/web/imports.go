@@ -230,7 +230,7 @@ func (s *Server) apiImport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.imports.Batch(c.UserContext(), id)
+	b, err := s.importBatch(c, id)
 	if err != nil {
 		return err
 	}
@@ -245,7 +245,7 @@ func (s *Server) apiCommitImport(c *fiber.Ctx) error {
 		return err
 	}
 	defer release()
-	b, err := s.imports.Batch(c.UserContext(), id)
+	b, err := s.importBatch(c, id)
 	if err != nil {
 		return err
 	}
@@ -268,18 +268,7 @@ func (s *Server) apiCommitImport(c *fiber.Ctx) error {
 	}
 	b, err = s.imports.Commit(c.UserContext(), id, skip)
 	if err != nil {
-		if portfolio.ErrorCode(err) == ingest.ERejected {
-			// 422 with the counts, so a script can report them.
-			cur, _ := s.imports.Batch(c.UserContext(), id)
-			if cur != nil {
-				return c.Status(fiber.StatusUnprocessableEntity).JSON(fiber.Map{
-					"error": fiber.Map{"code": ingest.ERejected, "message": portfolio.ErrorMessage(err)},
-					"id":    id, "status": cur.Status, "rows_total": cur.RowsTotal, "rows_ok": cur.RowsOK,
-					"rows_rejected": cur.RowsRejected, "rejects": cur.Rejects,
-				})
-			}
-		}
-		return err
+		return s.withBatchCounts(c, id, err)
 	}
 	return c.JSON(b)
 }
@@ -327,7 +316,7 @@ func (s *Server) apiImportRejects(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.imports.Batch(c.UserContext(), id)
+	b, err := s.importBatch(c, id)
 	if err != nil {
 		return err
 	}

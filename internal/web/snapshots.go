@@ -48,12 +48,26 @@ func snapshotID(c *fiber.Ctx, param string) (int64, error) {
 // immutable marks a response about a snapshot as cacheable forever: a
 // snapshot never changes, so its id (plus the query) is its version.
 func immutable(c *fiber.Ctx, id int64) bool {
-	// The page names its reader (and carries their CSRF token): the tag
-	// changes with the reader.
+	etag := snapshotETag(c, id)
+	cacheForever(c, etag)
+	return notModified(c, etag)
+}
+
+// snapshotETag is the version of a response about snapshot id: the page
+// names its reader (and carries their CSRF token), so the tag changes with
+// the reader.
+func snapshotETag(c *fiber.Ctx, id int64) string {
 	p := principal(c)
-	etag := fmt.Sprintf(`"s%d-%x"`, id, hashString(string(c.Request().URI().QueryString())+"|"+string(p.Actor())+"|"+p.CSRF))
+	return fmt.Sprintf(`"s%d-%x"`, id, hashString(string(c.Request().URI().QueryString())+"|"+string(p.Actor())+"|"+p.CSRF))
+}
+
+func cacheForever(c *fiber.Ctx, etag string) {
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "private, max-age=31536000, immutable")
+}
+
+// notModified answers 304 when the client already holds etag.
+func notModified(c *fiber.Ctx, etag string) bool {
 	if c.Get(fiber.HeaderIfNoneMatch) == etag {
 		c.Status(fiber.StatusNotModified)
 		return true
@@ -102,7 +116,7 @@ func (s *Server) apiSnapshot(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	snap, err := s.snapshots.Get(c.UserContext(), id)
+	snap, err := s.guardedSnapshotOf(c, id)
 	if err != nil {
 		return err
 	}
@@ -123,7 +137,7 @@ func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 	if against == "" {
 		return portfolio.Errorf(portfolio.EINVALID, "give the snapshot to compare with: ?against=ID, or ?against=live for today's data")
 	}
-	sn, err := s.snapshots.Get(c.UserContext(), id)
+	sn, err := s.guardedSnapshotOf(c, id)
 	if err != nil {
 		return err
 	}
