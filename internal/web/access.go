@@ -9,9 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/auth"
-	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
 )
 
@@ -271,16 +269,16 @@ type (
 )
 
 // importBatch returns import id: the one the guard loaded, else read now.
-func (s *Server) importBatch(c *fiber.Ctx, id int64) (*ingest.Batch, error) {
-	if b, ok := c.Locals(guardedImport{}).(*ingest.Batch); ok && b.ID == id {
+func (s *Server) importBatch(c *fiber.Ctx, id int64) (*portfolio.ImportBatch, error) {
+	if b, ok := c.Locals(guardedImport{}).(*portfolio.ImportBatch); ok && b.ID == id {
 		return b, nil
 	}
 	return s.imports.Batch(c.UserContext(), id)
 }
 
 // guardedSnapshotOf returns snapshot id: the one the guard loaded, else read now.
-func (s *Server) guardedSnapshotOf(c *fiber.Ctx, id int64) (*snapshot.Snapshot, error) {
-	if sn, ok := c.Locals(guardedSnapshot{}).(*snapshot.Snapshot); ok && sn.ID == id {
+func (s *Server) guardedSnapshotOf(c *fiber.Ctx, id int64) (*portfolio.Snapshot, error) {
+	if sn, ok := c.Locals(guardedSnapshot{}).(*portfolio.Snapshot); ok && sn.ID == id {
 		return sn, nil
 	}
 	return s.snapshots.Get(c.UserContext(), id)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
@@ -37,13 +36,13 @@ type countingImports struct {
 	batches atomic.Int32
 }
 
-func (i *countingImports) Batch(ctx context.Context, id int64) (*ingest.Batch, error) {
+func (i *countingImports) Batch(ctx context.Context, id int64) (*portfolio.ImportBatch, error) {
 	i.batches.Add(1)
 	return i.Importer.Batch(ctx, id)
 }
 
 // countingSnapshots also counts the reads of a snapshot.
-func (s *countingSnapshots) Get(ctx context.Context, id int64) (*snapshot.Snapshot, error) {
+func (s *countingSnapshots) Get(ctx context.Context, id int64) (*portfolio.Snapshot, error) {
 	s.gets.Add(1)
 	return s.Snapshots.Get(ctx, id)
 }
@@ -67,7 +66,7 @@ func newCountingApp(t *testing.T) (*fiber.App, *countingImports, *countingSnapsh
 		t.Fatal(err)
 	}
 	mustImport(t, st, "tiny", "projects", "projects.csv", mustReadTestdata(t, "projects_tiny.csv"))
-	sn, err := snapshot.New(st, time.Now).Take(ctx, "tiny", "first", snapshot.TriggerManual)
+	sn, err := snapshot.New(st, time.Now).Take(ctx, "tiny", "first", portfolio.TriggerManual)
 	if err != nil {
 		t.Fatal(err)
 	}
