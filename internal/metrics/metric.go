@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -340,8 +341,24 @@ func Codes() []string {
 // then signals, each family in code order.
 func Catalogue() []Metric {
 	all := append(append(append(portfolioMetrics(), entrantMetrics()...), networkMetrics()...), signalMetrics()...)
+	for i := range all {
+		all[i].Label = catalogueLabels(all[i].Code, "label", all[i].Label)
+		all[i].Definition = catalogueLabels(all[i].Code, "definition", all[i].Definition)
+	}
 	sort.SliceStable(all, func(i, j int) bool { return codeOrder(all[i].Code) < codeOrder(all[j].Code) })
 	return all
+}
+
+// catalogueLabels returns a metric's label or definition ("label",
+// "definition") from the message catalogue (keys metric.<code>.<part>),
+// where translators keep them; a metric declared with its labels in Go
+// keeps those until they move to the catalogue.
+func catalogueLabels(code, part string, declared portfolio.Labels) portfolio.Labels {
+	key := "metric." + code + "." + part
+	if !i18n.Has(key) {
+		return declared
+	}
+	return portfolio.Labels{EN: i18n.T("en", key), ES: i18n.T("es", key), EU: i18n.T("eu", key)}
 }
 
 // codeOrder sorts C1 < C2 < … < C20 < S1 < … < S13.

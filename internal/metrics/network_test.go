@@ -439,7 +439,7 @@ C,C,,,,startup,,active,,
 // definitions in the three languages.
 func TestNetworkCatalogue(t *testing.T) {
 	for _, m := range networkMetrics() {
-		for _, l := range []portfolio.Labels{m.Label, m.Definition} {
+		for _, l := range catalogued(t, m.Code) {
 			if l.EN == "" || l.ES == "" || l.EU == "" {
 				t.Errorf("%s: missing a language in %+v", m.Code, l)
 			}
