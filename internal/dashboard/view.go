@@ -247,6 +247,10 @@ func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))
 		return pv
 	}
+	if f, ok := FormatOf(o); ok {
+		f.Lang = lang
+		o[formatKey] = f
+	}
 	b, err := o.JSON()
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", "option")
@@ -320,7 +324,8 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 	if len(drill.Marks) > 0 {
 		pv.Drill = drill
 	}
-	return HeatmapIn(rows, cols, values, outside, i18n.T(lang, "chart.gap")), nil
+	return withFormat(HeatmapIn(rows, cols, values, outside, i18n.T(lang, "chart.gap")),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.projects"), X: sb.Label.In(lang), Y: sa.Label.In(lang)}), nil
 }
 
 func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -392,10 +397,14 @@ func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		}
 		pv.Drill = drill
 	}
-	if p.Chart == "pie" {
-		return Pie(labels, values, series), nil
+	f := Format{Kind: KindCount, Measure: measureCol, X: s.Label.In(lang)}
+	if budget {
+		f.Kind = KindMoney
 	}
-	return Bar(labels, values, series), nil
+	if p.Chart == "pie" {
+		return withFormat(Pie(labels, values, series), f), nil
+	}
+	return withFormat(Bar(labels, values, series), f), nil
 }
 
 func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -429,7 +438,8 @@ func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pa
 		top := leaves[0] // ordered by budget, largest first
 		pv.Summary = i18n.T(lang, "summary.tree", len(leaves), termLabel(sa, top.A, lang), termLabel(sb, top.B, lang), i18n.EUR(lang, top.Budget))
 	}
-	o := Treemap(nodes, i18n.T(lang, "chart.budget"))
+	o := withFormat(Treemap(nodes, i18n.T(lang, "chart.budget")),
+		Format{Kind: KindMoney, Measure: i18n.T(lang, "col.budget"), X: sa.Label.In(lang), Y: sb.Label.In(lang)})
 	tagTree(o, func(path []int) string {
 		if len(path) == 1 {
 			return treeKey(codes[path[0]][0])
@@ -535,7 +545,8 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	} else {
 		pv.Summary = i18n.T(lang, "summary.sunburst", shown, len(tree), sa.Label.In(lang))
 	}
-	o := Sunburst(data, sa.Label.In(lang))
+	o := withFormat(Sunburst(data, sa.Label.In(lang)),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.projects_frac"), X: sa.Label.In(lang), Y: sb.Label.In(lang)})
 	tagTree(o, func(path []int) string {
 		switch len(path) {
 		case 1:

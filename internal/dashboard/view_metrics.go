@@ -160,7 +160,7 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	if max == 0 {
 		max = 1
 	}
-	o := Radar(cats, max, series)
+	o := withFormat(Radar(cats, max, series), Format{Kind: KindShare, Measure: i18n.T(lang, "col.share"), X: s.Label.In(lang)})
 	// The axis names can be clicked: each opens the projects of its term,
 	// counted fractionally as the actual mix is (a share, so the list shows
 	// the count it is the share of).
@@ -236,7 +236,7 @@ func partnerGraph(m *portfolio.Mission, g *metrics.Graph, lang string, pv *Panel
 	pv.Summary = i18n.T(lang, "summary.graph", len(g.Nodes), len(g.Edges))
 	// A node opens its project's page.
 	pv.Drill = &Drill{Marks: map[string]Mark{}}
-	o := Graph(nodes, links, cats)
+	o := withFormat(Graph(nodes, links, cats), Format{Kind: KindCount, Measure: i18n.T(lang, "col.edges"), X: i18n.T(lang, "col.project")})
 	tagSeries(o, func(_, i int) string {
 		key := "project:" + g.Nodes[i].Ref
 		pv.Drill.Marks[key] = Mark{Path: "projects/" + url.PathEscape(g.Nodes[i].Ref), Value: 1}
@@ -276,7 +276,8 @@ func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *Panel
 	if cs := pick(vs, "C19", "measure", "cross_share"); len(cs) > 0 {
 		pv.Summary = i18n.T(lang, "summary.cross_level", pct(lang, cs[0].Value))
 	}
-	return Heatmap(labels, labels, values, i18n.T(lang, "chart.gap"))
+	return withFormat(Heatmap(labels, labels, values, i18n.T(lang, "chart.gap")),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.edges"), X: level.Label.In(lang), Y: level.Label.In(lang)})
 }
 
 func territory(places []metrics.Place, lang string, pv *PanelView) Option {
@@ -296,7 +297,8 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 			{i18n.EUR(lang, p.Budget), fmt.Sprintf("%.2f", p.Budget)}})
 	}
 	pv.Summary = i18n.T(lang, "summary.territory", empty, len(places))
-	o := BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
+	o := withFormat(BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.projects"), X: i18n.T(lang, "col.municipality")})
 	// A bubble (a hollow one too) opens the projects in scope of its
 	// municipality: BubbleMap draws the places with projects in series 0
 	// and the others in series 1, each in the order given.
@@ -377,7 +379,8 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	} else {
 		pv.Summary = i18n.T(lang, "summary.no_burst")
 	}
-	return Lines(periods, series, i18n.T(lang, "chart.burst"))
+	return withFormat(Lines(periods, series, i18n.T(lang, "chart.burst")),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.signals"), X: i18n.T(lang, "chart.month"), XKind: KindDate, Y: s.Label.In(lang)})
 }
 
 func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
@@ -424,7 +427,8 @@ func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang str
 	} else {
 		pv.Summary = i18n.T(lang, "summary.emergence_none")
 	}
-	o := Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv))
+	o := withFormat(Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv)),
+		Format{Kind: KindIndex, Measure: i18n.T(lang, "col.visibility"), X: s.Label.In(lang), YKind: KindIndex, YName: i18n.T(lang, "col.growth")})
 	// A point opens its term's approved signals (its coordinates are rates,
 	// not counts: the list has no figure to repeat). Quadrant draws one
 	// series per group, its points in the order given.
@@ -498,7 +502,8 @@ func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value,
 		// signals of the term, the rows the gap is made from.
 		pv.Drill.add(fmt.Sprint(i), map[string]string{scheme: code, "signal_status": "approved"}, gaps[i], "")
 	}
-	return DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap"))
+	return withFormat(DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap")),
+		Format{Kind: KindShare, Measure: i18n.T(lang, "col.gap"), X: s.Label.In(lang)})
 }
 
 func convergence(m *portfolio.Mission, scheme string, cells []metrics.ConvergenceCell, sc portfolio.Scope, from, to time.Time, lang string, pv *PanelView) Option {
@@ -561,7 +566,8 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 				"observed_from": from.Format(time.DateOnly), "observed_to": to.Format(time.DateOnly)}, values[i][j], MeasureSignals)
 		}
 	}
-	return Heatmap(rows, cols, values, "·")
+	return withFormat(Heatmap(rows, cols, values, "·"),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.signals"), X: level.Label.In(lang), Y: s.Label.In(lang)})
 }
 
 func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
@@ -574,7 +580,7 @@ func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
 			continue
 		}
 		label := i18n.T(lang, "health."+measure)
-		cats, values = append(cats, label), append(values, 100*num(v[0]))
+		cats, values = append(cats, label), append(values, num(v[0]))
 		raw := ""
 		if v[0].Value != nil {
 			raw = fmt.Sprintf("%.4f", *v[0].Value)
@@ -582,9 +588,9 @@ func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
 		pv.Table.Rows = append(pv.Table.Rows, []Cell{{label, measure}, {pct(lang, v[0].Value), raw}, {i18n.Int(lang, v[0].N), fmt.Sprint(v[0].N)}})
 	}
 	if len(values) == 2 {
-		pv.Summary = i18n.T(lang, "summary.health", i18n.Percent(lang, values[0]/100, 0), i18n.Percent(lang, values[1]/100, 0))
+		pv.Summary = i18n.T(lang, "summary.health", i18n.Percent(lang, values[0], 0), i18n.Percent(lang, values[1], 0))
 	}
-	return Bar(cats, values, "%")
+	return withFormat(Bar(cats, values, i18n.T(lang, "col.share")), Format{Kind: KindShare, Measure: i18n.T(lang, "col.share"), X: i18n.T(lang, "col.measure")})
 }
 
 func maxf(xs ...float64) float64 {

@@ -736,7 +736,7 @@ func stageSankey(p *page, fm *portfolio.Mission, sm snapshot.StageMoves) dashboa
 			nodes = append(nodes, after(st))
 		}
 	}
-	return dashboard.Sankey(nodes, links)
+	return dashboard.WithFormat(dashboard.Sankey(nodes, links), p.Lang, dashboard.KindCount, p.T("col.projects"), p.T("col.stage"))
 }
 
 // decisionRows formats decisions for a log.

@@ -1,0 +1,157 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/begira/begira/internal/browsertest"
+)
+
+// chartTextsJS shows the tooltip of the first marks of every series of every
+// chart and returns, per chart, every text ECharts drew: axis labels, data
+// labels, legends, the colour scale and the tooltips (drawn on the canvas,
+// as the page's Content-Security-Policy wants).
+const chartTextsJS = `(() => {
+  const out = [];
+  document.querySelectorAll('.chart').forEach(el => {
+    const c = echarts.getInstanceByDom(el);
+    if (!c) return;
+    const texts = new Set(), tips = new Set();
+    const collect = (into) => c.getZr().storage.getDisplayList(true).forEach(e => {
+      if (e.style && typeof e.style.text === 'string' && e.style.text.trim() !== '') into.add(e.style.text);
+    });
+    collect(texts);
+    const before = new Set(texts);
+    c.getOption().series.forEach((s, si) => {
+      const n = Array.isArray(s.data) ? s.data.length : 0;
+      for (let i = 0; i < Math.min(n, 8); i++) {
+        c.dispatchAction({type: 'showTip', seriesIndex: si, dataIndex: i});
+        const now = new Set();
+        collect(now);
+        now.forEach(t => { if (!before.has(t)) tips.add(t); });
+      }
+    });
+    c.dispatchAction({type: 'hideTip'});
+    out.push({id: el.id, texts: [...texts], tips: [...tips]});
+  });
+  return out;
+})()`
+
+type chartTexts struct {
+	ID    string   `json:"id"`
+	Texts []string `json:"texts"`
+	Tips  []string `json:"tips"`
+}
+
+// numberToken is a written number: digits with separators between them.
+var numberToken = regexp.MustCompile(`\d(?:[\d.,\x{a0} ]*\d)?`)
+
+// isoDate is a date or month written for machines, not readers.
+var isoDate = regexp.MustCompile(`\b\d{4}-\d{2}\b`)
+
+// wrongNumber says what is wrong with the numbers of text in lang (es or
+// eu: decimal comma, grouping dot, at most two decimals; Basque writes the
+// percent sign first, Spanish after), or "".
+func wrongNumber(lang, text string) string {
+	if isoDate.MatchString(text) {
+		return "an ISO date"
+	}
+	for _, tok := range numberToken.FindAllString(text, -1) {
+		tok = strings.NewReplacer("\u00a0", " ").Replace(tok)
+		for _, n := range strings.Fields(tok) {
+			intPart, dec, hasDec := strings.Cut(n, ",")
+			if hasDec && (len(dec) > 2 || strings.ContainsAny(dec, ".,")) {
+				return "a number " + n + " with more than two decimals or English grouping"
+			}
+			groups := strings.Split(intPart, ".")
+			for _, g := range groups[1:] {
+				if len(g) != 3 {
+					return "a number " + n + " with a decimal point"
+				}
+			}
+		}
+	}
+	if lang == "eu" && regexp.MustCompile(`\d\s?%`).MatchString(text) {
+		return "a percentage written the Spanish or English way (Basque writes % 17,1)"
+	}
+	if lang == "es" && regexp.MustCompile(`%\s?\d`).MatchString(text) {
+		return "a percentage written the Basque way (Spanish writes 17,1 %)"
+	}
+	return ""
+}
+
+func TestWrongNumber(t *testing.T) {
+	for _, tc := range []struct {
+		lang, text string
+		bad        bool
+	}{
+		{"es", "81.478.800 €", false}, {"es", "100 M€", false}, {"es", "17,1 %", false}, {"eu", "% 17,1", false},
+		{"es", "100,000,000", true}, {"es", "81478800", false}, {"eu", "17.14%", true}, {"es", "0.2756183745583039", true},
+		{"es", "67.49116607773851", true}, {"eu", "17,1 %", true}, {"es", "% 17,1", true}, {"eu", "2026-03", true},
+		{"eu", "2026/03", false}, {"es", "Lasarte-Oria: 12", false},
+	} {
+		if got := wrongNumber(tc.lang, tc.text); (got != "") != tc.bad {
+			t.Errorf("wrongNumber(%s, %q) = %q, want bad=%v", tc.lang, tc.text, got, tc.bad)
+		}
+	}
+}
+
+// TestChartsWriteTheReadersNumbers reads every text every chart of every
+// dashboard draws, tooltips included, in Spanish and Basque, and fails on a
+// number in another language's convention, a raw float or an ISO date;
+// tooltips must name their measure, never an internal series id.
+func TestChartsWriteTheReadersNumbers(t *testing.T) {
+	_, addr := startDemo(t)
+	base := "http://" + addr
+	b := browsertest.New(t)
+	measure := map[string]string{"es": "Proyectos", "eu": "Proiektuak"}
+	for _, lang := range []string{"es", "eu"} {
+		for _, path := range []string{"/m/gipuzkoa", "/m/gipuzkoa/d/balance", "/m/gipuzkoa/d/health", "/m/gipuzkoa/d/network",
+			"/m/gipuzkoa/d/signals", "/m/gipuzkoa/d/territory", "/m/gipuzkoa/snapshots/2/diff?against=1"} {
+			u := base + path
+			if strings.Contains(u, "?") {
+				u += "&lang=" + lang
+			} else {
+				u += "?lang=" + lang
+			}
+			if err := chromedp.Do(b.Ctx, chromedp.Navigate(u)); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := b.WaitChartsDrawn(30 * time.Second); err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+			charts, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]chartTexts](chartTextsJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(charts) == 0 {
+				t.Errorf("%s: no chart", u)
+			}
+			for _, c := range charts {
+				if testing.Verbose() {
+					t.Logf("%s %s: texts %q tips %q", lang, c.ID, c.Texts[:min(len(c.Texts), 12)], c.Tips[:min(len(c.Tips), 3)])
+				}
+				if len(c.Tips) == 0 {
+					t.Errorf("%s %s: no tooltip shown", u, c.ID)
+				}
+				for _, text := range append(append([]string(nil), c.Texts...), c.Tips...) {
+					if why := wrongNumber(lang, text); why != "" {
+						t.Errorf("%s %s: %q has %s", u, c.ID, text, why)
+					}
+				}
+				for _, tip := range c.Tips {
+					if strings.Contains(tip, "coverage") || strings.Contains(tip, "sankey") {
+						t.Errorf("%s %s: tooltip %q names an internal series", u, c.ID, tip)
+					}
+				}
+				if c.ID == "chart-coverage" && !strings.Contains(strings.Join(c.Tips, "\n"), measure[lang]+":") {
+					t.Errorf("%s: the heatmap's tooltips %q do not name the measure %q", u, c.Tips, measure[lang])
+				}
+			}
+		}
+	}
+}
