@@ -130,10 +130,22 @@ type filterOption struct {
 	Selected     bool
 }
 
-// language picks the reader's language: ?lang=, then Accept-Language, then
-// the instance default.
+// langCookie remembers the language a reader chose with ?lang=, so that
+// the pages a link, a form or a redirect leads to without ?lang= (the
+// login, a form's answer, a page after logging in) stay in it.
+const langCookie = "begira_lang"
+
+// language picks the reader's language: ?lang= (remembered in a cookie),
+// then the remembered choice, then Accept-Language, then the instance
+// default.
 func (s *Server) language(c *fiber.Ctx) string {
 	if l := c.Query("lang"); i18n.Supported(l) {
+		if c.Cookies(langCookie) != l && !strings.HasPrefix(c.Path(), "/api/") {
+			s.setCookie(c, langCookie, l, 365*24*time.Hour)
+		}
+		return l
+	}
+	if l := c.Cookies(langCookie); i18n.Supported(l) {
 		return l
 	}
 	if l := i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
@@ -158,8 +170,9 @@ func (s *Server) renderBytes(name string, p *page) ([]byte, error) {
 }
 
 func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
-	// Pages depend on Accept-Language when ?lang= is absent.
-	c.Vary(fiber.HeaderAcceptLanguage)
+	// Pages depend on the language cookie and Accept-Language when ?lang=
+	// is absent.
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	s.personal(c, p)
 	b, err := s.renderBytes(name, p)
 	if err != nil {
