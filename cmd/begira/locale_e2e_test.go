@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -9,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/begira/begira/internal/browsertest"
+	"github.com/begira/begira/internal/i18n"
 )
 
 // chartTextsJS shows the tooltip of the first marks of every series of every
@@ -152,6 +155,86 @@ func TestChartsWriteTheReadersNumbers(t *testing.T) {
 					t.Errorf("%s: the heatmap's tooltips %q do not name the measure %q", u, c.Tips, measure[lang])
 				}
 			}
+		}
+	}
+}
+
+// shot saves a PNG of the whole page to $BEGIRA_SHOTS/name, when set (the
+// screenshots of the closing note).
+func shot(t *testing.T, b *browsertest.Browser, name string) {
+	t.Helper()
+	dir := os.Getenv("BEGIRA_SHOTS")
+	if dir == "" {
+		return
+	}
+	png, err := chromedp.Run(b.Ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestImportPreviewSpeaksTheReadersLanguage uploads a file with rejects in
+// Spanish and Basque: every reason is in the page's language, a value is
+// named by its label with its code in brackets, and a refused commit says
+// why in the page's language.
+func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
+	s, addr := startDemo(t)
+	b := browsertest.New(t)
+	base := "http://" + addr
+	loginInBrowser(t, b, s, base, "ane", map[string]string{"gipuzkoa": "analyst"})
+	file := filepath.Join(t.TempDir(), "nuevos.csv")
+	body := "Referencia;Título;Ejes;Nivel;Estado;Presupuesto;Inicio\n" +
+		"NEW-1;Huerta comunitaria en Añorga;Cohesión social;Acción comunitaria;active;12.500,50;07/03/2026\n" +
+		"NEW-2;Bici eléctrica compartida;descarbonizacion;startup;planned;80.000;13/03/2026\n" +
+		"NEW-3;Fila rota;adaptation;comunity;activo;1,5;31/02/2026\n" +
+		"NEW-1;Repetida;adaptation;startup;lost;1,5;01/01/2026\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"es": {"no es un término de «Nivel de acción»; ¿quería decir Acción comunitaria (community)?", "debe ser uno de estos: previsto (planned)",
+			"duplicado en este archivo (aparece antes en la línea 2)", "no es una fecha con el formato"},
+		"eu": {"ez da «Ekintza maila» eskemako termino bat; Komunitate ekintza (community) esan nahi zenuen?", "hauetako bat izan behar du: aurreikusia (planned)",
+			"bikoiztuta fitxategi honetan (lehenago 2. lerroan)", "formatuko data bat"},
+	}
+	for _, lang := range []string{"es", "eu"} {
+		if err := chromedp.Do(b.Ctx,
+			chromedp.Navigate(base+"/m/gipuzkoa/imports?lang="+lang),
+			chromedp.SetUploadFiles(chromedp.CSS(`#upload input[type=file]`), []string{file}),
+			chromedp.Click(chromedp.CSS(`#upload button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#preview .rejects tbody tr`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		rejects, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .rejects tbody`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range want[lang] {
+			if !strings.Contains(rejects, w) {
+				t.Errorf("%s rejects lack %q:\n%s", lang, w, rejects)
+			}
+		}
+		for _, english := range []string{"did you mean", "unknown", "must be one of", "duplicate", "not a date"} {
+			if strings.Contains(rejects, english) {
+				t.Errorf("%s rejects say %q in English:\n%s", lang, english, rejects)
+			}
+		}
+		shot(t, b, "locale-imports-"+lang+".png")
+		// Committing without skipping the rejected rows is refused, in
+		// the page's language.
+		if err := chromedp.Do(b.Ctx,
+			chromedp.Click(chromedp.CSS(`#commit button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#preview .result.error`)),
+		); err != nil {
+			t.Fatal(err)
+		}
+		refusal, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .result.error`)))
+		if err != nil || refusal != i18n.T(lang, "error.EREJECTED") {
+			t.Errorf("%s refusal %q (%v), want %q", lang, refusal, err, i18n.T(lang, "error.EREJECTED"))
 		}
 	}
 }

@@ -74,7 +74,7 @@ func TestTFallsBack(t *testing.T) {
 var printfVerb = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
 
 // customPlaceholder matches the placeholders imports.js replaces by name.
-var customPlaceholder = regexp.MustCompile(`%(total|ok|rejected|n)\b`)
+var customPlaceholder = regexp.MustCompile(`%(total|ok|rejected|n|values|scheme|format|line|min|max|suggestion|column|count|lines|examples)\b`)
 
 // printfVerbs returns the fmt verbs of msg in order, without the custom
 // placeholders.

@@ -287,6 +287,39 @@ func (p *page) setPageLinks(q url.Values, pg portfolio.Page) {
 	}
 }
 
+// errorCodes are the codes an error can carry, each with its message in
+// the catalogue (error.<code>).
+var errorCodes = []string{portfolio.EINVALID, portfolio.EUNAUTHORIZED, portfolio.EFORBIDDEN, portfolio.ENOTFOUND,
+	portfolio.ECONFLICT, portfolio.ETOOLARGE, portfolio.ETOOMANY, ingest.ERejected, ingest.EAmbiguous, ingest.EUpstream, portfolio.EINTERNAL}
+
+// ErrorText is what a page says of a refused request: the server's own
+// English message in English, the message of its code in the reader's
+// language otherwise (the API keeps codes and English messages; pages
+// translate by code).
+func (p *page) ErrorText(e *portfolio.Error) string {
+	if p.Lang == "en" || !i18n.Has("error."+e.Code) {
+		if p.Lang == "en" {
+			return e.Message
+		}
+		return p.T("error." + portfolio.EINVALID)
+	}
+	return p.T("error." + e.Code)
+}
+
+// ErrorMessages give the page scripts the message of each error code in
+// the page's language, for the API's refusals they show; none in English,
+// where the API's own messages say more.
+func (p *page) ErrorMessages() template.JS {
+	m := map[string]string{}
+	if p.Lang != "en" {
+		for _, code := range errorCodes {
+			m[code] = p.T("error." + code)
+		}
+	}
+	b, _ := json.Marshal(m)
+	return template.JS(b)
+}
+
 // ImportMessages are the wizard script's strings in the page's language.
 func (p *page) ImportMessages() template.JS {
 	m := map[string]string{}
@@ -297,6 +330,16 @@ func (p *page) ImportMessages() template.JS {
 		"line", "ignore", "detected", "choose", "decided.given", "decided.values", "decided.range", "decided.file", "decided.ambiguous",
 		"flagged"} {
 		m[k] = i18n.T(p.Lang, "imports."+k)
+	}
+	// Rejects and warnings by code: the API says them in English.
+	for _, code := range []string{ingest.RejRequired, ingest.RejNumber, ingest.RejNumberOther, ingest.RejRange, ingest.RejInt,
+		ingest.RejDate, ingest.RejTwoDigitYear, ingest.RejEnum, ingest.RejMunicipality, ingest.RejMunicipalityNew, ingest.RejTerm,
+		"did_you_mean", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
+		m["reject."+code] = i18n.T(p.Lang, "imports.reject."+code)
+	}
+	for _, code := range []string{ingest.WarnNumberAmbiguous, ingest.WarnDateAmbiguous, ingest.WarnYearRange, ingest.WarnNegativeBudget,
+		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice} {
+		m["warn."+code] = i18n.T(p.Lang, "imports.warn."+code)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")
 	m["status.discarded"] = p.Enum("import_status", "discarded")

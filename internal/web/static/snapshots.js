@@ -19,9 +19,13 @@
   }
 
   // errorText is the API's own message ({"error": {"message": …}}).
+  // The API refuses with a stable code and an English message; the page
+  // says the code's message in its language (none in English).
+  var errs = JSON.parse((document.getElementById("error-messages") || { textContent: "{}" }).textContent);
   function errorText(res, body) {
     try {
-      var msg = JSON.parse(body).error.message;
+      var e = JSON.parse(body).error;
+      var msg = errs[e.code] || e.message;
       if (msg) return msg;
     } catch (e) { /* not a JSON error */ }
     return res.status + " " + res.statusText;
