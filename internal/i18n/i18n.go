@@ -199,6 +199,18 @@ func Percent(lang string, share float64, decimals int) string {
 	return n + "%"
 }
 
+// DateTime formats an instant in loc, to the minute, with the zone's
+// abbreviation: en "7 Mar 2026, 14:05 CET", es "07/03/2026 14:05 CET",
+// eu "2026/03/07 14:05 CET".
+func DateTime(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	sep := " "
+	if lang != "es" && lang != "eu" {
+		sep = ", "
+	}
+	return Date(lang, t) + sep + t.Format("15:04 MST")
+}
+
 // Date formats a calendar date: en "7 Mar 2026", es "07/03/2026",
 // eu "2026/03/07".
 func Date(lang string, t time.Time) string {

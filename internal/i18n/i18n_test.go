@@ -11,6 +11,10 @@ import (
 
 func TestFormats(t *testing.T) {
 	d := time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC)
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ name, got, want string }{
 		{"es number", Number("es", 1234.5, 1), "1.234,5"},
 		{"en number", Number("en", 1234567.25, 2), "1,234,567.25"},
@@ -25,6 +29,9 @@ func TestFormats(t *testing.T) {
 		{"eu date", Date("eu", d), "2026/03/07"},
 		{"es date", Date("es", d), "07/03/2026"},
 		{"en date", Date("en", d), "7 Mar 2026"},
+		{"eu time", DateTime("eu", time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC), madrid), "2026/11/01 00:30 CET"},
+		{"es time", DateTime("es", time.Date(2026, 7, 1, 12, 5, 0, 0, time.UTC), madrid), "01/07/2026 14:05 CEST"},
+		{"en time", DateTime("en", time.Date(2026, 7, 1, 12, 5, 0, 0, time.UTC), madrid), "1 Jul 2026, 14:05 CEST"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)

@@ -119,3 +119,33 @@ func TestGuestLinkOpensInItsLanguage(t *testing.T) {
 		t.Errorf("a guest link in French: %d, want 400", code)
 	}
 }
+
+// TestTimesInTheMissionZone: "Figures as of", snapshots and imports say
+// their time in the mission's zone (Europe/Madrid) the reader's way, never
+// in UTC or ISO.
+func TestTimesInTheMissionZone(t *testing.T) {
+	app, st, _ := newClockedApp(t, web.Options{}, nil) // the clock reads 27 Nov 2026 09:00 UTC
+	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
+	b := newBrowser(t, app)
+	admin := map[string]string{"Authorization": "Bearer " + testAdminToken, "Content-Type": "application/json"}
+	if code, body, _ := b.do("POST", "/api/v1/missions/tiny/snapshots", admin, `{"label":"March"}`); code != 201 {
+		t.Fatalf("snapshot: %d %s", code, body)
+	}
+	for _, tc := range []struct{ lang, path, want string }{
+		{"eu", "/m/tiny", `2026/11/27 10:00 CET`},
+		{"es", "/m/tiny", `27/11/2026 10:00 CET`},
+		{"en", "/m/tiny", `27 Nov 2026, 10:00 CET`},
+		// Snapshots and metrics keep the real clock: the format is checked.
+		{"eu", "/m/tiny/snapshots", `\d{4}/\d{2}/\d{2} \d{2}:\d{2} CES?T`},
+		{"es", "/m/tiny/metrics", `\d{2}/\d{2}/\d{4} \d{2}:\d{2} CES?T`},
+	} {
+		_, page, _ := b.do("GET", tc.path+"?lang="+tc.lang, map[string]string{"Authorization": admin["Authorization"]}, "")
+		text := readableText(page)
+		if !regexp.MustCompile(tc.want).MatchString(text) {
+			t.Errorf("%s %s: no %s in %.600s", tc.lang, tc.path, tc.want, text)
+		}
+		if strings.Contains(text, " UTC") {
+			t.Errorf("%s %s shows a UTC time: %.600s", tc.lang, tc.path, text)
+		}
+	}
+}

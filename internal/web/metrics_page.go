@@ -51,7 +51,7 @@ func (s *Server) metricsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title = p.T("metrics.title")
-	p.ComputedAt = res.ComputedAt.Format("2006-01-02 15:04 UTC")
+	p.ComputedAt = p.Time(res.ComputedAt)
 	byCode := map[string]*metricGroup{}
 	for _, code := range metrics.Codes() {
 		q := p.Scope.Query()

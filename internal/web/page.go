@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -213,6 +214,43 @@ func (p *page) LangLink(lang string) string {
 	}
 	q.Set("lang", lang)
 	return p.Path + "?" + q.Encode()
+}
+
+// defaultZone is where times are shown on pages of no mission (jobs,
+// audit, users): the zone missions default to.
+const defaultZone = "Europe/Madrid"
+
+// zones caches time zones by name.
+var zones sync.Map
+
+func zone(name string) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	zones.Store(name, l)
+	return l
+}
+
+// Time writes an instant the reader's way, in the mission's time zone
+// (Europe/Madrid on pages of no mission), to the minute.
+func (p *page) Time(t time.Time) string {
+	name := defaultZone
+	if p.Mission != nil && p.Mission.Timezone != "" {
+		name = p.Mission.Timezone
+	}
+	return i18n.DateTime(p.Lang, t, zone(name))
+}
+
+// TimePtr is Time of an instant that may be absent ("").
+func (p *page) TimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return p.Time(*t)
 }
 
 // Date formats a date the reader's way.
