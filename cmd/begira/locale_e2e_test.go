@@ -134,6 +134,9 @@ func TestChartsWriteTheReadersNumbers(t *testing.T) {
 			if len(charts) == 0 {
 				t.Errorf("%s: no chart", u)
 			}
+			if path == "/m/gipuzkoa" {
+				checkPNGExport(t, b, lang)
+			}
 			for _, c := range charts {
 				if testing.Verbose() {
 					t.Logf("%s %s: texts %q tips %q", lang, c.ID, c.Texts[:min(len(c.Texts), 12)], c.Tips[:min(len(c.Tips), 3)])
@@ -236,5 +239,58 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 		if err != nil || refusal != i18n.T(lang, "error.EREJECTED") {
 			t.Errorf("%s refusal %q (%v), want %q", lang, refusal, err, i18n.T(lang, "error.EREJECTED"))
 		}
+	}
+}
+
+// pngExportJS clicks the coverage chart's PNG button, catches the link the
+// page would download, and measures the image: its size and whether the
+// band above the chart holds text.
+const pngExportJS = `new Promise(resolve => {
+  const orig = HTMLAnchorElement.prototype.click;
+  HTMLAnchorElement.prototype.click = function () {
+    HTMLAnchorElement.prototype.click = orig;
+    const name = this.download, img = new Image();
+    img.onload = () => {
+      const c = document.createElement('canvas');
+      c.width = img.width; c.height = img.height;
+      const g = c.getContext('2d');
+      g.drawImage(img, 0, 0);
+      const band = g.getImageData(0, 0, img.width, 100).data;
+      let ink = 0;
+      for (let i = 0; i < band.length; i += 4) if (band[i] < 128) ink++;
+      const chart = echarts.getInstanceByDom(document.getElementById('chart-coverage'));
+      resolve({name: name, height: img.height, chartHeight: chart.getHeight() * 2, ink: ink});
+    };
+    img.src = this.href;
+  };
+  document.querySelector('button.png[data-chart="chart-coverage"]').click();
+})`
+
+// checkPNGExport: the exported chart carries its title, scope and date
+// above the chart, in a file named by mission, chart and date.
+func checkPNGExport(t *testing.T, b *browsertest.Browser, lang string) {
+	t.Helper()
+	type export struct {
+		Name        string  `json:"name"`
+		Height      float64 `json:"height"`
+		ChartHeight float64 `json:"chartHeight"`
+		Ink         int     `json:"ink"`
+	}
+	got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[export](pngExportJS, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`^gipuzkoa-overview-coverage-\d{4}-\d{2}-\d{2}\.png$`).MatchString(got.Name) {
+		t.Errorf("%s: PNG named %q, want mission, dashboard, chart and date", lang, got.Name)
+	}
+	if got.Height < got.ChartHeight+100 || got.Ink < 200 {
+		t.Errorf("%s: PNG %+v: want a band of text (title, scope, date) above the chart", lang, got)
+	}
+	head, err := chromedp.Run(b.Ctx, chromedp.Evaluate[map[string]string](`Object.assign({}, document.querySelector('button.png[data-chart="chart-coverage"]').dataset)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head["title"] == "" || !strings.Contains(head["scope"], map[string]string{"es": "Ámbito", "eu": "Esparrua"}[lang]) || !regexp.MustCompile(`\d{2}:\d{2} CES?T`).MatchString(head["asof"]) {
+		t.Errorf("%s: PNG heading %q: want the title, the scope and the time of the figures", lang, head)
 	}
 }

@@ -449,6 +449,38 @@ func (p *page) LiveLink() string {
 	return p.Path + "?" + q.Encode()
 }
 
+// AsOfText says when the page's figures are from, for an exported chart:
+// the snapshot it is frozen at, or the time the figures were read.
+func (p *page) AsOfText() string {
+	if p.Snapshot != nil {
+		return p.T("png.snapshot", p.Snapshot.ID, p.Snapshot.Label, p.Time(p.Snapshot.TakenAt))
+	}
+	if p.View != nil && !p.View.ComputedAt.IsZero() {
+		return p.T("dashboard.computed_at", p.Time(p.View.ComputedAt))
+	}
+	return ""
+}
+
+// PNGName is the file name of a chart exported as an image: mission,
+// dashboard, chart and the date of its figures (with the snapshot's number
+// when frozen), e.g. gipuzkoa-overview-coverage-2026-11-27.
+func (p *page) PNGName(panel string) string {
+	at := time.Now()
+	if p.View != nil && !p.View.ComputedAt.IsZero() {
+		at = p.View.ComputedAt
+	}
+	name := p.Mission.Slug + "-" + p.DashID + "-" + panel
+	if p.Snapshot != nil {
+		at = p.Snapshot.TakenAt
+		name += fmt.Sprintf("-snapshot-%d", p.Snapshot.ID)
+	}
+	tz := defaultZone
+	if p.Mission.Timezone != "" {
+		tz = p.Mission.Timezone
+	}
+	return name + "-" + at.In(zone(tz)).Format(time.DateOnly)
+}
+
 // ScopeText states the page's scope in words, next to its figures:
 // "283 projects, planned and active, all levels".
 func (p *page) ScopeText(n int64) string {

@@ -260,15 +260,38 @@
     }
   }
 
+  // downloadPNG saves a chart as an image that stands on its own: the
+  // chart's title, the scope (filters) and when the figures are from
+  // above the chart, and a file name with mission, chart and date.
   function downloadPNG(button) {
     var chart = charts[button.dataset.chart];
     if (!chart) return;
-    var a = document.createElement("a");
-    a.href = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
-    a.download = button.dataset.name + ".png";
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
+    var img = new Image();
+    img.onload = function () {
+      var r = 2, pad = 16 * r, lineH = 22 * r;
+      var lines = [button.dataset.title, button.dataset.scope, button.dataset.asof].filter(function (t) { return t; });
+      var c = document.createElement("canvas");
+      var top = pad + lines.length * lineH + pad / 2;
+      c.width = img.width;
+      c.height = img.height + top;
+      var g = c.getContext("2d");
+      g.fillStyle = "#fff";
+      g.fillRect(0, 0, c.width, c.height);
+      g.fillStyle = "#1b1b1b";
+      g.textBaseline = "top";
+      lines.forEach(function (t, i) {
+        g.font = (i === 0 ? "bold " + 18 * r : 13 * r) + "px sans-serif";
+        g.fillText(t, pad, pad + i * lineH, c.width - 2 * pad);
+      });
+      g.drawImage(img, 0, top);
+      var a = document.createElement("a");
+      a.href = c.toDataURL("image/png");
+      a.download = button.dataset.name + ".png";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    };
+    img.src = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
