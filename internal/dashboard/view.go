@@ -130,6 +130,19 @@ func (p PanelView) DrillJSON() template.JS {
 type Table struct {
 	Columns []string
 	Rows    [][]Cell
+	// Marks holds, for each row, the key of the chart's mark it is (see
+	// Drill), or ""; Links the mark itself once the panel is drawn. The
+	// page links the row to the same list a click on the mark opens, so
+	// every drill-down is reachable by keyboard (and stays right when the
+	// page later cuts the chart's marks).
+	Marks []string
+	Links []*Mark
+}
+
+// addRow appends a row and the key of its mark.
+func (t *Table) addRow(mark string, cells ...Cell) {
+	t.Rows = append(t.Rows, cells)
+	t.Marks = append(t.Marks, mark)
 }
 
 // Cell is one table value.
@@ -247,6 +260,14 @@ func RenderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))
 		return pv
 	}
+	if pv.Drill != nil {
+		pv.Table.Links = make([]*Mark, len(pv.Table.Marks))
+		for i, k := range pv.Table.Marks {
+			if mk, ok := pv.Drill.Marks[k]; ok && k != "" {
+				pv.Table.Links[i] = &mk
+			}
+		}
+	}
 	if f, ok := FormatOf(o); ok {
 		f.Lang = lang
 		o[formatKey] = f
@@ -298,7 +319,7 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 			if sc.Excludes(p.Data.A, rowCodes[i]) || sc.Excludes(p.Data.B, colCodes[j]) {
 				outside[i][j] = true
 				out := i18n.T(lang, "chart.outside_filter")
-				pv.Table.Rows = append(pv.Table.Rows, []Cell{{rows[i], rowCodes[i]}, {cols[j], colCodes[j]}, {out, ""}, {out, ""}, {out, ""}})
+				pv.Table.addRow("", Cell{rows[i], rowCodes[i]}, Cell{cols[j], colCodes[j]}, Cell{out, ""}, Cell{out, ""}, Cell{out, ""})
 				continue
 			}
 			inside++
@@ -308,12 +329,12 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 			if pa != "" && pb != "" {
 				drill.add(fmt.Sprintf("%d,%d", j, i), map[string]string{pa: rowCodes[i], pb: colCodes[j]}, float64(c.NFull), MeasureCount)
 			}
-			pv.Table.Rows = append(pv.Table.Rows, []Cell{
-				{rows[i], rowCodes[i]}, {cols[j], colCodes[j]},
-				{i18n.Int(lang, c.NFull), fmt.Sprint(c.NFull)},
-				{i18n.Number(lang, c.NFrac, 2), fmt.Sprintf("%.4f", c.NFrac)},
-				{i18n.EUR(lang, c.BudgetFrac), fmt.Sprintf("%.2f", c.BudgetFrac)},
-			})
+			pv.Table.addRow(fmt.Sprintf("%d,%d", j, i),
+				Cell{rows[i], rowCodes[i]}, Cell{cols[j], colCodes[j]},
+				Cell{i18n.Int(lang, c.NFull), fmt.Sprint(c.NFull)},
+				Cell{i18n.Number(lang, c.NFrac, 2), fmt.Sprintf("%.4f", c.NFrac)},
+				Cell{i18n.EUR(lang, c.BudgetFrac), fmt.Sprintf("%.2f", c.BudgetFrac)},
+			)
 		}
 	}
 	if len(gaps) > 0 {
@@ -370,8 +391,8 @@ func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if budget {
 			text = i18n.EUR(lang, v)
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{labels[i], codes[i]}, {text, fmt.Sprintf("%.2f", v)},
-			{i18n.Percent(lang, share, 1), fmt.Sprintf("%.4f", share)}})
+		pv.Table.addRow(fmt.Sprint(i), Cell{labels[i], codes[i]}, Cell{text, fmt.Sprintf("%.2f", v)},
+			Cell{i18n.Percent(lang, share, 1), fmt.Sprintf("%.4f", share)})
 		if best < 0 || v > values[best] {
 			best = i
 		}
@@ -428,8 +449,8 @@ func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pa
 		codes[i] = append(codes[i], l.B)
 		nodes[i].Children = append(nodes[i].Children, opts.TreeMapNode{Name: termLabel(sb, l.B, lang), Value: int(l.Budget + 0.5)})
 		nodes[i].Value += int(l.Budget + 0.5)
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, l.A, lang), l.A}, {termLabel(sb, l.B, lang), l.B},
-			{i18n.EUR(lang, l.Budget), fmt.Sprintf("%.2f", l.Budget)}, {i18n.Int(lang, l.Projects), fmt.Sprint(l.Projects)}})
+		pv.Table.addRow(treeKey(l.A, l.B), Cell{termLabel(sa, l.A, lang), l.A}, Cell{termLabel(sb, l.B, lang), l.B},
+			Cell{i18n.EUR(lang, l.Budget), fmt.Sprintf("%.2f", l.Budget)}, Cell{i18n.Int(lang, l.Projects), fmt.Sprint(l.Projects)})
 	}
 	pv.Drill = treeDrill(sc, p.Data.A, p.Data.B, leafFigures(leaves), MeasureBudgetFrac)
 	if len(leaves) == 0 {
@@ -512,7 +533,7 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 					leafRefs[a] = map[string][]string{}
 				}
 				leafRefs[a][b] = append(leafRefs[a][b], ref)
-				pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+				pv.Table.addRow("project:"+ref, Cell{termLabel(sa, a, lang), a}, Cell{termLabel(sb, b, lang), b}, Cell{ref, ref}, Cell{pr.title, pr.title})
 			}
 		}
 	}

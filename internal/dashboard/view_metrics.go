@@ -144,9 +144,9 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 		cats = append(cats, term.Label.In(lang))
 		a, t = append(a, actual[term.Code]), append(t, target[term.Code])
 		max = maxf(max, actual[term.Code], target[term.Code])
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{term.Label.In(lang), term.Code},
-			{i18n.Percent(lang, actual[term.Code], 1), fmt.Sprintf("%.4f", actual[term.Code])},
-			{i18n.Percent(lang, target[term.Code], 1), fmt.Sprintf("%.4f", target[term.Code])}})
+		pv.Table.addRow("r:"+term.Label.In(lang), Cell{term.Label.In(lang), term.Code},
+			Cell{i18n.Percent(lang, actual[term.Code], 1), fmt.Sprintf("%.4f", actual[term.Code])},
+			Cell{i18n.Percent(lang, target[term.Code], 1), fmt.Sprintf("%.4f", target[term.Code])})
 	}
 	series := []RadarSeries{{Name: i18n.T(lang, "chart.actual"), Values: a}}
 	if len(target) > 0 {
@@ -230,8 +230,8 @@ func partnerGraph(m *portfolio.Mission, g *metrics.Graph, lang string, pv *Panel
 			break
 		}
 		n := g.Nodes[i]
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{n.Ref, n.Ref}, {n.Title, n.Title}, {n.Level, n.Level},
-			{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)}})
+		pv.Table.addRow("project:"+n.Ref, Cell{n.Ref, n.Ref}, Cell{n.Title, n.Title}, Cell{n.Level, n.Level},
+			Cell{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)})
 	}
 	pv.Summary = i18n.T(lang, "summary.graph", len(g.Nodes), len(g.Edges))
 	// A node opens its project's page.
@@ -293,8 +293,8 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 		if p.Projects == 0 {
 			empty++
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{name, p.Code}, {i18n.Int(lang, p.Projects), fmt.Sprint(p.Projects)},
-			{i18n.EUR(lang, p.Budget), fmt.Sprintf("%.2f", p.Budget)}})
+		pv.Table.addRow("m:"+p.Code, Cell{name, p.Code}, Cell{i18n.Int(lang, p.Projects), fmt.Sprint(p.Projects)},
+			Cell{i18n.EUR(lang, p.Budget), fmt.Sprintf("%.2f", p.Budget)})
 	}
 	pv.Summary = i18n.T(lang, "summary.territory", empty, len(places))
 	o := withFormat(BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false),
@@ -418,9 +418,9 @@ func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang str
 		if q >= 1 && q <= 4 {
 			qname = groups[q-1]
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{t.Label.In(lang), t.Code},
-			{i18n.Number(lang, xs[t.Code], 4), fmt.Sprintf("%.6f", xs[t.Code])},
-			{i18n.Number(lang, ys[t.Code], 4), fmt.Sprintf("%.6f", ys[t.Code])}, {qname, fmt.Sprint(q)}})
+		pv.Table.addRow("t:"+t.Code, Cell{t.Label.In(lang), t.Code},
+			Cell{i18n.Number(lang, xs[t.Code], 4), fmt.Sprintf("%.6f", xs[t.Code])},
+			Cell{i18n.Number(lang, ys[t.Code], 4), fmt.Sprintf("%.6f", ys[t.Code])}, Cell{qname, fmt.Sprint(q)})
 	}
 	if len(weak) > 0 {
 		pv.Summary = i18n.T(lang, "summary.emergence", strings.Join(weak, ", "))
@@ -487,7 +487,7 @@ func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value,
 			flag = i18n.T(lang, "col.blind_spot")
 		}
 		row = append(row, Cell{flag, fmt.Sprint(isBlind)})
-		pv.Table.Rows = append(pv.Table.Rows, row)
+		pv.Table.addRow(fmt.Sprint(len(codes)-1), row...)
 	}
 	if len(blind) > 0 {
 		pv.Summary = i18n.T(lang, "summary.blind_spots", strings.Join(blind, ", "))
@@ -541,8 +541,8 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 			if values[i][j] > 0 {
 				seen++
 			}
-			pv.Table.Rows = append(pv.Table.Rows, []Cell{{rows[i], t.Code}, {cols[j], l.Code},
-				{i18n.Int(lang, int64(values[i][j])), fmt.Sprint(int64(values[i][j]))}})
+			pv.Table.addRow(fmt.Sprintf("%d,%d", j, i), Cell{rows[i], t.Code}, Cell{cols[j], l.Code},
+				Cell{i18n.Int(lang, int64(values[i][j])), fmt.Sprint(int64(values[i][j]))})
 		}
 		if seen >= 3 {
 			converging = append(converging, rows[i])

@@ -253,6 +253,40 @@ func (p *page) TimePtr(t *time.Time) string {
 	return p.Time(*t)
 }
 
+// RowLink is the list (or page) a panel's table row opens: the one a click
+// on the row's mark in the chart opens, in the page's scope; "" when the
+// row has none.
+func (p *page) RowLink(pv dashboard.PanelView, i int) string {
+	if p.Mission == nil || pv.Drill == nil || i >= len(pv.Table.Links) || pv.Table.Links[i] == nil {
+		return ""
+	}
+	mk := pv.Table.Links[i]
+	if mk.Path != "" {
+		return p.Link("/m/" + p.Mission.Slug + "/" + mk.Path)
+	}
+	target := "/projects"
+	if pv.Drill.Target == "signals" {
+		target = "/signals"
+	}
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for k, v := range mk.Query {
+		q.Set(k, v)
+	}
+	return "/m/" + p.Mission.Slug + target + "?" + q.Encode()
+}
+
+// OnDashboard reports whether the page is one of the dashboards of the
+// navigation's menu (the overview has its own item).
+func (p *page) OnDashboard() bool {
+	for _, d := range p.Dashboards {
+		if d.ID == p.Nav && d.ID != "overview" {
+			return true
+		}
+	}
+	return false
+}
+
 // Date formats a date the reader's way.
 func (p *page) Date(t time.Time) string { return i18n.Date(p.Lang, t) }
 

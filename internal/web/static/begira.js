@@ -294,7 +294,36 @@
     img.src = chart.getDataURL({ type: "png", pixelRatio: 2, backgroundColor: "#fff" });
   }
 
+  // Scrollable tables are regions a keyboard can reach and scroll, named
+  // by the heading of what they belong to.
+  function focusableScrolls() {
+    document.querySelectorAll(".table-wrap, table.decisions, .pack-section table").forEach(function (el) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "group"); // not a landmark: a page may hold several
+      if (!el.hasAttribute("aria-label")) {
+        var owner = el.closest("figure, section, details, main");
+        var h = owner && owner.querySelector("h1, h2, h3, summary");
+        el.setAttribute("aria-label", (h ? h.textContent : document.title).trim());
+      }
+    });
+  }
+
+  // The navigation's dashboards menu closes with Escape and when the
+  // reader clicks elsewhere.
+  function menus() {
+    document.querySelectorAll("details.menu").forEach(function (d) {
+      d.addEventListener("keydown", function (e) {
+        if (e.key === "Escape" && d.open) { d.open = false; d.querySelector("summary").focus(); }
+      });
+    });
+    document.addEventListener("click", function (e) {
+      document.querySelectorAll("details.menu[open]").forEach(function (d) { if (!d.contains(e.target)) d.open = false; });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusableScrolls();
+    menus();
     document.querySelectorAll(".chart[data-option]").forEach(draw);
     document.querySelectorAll("button.png").forEach(function (b) {
       b.addEventListener("click", function () { downloadPNG(b); });

@@ -13,6 +13,20 @@
   }
 
 
+  // Scrollable tables (the diff's lists) are regions a keyboard can reach
+  // and scroll, named by their section's heading.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".table-wrap, table.decisions, .pack-section table").forEach(function (el) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "group"); // not a landmark: a page may hold several
+      if (!el.hasAttribute("aria-label")) {
+        var owner = el.closest("figure, section, details, main");
+        var h = owner && owner.querySelector("h1, h2, h3, summary");
+        el.setAttribute("aria-label", (h ? h.textContent : document.title).trim());
+      }
+    });
+  });
+
   function status(form, text) {
     var out = form.querySelector(".form-status");
     if (out) out.textContent = text || "";
