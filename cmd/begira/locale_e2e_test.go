@@ -136,6 +136,7 @@ func TestChartsWriteTheReadersNumbers(t *testing.T) {
 			}
 			if path == "/m/gipuzkoa" {
 				checkPNGExport(t, b, lang)
+				shot(t, b, "locale-overview-"+lang+".png")
 			}
 			for _, c := range charts {
 				if testing.Verbose() {

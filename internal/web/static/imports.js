@@ -259,7 +259,8 @@
       cols.forEach(function (c) {
         var v = row.values[c.field], f = byName[c.field] || {};
         var label = function (code) { return (fields.terms[f.scheme] || {})[code] || code; };
-        var text = v === null || v === undefined ? "" : Array.isArray(v) ? v.map(f.scheme ? label : String).join(" | ") : f.scheme ? label(v) : String(v);
+        var name = f.scheme ? label : f.labels ? function (code) { return f.labels[code] || code; } : String;
+        var text = v === null || v === undefined ? "" : Array.isArray(v) ? v.map(name).join(" | ") : name(v);
         tr.appendChild(el("td", text));
       });
       tbody.appendChild(tr);
