@@ -392,6 +392,10 @@ func (p *page) ErrorMessages() template.JS {
 	return template.JS(b)
 }
 
+// ErrorMessagesText is ErrorMessages as text, for an attribute: the pack
+// carries no inline script.
+func (p *page) ErrorMessagesText() string { return string(p.ErrorMessages()) }
+
 // ImportMessages are the wizard script's strings in the page's language.
 func (p *page) ImportMessages() template.JS {
 	m := map[string]string{}

@@ -35,7 +35,8 @@
   // errorText is the API's own message ({"error": {"message": …}}).
   // The API refuses with a stable code and an English message; the page
   // says the code's message in its language (none in English).
-  var errs = JSON.parse((document.getElementById("error-messages") || { textContent: "{}" }).textContent);
+  var errEl = document.getElementById("error-messages"); // a script, or the pack's data-json
+  var errs = JSON.parse(errEl ? errEl.dataset.json || errEl.textContent : "{}");
   function errorText(res, body) {
     try {
       var e = JSON.parse(body).error;
