@@ -392,8 +392,8 @@ func (p *page) ErrorMessages() template.JS {
 	return template.JS(b)
 }
 
-// ErrorMessagesText is ErrorMessages as text, for an attribute: the pack
-// carries no inline script.
+// ErrorMessagesText is ErrorMessages as text, for an attribute: pages
+// carry no script of their own for it (the pack none at all).
 func (p *page) ErrorMessagesText() string { return string(p.ErrorMessages()) }
 
 // ImportMessages are the wizard script's strings in the page's language.

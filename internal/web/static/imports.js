@@ -28,7 +28,8 @@
 
   // The API refuses with a stable code and an English message; the page
   // says the code's message in its language (none in English).
-  var errs = JSON.parse((document.getElementById("error-messages") || { textContent: "{}" }).textContent);
+  var errEl = document.getElementById("error-messages");
+  var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
   function apiError(j, fallback) {
     var e = j && j.error;
     if (!e) return fallback;

@@ -35,8 +35,8 @@
   // errorText is the API's own message ({"error": {"message": …}}).
   // The API refuses with a stable code and an English message; the page
   // says the code's message in its language (none in English).
-  var errEl = document.getElementById("error-messages"); // a script, or the pack's data-json
-  var errs = JSON.parse(errEl ? errEl.dataset.json || errEl.textContent : "{}");
+  var errEl = document.getElementById("error-messages");
+  var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
   function errorText(res, body) {
     try {
       var e = JSON.parse(body).error;
