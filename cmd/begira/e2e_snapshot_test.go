@@ -115,7 +115,9 @@ func TestSnapshotStaysFrozenInBrowser(t *testing.T) {
 	frozen("project")
 
 	// The navigation, a filter and Reset.
-	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`nav[aria-label="main"] a[href*="/d/balance"]`))); err != nil {
+	// The dashboards share one menu of the navigation: open it, then go.
+	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS(`nav[aria-label="main"] details.menu summary`)),
+		chromedp.Click(chromedp.CSS(`nav[aria-label="main"] a[href*="/d/balance"]`))); err != nil {
 		t.Fatal(err)
 	}
 	waitLocation(t, b, "/d/balance")

@@ -59,7 +59,8 @@ func TestImportWizardInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"4", "Nivel", "comunity", "did you mean \"community\""} {
+	// The suggestion names the term and, in brackets, the code to write.
+	for _, want := range []string{"4", "Nivel", "comunity", "did you mean Community action (community)?"} {
 		if !strings.Contains(reject, want) {
 			t.Errorf("reject row %q lacks %q", reject, want)
 		}

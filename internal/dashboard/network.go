@@ -122,8 +122,8 @@ func partnerGraph(m *portfolio.Mission, g *metrics.Graph, clusters []metrics.Clu
 	pv.Table.Columns = []string{i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.project"), i18n.T(lang, "col.level"), i18n.T(lang, "col.betweenness")}
 	for _, i := range order[:min(50, len(order))] {
 		n := g.Nodes[i]
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{n.Ref, n.Ref}, {n.Title, n.Title}, {n.Level, n.Level},
-			{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)}})
+		pv.Table.addRow("project:"+n.Ref, Cell{n.Ref, n.Ref}, Cell{n.Title, n.Title}, Cell{n.Level, n.Level},
+			Cell{i18n.Number(lang, n.Betweenness, 4), fmt.Sprintf("%.6f", n.Betweenness)})
 	}
 	pv.Summary = i18n.T(lang, "summary.graph", g.TotalNodes, g.TotalEdges)
 	if g.TotalNodes > len(g.Nodes) || len(g.Edges) > len(edges) {
@@ -135,7 +135,7 @@ func partnerGraph(m *portfolio.Mission, g *metrics.Graph, clusters []metrics.Clu
 	}
 	// A node opens its project's page.
 	pv.Drill = &Drill{Marks: map[string]Mark{}}
-	o := PlacedGraph(nodes, links, cats)
+	o := withFormat(PlacedGraph(nodes, links, cats), Format{Kind: KindCount, Measure: i18n.T(lang, "col.edges"), X: i18n.T(lang, "col.project")})
 	// Greys for the projects outside the coloured clusters, so that the
 	// palette is left to the clusters.
 	sc := o["series"].([]any)[0].(map[string]any)["categories"].([]any)

@@ -138,6 +138,19 @@ type Table struct {
 	// Total is the number of rows when a page asked for fewer (WithRowLimit)
 	// and the panel stopped there; 0 when Rows holds them all.
 	Total int
+	// Marks holds, for each row, the key of the chart's mark it is (see
+	// Drill), or ""; Links the mark itself once the panel is drawn. The
+	// page links the row to the same list a click on the mark opens, so
+	// every drill-down is reachable by keyboard (and stays right when the
+	// page later cuts the chart's marks).
+	Marks []string
+	Links []*Mark
+}
+
+// addRow appends a row and the key of its mark.
+func (t *Table) addRow(mark string, cells ...Cell) {
+	t.Rows = append(t.Rows, cells)
+	t.Marks = append(t.Marks, mark)
 }
 
 // rowLimitKey carries WithRowLimit's limit.
@@ -326,6 +339,18 @@ func renderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		pv.Err = i18n.T(lang, "panel.error", portfolio.ErrorMessage(err))
 		return pv, err
 	}
+	if pv.Drill != nil {
+		pv.Table.Links = make([]*Mark, len(pv.Table.Marks))
+		for i, k := range pv.Table.Marks {
+			if mk, ok := pv.Drill.Marks[k]; ok && k != "" {
+				pv.Table.Links[i] = &mk
+			}
+		}
+	}
+	if f, ok := FormatOf(o); ok {
+		f.Lang = lang
+		o[formatKey] = f
+	}
 	b, err := o.JSON()
 	if err != nil {
 		pv.Err = i18n.T(lang, "panel.error", "option")
@@ -372,7 +397,7 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 			if sc.Excludes(p.Data.A, rowCodes[i]) || sc.Excludes(p.Data.B, colCodes[j]) {
 				outside[i][j] = true
 				out := i18n.T(lang, "chart.outside_filter")
-				pv.Table.Rows = append(pv.Table.Rows, []Cell{{rows[i], rowCodes[i]}, {cols[j], colCodes[j]}, {out, ""}, {out, ""}, {out, ""}})
+				pv.Table.addRow("", Cell{rows[i], rowCodes[i]}, Cell{cols[j], colCodes[j]}, Cell{out, ""}, Cell{out, ""}, Cell{out, ""})
 				continue
 			}
 			inside++
@@ -381,12 +406,12 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 			}
 			q := termQuery(sc, termQuery(sc, map[string]string{}, p.Data.A, rowCodes[i]), p.Data.B, colCodes[j])
 			drill.add(fmt.Sprintf("%d,%d", j, i), q, float64(c.NFull), MeasureCount)
-			pv.Table.Rows = append(pv.Table.Rows, []Cell{
-				{rows[i], rowCodes[i]}, {cols[j], colCodes[j]},
-				{i18n.Int(lang, c.NFull), fmt.Sprint(c.NFull)},
-				{i18n.Number(lang, c.NFrac, 2), fmt.Sprintf("%.4f", c.NFrac)},
-				{i18n.EUR(lang, c.BudgetFrac), fmt.Sprintf("%.2f", c.BudgetFrac)},
-			})
+			pv.Table.addRow(fmt.Sprintf("%d,%d", j, i),
+				Cell{rows[i], rowCodes[i]}, Cell{cols[j], colCodes[j]},
+				Cell{i18n.Int(lang, c.NFull), fmt.Sprint(c.NFull)},
+				Cell{i18n.Number(lang, c.NFrac, 2), fmt.Sprintf("%.4f", c.NFrac)},
+				Cell{i18n.EUR(lang, c.BudgetFrac), fmt.Sprintf("%.2f", c.BudgetFrac)},
+			)
 		}
 	}
 	if len(gaps) > 0 {
@@ -397,7 +422,8 @@ func coveragePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pane
 	if len(drill.Marks) > 0 {
 		pv.Drill = drill
 	}
-	return HeatmapIn(rows, cols, values, outside, i18n.T(lang, "chart.gap")), nil
+	return withFormat(HeatmapIn(rows, cols, values, outside, i18n.T(lang, "chart.gap")),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.projects"), X: sb.Label.In(lang), Y: sa.Label.In(lang)}), nil
 }
 
 func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -442,8 +468,8 @@ func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if budget {
 			text = i18n.EUR(lang, v)
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{labels[i], codes[i]}, {text, fmt.Sprintf("%.2f", v)},
-			{i18n.Percent(lang, share, 1), fmt.Sprintf("%.4f", share)}})
+		pv.Table.addRow(fmt.Sprint(i), Cell{labels[i], codes[i]}, Cell{text, fmt.Sprintf("%.2f", v)},
+			Cell{i18n.Percent(lang, share, 1), fmt.Sprintf("%.4f", share)})
 		if best < 0 || v > values[best] {
 			best = i
 		}
@@ -476,10 +502,14 @@ func sharesPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		}
 	}
 	pv.Drill = drill
-	if p.Chart == "pie" {
-		return Pie(labels, values, series), nil
+	f := Format{Kind: KindCount, Measure: measureCol, X: s.Label.In(lang)}
+	if budget {
+		f.Kind = KindMoney
 	}
-	return Bar(labels, values, series), nil
+	if p.Chart == "pie" {
+		return withFormat(Pie(labels, values, series), f), nil
+	}
+	return withFormat(Bar(labels, values, series), f), nil
 }
 
 func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel, sc portfolio.Scope, lang string, pv *PanelView) (Option, error) {
@@ -503,8 +533,8 @@ func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pa
 		codes[i] = append(codes[i], l.B)
 		nodes[i].Children = append(nodes[i].Children, opts.TreeMapNode{Name: termLabel(sb, l.B, lang), Value: int(l.Budget + 0.5)})
 		nodes[i].Value += int(l.Budget + 0.5)
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, l.A, lang), l.A}, {termLabel(sb, l.B, lang), l.B},
-			{i18n.EUR(lang, l.Budget), fmt.Sprintf("%.2f", l.Budget)}, {i18n.Int(lang, l.Projects), fmt.Sprint(l.Projects)}})
+		pv.Table.addRow(treeKey(l.A, l.B), Cell{termLabel(sa, l.A, lang), l.A}, Cell{termLabel(sb, l.B, lang), l.B},
+			Cell{i18n.EUR(lang, l.Budget), fmt.Sprintf("%.2f", l.Budget)}, Cell{i18n.Int(lang, l.Projects), fmt.Sprint(l.Projects)})
 	}
 	pv.Drill = treeDrill(sc, p.Data.A, p.Data.B, leafFigures(leaves), MeasureBudgetFrac)
 	if len(leaves) == 0 {
@@ -513,7 +543,8 @@ func budgetTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p Pa
 		top := leaves[0] // ordered by budget, largest first
 		pv.Summary = i18n.T(lang, "summary.tree", len(leaves), termLabel(sa, top.A, lang), termLabel(sb, top.B, lang), i18n.EUR(lang, top.Budget))
 	}
-	o := Treemap(nodes, i18n.T(lang, "chart.budget"))
+	o := withFormat(Treemap(nodes, i18n.T(lang, "chart.budget")),
+		Format{Kind: KindMoney, Measure: i18n.T(lang, "col.budget"), X: sa.Label.In(lang), Y: sb.Label.In(lang)})
 	tagTree(o, func(path []int) string {
 		if len(path) == 1 {
 			return treeKey(codes[path[0]][0])
@@ -603,7 +634,7 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 				}
 				leafRefs[a][b] = append(leafRefs[a][b], ref)
 				if limit < 0 || len(pv.Table.Rows) < limit {
-					pv.Table.Rows = append(pv.Table.Rows, []Cell{{termLabel(sa, a, lang), a}, {termLabel(sb, b, lang), b}, {ref, ref}, {pr.title, pr.title}})
+					pv.Table.addRow("project:"+ref, Cell{termLabel(sa, a, lang), a}, Cell{termLabel(sb, b, lang), b}, Cell{ref, ref}, Cell{pr.title, pr.title})
 				} else {
 					pv.Table.Total = max(pv.Table.Total, len(pv.Table.Rows))
 					pv.Table.Total++
@@ -640,7 +671,8 @@ func projectTreePanel(ctx context.Context, src Source, m *portfolio.Mission, p P
 	} else {
 		pv.Summary = i18n.T(lang, "summary.sunburst", shown, len(tree), sa.Label.In(lang))
 	}
-	o := Sunburst(data, sa.Label.In(lang))
+	o := withFormat(Sunburst(data, sa.Label.In(lang)),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.projects_frac"), X: sa.Label.In(lang), Y: sb.Label.In(lang)})
 	tagTree(o, func(path []int) string {
 		switch len(path) {
 		case 1, 2:

@@ -140,9 +140,9 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 		cats = append(cats, term.Label.In(lang))
 		a, t = append(a, actual[term.Code]), append(t, target[term.Code])
 		max = maxf(max, actual[term.Code], target[term.Code])
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{term.Label.In(lang), term.Code},
-			{i18n.Percent(lang, actual[term.Code], 1), fmt.Sprintf("%.4f", actual[term.Code])},
-			{i18n.Percent(lang, target[term.Code], 1), fmt.Sprintf("%.4f", target[term.Code])}})
+		pv.Table.addRow("r:"+term.Label.In(lang), Cell{term.Label.In(lang), term.Code},
+			Cell{i18n.Percent(lang, actual[term.Code], 1), fmt.Sprintf("%.4f", actual[term.Code])},
+			Cell{i18n.Percent(lang, target[term.Code], 1), fmt.Sprintf("%.4f", target[term.Code])})
 	}
 	series := []RadarSeries{{Name: i18n.T(lang, "chart.actual"), Values: a}}
 	if len(target) > 0 {
@@ -156,7 +156,7 @@ func targetRadar(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	if max == 0 {
 		max = 1
 	}
-	o := Radar(cats, max, series)
+	o := withFormat(Radar(cats, max, series), Format{Kind: KindShare, Measure: i18n.T(lang, "col.share"), X: s.Label.In(lang)})
 	// The axis names can be clicked: each opens the projects of its term,
 	// counted fractionally as the actual mix is (a share, so the list shows
 	// the count it is the share of).
@@ -209,13 +209,14 @@ func crossLevel(m *portfolio.Mission, vs []metrics.Value, lang string, pv *Panel
 		q := map[string]string{"level_a": v.Dims["level_a"], "level_b": v.Dims["level_b"]}
 		pv.Drill.add(fmt.Sprintf("%d,%d", a, b), q, num(v), MeasureCount)
 		pv.Drill.add(fmt.Sprintf("%d,%d", b, a), q, num(v), MeasureCount)
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{labels[a], v.Dims["level_a"]}, {labels[b], v.Dims["level_b"]},
-			{i18n.Int(lang, int64(num(v))), fmt.Sprint(int64(num(v)))}})
+		pv.Table.addRow(fmt.Sprintf("%d,%d", a, b), Cell{labels[a], v.Dims["level_a"]}, Cell{labels[b], v.Dims["level_b"]},
+			Cell{i18n.Int(lang, int64(num(v))), fmt.Sprint(int64(num(v)))})
 	}
 	if cs := pick(vs, "C19", "measure", "cross_share"); len(cs) > 0 {
 		pv.Summary = i18n.T(lang, "summary.cross_level", pct(lang, cs[0].Value))
 	}
-	return Heatmap(labels, labels, values, i18n.T(lang, "chart.gap"))
+	return withFormat(Heatmap(labels, labels, values, i18n.T(lang, "chart.gap")),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.edges"), X: level.Label.In(lang), Y: level.Label.In(lang)})
 }
 
 func territory(places []metrics.Place, lang string, pv *PanelView) Option {
@@ -235,10 +236,10 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 			empty++
 		}
 		a := choroplethValues(p, lang)
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{name, p.Code}, {a.Texts[MapProjects], fmt.Sprint(p.Projects)},
-			{a.Texts[MapBudget], fmt.Sprintf("%.2f", p.Budget)}, {i18n.Int(lang, p.Population), fmt.Sprint(p.Population)},
-			{a.Texts[MapProjectsPer10k], fmt.Sprintf("%.4f", a.Values[MapProjectsPer10k])},
-			{a.Texts[MapEURPerInhabitant], fmt.Sprintf("%.2f", a.Values[MapEURPerInhabitant])}})
+		pv.Table.addRow("m:"+p.Code, Cell{name, p.Code}, Cell{a.Texts[MapProjects], fmt.Sprint(p.Projects)},
+			Cell{a.Texts[MapBudget], fmt.Sprintf("%.2f", p.Budget)}, Cell{i18n.Int(lang, p.Population), fmt.Sprint(p.Population)},
+			Cell{a.Texts[MapProjectsPer10k], fmt.Sprintf("%.4f", a.Values[MapProjectsPer10k])},
+			Cell{a.Texts[MapEURPerInhabitant], fmt.Sprintf("%.2f", a.Values[MapEURPerInhabitant])})
 	}
 	pv.Summary = i18n.T(lang, "summary.territory_none", empty, len(places))
 	if len(places) == 0 {
@@ -247,7 +248,8 @@ func territory(places []metrics.Place, lang string, pv *PanelView) Option {
 	} else {
 		pv.Choropleth = choropleth(places, names, lang)
 	}
-	o := BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false)
+	o := withFormat(BubbleMap(bubbles, i18n.T(lang, "chart.projects"), i18n.T(lang, "chart.no_project"), false),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.projects"), X: i18n.T(lang, "col.municipality")})
 	// A bubble (a hollow one too) opens the projects in scope of its
 	// municipality: BubbleMap draws the places with projects in series 0
 	// and the others in series 1, each in the order given.
@@ -328,7 +330,8 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	} else {
 		pv.Summary = i18n.T(lang, "summary.no_burst")
 	}
-	return Lines(periods, series, i18n.T(lang, "chart.burst"))
+	return withFormat(Lines(periods, series, i18n.T(lang, "chart.burst")),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.signals"), X: i18n.T(lang, "chart.month"), XKind: KindDate, Y: s.Label.In(lang)})
 }
 
 func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang string, pv *PanelView) Option {
@@ -366,16 +369,17 @@ func emergence(m *portfolio.Mission, scheme string, vs []metrics.Value, lang str
 		if q >= 1 && q <= 4 {
 			qname = groups[q-1]
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{t.Label.In(lang), t.Code},
-			{i18n.Number(lang, xs[t.Code], 4), fmt.Sprintf("%.6f", xs[t.Code])},
-			{i18n.Number(lang, ys[t.Code], 4), fmt.Sprintf("%.6f", ys[t.Code])}, {qname, fmt.Sprint(q)}})
+		pv.Table.addRow("t:"+t.Code, Cell{t.Label.In(lang), t.Code},
+			Cell{i18n.Number(lang, xs[t.Code], 4), fmt.Sprintf("%.6f", xs[t.Code])},
+			Cell{i18n.Number(lang, ys[t.Code], 4), fmt.Sprintf("%.6f", ys[t.Code])}, Cell{qname, fmt.Sprint(q)})
 	}
 	if len(weak) > 0 {
 		pv.Summary = i18n.T(lang, "summary.emergence", strings.Join(weak, ", "))
 	} else {
 		pv.Summary = i18n.T(lang, "summary.emergence_none")
 	}
-	o := Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv))
+	o := withFormat(Quadrant(points, groups, i18n.T(lang, "col.visibility"), i18n.T(lang, "col.growth"), median(xv), median(yv)),
+		Format{Kind: KindIndex, Measure: i18n.T(lang, "col.visibility"), X: s.Label.In(lang), YKind: KindIndex, YName: i18n.T(lang, "col.growth")})
 	// A point opens its term's approved signals (its coordinates are rates,
 	// not counts: the list has no figure to repeat). Quadrant draws one
 	// series per group, its points in the order given.
@@ -434,7 +438,7 @@ func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value,
 			flag = i18n.T(lang, "col.blind_spot")
 		}
 		row = append(row, Cell{flag, fmt.Sprint(isBlind)})
-		pv.Table.Rows = append(pv.Table.Rows, row)
+		pv.Table.addRow(fmt.Sprint(len(codes)-1), row...)
 	}
 	if len(blind) > 0 {
 		pv.Summary = i18n.T(lang, "summary.blind_spots", strings.Join(blind, ", "))
@@ -449,7 +453,8 @@ func signalsVsPortfolio(m *portfolio.Mission, scheme string, vs []metrics.Value,
 		// signals of the term, the rows the gap is made from.
 		pv.Drill.add(fmt.Sprint(i), map[string]string{scheme: code, "signal_status": "approved"}, gaps[i], "")
 	}
-	return DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap"))
+	return withFormat(DivergingBar(cats, gaps, flags, i18n.T(lang, "col.gap")),
+		Format{Kind: KindShare, Measure: i18n.T(lang, "col.gap"), X: s.Label.In(lang)})
 }
 
 func convergence(m *portfolio.Mission, scheme string, cells []metrics.ConvergenceCell, sc portfolio.Scope, from, to time.Time, lang string, pv *PanelView) Option {
@@ -487,8 +492,8 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 			if values[i][j] > 0 {
 				seen++
 			}
-			pv.Table.Rows = append(pv.Table.Rows, []Cell{{rows[i], t.Code}, {cols[j], l.Code},
-				{i18n.Int(lang, int64(values[i][j])), fmt.Sprint(int64(values[i][j]))}})
+			pv.Table.addRow(fmt.Sprintf("%d,%d", j, i), Cell{rows[i], t.Code}, Cell{cols[j], l.Code},
+				Cell{i18n.Int(lang, int64(values[i][j])), fmt.Sprint(int64(values[i][j]))})
 		}
 		if seen >= 3 {
 			converging = append(converging, rows[i])
@@ -512,7 +517,8 @@ func convergence(m *portfolio.Mission, scheme string, cells []metrics.Convergenc
 				"observed_from": from.Format(time.DateOnly), "observed_to": to.Format(time.DateOnly)}, values[i][j], MeasureSignals)
 		}
 	}
-	return Heatmap(rows, cols, values, "·")
+	return withFormat(Heatmap(rows, cols, values, "·"),
+		Format{Kind: KindCount, Measure: i18n.T(lang, "col.signals"), X: level.Label.In(lang), Y: s.Label.In(lang)})
 }
 
 func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
@@ -525,15 +531,15 @@ func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
 			continue
 		}
 		label := i18n.T(lang, "health."+measure)
-		cats, values = append(cats, label), append(values, 100*num(v[0]))
+		cats, values = append(cats, label), append(values, num(v[0]))
 		raw := ""
 		if v[0].Value != nil {
 			raw = fmt.Sprintf("%.4f", *v[0].Value)
 		}
-		pv.Table.Rows = append(pv.Table.Rows, []Cell{{label, measure}, {pct(lang, v[0].Value), raw}, {i18n.Int(lang, v[0].N), fmt.Sprint(v[0].N)}})
+		pv.Table.addRow(fmt.Sprint(len(pv.Table.Rows)), Cell{label, measure}, Cell{pct(lang, v[0].Value), raw}, Cell{i18n.Int(lang, v[0].N), fmt.Sprint(v[0].N)})
 	}
 	if len(values) == 2 {
-		pv.Summary = i18n.T(lang, "summary.health", i18n.Percent(lang, values[0]/100, 0), i18n.Percent(lang, values[1]/100, 0))
+		pv.Summary = i18n.T(lang, "summary.health", i18n.Percent(lang, values[0], 0), i18n.Percent(lang, values[1], 0))
 	}
 	// A bar is a share of the projects in scope: it opens those projects
 	// (its n), the least recently updated first for freshness, so the rows
@@ -547,7 +553,7 @@ func dataHealth(vs []metrics.Value, lang string, pv *PanelView) Option {
 		n, _ := strconv.ParseFloat(row[2].Raw, 64)
 		pv.Drill.add(fmt.Sprint(i), q, n, MeasureCount)
 	}
-	return Bar(cats, values, "%")
+	return withFormat(Bar(cats, values, i18n.T(lang, "col.share")), Format{Kind: KindShare, Measure: i18n.T(lang, "col.share"), X: i18n.T(lang, "col.measure")})
 }
 
 func maxf(xs ...float64) float64 {

@@ -4,6 +4,8 @@
 package i18n
 
 import (
+	"embed"
+	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -42,6 +44,68 @@ func Negotiate(header string) string {
 		}
 	}
 	return best
+}
+
+// locales holds one file per language, locales/<lang>.json: a flat object
+// of key → message. Translators edit these files without touching Go; a
+// message may carry fmt verbs (%s, %d) in the order the English one has.
+//
+//go:embed locales/*.json
+var locales embed.FS
+
+// catalogue is every message by language then key. It is loaded from
+// locales before any init() runs, so a file of the package may still merge
+// a Go map of extra keys into it in its init() (see Merge).
+var catalogue = load()
+
+// load reads the embedded locale files; a malformed file is a build
+// mistake that the package tests catch, so it panics.
+func load() map[string]map[string]string {
+	out := make(map[string]map[string]string, len(Languages))
+	for _, lang := range Languages {
+		b, err := locales.ReadFile("locales/" + lang + ".json")
+		if err != nil {
+			panic(fmt.Sprintf("i18n: %s: %v", lang, err))
+		}
+		m := map[string]string{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			panic(fmt.Sprintf("i18n: locales/%s.json: %v", lang, err))
+		}
+		out[lang] = m
+	}
+	return out
+}
+
+// Merge adds extra messages (language → key → message) to the catalogue;
+// a file holding a Go map of new keys calls it from its init(). The data
+// files are the catalogue's home: such maps are moved into them.
+func Merge(extra map[string]map[string]string) {
+	for lang, m := range extra {
+		if catalogue[lang] == nil {
+			catalogue[lang] = map[string]string{}
+		}
+		for k, v := range m {
+			catalogue[lang][k] = v
+		}
+	}
+}
+
+// Has reports whether key is in the English catalogue.
+func Has(key string) bool {
+	_, ok := catalogue["en"][key]
+	return ok
+}
+
+// Enum names a fixed value of kind (project_status, signal_status,
+// source_type, signal_type, sentiment, size_class, import_status,
+// import_kind, import_mode) in lang; a value without a name is shown as it
+// is. Pages show values through Enum, CSV and the API keep the codes.
+func Enum(lang, kind, value string) string {
+	key := "enum." + kind + "." + value
+	if !Has(key) {
+		return value
+	}
+	return T(lang, key)
 }
 
 // T returns the message key in lang, formatted with args; English when the
@@ -133,6 +197,18 @@ func Percent(lang string, share float64, decimals int) string {
 		return "%\u00a0" + n
 	}
 	return n + "%"
+}
+
+// DateTime formats an instant in loc, to the minute, with the zone's
+// abbreviation: en "7 Mar 2026, 14:05 CET", es "07/03/2026 14:05 CET",
+// eu "2026/03/07 14:05 CET".
+func DateTime(lang string, t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	sep := " "
+	if lang != "es" && lang != "eu" {
+		sep = ", "
+	}
+	return Date(lang, t) + sep + t.Format("15:04 MST")
 }
 
 // Date formats a calendar date: en "7 Mar 2026", es "07/03/2026",

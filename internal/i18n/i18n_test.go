@@ -4,12 +4,17 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
 
 func TestFormats(t *testing.T) {
 	d := time.Date(2026, 3, 7, 0, 0, 0, 0, time.UTC)
+	madrid, err := time.LoadLocation("Europe/Madrid")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ name, got, want string }{
 		{"es number", Number("es", 1234.5, 1), "1.234,5"},
 		{"en number", Number("en", 1234567.25, 2), "1,234,567.25"},
@@ -24,6 +29,9 @@ func TestFormats(t *testing.T) {
 		{"eu date", Date("eu", d), "2026/03/07"},
 		{"es date", Date("es", d), "07/03/2026"},
 		{"en date", Date("en", d), "7 Mar 2026"},
+		{"eu time", DateTime("eu", time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC), madrid), "2026/11/01 00:30 CET"},
+		{"es time", DateTime("es", time.Date(2026, 7, 1, 12, 5, 0, 0, time.UTC), madrid), "01/07/2026 14:05 CEST"},
+		{"en time", DateTime("en", time.Date(2026, 7, 1, 12, 5, 0, 0, time.UTC), madrid), "1 Jul 2026, 14:05 CEST"},
 	} {
 		if tc.got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.name, tc.got, tc.want)
@@ -73,7 +81,7 @@ func TestTFallsBack(t *testing.T) {
 var printfVerb = regexp.MustCompile(`%[-+# 0]*[0-9]*(\.[0-9]+)?[a-zA-Z%]`)
 
 // customPlaceholder matches the placeholders imports.js replaces by name.
-var customPlaceholder = regexp.MustCompile(`%(total|ok|rejected|n)\b`)
+var customPlaceholder = regexp.MustCompile(`%(total|ok|rejected|n|values|scheme|format|line|min|max|suggestion|column|count|lines|examples)\b`)
 
 // printfVerbs returns the fmt verbs of msg in order, without the custom
 // placeholders.
@@ -93,6 +101,9 @@ func TestEveryLanguageIsComplete(t *testing.T) {
 			if !ok {
 				t.Errorf("%s lacks %q (English: %q)", lang, k, catalogue["en"][k])
 				continue
+			}
+			if strings.HasPrefix(k, "metric.") {
+				continue // metric labels and definitions are text, never formats ("50 % a")
 			}
 			if want, got := printfVerbs(catalogue["en"][k]), printfVerbs(msg); !slices.Equal(got, want) {
 				t.Errorf("%s %q has verbs %q, English has %q", lang, k, got, want)
@@ -117,5 +128,42 @@ func TestPrintfVerbs(t *testing.T) {
 		if got := printfVerbs(tc.msg); !slices.Equal(got, tc.want) {
 			t.Errorf("printfVerbs(%q) = %q, want %q", tc.msg, got, tc.want)
 		}
+	}
+}
+
+// TestLocaleFilesAgree reads the data files themselves (without the keys
+// that Go files merge in): every key of every language is in the others,
+// so a translator who adds a key to one file is told where it is missing.
+func TestLocaleFilesAgree(t *testing.T) {
+	files := load()
+	for _, a := range Languages {
+		for _, b := range Languages {
+			if a == b {
+				continue
+			}
+			for k := range files[a] {
+				if _, ok := files[b][k]; !ok {
+					t.Errorf("locales/%s.json has %q, locales/%s.json lacks it", a, k, b)
+				}
+			}
+		}
+		for k, v := range files[a] {
+			if strings.TrimSpace(v) == "" {
+				t.Errorf("locales/%s.json: %q is empty", a, k)
+			}
+		}
+	}
+	if len(files["en"]) < 500 {
+		t.Errorf("locales/en.json has %d keys; the catalogue has more than 500", len(files["en"]))
+	}
+}
+
+// TestMergeAddsGoKeys: a Go map merged in init() (another branch's new
+// strings, until they move to the data files) reaches T.
+func TestMergeAddsGoKeys(t *testing.T) {
+	Merge(map[string]map[string]string{"eu": {"test.merged": "Kaixo %s"}, "en": {"test.merged": "Hello %s"}})
+	t.Cleanup(func() { delete(catalogue["eu"], "test.merged"); delete(catalogue["en"], "test.merged") })
+	if got := T("eu", "test.merged", "Miren"); got != "Kaixo Miren" {
+		t.Errorf("merged key: got %q", got)
 	}
 }

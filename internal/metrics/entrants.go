@@ -1,23 +1,13 @@
 package metrics
 
-import (
-	"context"
-
-	"github.com/begira/begira/internal/portfolio"
-)
+import "context"
 
 // entrantMetrics: C14, the organisations taking part now that no earlier
 // snapshot of the mission had (is the coalition growing?). It compares with
 // snapshots, so it is null until the first one is taken.
 func entrantMetrics() []Metric {
 	return []Metric{{
-		Code:  "C14",
-		Label: portfolio.Labels{EN: "New entrants", ES: "Nuevas entidades", EU: "Erakunde berriak"},
-		Definition: portfolio.Labels{
-			EN: "Share of the organisations in the projects in scope that no earlier snapshot of the mission included.",
-			ES: "Proporción de las organizaciones de los proyectos en el ámbito que ninguna instantánea anterior de la misión incluía.",
-			EU: "Esparruko proiektuetako erakundeen artean, misioaren aurreko argazki batean ere ez zeudenen proportzioa.",
-		},
+		Code: "C14",
 		Compute: func(ctx context.Context, e *Env) ([]Value, error) {
 			ent, err := e.Store.NewEntrants(ctx, e.Mission, e.Scope, e.Now)
 			if err != nil {

@@ -249,3 +249,14 @@ func writeTestFile(t testing.TB, path, body string) {
 		t.Fatal(err)
 	}
 }
+
+// catalogued returns the label and definition the catalogue gives code
+// (they live in the message catalogue, not in the metric's Go definition).
+func catalogued(t *testing.T, code string) []portfolio.Labels {
+	t.Helper()
+	m := Lookup(code)
+	if m == nil {
+		t.Fatalf("%s not in the catalogue", code)
+	}
+	return []portfolio.Labels{m.Label, m.Definition}
+}

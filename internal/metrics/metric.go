@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
+	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
 )
@@ -329,6 +330,10 @@ var catalogue = sync.OnceValue(func() (c struct {
 	family map[string]string
 }) {
 	c.all = append(append(append(portfolioMetrics(), entrantMetrics()...), networkMetrics()...), signalMetrics()...)
+	for i := range c.all {
+		c.all[i].Label = catalogueLabels(c.all[i].Code, "label", c.all[i].Label)
+		c.all[i].Definition = catalogueLabels(c.all[i].Code, "definition", c.all[i].Definition)
+	}
 	sort.SliceStable(c.all, func(i, j int) bool { return codeOrder(c.all[i].Code) < codeOrder(c.all[j].Code) })
 	c.byCode = make(map[string]Metric, len(c.all))
 	for _, m := range c.all {
@@ -347,6 +352,17 @@ var catalogue = sync.OnceValue(func() (c struct {
 	}
 	return c
 })
+// catalogueLabels returns a metric's label or definition ("label",
+// "definition") from the message catalogue (keys metric.<code>.<part>),
+// where translators keep them; a metric declared with its labels in Go
+// keeps those until they move to the catalogue.
+func catalogueLabels(code, part string, declared portfolio.Labels) portfolio.Labels {
+	key := "metric." + code + "." + part
+	if !i18n.Has(key) {
+		return declared
+	}
+	return portfolio.Labels{EN: i18n.T("en", key), ES: i18n.T("es", key), EU: i18n.T("eu", key)}
+}
 
 // codeOrder sorts C1 < C2 < … < C20 < S1 < … < S13.
 func codeOrder(code string) int {

@@ -21,62 +21,21 @@ import (
 // self-loops (network_louvain.go); the tests check both against gonum's
 // network.Betweenness and community.Q and Modularize.
 func networkMetrics() []Metric {
-	hubCap := strconv.Itoa(NetworkHubProjects)
 	return []Metric{
 		{
-			Code: "C16",
-			Label: portfolio.Labels{
-				EN: "Shared-partner network",
-				ES: "Red de socios compartidos",
-				EU: "Bazkide partekatuen sarea",
-			},
-			Definition: portfolio.Labels{
-				EN: "Projects linked when they share at least one organisation (weight = organisations shared): nodes, links, density 2E/(n(n−1)), share of isolated projects, share in the largest connected component and mean degree 2E/n. An organisation in more than " + hubCap + " projects of the scope is a hub: it links no projects (one hub would link every pair of its projects) and is counted instead, with the share of projects that have a hub among their organisations.",
-				ES: "Proyectos unidos cuando comparten al menos una organización (peso = organizaciones compartidas): nodos, enlaces, densidad 2E/(n(n−1)), proporción de proyectos aislados, proporción en el mayor componente conexo y grado medio 2E/n. Una organización en más de " + hubCap + " proyectos del ámbito es un nodo central (hub): no enlaza proyectos (uno solo enlazaría cada par de sus proyectos) y se cuenta aparte, con la proporción de proyectos que tienen un hub entre sus organizaciones.",
-				EU: "Gutxienez erakunde bat partekatzen duten proiektuak lotuta (pisua = partekatutako erakundeak): nodoak, loturak, dentsitatea 2E/(n(n−1)), proiektu isolatuen proportzioa, osagai konexu handienaren proportzioa eta batez besteko gradua 2E/n. Esparruko " + hubCap + " proiektu baino gehiagotan dagoen erakundea gune bat (hub) da: ez ditu proiektuak lotzen (bakar batek bere proiektu-bikote guztiak lotuko lituzke) eta bereiz zenbatzen da, gune bat erakundeen artean duten proiektuen proportzioarekin.",
-			},
+			Code:    "C16",
 			Compute: networkC16,
 		},
 		{
-			Code: "C17",
-			Label: portfolio.Labels{
-				EN: "Anchor projects",
-				ES: "Proyectos ancla",
-				EU: "Aingura-proiektuak",
-			},
-			Definition: portfolio.Labels{
-				EN: "The ten projects with the highest betweenness centrality in the shared-partner network: the share of shortest paths between other projects that pass through them, normalised by (n−1)(n−2)/2 (estimated from 200 sampled pivots above 20,000 projects).",
-				ES: "Los diez proyectos con mayor centralidad de intermediación en la red de socios compartidos: la proporción de caminos más cortos entre otros proyectos que pasan por ellos, normalizada por (n−1)(n−2)/2 (estimada con 200 pivotes muestreados por encima de 20.000 proyectos).",
-				EU: "Bazkide partekatuen sarean bitartekotasun-zentralitate handiena duten hamar proiektuak: beste proiektuen arteko bide laburrenetatik haietatik igarotzen direnen proportzioa, (n−1)(n−2)/2-z normalizatua (20.000 proiektutik gora, 200 pibote laginduz estimatua).",
-			},
+			Code:    "C17",
 			Compute: networkC17,
 		},
 		{
-			Code: "C18",
-			Label: portfolio.Labels{
-				EN: "Thematic clusters",
-				ES: "Clústeres temáticos",
-				EU: "Multzo tematikoak",
-			},
-			Definition: portfolio.Labels{
-				EN: "Projects linked when the Jaccard similarity of their challenge and lever terms is at least 0.5, grouped into communities with the Louvain method (projects with identical term sets always share a community): number of clusters of two or more projects, modularity Q, the largest cluster's share of projects, and each cluster's size and most frequent terms.",
-				ES: "Proyectos unidos cuando la similitud de Jaccard de sus retos y palancas es al menos 0,5, agrupados en comunidades con el método de Louvain (los proyectos con los mismos términos siempre comparten comunidad): número de clústeres de dos o más proyectos, modularidad Q, proporción de proyectos del mayor clúster, y tamaño y términos más frecuentes de cada clúster.",
-				EU: "Erronka eta palanken Jaccard antzekotasuna gutxienez 0,5 denean lotutako proiektuak, Louvain metodoaz komunitateetan bilduta (termino berberak dituzten proiektuak beti komunitate berean): bi proiektu edo gehiagoko multzo kopurua, Q modularitatea, multzo handienaren proiektu-proportzioa, eta multzo bakoitzaren tamaina eta termino ohikoenak.",
-			},
+			Code:    "C18",
 			Compute: networkC18,
 		},
 		{
-			Code: "C19",
-			Label: portfolio.Labels{
-				EN: "Cross-level connectivity",
-				ES: "Conectividad entre niveles",
-				EU: "Mailen arteko konektibitatea",
-			},
-			Definition: portfolio.Labels{
-				EN: "Share of shared-partner links that join projects at different levels of action, and the level × level matrix of links; projects without a level are left out and counted.",
-				ES: "Proporción de enlaces de socios compartidos que unen proyectos de distintos niveles de acción, y matriz nivel × nivel de enlaces; los proyectos sin nivel se excluyen y se cuentan.",
-				EU: "Ekintza-maila desberdinetako proiektuak lotzen dituzten bazkide partekatuen loturen proportzioa, eta loturen maila × maila matrizea; mailarik gabeko proiektuak kanpoan utzi eta zenbatzen dira.",
-			},
+			Code:    "C19",
 			Compute: networkC19,
 		},
 	}

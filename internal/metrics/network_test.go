@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -565,7 +566,7 @@ C,C,,,,startup,,active,,
 func TestNetworkCatalogue(t *testing.T) {
 	t.Parallel()
 	for _, m := range networkMetrics() {
-		for _, l := range []portfolio.Labels{m.Label, m.Definition} {
+		for _, l := range catalogued(t, m.Code) {
 			if l.EN == "" || l.ES == "" || l.EU == "" {
 				t.Errorf("%s: missing a language in %+v", m.Code, l)
 			}
@@ -650,4 +651,20 @@ func TestLinksBetween(t *testing.T) {
 	if len(all) != 2 || all[0] >= all[1] {
 		t.Errorf("pages of the star's community links: %v, want 2 in ext_ref order", all)
 	}
+}
+
+// C16's definition, kept in the message catalogue, states the hub rule
+// the code applies.
+func TestC16DefinitionStatesTheHubRule(t *testing.T) {
+	for _, m := range Catalogue() {
+		if m.Code == "C16" {
+			for _, d := range []string{m.Definition.EN, m.Definition.ES, m.Definition.EU} {
+				if !strings.Contains(d, " "+strconv.Itoa(NetworkHubProjects)+" ") {
+					t.Errorf("C16's definition does not state the hub rule (%d projects): %q", NetworkHubProjects, d)
+				}
+			}
+			return
+		}
+	}
+	t.Fatal("no C16 in the catalogue")
 }

@@ -819,7 +819,7 @@ func TestC1toC20Catalogue(t *testing.T) {
 	// whole family runs over the main portfolio without NaN or Inf.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{})
 	for _, m := range portfolioMetrics() {
-		for _, l := range []portfolio.Labels{m.Label, m.Definition} {
+		for _, l := range catalogued(t, m.Code) {
 			if l.EN == "" || l.ES == "" || l.EU == "" {
 				t.Errorf("%s: label or definition missing a language: %+v", m.Code, l)
 			}

@@ -603,7 +603,7 @@ func TestSignalCatalogue(t *testing.T) {
 		if want := fmt.Sprintf("S%d", i+1); m.Code != want {
 			t.Errorf("metric %d: got code %s, want %s", i, m.Code, want)
 		}
-		for _, l := range []portfolio.Labels{m.Label, m.Definition} {
+		for _, l := range catalogued(t, m.Code) {
 			if l.EN == "" || l.ES == "" || l.EU == "" {
 				t.Errorf("%s: got labels %+v, want en, es and eu", m.Code, l)
 			}

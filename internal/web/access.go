@@ -349,5 +349,6 @@ func (s *Server) loginRequired(c *fiber.Ctx) error {
 	if strings.HasPrefix(c.Path(), "/api/") || c.Method() != fiber.MethodGet {
 		return portfolio.Errorf(portfolio.EUNAUTHORIZED, "log in or send an API token (Authorization: Bearer …)")
 	}
-	return c.Redirect("/login?next="+url.QueryEscape(string(c.Request().RequestURI())), fiber.StatusSeeOther)
+	// The login page speaks the language of the page asked for.
+	return c.Redirect("/login?next="+url.QueryEscape(string(c.Request().RequestURI()))+"&lang="+s.language(c), fiber.StatusSeeOther)
 }

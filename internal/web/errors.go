@@ -114,6 +114,6 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	p := s.newPage(c, "error")
 	p.Title = i18nTitle(p.Lang)
-	p.Message = de.Message
+	p.Message = p.ErrorText(de)
 	return s.render(c.Status(status), "error", p)
 }

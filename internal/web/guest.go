@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -40,6 +41,9 @@ type guestRequest struct {
 	SnapshotID int64  `json:"snapshot_id"`
 	Days       int    `json:"days"`
 	Label      string `json:"label"`
+	// Lang is the language the link opens in (en, es, eu); by default the
+	// creator's.
+	Lang string `json:"lang,omitempty"`
 }
 
 // guestView is a guest link as the API shows it; URL only when created.
@@ -64,6 +68,9 @@ func (s *Server) createGuestLink(c *fiber.Ctx, req guestRequest) (*guestView, er
 	if req.Days < 1 || req.Days > maxGuestDays {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "a guest link lasts 1 to %d days", maxGuestDays)
 	}
+	if req.Lang != "" && !i18n.Supported(req.Lang) {
+		return nil, portfolio.Errorf(portfolio.EINVALID, "lang is one of en, es, eu, not %q", req.Lang)
+	}
 	if len(req.Label) > 200 {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "the label has at most 200 characters")
 	}
@@ -76,7 +83,13 @@ func (s *Server) createGuestLink(c *fiber.Ctx, req guestRequest) (*guestView, er
 	if err := s.access.CreateGuestLink(ctx, g); err != nil {
 		return nil, err
 	}
-	return &guestView{GuestLink: *g, URL: c.BaseURL() + "/g/" + auth.SignGuestLink(key, g.ID, g.ExpiresAt)}, nil
+	// The link carries its language: a pack shared in Basque opens in
+	// Basque, whatever the guest's browser asks for.
+	lang := req.Lang
+	if lang == "" {
+		lang = s.language(c)
+	}
+	return &guestView{GuestLink: *g, URL: c.BaseURL() + "/g/" + auth.SignGuestLink(key, g.ID, g.ExpiresAt) + "?lang=" + lang}, nil
 }
 
 func (s *Server) apiGuestLinks(c *fiber.Ctx) error {

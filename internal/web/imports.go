@@ -373,25 +373,36 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 // matched terms by name.
 func (p *page) ImportFields() template.JS {
 	type field struct {
-		Name   string `json:"name"`
-		Type   string `json:"type"`
-		Scheme string `json:"scheme,omitempty"`
+		Name   string            `json:"name"`
+		Type   string            `json:"type"`
+		Scheme string            `json:"scheme,omitempty"`
+		Values []string          `json:"values,omitempty"` // an enum's codes, in order
+		Labels map[string]string `json:"labels,omitempty"` // and their names in the page's language
 	}
 	kinds := map[string][]field{}
 	for _, k := range []string{ingest.KindProjects, ingest.KindOrganisations, ingest.KindSignals} {
 		for _, f := range ingest.Fields(k) {
-			kinds[k] = append(kinds[k], field{f.Name, f.Type, f.Scheme})
+			fd := field{Name: f.Name, Type: f.Type, Scheme: f.Scheme, Values: f.Values}
+			if f.Enum != "" {
+				fd.Labels = map[string]string{}
+				for _, v := range f.Values {
+					fd.Labels[v] = p.Enum(f.Enum, v)
+				}
+			}
+			kinds[k] = append(kinds[k], fd)
 		}
 	}
 	labels := map[string]map[string]string{}
+	schemes := map[string]string{}
 	if p.Mission != nil {
 		for _, sc := range p.Mission.Schemes {
+			schemes[sc.Code] = sc.Label.In(p.Lang)
 			labels[sc.Code] = map[string]string{}
 			for _, t := range sc.Terms {
 				labels[sc.Code][t.Code] = t.Label.In(p.Lang)
 			}
 		}
 	}
-	b, _ := json.Marshal(map[string]any{"kinds": kinds, "terms": labels})
+	b, _ := json.Marshal(map[string]any{"kinds": kinds, "terms": labels, "schemes": schemes})
 	return template.JS(b)
 }

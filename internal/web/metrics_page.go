@@ -51,7 +51,7 @@ func (s *Server) metricsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Title = p.T("metrics.title")
-	p.ComputedAt = res.ComputedAt.Format("2006-01-02 15:04 UTC")
+	p.ComputedAt = p.Time(res.ComputedAt)
 	byCode := map[string]*metricGroup{}
 	for _, code := range metrics.Codes() {
 		q := p.Scope.Query()
@@ -171,7 +171,7 @@ func formatFigure(lang string, x float64) string {
 // signalsPage lists signals, filtered by a term (?challenge=water), the
 // level observed and the status: the drill-down of signal charts.
 func (s *Server) signalsPage(c *fiber.Ctx) error {
-	p, pg, err := s.listPage(c, "signals")
+	p, pg, err := s.listPage(c, "signal_list") // not "signals", the signals dashboard's id
 	if err != nil {
 		return err
 	}

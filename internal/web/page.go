@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,8 +17,10 @@ import (
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
+	"github.com/begira/begira/internal/pull"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/store"
 )
@@ -137,10 +140,22 @@ type filterOption struct {
 	Selected     bool
 }
 
-// language picks the reader's language: ?lang=, then Accept-Language, then
-// the instance default.
+// langCookie remembers the language a reader chose with ?lang=, so that
+// the pages a link, a form or a redirect leads to without ?lang= (the
+// login, a form's answer, a page after logging in) stay in it.
+const langCookie = "begira_lang"
+
+// language picks the reader's language: ?lang= (remembered in a cookie),
+// then the remembered choice, then Accept-Language, then the instance
+// default.
 func (s *Server) language(c *fiber.Ctx) string {
 	if l := c.Query("lang"); i18n.Supported(l) {
+		if c.Cookies(langCookie) != l && !strings.HasPrefix(c.Path(), "/api/") {
+			s.setCookie(c, langCookie, l, 365*24*time.Hour)
+		}
+		return l
+	}
+	if l := c.Cookies(langCookie); i18n.Supported(l) {
 		return l
 	}
 	if l := i18n.Negotiate(c.Get(fiber.HeaderAcceptLanguage)); l != "" {
@@ -165,8 +180,9 @@ func (s *Server) renderBytes(name string, p *page) ([]byte, error) {
 }
 
 func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
-	// Pages depend on Accept-Language when ?lang= is absent.
-	c.Vary(fiber.HeaderAcceptLanguage)
+	// Pages depend on the language cookie and Accept-Language when ?lang=
+	// is absent.
+	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
 	s.personal(c, p)
 	b, err := s.renderBytes(name, p)
 	if err != nil {
@@ -207,6 +223,77 @@ func (p *page) LangLink(lang string) string {
 	}
 	q.Set("lang", lang)
 	return p.Path + "?" + q.Encode()
+}
+
+// defaultZone is where times are shown on pages of no mission (jobs,
+// audit, users): the zone missions default to.
+const defaultZone = "Europe/Madrid"
+
+// zones caches time zones by name.
+var zones sync.Map
+
+func zone(name string) *time.Location {
+	if l, ok := zones.Load(name); ok {
+		return l.(*time.Location)
+	}
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		l = time.UTC
+	}
+	zones.Store(name, l)
+	return l
+}
+
+// Time writes an instant the reader's way, in the mission's time zone
+// (Europe/Madrid on pages of no mission), to the minute.
+func (p *page) Time(t time.Time) string {
+	name := defaultZone
+	if p.Mission != nil && p.Mission.Timezone != "" {
+		name = p.Mission.Timezone
+	}
+	return i18n.DateTime(p.Lang, t, zone(name))
+}
+
+// TimePtr is Time of an instant that may be absent ("").
+func (p *page) TimePtr(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return p.Time(*t)
+}
+
+// RowLink is the list (or page) a panel's table row opens: the one a click
+// on the row's mark in the chart opens, in the page's scope; "" when the
+// row has none.
+func (p *page) RowLink(pv dashboard.PanelView, i int) string {
+	if p.Mission == nil || pv.Drill == nil || i >= len(pv.Table.Links) || pv.Table.Links[i] == nil {
+		return ""
+	}
+	mk := pv.Table.Links[i]
+	if mk.Path != "" {
+		return p.Link("/m/" + p.Mission.Slug + "/" + mk.Path)
+	}
+	target := "/projects"
+	if pv.Drill.Target != "" {
+		target = "/" + pv.Drill.Target // signals, links
+	}
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for k, v := range mk.Query {
+		q.Set(k, v)
+	}
+	return "/m/" + p.Mission.Slug + target + "?" + q.Encode()
+}
+
+// OnDashboard reports whether the page is one of the dashboards of the
+// navigation's menu (the overview has its own item).
+func (p *page) OnDashboard() bool {
+	for _, d := range p.Dashboards {
+		if d.ID == p.Nav && d.ID != "overview" {
+			return true
+		}
+	}
+	return false
 }
 
 // Date formats a date the reader's way.
@@ -281,6 +368,43 @@ func (p *page) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
 	}
 }
 
+// errorCodes are the codes an error can carry, each with its message in
+// the catalogue (error.<code>).
+var errorCodes = []string{portfolio.EINVALID, portfolio.EUNAUTHORIZED, portfolio.EFORBIDDEN, portfolio.ENOTFOUND,
+	portfolio.ECONFLICT, portfolio.ETOOLARGE, portfolio.ETOOMANY, ingest.ERejected, ingest.EAmbiguous, pull.EUpstream, portfolio.EINTERNAL}
+
+// ErrorText is what a page says of a refused request: the server's own
+// English message in English, the message of its code in the reader's
+// language otherwise (the API keeps codes and English messages; pages
+// translate by code).
+func (p *page) ErrorText(e *portfolio.Error) string {
+	if p.Lang == "en" || !i18n.Has("error."+e.Code) {
+		if p.Lang == "en" {
+			return e.Message
+		}
+		return p.T("error." + portfolio.EINVALID)
+	}
+	return p.T("error." + e.Code)
+}
+
+// ErrorMessages give the page scripts the message of each error code in
+// the page's language, for the API's refusals they show; none in English,
+// where the API's own messages say more.
+func (p *page) ErrorMessages() template.JS {
+	m := map[string]string{}
+	if p.Lang != "en" {
+		for _, code := range errorCodes {
+			m[code] = p.T("error." + code)
+		}
+	}
+	b, _ := json.Marshal(m)
+	return template.JS(b)
+}
+
+// ErrorMessagesText is ErrorMessages as text, for an attribute: pages
+// carry no script of their own for it (the pack none at all).
+func (p *page) ErrorMessagesText() string { return string(p.ErrorMessages()) }
+
 // ImportMessages are the wizard script's strings in the page's language.
 func (p *page) ImportMessages() template.JS {
 	m := map[string]string{}
@@ -291,6 +415,16 @@ func (p *page) ImportMessages() template.JS {
 		"line", "ignore", "detected", "choose", "decided.given", "decided.values", "decided.range", "decided.file", "decided.ambiguous",
 		"flagged"} {
 		m[k] = i18n.T(p.Lang, "imports."+k)
+	}
+	// Rejects and warnings by code: the API says them in English.
+	for _, code := range []string{ingest.RejRequired, ingest.RejNumber, ingest.RejNumberOther, ingest.RejRange, ingest.RejInt,
+		ingest.RejDate, ingest.RejTwoDigitYear, ingest.RejEnum, ingest.RejMunicipality, ingest.RejMunicipalityNew, ingest.RejTerm,
+		"did_you_mean", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
+		m["reject."+code] = i18n.T(p.Lang, "imports.reject."+code)
+	}
+	for _, code := range []string{ingest.WarnNumberAmbiguous, ingest.WarnDateAmbiguous, ingest.WarnYearRange, ingest.WarnNegativeBudget,
+		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice} {
+		m["warn."+code] = i18n.T(p.Lang, "imports.warn."+code)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")
 	m["status.discarded"] = p.Enum("import_status", "discarded")
@@ -380,6 +514,38 @@ func (p *page) LiveLink() string {
 	}
 	q.Set("lang", p.Lang)
 	return p.Path + "?" + q.Encode()
+}
+
+// AsOfText says when the page's figures are from, for an exported chart:
+// the snapshot it is frozen at, or the time the figures were read.
+func (p *page) AsOfText() string {
+	if p.Snapshot != nil {
+		return p.T("png.snapshot", p.Snapshot.ID, p.Snapshot.Label, p.Time(p.Snapshot.TakenAt))
+	}
+	if p.View != nil && !p.View.ComputedAt.IsZero() {
+		return p.T("dashboard.computed_at", p.Time(p.View.ComputedAt))
+	}
+	return ""
+}
+
+// PNGName is the file name of a chart exported as an image: mission,
+// dashboard, chart and the date of its figures (with the snapshot's number
+// when frozen), e.g. gipuzkoa-overview-coverage-2026-11-27.
+func (p *page) PNGName(panel string) string {
+	at := time.Now()
+	if p.View != nil && !p.View.ComputedAt.IsZero() {
+		at = p.View.ComputedAt
+	}
+	name := p.Mission.Slug + "-" + p.DashID + "-" + panel
+	if p.Snapshot != nil {
+		at = p.Snapshot.TakenAt
+		name += fmt.Sprintf("-snapshot-%d", p.Snapshot.ID)
+	}
+	tz := defaultZone
+	if p.Mission.Timezone != "" {
+		tz = p.Mission.Timezone
+	}
+	return name + "-" + at.In(zone(tz)).Format(time.DateOnly)
 }
 
 // ScopeText states the page's scope in words, next to its figures:

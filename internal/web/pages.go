@@ -214,16 +214,27 @@ func (s *Server) panelCSV(c *fiber.Ctx) error {
 			buf.WriteString("\ufeff")
 			w.Comma = ';'
 		}
-		// Column headers come from mission labels, which are user input too.
-		header := make([]string, len(pv.Table.Columns))
+		// A column of coded values (terms, measures) is written twice: its
+		// labels in the page's language, then the codes in a column of
+		// their own; figures are written exact. Column headers come from
+		// mission labels, which are user input too.
+		coded := codedColumns(pv.Table)
+		var header []string
 		for i, col := range pv.Table.Columns {
-			header[i] = csvCell(col, false)
+			header = append(header, csvCell(col, false))
+			if coded[i] {
+				header = append(header, csvCell(p.T("csv.code", col), false))
+			}
 		}
 		w.Write(header)
 		for _, row := range pv.Table.Rows {
-			rec := make([]string, len(row))
+			var rec []string
 			for i, cell := range row {
-				rec[i] = csvCell(cell.Raw, decimalComma)
+				if i < len(coded) && coded[i] {
+					rec = append(rec, csvCell(cell.Text, false), csvCell(cell.Raw, false))
+					continue
+				}
+				rec = append(rec, csvCell(cell.Raw, decimalComma))
 			}
 			w.Write(rec)
 		}
@@ -235,6 +246,24 @@ func (s *Server) panelCSV(c *fiber.Ctx) error {
 		return c.Send(buf.Bytes())
 	}
 	return portfolio.Errorf(portfolio.ENOTFOUND, "dashboard %q has no panel %q", d.ID, c.Params("panel"))
+}
+
+// codedColumns marks the columns of t whose cells show a label for a code
+// (a term, a measure): some cell's text differs from its value, and that
+// value is not a number.
+func codedColumns(t dashboard.Table) []bool {
+	out := make([]bool, len(t.Columns))
+	for _, row := range t.Rows {
+		for i, c := range row {
+			if i >= len(out) || out[i] || c.Raw == "" || c.Text == c.Raw {
+				continue
+			}
+			if _, err := strconv.ParseFloat(c.Raw, 64); err != nil {
+				out[i] = true
+			}
+		}
+	}
+	return out
 }
 
 // csvCell neutralises cells a spreadsheet would run as a formula and, for

@@ -771,7 +771,7 @@ func stageSankey(p *page, fm *portfolio.Mission, sm snapshot.StageMoves) dashboa
 			nodes = append(nodes, after(st))
 		}
 	}
-	return dashboard.Sankey(nodes, links)
+	return dashboard.WithFormat(dashboard.Sankey(nodes, links), p.Lang, dashboard.KindCount, p.T("col.projects"), p.T("col.stage"))
 }
 
 // decisionRows formats decisions for a log.
@@ -831,9 +831,7 @@ func (p *page) SnapLink(path string, pairs ...any) string {
 
 // SnapTime writes a snapshot's instant: the date the reader's way and the
 // time in UTC, the zone snapshots are stored in.
-func (p *page) SnapTime(t time.Time) string {
-	return p.Date(t) + " " + t.UTC().Format("15:04") + " UTC"
-}
+func (p *page) SnapTime(t time.Time) string { return p.Time(t) }
 
 // WebURL returns u when it is an absolute http or https URL, and "" for
 // anything else (javascript:, data:, relative paths): only those are

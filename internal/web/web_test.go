@@ -922,10 +922,11 @@ func checkCoverageCSV(comma rune, number *regexp.Regexp) func(t *testing.T, body
 			t.Fatalf("%d records, want a header and 15 rows", len(recs))
 		}
 		for _, r := range recs[1:] {
-			if len(r) != 5 {
-				t.Fatalf("row %v has %d fields, want 5", r, len(r))
+			// Pillar and level each as a label then a code, then the figures.
+			if len(r) != 7 {
+				t.Fatalf("row %v has %d fields, want 7", r, len(r))
 			}
-			for _, v := range r[3:] {
+			for _, v := range r[5:] {
 				if !number.MatchString(v) {
 					t.Errorf("number %q in row %v, want it to match %s", v, r, number)
 				}
@@ -943,7 +944,7 @@ func TestPanelCSV(t *testing.T) {
 				"Content-Type":        "text/csv; charset=utf-8",
 				"Content-Disposition": `attachment; filename="gipuzkoa-overview-coverage.csv"`,
 			},
-			wantContains: []string{"Pillar,Level of action,", "adaptation,regulation,0,0.0000,0.00"},
+			wantContains: []string{"Pillar,Pillar (code),Level of action,Level of action (code),", ",adaptation,", ",regulation,0,0.0000,0.00"},
 			check: func(t *testing.T, body []byte) {
 				if bytes.HasPrefix(body, []byte("\ufeff")) {
 					t.Error("English CSV starts with a BOM")
@@ -953,7 +954,7 @@ func TestPanelCSV(t *testing.T) {
 		},
 		{
 			name: "coverage in Spanish", url: "/m/gipuzkoa/d/overview/csv/coverage?lang=es", wantStatus: 200,
-			wantContains: []string{"Eje;Nivel de acción;", "adaptation;regulation;0;0,0000;0,00"},
+			wantContains: []string{"Eje;Eje (código);Nivel de acción;Nivel de acción (código);", "Adaptación social y climática;adaptation;", ";regulation;0;0,0000;0,00"},
 			check: func(t *testing.T, body []byte) {
 				if !bytes.HasPrefix(body, []byte("\ufeff")) {
 					t.Error("Spanish CSV does not start with a UTF-8 BOM")
@@ -964,8 +965,8 @@ func TestPanelCSV(t *testing.T) {
 		{
 			name: "coverage honours the filters", url: "/m/gipuzkoa/d/overview/csv/coverage?level=community", wantStatus: 200,
 			// Cells the filter leaves out carry no figure (not a zero, not a gap).
-			wantContains:    []string{"adaptation,startup,,,", "adaptation,community,"},
-			wantNotContains: []string{"adaptation,startup,0"},
+			wantContains:    []string{",startup,,,", ",community,"},
+			wantNotContains: []string{",startup,0"},
 		},
 		{
 			name: "a panel of another dashboard", url: "/m/gipuzkoa/d/balance/csv/levers", wantStatus: 200,
@@ -1008,7 +1009,7 @@ func TestPanelCSVNeutralisesFormulas(t *testing.T) {
 						}
 					}
 				}
-				if got := recs[1][3]; got != "'=1+1" {
+				if got := recs[1][5]; got != "'=1+1" { // after two terms, each a label and a code, and the reference
 					t.Errorf("title cell = %q, want '=1+1", got)
 				}
 				if got := recs[0][0]; got != `'=HYPERLINK("x")` {
@@ -1020,7 +1021,7 @@ func TestPanelCSVNeutralisesFormulas(t *testing.T) {
 			name: "headers of a coverage panel", url: "/m/formula/d/overview/csv/coverage?lang=es", wantStatus: 200,
 			check: func(t *testing.T, body []byte) {
 				recs := parseCSV(t, body, ';')
-				if got := recs[0][:2]; got[0] != `'=HYPERLINK("x")` || got[1] != "'@level" {
+				if got := []string{recs[0][0], recs[0][2]}; got[0] != `'=HYPERLINK("x")` || got[1] != "'@level" {
 					t.Errorf("header = %q, want both labels neutralised", got)
 				}
 			},

@@ -26,8 +26,58 @@
   function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = text; return e; }
   function setProgress(value, text) { progress.hidden = false; bar.value = value; progressText.textContent = text; }
 
+  // The API refuses with a stable code and an English message; the page
+  // says the code's message in its language (none in English).
+  var errEl = document.getElementById("error-messages");
+  var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
+  function apiError(j, fallback) {
+    var e = j && j.error;
+    if (!e) return fallback;
+    return errs[e.code] || e.message || fallback;
+  }
   function errorText(xhr) {
-    try { return JSON.parse(xhr.responseText).error.message; } catch (e) { return xhr.status + " " + xhr.statusText; }
+    try { return apiError(JSON.parse(xhr.responseText), xhr.status + " " + xhr.statusText); } catch (e) { return xhr.status + " " + xhr.statusText; }
+  }
+
+  // named writes a code as its label with the code in brackets, so the
+  // analyst sees both what it means and what to write.
+  function named(code, f) {
+    var l = f && f.scheme ? (fields.terms[f.scheme] || {})[code] : f && f.labels ? f.labels[code] : null;
+    return l && l !== code ? l + " (" + code + ")" : code;
+  }
+
+  // rejectText says why a cell was refused in the page's language, from
+  // the reject's code; the English reason only lends its figures (a line,
+  // a range, a format, a suggestion).
+  function rejectText(r, f) {
+    var m, msg = msgs["reject." + r.code];
+    if (!msg) return r.reason;
+    switch (r.code) {
+      case "enum":
+        return msg.replace("%values", ((f && f.values) || []).map(function (v) { return named(v, f); }).join(", "));
+      case "term":
+        msg = msg.replace("%scheme", f && f.scheme && fields.schemes ? fields.schemes[f.scheme] || f.scheme : (f && f.scheme) || r.column);
+        m = /did you mean "([^"]*)"\?/.exec(r.reason);
+        return m ? msg + "; " + t("reject.did_you_mean").replace("%suggestion", named(m[1], f)) : msg;
+      case "date":
+        m = /format (.*)$/.exec(r.reason);
+        return msg.replace("%format", m ? m[1] : "");
+      case "duplicate":
+        m = /line (\d+)/.exec(r.reason);
+        return msg.replace("%line", m ? m[1] : "?");
+      case "out_of_range":
+        m = /(?:between|outside) (\S+) (?:and|to) (\S+)$/.exec(r.reason);
+        return m ? msg.replace("%min", m[1]).replace("%max", m[2]) : r.reason;
+    }
+    return msg;
+  }
+
+  function warningText(w) {
+    if (typeof w === "string") return w;
+    var msg = msgs["warn." + w.code];
+    if (!msg) return w.message;
+    return msg.replace("%column", w.column || "").replace("%count", w.count != null ? w.count.toLocaleString(document.documentElement.lang) : "")
+      .replace("%lines", (w.lines || []).join(", ")).replace("%examples", (w.examples || []).join(", "));
   }
 
   // While the server reads and validates, show the running import's phase.
@@ -114,7 +164,7 @@
     var warnings = preview.querySelector(".warnings");
     warnings.textContent = "";
     (b.warnings || []).forEach(function (w) {
-      var li = el("li", typeof w === "string" ? w : w.message);
+      var li = el("li", warningText(w));
       if (w.code) li.dataset.code = w.code;
       warnings.appendChild(li);
     });
@@ -126,9 +176,12 @@
     showSample(b);
     var tbody = preview.querySelector(".rejects tbody");
     tbody.textContent = "";
+    var fieldOf = {}, byName = {};
+    (fields.kinds[b.kind] || []).forEach(function (f) { byName[f.name] = f; });
+    (b.columns || []).forEach(function (c) { if (c.field) fieldOf[c.header] = byName[c.field]; });
     (b.rejects || []).forEach(function (r) {
       var tr = el("tr");
-      [r.line, r.column, r.value, r.reason].forEach(function (v) { tr.appendChild(el("td", String(v))); });
+      [r.line, r.column, r.value, rejectText(r, fieldOf[r.column])].forEach(function (v) { tr.appendChild(el("td", String(v))); });
       tbody.appendChild(tr);
     });
     var link = preview.querySelector(".rejects-csv");
@@ -207,7 +260,8 @@
       cols.forEach(function (c) {
         var v = row.values[c.field], f = byName[c.field] || {};
         var label = function (code) { return (fields.terms[f.scheme] || {})[code] || code; };
-        var text = v === null || v === undefined ? "" : Array.isArray(v) ? v.map(f.scheme ? label : String).join(" | ") : f.scheme ? label(v) : String(v);
+        var name = f.scheme ? label : f.labels ? function (code) { return f.labels[code] || code; } : String;
+        var text = v === null || v === undefined ? "" : Array.isArray(v) ? v.map(name).join(" | ") : name(v);
         tr.appendChild(el("td", text));
       });
       tbody.appendChild(tr);
@@ -223,7 +277,7 @@
     fetch("/api/v1/imports/" + id + "/" + action, {
       method: "POST", credentials: "same-origin", headers: headers, body: body ? JSON.stringify(body) : undefined
     }).then(function (r) { return r.json().then(function (j) { return { ok: r.ok, j: j }; }); })
-      .then(function (res) { done(res.ok, res.j, res.ok ? "" : (res.j.error ? res.j.error.message : t("error"))); });
+      .then(function (res) { done(res.ok, res.j, res.ok ? "" : apiError(res.j, t("error"))); });
   }
 
   // markRow shows a history row's new status and removes its button.

@@ -13,15 +13,34 @@
   }
 
 
+  // Scrollable tables (the diff's lists) are regions a keyboard can reach
+  // and scroll, named by their section's heading.
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll(".table-wrap, table.decisions, .pack-section table").forEach(function (el) {
+      el.tabIndex = 0;
+      el.setAttribute("role", "group"); // not a landmark: a page may hold several
+      if (!el.hasAttribute("aria-label")) {
+        var owner = el.closest("figure, section, details, main");
+        var h = owner && owner.querySelector("h1, h2, h3, summary");
+        el.setAttribute("aria-label", (h ? h.textContent : document.title).trim());
+      }
+    });
+  });
+
   function status(form, text) {
     var out = form.querySelector(".form-status");
     if (out) out.textContent = text || "";
   }
 
   // errorText is the API's own message ({"error": {"message": …}}).
+  // The API refuses with a stable code and an English message; the page
+  // says the code's message in its language (none in English).
+  var errEl = document.getElementById("error-messages");
+  var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
   function errorText(res, body) {
     try {
-      var msg = JSON.parse(body).error.message;
+      var e = JSON.parse(body).error;
+      var msg = errs[e.code] || e.message;
       if (msg) return msg;
     } catch (e) { /* not a JSON error */ }
     return res.status + " " + res.statusText;
