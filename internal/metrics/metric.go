@@ -352,6 +352,7 @@ var catalogue = sync.OnceValue(func() (c struct {
 	}
 	return c
 })
+
 // catalogueLabels returns a metric's label or definition ("label",
 // "definition") from the message catalogue (keys metric.<code>.<part>),
 // where translators keep them; a metric declared with its labels in Go
