@@ -6,6 +6,7 @@ import (
 	"math"
 	"net/url"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/begira/begira/internal/i18n"
@@ -53,7 +54,7 @@ func networkPanel(ctx context.Context, env *metrics.Env, m *portfolio.Mission, l
 		return nil, err
 	}
 	o := partnerGraph(m, g, clusters, of, lang, pv)
-	o[NetworkAltKey] = organisationGraph(og, lang)
+	o[NetworkAltKey] = organisationGraph(og, lang, pv)
 	return o, nil
 }
 
@@ -151,7 +152,7 @@ func partnerGraph(m *portfolio.Mission, g *metrics.Graph, clusters []metrics.Clu
 
 // organisationGraph draws the organisation network: size = projects in
 // scope, hubs in a colour of their own, the graphLabels largest named.
-func organisationGraph(g *metrics.OrgGraph, lang string) Option {
+func organisationGraph(g *metrics.OrgGraph, lang string, pv *PanelView) Option {
 	cats := []string{i18n.T(lang, "chart.organisation"), i18n.T(lang, "chart.hub", metrics.NetworkHubProjects)}
 	maxP := 1
 	for _, n := range g.Nodes {
@@ -180,7 +181,19 @@ func organisationGraph(g *metrics.OrgGraph, lang string) Option {
 		links[i] = GraphLink{Source: e.Source, Target: e.Target, Weight: float64(e.Weight)}
 	}
 	place(nodes, links)
-	return PlacedGraph(nodes, links, cats)
+	o := PlacedGraph(nodes, links, cats)
+	// An organisation opens its page, as a project node opens the
+	// project's: the marks join the panel's drill, which the page's
+	// toggle keeps.
+	if pv.Drill == nil {
+		pv.Drill = &Drill{Marks: map[string]Mark{}}
+	}
+	tagSeries(o, func(_, i int) string {
+		key := "org:" + strconv.FormatInt(g.Nodes[i].ID, 10)
+		pv.Drill.Marks[key] = Mark{Path: "organisations/" + strconv.FormatInt(g.Nodes[i].ID, 10), Value: 1}
+		return key
+	})
+	return o
 }
 
 // place lays nodes out (layout.go).

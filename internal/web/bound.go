@@ -225,6 +225,7 @@ func dropUnreachablePages(drill *dashboard.Drill, o map[string]any) {
 		}
 	}
 	walk(o["series"])
+	walk(o[dashboard.NetworkAltKey]) // the organisation network the page can switch to
 	for k, mk := range drill.Marks {
 		if mk.Path != "" && !onChart[k] {
 			delete(drill.Marks, k)

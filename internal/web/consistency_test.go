@@ -109,15 +109,14 @@ func checkPageAgrees(t *testing.T, app *fiber.App, page string) int {
 			}
 			link := u.Path + "?" + q.Encode()
 			if mk.Path != "" {
-				// A page of its own: a project's, which must exist in
-				// the page's scope (as of its snapshot). A few per
-				// panel: there is one per node.
+				// A page of its own: a project's or an organisation's,
+				// which must exist in the page's scope (as of its
+				// snapshot). A few per panel: there is one per node.
 				if pages++; pages > 5 {
 					continue
 				}
 				u, _ := url.Parse(base)
-				ref := strings.TrimPrefix(mk.Path, "projects/")
-				api := fmt.Sprintf("/api/v1/missions/gipuzkoa/projects/%s?%s", ref, u.Query().Encode())
+				api := fmt.Sprintf("/api/v1/missions/gipuzkoa/%s?%s", mk.Path, u.Query().Encode())
 				mustGet(t, app, api)
 				compared++
 				continue
