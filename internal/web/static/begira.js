@@ -249,7 +249,9 @@
     render(el, option);
   }
 
-  function prepare(option) {
+  // prepare readies an option for el's chart: motion, the reader's
+  // number formats, the localised description, canvas tooltips.
+  function prepare(option, el) {
     if (reduceMotion) option.animation = false;
     var format = option.begira;
     delete option.begira;
@@ -274,7 +276,7 @@
     delete option[ALT];
     if (alt) views[el.id] = { projects: JSON.stringify(option), organisations: JSON.stringify(alt) };
     var chart = window.echarts.init(el, null, { renderer: "canvas" });
-    chart.setOption(prepare(option));
+    chart.setOption(prepare(option, el));
     charts[el.id] = chart;
     el.dataset.drawn = option.series && option.series[0] ? option.series[0].type : "";
     var drill = readJSON(el.dataset.drill);
@@ -321,7 +323,7 @@
     form.querySelectorAll("input[name=view]").forEach(function (r) {
       r.addEventListener("change", function () {
         if (!r.checked) return;
-        chart.setOption(prepare(JSON.parse(v[r.value])), true);
+        chart.setOption(prepare(JSON.parse(v[r.value]), el), true);
         el.dataset.view = r.value;
         delete el.dataset.focused;
         out.textContent = "";
