@@ -117,3 +117,8 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	p.Message = p.ErrorText(de)
 	return s.render(c.Status(status), "error", p)
 }
+
+// errorCodes are the codes an error can carry, each with its message in
+// the catalogue (error.<code>).
+var errorCodes = []string{portfolio.EINVALID, portfolio.EUNAUTHORIZED, portfolio.EFORBIDDEN, portfolio.ENOTFOUND,
+	portfolio.ECONFLICT, portfolio.ETOOLARGE, portfolio.ETOOMANY, ingest.ERejected, ingest.EAmbiguous, pull.EUpstream, portfolio.EINTERNAL}

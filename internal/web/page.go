@@ -20,7 +20,6 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/pull"
 	"github.com/begira/begira/internal/schedule"
 	"github.com/begira/begira/internal/store"
 )
@@ -368,10 +367,6 @@ func (p *page) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
 	}
 }
 
-// errorCodes are the codes an error can carry, each with its message in
-// the catalogue (error.<code>).
-var errorCodes = []string{portfolio.EINVALID, portfolio.EUNAUTHORIZED, portfolio.EFORBIDDEN, portfolio.ENOTFOUND,
-	portfolio.ECONFLICT, portfolio.ETOOLARGE, portfolio.ETOOMANY, ingest.ERejected, ingest.EAmbiguous, pull.EUpstream, portfolio.EINTERNAL}
 
 // ErrorText is what a page says of a refused request: the server's own
 // English message in English, the message of its code in the reader's
