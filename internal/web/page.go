@@ -367,7 +367,6 @@ func (p *page) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
 	}
 }
 
-
 // ErrorText is what a page says of a refused request: the server's own
 // English message in English, the message of its code in the reader's
 // language otherwise (the API keeps codes and English messages; pages
