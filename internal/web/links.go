@@ -28,8 +28,13 @@ func linkLevels(c *fiber.Ctx, m *portfolio.Mission) (a, b string, err error) {
 	return a, b, nil
 }
 
-// scopeLinks reads one page of the links between levels a and b.
+// scopeLinks reads one page of the links between levels a and b. The list
+// has no search, order or export of its own: asking for one is refused
+// rather than ignored.
 func scopeLinks(c *fiber.Ctx, sd *scoped, a, b string, pg portfolio.Page) ([]metrics.LinkedPair, int, error) {
+	if pg.Search != "" || pg.Sort != "" || pg.All {
+		return nil, 0, portfolio.Errorf(portfolio.EINVALID, "the links list takes no q, sort or format: only the scope, level_a, level_b, limit and offset")
+	}
 	env, err := sd.src.Env(metrics.Request{Mission: sd.Mission, Scope: sd.Scope})
 	if err != nil {
 		return nil, 0, err

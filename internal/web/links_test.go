@@ -42,6 +42,8 @@ func TestLinksList(t *testing.T) {
 			wantContains: []string{`class="snapshot-banner"`}},
 		{name: "unknown level", url: api[:strings.Index(api, "?")] + "?level_a=community&level_b=nope", wantStatus: 400},
 		{name: "missing level", url: "/m/gipuzkoa/links?level_a=community", wantStatus: 400},
+		{name: "no export of its own", url: api + "&format=csv", wantStatus: 400},
+		{name: "no search of its own", url: "/m/gipuzkoa/links?level_a=community&level_b=startup&q=x", wantStatus: 400},
 		{name: "spanish", url: "/m/gipuzkoa/links?level_a=community&level_b=startup&lang=es", wantStatus: 200,
 			wantContains: []string{"Enlaces entre Acción comunitaria y Startups y pymes"}},
 	})
