@@ -254,6 +254,30 @@ func (s *Server) formMessage(c *fiber.Ctx, err error, render func(msg string) er
 	return render(de.Message)
 }
 
+// usersView is the users page.
+type usersView struct {
+	page
+	Users []portfolio.User
+}
+
+// tokensView is the API tokens page; NewToken is a token just created,
+// shown this once.
+type tokensView struct {
+	page
+	Tokens   []portfolio.Token
+	NewToken *createdToken
+}
+
+// auditView is the audit log: a page of entries, the link to older ones
+// and the CSV export of the same filter.
+type auditView struct {
+	page
+	Audit       []store.AuditEntry
+	AuditFilter store.AuditFilter
+	NextLink    string
+	ExportLink  string
+}
+
 func (s *Server) usersPage(c *fiber.Ctx) error { return s.renderUsers(c, "") }
 
 func (s *Server) renderUsers(c *fiber.Ctx, msg string) error {
@@ -265,8 +289,7 @@ func (s *Server) renderUsers(c *fiber.Ctx, msg string) error {
 	if err != nil {
 		return err
 	}
-	p.Users = us
-	return s.render(c, "users", p)
+	return s.render(c, "users", &usersView{page: *p, Users: us})
 }
 
 // adminPage is the page data of the admin pages: the missions (for grant
@@ -352,8 +375,7 @@ func (s *Server) renderTokens(c *fiber.Ctx, msg string, created *createdToken) e
 	if err != nil {
 		return err
 	}
-	p.Tokens, p.NewToken = ts, created
-	return s.render(c, "tokens", p)
+	return s.render(c, "tokens", &tokensView{page: *p, Tokens: ts, NewToken: created})
 }
 
 // createTokenForm shows the new token once, on the page that answers the
@@ -388,10 +410,8 @@ func (s *Server) auditPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p := s.newPage(c, "audit")
+	p := &auditView{page: *s.newPage(c, "audit"), Audit: es, AuditFilter: f}
 	p.Title = p.T("admin.audit.title")
-	p.Audit = es
-	p.AuditFilter = f
 	if len(es) == f.Limit {
 		q := queryValues(c)
 		q.Set("before", fmt.Sprint(es[len(es)-1].ID))

@@ -31,7 +31,13 @@ type decisionView struct {
 
 type decisionUpdateView struct{ At, Status, Note string }
 
-// decisionsPageData is the decisions page's data, in page.DecisionsPage.
+// decisionsView is the decisions page.
+type decisionsView struct {
+	page
+	DecisionsPage *decisionsPageData
+}
+
+// decisionsPageData is the decisions page's data.
 type decisionsPageData struct {
 	Rows     []decisionView
 	Total    int // decisions of the mission, before the filters
@@ -60,11 +66,12 @@ func (s *Server) decisionsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.missionPage(c, "decisions")
+	mp, err := s.missionPage(c, "decisions")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &decisionsView{page: *mp}
 	status, late := c.Query("decision_status"), c.Query("overdue") == "1"
 	if status != "" && !containsString(snapshot.DecisionStatuses, status) {
 		return portfolio.Errorf(portfolio.EINVALID, "decision_status=%q is not a decision status (%s)", status,
@@ -145,24 +152,29 @@ func (p *page) cellLabel(ref string) string {
 }
 
 // DecisionSubject names what a decision is about for a log: a coverage
-// cell by its two labels, a project by its ext_ref and, on the pack, its
-// title.
+// cell by its two labels, a project by its ext_ref (and its title on the
+// pack: packView.DecisionSubject).
 func (p *page) DecisionSubject(scope, ref string) string {
 	switch scope {
 	case "cell":
 		return p.cellLabel(ref)
-	case "project":
-		if p.SnapPage != nil {
-			for _, o := range p.SnapPage.Refs {
-				if o.Value == ref {
-					return o.Label
-				}
-			}
-		}
 	case "signal_cluster":
 		if scheme, term, ok := strings.Cut(ref, "/"); ok {
 			return p.schemeLabel(p.Mission, scheme) + ": " + p.termLabel(p.Mission, scheme, term)
 		}
 	}
 	return ref
+}
+
+// DecisionSubject is page.DecisionSubject with a project's title: the
+// pack knows its projects (Refs).
+func (p *packView) DecisionSubject(scope, ref string) string {
+	if scope == "project" {
+		for _, o := range p.Refs {
+			if o.Value == ref {
+				return o.Label
+			}
+		}
+	}
+	return p.page.DecisionSubject(scope, ref)
 }

@@ -15,6 +15,25 @@ import (
 // frozen rows; the import batches and snapshot states, which no snapshot
 // freezes, are kept to those before it.
 
+// projectView is a project's page.
+type projectView struct {
+	page
+	Project       *portfolio.Project
+	ProjectDetail *portfolio.ProjectDetail
+}
+
+// signalView is a signal's page.
+type signalView struct {
+	page
+	SignalDetail *portfolio.SignalDetail
+}
+
+// organisationView is an organisation's page.
+type organisationView struct {
+	page
+	OrganisationDetail *portfolio.OrganisationDetail
+}
+
 // detailJSON answers a detail page's JSON twin: what read finds in the
 // request's scope.
 func detailJSON[T any](s *Server, c *fiber.Ctx, read func(*fiber.Ctx, *scoped) (T, error)) error {
@@ -85,11 +104,12 @@ func organisationDetail(c *fiber.Ctx, sd *scoped) (*portfolio.OrganisationDetail
 // in every snapshot. As of a snapshot a project the snapshot did not have
 // is not found.
 func (s *Server) projectPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "projects")
+	mp, err := s.missionPage(c, "projects")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &projectView{page: *mp}
 	if p.ProjectDetail, err = projectDetail(c, p.scoped); err != nil {
 		return err
 	}
@@ -103,11 +123,12 @@ func (s *Server) apiProject(c *fiber.Ctx) error { return detailJSON(s, c, projec
 // signalPage shows one signal: its terms as labels, its linked projects
 // and its status in every version the imports wrote.
 func (s *Server) signalPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "signals")
+	mp, err := s.missionPage(c, "signals")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &signalView{page: *mp}
 	if p.SignalDetail, err = signalDetail(c, p.scoped); err != nil {
 		return err
 	}
@@ -120,11 +141,12 @@ func (s *Server) apiSignal(c *fiber.Ctx) error { return detailJSON(s, c, signalD
 // organisationPage shows one organisation: its projects, the levels of
 // action of those in scope and its place in the network.
 func (s *Server) organisationPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "organisations")
+	mp, err := s.missionPage(c, "organisations")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &organisationView{page: *mp}
 	if p.OrganisationDetail, err = organisationDetail(c, p.scoped); err != nil {
 		return err
 	}

@@ -20,6 +20,12 @@ type newMissionData struct {
 	Problems []string
 }
 
+// newMissionView is the mission form's page.
+type newMissionView struct {
+	page
+	NewMission *newMissionData
+}
+
 // templateGipuzkoa names the template a new mission may start from.
 const templateGipuzkoa = "gipuzkoa"
 
@@ -34,7 +40,7 @@ func (s *Server) newMissionPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderNewMission(c *fiber.Ctx, d *newMissionData, status int) error {
-	p := s.newPage(c, "")
+	p := &newMissionView{page: *s.newPage(c, ""), NewMission: d}
 	p.Title = p.T("newmission.title")
 	if d.First {
 		p.Title = p.T("firstrun.title")
@@ -43,7 +49,6 @@ func (s *Server) renderNewMission(c *fiber.Ctx, d *newMissionData, status int) e
 		d.Document, d.Template = string(demo.Template()), templateGipuzkoa
 	}
 	p.Form = &formData{CSRF: s.csrfToken(c)}
-	p.NewMission = d
 	c.Status(status)
 	return s.render(c, "newmission", p)
 }

@@ -350,14 +350,22 @@ func sanitizeFilename(s string) string {
 	return b.String()
 }
 
+// importsView is the upload wizard and the mission's import history.
+type importsView struct {
+	page
+	Imports       []portfolio.ImportBatch
+	UploadLimitMB int64
+}
+
 // importsPage is the upload wizard: a form, then the preview, then commit;
 // below, the history with rollback.
 func (s *Server) importsPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "imports")
+	mp, err := s.missionPage(c, "imports")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &importsView{page: *mp}
 	p.Imports, err = s.imports.Batches(c.UserContext(), p.Mission.Slug)
 	if err != nil {
 		return err

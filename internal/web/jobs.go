@@ -66,13 +66,20 @@ func (s *Server) apiRunJob(c *fiber.Ctx) error {
 	return c.JSON(run)
 }
 
+// jobsView is the jobs page: the recent runs and the scheduled jobs.
+type jobsView struct {
+	page
+	JobRuns   []portfolio.JobRun
+	Scheduled []schedule.Entry
+}
+
 // jobsPage shows the scheduled jobs, their next run and the recent runs.
 func (s *Server) jobsPage(c *fiber.Ctx) error {
 	v, err := s.jobView(c)
 	if err != nil {
 		return err
 	}
-	p := s.newPage(c, "jobs")
+	p := &jobsView{page: *s.newPage(c, "jobs")}
 	p.Title = p.T("jobs.title")
 	p.JobRuns, p.Scheduled = v.Items, v.Scheduled
 	return s.render(c, "jobs", p)

@@ -76,12 +76,20 @@ func (s *Server) apiLinks(c *fiber.Ctx) error {
 	return list(c, items, int64(total), pg)
 }
 
+// linkListView is the links between two levels: pairs of projects.
+type linkListView struct {
+	listView
+	Links      []metrics.LinkedPair
+	LinkLevels [2]string // the two levels they join
+}
+
 func (s *Server) linksPage(c *fiber.Ctx) error {
-	p, pg, err := s.listPage(c, "links")
+	lp, pg, err := s.listPage(c, "links")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer lp.done()
+	p := &linkListView{listView: listView{page: *lp}}
 	a, b, err := linkLevels(c, p.Mission)
 	if err != nil {
 		return err
@@ -106,4 +114,4 @@ func (s *Server) linksPage(c *fiber.Ctx) error {
 }
 
 // HubProjects is the hub rule of the network, for the list's explanation.
-func (p *page) HubProjects() int { return metrics.NetworkHubProjects }
+func (p *linkListView) HubProjects() int { return metrics.NetworkHubProjects }

@@ -261,6 +261,47 @@ func nonEmpty(s string) []string {
 	return []string{s}
 }
 
+// listView is what the list pages (projects, organisations, signals,
+// links) share: the scope's total and what it adds up to, the list's
+// search, order and exports, and the links to its other pages.
+type listView struct {
+	page
+	Total              int64                 // rows in scope
+	Totals             *portfolio.ListTotals // what the projects in scope add up to
+	List               *listState            // nil for a list without search, order or export (links)
+	PrevLink, NextLink string
+}
+
+// Carry are the parameters the scope's filter form carries over besides
+// the scope: the list's search, order and page size.
+func (p *listView) Carry() []keptParam {
+	if p.List == nil {
+		return nil
+	}
+	return p.List.Carry()
+}
+
+// Carry is what the filter form carries over besides the scope: nothing on
+// a page that is no list (listView.Carry).
+func (p *page) Carry() []keptParam { return nil }
+
+// setPageLinks sets the links to the previous and next pages of a list of
+// rows rows shown pg at a time; q is the page's own query (filters,
+// language), which the links keep.
+func (p *listView) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
+	link := func(offset int) string {
+		q.Set("offset", strconv.Itoa(offset))
+		q.Set("limit", strconv.Itoa(pg.Limit))
+		return p.Path + "?" + q.Encode()
+	}
+	if pg.Offset > 0 {
+		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
+	}
+	if int64(pg.Offset+pg.Limit) < rows {
+		p.NextLink = link(pg.Offset + pg.Limit)
+	}
+}
+
 // listState is what a list page shows besides its rows: the search, the
 // order, the page size and the links to export the filtered list.
 type listState struct {

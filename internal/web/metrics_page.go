@@ -8,7 +8,15 @@ import (
 
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/metrics"
+	"github.com/begira/begira/internal/portfolio"
 )
+
+// metricsView is the metric catalogue with its figures for the scope.
+type metricsView struct {
+	page
+	MetricFamilies []metricFamily
+	ComputedAt     string
+}
 
 // metricFamily is one family of the catalogue page: portfolio coverage and
 // balance, network, signals.
@@ -40,11 +48,12 @@ const maxRowsShown = 15
 // scope (each with its n, its dimensions as labels), the figures folded
 // away until asked for.
 func (s *Server) metricsPage(c *fiber.Ctx) error {
-	p, err := s.missionPage(c, "metrics")
+	mp, err := s.missionPage(c, "metrics")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &metricsView{page: *mp}
 	// As of a snapshot, the figures come from its frozen tables.
 	res, err := p.scoped.src.Metrics(c.UserContext(), metrics.Request{Mission: p.Mission, Scope: p.Scope})
 	if err != nil {
@@ -168,14 +177,23 @@ func formatFigure(lang string, x float64) string {
 	return i18n.Number(lang, x, 4)
 }
 
+// signalListView is the signal list; SignalFilterText says what it is
+// filtered on.
+type signalListView struct {
+	listView
+	Signals          []portfolio.Signal
+	SignalFilterText string
+}
+
 // signalsPage lists signals, filtered by a term (?challenge=water), the
 // level observed and the status: the drill-down of signal charts.
 func (s *Server) signalsPage(c *fiber.Ctx) error {
-	p, pg, err := s.listPage(c, "signal_list") // not "signals", the signals dashboard's id
+	lp, pg, err := s.listPage(c, "signal_list") // not "signals", the signals dashboard's id
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer lp.done()
+	p := &signalListView{listView: listView{page: *lp}}
 	f, err := signalFilter(c, p.Mission, p.Scope)
 	if err != nil {
 		return err
@@ -187,7 +205,7 @@ func (s *Server) signalsPage(c *fiber.Ctx) error {
 	if pg.All {
 		return sendTable(c, p.Lang, c.Query("format"), signalTable(p.Lang, p.Mission, p.Signals))
 	}
-	p.List = newListState(p, pg)
+	p.List = newListState(&p.page, pg)
 	p.List.Matching = p.Total
 	p.setSignalFilters(f)
 	if p.Total == 0 {

@@ -55,10 +55,9 @@ type signalGapRow struct {
 
 // packSummaryOf builds the summary of sn's pack: fm is sn's frozen
 // mission.
-func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
-	sp := p.SnapPage
+func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *packView, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	sum := &packSummary{}
-	sp.Summary = sum
+	p.Summary = sum
 	res, err := svc.Compute(ctx, sn.ID, portfolio.Scope{}, metrics.Params{}, []string{"C7", "C12", "S10"})
 	if err != nil {
 		return err
@@ -212,13 +211,13 @@ func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *page, fm *
 
 	// The gaps in words: the empty cells, what emptied or filled since the
 	// previous snapshot, the blind spots (new ones named), the balance.
-	if len(sp.EmptyCells) > 0 {
-		sum.Gaps = append(sum.Gaps, p.T("pack.gap_empty", p.Int(int64(len(sp.EmptyCells))), p.Int(int64(sp.Cells)), sp.CoverageA, sp.CoverageB,
-			strings.Join(sp.EmptyCells, "; ")))
+	if len(p.EmptyCells) > 0 {
+		sum.Gaps = append(sum.Gaps, p.T("pack.gap_empty", p.Int(int64(len(p.EmptyCells))), p.Int(int64(p.Cells)), p.CoverageA, p.CoverageB,
+			strings.Join(p.EmptyCells, "; ")))
 	} else {
-		sum.Gaps = append(sum.Gaps, p.T("pack.gap_none", sp.CoverageA, sp.CoverageB))
+		sum.Gaps = append(sum.Gaps, p.T("pack.gap_none", p.CoverageA, p.CoverageB))
 	}
-	if d := sp.Diff; d != nil {
+	if d := p.Diff; d != nil {
 		if len(d.Emptied) > 0 {
 			sum.Gaps = append(sum.Gaps, p.T("pack.gap_emptied", cellNames(d.Emptied)))
 		}
@@ -248,8 +247,8 @@ func (s *Server) packSummaryOf(ctx context.Context, svc Snapshots, p *page, fm *
 // and those due before the next committee: the snapshot after sn when
 // there is one, else the next run of the mission's snapshot schedule,
 // else as far after sn as sn is after the snapshot before it.
-func (s *Server) packDecisionsDue(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
-	sum := p.SnapPage.Summary
+func (s *Server) packDecisionsDue(ctx context.Context, svc Snapshots, p *packView, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
+	sum := p.Summary
 	list, err := svc.List(ctx, sn.Mission)
 	if err != nil {
 		return err
@@ -334,16 +333,15 @@ func signedNumber(lang string, x float64, decimals int) string {
 // packPickers fills the decision form's pickers of a signal cluster (a
 // signal term, blind spots first, with its number of signals) and of an
 // organisation (the snapshot's, by name, with its projects).
-func (s *Server) packPickers(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
-	sp := p.SnapPage
+func (s *Server) packPickers(ctx context.Context, svc Snapshots, p *packView, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	as, _, release, err := svc.AsOf(ctx, sn.ID)
 	if err != nil {
 		return err
 	}
 	defer release()
 	blind := map[string]bool{}
-	if sp.Summary != nil {
-		for _, r := range sp.Summary.Signals {
+	if p.Summary != nil {
+		for _, r := range p.Summary.Signals {
 			if r.Blind {
 				blind[r.Scheme+": "+r.Term] = true
 			}
@@ -372,13 +370,13 @@ func (s *Server) packPickers(ctx context.Context, svc Snapshots, p *page, fm *po
 			}
 		}
 	}
-	sp.ClusterOptions = append(first, rest...)
+	p.ClusterOptions = append(first, rest...)
 	orgs, _, err := as.OrganisationsInScope(ctx, fm, portfolio.Scope{AnyStatus: true}, portfolio.Page{All: true})
 	if err != nil {
 		return err
 	}
 	for _, o := range orgs {
-		sp.OrgOptions = append(sp.OrgOptions, filterOption{Value: o.Name, Label: p.T("projects.count", p.Int(int64(o.Projects)))})
+		p.OrgOptions = append(p.OrgOptions, filterOption{Value: o.Name, Label: p.T("projects.count", p.Int(int64(o.Projects)))})
 	}
 	return nil
 }

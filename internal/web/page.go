@@ -18,10 +18,7 @@ import (
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/ingest"
-	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
-	"github.com/begira/begira/internal/schedule"
-	"github.com/begira/begira/internal/store"
 )
 
 //go:embed templates/*.html
@@ -47,9 +44,12 @@ func mustParsePages() *pages {
 	return p
 }
 
-// page is the data every template receives. Its methods are the template's
-// vocabulary: T for messages, Label for trilingual labels, Link for URLs
-// that keep the language and the filters.
+// page is the frame every template receives: what the layout, the filter
+// form and the empty states need on every page. Each page's view embeds it
+// and adds its own fields (homeView, dashboardView, projectListView, …);
+// templates reach the frame's fields and methods by promotion. Its methods
+// are the templates' vocabulary: T for messages, Label for trilingual
+// labels, Link for URLs that keep the language and the filters.
 type page struct {
 	Lang       string
 	Title      string
@@ -62,22 +62,9 @@ type page struct {
 	Message    string
 	Filters    []filter
 	Scope      portfolio.Scope
-
-	Imports          []portfolio.ImportBatch
-	Signals          []portfolio.Signal
-	SignalFilterText string
-	MetricFamilies   []metricFamily
-	ComputedAt       string
-	Snapshot         *portfolio.Snapshot // set when the page is read as of a snapshot
-	NotFrozen        bool                // the page shows today's state even then
-	JobRuns          []portfolio.JobRun
-	Scheduled        []schedule.Entry
-	Map              mapBoundaries // what the territory map is drawn over (boundaries.go)
-	UploadLimitMB    int64
-	SnapPage         *snapshotPage      // the snapshot pages' data (snapshot_pages.go)
-	DecisionsPage    *decisionsPageData // the decisions page (decisions_page.go)
-	NewMission       *newMissionData    // the mission form (firstrun.go)
-	NoRows           bool               // the mission has no row of the page's kind at all (empty.go)
+	Snapshot   *portfolio.Snapshot // set when the page is read as of a snapshot
+	NotFrozen  bool                // the page shows today's state even then
+	NoRows     bool                // the mission has no row of the page's kind at all (empty.go)
 
 	// Role is the reader's role on Mission: the nav shows what it allows.
 	Role auth.Role
@@ -85,40 +72,17 @@ type page struct {
 	// in its place until served (see sendPersonal).
 	Viewer *viewerData
 	// Guest is the guest link's base path when a guest reads the page.
-	Guest     string
-	CanDecide bool      // the pack shows the decision forms
-	Form      *formData // the forms' hidden fields and choices
-
-	Missions    []portfolio.MissionSummary
-	Users       []portfolio.User
-	Tokens      []portfolio.Token
-	NewToken    *createdToken
-	Audit       []store.AuditEntry
-	AuditFilter store.AuditFilter
-	ExportLink  string
-
-	View     *dashboard.View
-	DashID   string
-	Projects []portfolio.Project
-	Total    int64
-	// Totals is what the listed projects add up to and Figure says it in
-	// words (the project and organisation lists).
-	Totals        *portfolio.ListTotals
-	Figure        string
-	Organisations []portfolio.Organisation
-	Links         []metrics.LinkedPair // the links list: its page of pairs
-	LinkLevels    [2]string            // and the two levels they join
-	Project       *portfolio.Project   // the project page
-	// The detail pages (detail.go).
-	ProjectDetail      *portfolio.ProjectDetail
-	SignalDetail       *portfolio.SignalDetail
-	OrganisationDetail *portfolio.OrganisationDetail
-	PrevLink           string
-	NextLink           string
-	List               *listState // a list's search, order and exports (lists.go)
+	Guest string
+	Form  *formData // the forms' hidden fields and choices
 
 	scoped *scoped // the request's scope, set by missionPage
 }
+
+// view is what a template renders: a page's view, whose frame the server
+// fills with the reader's part before rendering.
+type view interface{ frame() *page }
+
+func (p *page) frame() *page { return p }
 
 // done releases what the page's scope holds (a snapshot's connection).
 func (p *page) done() {
@@ -170,20 +134,20 @@ func (s *Server) newPage(c *fiber.Ctx, nav string) *page {
 }
 
 // renderBytes executes a page template into bytes.
-func (s *Server) renderBytes(name string, p *page) ([]byte, error) {
+func (s *Server) renderBytes(name string, v view) ([]byte, error) {
 	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, "layout", v); err != nil {
 		return nil, fmt.Errorf("web: render %s: %w", name, err)
 	}
 	return buf.Bytes(), nil
 }
 
-func (s *Server) render(c *fiber.Ctx, name string, p *page) error {
+func (s *Server) render(c *fiber.Ctx, name string, v view) error {
 	// Pages depend on the language cookie and Accept-Language when ?lang=
 	// is absent.
 	c.Vary(fiber.HeaderAcceptLanguage, fiber.HeaderCookie)
-	s.personal(c, p)
-	b, err := s.renderBytes(name, p)
+	s.personal(c, v.frame())
+	b, err := s.renderBytes(name, v)
 	if err != nil {
 		return err
 	}
@@ -345,28 +309,6 @@ func (p *page) KPILink(k dashboard.KPI) string {
 	return "/m/" + p.Mission.Slug + "/" + k.Target + "?" + q.Encode()
 }
 
-// PanelCSV links to the CSV of exactly one panel's data.
-func (p *page) PanelCSV(panel string) string {
-	return p.Link(fmt.Sprintf("/m/%s/d/%s/csv/%s", p.Mission.Slug, p.DashID, panel))
-}
-
-// setPageLinks sets the links to the previous and next pages of a list of
-// rows rows shown pg at a time; q is the page's own query (filters,
-// language), which the links keep.
-func (p *page) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
-	link := func(offset int) string {
-		q.Set("offset", strconv.Itoa(offset))
-		q.Set("limit", strconv.Itoa(pg.Limit))
-		return p.Path + "?" + q.Encode()
-	}
-	if pg.Offset > 0 {
-		p.PrevLink = link(max(0, pg.Offset-pg.Limit))
-	}
-	if int64(pg.Offset+pg.Limit) < rows {
-		p.NextLink = link(pg.Offset + pg.Limit)
-	}
-}
-
 // ErrorText is what a page says of a refused request: the server's own
 // English message in English, the message of its code in the reader's
 // language otherwise (the API keeps codes and English messages; pages
@@ -508,38 +450,6 @@ func (p *page) LiveLink() string {
 	}
 	q.Set("lang", p.Lang)
 	return p.Path + "?" + q.Encode()
-}
-
-// AsOfText says when the page's figures are from, for an exported chart:
-// the snapshot it is frozen at, or the time the figures were read.
-func (p *page) AsOfText() string {
-	if p.Snapshot != nil {
-		return p.T("png.snapshot", p.Snapshot.ID, p.Snapshot.Label, p.Time(p.Snapshot.TakenAt))
-	}
-	if p.View != nil && !p.View.ComputedAt.IsZero() {
-		return p.T("dashboard.computed_at", p.Time(p.View.ComputedAt))
-	}
-	return ""
-}
-
-// PNGName is the file name of a chart exported as an image: mission,
-// dashboard, chart and the date of its figures (with the snapshot's number
-// when frozen), e.g. gipuzkoa-overview-coverage-2026-11-27.
-func (p *page) PNGName(panel string) string {
-	at := time.Now()
-	if p.View != nil && !p.View.ComputedAt.IsZero() {
-		at = p.View.ComputedAt
-	}
-	name := p.Mission.Slug + "-" + p.DashID + "-" + panel
-	if p.Snapshot != nil {
-		at = p.Snapshot.TakenAt
-		name += fmt.Sprintf("-snapshot-%d", p.Snapshot.ID)
-	}
-	tz := defaultZone
-	if p.Mission.Timezone != "" {
-		tz = p.Mission.Timezone
-	}
-	return name + "-" + at.In(zone(tz)).Format(time.DateOnly)
 }
 
 // ScopeText states the page's scope in words, next to its figures:

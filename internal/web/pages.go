@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -32,7 +33,7 @@ func (s *Server) home(c *fiber.Ctx) error {
 		}
 		return c.Redirect(target, fiber.StatusFound)
 	}
-	p := s.newPage(c, "")
+	p := &homeView{page: *s.newPage(c, "")}
 	p.Title = "Begira"
 	if len(ms) == 0 {
 		if principal(c).Kind == auth.Anonymous {
@@ -45,6 +46,12 @@ func (s *Server) home(c *fiber.Ctx) error {
 	}
 	p.Missions = ms
 	return s.render(c, "home", p)
+}
+
+// homeView is the list of missions.
+type homeView struct {
+	page
+	Missions []portfolio.MissionSummary
 }
 
 // missionPage loads the request's scope (mission, filters, snapshot) shared
@@ -62,7 +69,6 @@ func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
 	// themselves, the digest, the decisions): they say so, and their links still lead
 	// back into the snapshot.
 	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
-	p.Map = s.mapFor(p.Mission)
 	p.setFilters()
 	p.addComarcaFilter(s.comarcas(c.UserContext()))
 	return p, nil
@@ -130,9 +136,8 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 		}
 		q := sc.Query()
 		q.Set("lang", lang)
-		p := &page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
-			Mission: m, Scope: sc, Map: s.mapFor(m), DashID: d.ID, Title: d.Title.In(lang),
-			Role: role}
+		p := &dashboardView{page: page{Lang: lang, Nav: d.ID, Path: path, Query: q, Languages: i18n.Languages, Dashboards: s.dashboards.All(),
+			Mission: m, Scope: sc, Title: d.Title.In(lang), Role: role}, Map: s.mapFor(m), DashID: d.ID}
 		p.setFilters()
 		p.addComarcaFilter(s.comarcas(ctx))
 		for attempt := 0; ; attempt++ {
@@ -165,11 +170,12 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 // showSnapshotDashboard renders a dashboard as of a snapshot: from its
 // frozen tables, with an ETag (it never changes).
 func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) error {
-	p, err := s.missionPage(c, d.ID)
+	mp, err := s.missionPage(c, d.ID)
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &dashboardView{page: *mp, Map: s.mapFor(mp.Mission)}
 	if immutable(c, p.Snapshot.ID) {
 		return nil
 	}
@@ -184,6 +190,52 @@ func (s *Server) showSnapshotDashboard(c *fiber.Ctx, d *dashboard.Dashboard) err
 	boundView(p.View, p.Lang)
 	p.DashID, p.Title = d.ID, d.Title.In(p.Lang)
 	return s.render(c, "dashboard", p)
+}
+
+// dashboardView is a dashboard: its panels' figures and what its map is
+// drawn over.
+type dashboardView struct {
+	page
+	View   *dashboard.View
+	DashID string
+	Map    mapBoundaries // what the territory map is drawn over (boundaries.go)
+}
+
+// PanelCSV links to the CSV of exactly one panel's data.
+func (p *dashboardView) PanelCSV(panel string) string {
+	return p.Link(fmt.Sprintf("/m/%s/d/%s/csv/%s", p.Mission.Slug, p.DashID, panel))
+}
+
+// AsOfText says when the page's figures are from, for an exported chart:
+// the snapshot it is frozen at, or the time the figures were read.
+func (p *dashboardView) AsOfText() string {
+	if p.Snapshot != nil {
+		return p.T("png.snapshot", p.Snapshot.ID, p.Snapshot.Label, p.Time(p.Snapshot.TakenAt))
+	}
+	if p.View != nil && !p.View.ComputedAt.IsZero() {
+		return p.T("dashboard.computed_at", p.Time(p.View.ComputedAt))
+	}
+	return ""
+}
+
+// PNGName is the file name of a chart exported as an image: mission,
+// dashboard, chart and the date of its figures (with the snapshot's number
+// when frozen), e.g. gipuzkoa-overview-coverage-2026-11-27.
+func (p *dashboardView) PNGName(panel string) string {
+	at := time.Now()
+	if p.View != nil && !p.View.ComputedAt.IsZero() {
+		at = p.View.ComputedAt
+	}
+	name := p.Mission.Slug + "-" + p.DashID + "-" + panel
+	if p.Snapshot != nil {
+		at = p.Snapshot.TakenAt
+		name += fmt.Sprintf("-snapshot-%d", p.Snapshot.ID)
+	}
+	tz := defaultZone
+	if p.Mission.Timezone != "" {
+		tz = p.Mission.Timezone
+	}
+	return name + "-" + at.In(zone(tz)).Format(time.DateOnly)
 }
 
 // panelCSV serves exactly the data of one panel. Spanish and Basque readers
@@ -285,11 +337,12 @@ func csvCell(v string, decimalComma bool) string {
 // chart's mark opens it with its own filters (and ?frac=, ?measure= for a
 // fractional or budget figure), and the header repeats that figure.
 func (s *Server) projectsPage(c *fiber.Ctx) error {
-	p, pg, err := s.listPage(c, "projects")
+	lp, pg, err := s.listPage(c, "projects")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer lp.done()
+	p := &projectListView{listView: listView{page: *lp}}
 	frac, err := fracParam(c)
 	if err != nil {
 		return err
@@ -307,14 +360,14 @@ func (s *Server) projectsPage(c *fiber.Ctx) error {
 		return err
 	}
 	p.Total, p.Totals = t.Projects, &t
-	p.List = newListState(p, pg)
+	p.List = newListState(&p.page, pg)
 	p.List.Matching = matching
 	if p.Total == 0 {
 		if p.NoRows, err = noRows(ctx, lists, p.Mission, "projects"); err != nil {
 			return err
 		}
 	}
-	p.Figure = listFigure(p, t, c.Query("measure"))
+	p.Figure = listFigure(&p.page, t, c.Query("measure"))
 	p.Title = p.T("projects.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
@@ -325,6 +378,21 @@ func (s *Server) projectsPage(c *fiber.Ctx) error {
 	}
 	p.setPageLinks(q, pg, matching)
 	return s.render(c, "projects", p)
+}
+
+// projectListView is the project list with what its projects add up to;
+// Figure says that in words, as the chart that opened the list counts it.
+type projectListView struct {
+	listView
+	Projects []portfolio.Project
+	Figure   string
+}
+
+// organisationListView is the organisations taking part in the projects
+// in scope.
+type organisationListView struct {
+	listView
+	Organisations []portfolio.Organisation
 }
 
 // listFigure says, in words, the figure a list adds up to as the chart that
@@ -352,11 +420,12 @@ func listFigure(p *page, t portfolio.ListTotals, measure string) string {
 // organisationsPage lists the organisations taking part in the projects in
 // scope: the organisations KPI's rows.
 func (s *Server) organisationsPage(c *fiber.Ctx) error {
-	p, pg, err := s.listPage(c, "organisations")
+	lp, pg, err := s.listPage(c, "organisations")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer lp.done()
+	p := &organisationListView{listView: listView{page: *lp}}
 	ctx := c.UserContext()
 	if p.Organisations, p.Total, err = p.scoped.lists.OrganisationsInScope(ctx, p.Mission, p.Scope, pg); err != nil {
 		return err
@@ -364,7 +433,7 @@ func (s *Server) organisationsPage(c *fiber.Ctx) error {
 	if pg.All {
 		return sendTable(c, p.Lang, c.Query("format"), organisationTable(p.Lang, p.Mission, p.Organisations))
 	}
-	p.List = newListState(p, pg)
+	p.List = newListState(&p.page, pg)
 	p.List.Matching = p.Total
 	t, err := p.scoped.lists.ProjectTotals(ctx, p.Mission, p.Scope, nil)
 	if err != nil {

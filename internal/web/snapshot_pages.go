@@ -25,19 +25,41 @@ import (
 // signal digest. They read through the Snapshots service only; everything
 // they show of a snapshot comes from its frozen rows and figures.
 
-// snapshotPage is what the snapshot pages show, in page.SnapPage.
-type snapshotPage struct {
-	Snap      *portfolio.Snapshot // the snapshot a diff or pack is about
-	Rows      []snapshotRow       // the list page, newest first
+// snapshotsView is a mission's snapshots with its decision log and, for
+// leaders and above, its guest links.
+type snapshotsView struct {
+	page
+	Rows        []snapshotRow // newest first
+	Decisions   []decisionRow
+	GuestLinks  []portfolio.GuestLink // the mission's guest links (leaders and above)
+	NewGuestURL string                // a guest link just created, shown once
+}
+
+// diffPageView is what changed between two snapshots, or since one.
+type diffPageView struct {
+	page
+	Snap    *portfolio.Snapshot
+	Diff    *diffView      // nil when there is nothing to compare with
+	Against []filterOption // the baseline picker
+}
+
+// packView is the committee pack of a snapshot.
+type packView struct {
+	page
+	Snap      *portfolio.Snapshot
+	Diff      *diffView // since the snapshot before; nil for the first
 	Decisions []decisionRow
-	Diff      *diffView // nil when there is nothing to compare with
 	KPIs      []packKPI
 	Coverage  template.HTML // pillar × level, inline SVG
 	CoverageA string        // the matrix's scheme labels
 	CoverageB string
 	Pipeline  template.HTML // projects by stage, inline SVG
-	Digest    *digestView
 
+	Summary    *packSummary // the pack's first page and later sections (pack_summary.go)
+	EmptyCells []string     // the coverage cells without a project, by their labels
+	Cells      int          // the coverage cells
+
+	CanDecide        bool // the pack shows the decision forms
 	DecisionScopes   []string
 	DecisionTypes    []string
 	DecisionStatuses []string
@@ -45,15 +67,12 @@ type snapshotPage struct {
 	CellOptions      []filterOption // the coverage cells ("a/b", their two labels), for the decision form
 	ClusterOptions   []filterOption // the signal clusters ("scheme/term", "Scheme: Term (n signals)")
 	OrgOptions       []filterOption // the snapshot's organisations (name, its projects)
+}
 
-	Against []filterOption // the diff page's baseline picker
-
-	Summary    *packSummary // the pack's first page and later sections (pack_summary.go)
-	EmptyCells []string     // the coverage cells without a project, by their labels
-	Cells      int          // the coverage cells
-
-	GuestLinks  []portfolio.GuestLink // the mission's guest links (leaders and above)
-	NewGuestURL string                // a guest link just created, shown once
+// digestPageView is the weekly signal digest.
+type digestPageView struct {
+	page
+	Digest *digestView
 }
 
 // snapshotRow is one line of the list, with the snapshot taken before it.
@@ -153,36 +172,36 @@ func (s *Server) renderSnapshots(c *fiber.Ctx, newGuestURL string) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.missionPage(c, "snapshots")
+	mp, err := s.missionPage(c, "snapshots")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
 	ctx := c.UserContext()
-	items, err := svc.List(ctx, p.Mission.Slug)
+	items, err := svc.List(ctx, mp.Mission.Slug)
 	if err != nil {
 		return err
 	}
-	sp := &snapshotPage{Rows: make([]snapshotRow, len(items))}
+	p := &snapshotsView{page: *mp, Rows: make([]snapshotRow, len(items))}
 	for i, sn := range items {
-		sp.Rows[i].Snapshot = sn
+		p.Rows[i].Snapshot = sn
 		if i+1 < len(items) {
-			sp.Rows[i].Prev = items[i+1].ID
+			p.Rows[i].Prev = items[i+1].ID
 		}
 	}
 	ds, err := svc.Decisions().List(ctx, p.Mission.Slug)
 	if err != nil {
 		return err
 	}
-	sp.Decisions = p.decisionRows(ds)
+	p.Decisions = p.decisionRows(ds)
 	if principal(c).Can(p.Mission.Slug, auth.Leader) {
-		if sp.GuestLinks, err = s.access.GuestLinks(ctx, p.Mission.Slug); err != nil {
+		if p.GuestLinks, err = s.access.GuestLinks(ctx, p.Mission.Slug); err != nil {
 			return err
 		}
-		sp.NewGuestURL = newGuestURL
+		p.NewGuestURL = newGuestURL
 		p.Form = &formData{CSRF: s.csrfToken(c)}
 	}
-	p.SnapPage, p.Title = sp, p.T("snapshots.title")
+	p.Title = p.T("snapshots.title")
 	return s.render(c, "snapshots", p)
 }
 
@@ -265,20 +284,19 @@ func diffAgainst(c *fiber.Ctx, svc Snapshots, sn *portfolio.Snapshot, against st
 
 // renderDiff shows what changed between sn and against ("" when there is
 // nothing to compare with).
-func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.Snapshot, against string) error {
-	sp := &snapshotPage{Snap: sn}
-	p.SnapPage = sp
+func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, fp *page, sn *portfolio.Snapshot, against string) error {
+	p := &diffPageView{page: *fp, Snap: sn}
 	p.Title = p.T("diff.title", sn.ID)
 	if p.Guest == "" {
 		items, err := svc.List(c.UserContext(), sn.Mission)
 		if err != nil {
 			return err
 		}
-		sp.Against = append(sp.Against, filterOption{Value: "live", Label: p.T("diff.against_live"), Selected: against == "live"})
+		p.Against = append(p.Against, filterOption{Value: "live", Label: p.T("diff.against_live"), Selected: against == "live"})
 		for _, it := range items {
 			if it.ID != sn.ID {
 				v := strconv.FormatInt(it.ID, 10)
-				sp.Against = append(sp.Against, filterOption{Value: v, Label: p.T("diff.against_snapshot", it.ID, it.Label,
+				p.Against = append(p.Against, filterOption{Value: v, Label: p.T("diff.against_snapshot", it.ID, it.Label,
 					p.SnapTime(it.TakenAt)), Selected: against == v})
 			}
 		}
@@ -294,7 +312,7 @@ func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.
 	if err != nil {
 		return err
 	}
-	if sp.Diff, err = newDiffView(p, fm, d, true); err != nil {
+	if p.Diff, err = newDiffView(&p.page, fm, d, true); err != nil {
 		return err
 	}
 	if d.ToLive {
@@ -333,11 +351,10 @@ func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *portfolio.Snaps
 }
 
 // renderPack renders the pack of sn; a guest's (p.Guest) has no forms.
-func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.Snapshot) error {
+func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, fp *page, sn *portfolio.Snapshot) error {
 	ctx := c.UserContext()
-	sp := &snapshotPage{Snap: sn, DecisionScopes: snapshot.DecisionScopes, DecisionTypes: snapshot.DecisionTypes,
+	p := &packView{page: *fp, Snap: sn, DecisionScopes: snapshot.DecisionScopes, DecisionTypes: snapshot.DecisionTypes,
 		DecisionStatuses: snapshot.DecisionStatuses}
-	p.SnapPage = sp
 	p.CanDecide = p.Guest == "" && principal(c).Can(sn.Mission, auth.Leader)
 	fm, err := frozenMission(ctx, svc, sn.ID)
 	if err != nil {
@@ -352,7 +369,7 @@ func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.
 		if err != nil {
 			return err
 		}
-		if sp.Diff, err = newDiffView(p, fm, d, false); err != nil {
+		if p.Diff, err = newDiffView(&p.page, fm, d, false); err != nil {
 			return err
 		}
 	}
@@ -366,8 +383,8 @@ func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, p *page, sn *portfolio.
 	if err != nil {
 		return err
 	}
-	sp.Decisions = p.decisionRows(ds)
-	if sp.Refs, err = packRefs(ctx, svc, sn.ID); err != nil {
+	p.Decisions = p.decisionRows(ds)
+	if p.Refs, err = packRefs(ctx, svc, sn.ID); err != nil {
 		return err
 	}
 	if p.CanDecide {
@@ -386,11 +403,12 @@ func (s *Server) digestPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.missionPage(c, "digest")
+	mp, err := s.missionPage(c, "digest")
 	if err != nil {
 		return err
 	}
-	defer p.done()
+	defer mp.done()
+	p := &digestPageView{page: *mp}
 	ctx := c.UserContext()
 	weeks, err := svc.SignalWeeks(ctx, p.Mission.Slug, s.now())
 	if err != nil {
@@ -425,7 +443,7 @@ func (s *Server) digestPage(c *fiber.Ctx) error {
 		dv.Groups = append(dv.Groups, digestGroupView{Scheme: p.schemeLabel(p.Mission, g.Scheme), Term: p.Label(g.Label),
 			Count: g.Count, Signals: g.Signals})
 	}
-	p.SnapPage = &snapshotPage{Digest: dv}
+	p.Digest = dv
 	p.NoRows = len(weeks) == 0 // no approved signal in any week
 	p.Title = p.T("digest.title_week", week.Num, week.Year)
 	return s.render(c, "digest", p)
@@ -470,11 +488,11 @@ func mustDate(s string) time.Time {
 
 // renderDocument renders a page that is a whole document of its own (the
 // pack: no dashboard scripts, its own header), defined as "<name>-document".
-func (s *Server) renderDocument(c *fiber.Ctx, name string, p *page) error {
+func (s *Server) renderDocument(c *fiber.Ctx, name string, v view) error {
 	c.Vary(fiber.HeaderAcceptLanguage)
-	s.personal(c, p)
+	s.personal(c, v.frame())
 	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, name+"-document", p); err != nil {
+	if err := s.pages.byName[name].ExecuteTemplate(&buf, name+"-document", v); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	c.Type("html", "utf-8")
@@ -510,12 +528,11 @@ func packRefs(ctx context.Context, svc Snapshots, id int64) ([]filterOption, err
 // packFigures reads the snapshot's frozen figures: the headline figures,
 // the coverage matrix (C1 full counts, the matrix the snapshot was taken
 // with) and the pipeline by stage (C8 counts).
-func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
+func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *packView, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
 	res, err := svc.Compute(ctx, sn.ID, portfolio.Scope{}, metrics.Params{}, []string{"C1", "C8", "C14", "C20"})
 	if err != nil {
 		return err
 	}
-	sp := p.SnapPage
 	var rows, cols []string // term codes, in the order of the figures
 	var aScheme, bScheme string
 	cells := map[[2]string]float64{}
@@ -573,7 +590,7 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		for j, b := range cols {
 			o := filterOption{Value: a + "/" + b, Label: rowLabels[i] + " × " + colLabels[j]}
 			if cells[[2]string{a, b}] == 0 {
-				sp.EmptyCells = append(sp.EmptyCells, o.Label)
+				p.EmptyCells = append(p.EmptyCells, o.Label)
 				o.Label += " " + p.T("decision.cell_empty")
 				emptyCells = append(emptyCells, o)
 			} else {
@@ -581,11 +598,11 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 			}
 		}
 	}
-	sp.CellOptions = append(emptyCells, fullCells...)
-	sp.Cells = len(cells)
-	sp.Coverage = heatmapSVG(rowLabels, colLabels, values)
-	sp.CoverageA, sp.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
-	sp.Pipeline = barsSVG(stages, stageCounts)
+	p.CellOptions = append(emptyCells, fullCells...)
+	p.Cells = len(cells)
+	p.Coverage = heatmapSVG(rowLabels, colLabels, values)
+	p.CoverageA, p.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
+	p.Pipeline = barsSVG(stages, stageCounts)
 
 	share := func(key string) string {
 		if v := figure[key]; v != nil {
@@ -606,15 +623,15 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		return err
 	}
 	change := map[string]string{}
-	if sp.Diff != nil {
-		for _, kd := range sp.Diff.KPIs {
+	if p.Diff != nil {
+		for _, kd := range p.Diff.KPIs {
 			change[kd.Name] = kd.Delta
 		}
 	}
 	// The shares' change since the previous snapshot, in points.
 	before := map[string]*float64{}
-	if sp.Diff != nil {
-		prevRes, err := svc.Compute(ctx, sp.Diff.From.ID, portfolio.Scope{}, metrics.Params{}, []string{"C8", "C14", "C20"})
+	if p.Diff != nil {
+		prevRes, err := svc.Compute(ctx, p.Diff.From.ID, portfolio.Scope{}, metrics.Params{}, []string{"C8", "C14", "C20"})
 		if err != nil {
 			return err
 		}
@@ -625,18 +642,18 @@ func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *page, fm *po
 		}
 	}
 	shareChange := func(key string) string {
-		if sp.Diff == nil || figure[key] == nil || before[key] == nil {
+		if p.Diff == nil || figure[key] == nil || before[key] == nil {
 			return ""
 		}
 		return signedNumber(p.Lang, (*figure[key]-*before[key])*100, 0) + " pp"
 	}
-	sp.KPIs = []packKPI{
+	p.KPIs = []packKPI{
 		{Label: p.T("kpi.projects"), Value: p.Int(k.Projects), Note: p.T("kpi.in_scope"), Change: change["projects"]},
 		{Label: p.T("kpi.budget"), Value: i18n.EURCompact(p.Lang, k.Budget), Change: change["budget"]},
 		{Label: p.T("kpi.organisations"), Value: p.Int(k.Organisations), Change: change["organisations"]},
 		{Label: p.T("kpi.signals"), Value: p.Int(k.Signals), Change: change["signals"]},
 		{Label: p.T("kpi.empty_cells"), Value: p.Int(int64(empty)),
-			Note: p.T("kpi.empty_cells_of", len(cells), sp.CoverageA, sp.CoverageB), Change: change["empty_cells"]},
+			Note: p.T("kpi.empty_cells_of", len(cells), p.CoverageA, p.CoverageB), Change: change["empty_cells"]},
 		{Label: p.T("pack.kpi.early_share"), Value: share("C8/early_share"), Change: shareChange("C8/early_share")},
 		{Label: p.T("pack.kpi.new_orgs"), Value: share("C14/new_share"), Change: shareChange("C14/new_share")},
 		{Label: p.T("health.fresh_share"), Value: share("C20/fresh_share"), Change: shareChange("C20/fresh_share")},
