@@ -1,265 +1,20 @@
 package web
 
 import (
-	"bytes"
-	"encoding/csv"
-	"fmt"
-	"html/template"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
+	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// The project, signal and organisation lists, on the pages and in the API,
-// read the same parameters besides the scope: q (search), sort=FIELD or
-// sort=-FIELD, limit and offset, and format=csv|xlsx, which answers every
-// row of the filtered list as a file instead of a page of it.
-
-// exportFormat reads ?format=: "" for a page, csv or xlsx for a file.
-func exportFormat(c *fiber.Ctx) (string, error) {
-	switch f := c.Query("format"); f {
-	case "", "csv", "xlsx":
-		return f, nil
-	default:
-		return "", portfolio.Errorf(portfolio.EINVALID, "format=%q: csv or xlsx", f)
-	}
-}
-
-// cell is one exported value: a number stays a number in a workbook.
-type cell struct {
-	text string
-	num  *float64
-}
-
-func textCell(s string) cell { return cell{text: s} }
-
-func numCell(f *float64) cell {
-	if f == nil {
-		return cell{}
-	}
-	return cell{text: strconv.FormatFloat(*f, 'f', -1, 64), num: f}
-}
-
-func dateCell(d *portfolio.Date) cell {
-	if d == nil {
-		return cell{}
-	}
-	return cell{text: d.Format("2006-01-02")}
-}
-
-// table is what an export writes: a header and rows, labels in the
-// reader's language (never codes).
-type table struct {
-	name   string // the file's name without extension
-	header []string
-	rows   [][]cell
-}
-
-// sendTable answers t as CSV (for Spanish and Basque readers with ';',
-// decimal commas and a BOM, as their spreadsheet expects) or as an XLSX
-// workbook with numbers as numbers. Text that a spreadsheet would run as
-// a formula is neutralised in CSV; in a workbook it is a string cell.
-func sendTable(c *fiber.Ctx, lang, format string, t table) error {
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s.%s"`, t.name, format))
-	if format == "xlsx" {
-		f := excelize.NewFile()
-		defer f.Close()
-		const sheet = "Sheet1"
-		sw, err := f.NewStreamWriter(sheet)
-		if err != nil {
-			return err
-		}
-		row := make([]any, len(t.header))
-		for i, h := range t.header {
-			row[i] = h
-		}
-		if err := sw.SetRow("A1", row); err != nil {
-			return err
-		}
-		for n, r := range t.rows {
-			row := make([]any, len(r))
-			for i, v := range r {
-				if v.num != nil {
-					row[i] = *v.num
-				} else {
-					row[i] = excelize.Cell{Value: v.text}
-				}
-			}
-			axis, _ := excelize.CoordinatesToCellName(1, n+2)
-			if err := sw.SetRow(axis, row); err != nil {
-				return err
-			}
-		}
-		if err := sw.Flush(); err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := f.Write(&buf); err != nil {
-			return err
-		}
-		c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-		return c.Send(buf.Bytes())
-	}
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	decimalComma := lang == "es" || lang == "eu"
-	if decimalComma {
-		buf.WriteString("\ufeff")
-		w.Comma = ';'
-	}
-	header := make([]string, len(t.header))
-	for i, h := range t.header {
-		header[i] = csvCell(h, false)
-	}
-	w.Write(header)
-	for _, r := range t.rows {
-		rec := make([]string, len(r))
-		for i, v := range r {
-			if v.num != nil {
-				rec[i] = csvCell(v.text, decimalComma)
-			} else {
-				rec[i] = csvText(v.text)
-			}
-		}
-		w.Write(rec)
-	}
-	w.Flush()
-	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	return c.Send(buf.Bytes())
-}
-
-// csvText neutralises a text cell a spreadsheet would run as a formula
-// (a title "-12 %" is text, not a number to localise).
-func csvText(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
-}
-
-// labels is what the exports and pages need to name codes in a language.
-type labels struct {
-	lang string
-	m    *portfolio.Mission
-}
-
-func (l labels) terms(scheme string, codes []string) string {
-	s := l.m.Scheme(scheme)
-	out := make([]string, len(codes))
-	for i, c := range codes {
-		out[i] = c
-		if s != nil {
-			if t := s.Term(c); t != nil {
-				out[i] = t.Label.In(l.lang)
-			}
-		}
-	}
-	return strings.Join(out, "; ")
-}
-
-// projectSchemes are the mission's schemes that classify projects, in the
-// document's order.
-func projectSchemes(m *portfolio.Mission) []*portfolio.Scheme {
-	var out []*portfolio.Scheme
-	for i := range m.Schemes {
-		if m.Schemes[i].AppliesToKind(portfolio.KindProject) {
-			out = append(out, &m.Schemes[i])
-		}
-	}
-	return out
-}
-
-// projectTable is the project list as exported: every field, terms and
-// places by name.
-func projectTable(lang string, m *portfolio.Mission, items []portfolio.Project) table {
-	l := labels{lang, m}
-	t := table{name: m.Slug + "-projects", header: []string{i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.title"), i18n.T(lang, "col.status")}}
-	schemes := projectSchemes(m)
-	for _, s := range schemes {
-		t.header = append(t.header, s.Label.In(lang))
-	}
-	t.header = append(t.header, i18n.T(lang, "kpi.budget"), i18n.T(lang, "project.public_funding"), i18n.T(lang, "project.instrument"),
-		i18n.T(lang, "col.start"), i18n.T(lang, "col.end"), i18n.T(lang, "col.lead"), i18n.T(lang, "project.partners"),
-		i18n.T(lang, "col.municipality"), i18n.T(lang, "col.comarca"), i18n.T(lang, "col.summary"))
-	for _, p := range items {
-		r := []cell{textCell(p.ExtRef), textCell(p.Title), textCell(i18n.Enum(lang, "project_status", p.Status))}
-		for _, s := range schemes {
-			r = append(r, textCell(l.terms(s.Code, p.Terms[s.Code])))
-		}
-		muni, comarca := p.GeoCode, ""
-		if p.Place != nil {
-			muni, comarca = p.Place.Name(lang), p.Place.Comarca(lang)
-		}
-		r = append(r, numCell(p.BudgetTotalEUR), numCell(p.PublicFundingEUR), textCell(p.FundingInstrument),
-			dateCell(p.StartDate), dateCell(p.EndDate), textCell(p.LeadOrg), textCell(strings.Join(p.Partners, "; ")),
-			textCell(muni), textCell(comarca), textCell(p.Summary))
-		t.rows = append(t.rows, r)
-	}
-	return t
-}
-
-// signalTable is the signal list as exported.
-func signalTable(lang string, m *portfolio.Mission, items []portfolio.Signal) table {
-	l := labels{lang, m}
-	t := table{name: m.Slug + "-signals", header: []string{i18n.T(lang, "col.ext_ref"), i18n.T(lang, "col.observed"),
-		i18n.T(lang, "col.headline"), i18n.T(lang, "col.status"), i18n.T(lang, "col.level"), i18n.T(lang, "col.source"),
-		i18n.T(lang, "col.novelty")}}
-	var schemes []*portfolio.Scheme
-	for i := range m.Schemes {
-		if s := &m.Schemes[i]; s.AppliesToKind(portfolio.KindSignal) && s.Code != "level" {
-			schemes = append(schemes, s)
-			t.header = append(t.header, s.Label.In(lang))
-		}
-	}
-	t.header = append(t.header, i18n.T(lang, "col.projects"), i18n.T(lang, "col.url"))
-	for _, g := range items {
-		var novelty *float64
-		if g.Novelty != nil {
-			f := float64(*g.Novelty)
-			novelty = &f
-		}
-		r := []cell{textCell(g.ExtRef), dateCell(g.ObservedAt), textCell(g.Headline), textCell(i18n.Enum(lang, "signal_status", g.Status)),
-			textCell(l.terms("level", nonEmpty(g.LevelObserved))), textCell(i18n.Enum(lang, "source_type", g.SourceType)), numCell(novelty)}
-		for _, s := range schemes {
-			r = append(r, textCell(l.terms(s.Code, g.Terms[s.Code])))
-		}
-		r = append(r, textCell(strings.Join(g.Projects, "; ")), textCell(g.URL))
-		t.rows = append(t.rows, r)
-	}
-	return t
-}
-
-// organisationTable is the organisation list as exported.
-func organisationTable(lang string, m *portfolio.Mission, items []portfolio.Organisation) table {
-	l := labels{lang, m}
-	t := table{name: m.Slug + "-organisations", header: []string{i18n.T(lang, "col.name"), i18n.T(lang, "col.actor_type"),
-		i18n.T(lang, "col.size"), i18n.T(lang, "col.founded"), i18n.T(lang, "col.n_projects")}}
-	for _, o := range items {
-		var founded *float64
-		if o.FoundedYear != nil {
-			f := float64(*o.FoundedYear)
-			founded = &f
-		}
-		n := float64(o.Projects)
-		t.rows = append(t.rows, []cell{textCell(o.Name), textCell(l.terms("actor_type", nonEmpty(o.ActorType))),
-			textCell(i18n.Enum(lang, "size_class", o.SizeClass)), numCell(founded), numCell(&n)})
-	}
-	return t
-}
-
-func nonEmpty(s string) []string {
-	if s == "" {
-		return nil
-	}
-	return []string{s}
-}
+// The project, organisation and signal lists: the pages and their JSON
+// twins. What they read besides the scope is in listparams.go, their
+// exports in exports.go.
 
 // listView is what the list pages (projects, organisations, signals,
 // links) share: the scope's total and what it adds up to, the list's
@@ -302,104 +57,6 @@ func (p *listView) setPageLinks(q url.Values, pg portfolio.Page, rows int64) {
 	}
 }
 
-// listState is what a list page shows besides its rows: the search, the
-// order, the page size and the links to export the filtered list.
-type listState struct {
-	Q, Sort  string
-	Limit    int
-	Matching int64 // rows matching the search (Total is the scope's)
-	query    url.Values
-	path     string
-}
-
-// newListState keeps the request's list parameters for the page's links.
-func newListState(p *page, pg portfolio.Page) *listState {
-	q := url.Values{}
-	for k, v := range p.Query {
-		if k != "offset" && k != "format" {
-			q[k] = v
-		}
-	}
-	q.Set("lang", p.Lang)
-	return &listState{Q: pg.Search, Sort: pg.Sort, Limit: pg.Limit, query: q, path: p.Path}
-}
-
-func (ls *listState) with(k, v string) string {
-	q := url.Values{}
-	for key, vals := range ls.query {
-		q[key] = vals
-	}
-	if v == "" {
-		q.Del(k)
-	} else {
-		q.Set(k, v)
-	}
-	return ls.path + "?" + q.Encode()
-}
-
-// SortLink orders the list by col: ascending first, descending when it
-// already is ascending.
-func (ls *listState) SortLink(col string) string {
-	if ls.Sort == col {
-		return ls.with("sort", "-"+col)
-	}
-	return ls.with("sort", col)
-}
-
-// SortState is the aria-sort value of col's header.
-func (ls *listState) SortState(col string) string {
-	switch ls.Sort {
-	case col:
-		return "ascending"
-	case "-" + col:
-		return "descending"
-	}
-	return "none"
-}
-
-// ExportLink is the filtered list as a file.
-func (ls *listState) ExportLink(format string) string { return ls.with("format", format) }
-
-// Keep are the parameters the search form carries over: the scope and
-// the order (the search and the page size are the form's fields).
-func (ls *listState) Keep() []keptParam {
-	return ls.params(func(k string) bool { return k != "q" && k != "limit" })
-}
-
-// Carry are the parameters the scope's filter form carries over: the
-// search, the order and the page size (the scope is the form's fields).
-func (ls *listState) Carry() []keptParam {
-	return ls.params(func(k string) bool { return k == "q" || k == "sort" || k == "limit" })
-}
-
-func (ls *listState) params(keep func(string) bool) []keptParam {
-	var out []keptParam
-	for k, vs := range ls.query {
-		if !keep(k) {
-			continue
-		}
-		for _, v := range vs {
-			out = append(out, keptParam{k, v})
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
-	return out
-}
-
-// ClearSearch is the list without its search.
-func (ls *listState) ClearSearch() string { return ls.with("q", "") }
-
-// TH is a column header that sorts the list by col.
-func (ls *listState) TH(col, label string) template.HTML {
-	return template.HTML(fmt.Sprintf(`<th scope="col" aria-sort="%s"><a href="%s">%s</a></th>`,
-		ls.SortState(col), template.HTMLEscapeString(ls.SortLink(col)), template.HTMLEscapeString(label)))
-}
-
-type keptParam struct{ Name, Value string }
-
-// PageSizes are the page sizes a reader may pick.
-func (ls *listState) PageSizes() []int { return []int{25, 50, 100, 200, 500} }
-
 // setSignalFilters turns the scope's filter form into the signal list's:
 // the project-only filters (stage, project status) give way to the
 // signal's status and whether a project answers it.
@@ -420,4 +77,280 @@ func (p *page) setSignalFilters(f portfolio.SignalFilter) {
 		an.Options = append(an.Options, filterOption{Value: v, Label: p.T("signals.answered_" + v), Selected: f.Answered == v})
 	}
 	p.Filters = append(p.Filters, st, an)
+}
+
+// listPage is missionPage for a list: with the page of rows asked for. The
+// caller must defer p.done().
+func (s *Server) listPage(c *fiber.Ctx, nav string) (*page, portfolio.Page, error) {
+	pg, err := parsePage(c)
+	if err != nil {
+		return nil, pg, err
+	}
+	p, err := s.missionPage(c, nav)
+	return p, pg.Normalize(), err
+}
+
+// projectListView is the project list with what its projects add up to;
+// Figure says that in words, as the chart that opened the list counts it.
+type projectListView struct {
+	listView
+	Projects []portfolio.Project
+	Figure   string
+}
+
+// projectsPage lists the projects in scope with what they add up to: a
+// chart's mark opens it with its own filters (and ?frac=, ?measure= for a
+// fractional or budget figure), and the header repeats that figure.
+func (s *Server) projectsPage(c *fiber.Ctx) error {
+	lp, pg, err := s.listPage(c, "projects")
+	if err != nil {
+		return err
+	}
+	defer lp.done()
+	p := &projectListView{listView: listView{page: *lp}}
+	frac, err := fracParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, lists := c.UserContext(), p.scoped.lists
+	var matching int64
+	if p.Projects, matching, err = lists.Projects(ctx, p.Mission, p.Scope, pg); err != nil {
+		return err
+	}
+	if pg.All {
+		return sendTable(c, p.Lang, c.Query("format"), projectTable(p.Lang, p.Mission, p.Projects))
+	}
+	t, err := lists.ProjectTotals(ctx, p.Mission, p.Scope, frac)
+	if err != nil {
+		return err
+	}
+	p.Total, p.Totals = t.Projects, &t
+	p.List = newListState(&p.page, pg)
+	p.List.Matching = matching
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(ctx, lists, p.Mission, "projects"); err != nil {
+			return err
+		}
+	}
+	p.Figure = listFigure(&p.page, t, c.Query("measure"))
+	p.Title = p.T("projects.title")
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for _, k := range []string{"frac", "measure", "q", "sort"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	p.setPageLinks(q, pg, matching)
+	return s.render(c, "projects", p)
+}
+
+// listFigure says, in words, the figure a list adds up to as the chart that
+// opened it counts it.
+func listFigure(p *page, t portfolio.ListTotals, measure string) string {
+	label := func(code string) string {
+		if sc := p.Mission.Scheme(code); sc != nil {
+			return sc.Label.In(p.Lang)
+		}
+		return code
+	}
+	switch {
+	case measure == dashboard.MeasureBudgetFrac && len(t.Frac) == 1:
+		return p.T("list.budget_frac", p.EUR(t.BudgetFrac), label(t.Frac[0]))
+	case measure == dashboard.MeasureBudgetFrac && len(t.Frac) == 2:
+		return p.T("list.budget_frac2", p.EUR(t.BudgetFrac), label(t.Frac[0]), label(t.Frac[1]))
+	case measure == dashboard.MeasureNFrac && len(t.Frac) == 2:
+		return p.T("list.frac_count", i18n.Number(p.Lang, t.NFrac, 2), label(t.Frac[0]), label(t.Frac[1]))
+	case measure == dashboard.MeasureNFrac && len(t.Frac) == 1:
+		return p.T("list.frac_count", i18n.Number(p.Lang, t.NFrac, 2), label(t.Frac[0]), label(t.Frac[0]))
+	}
+	return p.T("list.budget", p.EUR(t.Budget))
+}
+
+// organisationListView is the organisations taking part in the projects
+// in scope.
+type organisationListView struct {
+	listView
+	Organisations []portfolio.Organisation
+}
+
+// organisationsPage lists the organisations taking part in the projects in
+// scope: the organisations KPI's rows.
+func (s *Server) organisationsPage(c *fiber.Ctx) error {
+	lp, pg, err := s.listPage(c, "organisations")
+	if err != nil {
+		return err
+	}
+	defer lp.done()
+	p := &organisationListView{listView: listView{page: *lp}}
+	ctx := c.UserContext()
+	if p.Organisations, p.Total, err = p.scoped.lists.OrganisationsInScope(ctx, p.Mission, p.Scope, pg); err != nil {
+		return err
+	}
+	if pg.All {
+		return sendTable(c, p.Lang, c.Query("format"), organisationTable(p.Lang, p.Mission, p.Organisations))
+	}
+	p.List = newListState(&p.page, pg)
+	p.List.Matching = p.Total
+	t, err := p.scoped.lists.ProjectTotals(ctx, p.Mission, p.Scope, nil)
+	if err != nil {
+		return err
+	}
+	p.Totals = &t
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(ctx, p.scoped.lists, p.Mission, "organisations"); err != nil {
+			return err
+		}
+	}
+	p.Title = p.T("organisations.title")
+	q := p.Scope.Query()
+	q.Set("lang", p.Lang)
+	for _, k := range []string{"q", "sort"} {
+		if v := c.Query(k); v != "" {
+			q.Set(k, v)
+		}
+	}
+	p.setPageLinks(q, pg, p.Total)
+	return s.render(c, "organisations", p)
+}
+
+// signalListView is the signal list; SignalFilterText says what it is
+// filtered on.
+type signalListView struct {
+	listView
+	Signals          []portfolio.Signal
+	SignalFilterText string
+}
+
+// signalsPage lists signals, filtered by a term (?challenge=water), the
+// level observed and the status: the drill-down of signal charts.
+func (s *Server) signalsPage(c *fiber.Ctx) error {
+	lp, pg, err := s.listPage(c, "signal_list") // not "signals", the signals dashboard's id
+	if err != nil {
+		return err
+	}
+	defer lp.done()
+	p := &signalListView{listView: listView{page: *lp}}
+	f, err := signalFilter(c, p.Mission, p.Scope)
+	if err != nil {
+		return err
+	}
+	p.Signals, p.Total, err = p.scoped.lists.Signals(c.UserContext(), p.Mission, f, pg)
+	if err != nil {
+		return err
+	}
+	if pg.All {
+		return sendTable(c, p.Lang, c.Query("format"), signalTable(p.Lang, p.Mission, p.Signals))
+	}
+	p.List = newListState(&p.page, pg)
+	p.List.Matching = p.Total
+	p.setSignalFilters(f)
+	if p.Total == 0 {
+		if p.NoRows, err = noRows(c.UserContext(), p.scoped.lists, p.Mission, "signals"); err != nil {
+			return err
+		}
+	}
+	p.Title = p.T("signals.title")
+	// Say what the list is filtered on: the page's signal scope and the
+	// list's own term.
+	var parts []string
+	for _, scheme := range []string{"level", "pillar", "challenge", "lever"} {
+		if terms, _ := p.Scope.SchemeFilter(scheme); len(terms) > 0 {
+			if sc := p.Mission.Scheme(scheme); sc != nil {
+				parts = append(parts, sc.Label.In(p.Lang)+": "+p.TermLabels(scheme, terms))
+			}
+		}
+	}
+	if f.Term != "" {
+		if sc := p.Mission.Scheme(f.Scheme); sc != nil {
+			parts = append(parts, sc.Label.In(p.Lang)+": "+p.TermLabels(f.Scheme, []string{f.Term}))
+		}
+	}
+	p.SignalFilterText = strings.Join(parts, " · ")
+	p.setPageLinks(queryValues(c), pg, p.Total)
+	return s.render(c, "signals", p)
+}
+
+// apiListArgs reads a list request: its scope (release it when done) and
+// its page.
+func (s *Server) apiListArgs(c *fiber.Ctx) (*scoped, portfolio.Page, error) {
+	pg, err := parsePage(c)
+	if err != nil {
+		return nil, pg, err
+	}
+	sd, err := s.scope(c)
+	return sd, pg.Normalize(), err
+}
+
+// apiProjects lists the projects in scope (as of ?snapshot= when given)
+// with what they add up to: {items, total, limit, offset} plus the totals
+// of portfolio.ListTotals, so a chart's mark and its list can be compared.
+func (s *Server) apiProjects(c *fiber.Ctx) error {
+	sd, pg, err := s.apiListArgs(c)
+	if err != nil {
+		return err
+	}
+	defer sd.release()
+	frac, err := fracParam(c)
+	if err != nil {
+		return err
+	}
+	items, matching, err := sd.lists.Projects(c.UserContext(), sd.Mission, sd.Scope, pg)
+	if err != nil {
+		return err
+	}
+	if pg.All {
+		return sendTable(c, s.language(c), c.Query("format"), projectTable(s.language(c), sd.Mission, items))
+	}
+	t, err := sd.lists.ProjectTotals(c.UserContext(), sd.Mission, sd.Scope, frac)
+	if err != nil {
+		return err
+	}
+	// total is the scope's count, the figure the list drills from; with a
+	// search, the rows matching it (the sums stay the scope's).
+	total := t.Projects
+	if pg.Search != "" {
+		total = matching
+	}
+	return c.JSON(fiber.Map{"items": items, "total": total, "limit": pg.Limit, "offset": pg.Offset,
+		"budget_total_eur": t.Budget, "budget_null": t.BudgetNull, "frac": t.Frac, "n_frac": t.NFrac,
+		"budget_frac_eur": t.BudgetFrac})
+}
+
+// apiOrganisations lists the organisations taking part in the projects in
+// scope: the rows behind the organisations KPI.
+func (s *Server) apiOrganisations(c *fiber.Ctx) error {
+	sd, pg, err := s.apiListArgs(c)
+	if err != nil {
+		return err
+	}
+	defer sd.release()
+	items, total, err := sd.lists.OrganisationsInScope(c.UserContext(), sd.Mission, sd.Scope, pg)
+	if err != nil {
+		return err
+	}
+	if pg.All {
+		return sendTable(c, s.language(c), c.Query("format"), organisationTable(s.language(c), sd.Mission, items))
+	}
+	return list(c, items, total, pg)
+}
+
+func (s *Server) apiSignals(c *fiber.Ctx) error {
+	sd, pg, err := s.apiListArgs(c)
+	if err != nil {
+		return err
+	}
+	defer sd.release()
+	f, err := signalFilter(c, sd.Mission, sd.Scope)
+	if err != nil {
+		return err
+	}
+	items, total, err := sd.lists.Signals(c.UserContext(), sd.Mission, f, pg)
+	if err != nil {
+		return err
+	}
+	if pg.All {
+		return sendTable(c, s.language(c), c.Query("format"), signalTable(s.language(c), sd.Mission, items))
+	}
+	return list(c, items, total, pg)
 }

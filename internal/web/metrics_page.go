@@ -11,6 +11,9 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
+// The metric catalogue: every metric with its definition and its figures
+// for the scope, as a page and in the API, with the coverage matrix.
+
 // metricsView is the metric catalogue with its figures for the scope.
 type metricsView struct {
 	page
@@ -157,17 +160,6 @@ func (p *page) dimLabels(dims map[string]string) string {
 	return strings.Join(out, " · ")
 }
 
-// anyTermLabel is the label of the first term coded code in the mission's
-// schemes, the code when none has it.
-func (p *page) anyTermLabel(code string) string {
-	for _, sc := range p.Mission.Schemes {
-		if t := sc.Term(code); t != nil {
-			return t.Label.In(p.Lang)
-		}
-	}
-	return code
-}
-
 // formatFigure shows a metric value: whole numbers as such, others with up
 // to four decimals, in the reader's number format.
 func formatFigure(lang string, x float64) string {
@@ -177,59 +169,77 @@ func formatFigure(lang string, x float64) string {
 	return i18n.Number(lang, x, 4)
 }
 
-// signalListView is the signal list; SignalFilterText says what it is
-// filtered on.
-type signalListView struct {
-	listView
-	Signals          []portfolio.Signal
-	SignalFilterText string
-}
-
-// signalsPage lists signals, filtered by a term (?challenge=water), the
-// level observed and the status: the drill-down of signal charts.
-func (s *Server) signalsPage(c *fiber.Ctx) error {
-	lp, pg, err := s.listPage(c, "signal_list") // not "signals", the signals dashboard's id
+// apiMetrics answers the metric catalogue (or the codes asked) for a scope:
+// {computed_at, scope, metrics:[{code, label, dims, value, n}]}.
+func (s *Server) apiMetrics(c *fiber.Ctx) error {
+	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
 	if err != nil {
 		return err
 	}
-	defer lp.done()
-	p := &signalListView{listView: listView{page: *lp}}
-	f, err := signalFilter(c, p.Mission, p.Scope)
+	q := queryValues(c)
+	sc, err := portfolio.ParseScope(q)
 	if err != nil {
 		return err
 	}
-	p.Signals, p.Total, err = p.scoped.lists.Signals(c.UserContext(), p.Mission, f, pg)
-	if err != nil {
-		return err
+	var codes []string
+	for _, code := range strings.Split(q.Get("codes"), ",") {
+		if code = strings.TrimSpace(code); code != "" {
+			codes = append(codes, strings.ToUpper(code))
+		}
 	}
-	if pg.All {
-		return sendTable(c, p.Lang, c.Query("format"), signalTable(p.Lang, p.Mission, p.Signals))
-	}
-	p.List = newListState(&p.page, pg)
-	p.List.Matching = p.Total
-	p.setSignalFilters(f)
-	if p.Total == 0 {
-		if p.NoRows, err = noRows(c.UserContext(), p.scoped.lists, p.Mission, "signals"); err != nil {
+	params := metrics.Params{A: q.Get("a"), B: q.Get("b"), Scheme: q.Get("scheme"), Basis: q.Get("basis")}
+	var res *metrics.Result
+	if v := q.Get("snapshot"); v != "" {
+		// As of a snapshot: only its frozen tables are read, so the answer
+		// never changes and may be cached forever.
+		id, err := snapshotID(c, "snapshot")
+		if err != nil {
 			return err
 		}
-	}
-	p.Title = p.T("signals.title")
-	// Say what the list is filtered on: the page's signal scope and the
-	// list's own term.
-	var parts []string
-	for _, scheme := range []string{"level", "pillar", "challenge", "lever"} {
-		if terms, _ := p.Scope.SchemeFilter(scheme); len(terms) > 0 {
-			if sc := p.Mission.Scheme(scheme); sc != nil {
-				parts = append(parts, sc.Label.In(p.Lang)+": "+p.TermLabels(scheme, terms))
-			}
+		snap, err := s.snapshots.Get(c.UserContext(), id)
+		if err != nil {
+			return err
 		}
-	}
-	if f.Term != "" {
-		if sc := p.Mission.Scheme(f.Scheme); sc != nil {
-			parts = append(parts, sc.Label.In(p.Lang)+": "+p.TermLabels(f.Scheme, []string{f.Term}))
+		if snap.Mission != m.Slug {
+			return portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, m.Slug)
 		}
+		// The client may hold the answer already: check before computing.
+		etag := snapshotETag(c, id)
+		if notModified(c, etag) {
+			cacheForever(c, etag)
+			return nil
+		}
+		if res, err = s.snapshots.Compute(c.UserContext(), id, sc, params, codes); err != nil {
+			return err
+		}
+		cacheForever(c, etag)
+	} else if res, err = s.metrics.Get(c.UserContext(), metrics.Request{Mission: m, Scope: sc, Codes: codes, Params: params}); err != nil {
+		return err
 	}
-	p.SignalFilterText = strings.Join(parts, " · ")
-	p.setPageLinks(queryValues(c), pg, p.Total)
-	return s.render(c, "signals", p)
+	lang := s.language(c)
+	out := make([]metrics.Value, len(res.Values))
+	for i, v := range res.Values {
+		v.Label = metrics.Label(v.Code, lang)
+		out[i] = v
+	}
+	scope := map[string]string{}
+	for k := range sc.Query() {
+		scope[k] = sc.Query().Get(k)
+	}
+	return c.JSON(fiber.Map{"computed_at": res.ComputedAt, "scope": scope, "metrics": out})
+}
+
+// apiCoverage answers the C1 matrix of two schemes (default pillar × level).
+func (s *Server) apiCoverage(c *fiber.Ctx) error {
+	sd, err := s.scope(c)
+	if err != nil {
+		return err
+	}
+	defer sd.release()
+	a, b := c.Query("a", "pillar"), c.Query("b", "level")
+	cells, err := sd.src.Coverage(c.UserContext(), sd.Mission, a, b, sd.Scope)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"a": a, "b": b, "cells": cells})
 }

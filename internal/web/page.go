@@ -225,29 +225,6 @@ func (p *page) TimePtr(t *time.Time) string {
 	return p.Time(*t)
 }
 
-// RowLink is the list (or page) a panel's table row opens: the one a click
-// on the row's mark in the chart opens, in the page's scope; "" when the
-// row has none.
-func (p *page) RowLink(pv dashboard.PanelView, i int) string {
-	if p.Mission == nil || pv.Drill == nil || i >= len(pv.Table.Links) || pv.Table.Links[i] == nil {
-		return ""
-	}
-	mk := pv.Table.Links[i]
-	if mk.Path != "" {
-		return p.Link("/m/" + p.Mission.Slug + "/" + mk.Path)
-	}
-	target := "/projects"
-	if pv.Drill.Target != "" {
-		target = "/" + pv.Drill.Target // signals, links
-	}
-	q := p.Scope.Query()
-	q.Set("lang", p.Lang)
-	for k, v := range mk.Query {
-		q.Set(k, v)
-	}
-	return "/m/" + p.Mission.Slug + target + "?" + q.Encode()
-}
-
 // OnDashboard reports whether the page is one of the dashboards of the
 // navigation's menu (the overview has its own item).
 func (p *page) OnDashboard() bool {
@@ -294,19 +271,6 @@ func (p *page) ProjectsLink() string {
 		return ""
 	}
 	return p.Link("/m/" + p.Mission.Slug + "/projects")
-}
-
-// KPILink opens the list behind a KPI card's figure.
-func (p *page) KPILink(k dashboard.KPI) string {
-	if strings.HasPrefix(k.Target, "#") {
-		return k.Target
-	}
-	q := p.Scope.Query()
-	q.Set("lang", p.Lang)
-	for key, v := range k.Query {
-		q.Set(key, v)
-	}
-	return "/m/" + p.Mission.Slug + "/" + k.Target + "?" + q.Encode()
 }
 
 // ErrorText is what a page says of a refused request: the server's own
@@ -456,4 +420,29 @@ func (p *page) LiveLink() string {
 // "283 projects, planned and active, all levels".
 func (p *page) ScopeText(n int64) string {
 	return scopeWords(p.Lang, p.Mission, p.Scope, n)
+}
+
+// missionPage loads the request's scope (mission, filters, snapshot) shared
+// by every mission page. The caller must defer p.done(): a page read as of
+// a snapshot holds the snapshot's connection until then.
+func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
+	sd, err := s.scope(c)
+	if err != nil {
+		return nil, err
+	}
+	p := s.newPage(c, nav)
+	p.scoped = sd
+	p.Mission, p.Scope, p.Snapshot = sd.Mission, sd.Scope, sd.Snapshot
+	// These pages show what no snapshot freezes (imports, the snapshots
+	// themselves, the digest, the decisions): they say so, and their links still lead
+	// back into the snapshot.
+	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
+	p.setFilters()
+	p.addComarcaFilter(s.comarcas(c.UserContext()))
+	return p, nil
+}
+
+func queryValues(c *fiber.Ctx) url.Values {
+	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
+	return q
 }

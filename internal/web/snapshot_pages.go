@@ -1,29 +1,24 @@
 package web
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"html/template"
-	"net/url"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
-	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
 )
 
-// The snapshot pages: a mission's snapshots and decision log, what changed
-// between two snapshots, the printable committee pack and the weekly
-// signal digest. They read through the Snapshots service only; everything
-// they show of a snapshot comes from its frozen rows and figures.
+// The snapshot pages: a mission's snapshots and decision log and what
+// changed between two snapshots (the committee pack is in pack.go, the
+// weekly digest in digest.go). They read through the Snapshots service
+// only; everything they show of a snapshot comes from its frozen rows and
+// figures.
 
 // snapshotsView is a mission's snapshots with its decision log and, for
 // leaders and above, its guest links.
@@ -43,48 +38,10 @@ type diffPageView struct {
 	Against []filterOption // the baseline picker
 }
 
-// packView is the committee pack of a snapshot.
-type packView struct {
-	page
-	Snap      *portfolio.Snapshot
-	Diff      *diffView // since the snapshot before; nil for the first
-	Decisions []decisionRow
-	KPIs      []packKPI
-	Coverage  template.HTML // pillar × level, inline SVG
-	CoverageA string        // the matrix's scheme labels
-	CoverageB string
-	Pipeline  template.HTML // projects by stage, inline SVG
-
-	Summary    *packSummary // the pack's first page and later sections (pack_summary.go)
-	EmptyCells []string     // the coverage cells without a project, by their labels
-	Cells      int          // the coverage cells
-
-	CanDecide        bool // the pack shows the decision forms
-	DecisionScopes   []string
-	DecisionTypes    []string
-	DecisionStatuses []string
-	Refs             []filterOption // the pack's projects (ext_ref, "ext_ref · title"), for the decision form
-	CellOptions      []filterOption // the coverage cells ("a/b", their two labels), for the decision form
-	ClusterOptions   []filterOption // the signal clusters ("scheme/term", "Scheme: Term (n signals)")
-	OrgOptions       []filterOption // the snapshot's organisations (name, its projects)
-}
-
-// digestPageView is the weekly signal digest.
-type digestPageView struct {
-	page
-	Digest *digestView
-}
-
 // snapshotRow is one line of the list, with the snapshot taken before it.
 type snapshotRow struct {
 	portfolio.Snapshot
 	Prev int64 // 0 for the mission's first snapshot
-}
-
-// decisionRow is a decision as shown in a log.
-type decisionRow struct {
-	portfolio.Decision
-	Due string
 }
 
 // diffView is a snapshot.Diff with its figures formatted and its codes
@@ -131,36 +88,6 @@ type advanceRow struct {
 	N              int64
 }
 
-// packKPI is one headline figure of the pack.
-type packKPI struct{ Label, Value, Note, Change string }
-
-// digestView is the weekly digest with its window in the reader's terms.
-type digestView struct {
-	*snapshot.Digest
-	First, Last string // the first and the last day included
-	TotalText   string // Total, written the reader's way
-	Groups      []digestGroupView
-	Week        string // the week shown, 2026-W44
-	WeekText    string // the same in words, with its days
-	PrevLink    string
-	NextLink    string // "" for the current week: the future has no signals
-	Weeks       []filterOption
-}
-
-type digestGroupView struct {
-	Scheme, Term string
-	Count        int
-	Signals      []snapshot.DigestSignal
-}
-
-// snapshotService answers ENOTFOUND on a server started without snapshots.
-func (s *Server) snapshotService() (Snapshots, error) {
-	if s.snapshots == nil {
-		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshots are not enabled on this server")
-	}
-	return s.snapshots, nil
-}
-
 // snapshotsPage lists a mission's snapshots with their links, the form to
 // take one now and the mission's decision log.
 func (s *Server) snapshotsPage(c *fiber.Ctx) error { return s.renderSnapshots(c, "") }
@@ -203,38 +130,6 @@ func (s *Server) renderSnapshots(c *fiber.Ctx, newGuestURL string) error {
 	}
 	p.Title = p.T("snapshots.title")
 	return s.render(c, "snapshots", p)
-}
-
-// snapshotOf loads snapshot :id and checks it is one of mission :slug's:
-// a snapshot of another mission is not found here.
-func (s *Server) snapshotOf(c *fiber.Ctx, svc Snapshots, param string) (*portfolio.Snapshot, error) {
-	id, err := snapshotID(c, param)
-	if err != nil {
-		return nil, err
-	}
-	sn, err := svc.Get(c.UserContext(), id)
-	if err != nil {
-		return nil, err
-	}
-	if sn.Mission != c.Params("slug") {
-		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, c.Params("slug"))
-	}
-	return sn, nil
-}
-
-// previousSnapshot returns the mission's snapshot taken just before sn, or
-// nil for its first.
-func previousSnapshot(ctx context.Context, svc Snapshots, sn *portfolio.Snapshot) (*portfolio.Snapshot, error) {
-	items, err := svc.List(ctx, sn.Mission)
-	if err != nil {
-		return nil, err
-	}
-	for i := range items {
-		if items[i].ID == sn.ID && i+1 < len(items) {
-			return &items[i+1], nil
-		}
-	}
-	return nil, nil
 }
 
 // snapshotDiffPage shows what changed from ?against=ID (by default the
@@ -323,17 +218,6 @@ func (s *Server) renderDiff(c *fiber.Ctx, svc Snapshots, fp *page, sn *portfolio
 	return s.render(c, "diff", p)
 }
 
-// snapshotPackPage renders the committee pack: a document that prints on
-// A4 without JavaScript (figures as inline SVG), with the decision forms
-// on screen only.
-func (s *Server) snapshotPackPage(c *fiber.Ctx) error {
-	svc, p, sn, err := s.snapshotRoute(c)
-	if err != nil {
-		return err
-	}
-	return s.renderPack(c, svc, p, sn)
-}
-
 // snapshotRoute loads what /m/:slug/snapshots/:id pages share: the
 // service, the mission's page and snapshot :id (one of the mission's).
 func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *portfolio.Snapshot, error) {
@@ -348,318 +232,6 @@ func (s *Server) snapshotRoute(c *fiber.Ctx) (Snapshots, *page, *portfolio.Snaps
 	defer p.done()
 	sn, err := s.snapshotOf(c, svc, "id")
 	return svc, p, sn, err
-}
-
-// renderPack renders the pack of sn; a guest's (p.Guest) has no forms.
-func (s *Server) renderPack(c *fiber.Ctx, svc Snapshots, fp *page, sn *portfolio.Snapshot) error {
-	ctx := c.UserContext()
-	p := &packView{page: *fp, Snap: sn, DecisionScopes: snapshot.DecisionScopes, DecisionTypes: snapshot.DecisionTypes,
-		DecisionStatuses: snapshot.DecisionStatuses}
-	p.CanDecide = p.Guest == "" && principal(c).Can(sn.Mission, auth.Leader)
-	fm, err := frozenMission(ctx, svc, sn.ID)
-	if err != nil {
-		return err
-	}
-	prev, err := previousSnapshot(ctx, svc, sn)
-	if err != nil {
-		return err
-	}
-	if prev != nil {
-		d, err := svc.Diff(ctx, sn.ID, prev.ID)
-		if err != nil {
-			return err
-		}
-		if p.Diff, err = newDiffView(&p.page, fm, d, false); err != nil {
-			return err
-		}
-	}
-	if err := s.packFigures(ctx, svc, p, fm, sn); err != nil {
-		return err
-	}
-	if err := s.packSummaryOf(ctx, svc, p, fm, sn); err != nil {
-		return err
-	}
-	ds, err := svc.Decisions().OnSnapshot(ctx, sn.ID)
-	if err != nil {
-		return err
-	}
-	p.Decisions = p.decisionRows(ds)
-	if p.Refs, err = packRefs(ctx, svc, sn.ID); err != nil {
-		return err
-	}
-	if p.CanDecide {
-		if err := s.packPickers(ctx, svc, p, fm, sn); err != nil {
-			return err
-		}
-	}
-	p.Title = p.T("pack.title", p.Label(p.Mission.Title))
-	return s.renderDocument(c, "pack", p)
-}
-
-// digestPage shows the weekly digest: approved signals of the last seven
-// days grouped by term.
-func (s *Server) digestPage(c *fiber.Ctx) error {
-	svc, err := s.snapshotService()
-	if err != nil {
-		return err
-	}
-	mp, err := s.missionPage(c, "digest")
-	if err != nil {
-		return err
-	}
-	defer mp.done()
-	p := &digestPageView{page: *mp}
-	ctx := c.UserContext()
-	weeks, err := svc.SignalWeeks(ctx, p.Mission.Slug, s.now())
-	if err != nil {
-		return err
-	}
-	current := snapshot.WeekOf(mustDate(snapshot.Today(s.now(), p.Mission.Timezone)))
-	// By default the latest week with approved signals, so that the page
-	// opens on something to read; ?week= picks another.
-	week := current
-	if len(weeks) > 0 {
-		week = weeks[0].Week
-	}
-	if v := c.Query("week"); v != "" {
-		if week, err = snapshot.ParseWeek(v); err != nil {
-			return err
-		}
-	}
-	d, err := svc.DigestWeek(ctx, p.Mission.Slug, week)
-	if err != nil {
-		return err
-	}
-	dv := &digestView{Digest: d, First: p.isoDate(d.From, 0), Last: p.isoDate(d.To, -1), TotalText: p.Int(int64(d.Total)),
-		Week: week.String()}
-	dv.WeekText = p.T("digest.week", week.Num, week.Year)
-	path := "/m/" + p.Mission.Slug + "/digest"
-	dv.PrevLink = p.SnapLink(path, "week", week.Add(-1))
-	if week.Before(current) {
-		dv.NextLink = p.SnapLink(path, "week", week.Add(1))
-	}
-	dv.Weeks = p.weekOptions(weeks, current, week)
-	for _, g := range d.Groups {
-		dv.Groups = append(dv.Groups, digestGroupView{Scheme: p.schemeLabel(p.Mission, g.Scheme), Term: p.Label(g.Label),
-			Count: g.Count, Signals: g.Signals})
-	}
-	p.Digest = dv
-	p.NoRows = len(weeks) == 0 // no approved signal in any week
-	p.Title = p.T("digest.title_week", week.Num, week.Year)
-	return s.render(c, "digest", p)
-}
-
-// digestWeeksShown is how many recent weeks the digest's picker offers.
-const digestWeeksShown = 12
-
-// weekOptions are the picker's weeks: the current one and the 11 before
-// it, each with its count of signals, and the shown week wherever it is.
-func (p *page) weekOptions(weeks []snapshot.WeekCount, current, shown snapshot.Week) []filterOption {
-	count := map[snapshot.Week]int{}
-	for _, w := range weeks {
-		count[w.Week] = w.Signals
-	}
-	var out []filterOption
-	option := func(w snapshot.Week) filterOption {
-		mon := w.Monday()
-		return filterOption{Value: w.String(), Selected: w == shown, Label: p.T("digest.week_option", w.Num, w.Year,
-			p.Date(mon), p.Date(mon.AddDate(0, 0, 6)), p.Count(count[w]))}
-	}
-	inList := false
-	for i := 0; i < digestWeeksShown; i++ {
-		w := current.Add(-i)
-		inList = inList || w == shown
-		out = append(out, option(w))
-	}
-	if !inList {
-		out = append(out, option(shown))
-	}
-	return out
-}
-
-// mustDate reads a YYYY-MM-DD date that the code itself wrote.
-func mustDate(s string) time.Time {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
-// renderDocument renders a page that is a whole document of its own (the
-// pack: no dashboard scripts, its own header), defined as "<name>-document".
-func (s *Server) renderDocument(c *fiber.Ctx, name string, v view) error {
-	c.Vary(fiber.HeaderAcceptLanguage)
-	s.personal(c, v.frame())
-	var buf bytes.Buffer
-	if err := s.pages.byName[name].ExecuteTemplate(&buf, name+"-document", v); err != nil {
-		return fmt.Errorf("web: render %s: %w", name, err)
-	}
-	c.Type("html", "utf-8")
-	return c.Send(buf.Bytes())
-}
-
-// frozenMission returns the mission as the snapshot froze it, taxonomy
-// included: labels of terms since renamed or retired stay those of the day.
-func frozenMission(ctx context.Context, svc Snapshots, id int64) (*portfolio.Mission, error) {
-	_, m, release, err := svc.AsOf(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	release()
-	return m, nil
-}
-
-// packRefs lists the projects a project decision may name, the snapshot's,
-// each as its ext_ref labelled with its title so that the picker finds it
-// by either.
-func packRefs(ctx context.Context, svc Snapshots, id int64) ([]filterOption, error) {
-	projects, err := svc.Projects(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]filterOption, len(projects))
-	for i, pr := range projects {
-		out[i] = filterOption{Value: pr.ExtRef, Label: pr.ExtRef + " · " + pr.Title}
-	}
-	return out, nil
-}
-
-// packFigures reads the snapshot's frozen figures: the headline figures,
-// the coverage matrix (C1 full counts, the matrix the snapshot was taken
-// with) and the pipeline by stage (C8 counts).
-func (s *Server) packFigures(ctx context.Context, svc Snapshots, p *packView, fm *portfolio.Mission, sn *portfolio.Snapshot) error {
-	res, err := svc.Compute(ctx, sn.ID, portfolio.Scope{}, metrics.Params{}, []string{"C1", "C8", "C14", "C20"})
-	if err != nil {
-		return err
-	}
-	var rows, cols []string // term codes, in the order of the figures
-	var aScheme, bScheme string
-	cells := map[[2]string]float64{}
-	var stages []string
-	var stageCounts []float64
-	figure := map[string]*float64{} // "code/measure" → value, for one-row figures
-	empty := 0
-	for _, v := range res.Values {
-		measure := v.Dims["measure"]
-		switch {
-		case v.Code == "C1" && measure == "n_full":
-			aScheme, bScheme = v.Dims["a_scheme"], v.Dims["b_scheme"]
-			a, b := v.Dims["a"], v.Dims["b"]
-			if !containsString(rows, a) {
-				rows = append(rows, a)
-			}
-			if !containsString(cols, b) {
-				cols = append(cols, b)
-			}
-			x := 0.0
-			if v.Value != nil {
-				x = *v.Value
-			}
-			if x == 0 {
-				empty++
-			}
-			cells[[2]string{a, b}] = x
-		case v.Code == "C8" && measure == "count" && v.Dims["stage"] != "":
-			stages = append(stages, p.termLabel(fm, "stage", v.Dims["stage"]))
-			x := 0.0
-			if v.Value != nil {
-				x = *v.Value
-			}
-			stageCounts = append(stageCounts, x)
-		case len(v.Dims) == 1 && measure != "":
-			figure[v.Code+"/"+measure] = v.Value
-		}
-	}
-	values := make([][]float64, len(rows))
-	rowLabels, colLabels := make([]string, len(rows)), make([]string, len(cols))
-	for i, a := range rows {
-		rowLabels[i] = p.termLabel(fm, aScheme, a)
-		values[i] = make([]float64, len(cols))
-		for j, b := range cols {
-			values[i][j] = cells[[2]string{a, b}]
-		}
-	}
-	for j, b := range cols {
-		colLabels[j] = p.termLabel(fm, bScheme, b)
-	}
-	// The decision form names a cell by its two labels, empty ones first:
-	// the gaps are what committees decide about.
-	var emptyCells, fullCells []filterOption
-	for i, a := range rows {
-		for j, b := range cols {
-			o := filterOption{Value: a + "/" + b, Label: rowLabels[i] + " × " + colLabels[j]}
-			if cells[[2]string{a, b}] == 0 {
-				p.EmptyCells = append(p.EmptyCells, o.Label)
-				o.Label += " " + p.T("decision.cell_empty")
-				emptyCells = append(emptyCells, o)
-			} else {
-				fullCells = append(fullCells, o)
-			}
-		}
-	}
-	p.CellOptions = append(emptyCells, fullCells...)
-	p.Cells = len(cells)
-	p.Coverage = heatmapSVG(rowLabels, colLabels, values)
-	p.CoverageA, p.CoverageB = p.schemeLabel(fm, aScheme), p.schemeLabel(fm, bScheme)
-	p.Pipeline = barsSVG(stages, stageCounts)
-
-	share := func(key string) string {
-		if v := figure[key]; v != nil {
-			return i18n.Percent(p.Lang, *v, 0)
-		}
-		return "–"
-	}
-	// The headline figures are the overview's KPIs as of the snapshot (its
-	// frozen tables, the default scope), with their change since the
-	// previous snapshot: the same numbers the dashboards show for it.
-	as, _, release, err := svc.AsOf(ctx, sn.ID)
-	if err != nil {
-		return err
-	}
-	k, err := as.KPIs(ctx, fm, portfolio.Scope{})
-	release()
-	if err != nil {
-		return err
-	}
-	change := map[string]string{}
-	if p.Diff != nil {
-		for _, kd := range p.Diff.KPIs {
-			change[kd.Name] = kd.Delta
-		}
-	}
-	// The shares' change since the previous snapshot, in points.
-	before := map[string]*float64{}
-	if p.Diff != nil {
-		prevRes, err := svc.Compute(ctx, p.Diff.From.ID, portfolio.Scope{}, metrics.Params{}, []string{"C8", "C14", "C20"})
-		if err != nil {
-			return err
-		}
-		for _, v := range prevRes.Values {
-			if len(v.Dims) == 1 && v.Dims["measure"] != "" {
-				before[v.Code+"/"+v.Dims["measure"]] = v.Value
-			}
-		}
-	}
-	shareChange := func(key string) string {
-		if p.Diff == nil || figure[key] == nil || before[key] == nil {
-			return ""
-		}
-		return signedNumber(p.Lang, (*figure[key]-*before[key])*100, 0) + " pp"
-	}
-	p.KPIs = []packKPI{
-		{Label: p.T("kpi.projects"), Value: p.Int(k.Projects), Note: p.T("kpi.in_scope"), Change: change["projects"]},
-		{Label: p.T("kpi.budget"), Value: i18n.EURCompact(p.Lang, k.Budget), Change: change["budget"]},
-		{Label: p.T("kpi.organisations"), Value: p.Int(k.Organisations), Change: change["organisations"]},
-		{Label: p.T("kpi.signals"), Value: p.Int(k.Signals), Change: change["signals"]},
-		{Label: p.T("kpi.empty_cells"), Value: p.Int(int64(empty)),
-			Note: p.T("kpi.empty_cells_of", len(cells), p.CoverageA, p.CoverageB), Change: change["empty_cells"]},
-		{Label: p.T("pack.kpi.early_share"), Value: share("C8/early_share"), Change: shareChange("C8/early_share")},
-		{Label: p.T("pack.kpi.new_orgs"), Value: share("C14/new_share"), Change: shareChange("C14/new_share")},
-		{Label: p.T("health.fresh_share"), Value: share("C20/fresh_share"), Change: shareChange("C20/fresh_share")},
-		{Label: p.T("health.completeness"), Value: share("C20/completeness"), Change: shareChange("C20/completeness")},
-	}
-	return nil
 }
 
 // diffView compares snapshot against with sn and formats the result with
@@ -789,96 +361,4 @@ func stageSankey(p *page, fm *portfolio.Mission, sm snapshot.StageMoves) dashboa
 		}
 	}
 	return dashboard.WithFormat(dashboard.Sankey(nodes, links), p.Lang, dashboard.KindCount, p.T("col.projects"), p.T("col.stage"))
-}
-
-// decisionRows formats decisions for a log.
-func (p *page) decisionRows(ds []portfolio.Decision) []decisionRow {
-	out := make([]decisionRow, len(ds))
-	for i, d := range ds {
-		out[i].Decision = d
-		if d.DueDate != nil {
-			out[i].Due = p.Date(d.DueDate.Time)
-		}
-	}
-	return out
-}
-
-// termLabel is a term's label in the page's language, the code when the
-// scheme or the term is unknown.
-func (p *page) termLabel(m *portfolio.Mission, scheme, code string) string {
-	if m != nil {
-		if sc := m.Scheme(scheme); sc != nil {
-			if t := sc.Term(code); t != nil {
-				return t.Label.In(p.Lang)
-			}
-		}
-	}
-	return code
-}
-
-// schemeLabel is a scheme's label in the page's language.
-func (p *page) schemeLabel(m *portfolio.Mission, scheme string) string {
-	if m != nil {
-		if sc := m.Scheme(scheme); sc != nil {
-			return sc.Label.In(p.Lang)
-		}
-	}
-	return scheme
-}
-
-// isoDate formats a YYYY-MM-DD date, days later, the reader's way.
-func (p *page) isoDate(s string, days int) string {
-	t, err := time.Parse(time.DateOnly, s)
-	if err != nil {
-		return s
-	}
-	return p.Date(t.AddDate(0, 0, days))
-}
-
-// SnapLink links to a path with the language (and the current filters)
-// and further query parameters given as name, value pairs.
-func (p *page) SnapLink(path string, pairs ...any) string {
-	q := p.Scope.Query()
-	q.Set("lang", p.Lang)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		q.Set(fmt.Sprint(pairs[i]), fmt.Sprint(pairs[i+1]))
-	}
-	return path + "?" + q.Encode()
-}
-
-// SnapTime writes a snapshot's instant: the date the reader's way and the
-// time in UTC, the zone snapshots are stored in.
-func (p *page) SnapTime(t time.Time) string { return p.Time(t) }
-
-// WebURL returns u when it is an absolute http or https URL, and "" for
-// anything else (javascript:, data:, relative paths): only those are
-// links.
-func (p *page) WebURL(u string) string {
-	parsed, err := url.Parse(strings.TrimSpace(u))
-	if err != nil || parsed.Host == "" {
-		return ""
-	}
-	switch strings.ToLower(parsed.Scheme) {
-	case "http", "https":
-		return parsed.String()
-	}
-	return ""
-}
-
-// DecisionLabel names a decision's scope, type or status ("type", "keep")
-// in the page's language.
-func (p *page) DecisionLabel(kind, code string) string {
-	return p.T("decision." + kind + "." + code)
-}
-
-// Itoa writes an id for a template attribute.
-func (p *page) Itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -16,6 +16,10 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
+// Snapshots: the service the pages read through, the API that takes,
+// lists and compares them, and the ETags that let clients keep what never
+// changes.
+
 // Snapshots is the snapshot service as the web layer uses it.
 type Snapshots interface {
 	Take(ctx context.Context, mission, label, trigger string) (*portfolio.Snapshot, error)
@@ -152,79 +156,6 @@ func (s *Server) apiSnapshotDiff(c *fiber.Ctx) error {
 	return c.JSON(d)
 }
 
-// apiDecisions lists a mission's decisions with the snapshot each was
-// taken on.
-func (s *Server) apiDecisions(c *fiber.Ctx) error {
-	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return err
-	}
-	items, err := s.snapshots.Decisions().List(c.UserContext(), m.Slug)
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"items": s.decisionItems(m, items)})
-}
-
-// apiCreateDecision records a decision on a snapshot.
-func (s *Server) apiCreateDecision(c *fiber.Ctx) error {
-	id, err := snapshotID(c, "id")
-	if err != nil {
-		return err
-	}
-	var d portfolio.Decision
-	if err := json.Unmarshal(c.Body(), &d); err != nil {
-		return portfolio.Errorf(portfolio.EINVALID, "the body must be a JSON decision {scope, ref, type, rationale, owner, due_date}: %v", err)
-	}
-	d.SnapshotID = id
-	out, err := s.snapshots.Decisions().Create(c.UserContext(), d)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
-}
-
-// apiUpdateDecision changes a decision's status: JSON {status, note}.
-func (s *Server) apiUpdateDecision(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return portfolio.Errorf(portfolio.ENOTFOUND, "decision %q not found", c.Params("id"))
-	}
-	var body struct {
-		Status string `json:"status"`
-		Note   string `json:"note"`
-	}
-	if err := json.Unmarshal(c.Body(), &body); err != nil {
-		return portfolio.Errorf(portfolio.EINVALID, `the body must be JSON such as {"status": "done", "note": "…"}`)
-	}
-	out, err := s.snapshots.Decisions().UpdateStatus(c.UserContext(), id, body.Status, body.Note)
-	if err != nil {
-		return err
-	}
-	return c.JSON(out)
-}
-
-// apiDigest answers the weekly signal digest: approved signals of the last
-// 7 days grouped by term, or of ISO week ?week=YYYY-Www.
-func (s *Server) apiDigest(c *fiber.Ctx) error {
-	if v := c.Query("week"); v != "" {
-		w, err := snapshot.ParseWeek(v)
-		if err != nil {
-			return err
-		}
-		d, err := s.snapshots.DigestWeek(c.UserContext(), c.Params("slug"), w)
-		if err != nil {
-			return err
-		}
-		return c.JSON(d)
-	}
-	d, err := s.snapshots.Digest(c.UserContext(), c.Params("slug"), s.now())
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
 // snapshotMetrics serves the metric catalogue as of a snapshot: computed
 // from its frozen tables with the clock at its taken_at.
 type snapshotMetrics struct {
@@ -245,4 +176,55 @@ func (m snapshotMetrics) Invalidate(string) {}
 
 func (m snapshotMetrics) Env(req metrics.Request) (*metrics.Env, error) {
 	return metrics.NewEnv(m.st, req.Mission, req.Scope, req.Params, m.taken)
+}
+
+// snapshotService answers ENOTFOUND on a server started without snapshots.
+func (s *Server) snapshotService() (Snapshots, error) {
+	if s.snapshots == nil {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshots are not enabled on this server")
+	}
+	return s.snapshots, nil
+}
+
+// snapshotOf loads snapshot :id and checks it is one of mission :slug's:
+// a snapshot of another mission is not found here.
+func (s *Server) snapshotOf(c *fiber.Ctx, svc Snapshots, param string) (*portfolio.Snapshot, error) {
+	id, err := snapshotID(c, param)
+	if err != nil {
+		return nil, err
+	}
+	sn, err := svc.Get(c.UserContext(), id)
+	if err != nil {
+		return nil, err
+	}
+	if sn.Mission != c.Params("slug") {
+		return nil, portfolio.Errorf(portfolio.ENOTFOUND, "snapshot %d is not a snapshot of mission %q", id, c.Params("slug"))
+	}
+	return sn, nil
+}
+
+// previousSnapshot returns the mission's snapshot taken just before sn, or
+// nil for its first.
+func previousSnapshot(ctx context.Context, svc Snapshots, sn *portfolio.Snapshot) (*portfolio.Snapshot, error) {
+	items, err := svc.List(ctx, sn.Mission)
+	if err != nil {
+		return nil, err
+	}
+	for i := range items {
+		if items[i].ID == sn.ID && i+1 < len(items) {
+			return &items[i+1], nil
+		}
+	}
+	return nil, nil
+}
+
+// frozenMission returns the mission as the snapshot froze it, taxonomy
+// included: labels of terms since renamed or retired stay those of the day.
+func frozenMission(ctx context.Context, svc Snapshots, id int64) (*portfolio.Mission, error) {
+	_, m, release, err := svc.AsOf(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	release()
+	return m, nil
 }

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -9,10 +11,11 @@ import (
 	"github.com/begira/begira/internal/snapshot"
 )
 
-// The decisions page: every decision of a mission, with where it stands,
-// whether it is late and what it is about in words, filtered by status and
-// lateness. It reads the decision book, which lives outside snapshots: the
-// page shows today's state.
+// Decisions, taken on a snapshot and followed up: the API that records
+// and updates them, and the decisions page, every decision of a mission
+// with where it stands, whether it is late and what it is about in words,
+// filtered by status and lateness. The page reads the decision book, which
+// lives outside snapshots: it shows today's state.
 
 // decisionItem is a decision as the JSON twin of the page returns it.
 type decisionItem struct {
@@ -166,15 +169,78 @@ func (p *page) DecisionSubject(scope, ref string) string {
 	return ref
 }
 
-// DecisionSubject is page.DecisionSubject with a project's title: the
-// pack knows its projects (Refs).
-func (p *packView) DecisionSubject(scope, ref string) string {
-	if scope == "project" {
-		for _, o := range p.Refs {
-			if o.Value == ref {
-				return o.Label
-			}
+// decisionRow is a decision as shown in a log.
+type decisionRow struct {
+	portfolio.Decision
+	Due string
+}
+
+// decisionRows formats decisions for a log.
+func (p *page) decisionRows(ds []portfolio.Decision) []decisionRow {
+	out := make([]decisionRow, len(ds))
+	for i, d := range ds {
+		out[i].Decision = d
+		if d.DueDate != nil {
+			out[i].Due = p.Date(d.DueDate.Time)
 		}
 	}
-	return p.page.DecisionSubject(scope, ref)
+	return out
+}
+
+// DecisionLabel names a decision's scope, type or status ("type", "keep")
+// in the page's language.
+func (p *page) DecisionLabel(kind, code string) string {
+	return p.T("decision." + kind + "." + code)
+}
+
+// apiDecisions lists a mission's decisions with the snapshot each was
+// taken on.
+func (s *Server) apiDecisions(c *fiber.Ctx) error {
+	m, err := s.store.Mission(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	items, err := s.snapshots.Decisions().List(c.UserContext(), m.Slug)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"items": s.decisionItems(m, items)})
+}
+
+// apiCreateDecision records a decision on a snapshot.
+func (s *Server) apiCreateDecision(c *fiber.Ctx) error {
+	id, err := snapshotID(c, "id")
+	if err != nil {
+		return err
+	}
+	var d portfolio.Decision
+	if err := json.Unmarshal(c.Body(), &d); err != nil {
+		return portfolio.Errorf(portfolio.EINVALID, "the body must be a JSON decision {scope, ref, type, rationale, owner, due_date}: %v", err)
+	}
+	d.SnapshotID = id
+	out, err := s.snapshots.Decisions().Create(c.UserContext(), d)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// apiUpdateDecision changes a decision's status: JSON {status, note}.
+func (s *Server) apiUpdateDecision(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
+	if err != nil {
+		return portfolio.Errorf(portfolio.ENOTFOUND, "decision %q not found", c.Params("id"))
+	}
+	var body struct {
+		Status string `json:"status"`
+		Note   string `json:"note"`
+	}
+	if err := json.Unmarshal(c.Body(), &body); err != nil {
+		return portfolio.Errorf(portfolio.EINVALID, `the body must be JSON such as {"status": "done", "note": "…"}`)
+	}
+	out, err := s.snapshots.Decisions().UpdateStatus(c.UserContext(), id, body.Status, body.Note)
+	if err != nil {
+		return err
+	}
+	return c.JSON(out)
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -13,82 +12,14 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/begira/begira/internal/auth"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 )
 
-// home lists the missions the reader may see, or goes straight to the
-// only one. A visitor who may see none is asked to log in.
-func (s *Server) home(c *fiber.Ctx) error {
-	ms, err := s.visibleMissions(c)
-	if err != nil {
-		return err
-	}
-	if len(ms) == 1 {
-		target := "/m/" + ms[0].Slug
-		if q := string(c.Request().URI().QueryString()); q != "" {
-			target += "?" + q
-		}
-		return c.Redirect(target, fiber.StatusFound)
-	}
-	p := &homeView{page: *s.newPage(c, "")}
-	p.Title = "Begira"
-	if len(ms) == 0 {
-		if principal(c).Kind == auth.Anonymous {
-			return s.loginRequired(c)
-		}
-		if principal(c).InstanceAdmin() {
-			return s.renderNewMission(c, &newMissionData{First: true}, fiber.StatusOK)
-		}
-		p.Message = p.T("home.no_access")
-	}
-	p.Missions = ms
-	return s.render(c, "home", p)
-}
-
-// homeView is the list of missions.
-type homeView struct {
-	page
-	Missions []portfolio.MissionSummary
-}
-
-// missionPage loads the request's scope (mission, filters, snapshot) shared
-// by every mission page. The caller must defer p.done(): a page read as of
-// a snapshot holds the snapshot's connection until then.
-func (s *Server) missionPage(c *fiber.Ctx, nav string) (*page, error) {
-	sd, err := s.scope(c)
-	if err != nil {
-		return nil, err
-	}
-	p := s.newPage(c, nav)
-	p.scoped = sd
-	p.Mission, p.Scope, p.Snapshot = sd.Mission, sd.Scope, sd.Snapshot
-	// These pages show what no snapshot freezes (imports, the snapshots
-	// themselves, the digest, the decisions): they say so, and their links still lead
-	// back into the snapshot.
-	p.NotFrozen = nav == "imports" || nav == "snapshots" || nav == "digest" || nav == "decisions"
-	p.setFilters()
-	p.addComarcaFilter(s.comarcas(c.UserContext()))
-	return p, nil
-}
-
-// listPage is missionPage for a list: with the page of rows asked for. The
-// caller must defer p.done().
-func (s *Server) listPage(c *fiber.Ctx, nav string) (*page, portfolio.Page, error) {
-	pg, err := parsePage(c)
-	if err != nil {
-		return nil, pg, err
-	}
-	p, err := s.missionPage(c, nav)
-	return p, pg.Normalize(), err
-}
-
-func queryValues(c *fiber.Ctx) url.Values {
-	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
-	return q
-}
+// The dashboards: a mission's overview and its other dashboards, live
+// (cached whole in viewcache.go) or as of a snapshot, and the CSV of one
+// panel's data.
 
 func (s *Server) overview(c *fiber.Ctx) error {
 	return s.showDashboard(c, "overview")
@@ -318,168 +249,38 @@ func codedColumns(t dashboard.Table) []bool {
 	return out
 }
 
-// csvCell neutralises cells a spreadsheet would run as a formula and, for
-// decimal-comma locales, writes numbers with a comma.
-func csvCell(v string, decimalComma bool) string {
-	if _, err := strconv.ParseFloat(v, 64); err == nil {
-		if decimalComma {
-			return strings.Replace(v, ".", ",", 1)
-		}
-		return v
+// RowLink is the list (or page) a panel's table row opens: the one a click
+// on the row's mark in the chart opens, in the page's scope; "" when the
+// row has none.
+func (p *page) RowLink(pv dashboard.PanelView, i int) string {
+	if p.Mission == nil || pv.Drill == nil || i >= len(pv.Table.Links) || pv.Table.Links[i] == nil {
+		return ""
 	}
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-		return "'" + v
+	mk := pv.Table.Links[i]
+	if mk.Path != "" {
+		return p.Link("/m/" + p.Mission.Slug + "/" + mk.Path)
 	}
-	return v
-}
-
-// projectsPage lists the projects in scope with what they add up to: a
-// chart's mark opens it with its own filters (and ?frac=, ?measure= for a
-// fractional or budget figure), and the header repeats that figure.
-func (s *Server) projectsPage(c *fiber.Ctx) error {
-	lp, pg, err := s.listPage(c, "projects")
-	if err != nil {
-		return err
+	target := "/projects"
+	if pv.Drill.Target != "" {
+		target = "/" + pv.Drill.Target // signals, links
 	}
-	defer lp.done()
-	p := &projectListView{listView: listView{page: *lp}}
-	frac, err := fracParam(c)
-	if err != nil {
-		return err
-	}
-	ctx, lists := c.UserContext(), p.scoped.lists
-	var matching int64
-	if p.Projects, matching, err = lists.Projects(ctx, p.Mission, p.Scope, pg); err != nil {
-		return err
-	}
-	if pg.All {
-		return sendTable(c, p.Lang, c.Query("format"), projectTable(p.Lang, p.Mission, p.Projects))
-	}
-	t, err := lists.ProjectTotals(ctx, p.Mission, p.Scope, frac)
-	if err != nil {
-		return err
-	}
-	p.Total, p.Totals = t.Projects, &t
-	p.List = newListState(&p.page, pg)
-	p.List.Matching = matching
-	if p.Total == 0 {
-		if p.NoRows, err = noRows(ctx, lists, p.Mission, "projects"); err != nil {
-			return err
-		}
-	}
-	p.Figure = listFigure(&p.page, t, c.Query("measure"))
-	p.Title = p.T("projects.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
-	for _, k := range []string{"frac", "measure", "q", "sort"} {
-		if v := c.Query(k); v != "" {
-			q.Set(k, v)
-		}
+	for k, v := range mk.Query {
+		q.Set(k, v)
 	}
-	p.setPageLinks(q, pg, matching)
-	return s.render(c, "projects", p)
+	return "/m/" + p.Mission.Slug + target + "?" + q.Encode()
 }
 
-// projectListView is the project list with what its projects add up to;
-// Figure says that in words, as the chart that opened the list counts it.
-type projectListView struct {
-	listView
-	Projects []portfolio.Project
-	Figure   string
-}
-
-// organisationListView is the organisations taking part in the projects
-// in scope.
-type organisationListView struct {
-	listView
-	Organisations []portfolio.Organisation
-}
-
-// listFigure says, in words, the figure a list adds up to as the chart that
-// opened it counts it.
-func listFigure(p *page, t portfolio.ListTotals, measure string) string {
-	label := func(code string) string {
-		if sc := p.Mission.Scheme(code); sc != nil {
-			return sc.Label.In(p.Lang)
-		}
-		return code
+// KPILink opens the list behind a KPI card's figure.
+func (p *page) KPILink(k dashboard.KPI) string {
+	if strings.HasPrefix(k.Target, "#") {
+		return k.Target
 	}
-	switch {
-	case measure == dashboard.MeasureBudgetFrac && len(t.Frac) == 1:
-		return p.T("list.budget_frac", p.EUR(t.BudgetFrac), label(t.Frac[0]))
-	case measure == dashboard.MeasureBudgetFrac && len(t.Frac) == 2:
-		return p.T("list.budget_frac2", p.EUR(t.BudgetFrac), label(t.Frac[0]), label(t.Frac[1]))
-	case measure == dashboard.MeasureNFrac && len(t.Frac) == 2:
-		return p.T("list.frac_count", i18n.Number(p.Lang, t.NFrac, 2), label(t.Frac[0]), label(t.Frac[1]))
-	case measure == dashboard.MeasureNFrac && len(t.Frac) == 1:
-		return p.T("list.frac_count", i18n.Number(p.Lang, t.NFrac, 2), label(t.Frac[0]), label(t.Frac[0]))
-	}
-	return p.T("list.budget", p.EUR(t.Budget))
-}
-
-// organisationsPage lists the organisations taking part in the projects in
-// scope: the organisations KPI's rows.
-func (s *Server) organisationsPage(c *fiber.Ctx) error {
-	lp, pg, err := s.listPage(c, "organisations")
-	if err != nil {
-		return err
-	}
-	defer lp.done()
-	p := &organisationListView{listView: listView{page: *lp}}
-	ctx := c.UserContext()
-	if p.Organisations, p.Total, err = p.scoped.lists.OrganisationsInScope(ctx, p.Mission, p.Scope, pg); err != nil {
-		return err
-	}
-	if pg.All {
-		return sendTable(c, p.Lang, c.Query("format"), organisationTable(p.Lang, p.Mission, p.Organisations))
-	}
-	p.List = newListState(&p.page, pg)
-	p.List.Matching = p.Total
-	t, err := p.scoped.lists.ProjectTotals(ctx, p.Mission, p.Scope, nil)
-	if err != nil {
-		return err
-	}
-	p.Totals = &t
-	if p.Total == 0 {
-		if p.NoRows, err = noRows(ctx, p.scoped.lists, p.Mission, "organisations"); err != nil {
-			return err
-		}
-	}
-	p.Title = p.T("organisations.title")
 	q := p.Scope.Query()
 	q.Set("lang", p.Lang)
-	for _, k := range []string{"q", "sort"} {
-		if v := c.Query(k); v != "" {
-			q.Set(k, v)
-		}
+	for key, v := range k.Query {
+		q.Set(key, v)
 	}
-	p.setPageLinks(q, pg, p.Total)
-	return s.render(c, "organisations", p)
-}
-
-// parsePage reads limit and offset, the search q and the order sort;
-// format=csv|xlsx asks for every row. Malformed values are EINVALID.
-func parsePage(c *fiber.Ctx) (portfolio.Page, error) {
-	pg := portfolio.Page{Search: c.Query("q"), Sort: c.Query("sort")}
-	if len(pg.Search) > 200 {
-		return pg, portfolio.Errorf(portfolio.EINVALID, "q is %d bytes long, at most 200", len(pg.Search))
-	}
-	format, err := exportFormat(c)
-	if err != nil {
-		return pg, err
-	}
-	pg.All = format != ""
-	for _, f := range []struct {
-		name string
-		dst  *int
-	}{{"limit", &pg.Limit}, {"offset", &pg.Offset}} {
-		if v := c.Query(f.name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return pg, portfolio.Errorf(portfolio.EINVALID, "%s=%q must be a non-negative whole number", f.name, v)
-			}
-			*f.dst = n
-		}
-	}
-	return pg, nil
+	return "/m/" + p.Mission.Slug + "/" + k.Target + "?" + q.Encode()
 }
