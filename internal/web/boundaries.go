@@ -38,8 +38,8 @@ func (s *Server) mapFor(m *portfolio.Mission) mapBoundaries {
 			return gipuzkoaMap()
 		}
 	}
-	if len(s.geoJSON) > 0 {
-		return mapBoundaries{URL: "/geo/map.json", CodeProperty: s.geoJSONName, Attribution: attribution(s.geoJSON)}
+	if len(s.geo.json) > 0 {
+		return mapBoundaries{URL: "/geo/map.json", CodeProperty: s.geo.codeProperty, Attribution: attribution(s.geo.json)}
 	}
 	return gipuzkoaMap()
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,18 +23,26 @@ const (
 	maxGuestDays     = 90
 )
 
-// guestKey is the HMAC key of guest links, made once per database.
+// guestSecret holds the HMAC key of guest links once read.
+type guestSecret struct {
+	mu  sync.Mutex
+	key []byte
+}
+
+// guestKey is the HMAC key of guest links, made once per database and
+// read once (a failed read is tried again on the next request).
 func (s *Server) guestKey(ctx context.Context) ([]byte, error) {
-	s.keyMu.Lock()
-	defer s.keyMu.Unlock()
-	if s.key == nil {
+	g := &s.guestSecret
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.key == nil {
 		k, err := s.access.Secret(ctx, "guest_link")
 		if err != nil {
 			return nil, err
 		}
-		s.key = k
+		g.key = k
 	}
-	return s.key, nil
+	return g.key, nil
 }
 
 // guestRequest is the body of POST /missions/:slug/guest-links.

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -123,41 +122,55 @@ type Dashboards interface {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	store         Store
-	imports       Importer
-	metrics       Metrics
-	scheduler     Scheduler
-	jobs          Jobs
-	snapshots     Snapshots
-	now           func() time.Time
-	views         *viewCache
-	onApplied     func(ctx context.Context, m *portfolio.Mission) error
-	dashboards    Dashboards
-	log           *slog.Logger
-	pages         *pages
-	lang          string // instance default language
+	store      Store
+	imports    Importer
+	metrics    Metrics
+	scheduler  Scheduler
+	jobs       Jobs
+	snapshots  Snapshots
+	access     Access
+	dashboards Dashboards
+	onApplied  func(ctx context.Context, m *portfolio.Mission) error
+	now        func() time.Time
+	log        *slog.Logger
+
+	pages *pages     // the parsed templates
+	views *viewCache // rendered dashboard pages
+	lang  string     // instance default language
+
 	bodyLimit     int64
 	uploadLimit   int64
 	uploadTimeout time.Duration
 	tempDir       string
-	geoJSON       []byte
-	geoJSONName   string
+	busy          busyImports
+	geo           geoOption // the administrator's boundaries (--geojson)
 
-	access         Access
-	publicMission  string
-	secureCookies  bool
-	sessionTTL     time.Duration
-	setupCode      string
-	loginLimit     *auth.Limiter
-	loginThrottle  *auth.Throttle // per account and client
-	clientThrottle *auth.Throttle // per client
-	proxies        proxies
-	minSnapshot    time.Duration
-	busy           busyImports
-	hsts           bool
-	keyMu          sync.Mutex
-	key            []byte // guest links' HMAC key, read once (guestKey)
+	publicMission string
+	secureCookies bool
+	sessionTTL    time.Duration
+	setupCode     string
+	logins        loginGuard  // what slows password guessing (session.go)
+	guestSecret   guestSecret // guest links' HMAC key (guest.go)
+	proxies       proxies
+	hsts          bool
+	minSnapshot   time.Duration
 	service
+}
+
+// geoOption is the GeoJSON of municipality boundaries an administrator gave,
+// already read and checked, and the feature property holding INE codes.
+type geoOption struct {
+	json         []byte
+	codeProperty string
+}
+
+// loginGuard is what slows password guessing: a rate per client address,
+// and throttles that double the wait after failures per account and client
+// and per client.
+type loginGuard struct {
+	perClient *auth.Limiter
+	account   *auth.Throttle // per account and client
+	client    *auth.Throttle // per client
 }
 
 // Options configure the HTTP server.
@@ -237,15 +250,17 @@ func New(d Deps, opt Options) *fiber.App {
 		pages: mustParsePages(), lang: opt.DefaultLanguage,
 		bodyLimit: int64(opt.BodyLimit), uploadLimit: opt.UploadLimit, tempDir: opt.TempDir,
 		uploadTimeout: cmp.Or(opt.UploadTimeout, 15*time.Minute),
-		geoJSON:       opt.GeoJSON, geoJSONName: opt.GeoJSONName,
-		access: d.Access, publicMission: opt.PublicMission, secureCookies: opt.SecureCookies,
+		geo:           geoOption{json: opt.GeoJSON, codeProperty: opt.GeoJSONName},
+		access:        d.Access, publicMission: opt.PublicMission, secureCookies: opt.SecureCookies,
 		sessionTTL: cmp.Or(opt.SessionTTL, 12*time.Hour), setupCode: opt.SetupCode,
-		loginLimit:     auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
-		loginThrottle:  auth.NewThrottle(cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
-		clientThrottle: auth.NewThrottle(4*cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
-		proxies:        parseProxies(opt.TrustedProxies),
-		minSnapshot:    cmp.Or(opt.MinSnapshotInterval, schedule.DefaultMinSnapshotInterval),
-		hsts:           opt.HSTS}
+		logins: loginGuard{
+			perClient: auth.NewLimiter(cmp.Or(opt.LoginBurst, 10), cmp.Or(opt.LoginEvery, 6*time.Second), d.Now),
+			account:   auth.NewThrottle(cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
+			client:    auth.NewThrottle(4*cmp.Or(opt.LoginFailures, 5), time.Second, cmp.Or(opt.LoginMaxDelay, 15*time.Minute), d.Now),
+		},
+		proxies:     parseProxies(opt.TrustedProxies),
+		minSnapshot: cmp.Or(opt.MinSnapshotInterval, schedule.DefaultMinSnapshotInterval),
+		hsts:        opt.HSTS}
 	s.service = newService(d, opt)
 	if d.Imports != nil {
 		d.Imports.OnCommitted(s.views.invalidate)
@@ -295,12 +310,12 @@ func New(d Deps, opt Options) *fiber.App {
 
 // geoJSONFile serves the administrator's boundaries to the territory view.
 func (s *Server) geoJSONFile(c *fiber.Ctx) error {
-	if len(s.geoJSON) == 0 {
+	if len(s.geo.json) == 0 {
 		return portfolio.Errorf(portfolio.ENOTFOUND, "no GeoJSON configured (start the server with --geojson FILE)")
 	}
 	c.Set(fiber.HeaderContentType, "application/geo+json")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-	return c.Send(s.geoJSON)
+	return c.Send(s.geo.json)
 }
 
 func proxyHeader(trusted []string) string {

@@ -71,14 +71,14 @@ func (s *Server) login(c *fiber.Ctx) error {
 	}
 	ip := s.clientIP(c)
 	account := throttleKey(c.FormValue("username"), ip)
-	wait := max(s.loginThrottle.Wait(account), s.clientThrottle.Wait(ip))
-	if ok, w := s.loginLimit.Allow(ip); !ok || wait > 0 {
+	wait := max(s.logins.account.Wait(account), s.logins.client.Wait(ip))
+	if ok, w := s.logins.perClient.Allow(ip); !ok || wait > 0 {
 		c.Set(fiber.HeaderRetryAfter, retryAfter(max(w, wait)))
 		return fail(fiber.StatusTooManyRequests, p.T("login.rate_limited"))
 	}
 	failed := func() error {
-		s.loginThrottle.Fail(account)
-		s.clientThrottle.Fail(ip)
+		s.logins.account.Fail(account)
+		s.logins.client.Fail(ip)
 		return fail(fiber.StatusUnauthorized, p.T("login.failed"))
 	}
 	pw := c.FormValue("password")
@@ -97,7 +97,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 		}
 		return failed()
 	}
-	s.loginThrottle.Reset(account)
+	s.logins.account.Reset(account)
 	return s.startSession(c, u, p.Form.Next)
 }
 

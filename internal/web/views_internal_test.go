@@ -30,6 +30,7 @@ var viewOf = map[string]struct {
 // with the type of its view and fails for a field or method the view does
 // not have: template execution would fail only when the branch is taken.
 func TestTemplatesFitTheirViews(t *testing.T) {
+	t.Parallel()
 	ps := mustParsePages()
 	for name := range ps.byName {
 		v, ok := viewOf[name]
