@@ -298,7 +298,13 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	sort.Strings(periods)
 	var series []LineSeries
 	var burstNames []string
-	pv.Table.Columns = append([]string{s.Label.In(lang)}, periods...)
+	pv.Table.Columns = []string{s.Label.In(lang)}
+	for _, p := range periods {
+		if m, err := time.Parse("2006-01", p); err == nil {
+			p = i18n.Month(lang, m) // as the chart's axis writes it
+		}
+		pv.Table.Columns = append(pv.Table.Columns, p)
+	}
 	for _, t := range s.ActiveTerms() {
 		ls := LineSeries{Name: t.Label.In(lang)}
 		row := []Cell{{t.Label.In(lang), t.Code}}

@@ -132,6 +132,18 @@ func separators(lang string) (dec, group string) {
 	return ".", ","
 }
 
+// minimumGroupingDigits is CLDR's rule of when a language starts grouping
+// digits: Spanish writes 1580 and 15.800 (2: a group separator only with
+// at least two digits before it), English 1,580 and Basque 1.580 (1). The
+// charts' Intl.NumberFormat follows CLDR, so the server does too and every
+// screen writes a number the same way.
+func minimumGroupingDigits(lang string) int {
+	if lang == "es" {
+		return 2
+	}
+	return 1
+}
+
 // Number formats x with the given number of decimals in lang's style.
 func Number(lang string, x float64, decimals int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -144,8 +156,9 @@ func Number(lang string, x float64, decimals int) string {
 	if x < 0 && strings.Trim(s, "0.") != "" {
 		b.WriteString("-")
 	}
+	grouped := len(intPart) >= 4+minimumGroupingDigits(lang)-1
 	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
+		if grouped && i > 0 && (len(intPart)-i)%3 == 0 {
 			b.WriteString(group)
 		}
 		b.WriteRune(r)
@@ -221,4 +234,16 @@ func Date(lang string, t time.Time) string {
 		return t.Format("2006/01/02")
 	}
 	return t.Format("2 Jan 2006")
+}
+
+// Month formats a calendar month as the charts' axes write it: en
+// "Mar 2026", es "03/2026", eu "2026/03".
+func Month(lang string, t time.Time) string {
+	switch lang {
+	case "es":
+		return t.Format("01/2006")
+	case "eu":
+		return t.Format("2006/01")
+	}
+	return t.Format("Jan 2006")
 }

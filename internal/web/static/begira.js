@@ -13,8 +13,9 @@
   // One formatter for every figure a chart writes: Intl's CLDR patterns
   // for the page's language. Chromium ships no Basque locale data (Intl
   // answers "eu" in American English: "17.1%", "€81,478,800"), so Basque
-  // takes its digits from Spanish, which groups and separates the same
-  // way, and its own CLDR patterns here: "% 17,1", "81.478.800 €",
+  // takes its digits from Spanish, which separates the same way (grouping
+  // from four digits, where Spanish waits for five), and its own CLDR
+  // patterns here: "% 17,1", "81.478.800 €",
   // "100 M€", "2026/03/07". A browser that knows Basque uses Intl for it.
   var TAGS = { en: "en-GB", es: "es-ES", eu: "eu-ES" };
 
@@ -28,7 +29,12 @@
       var k = JSON.stringify(opts);
       return cache[k] || (cache[k] = new Intl.NumberFormat(tag, opts));
     }
-    function digits(x, max) { return nf({ maximumFractionDigits: max }).format(x); }
+    // Spanish leaves four-digit numbers ungrouped (CLDR minimumGroupingDigits
+    // 2: "1580", "15.800"); Basque groups them ("1.580"), so its Spanish
+    // stand-in groups always. The server's tables write the same.
+    function digits(x, max) {
+      return nf(native ? { maximumFractionDigits: max } : { maximumFractionDigits: max, useGrouping: "always" }).format(x);
+    }
     function percent(x, max) {
       if (native) return nf({ style: "percent", maximumFractionDigits: max }).format(x);
       return (x < 0 ? "-" : "") + "%\u00a0" + digits(Math.abs(x) * 100, max); // eu: "% #,##0"
