@@ -273,6 +273,10 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 		"eu": {"ez da «Ekintza maila» eskemako termino bat; Komunitate ekintza (community) esan nahi zenuen?", "hauetako bat izan behar du: aurreikusia (planned)",
 			"bikoiztuta fitxategi honetan (lehenago 2. lerroan)", "formatuko data bat"},
 	}
+	wantSample := map[string][]string{
+		"es": {"activo (active)", "previsto (planned)", "12.500,5", "80.000", "07/03/2026", "13/03/2026", "Acción comunitaria (community)"},
+		"eu": {"aktiboa (active)", "aurreikusia (planned)", "12.500,5", "80.000", "2026/03/07", "2026/03/13", "Komunitate ekintza (community)"},
+	}
 	for _, lang := range []string{"es", "eu"} {
 		if err := chromedp.Do(b.Ctx,
 			chromedp.Navigate(base+"/m/gipuzkoa/imports?lang="+lang),
@@ -294,6 +298,23 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 		for _, english := range []string{"did you mean", "unknown", "must be one of", "duplicate", "not a date"} {
 			if strings.Contains(rejects, english) {
 				t.Errorf("%s rejects say %q in English:\n%s", lang, english, rejects)
+			}
+		}
+		// The sample shows what will be stored as a reader reads it: codes
+		// by their label (code in brackets), numbers and dates in the
+		// page's language.
+		sample, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .sample tbody`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range wantSample[lang] {
+			if !strings.Contains(sample, w) {
+				t.Errorf("%s sample lacks %q:\n%s", lang, w, sample)
+			}
+		}
+		for _, stored := range []string{"2026-03-07", "12500.5", "\tactive\t", "80000"} {
+			if strings.Contains(sample, stored) {
+				t.Errorf("%s sample shows the stored %q:\n%s", lang, stored, sample)
 			}
 		}
 		shot(t, b, "locale-imports-"+lang+".png")
