@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -94,6 +95,22 @@ func Merge(extra map[string]map[string]string) {
 func Has(key string) bool {
 	_, ok := catalogue["en"][key]
 	return ok
+}
+
+// Keys lists the English catalogue's keys that start with one of
+// prefixes, sorted.
+func Keys(prefixes ...string) []string {
+	var out []string
+	for k := range catalogue["en"] {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // Enum names a fixed value of kind (project_status, signal_status,

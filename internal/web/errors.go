@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -75,7 +76,26 @@ func domainError(err error) *portfolio.Error {
 			return &portfolio.Error{Code: portfolio.EINVALID, Message: fe.Message}
 		}
 	}
-	return &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
+	de := &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
+	if pe := (*portfolio.Error)(nil); errors.As(err, &pe) {
+		de.Key, de.Args = pe.Key, pe.Args
+	}
+	return de
+}
+
+// refusalArgs writes a refusal's arguments for the API: a Coded value as
+// {"kind", "value"} (a page script names it in its language), any other
+// as text.
+func refusalArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if c, ok := a.(portfolio.Coded); ok {
+			out[i] = fiber.Map{"kind": c.Kind, "value": c.Value}
+		} else {
+			out[i] = fmt.Sprint(a)
+		}
+	}
+	return out
 }
 
 func statusOf(err error) int {
@@ -104,6 +124,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		body := fiber.Map{"code": de.Code, "message": de.Message}
 		if len(de.Details) > 0 {
 			body["details"] = de.Details
+		}
+		if de.Key != "" {
+			// The message's catalogue key and arguments: the wizard says
+			// the refusal in its reader's language.
+			body["key"], body["args"] = de.Key, refusalArgs(de.Args)
 		}
 		answer := fiber.Map{"error": body}
 		if af := (*answerFields)(nil); errors.As(err, &af) {

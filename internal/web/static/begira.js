@@ -85,6 +85,24 @@
   }
   window.begiraFormat = makeFormat;
 
+  // begiraRefusal says an API refusal ({code, message, key, args}) in the
+  // page's language from msgs (the page's error-messages): the specific
+  // message of its key with its arguments (a fixed value by its name),
+  // else the message of its code; "" when msgs has neither (English pages
+  // show the API's own message).
+  window.begiraRefusal = function (msgs, e) {
+    if (!e) return "";
+    var msg = e.key && msgs[e.key], i = 0, args = e.args || [];
+    if (!msg) return msgs[e.code] || "";
+    return msg.replace(/%[-+# 0]*[0-9]*(?:\.[0-9]+)?([a-zA-Z%])/g, function (m, verb) {
+      if (verb === "%") return "%";
+      var a = args[i++];
+      if (a && typeof a === "object") a = msgs["enum." + a.kind + "." + a.value] || a.value;
+      a = a == null ? "" : String(a);
+      return verb === "q" ? "\"" + a + "\"" : a;
+    });
+  };
+
   function each(x, fn) { [].concat(x || []).forEach(function (o) { if (o) fn(o); }); }
 
   // localize routes every figure a chart writes through the formatter of

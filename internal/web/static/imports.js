@@ -26,14 +26,15 @@
   function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = text; return e; }
   function setProgress(value, text) { progress.hidden = false; bar.value = value; progressText.textContent = text; }
 
-  // The API refuses with a stable code and an English message; the page
-  // says the code's message in its language (none in English).
+  // The API refuses with a stable code, an English message and the
+  // message's key with its arguments; the page says it in its language
+  // (none in English), specifics included.
   var errEl = document.getElementById("error-messages");
   var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
   function apiError(j, fallback) {
     var e = j && j.error;
     if (!e) return fallback;
-    return errs[e.code] || e.message || fallback;
+    return (window.begiraRefusal ? window.begiraRefusal(errs, e) : errs[e.code]) || e.message || fallback;
   }
   function errorText(xhr) {
     try { return apiError(JSON.parse(xhr.responseText), xhr.status + " " + xhr.statusText); } catch (e) { return xhr.status + " " + xhr.statusText; }

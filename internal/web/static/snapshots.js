@@ -40,7 +40,7 @@
   function errorText(res, body) {
     try {
       var e = JSON.parse(body).error;
-      var msg = errs[e.code] || e.message;
+      var msg = (window.begiraRefusal ? window.begiraRefusal(errs, e) : errs[e.code]) || e.message;
       if (msg) return msg;
     } catch (e) { /* not a JSON error */ }
     return res.status + " " + res.statusText;
