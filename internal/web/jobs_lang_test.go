@@ -39,16 +39,26 @@ func TestJobErrorsInTheReadersLanguage(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// A run the server's stop cut short: the store writes its text.
+	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	if _, err := st.StartJobRun(ctx, portfolio.JobRun{Job: "snapshot", Trigger: portfolio.JobTriggerSchedule, StartedAt: now}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := st.AbandonJobRuns(ctx, now.Add(time.Minute)); err != nil || n != 1 {
+		t.Fatalf("abandon: %d, %v", n, err)
+	}
 	b := newBrowser(t, app)
 	auth := map[string]string{"Authorization": "Bearer " + testAdminToken}
 	want := map[string][]string{
 		"en": texts,
 		"es": {"La fuente feed respondió HTTP 503; se conservan los datos anteriores.",
 			"La importación 7 no se confirmó: se rechazaron 2 de 40 filas; se conservan los datos anteriores.",
-			"Omitida: la ejecución anterior seguía en curso.", "La tarea falló de forma inesperada"},
+			"Omitida: la ejecución anterior seguía en curso.", "La tarea falló de forma inesperada",
+			"Interrumpida: el servidor se detuvo mientras se ejecutaba la tarea."},
 		"eu": {"feed iturriak HTTP 503 erantzun du; aurreko datuak gordetzen dira.",
 			"7 inportazioa ez da berretsi: 2 errenkada baztertu dira (40 errenkadatik)",
-			"Saltatua: aurreko exekuzioa oraindik abian zegoen.", "Lanak ustekabean huts egin du"},
+			"Saltatua: aurreko exekuzioa oraindik abian zegoen.", "Lanak ustekabean huts egin du",
+			"Etenda: zerbitzaria gelditu zen lana egiten ari zela."},
 	}
 	for lang, msgs := range want {
 		code, page, _ := b.do("GET", "/jobs?lang="+lang, auth, "")
@@ -62,7 +72,7 @@ func TestJobErrorsInTheReadersLanguage(t *testing.T) {
 			}
 		}
 		if lang != "en" {
-			for _, english := range []string{"answered HTTP", "was not committed", "still running", "runtime error"} {
+			for _, english := range []string{"answered HTTP", "was not committed", "still running", "runtime error", "server stopped"} {
 				if strings.Contains(page, english) {
 					t.Errorf("/jobs in %s shows the English %q", lang, english)
 				}
