@@ -1,6 +1,7 @@
 // Package i18n holds Begira's message catalogues (English, Spanish, Basque)
 // and formats numbers, money, percentages and dates the way each language
-// writes them: es "1.234,5 €", eu "% 50" and "2026/03/07".
+// writes them by CLDR: es "12.345,5 €" and "1580 €", eu "1.580 €", "% 50"
+// and "2026/03/07".
 package i18n
 
 import (
@@ -189,7 +190,8 @@ func Number(lang string, x float64, decimals int) string {
 // Int formats a whole number.
 func Int(lang string, n int64) string { return Number(lang, float64(n), 0) }
 
-// EUR formats an amount of euros without cents: en "€1,234", es/eu "1.234 €".
+// EUR formats an amount of euros without cents: en "€1,234", es "1234 €"
+// and "12.345 €", eu "1.234 €".
 func EUR(lang string, x float64) string {
 	if lang == "es" || lang == "eu" {
 		return Number(lang, x, 0) + "\u00a0€"
