@@ -163,22 +163,7 @@ func TestDrillDownByKeyboard(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitPage(t, b, `document.documentElement.dataset.chartsReady !== undefined`, "charts")
-	tabTo := func(selector string) {
-		t.Helper()
-		for i := 0; i < 200; i++ {
-			if err := chromedp.Do(b.Ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
-				t.Fatal(err)
-			}
-			ok, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.activeElement.matches(`+"`"+selector+"`"+`)`))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if ok {
-				return
-			}
-		}
-		t.Fatalf("Tab never reached %s", selector)
-	}
+	tabTo := func(selector string) { t.Helper(); tabTo(t, b, selector) }
 	tabTo(`#panel-coverage details > summary`)
 	if err := chromedp.Do(b.Ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
 		t.Fatal(err)
@@ -203,5 +188,60 @@ func TestDrillDownByKeyboard(t *testing.T) {
 	count, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`.count`)))
 	if err != nil || !strings.HasPrefix(count, l.Cell+" ") {
 		t.Errorf("the list says %q (%v); the cell counted %s projects", count, err, l.Cell)
+	}
+}
+
+// tabTo presses Tab until the focused element matches selector.
+func tabTo(t *testing.T, b *browsertest.Browser, selector string) {
+	t.Helper()
+	for i := 0; i < 300; i++ {
+		if err := chromedp.Do(b.Ctx, chromedp.KeyEvent(kb.Tab)); err != nil {
+			t.Fatal(err)
+		}
+		ok, err := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.activeElement.matches(`+"`"+selector+"`"+`)`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return
+		}
+	}
+	t.Fatalf("Tab never reached %s", selector)
+}
+
+// TestSignalsOverTimeByKeyboard opens a month's signals of the signals-
+// over-time chart with the keyboard alone: Tab to its table, open it, Tab
+// to a figure and follow it to the list of that challenge in that month.
+func TestSignalsOverTimeByKeyboard(t *testing.T) {
+	_, addr := startDemo(t)
+	b := browsertest.New(t)
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa/d/signals?lang=es"), chromedp.WaitReady("body")); err != nil {
+		t.Fatal(err)
+	}
+	waitPage(t, b, `document.documentElement.dataset.chartsReady !== undefined`, "charts")
+	tabTo(t, b, `#panel-over_time details > summary`)
+	if err := chromedp.Do(b.Ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	tabTo(t, b, `#panel-over_time tbody td:not(:first-child):not([data-raw="0"]) a`)
+	type link struct {
+		Href  string `json:"href"`
+		Count string `json:"count"`
+	}
+	l, err := chromedp.Run(b.Ctx, chromedp.Evaluate[link](`({href: document.activeElement.href, count: document.activeElement.closest('td').dataset.raw})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx, chromedp.KeyEvent(kb.Enter)); err != nil {
+		t.Fatal(err)
+	}
+	waitLocation(t, b, "/signals")
+	loc, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`location.href`))
+	if err != nil || loc != l.Href || !strings.Contains(loc, "observed_from=") || !strings.Contains(loc, "challenge=") {
+		t.Errorf("the figure led to %s (%v), want its month's list %s", loc, err, l.Href)
+	}
+	count, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`.count`)))
+	if err != nil || !strings.Contains(count, l.Count) {
+		t.Errorf("the list says %q (%v); the figure counted %s signals", count, err, l.Count)
 	}
 }

@@ -135,3 +135,41 @@ func TestRecordDecisionWithPickers(t *testing.T) {
 		t.Errorf("decisions not recorded: %v", want)
 	}
 }
+
+// TestDecisionRefusalInBasque: a decision about a project the snapshot
+// does not hold is refused, and the Basque pack says which project and
+// which snapshot in Basque (the API's key and arguments), not the English
+// message nor only the code's general one.
+func TestDecisionRefusalInBasque(t *testing.T) {
+	s, addr := startDemo(t)
+	base := "http://" + addr
+	b := browsertest.New(t)
+	loginInBrowser(t, b, s, base, "chair", map[string]string{"gipuzkoa": "leader"})
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(base+"/m/gipuzkoa/snapshots/1/pack?lang=eu"), chromedp.WaitVisible(chromedp.CSS(`#new-decision`))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(() => {
+		const s = document.querySelector('#new-decision select[name=scope]'); s.value = 'project'; s.dispatchEvent(new Event('change'));
+		document.querySelector('#new-decision input[name=project]').value = 'NO-SUCH';
+		return ''; })()`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(b.Ctx,
+		chromedp.SendKeys(chromedp.CSS(`#new-decision textarea[name=rationale]`), "Ez dago"),
+		chromedp.Click(chromedp.CSS(`#new-decision button[type=submit]`)),
+	); err != nil {
+		t.Fatal(err)
+	}
+	const want = `"NO-SUCH" proiektua ez dago 1 argazkian.`
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		got, err := chromedp.Run(b.Ctx, chromedp.Evaluate[string](`(document.querySelector('#new-decision .form-status') || {}).textContent || ''`))
+		if err == nil && got == want {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the form says %q (%v), want %q", got, err, want)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,6 +77,9 @@ func wrongNumber(lang, text string) string {
 					return "a number " + n + " with a decimal point"
 				}
 			}
+			if why := wrongGrouping(lang, intPart, false); why != "" {
+				return "a number " + n + why
+			}
 		}
 	}
 	if lang == "eu" && regexp.MustCompile(`\d\s?%`).MatchString(text) {
@@ -87,7 +91,56 @@ func wrongNumber(lang, text string) string {
 	return ""
 }
 
+// wrongGrouping says what is wrong with the grouping of a number's
+// integer part by CLDR's minimumGroupingDigits, or "": Spanish groups from
+// five digits (1580, 15.800), Basque from four (1.580). Four ungrouped
+// digits are wrong in Basque only when they are the whole figure (not a
+// reference such as PRJ-1580) and not a year.
+func wrongGrouping(lang, intPart string, whole bool) string {
+	groups := strings.Split(intPart, ".")
+	if lang == "es" && len(groups) == 2 && len(groups[0]) == 1 {
+		return " grouped from four digits (Spanish writes 1580)"
+	}
+	if y, _ := strconv.Atoi(intPart); whole && lang == "eu" && len(groups) == 1 && len(intPart) == 4 && (y < 1900 || y > 2100) {
+		return " of four digits ungrouped (Basque writes 1.580)"
+	}
+	return ""
+}
+
+// figureCell is a table cell that holds only a figure: a number with its
+// sign, unit or percent sign (not a reference such as PRJ-0009).
+var figureCell = regexp.MustCompile(`^\s*(%\x{a0}?)?-?\d[\d.,]*(\x{a0}?(M?€|%))?\s*$`)
+
+// wrongCell is wrongNumber for the server's table cells: an ISO date, or
+// a figure grouped another way than the charts group it.
+func wrongCell(lang, text string) string {
+	if isoDate.MatchString(text) {
+		return "an ISO date"
+	}
+	if !figureCell.MatchString(text) {
+		return ""
+	}
+	n := numberToken.FindString(text)
+	intPart, _, _ := strings.Cut(n, ",")
+	if why := wrongGrouping(lang, intPart, true); why != "" {
+		return "a number " + n + why
+	}
+	return ""
+}
+
 func TestWrongNumber(t *testing.T) {
+	for _, tc := range []struct {
+		lang, text string
+		bad        bool
+	}{
+		{"es", "1.580", true}, {"es", "1580\u00a0€", false}, {"eu", "4580", true}, {"eu", "2026", false},
+		{"eu", "PRJ-0009", false}, {"es", "2026-03", true}, {"es", "12.580,5", false}, {"eu", "%\u00a01.580", false},
+	} {
+		if got := wrongCell(tc.lang, tc.text); (got != "") != tc.bad {
+			t.Errorf("wrongCell(%s, %q) = %q, want bad=%v", tc.lang, tc.text, got, tc.bad)
+		}
+	}
+
 	for _, tc := range []struct {
 		lang, text string
 		bad        bool
@@ -96,6 +149,8 @@ func TestWrongNumber(t *testing.T) {
 		{"es", "100,000,000", true}, {"es", "81478800", false}, {"eu", "17.14%", true}, {"es", "0.2756183745583039", true},
 		{"es", "67.49116607773851", true}, {"eu", "17,1 %", true}, {"es", "% 17,1", true}, {"eu", "2026-03", true},
 		{"eu", "2026/03", false}, {"es", "Lasarte-Oria: 12", false},
+		{"es", "1.580 €", true}, {"es", "1580 €", false}, {"es", "15.800", false}, {"eu", "1.580 €", false},
+		{"es", "1580,5", false}, {"es", "1.580,5", true}, {"eu", "PRJ-0009 Orio", false},
 	} {
 		if got := wrongNumber(tc.lang, tc.text); (got != "") != tc.bad {
 			t.Errorf("wrongNumber(%s, %q) = %q, want bad=%v", tc.lang, tc.text, got, tc.bad)
@@ -137,6 +192,17 @@ func TestChartsWriteTheReadersNumbers(t *testing.T) {
 			if path == "/m/gipuzkoa" {
 				checkPNGExport(t, b, lang)
 				shot(t, b, "locale-overview-"+lang+".png")
+			}
+			// The tables the server writes beside the charts write numbers
+			// as the charts do.
+			cells, err := chromedp.Run(b.Ctx, chromedp.Evaluate[[]string](`[...document.querySelectorAll('.panel table th, .panel table td')].map(c => c.textContent)`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, text := range cells {
+				if why := wrongCell(lang, text); why != "" {
+					t.Errorf("%s: table cell %q has %s", u, text, why)
+				}
 			}
 			for _, c := range charts {
 				if testing.Verbose() {
@@ -207,6 +273,10 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 		"eu": {"ez da «Ekintza maila» eskemako termino bat; Komunitate ekintza (community) esan nahi zenuen?", "hauetako bat izan behar du: aurreikusia (planned)",
 			"bikoiztuta fitxategi honetan (lehenago 2. lerroan)", "formatuko data bat"},
 	}
+	wantSample := map[string][]string{
+		"es": {"activo (active)", "previsto (planned)", "12.500,5", "80.000", "07/03/2026", "13/03/2026", "Acción comunitaria (community)"},
+		"eu": {"aktiboa (active)", "aurreikusia (planned)", "12.500,5", "80.000", "2026/03/07", "2026/03/13", "Komunitate ekintza (community)"},
+	}
 	for _, lang := range []string{"es", "eu"} {
 		if err := chromedp.Do(b.Ctx,
 			chromedp.Navigate(base+"/m/gipuzkoa/imports?lang="+lang),
@@ -230,6 +300,23 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 				t.Errorf("%s rejects say %q in English:\n%s", lang, english, rejects)
 			}
 		}
+		// The sample shows what will be stored as a reader reads it: codes
+		// by their label (code in brackets), numbers and dates in the
+		// page's language.
+		sample, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .sample tbody`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range wantSample[lang] {
+			if !strings.Contains(sample, w) {
+				t.Errorf("%s sample lacks %q:\n%s", lang, w, sample)
+			}
+		}
+		for _, stored := range []string{"2026-03-07", "12500.5", "\tactive\t", "80000"} {
+			if strings.Contains(sample, stored) {
+				t.Errorf("%s sample shows the stored %q:\n%s", lang, stored, sample)
+			}
+		}
 		shot(t, b, "locale-imports-"+lang+".png")
 		// Committing without skipping the rejected rows is refused, in
 		// the page's language.
@@ -239,9 +326,11 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 		); err != nil {
 			t.Fatal(err)
 		}
+		// The refusal is the specific one, with the batch's counts.
 		refusal, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .result.error`)))
-		if err != nil || refusal != i18n.T(lang, "error.EREJECTED") {
-			t.Errorf("%s refusal %q (%v), want %q", lang, refusal, err, i18n.T(lang, "error.EREJECTED"))
+		specific := regexp.MustCompile("^" + strings.ReplaceAll(regexp.QuoteMeta(i18n.T(lang, "refusal.commit_rejected")), "%d", `\d+`) + "$")
+		if err != nil || !specific.MatchString(refusal) || strings.Contains(refusal, "%") {
+			t.Errorf("%s refusal %q (%v), want %q with the counts", lang, refusal, err, i18n.T(lang, "refusal.commit_rejected"))
 		}
 	}
 }

@@ -121,6 +121,17 @@ func (d *Drill) add(key string, q map[string]string, v float64, measure string) 
 	d.Marks[key] = Mark{Query: q, Value: v, Measure: measure}
 }
 
+// links returns the marks of keys ("" and unknown keys have none).
+func (d *Drill) links(keys []string) []*Mark {
+	out := make([]*Mark, len(keys))
+	for i, k := range keys {
+		if mk, ok := d.Marks[k]; ok && k != "" {
+			out[i] = &mk
+		}
+	}
+	return out
+}
+
 // DrillJSON returns the drill description for the page's script.
 func (p PanelView) DrillJSON() template.JS {
 	if p.Drill == nil || len(p.Drill.Marks) == 0 {
@@ -145,6 +156,11 @@ type Table struct {
 	// page later cuts the chart's marks).
 	Marks []string
 	Links []*Mark
+	// CellMarks holds, for a table whose figures are marks of their own
+	// (a line's points: a term's row, a month's column), each row's keys by
+	// column, "" where a cell has none; CellLinks the marks once drawn.
+	CellMarks [][]string
+	CellLinks [][]*Mark
 }
 
 // addRow appends a row and the key of its mark.
@@ -340,11 +356,9 @@ func renderPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		return pv, err
 	}
 	if pv.Drill != nil {
-		pv.Table.Links = make([]*Mark, len(pv.Table.Marks))
-		for i, k := range pv.Table.Marks {
-			if mk, ok := pv.Drill.Marks[k]; ok && k != "" {
-				pv.Table.Links[i] = &mk
-			}
+		pv.Table.Links = pv.Drill.links(pv.Table.Marks)
+		for _, keys := range pv.Table.CellMarks {
+			pv.Table.CellLinks = append(pv.Table.CellLinks, pv.Drill.links(keys))
 		}
 	}
 	if f, ok := FormatOf(o); ok {

@@ -298,10 +298,20 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 	sort.Strings(periods)
 	var series []LineSeries
 	var burstNames []string
-	pv.Table.Columns = append([]string{s.Label.In(lang)}, periods...)
+	pv.Table.Columns = []string{s.Label.In(lang)}
+	for _, p := range periods {
+		if m, err := time.Parse("2006-01", p); err == nil {
+			p = i18n.Month(lang, m) // as the chart's axis writes it
+		}
+		pv.Table.Columns = append(pv.Table.Columns, p)
+	}
 	for _, t := range s.ActiveTerms() {
 		ls := LineSeries{Name: t.Label.In(lang)}
 		row := []Cell{{t.Label.In(lang), t.Code}}
+		// The table's row opens the term's signals of all the chart's
+		// months, each figure those of its month, as a click on its point
+		// does: every point is reachable by keyboard.
+		keys := []string{""}
 		for i, p := range periods {
 			n := counts[t.Code][p]
 			ls.Values = append(ls.Values, n)
@@ -310,6 +320,7 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 				burstNames = append(burstNames, t.Label.In(lang)+" "+p)
 			}
 			row = append(row, Cell{i18n.Int(lang, int64(n)), fmt.Sprint(int64(n))})
+			keys = append(keys, "")
 			// A point opens the approved signals of the term observed in
 			// that month.
 			// (A term the filter leaves out is counted only with the
@@ -318,12 +329,29 @@ func signalsTime(m *portfolio.Mission, scheme string, vs []metrics.Value, sc por
 				if pv.Drill == nil {
 					pv.Drill = &Drill{Target: "signals"}
 				}
-				pv.Drill.add(fmt.Sprintf("%d/%d", len(series), i), map[string]string{scheme: t.Code, "signal_status": "approved",
+				key := fmt.Sprintf("%d/%d", len(series), i)
+				pv.Drill.add(key, map[string]string{scheme: t.Code, "signal_status": "approved",
 					"observed_from": from.Format(time.DateOnly), "observed_to": from.AddDate(0, 1, 0).Format(time.DateOnly)}, n, MeasureSignals)
+				keys[len(keys)-1] = key
+			}
+		}
+		if pv.Drill != nil && len(periods) > 0 && !sc.Excludes(scheme, t.Code) {
+			first, err1 := time.Parse("2006-01", periods[0])
+			last, err2 := time.Parse("2006-01", periods[len(periods)-1])
+			if err1 == nil && err2 == nil {
+				total := 0.0
+				for _, n := range ls.Values {
+					total += n
+				}
+				keys[0] = "t:" + t.Code // a mark of the table only: no point of the chart is all the months
+				pv.Drill.add(keys[0], map[string]string{scheme: t.Code, "signal_status": "approved",
+					"observed_from": first.Format(time.DateOnly), "observed_to": last.AddDate(0, 1, 0).Format(time.DateOnly)}, total, MeasureSignals)
 			}
 		}
 		series = append(series, ls)
 		pv.Table.Rows = append(pv.Table.Rows, row)
+		pv.Table.Marks = append(pv.Table.Marks, keys[0])
+		pv.Table.CellMarks = append(pv.Table.CellMarks, keys)
 	}
 	if len(burstNames) > 0 {
 		pv.Summary = i18n.T(lang, "summary.bursts", strings.Join(burstNames, "; "))

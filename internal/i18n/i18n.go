@@ -1,6 +1,7 @@
 // Package i18n holds Begira's message catalogues (English, Spanish, Basque)
 // and formats numbers, money, percentages and dates the way each language
-// writes them: es "1.234,5 €", eu "% 50" and "2026/03/07".
+// writes them by CLDR: es "12.345,5 €" and "1580 €", eu "1.580 €", "% 50"
+// and "2026/03/07".
 package i18n
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -96,6 +98,22 @@ func Has(key string) bool {
 	return ok
 }
 
+// Keys lists the English catalogue's keys that start with one of
+// prefixes, sorted.
+func Keys(prefixes ...string) []string {
+	var out []string
+	for k := range catalogue["en"] {
+		for _, p := range prefixes {
+			if strings.HasPrefix(k, p) {
+				out = append(out, k)
+				break
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Enum names a fixed value of kind (project_status, signal_status,
 // source_type, signal_type, sentiment, size_class, import_status,
 // import_kind, import_mode) in lang; a value without a name is shown as it
@@ -132,6 +150,18 @@ func separators(lang string) (dec, group string) {
 	return ".", ","
 }
 
+// minimumGroupingDigits is CLDR's rule of when a language starts grouping
+// digits: Spanish writes 1580 and 15.800 (2: a group separator only with
+// at least two digits before it), English 1,580 and Basque 1.580 (1). The
+// charts' Intl.NumberFormat follows CLDR, so the server does too and every
+// screen writes a number the same way.
+func minimumGroupingDigits(lang string) int {
+	if lang == "es" {
+		return 2
+	}
+	return 1
+}
+
 // Number formats x with the given number of decimals in lang's style.
 func Number(lang string, x float64, decimals int) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
@@ -144,8 +174,9 @@ func Number(lang string, x float64, decimals int) string {
 	if x < 0 && strings.Trim(s, "0.") != "" {
 		b.WriteString("-")
 	}
+	grouped := len(intPart) >= 4+minimumGroupingDigits(lang)-1
 	for i, r := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
+		if grouped && i > 0 && (len(intPart)-i)%3 == 0 {
 			b.WriteString(group)
 		}
 		b.WriteRune(r)
@@ -159,7 +190,8 @@ func Number(lang string, x float64, decimals int) string {
 // Int formats a whole number.
 func Int(lang string, n int64) string { return Number(lang, float64(n), 0) }
 
-// EUR formats an amount of euros without cents: en "€1,234", es/eu "1.234 €".
+// EUR formats an amount of euros without cents: en "€1,234", es "1234 €"
+// and "12.345 €", eu "1.234 €".
 func EUR(lang string, x float64) string {
 	if lang == "es" || lang == "eu" {
 		return Number(lang, x, 0) + "\u00a0€"
@@ -221,4 +253,16 @@ func Date(lang string, t time.Time) string {
 		return t.Format("2006/01/02")
 	}
 	return t.Format("2 Jan 2006")
+}
+
+// Month formats a calendar month as the charts' axes write it: en
+// "Mar 2026", es "03/2026", eu "2026/03".
+func Month(lang string, t time.Time) string {
+	switch lang {
+	case "es":
+		return t.Format("01/2006")
+	case "eu":
+		return t.Format("2006/01")
+	}
+	return t.Format("Jan 2006")
 }

@@ -16,10 +16,20 @@ func TestFormats(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ name, got, want string }{
-		{"es number", Number("es", 1234.5, 1), "1.234,5"},
+		{"es number", Number("es", 12345.5, 1), "12.345,5"},
+		// CLDR's minimumGroupingDigits: Spanish leaves four digits ungrouped
+		// (as the charts' Intl.NumberFormat does), Basque and English do not.
+		{"es four digits", Number("es", 1580, 0), "1580"},
+		{"es four digits negative", Number("es", -1580.25, 2), "-1580,25"},
+		{"es million", Number("es", 1234567, 0), "1.234.567"},
+		{"eu four digits", Number("eu", 1580, 0), "1.580"},
+		{"en four digits", Number("en", 1580, 0), "1,580"},
+		{"es three digits", Number("es", 999, 0), "999"},
 		{"en number", Number("en", 1234567.25, 2), "1,234,567.25"},
 		{"negative", Number("en", -1234, 0), "-1,234"},
-		{"es euros", EUR("es", 1234), "1.234\u00a0€"},
+		{"es euros", EUR("es", 1234), "1234\u00a0€"},
+		{"es big euros", EUR("es", 81478800), "81.478.800\u00a0€"},
+		{"eu euros", EUR("eu", 1234), "1.234\u00a0€"},
 		{"en euros", EUR("en", 1234), "€1,234"},
 		{"es compact", EURCompact("es", 367_323_200), "367,3\u00a0M€"},
 		{"en compact", EURCompact("en", 367_323_200), "€367.3M"},
@@ -29,6 +39,9 @@ func TestFormats(t *testing.T) {
 		{"eu date", Date("eu", d), "2026/03/07"},
 		{"es date", Date("es", d), "07/03/2026"},
 		{"en date", Date("en", d), "7 Mar 2026"},
+		{"es month", Month("es", d), "03/2026"},
+		{"eu month", Month("eu", d), "2026/03"},
+		{"en month", Month("en", d), "Mar 2026"},
 		{"eu time", DateTime("eu", time.Date(2026, 10, 31, 23, 30, 0, 0, time.UTC), madrid), "2026/11/01 00:30 CET"},
 		{"es time", DateTime("es", time.Date(2026, 7, 1, 12, 5, 0, 0, time.UTC), madrid), "01/07/2026 14:05 CEST"},
 		{"en time", DateTime("en", time.Date(2026, 7, 1, 12, 5, 0, 0, time.UTC), madrid), "1 Jul 2026, 14:05 CEST"},

@@ -31,25 +31,28 @@ func (s *Service) Commit(ctx context.Context, id int64, skipInvalid bool) (*port
 		return nil, err
 	}
 	if b.Status != portfolio.ImportPreviewed {
-		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be committed", id, b.Status)
+		return nil, portfolio.Refusef(portfolio.ECONFLICT, "refusal.commit_status", "import %d is %s; only a previewed import can be committed",
+			id, portfolio.Coded{Kind: "import_status", Value: b.Status})
 	}
 	if cols := unresolved(b); len(cols) > 0 {
-		return nil, &portfolio.Error{Code: EAmbiguous, Details: cols, Message: fmt.Sprintf(
+		e := portfolio.Refusef(EAmbiguous, "refusal.commit_ambiguous",
 			"import %d was not committed: the numbers of column(s) %s read both ways (see the warnings). Preview the file again choosing each one's decimal separator",
-			id, strings.Join(cols, ", "))}
+			id, strings.Join(cols, ", "))
+		e.Details = cols
+		return nil, e
 	}
 	if b.RowsOK == 0 {
-		return nil, portfolio.Errorf(ERejected, "import %d was not committed: all %d rows were rejected", id, b.RowsTotal)
+		return nil, portfolio.Refusef(ERejected, "refusal.commit_all_rejected", "import %d was not committed: all %d rows were rejected", id, b.RowsTotal)
 	}
 	if b.RowsRejected > 0 && !skipInvalid {
-		return nil, &portfolio.Error{Code: ERejected, Message: fmt.Sprintf(
+		return nil, portfolio.Refusef(ERejected, "refusal.commit_rejected",
 			"import %d was not committed: %d of %d rows were rejected. Fix them, or commit with skip_invalid to import the %d valid rows",
-			id, b.RowsRejected, b.RowsTotal, b.RowsOK)}
+			id, b.RowsRejected, b.RowsTotal, b.RowsOK)
 	}
 	if ok, err := hasStaging(ctx, s.st.DB(), id); err != nil {
 		return nil, fmt.Errorf("ingest: commit %d: %w", id, err)
 	} else if !ok {
-		return nil, portfolio.Errorf(portfolio.ECONFLICT,
+		return nil, portfolio.Refusef(portfolio.ECONFLICT, "refusal.commit_staging_gone",
 			"import %d can no longer be committed: its staged copy of the file is gone (it was previewed before an upgrade, or its staging was cleared). Upload the file again", id)
 	}
 	m, err := s.st.Mission(ctx, b.Mission)

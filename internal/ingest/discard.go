@@ -25,7 +25,8 @@ func (s *Service) Discard(ctx context.Context, id int64) (*portfolio.ImportBatch
 		return nil, err
 	}
 	if b.Status != portfolio.ImportPreviewed {
-		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a previewed import can be discarded", id, b.Status)
+		return nil, portfolio.Refusef(portfolio.ECONFLICT, "refusal.discard_status", "import %d is %s; only a previewed import can be discarded",
+			id, portfolio.Coded{Kind: "import_status", Value: b.Status})
 	}
 	if err := s.discard(ctx, b); err != nil {
 		return nil, err

@@ -126,7 +126,8 @@ func (s *Service) Preview(ctx context.Context, req Request) (*portfolio.ImportBa
 	}
 	for h, f := range req.Mapping {
 		if !slices.ContainsFunc(Fields(req.Kind), func(x Field) bool { return x.Name == f }) && f != "" {
-			return nil, portfolio.Errorf(portfolio.EINVALID, "mapping %q → %q: %q is not a field of %s", h, f, f, req.Kind)
+			return nil, portfolio.Refusef(portfolio.EINVALID, "refusal.mapping_field", "mapping %q → %q: %q is not a field of %s", h, f, f,
+				portfolio.Coded{Kind: "import_kind", Value: req.Kind})
 		}
 	}
 	m, err := s.st.Mission(ctx, req.Mission)

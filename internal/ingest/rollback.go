@@ -20,7 +20,8 @@ func (s *Service) Rollback(ctx context.Context, id int64) (*portfolio.ImportBatc
 		return nil, err
 	}
 	if b.Status != portfolio.ImportCommitted {
-		return nil, portfolio.Errorf(portfolio.ECONFLICT, "import %d is %s; only a committed import can be rolled back", id, b.Status)
+		return nil, portfolio.Refusef(portfolio.ECONFLICT, "refusal.rollback_status", "import %d is %s; only a committed import can be rolled back",
+			id, portfolio.Coded{Kind: "import_status", Value: b.Status})
 	}
 	err = s.st.InTx(ctx, func(tx *sql.Tx) error {
 		if err := checkLater(ctx, tx, b); err != nil {
@@ -115,7 +116,7 @@ func checkLater(ctx context.Context, tx *sql.Tx, b *portfolio.ImportBatch) error
 		later = append(later, fmt.Sprint(id))
 	}
 	if len(later) > 0 {
-		return portfolio.Errorf(portfolio.ECONFLICT,
+		return portfolio.Refusef(portfolio.ECONFLICT, "refusal.rollback_later",
 			"import %d cannot be rolled back: later import(s) %s changed or use rows it wrote. Roll back import %s first",
 			b.ID, strings.Join(later, ", "), later[len(later)-1])
 	}

@@ -47,7 +47,7 @@ func (s *Service) checkStagingRoom(ctx context.Context, path string) error {
 		return nil
 	}
 	const mb = 1 << 20
-	return portfolio.Errorf(portfolio.ETOOLARGE,
+	return portfolio.Refusef(portfolio.ETOOLARGE, "refusal.staging_limit",
 		"the import was not started: previews awaiting commit hold %d MB of the %d MB staging limit and this file needs about %d MB more. Commit or discard the pending previews on the imports page, or ask the instance administrator to raise --staging-limit-mb",
 		(used+mb-1)/mb, limit/mb, (fi.Size()+mb-1)/mb)
 }

@@ -198,7 +198,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *portfol
 	}
 	b.RowsOK = b.RowsTotal - b.RowsRejected
 	if b.RowsTotal == 0 {
-		return portfolio.Errorf(portfolio.EINVALID, "the file has a header but no data rows")
+		return portfolio.Refusef(portfolio.EINVALID, "refusal.no_data_rows", "the file has a header but no data rows")
 	}
 	start = time.Now()
 	if err := s.plausibility(ctx, b, st, r); err != nil {

@@ -25,6 +25,12 @@ type Error struct {
 	Code    string
 	Message string
 	Details []string
+	// Key names the message in the catalogues (refusal.*) and Args are its
+	// arguments, when the error was made by Refusef: a page says the
+	// refusal in its reader's language, specifics included (which field,
+	// which limit, which status), while Message stays the English one.
+	Key  string
+	Args []any
 }
 
 func (e *Error) Error() string {
@@ -35,6 +41,21 @@ func (e *Error) Error() string {
 func Errorf(code, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
 }
+
+// Refusef is Errorf whose message has a key in the catalogues: format is
+// the English message (the key's English text, word for word: a test
+// compares them) and args may hold Coded values that pages name in their
+// language.
+func Refusef(code, key, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Key: key, Args: args}
+}
+
+// Coded is an argument of a refusal that is a fixed value (an import's
+// status): the English message and the API write Value, a page the name
+// of Value in its language (the i18n enum Kind).
+type Coded struct{ Kind, Value string }
+
+func (c Coded) String() string { return c.Value }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL
 // for any other non-nil error, and "" for nil.

@@ -132,10 +132,10 @@ func (b *Decisions) OnSnapshot(ctx context.Context, id int64) ([]portfolio.Decis
 func (b *Decisions) UpdateStatus(ctx context.Context, id int64, status, note string) (*portfolio.Decision, error) {
 	status, note = strings.TrimSpace(status), strings.TrimSpace(note)
 	if !slices.Contains(DecisionStatuses, status) {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "status must be one of %s, not %q", strings.Join(DecisionStatuses, ", "), status)
+		return nil, portfolio.Refusef(portfolio.EINVALID, "refusal.decision_status_value", "status must be one of %s, not %q", strings.Join(DecisionStatuses, ", "), status)
 	}
 	if utf8.RuneCountInString(note) > maxNote {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "note is longer than %d characters", maxNote)
+		return nil, portfolio.Refusef(portfolio.EINVALID, "refusal.note_long", "note is longer than %d characters", maxNote)
 	}
 	if err := b.st.UpdateDecisionStatus(ctx, id, status, note, b.now()); err != nil {
 		return nil, err

@@ -36,7 +36,7 @@ func (s *Service) Take(ctx context.Context, mission, label, trigger string) (*po
 	}
 	label = strings.TrimSpace(label)
 	if utf8.RuneCountInString(label) > maxLabel {
-		return nil, portfolio.Errorf(portfolio.EINVALID, "label is longer than %d characters", maxLabel)
+		return nil, portfolio.Refusef(portfolio.EINVALID, "refusal.label_long", "label is longer than %d characters", maxLabel)
 	}
 	m, err := s.st.Mission(ctx, mission)
 	if err != nil {

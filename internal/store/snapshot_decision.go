@@ -41,7 +41,7 @@ func (s *Store) CreateDecision(ctx context.Context, d *portfolio.Decision, at ti
 			err = tx.QueryRowContext(ctx, `SELECT count(*) > 0 FROM snapshot_project WHERE snapshot_id = ? AND ext_ref = ?`,
 				sn.ID, d.Ref).Scan(&known)
 			if err == nil && !known {
-				return portfolio.Errorf(portfolio.EINVALID, "project %q is not in snapshot %d", d.Ref, sn.ID)
+				return portfolio.Refusef(portfolio.EINVALID, "refusal.decision_project", "project %q is not in snapshot %d", d.Ref, sn.ID)
 			}
 		case decisionScopeCell:
 			err = tx.QueryRowContext(ctx, `
@@ -50,7 +50,7 @@ func (s *Store) CreateDecision(ctx context.Context, d *portfolio.Decision, at ti
 				  AND json_extract_string(dims, '$.a') || '/' || json_extract_string(dims, '$.b') = ?`,
 				sn.ID, d.Ref).Scan(&known)
 			if err == nil && !known {
-				return portfolio.Errorf(portfolio.EINVALID, "cell %q is not a cell of snapshot %d's coverage matrix (write it a/b, e.g. %s)",
+				return portfolio.Refusef(portfolio.EINVALID, "refusal.decision_cell", "cell %q is not a cell of snapshot %d's coverage matrix (write it a/b, e.g. %s)",
 					d.Ref, sn.ID, "decarbonisation/community")
 			}
 		case decisionScopeCluster:
@@ -59,13 +59,13 @@ func (s *Store) CreateDecision(ctx context.Context, d *portfolio.Decision, at ti
 			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) > 0 FROM %s.signal_term st JOIN %[1]s.signal g ON g.id = st.signal_id
 				WHERE g.mission_id = ? AND st.scheme_code = ? AND st.term_code = ?`, snapSchema(sn.ID)), sn.MissionID, scheme, term).Scan(&known)
 			if err == nil && !known {
-				return portfolio.Errorf(portfolio.EINVALID, "no signal of snapshot %d carries the term %q", sn.ID, d.Ref)
+				return portfolio.Refusef(portfolio.EINVALID, "refusal.decision_cluster", "no signal of snapshot %d carries the term %q", sn.ID, d.Ref)
 			}
 		case decisionScopeOrganisation:
 			err = tx.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) > 0 FROM %s.organisation WHERE mission_id = ? AND name = ?`, snapSchema(sn.ID)),
 				sn.MissionID, d.Ref).Scan(&known)
 			if err == nil && !known {
-				return portfolio.Errorf(portfolio.EINVALID, "no organisation named %q in snapshot %d", d.Ref, sn.ID)
+				return portfolio.Refusef(portfolio.EINVALID, "refusal.decision_organisation", "no organisation named %q in snapshot %d", d.Ref, sn.ID)
 			}
 		}
 		if err != nil {

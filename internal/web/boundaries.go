@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/data"
+	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -46,6 +47,22 @@ func (s *Server) mapFor(m *portfolio.Mission) mapBoundaries {
 
 func gipuzkoaMap() mapBoundaries {
 	return mapBoundaries{URL: "/geo/gipuzkoa.geojson", CodeProperty: "code", Attribution: builtinGeo().attribution}
+}
+
+// Credit is the map's credit line in lang: the attribution's content
+// (names, source, licence: data, kept as the boundaries' file writes it)
+// after the catalogue's words for what it credits. The built-in file
+// writes those words in English ("Boundaries: iametza / …"); they are
+// dropped, so a Spanish page reads "Límites municipales: iametza / …".
+func (m mapBoundaries) Credit(lang string) string {
+	if m.Attribution == "" {
+		return ""
+	}
+	credit := m.Attribution
+	if head, rest, ok := strings.Cut(credit, ":"); ok && strings.EqualFold(strings.TrimSpace(head), "boundaries") {
+		credit = strings.TrimSpace(rest)
+	}
+	return i18n.T(lang, "map.boundaries", credit)
 }
 
 // attribution reads the "attribution" member a GeoJSON may carry (the

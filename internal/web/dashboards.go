@@ -253,10 +253,26 @@ func codedColumns(t dashboard.Table) []bool {
 // on the row's mark in the chart opens, in the page's scope; "" when the
 // row has none.
 func (p *page) RowLink(pv dashboard.PanelView, i int) string {
-	if p.Mission == nil || pv.Drill == nil || i >= len(pv.Table.Links) || pv.Table.Links[i] == nil {
+	if i >= len(pv.Table.Links) {
 		return ""
 	}
-	mk := pv.Table.Links[i]
+	return p.markLink(pv, pv.Table.Links[i])
+}
+
+// CellLink is the list a table's figure opens when the figure is a mark of
+// its own (a point of a line: a term in a month); "" when it is not.
+func (p *page) CellLink(pv dashboard.PanelView, i, j int) string {
+	if i >= len(pv.Table.CellLinks) || j >= len(pv.Table.CellLinks[i]) {
+		return ""
+	}
+	return p.markLink(pv, pv.Table.CellLinks[i][j])
+}
+
+// markLink is the list (or page) a chart's mark opens, in the page's scope.
+func (p *page) markLink(pv dashboard.PanelView, mk *dashboard.Mark) string {
+	if p.Mission == nil || pv.Drill == nil || mk == nil {
+		return ""
+	}
 	if mk.Path != "" {
 		return p.Link("/m/" + p.Mission.Slug + "/" + mk.Path)
 	}

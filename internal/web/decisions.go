@@ -77,7 +77,7 @@ func (s *Server) decisionsPage(c *fiber.Ctx) error {
 	p := &decisionsView{page: *mp}
 	status, late := c.Query("decision_status"), c.Query("overdue") == "1"
 	if status != "" && !containsString(snapshot.DecisionStatuses, status) {
-		return portfolio.Errorf(portfolio.EINVALID, "decision_status=%q is not a decision status (%s)", status,
+		return portfolio.Refusef(portfolio.EINVALID, "refusal.decision_status", "decision_status=%q is not a decision status (%s)", status,
 			strings.Join(snapshot.DecisionStatuses, ", "))
 	}
 	ctx := c.UserContext()

@@ -134,6 +134,14 @@ func TestPagesSpeakOnlyTheirLanguage(t *testing.T) {
 		if want := i18n.T(lang, "error.EFORBIDDEN"); !strings.Contains(html.UnescapeString(page), want) {
 			t.Errorf("%s 403 page does not say %q: %s", lang, want, readableText(page))
 		}
+		// A refusal with specifics says them in the page's language: which
+		// value of which parameter was refused.
+		code, page, _ = viewer.do("GET", "/m/tiny/decisions?decision_status=nope&lang="+lang, nil, "")
+		check("viewer", "/m/tiny/decisions?decision_status=nope (400)", page)
+		want := map[string]string{"es": `decision_status="nope" no es un estado de decisión`, "eu": `decision_status="nope" ez da erabaki-egoera bat`}[lang]
+		if code != 400 || !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("%s decisions refusal: %d, does not say %q: %s", lang, code, want, readableText(page))
+		}
 		_, page, _ = viewer.do("GET", "/m/tiny/projects/NO-SUCH?lang="+lang, nil, "")
 		if want := i18n.T(lang, "error.ENOTFOUND"); !strings.Contains(html.UnescapeString(page), want) || strings.Contains(page, "NO-SUCH") && strings.Contains(page, "no project") {
 			t.Errorf("%s 404 page does not say %q: %s", lang, want, readableText(page))

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -74,7 +76,26 @@ func domainError(err error) *portfolio.Error {
 			return &portfolio.Error{Code: portfolio.EINVALID, Message: fe.Message}
 		}
 	}
-	return &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
+	de := &portfolio.Error{Code: portfolio.ErrorCode(err), Message: portfolio.ErrorMessage(err), Details: portfolio.ErrorDetails(err)}
+	if pe := (*portfolio.Error)(nil); errors.As(err, &pe) {
+		de.Key, de.Args = pe.Key, pe.Args
+	}
+	return de
+}
+
+// refusalArgs writes a refusal's arguments for the API: a Coded value as
+// {"kind", "value"} (a page script names it in its language), any other
+// as text.
+func refusalArgs(args []any) []any {
+	out := make([]any, len(args))
+	for i, a := range args {
+		if c, ok := a.(portfolio.Coded); ok {
+			out[i] = fiber.Map{"kind": c.Kind, "value": c.Value}
+		} else {
+			out[i] = fmt.Sprint(a)
+		}
+	}
+	return out
 }
 
 func statusOf(err error) int {
@@ -104,6 +125,11 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 		if len(de.Details) > 0 {
 			body["details"] = de.Details
 		}
+		if de.Key != "" {
+			// The message's catalogue key and arguments: the wizard says
+			// the refusal in its reader's language.
+			body["key"], body["args"] = de.Key, refusalArgs(de.Args)
+		}
 		answer := fiber.Map{"error": body}
 		if af := (*answerFields)(nil); errors.As(err, &af) {
 			for k, v := range af.fields {
@@ -122,3 +148,51 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 // the catalogue (error.<code>).
 var errorCodes = []string{portfolio.EINVALID, portfolio.EUNAUTHORIZED, portfolio.EFORBIDDEN, portfolio.ENOTFOUND,
 	portfolio.ECONFLICT, portfolio.ETOOLARGE, portfolio.ETOOMANY, ingest.ERejected, ingest.EAmbiguous, pull.EUpstream, portfolio.EINTERNAL}
+
+// Patterns of the English texts failed runs record (the scheduler's own,
+// and those of internal/pull), read back for the data they carry.
+var (
+	jobSource   = regexp.MustCompile(`source "([^"]+)"`)
+	jobHTTP     = regexp.MustCompile(`answered HTTP (\d{3})`)
+	jobRejected = regexp.MustCompile(`import (\d+) was not committed: (\d+) of (\d+) rows`)
+)
+
+// JobError says a failed or skipped run's error in the page's language. A
+// run keeps the English text its job returned (the API and the log answer
+// it, and English pages show it); other languages say it by its code —
+// the domain error's code the text carries ("EUPSTREAM: source …"), or the
+// scheduler's own prefixes (skipped, interrupted, panic) — with the data it
+// names kept: the source, an HTTP status, an import's counts.
+func (p *page) JobError(text string) string {
+	if p.Lang == "en" || text == "" {
+		return text
+	}
+	switch {
+	case strings.HasPrefix(text, "skipped:"):
+		return p.T("jobs.error.skipped")
+	case strings.HasPrefix(text, "interrupted:"):
+		return p.T("jobs.error.interrupted")
+	case strings.HasPrefix(text, "panic:"), text == "the job exited without returning":
+		return p.T("jobs.error.crashed")
+	}
+	code, at := portfolio.EINTERNAL, len(text)
+	for _, c := range errorCodes {
+		if i := strings.Index(text, c+": "); i >= 0 && i < at {
+			code, at = c, i
+		}
+	}
+	source := ""
+	if m := jobSource.FindStringSubmatch(text); m != nil {
+		source = m[1]
+	}
+	switch {
+	case code == pull.EUpstream && jobHTTP.MatchString(text) && source != "":
+		return p.T("jobs.error.upstream_http", source, jobHTTP.FindStringSubmatch(text)[1])
+	case code == pull.EUpstream && source != "":
+		return p.T("jobs.error.upstream", source)
+	case code == ingest.ERejected && jobRejected.MatchString(text):
+		m := jobRejected.FindStringSubmatch(text)
+		return p.T("jobs.error.rejected", m[1], m[2], m[3])
+	}
+	return p.T("error." + code)
+}

@@ -132,7 +132,7 @@ func (s *Server) readUpload(mr *multipart.Reader, dir string) (map[string]string
 }
 
 func (s *Server) tooLarge(n int64) error {
-	return portfolio.Errorf(portfolio.ETOOLARGE, "the file is larger than the upload limit of %s (%s or more sent); split it or ask an administrator to raise --upload-limit-mb",
+	return portfolio.Refusef(portfolio.ETOOLARGE, "refusal.upload_limit", "the file is larger than the upload limit of %s (%s or more sent); split it or ask an administrator to raise --upload-limit-mb",
 		sizeText(s.uploadLimit), sizeText(n))
 }
 

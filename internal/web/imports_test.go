@@ -208,6 +208,16 @@ func TestImportAPI(t *testing.T) {
 	status, body = send(t, app, http.MethodPost, "/api/v1/imports/"+id+"/commit", "", nil)
 	mustStatus(t, status, http.StatusUnprocessableEntity, body)
 	wantAPIError("EREJECTED", "151 of 152 rows were rejected")(t, body)
+	// The refusal's catalogue key and arguments: the wizard says it,
+	// counts included, in its reader's language.
+	if e := decode[struct {
+		Error struct {
+			Key  string `json:"key"`
+			Args []any  `json:"args"`
+		} `json:"error"`
+	}](t, body).Error; e.Key != "refusal.commit_rejected" || fmt.Sprint(e.Args) != fmt.Sprintf("[%d 151 152 1]", b.ID) {
+		t.Errorf("refusal key %q args %v, want refusal.commit_rejected [%d 151 152 1]", e.Key, e.Args, b.ID)
+	}
 	refused := decode[batch](t, body)
 	if refused.ID != b.ID || refused.Status != "previewed" || refused.RowsTotal != 152 || refused.RowsOK != 1 || refused.RowsRejected != 151 || len(refused.Rejects) != 100 {
 		t.Errorf("422 body: id %d status %q rows %d/%d/%d rejects %d, want the batch's counts and first rejects",

@@ -278,6 +278,9 @@ func (p *page) ProjectsLink() string {
 // language otherwise (the API keeps codes and English messages; pages
 // translate by code).
 func (p *page) ErrorText(e *portfolio.Error) string {
+	if p.Lang != "en" && e.Key != "" && i18n.Has(e.Key) {
+		return p.refusal(e)
+	}
 	if p.Lang == "en" || !i18n.Has("error."+e.Code) {
 		if p.Lang == "en" {
 			return e.Message
@@ -285,6 +288,19 @@ func (p *page) ErrorText(e *portfolio.Error) string {
 		return p.T("error." + portfolio.EINVALID)
 	}
 	return p.T("error." + e.Code)
+}
+
+// refusal says a refusal made by portfolio.Refusef in the page's
+// language: its key's message, its Coded arguments by their names.
+func (p *page) refusal(e *portfolio.Error) string {
+	args := make([]any, len(e.Args))
+	for i, a := range e.Args {
+		if c, ok := a.(portfolio.Coded); ok {
+			a = p.Enum(c.Kind, c.Value)
+		}
+		args[i] = a
+	}
+	return p.T(e.Key, args...)
 }
 
 // ErrorMessages give the page scripts the message of each error code in
@@ -295,6 +311,11 @@ func (p *page) ErrorMessages() template.JS {
 	if p.Lang != "en" {
 		for _, code := range errorCodes {
 			m[code] = p.T("error." + code)
+		}
+		// The specific refusals by key, and the names of the fixed values
+		// they may name.
+		for _, k := range i18n.Keys("refusal.", "enum.import_status.") {
+			m[k] = p.T(k)
 		}
 	}
 	b, _ := json.Marshal(m)

@@ -42,6 +42,13 @@ func TestTerritoryChoropleth(t *testing.T) {
 		shapes[f.Properties["code"]] = f.Properties["comarca"]
 	}
 
+	for lang, credit := range map[string]string{"en": "Municipal boundaries: iametza / Gaindegia (euskalgeo.net), CC BY-SA 4.0",
+		"eu": "Udal-mugak: iametza / Gaindegia (euskalgeo.net), CC BY-SA 4.0"} {
+		body := string(mustGet(t, app, "/m/gipuzkoa/d/territory?lang="+lang))
+		if !strings.Contains(body, `class="attribution">`+credit+`<`) || !strings.Contains(body, `data-attribution="`+credit+`"`) {
+			t.Errorf("%s: the map's credit is not %q", lang, credit)
+		}
+	}
 	for _, scope := range []string{"", "comarca=E39", "comarca=E15&level=community"} {
 		page := "/m/gipuzkoa/d/territory?lang=es&" + scope
 		body := string(mustGet(t, app, page))
@@ -49,8 +56,10 @@ func TestTerritoryChoropleth(t *testing.T) {
 		if m == nil || m[1] != "/geo/gipuzkoa.geojson" || m[2] != "code" {
 			t.Fatalf("%s: the map is not drawn over the built-in boundaries: %v", page, m)
 		}
-		if !strings.Contains(body, `class="attribution">Boundaries: iametza / Gaindegia (euskalgeo.net), CC BY-SA 4.0<`) {
-			t.Errorf("%s: no attribution under the map", page)
+		// The credit's words are Spanish; its names and licence are kept.
+		const credit = "Límites municipales: iametza / Gaindegia (euskalgeo.net), CC BY-SA 4.0"
+		if !strings.Contains(body, `class="attribution">`+credit+`<`) || !strings.Contains(body, `data-attribution="`+credit+`"`) {
+			t.Errorf("%s: no Spanish attribution under and on the map", page)
 		}
 		if !strings.Contains(body, `<select class="map-measure"`) || !strings.Contains(body, ">€ por habitante</option>") {
 			t.Errorf("%s: no measure switch in Spanish", page)
@@ -167,8 +176,10 @@ func TestMissionBoundaries(t *testing.T) {
 	if m := mapChart.FindStringSubmatch(body); m == nil || m[1] != "/m/tiny/boundaries.geojson" || m[2] != "ine" {
 		t.Errorf("the mission's own boundaries are not drawn: %v", m)
 	}
-	if !strings.Contains(body, `class="attribution">Boundaries: Tudela &lt;test&gt;<`) {
-		t.Errorf("the mission's attribution is not shown (escaped)")
+	// Its attribution is shown escaped, its English "Boundaries:" in the
+	// page's language (this look is Spanish).
+	if !strings.Contains(body, `class="attribution">Límites municipales: Tudela &lt;test&gt;<`) {
+		t.Errorf("the mission's attribution is not shown (escaped, in Spanish)")
 	}
 	served := decode[map[string]any](t, mustGet(t, app, "/m/tiny/boundaries.geojson"))
 	if served["attribution"] != "Boundaries: Tudela <test>" {

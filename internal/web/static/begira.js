@@ -13,8 +13,9 @@
   // One formatter for every figure a chart writes: Intl's CLDR patterns
   // for the page's language. Chromium ships no Basque locale data (Intl
   // answers "eu" in American English: "17.1%", "€81,478,800"), so Basque
-  // takes its digits from Spanish, which groups and separates the same
-  // way, and its own CLDR patterns here: "% 17,1", "81.478.800 €",
+  // takes its digits from Spanish, which separates the same way (grouping
+  // from four digits, where Spanish waits for five), and its own CLDR
+  // patterns here: "% 17,1", "81.478.800 €",
   // "100 M€", "2026/03/07". A browser that knows Basque uses Intl for it.
   var TAGS = { en: "en-GB", es: "es-ES", eu: "eu-ES" };
 
@@ -28,7 +29,12 @@
       var k = JSON.stringify(opts);
       return cache[k] || (cache[k] = new Intl.NumberFormat(tag, opts));
     }
-    function digits(x, max) { return nf({ maximumFractionDigits: max }).format(x); }
+    // Spanish leaves four-digit numbers ungrouped (CLDR minimumGroupingDigits
+    // 2: "1580", "15.800"); Basque groups them ("1.580"), so its Spanish
+    // stand-in groups always. The server's tables write the same.
+    function digits(x, max) {
+      return nf(native ? { maximumFractionDigits: max } : { maximumFractionDigits: max, useGrouping: "always" }).format(x);
+    }
     function percent(x, max) {
       if (native) return nf({ style: "percent", maximumFractionDigits: max }).format(x);
       return (x < 0 ? "-" : "") + "%\u00a0" + digits(Math.abs(x) * 100, max); // eu: "% #,##0"
@@ -78,6 +84,24 @@
     return { lang: lang, digits: digits, percent: percent, money: money, moneyCompact: moneyCompact, date: date, value: value };
   }
   window.begiraFormat = makeFormat;
+
+  // begiraRefusal says an API refusal ({code, message, key, args}) in the
+  // page's language from msgs (the page's error-messages): the specific
+  // message of its key with its arguments (a fixed value by its name),
+  // else the message of its code; "" when msgs has neither (English pages
+  // show the API's own message).
+  window.begiraRefusal = function (msgs, e) {
+    if (!e) return "";
+    var msg = e.key && msgs[e.key], i = 0, args = e.args || [];
+    if (!msg) return msgs[e.code] || "";
+    return msg.replace(/%[-+# 0]*[0-9]*(?:\.[0-9]+)?([a-zA-Z%])/g, function (m, verb) {
+      if (verb === "%") return "%";
+      var a = args[i++];
+      if (a && typeof a === "object") a = msgs["enum." + a.kind + "." + a.value] || a.value;
+      a = a == null ? "" : String(a);
+      return verb === "q" ? "\"" + a + "\"" : a;
+    });
+  };
 
   function each(x, fn) { [].concat(x || []).forEach(function (o) { if (o) fn(o); }); }
 

@@ -26,14 +26,15 @@
   function el(tag, text) { var e = document.createElement(tag); if (text != null) e.textContent = text; return e; }
   function setProgress(value, text) { progress.hidden = false; bar.value = value; progressText.textContent = text; }
 
-  // The API refuses with a stable code and an English message; the page
-  // says the code's message in its language (none in English).
+  // The API refuses with a stable code, an English message and the
+  // message's key with its arguments; the page says it in its language
+  // (none in English), specifics included.
   var errEl = document.getElementById("error-messages");
   var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
   function apiError(j, fallback) {
     var e = j && j.error;
     if (!e) return fallback;
-    return errs[e.code] || e.message || fallback;
+    return (window.begiraRefusal ? window.begiraRefusal(errs, e) : errs[e.code]) || e.message || fallback;
   }
   function errorText(xhr) {
     try { return apiError(JSON.parse(xhr.responseText), xhr.status + " " + xhr.statusText); } catch (e) { return xhr.status + " " + xhr.statusText; }
@@ -242,6 +243,24 @@
     });
   }
 
+  // The page's formatter (begira.js): the CLDR rules the server's tables
+  // follow too, so the sample writes 12.500,5 and 07/03/2026 as every
+  // other screen of the page's language does.
+  var F = window.begiraFormat ? window.begiraFormat(document.documentElement.lang) : null;
+
+  // sampleText writes a stored value as a reader reads it: codes by
+  // their label with the code in brackets (what the file may write),
+  // numbers and dates in the page's language; years and counts of a
+  // scale (an int field) as they are.
+  function sampleText(v, f) {
+    if (v === null || v === undefined) return "";
+    if (Array.isArray(v)) return v.map(function (x) { return sampleText(x, f); }).join(" | ");
+    if (f.scheme || f.labels) return named(String(v), f);
+    if (F && f.type === "number" && typeof v === "number") return F.digits(v, 6);
+    if (F && f.type === "date") return F.date(v);
+    return String(v);
+  }
+
   // showSample shows the first rows as they will be stored, terms by
   // their names in the page's language.
   function showSample(b) {
@@ -258,11 +277,7 @@
       var tr = el("tr");
       tr.appendChild(el("td", String(row.line)));
       cols.forEach(function (c) {
-        var v = row.values[c.field], f = byName[c.field] || {};
-        var label = function (code) { return (fields.terms[f.scheme] || {})[code] || code; };
-        var name = f.scheme ? label : f.labels ? function (code) { return f.labels[code] || code; } : String;
-        var text = v === null || v === undefined ? "" : Array.isArray(v) ? v.map(name).join(" | ") : name(v);
-        tr.appendChild(el("td", text));
+        tr.appendChild(el("td", sampleText(row.values[c.field], byName[c.field] || {})));
       });
       tbody.appendChild(tr);
     });

@@ -37,10 +37,24 @@
   // says the code's message in its language (none in English).
   var errEl = document.getElementById("error-messages");
   var errs = JSON.parse(errEl ? errEl.dataset.json || "{}" : "{}");
+  // refusal is begira.js's begiraRefusal; the pack, which loads no other
+  // script, says its decisions' refusals the same way with this copy.
+  var refusal = window.begiraRefusal || function (msgs, e) {
+    if (!e) return "";
+    var msg = e.key && msgs[e.key], i = 0, args = e.args || [];
+    if (!msg) return msgs[e.code] || "";
+    return msg.replace(/%[-+# 0]*[0-9]*(?:\.[0-9]+)?([a-zA-Z%])/g, function (m, verb) {
+      if (verb === "%") return "%";
+      var a = args[i++];
+      if (a && typeof a === "object") a = msgs["enum." + a.kind + "." + a.value] || a.value;
+      a = a == null ? "" : String(a);
+      return verb === "q" ? "\"" + a + "\"" : a;
+    });
+  };
   function errorText(res, body) {
     try {
       var e = JSON.parse(body).error;
-      var msg = errs[e.code] || e.message;
+      var msg = refusal(errs, e) || e.message;
       if (msg) return msg;
     } catch (e) { /* not a JSON error */ }
     return res.status + " " + res.statusText;
