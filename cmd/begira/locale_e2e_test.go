@@ -88,6 +88,7 @@ func wrongNumber(lang, text string) string {
 }
 
 func TestWrongNumber(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		lang, text string
 		bad        bool
@@ -108,6 +109,7 @@ func TestWrongNumber(t *testing.T) {
 // number in another language's convention, a raw float or an ISO date;
 // tooltips must name their measure, never an internal series id.
 func TestChartsWriteTheReadersNumbers(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	base := "http://" + addr
 	b := browsertest.New(t)
@@ -188,6 +190,7 @@ func shot(t *testing.T, b *browsertest.Browser, name string) {
 // named by its label with its code in brackets, and a refused commit says
 // why in the page's language.
 func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	b := browsertest.New(t)
 	base := "http://" + addr
