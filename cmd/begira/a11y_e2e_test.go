@@ -38,6 +38,9 @@ var (
 // through DevTools, so the page's CSP and the network play no part) on
 // every page in English, Spanish and Basque, as a visitor and as an
 // administrator, and fails on any violation.
+//
+// Not parallel: each role and language has 90 seconds for 16 to 22 pages,
+// which a loaded machine shared with other tests does not always give.
 func TestAccessibilityAxe(t *testing.T) {
 	axe, err := os.ReadFile("testdata/axe/axe.min.js")
 	if err != nil {
@@ -118,6 +121,7 @@ type layout struct {
 // exactly one navigation item as current. Basque, whose words are the
 // longest, is the language measured.
 func TestLayoutFitsPhoneAndDesktop(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	base := "http://" + addr
 	for _, width := range []int64{390, 1280} {
@@ -157,6 +161,7 @@ func TestLayoutFitsPhoneAndDesktop(t *testing.T) {
 // overview with the keyboard alone: Tab to the coverage panel's table,
 // open it with Enter, Tab to a cell's row and follow it.
 func TestDrillDownByKeyboard(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	b := browsertest.New(t)
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa?lang=eu"), chromedp.WaitReady("body")); err != nil {

@@ -22,6 +22,7 @@ import (
 // import_failed alert and the second a job_failed_twice alert, sent in
 // Basque through a real SMTP server and to a webhook as signed JSON.
 func TestPullFailingTwiceAlerts(t *testing.T) {
+	t.Parallel()
 	const secret = "webhook-secret-0123456789"
 	mp := mailtest.Start(t, mailtest.Plain)
 	var mu sync.Mutex

@@ -35,6 +35,7 @@ import (
 // and restored; a damaged backup, a used directory and an existing target
 // are refused with a message that says why, leaving nothing behind.
 func TestBackupCommandAndRestore(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "s.duckdb")
 	if code, _, errOut := runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "m.yaml", tinyMission)); code != 0 {
@@ -97,6 +98,7 @@ func TestBackupCommandAndRestore(t *testing.T) {
 // byte-identical to those of the original as of the backup (the original
 // with the imports committed after the backup rolled back).
 func TestBackupWhileImportsRun(t *testing.T) {
+	t.Parallel()
 	root := t.TempDir()
 	s, addr := startDemo(t, "--backup-dir", filepath.Join(root, "backups"))
 	ctx := portfolio.WithActor(context.Background(), "test")

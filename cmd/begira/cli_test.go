@@ -57,6 +57,7 @@ schemes:
 `
 
 func TestMissionApplyAndImport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "b.duckdb")
 	mission := writeFile(t, dir, "mission.yaml", tinyMission)
@@ -115,6 +116,7 @@ func TestMissionApplyAndImport(t *testing.T) {
 // The CLI prints the column mapping with each column's convention, holds
 // a file whose numbers read both ways, and takes a column's separator.
 func TestImportPrintsMappingAndTakesAColumnSeparator(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "b.duckdb")
 	if code, out, errOut := runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "mission.yaml", tinyMission)); code != 0 {
@@ -147,6 +149,7 @@ func TestImportPrintsMappingAndTakesAColumnSeparator(t *testing.T) {
 }
 
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	for name, args := range map[string][]string{
 		"no command":      nil,
 		"unknown command": {"frobnicate"},
@@ -189,6 +192,7 @@ var listening = regexp.MustCompile(`url=http://(\S+)`)
 // does) and checks that the request still gets its full answer, that serve
 // exits 0, and that the database file is released.
 func TestServeShutdownFinishesInFlight(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "s.duckdb")
 	code, token, stderr := runCLI(t, "token", "create", "--db", db, "--role", "admin", "--name", "shutdown test")
 	if code != 0 {
@@ -257,6 +261,7 @@ func TestServeShutdownFinishesInFlight(t *testing.T) {
 }
 
 func TestSnapshotCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "s.duckdb")
 	if code, _, errOut := runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "m.yaml", tinyMission)); code != 0 {
@@ -277,6 +282,7 @@ func TestSnapshotCommand(t *testing.T) {
 // TestServePrintsTheSetupLinkOnce: with no user, serve prints a one-time
 // link that opens the setup page; a wrong code does not.
 func TestServePrintsTheSetupLinkOnce(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "s.duckdb")
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, logs syncBuffer
@@ -303,6 +309,7 @@ func TestServePrintsTheSetupLinkOnce(t *testing.T) {
 // TestTokenCommand: create prints the token alone and once, it opens the
 // API, list shows it without the secret, revoke closes it.
 func TestTokenCommand(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "t.duckdb")
 	if code, _, stderr := runCLI(t, "token", "create", "--db", db, "--role", "owner", "--name", "x"); code != 1 || !strings.Contains(stderr, `unknown role "owner"`) {
 		t.Errorf("bad role: %d %s", code, stderr)
@@ -384,6 +391,7 @@ func TestUserCommand(t *testing.T) {
 // (the binary outside a checkout), serve creates the directory of --db,
 // says where the database is, and answers /readyz.
 func TestServeCreatesTheDatabaseDirectory(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "not", "yet", "begira.duckdb")
 	ctx, cancel := context.WithCancel(context.Background())
 	var logs syncBuffer

@@ -24,6 +24,7 @@ const recordCSP = `window.__csp = []; document.addEventListener('securitypolicyv
 // Content-Security-Policy: a blocked inline style leaves charts and
 // tooltips unstyled.
 func TestNoCSPViolationsOnDashboards(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	b := browsertest.New(t)
 	if err := chromedp.Do(b.Ctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {

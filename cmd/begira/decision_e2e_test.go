@@ -17,6 +17,7 @@ import (
 // title, a signal cluster by its term and an organisation by its name.
 // The API then holds them with the codes the pickers stood for.
 func TestRecordDecisionWithPickers(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	base := "http://" + addr
 	b := browsertest.New(t)

@@ -16,6 +16,7 @@ import (
 // switches to the organisation network and back. The time from navigation
 // to a drawn chart is reported, not asserted.
 func TestNetworkReads(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	b := browsertest.New(t)
 	// Time to drawn charts, from navigation, with the overview (cold too)

@@ -19,6 +19,7 @@ import (
 // stays as of the snapshot and says so, and no project added after it is
 // ever listed.
 func TestSnapshotStaysFrozenInBrowser(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	base := "http://" + addr
 
@@ -167,6 +168,7 @@ func TestSnapshotStaysFrozenInBrowser(t *testing.T) {
 // projects of that level and a click on a network node opens that
 // project's page (the territory map's click: TestTerritoryMapInBrowser).
 func TestMapAndNetworkOpenTheirRows(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	base := "http://" + addr
 	b := browsertest.New(t)

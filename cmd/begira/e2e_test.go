@@ -27,8 +27,18 @@ import (
 const hostileTitle = `</script><script>alert(1)</script>`
 
 // startDemo starts the real wiring on 127.0.0.1:0 with a temp database and
-// the embedded demo, as `begira serve --demo` does.
+// the embedded demo, as `begira serve --demo` does. The database is a copy
+// of the demo template (see copyDemoDB), which the server finds loaded.
 func startDemo(t *testing.T, extra ...string) (*server, string) {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "e2e.duckdb")
+	copyDemoDB(t, db)
+	return startServeOn(t, db, append([]string{"--demo"}, extra...)...)
+}
+
+// startDemoFresh is startDemo on an empty database: the server loads the
+// demo itself.
+func startDemoFresh(t *testing.T, extra ...string) (*server, string) {
 	t.Helper()
 	return startServe(t, append([]string{"--demo"}, extra...)...)
 }
@@ -37,7 +47,13 @@ func startDemo(t *testing.T, extra ...string) (*server, string) {
 // `begira serve` does with the flags given.
 func startServe(t *testing.T, extra ...string) (*server, string) {
 	t.Helper()
-	args := append([]string{"--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "e2e.duckdb")}, extra...)
+	return startServeOn(t, filepath.Join(t.TempDir(), "e2e.duckdb"), extra...)
+}
+
+// startServeOn is startServe with the database file db.
+func startServeOn(t *testing.T, db string, extra ...string) (*server, string) {
+	t.Helper()
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", db}, extra...)
 	cfg, err := config.ParseServe(args, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +153,8 @@ func importHostileTitle(t *testing.T, s *server, addr string) {
 // database's, nothing was fetched from another host, and a hostile project
 // title, imported by the test, is shown as text without running.
 func TestOverviewInBrowser(t *testing.T) {
-	s, addr := startDemo(t)
+	t.Parallel()
+	s, addr := startDemoFresh(t) // the one test whose server loads the demo itself
 	importHostileTitle(t, s, addr)
 	b := browsertest.New(t)
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa")); err != nil {
@@ -218,6 +235,7 @@ func TestOverviewInBrowser(t *testing.T) {
 // TestDrillDownInBrowser clicks a bar of "projects per level" and lands on
 // the project list filtered to that level.
 func TestDrillDownInBrowser(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	b := browsertest.New(t)
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate("http://"+addr+"/m/gipuzkoa?lang=es")); err != nil {
@@ -269,6 +287,7 @@ func waitLocation(t *testing.T, b *browsertest.Browser, suffix string) string {
 // each chart drew, nothing was fetched from another host and no panel failed.
 // The territory map runs as a choropleth over a GeoJSON given with --geojson.
 func TestEveryDashboardInBrowser(t *testing.T) {
+	t.Parallel()
 	geo := filepath.Join(t.TempDir(), "boundaries.geojson")
 	// Two squares with INE codes, as an administrator's file would carry them.
 	square := func(code string, x, y float64) string {

@@ -17,6 +17,7 @@ import (
 // created from the Gipuzkoa template in one click, the import wizard that
 // greets it, one project committed, the overview counting it.
 func TestFirstRunInBrowser(t *testing.T) {
+	t.Parallel()
 	s, addr := startServe(t)
 	base := "http://" + addr
 	b := browsertest.New(t)

@@ -12,6 +12,7 @@ import (
 )
 
 func TestGenProjectsToFile(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "projects.csv")
 	var stdout, stderr bytes.Buffer
 	code := run(context.Background(), []string{"gen", "--kind", "projects", "--rows", "100", "--seed", "5", "--out", out},
@@ -52,6 +53,7 @@ func TestGenProjectsToFile(t *testing.T) {
 }
 
 func TestGenUsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"gen"},
 		{"gen", "--kind", "projects"},

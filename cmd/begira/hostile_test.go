@@ -55,6 +55,7 @@ type injected struct {
 // page that shows them in Chromium: nothing runs, nothing is injected, the
 // strings read as text, and the charts still draw.
 func TestHostileStringsStayText(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	base := "http://" + addr
 	api := adminClient(t, s)

@@ -16,6 +16,7 @@ import (
 // the metrics API and the overview page — is byte-for-byte the same after
 // an import that changes the live portfolio; the live figures do change.
 func TestSnapshotFiguresSurviveImports(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	client := adminClient(t, s)
 	base := "http://" + addr

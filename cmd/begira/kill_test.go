@@ -46,6 +46,7 @@ func TestHelperImportProcess(t *testing.T) {
 // of it: the commit is one transaction, and DuckDB's write-ahead log must
 // not leave half of one behind.
 func TestKillDuringCommit(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("starts import processes and kills them: not in -short mode")
 	}

@@ -23,6 +23,7 @@ import (
 // compares it with the API's answer for the same list; then opens the
 // first project's page.
 func TestSearchSortExportInBrowser(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	base := "http://" + addr
 	b := browsertest.New(t)

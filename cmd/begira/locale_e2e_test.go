@@ -129,6 +129,7 @@ func wrongCell(lang, text string) string {
 }
 
 func TestWrongNumber(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		lang, text string
 		bad        bool
@@ -163,6 +164,7 @@ func TestWrongNumber(t *testing.T) {
 // number in another language's convention, a raw float or an ISO date;
 // tooltips must name their measure, never an internal series id.
 func TestChartsWriteTheReadersNumbers(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	base := "http://" + addr
 	b := browsertest.New(t)
@@ -254,6 +256,7 @@ func shot(t *testing.T, b *browsertest.Browser, name string) {
 // named by its label with its code in brackets, and a refused commit says
 // why in the page's language.
 func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	b := browsertest.New(t)
 	base := "http://" + addr

@@ -21,6 +21,7 @@ import (
 // server, each in their language, as text and HTML without external
 // images, with a guest link that opens the pack; the sending is a job run.
 func TestSnapshotEmailInBasque(t *testing.T) {
+	t.Parallel()
 	mp := mailtest.Start(t, mailtest.Plain)
 	s, addr := startDemo(t, "--smtp-url", "smtp://"+mp.SMTP+"?starttls=off", "--mail-from", "begira@example.org")
 	ctx := portfolio.WithActor(context.Background(), "test")
@@ -133,6 +134,7 @@ func TestSnapshotEmailInBasque(t *testing.T) {
 // TestWeeklyDigestEmail: the digest job, run on demand, emails the week's
 // signals to the digest subscribers in their language.
 func TestWeeklyDigestEmail(t *testing.T) {
+	t.Parallel()
 	mp := mailtest.Start(t, mailtest.Plain)
 	s, addr := startDemo(t, "--smtp-url", "smtp://"+mp.SMTP+"?starttls=off", "--mail-from", "begira@example.org",
 		"--schedule", "digest=0 7 * * 1")

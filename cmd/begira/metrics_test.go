@@ -74,6 +74,7 @@ func value(families map[string]*dto.MetricFamily, family string, labels map[stri
 // address and on the main one behind a token, makes the server do things,
 // and checks that each shows in what Prometheus reads.
 func TestPrometheusMetrics(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t, "--metrics-addr", "127.0.0.1:0", "--metrics-token", testMetricsToken)
 	if s.prom == nil {
 		t.Fatal("--metrics-addr started no metrics server")
@@ -149,6 +150,7 @@ func TestPrometheusMetrics(t *testing.T) {
 // TestMetricsAreOffByDefault: without --metrics-addr or --metrics-token,
 // nothing serves /metrics.
 func TestMetricsAreOffByDefault(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	if s.prom != nil {
 		t.Error("a metrics server started without --metrics-addr")

@@ -24,6 +24,7 @@ var pdfPage = regexp.MustCompile(`/Type\s*/Page\b[^s]`)
 // with the running header (mission, snapshot, date) on the print frame and
 // page numbers in the page margins.
 func TestPackPrintsOnFourPages(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	base := "http://" + addr
 	res, err := adminClient(t, s).Get(base + "/api/v1/missions/gipuzkoa/snapshots")

@@ -14,6 +14,7 @@ import (
 // allows the host with --pull-allow-hosts. Before the guard the pull read
 // it.
 func TestPullsStayOffTheServersNetwork(t *testing.T) {
+	t.Parallel()
 	feed := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, "ext_ref,title\nP-1,Internal secret\n")
 	}))

@@ -17,6 +17,7 @@ import (
 // the jobs API shows it with its next run, and running it now takes a
 // snapshot recorded as a job run.
 func TestScheduledJobsAreWired(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t, "--schedule", "snapshot=0 7 * * 1", "--schedule", "recompute=off")
 	client := adminClient(t, s)
 	base := "http://" + addr
@@ -91,6 +92,7 @@ func TestScheduledJobsAreWired(t *testing.T) {
 // TestApplyingAMissionReplansItsJobs: a mission document PUT while the
 // server runs brings its schedules with it.
 func TestApplyingAMissionReplansItsJobs(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	client := adminClient(t, s)
 	doc := strings.Replace(tinyMission, "slug: tiny\n", "slug: tiny\nschedules: {digest: \"0 8 * * 1\"}\n", 1)
@@ -122,6 +124,7 @@ func TestApplyingAMissionReplansItsJobs(t *testing.T) {
 // more often than --min-snapshot-interval, which the administrator can
 // lower.
 func TestScheduleOverrideBelowTheMinimum(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		args []string
 		ok   bool

@@ -16,6 +16,7 @@ import (
 // recolours it, a real click on Donostia opens the list of exactly the
 // projects it counts, and a project of that list opens its page.
 func TestTerritoryMapInBrowser(t *testing.T) {
+	t.Parallel()
 	_, addr := startDemo(t)
 	base := "http://" + addr
 	b := browsertest.New(t)

@@ -17,6 +17,7 @@ import (
 // choose a file, see the preview with a rejected row and its line, commit
 // the valid rows, and find the overview's project count changed.
 func TestImportWizardInBrowser(t *testing.T) {
+	t.Parallel()
 	s, addr := startDemo(t)
 	b := browsertest.New(t)
 	base := "http://" + addr

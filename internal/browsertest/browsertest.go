@@ -1,7 +1,8 @@
 // Package browsertest drives Debian's headless Chromium for page tests: it
-// starts a browser per test, records every request a page makes and every
-// dialog it opens, and waits for ECharts canvases to hold drawn pixels. It is
-// imported by tests only.
+// starts one browser per test binary and gives each test a tab of its own
+// in a browser context of its own, records every request a page makes and
+// every dialog it opens, and waits for ECharts canvases to hold drawn pixels.
+// It is imported by tests only.
 package browsertest
 
 import (
@@ -41,9 +42,55 @@ func chromium() string {
 	return ""
 }
 
-// New starts a headless Chromium for the test. Without a browser the test is
-// skipped on a developer machine but fails under CI (CI=true), where
-// .ci/run installs one.
+// shared is the one Chromium of the test binary. Starting a browser costs
+// seconds of CPU on a loaded machine, opening a tab milliseconds, so every
+// test gets a tab in a browser context of its own (cookies, storage and
+// cache as empty as in a new browser) of this browser, and tests that run in
+// parallel each drive their own tab.
+var shared struct {
+	once   sync.Once
+	ctx    context.Context // the browser's first tab, which keeps it open
+	cancel context.CancelFunc
+	err    error
+}
+
+// start launches the shared browser once.
+func start(path string) (context.Context, error) {
+	shared.once.Do(func() {
+		// The flags keep Chromium from calling home: the sandbox has no
+		// network and an offline product must be tested offline. Without a
+		// user data directory the allocator makes a temporary one and
+		// removes it when the browser is closed.
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-domain-reliability", true),
+			chromedp.WindowSize(1400, 1800),
+		)
+		actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, cancelCtx := chromedp.NewContext(actx)
+		shared.ctx, shared.cancel = ctx, func() { cancelCtx(); cancelAlloc() }
+		shared.err = chromedp.Do(ctx)
+	})
+	return shared.ctx, shared.err
+}
+
+// Close closes the shared browser, if a test started it; TestMain calls it
+// after the tests ran.
+func Close() {
+	if shared.cancel != nil {
+		chromedp.Cancel(shared.ctx)
+		shared.cancel()
+	}
+}
+
+// New opens a headless Chromium tab for the test, in a browser context of
+// its own, closed when the test ends. Without a browser the test is skipped
+// on a developer machine but fails under CI (CI=true), where .ci/run
+// installs one.
 func New(t testing.TB) *Browser {
 	t.Helper()
 	path := chromium()
@@ -53,24 +100,15 @@ func New(t testing.TB) *Browser {
 		}
 		t.Skip("chromium not found; install Debian's chromium package to run browser tests")
 	}
-	// The flags keep Chromium from calling home: the sandbox has no network
-	// and an offline product must be tested offline.
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-domain-reliability", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1400, 1800),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
+	bctx, err := start(path)
+	if err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	ctx, cancelCtx := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancelCtx(); cancelAlloc() })
+	t.Cleanup(func() { cancelTimeout(); cancelCtx() })
 	b := &Browser{Ctx: ctx}
-	err := chromedp.Listen(ctx, func(ev any) {
+	err = chromedp.Listen(ctx, func(ev any) {
 		switch ev := ev.(type) {
 		case *network.EventRequestWillBeSent:
 			b.mu.Lock()
@@ -85,7 +123,7 @@ func New(t testing.TB) *Browser {
 		}
 	})
 	if err != nil {
-		t.Fatalf("start chromium: %v", err)
+		t.Fatalf("open a tab: %v", err)
 	}
 	return b
 }

@@ -18,10 +18,12 @@ func sankeyOption() dashboard.Option {
 }
 
 func TestSankeyGolden(t *testing.T) {
+	t.Parallel()
 	assertGolden(t, "sankey", indented(t, sankeyOption()))
 }
 
 func TestSankeyShape(t *testing.T) {
+	t.Parallel()
 	o := sankeyOption()
 	series := o["series"].([]any)
 	if len(series) != 1 {
@@ -51,6 +53,7 @@ func TestSankeyShape(t *testing.T) {
 // TestSankeyEscapesNames keeps a hostile stage label inert in the JSON the
 // page embeds.
 func TestSankeyEscapesNames(t *testing.T) {
+	t.Parallel()
 	o := dashboard.Sankey([]string{"</script><b>x (t0)", "y (t1)"},
 		[]dashboard.SankeyLink{{Source: "</script><b>x (t0)", Target: "y (t1)", Value: 1}})
 	b, err := o.JSON()

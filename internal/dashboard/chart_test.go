@@ -83,6 +83,7 @@ func sunburstData() []opts.SunBurstData {
 }
 
 func TestChartGolden(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name  string
 		build func() dashboard.Option
@@ -122,6 +123,7 @@ func TestChartGolden(t *testing.T) {
 }
 
 func TestHeatmapGaps(t *testing.T) {
+	t.Parallel()
 	o := heatmapOption()
 	series := o["series"].([]any)[0].(map[string]any)
 	items := series["data"].([]any)
@@ -173,6 +175,7 @@ func TestHeatmapGaps(t *testing.T) {
 }
 
 func TestChartsEscapeLabels(t *testing.T) {
+	t.Parallel()
 	const evil = "</script><script>alert(1)</script>"
 	for _, tc := range []struct {
 		name string

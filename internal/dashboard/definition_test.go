@@ -51,6 +51,7 @@ func edit(tb testing.TB, old, new string) string {
 }
 
 func TestParse(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		body string
@@ -119,6 +120,7 @@ func TestParse(t *testing.T) {
 }
 
 func TestValidateListsEveryProblem(t *testing.T) {
+	t.Parallel()
 	d := &dashboard.Dashboard{Version: 2, ID: "x", Title: portfolio.Labels{EN: "X"}, KPIs: []string{"nope"},
 		Panels: []dashboard.Panel{
 			{ID: "a", Title: portfolio.Labels{EN: "A"}, Chart: "pie", Data: dashboard.PanelData{Kind: "coverage", A: "pillar", B: "level"}},
@@ -171,6 +173,7 @@ func writeFile(tb testing.TB, dir, name, body string) {
 }
 
 func TestLoadDefaultsOnly(t *testing.T) {
+	t.Parallel()
 	log, buf := captureLog()
 	s := dashboard.Load(dashboards.Defaults, "", log)
 	if got, want := ids(s), []string{"overview", "balance", "health", "network", "signals", "territory"}; !slices.Equal(got, want) {
@@ -192,6 +195,7 @@ func TestLoadDefaultsOnly(t *testing.T) {
 }
 
 func TestLoadDirectory(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	writeFile(t, dir, "broken.yaml", edit(t, "version: 1", "version: 7"))
 	writeFile(t, dir, "garbled.yaml", "version: 1\nid: [unclosed\n")
@@ -243,6 +247,7 @@ func TestLoadDirectory(t *testing.T) {
 }
 
 func TestLoadMissingDirectory(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "nope")
 	log, buf := captureLog()
 	s := dashboard.Load(dashboards.Defaults, dir, log)
@@ -256,6 +261,7 @@ func TestLoadMissingDirectory(t *testing.T) {
 }
 
 func TestDefaultsAreValid(t *testing.T) {
+	t.Parallel()
 	// Every embedded default parses on its own: a broken default would only
 	// show up as a log line at start-up.
 	names, err := filepath.Glob("../../dashboards/*.yaml")
@@ -276,6 +282,7 @@ func TestDefaultsAreValid(t *testing.T) {
 // The metric catalogue links each metric to the default dashboards that
 // draw it.
 func TestDraws(t *testing.T) {
+	t.Parallel()
 	log, _ := captureLog()
 	s := dashboard.Load(dashboards.Defaults, "", log)
 	drawnBy := map[string][]string{}

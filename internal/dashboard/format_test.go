@@ -14,6 +14,7 @@ import (
 // and the measure's name in that language, so no chart writes a raw float
 // or an internal series id.
 func TestEveryChartSaysWhatItsFiguresAre(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustDemo(t)
 	kinds := map[string]bool{"count": true, "money": true, "share": true, "ratio": true, "index": true, "date": true}

@@ -51,6 +51,7 @@ func seriesOf(t *testing.T, o Option) graphSeries {
 // every node opening its project; the summary counts the whole network and
 // its hubs.
 func TestNetworkChartReads(t *testing.T) {
+	t.Parallel()
 	g := &metrics.Graph{TotalNodes: 5000, TotalEdges: 100000, Hubs: 3}
 	for i := range 300 {
 		g.Nodes = append(g.Nodes, metrics.GraphNode{Ref: fmt.Sprintf("P-%05d", i), Title: fmt.Sprintf("Project number %d with a long title to clip", i), Betweenness: float64(i) / 300})
@@ -127,6 +128,7 @@ func TestNetworkChartReads(t *testing.T) {
 // linked nodes closer than unlinked ones: two rings of 20 joined by one
 // link.
 func TestLayoutSpring(t *testing.T) {
+	t.Parallel()
 	var links []GraphLink
 	for r := range 2 {
 		for i := range 20 {

@@ -48,6 +48,7 @@ func sunburstCells(t *testing.T, o []byte) map[[2]string]float64 {
 // ring of projects; on the demo, where the ring is drawn, both give every
 // cell the same weight, and the summary the same number of projects.
 func TestCellTreeWeighsAsTheProjects(t *testing.T) {
+	t.Parallel()
 	st, m := MustDemo(t)
 	d := MustDashboard(t, "overview")
 	var panel dashboard.Panel

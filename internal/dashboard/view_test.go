@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,20 +24,70 @@ import (
 	"github.com/begira/begira/internal/store"
 )
 
-// MustDemo returns an in-memory store holding the demo mission, loaded
-// through the real ingest pipeline, and the mission.
+// demoDB is a database file with the demo mission loaded through the real
+// ingest pipeline, built once per test binary in a directory TestMain
+// removes: every MustDemo opens a copy of its own, which takes
+// milliseconds where loading the demo takes seconds.
+var demoDB struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "begira-dashboard-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	demoDB.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildDemoDB writes the demo template at path.
+func buildDemoDB(path string) (err error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Closing checkpoints: the copies need nothing but the file.
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	return demo.Load(ctx, st, ingest.New(st, time.Now), slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// MustDemo returns a store over a copy of its own of the demo database,
+// closed when the test ends, and the mission.
 func MustDemo(tb testing.TB) (*store.Store, *portfolio.Mission) {
 	tb.Helper()
+	demoDB.once.Do(func() {
+		demoDB.path = filepath.Join(demoDB.dir, "demo.duckdb")
+		demoDB.err = buildDemoDB(demoDB.path)
+	})
+	if demoDB.err != nil {
+		tb.Fatalf("load demo: %v", demoDB.err)
+	}
+	path := filepath.Join(tb.TempDir(), "demo.duckdb")
+	b, err := os.ReadFile(demoDB.path)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		tb.Fatal(err)
+	}
 	ctx := context.Background()
-	st, err := store.Open(ctx, store.Memory, store.Options{})
+	st, err := store.Open(ctx, path, store.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { st.Close() })
-	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := demo.Load(ctx, st, ingest.New(st, time.Now), logger); err != nil {
-		tb.Fatalf("load demo: %v", err)
-	}
 	m, err := st.Mission(ctx, demo.Slug)
 	if err != nil {
 		tb.Fatal(err)
@@ -75,6 +128,7 @@ func panelByID(tb testing.TB, v *dashboard.View, id string) dashboard.PanelView 
 }
 
 func TestRender(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustDemo(t)
 	overview := MustDashboard(t, "overview")
@@ -355,6 +409,7 @@ func TestRender(t *testing.T) {
 }
 
 func TestRenderUnknownScheme(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, m := MustDemo(t)
 	good := dashboard.Panel{ID: "levels", Title: portfolio.Labels{EN: "Levels"}, Chart: "bar",
@@ -418,6 +473,7 @@ func TestRenderUnknownScheme(t *testing.T) {
 }
 
 func TestRenderEmptyMission(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, _ := MustDemo(t)
 	// A second mission with the demo's taxonomy and no project.

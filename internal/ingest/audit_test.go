@@ -12,6 +12,7 @@ import (
 // commit fails and no row lands; once it can be written, the commit and
 // its record (who, counts) land together, and so does the rollback.
 func TestCommitAndItsAuditRowLandTogether(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := portfolio.WithActor(context.Background(), "user:ane")
 	b, err := e.ing.Preview(ctx, e.req(e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\n"), "projects", "append"))

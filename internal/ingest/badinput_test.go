@@ -64,6 +64,7 @@ func corruptZip(tb testing.TB) []byte {
 }
 
 func TestPreviewBadInput(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	// Something committed first, so that "unchanged" is not "still empty".

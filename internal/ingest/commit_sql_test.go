@@ -21,6 +21,7 @@ var update = flag.Bool("update", false, "rewrite the golden files of testdata/co
 // after changing it on purpose. Ids are bound ($batch, $mission, $now),
 // never pasted: the golden text names none.
 func TestCommitSQLGolden(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name, kind, mode, body string
 	}{

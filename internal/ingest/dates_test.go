@@ -21,6 +21,7 @@ func datesFixture(tb testing.TB, name string) string {
 // 05/03/24 was stored as year 0024: a two-digit year is refused unless
 // the analyst chooses a century rule.
 func TestDatesTwoDigitYears(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path := datesFixture(t, "two_digit_years.csv")
 	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
@@ -51,6 +52,7 @@ func TestDatesTwoDigitYears(t *testing.T) {
 // Each date column settles its own format: day first in one, ISO in
 // another, month first in a third.
 func TestDatesPerColumn(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(datesFixture(t, "per_column.csv"), ingest.KindProjects, ingest.ModeAppend))
 	for field, want := range map[string]string{"start_date": "%d/%m/%Y", "end_date": "%Y-%m-%d", "updated_at": "%m/%d/%Y"} {
@@ -74,6 +76,7 @@ func TestDatesPerColumn(t *testing.T) {
 
 // A column's date format can be given on its own, by header.
 func TestDatesFormatGivenPerColumn(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	r := e.req(datesFixture(t, "per_column.csv"), ingest.KindProjects, ingest.ModeAppend)
 	r.Formats = map[string]ingest.Format{"fecha_inicio": {DateFormat: "mm/dd/yyyy"}}

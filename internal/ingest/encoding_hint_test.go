@@ -13,6 +13,7 @@ import (
 // with an example, when the text it yields holds U+FFFD, C1 controls or
 // UTF-8 read as single bytes.
 func TestWrongEncodingHintWarns(t *testing.T) {
+	t.Parallel()
 	path, _ := filepath.Abs(filepath.Join("..", "decode", "testdata", "encoding", "utf8.csv"))
 	for _, enc := range []string{"iso-8859-1", "windows-1252"} {
 		e := mustEnv(t)

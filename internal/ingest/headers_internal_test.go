@@ -12,6 +12,7 @@ import (
 // write column titles rather than the way the aliases are listed, maps to
 // its field.
 func TestNaturalHeaders(t *testing.T) {
+	t.Parallel()
 	f, err := os.Open(filepath.Join("testdata", "headers", "natural.tsv"))
 	if err != nil {
 		t.Fatal(err)
@@ -43,6 +44,7 @@ func TestNaturalHeaders(t *testing.T) {
 // An exact field name wins over an alias of the same field, wherever it
 // stands; the other column is left unmapped, with a warning.
 func TestExactFieldNameWinsOverAlias(t *testing.T) {
+	t.Parallel()
 	cols, warnings := mapHeaders(KindProjects, []string{"ext_ref", "title", "Presupuesto", "budget_total_eur"}, nil)
 	if cols[2].Field != "" || cols[3].Field != "budget_total_eur" {
 		t.Errorf("columns %+v: want budget_total_eur taken by its exact name", cols)

@@ -23,6 +23,7 @@ func headersFixture(tb testing.TB, name string) string {
 // silently unmapped and their values dropped; enum values were accepted
 // in English only. Both are read in the three languages now.
 func TestSignalsWithSpanishHeadersAndValues(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	if err := e.st.UpsertGeoAreas(ctx, []portfolio.GeoArea{{Code: "20069", NameEU: "Donostia", NameES: "San Sebastián", Level: "municipality"}}, 2021); err != nil {
@@ -46,6 +47,7 @@ func TestSignalsWithSpanishHeadersAndValues(t *testing.T) {
 }
 
 func TestProjectStatusByLabel(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(headersFixture(t, "projects_status_labels.csv"), ingest.KindProjects, ingest.ModeAppend))
 	if b.RowsRejected != 0 {
@@ -61,6 +63,7 @@ func TestProjectStatusByLabel(t *testing.T) {
 // With both Presupuesto and budget_total_eur, the first column won over
 // the exact name.
 func TestExactNameWinsInAFile(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(headersFixture(t, "presupuesto_and_exact.csv"), ingest.KindProjects, ingest.ModeAppend))
 	if len(b.Warnings) != 1 || b.Warnings[0].Code != ingest.WarnHeaderTwice {
@@ -74,6 +77,7 @@ func TestExactNameWinsInAFile(t *testing.T) {
 
 // A duplicated header was ignored: it is refused, naming both columns.
 func TestDuplicatedHeaderRefused(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	_, err := e.ing.Preview(context.Background(), e.req(headersFixture(t, "duplicated_header.csv"), ingest.KindProjects, ingest.ModeAppend))
 	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != `the header "Presupuesto" appears twice, in columns 3 and 5: rename or remove one of them` {
@@ -86,6 +90,7 @@ func TestDuplicatedHeaderRefused(t *testing.T) {
 // when no reference geography is loaded: Arrasate and Mondragón are one
 // code, Donostia / San Sebastián another.
 func TestMunicipalitiesByNameWithoutReferenceGeography(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(e.write(t, "m.csv", "ext_ref,title,municipio\nA,One,Arrasate\nB,Two,mondragon\nC,Three,Donostia / San Sebastián\nD,Four,San Sebastián\nE,Five,20055\nF,Six,Gotham\n"),
 		ingest.KindProjects, ingest.ModeAppend))

@@ -10,6 +10,7 @@ import (
 // the analyst sees in an editor even after a blank line and a quoted cell
 // spanning two lines (the CSV reader sees neither as its own record).
 func TestRejectLinesAfterBlankLinesAndMultilineCells(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path := e.write(t, "gaps.csv", "ext_ref,title,level\n"+
 		"A,Alpha,community\n"+ // line 2

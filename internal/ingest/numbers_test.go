@@ -62,6 +62,7 @@ func coordinates(tb testing.TB, e *env) map[string][2]float64 {
 // column, with examples read both ways, and the commit waits for the
 // analyst's choice, given per column.
 func TestNumbersAmbiguousColumnNeedsAChoice(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	path := numbersFixture(t, "whole_euros_es.csv")
@@ -109,6 +110,7 @@ func TestNumbersAmbiguousColumnNeedsAChoice(t *testing.T) {
 // In a ';' file with Spanish budgets, coordinates written with a point
 // keep their point: each column decides for itself.
 func TestNumbersDecidedPerColumn(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(numbersFixture(t, "coordinates_point_in_semicolon_file.csv"), ingest.KindProjects, ingest.ModeAppend))
 	for field, want := range map[string]string{"budget_total_eur": ",", "lat": ".", "lon": "."} {
@@ -134,6 +136,7 @@ func TestNumbersDecidedPerColumn(t *testing.T) {
 // A value that fits only the other convention is refused, never misread
 // (12,5 is not 125); a latitude of 433183 is out of range.
 func TestNumbersOtherConventionAndRange(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(numbersFixture(t, "other_convention.csv"), ingest.KindProjects, ingest.ModeAppend))
 	assertRejects(t, b.Rejects, []portfolio.ImportReject{
@@ -186,6 +189,7 @@ func writeAmount(rng *rand.Rand, cents int64, dec string, grouped, bare bool) st
 // column is flagged ambiguous and nothing is committed — never a silently
 // different number.
 func TestNumbersPropertyStoredOrRefused(t *testing.T) {
+	t.Parallel()
 	rng := rand.New(rand.NewPCG(12, 2026))
 	runs := 24
 	if testing.Short() {

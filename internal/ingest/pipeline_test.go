@@ -338,6 +338,7 @@ func assertRejects(tb testing.TB, got, want []portfolio.ImportReject) {
 }
 
 func TestPreviewDialects(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		file        string
@@ -504,6 +505,7 @@ func cmpOr(a, b string) string {
 }
 
 func TestPreviewRejects(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		file      string // in testdata/dialect, or
@@ -587,6 +589,7 @@ func TestPreviewRejects(t *testing.T) {
 }
 
 func TestPreviewMunicipalities(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	areas := []portfolio.GeoArea{
@@ -616,6 +619,7 @@ func TestPreviewMunicipalities(t *testing.T) {
 }
 
 func TestPreviewMissingColumn(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	before := counts(t, e.st)
 	_, err := e.ing.Preview(context.Background(), e.req(e.write(t, "p.csv", "ext_ref,Izenburua ez\nA-1,One\n"), ingest.KindProjects, ""))
@@ -634,6 +638,7 @@ func TestPreviewMissingColumn(t *testing.T) {
 }
 
 func TestPreviewAmbiguousDates(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name         string
 		dateFormat   string
@@ -694,6 +699,7 @@ func organisations(tb testing.TB, e *env) []string {
 }
 
 func TestOrganisationsMatchedByName(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	e.mustImport(t, "p1.csv", ingest.KindProjects, ingest.ModeAppend,
 		"ext_ref,title,lead_org,lead_org_type,partners\n"+
@@ -722,6 +728,7 @@ func TestOrganisationsMatchedByName(t *testing.T) {
 }
 
 func TestSourceMappingSaved(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	mapping := map[string]string{"Proj Code": "ext_ref", "Proj Name": "title", "Money (k)": "public_funding_eur", "Axis #1": "pillars"}

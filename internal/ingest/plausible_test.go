@@ -14,6 +14,7 @@ import (
 // dates in 1900 or 9999 used to commit silently: they are warnings with
 // their lines, counted in the batch, and the rows still import.
 func TestPlausibilityWarnings(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path, _ := filepath.Abs(filepath.Join("testdata", "plausibility", "implausible.csv"))
 	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
@@ -55,6 +56,7 @@ func TestPlausibilityWarnings(t *testing.T) {
 // replace with skip_invalid deleted stored projects and the preview did
 // not say so: it states how many stored rows the commit deletes.
 func TestReplacePreviewSaysWhatItDeletes(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	e.mustImport(t, "first.csv", ingest.KindProjects, ingest.ModeAppend, "ext_ref,title\nA,One\nB,Two\nC,Three\nD,Four\n")
 	b := e.mustPreview(t, e.req(e.write(t, "second.csv", "ext_ref,title,budget_total_eur\nA,One again,10\nB,Two again,oops\n"),

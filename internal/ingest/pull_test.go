@@ -143,6 +143,7 @@ func count(tb testing.TB, st *store.Store, q string) int {
 const feedCSV = "ext_ref,title,pillars,status\nF-1,Solar roofs,decarbonisation,active\nF-2,Care circles,social_cohesion|adaptation,planned\n"
 
 func TestPullImportsThenNotModified(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag, f.contentType = feedCSV, `"v1"`, "text/csv; charset=utf-8" })
 
@@ -184,6 +185,7 @@ func TestPullImportsThenNotModified(t *testing.T) {
 }
 
 func TestPullUnchangedBodyWithoutValidators(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body = feedCSV })
 	e.mustPull(t, portfolio.PullOK)
@@ -224,6 +226,7 @@ func (e *pullEnv) failedPull(tb testing.TB, limit int64, code, mention string) *
 }
 
 func TestPullServerErrorKeepsData(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
 	e.mustPull(t, portfolio.PullOK)
@@ -237,6 +240,7 @@ func TestPullServerErrorKeepsData(t *testing.T) {
 // A pull whose upstream answers 404 answered HTTP 500: the job fails with
 // the upstream status, as an upstream failure (502), not an internal one.
 func TestPullNotFoundUpstream(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.status, f.body = http.StatusNotFound, "no such file" })
 	res := e.failedPull(t, 0, pull.EUpstream, "HTTP 404 Not Found")
@@ -246,6 +250,7 @@ func TestPullNotFoundUpstream(t *testing.T) {
 }
 
 func TestPullTimeout(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.stall = true })
 	start := time.Now()
@@ -256,6 +261,7 @@ func TestPullTimeout(t *testing.T) {
 }
 
 func TestPullOversizedBody(t *testing.T) {
+	t.Parallel()
 	big := "ext_ref,title\n" + strings.Repeat("X-1,A title long enough to fill the file\n", 60)
 	for name, chunked := range map[string]bool{"with Content-Length": false, "streamed": true} {
 		t.Run(name, func(t *testing.T) {
@@ -270,6 +276,7 @@ func TestPullOversizedBody(t *testing.T) {
 }
 
 func TestPullJSONArray(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/api/projects")
 	e.feed.set(func(f *feed) {
 		f.contentType = "application/json"
@@ -290,6 +297,7 @@ func TestPullJSONArray(t *testing.T) {
 }
 
 func TestPullRejectedRowIsNotCommitted(t *testing.T) {
+	t.Parallel()
 	e := mustPullEnv(t, "projects", "/projects.csv")
 	e.feed.set(func(f *feed) { f.body, f.etag = feedCSV, `"v1"` })
 	e.mustPull(t, portfolio.PullOK)
@@ -316,6 +324,7 @@ func TestPullRejectedRowIsNotCommitted(t *testing.T) {
 }
 
 func TestPullRefusesSourceWithoutURL(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	if err := e.st.UpsertSource(context.Background(), e.m.Slug, portfolio.SourceDoc{Slug: "manual", Kind: "projects"}); err != nil {
 		t.Fatal(err)

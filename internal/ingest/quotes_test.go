@@ -24,6 +24,7 @@ func quotesFixture(tb testing.TB, name string) string {
 // line is one row, and the names keep their quotes. HTML entities the EU
 // export left in names are decoded.
 func TestTSVWithLiteralQuotes(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(quotesFixture(t, "literal_quotes.tsv"), ingest.KindOrganisations, ingest.ModeAppend))
 	if b.Dialect.Quote != "none" || b.Dialect.Delimiter != "\t" {
@@ -43,6 +44,7 @@ func TestTSVWithLiteralQuotes(t *testing.T) {
 // The analyst can say quotes are text in any file, and wrap-quotes stay
 // the default elsewhere.
 func TestQuoteNoneGiven(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	r := e.req(e.write(t, "q.csv", "ext_ref,title\nQ-1,\"Quoted\" title\nQ-2,Plain\n"), ingest.KindProjects, ingest.ModeAppend)
 	r.Dialect.Quote = "none"
@@ -57,6 +59,7 @@ func TestQuoteNoneGiven(t *testing.T) {
 // became junk organisations (&QUOT, RES-DROB&QUOT): cells split on '|'
 // only, and entities are decoded.
 func TestPartnersSplitOnPipeOnlyWithEntitiesDecoded(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	b := e.mustPreview(t, e.req(quotesFixture(t, "entities_partners.csv"), ingest.KindProjects, ingest.ModeAppend))
 	e.mustCommit(t, b.ID, false)
@@ -80,6 +83,7 @@ func TestPartnersSplitOnPipeOnlyWithEntitiesDecoded(t *testing.T) {
 // row; the only rejects are names repeated on later lines (one
 // beneficiary in several regions), which become one organisation.
 func TestKohesioRealFile(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join("..", "..", "..", "shared", "data", "real", "kohesio-beneficiaries", "kohesio-data-export.tsv")
 	if p := os.Getenv("BEGIRA_KOHESIO_TSV"); p != "" {
 		path = p

@@ -18,6 +18,7 @@ import (
 // TestRecoverMarksInterruptedImportsFailed: an import left "running" by a
 // crash is marked failed at the next start.
 func TestRecoverMarksInterruptedImportsFailed(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	var id int64
@@ -52,6 +53,7 @@ func stagedTables(tb testing.TB, e *env, id int64) int {
 // but stays in the history with its rejects; it can be neither committed
 // nor discarded again, and the audit log names who gave it up.
 func TestDiscardDropsTheStagedFile(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := portfolio.WithActor(context.Background(), "user:ane")
 	b := e.mustPreview(t, e.req(e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\nA-2,Two,nowhere,community,active\n"), "projects", "append"))
@@ -89,6 +91,7 @@ func TestDiscardDropsTheStagedFile(t *testing.T) {
 // loses its staged rows at the next start (Recover) or the next preview; a
 // recent one is kept and still commits.
 func TestStalePreviewsAreDiscarded(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	now := fixedNow
@@ -127,6 +130,7 @@ func TestStalePreviewsAreDiscarded(t *testing.T) {
 // taken before an upgrade) is refused at commit with a message saying to
 // upload again, and the next start discards it.
 func TestPreviewWhoseStagingIsGone(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	e, path := fileEnv(t, "b.duckdb")
 	b := e.mustPreview(t, e.req(e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\n"), "projects", "append"))
@@ -180,6 +184,7 @@ func fileEnv(t *testing.T, name string) (*env, string) {
 // (a file staging.duckdb is the catalog "staging"); append, upsert and
 // rollback all work there.
 func TestImportIntoADatabaseNamedStaging(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"staging.duckdb", "stage.duckdb", "temp_db.duckdb"} {
 		t.Run(name, func(t *testing.T) {
 			e, _ := fileEnv(t, name)
@@ -205,6 +210,7 @@ func TestImportIntoADatabaseNamedStaging(t *testing.T) {
 // staged rows instead of keeping them for a day. A commit that fails
 // clears the mark, and a preview never committed keeps its rows.
 func TestKilledCommitIsDiscardedAtStart(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	killed := e.mustPreview(t, e.req(e.write(t, "k.csv", "ext_ref,title,pillars,level,status\nK-1,One,adaptation,community,active\n"), "projects", "append"))
@@ -236,6 +242,7 @@ func TestKilledCommitIsDiscardedAtStart(t *testing.T) {
 // its limit is refused with 413's code, naming the limit and what to do,
 // and leaves no batch behind; under the limit it goes through.
 func TestStagingLimit(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	path := e.write(t, "p.csv", "ext_ref,title,pillars,level,status\nA-1,One,adaptation,community,active\n")

@@ -82,6 +82,7 @@ func assertCode(tb testing.TB, err error, code string, want ...string) {
 const roundTripHeader = "ext_ref,title,pillars,level,budget_total_eur,start_date,lead_org,partners\n"
 
 func TestRoundTripProjects(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 
@@ -198,6 +199,7 @@ func mustBatches(tb testing.TB, e *env) []portfolio.ImportBatch {
 }
 
 func TestRollbackRefusedWhileALaterImportTouchedTheRows(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	first := e.mustImport(t, "v1.csv", ingest.KindProjects, ingest.ModeAppend, roundTripHeader+
@@ -228,6 +230,7 @@ func TestRollbackRefusedWhileALaterImportTouchedTheRows(t *testing.T) {
 }
 
 func TestCommitAllOrNothing(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	e.mustImport(t, "v0.csv", ingest.KindProjects, ingest.ModeAppend, roundTripHeader+"Z-1,Before,adaptation,community,1,,Alpha Coop,\n")
@@ -303,6 +306,7 @@ func TestCommitAllOrNothing(t *testing.T) {
 }
 
 func TestRoundTripOrganisations(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	header := "name,actor_type,size_class,founded_year,municipality_code\n"
@@ -343,6 +347,7 @@ func TestRoundTripOrganisations(t *testing.T) {
 }
 
 func TestRoundTripSignals(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	ctx := context.Background()
 	e.mustImport(t, "p.csv", ingest.KindProjects, ingest.ModeAppend, "ext_ref,title\nP-1,One\nP-2,Two\n")

@@ -13,6 +13,7 @@ import (
 // matched term codes, rejected cells as null; and keeps them with the
 // batch.
 func TestPreviewSampleIsWhatWillBeStored(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	body := "ext_ref;title;ejes;nivel;presupuesto;fecha_inicio;estado;socios\n" +
 		"S-1;Uno;Cohesión social|decarbonisation;Acción comunitaria;1.234,56;15/01/2024;Activo;Alpha | Beta\n" +

@@ -11,6 +11,7 @@ import (
 // trim() gives (NULL for nothing left), for cells with and without Unicode spaces,
 // control characters and multi-byte characters at either end.
 func TestTrimmedMatchesTrim(t *testing.T) {
+	t.Parallel()
 	st, err := store.Open(context.Background(), store.Memory, store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // updates those and leaves the rest — fields, terms, lead and partners —
 // as they were; a column present but empty still clears its value.
 func TestUpsertKeepsColumnsTheFileLacks(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	e.mustImport(t, "full.csv", ingest.KindProjects, ingest.ModeAppend,
 		"ext_ref,title,pillars,level,stage,status,budget_total_eur,start_date,municipality_code,lead_org,partners\n"+

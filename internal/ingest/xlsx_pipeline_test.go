@@ -42,6 +42,7 @@ func setRow(tb testing.TB, f *excelize.File, sheet string, row int, values ...an
 // computed now, and a formula that cannot be is a reject naming its cell
 // and sheet, never an empty value.
 func TestXLSXFormulasWithoutValues(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path := workbook(t, e.dir, func(f *excelize.File, s string) {
 		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur", "public_funding_eur")
@@ -71,6 +72,7 @@ func TestXLSXFormulasWithoutValues(t *testing.T) {
 // when a data row ended in an empty cell; header_row did not help. Dates
 // typed as text and real date cells mix in one column.
 func TestXLSXTitleRowRaggedRowsAndMixedDates(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path := workbook(t, e.dir, func(f *excelize.File, s string) {
 		setRow(t, f, s, 1, "Proyectos de la misión 2024")
@@ -106,6 +108,7 @@ func TestXLSXTitleRowRaggedRowsAndMixedDates(t *testing.T) {
 // as one header row: merged cells are filled in, the group title prefixes
 // the headers under it, and the header is the row naming most fields.
 func TestXLSXMergedHeaderCells(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path := workbook(t, e.dir, func(f *excelize.File, s string) {
 		setRow(t, f, s, 1, "Referencia", "Título", "Presupuesto")
@@ -135,6 +138,7 @@ func TestXLSXMergedHeaderCells(t *testing.T) {
 // A sheet without the required columns is refused naming the sheet and
 // the row read as its header, not a delimiter.
 func TestXLSXMissingColumnNamesTheSheet(t *testing.T) {
+	t.Parallel()
 	e := mustEnv(t)
 	path := workbook(t, e.dir, func(f *excelize.File, s string) {
 		setRow(t, f, s, 1, "Código", "Importe")

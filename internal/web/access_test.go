@@ -289,6 +289,7 @@ func (rc routeCase) want(who string) int {
 // TestRouteAccess sends every route's request as every principal and
 // checks the status; it fails when a registered route has no row.
 func TestRouteAccess(t *testing.T) {
+	t.Parallel()
 	f := newAccessFixture(t, web.Options{LoginFailures: 1000}) // one client tries every route as everyone
 	listed := map[string]bool{}
 	for _, rc := range routeTable {
@@ -346,6 +347,7 @@ func auditRows(t *testing.T, st *store.Store) []store.AuditEntry {
 // TestNoRouteWritesTheAuditLog: the audit log's routes only read, and
 // every other method on them is refused.
 func TestNoRouteWritesTheAuditLog(t *testing.T) {
+	t.Parallel()
 	f := newAccessFixture(t, web.Options{LoginFailures: 1000}) // one client tries every route as everyone
 	for _, r := range f.app.GetRoutes(true) {
 		if strings.Contains(r.Path, "audit") && r.Method != "GET" && r.Method != "HEAD" {

@@ -36,6 +36,7 @@ func seriesOf(t *testing.T, pv *dashboard.PanelView) (map[string]any, map[string
 // Before the bounds a network of 151,000 projects put 7.5 million links on
 // one page.
 func TestPanelsAreBounded(t *testing.T) {
+	t.Parallel()
 	t.Run("bars", func(t *testing.T) {
 		n := 1000
 		cats, vals, drill := make([]string, n), make([]float64, n), make([]string, n)

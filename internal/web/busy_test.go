@@ -15,6 +15,7 @@ import (
 // (a double-click, a retry) commits once; the others answer 409, none 500.
 // Before the fix the racing commits met DuckDB's write conflict: 500.
 func TestDoubleCommitIsAConflict(t *testing.T) {
+	t.Parallel()
 	app, st := newImportApp(t, web.Options{})
 	var csv strings.Builder
 	csv.WriteString("ext_ref,title,pillars,level,status\n")

@@ -166,6 +166,7 @@ func checkPageAgrees(t *testing.T, app *fiber.App, page string) int {
 // TestEveryNumberAgreesWithItsRows walks every default dashboard of the demo,
 // live and as of each of its snapshots, in several filter states.
 func TestEveryNumberAgreesWithItsRows(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	dashes := []string{"overview", "balance", "network", "territory", "signals", "health"}
 	filters := []string{"", "level=regulation", "status=any&pillar=adaptation", "status=completed",
@@ -197,6 +198,7 @@ var (
 // figures are the overview's KPI cards as of that snapshot, and the list
 // API as of that snapshot adds up to them.
 func TestPackOverviewAndAPIAgree(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	for _, id := range []int{1, 2} {
 		t.Run(fmt.Sprintf("snapshot %d", id), func(t *testing.T) {
@@ -231,6 +233,7 @@ func TestPackOverviewAndAPIAgree(t *testing.T) {
 // TestSnapshotViewsReadFrozenRows: the API and pages opened as of a
 // snapshot read its frozen rows, and a page no snapshot freezes says so.
 func TestSnapshotViewsReadFrozenRows(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	// The coverage API as of snapshot 1 answers what the overview as of
 	// snapshot 1 draws, not today's matrix.
@@ -288,6 +291,7 @@ func TestSnapshotViewsReadFrozenRows(t *testing.T) {
 // nobody hand-tuned: 1,500 generated projects, 400 organisations and 3,000
 // signals, live and as of a snapshot of them.
 func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("walks every dashboard of a generated portfolio")
 	}
@@ -354,6 +358,7 @@ var panelTable = regexp.MustCompile(`(?s)id="panel-([^"]+)".*?<tbody>(.*?)</tbod
 // filters those lists use are scopes like any other: the walk agrees in
 // them too, and the filter form keeps them.
 func TestEveryBarOpensItsRows(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	if marks := horizonMarks(t, app, "/m/gipuzkoa/d/balance"); !strings.HasPrefix(marks["0"].Query["term"], "horizon:") {
 		t.Errorf("horizon marks %+v: want term=horizon:…", marks)

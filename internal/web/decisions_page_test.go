@@ -40,6 +40,7 @@ func decisionRowsOf(body []byte) map[string][2]string {
 // progress by November) and scaling a pilot (done). On 1 November the first
 // is overdue and the second is not.
 func TestDecisionsPage(t *testing.T) {
+	t.Parallel()
 	app, _ := newSnapshotApp(t) // clock: 1 November 2026
 	status, body := send(t, app, http.MethodGet, "/api/v1/missions/gipuzkoa/decisions", "", nil)
 	mustStatus(t, status, http.StatusOK, body)
@@ -137,6 +138,7 @@ func TestDecisionsPage(t *testing.T) {
 
 // On 30 October nothing is late yet: the flag follows the injected clock.
 func TestDecisionsNotYetOverdue(t *testing.T) {
+	t.Parallel()
 	app, _ := newSnapshotAppAt(t, time.Date(2026, 10, 30, 12, 0, 0, 0, time.UTC))
 	status, body := send(t, app, http.MethodGet, "/api/v1/missions/gipuzkoa/decisions", "", nil)
 	mustStatus(t, status, http.StatusOK, body)

@@ -18,6 +18,7 @@ type digestJSON struct {
 // after its last signals: the page opens on the latest week that has any
 // (2026-W44), says which, and pages through the weeks.
 func TestDigestWeeks(t *testing.T) {
+	t.Parallel()
 	app, _ := newSnapshotAppAt(t, time.Date(2026, 12, 6, 10, 0, 0, 0, time.UTC)) // 2026-W49
 	weekTotal := func(week string) int {
 		status, body := send(t, app, http.MethodGet, "/api/v1/missions/gipuzkoa/digest?week="+week, "", nil)

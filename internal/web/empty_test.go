@@ -17,6 +17,7 @@ import (
 // and links the action that fills it, and no dashboard draws an empty
 // chart frame.
 func TestEmptyMissionPages(t *testing.T) {
+	t.Parallel()
 	app, _ := newFreshApp(t, web.Options{PublicMission: "gipuzkoa"})
 	req := httptest.NewRequest(http.MethodPut, "/api/v1/missions/gipuzkoa", strings.NewReader(string(demo.Template())))
 	req.Header.Set("Authorization", "Bearer "+testAdminToken)

@@ -67,6 +67,7 @@ func englishFragments(t *testing.T) map[string]string {
 // and as a visitor, with its error pages, in Spanish and Basque, and fails
 // when one shows a phrase of the English catalogue.
 func TestPagesSpeakOnlyTheirLanguage(t *testing.T) {
+	t.Parallel()
 	app, st, _ := newClockedApp(t, web.Options{}, map[string]string{"vic": "viewer"})
 	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
 	b := newBrowser(t, app)

@@ -19,6 +19,7 @@ import (
 )
 
 func TestDomainError(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name        string
 		err         error
@@ -67,6 +68,7 @@ func TestDomainError(t *testing.T) {
 }
 
 func TestCSVCell(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		in           string
 		decimalComma bool
@@ -101,6 +103,7 @@ func TestCSVCell(t *testing.T) {
 // A commit refused for rejected rows answers through the one error handler:
 // the error with the batch's counts beside it, even when wrapped.
 func TestErrorHandlerAnswersFields(t *testing.T) {
+	t.Parallel()
 	s := &Server{}
 	app := fiber.New(fiber.Config{ErrorHandler: s.errorHandler})
 	app.Post("/api/v1/imports/7/commit", func(c *fiber.Ctx) error {
@@ -122,6 +125,7 @@ func TestErrorHandlerAnswersFields(t *testing.T) {
 // error answer for a code (EREJECTED was once answered in the commit
 // handler).
 func TestErrorCodesAnsweredInErrorsGoOnly(t *testing.T) {
+	t.Parallel()
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)

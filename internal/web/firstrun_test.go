@@ -23,6 +23,7 @@ import (
 // pasted one), the import wizard's page greets the new mission, and the
 // first file imported shows on the dashboards.
 func TestFirstRun(t *testing.T) {
+	t.Parallel()
 	app, _ := newFreshApp(t, web.Options{SetupCode: "the-code"})
 	b := newBrowser(t, app)
 	_, page, _ := b.do("GET", "/setup?code=the-code", nil, "")
@@ -106,6 +107,7 @@ func TestFirstRun(t *testing.T) {
 // Starting from the template also loads Gipuzkoa's reference geography,
 // so the new mission's map and comarca filter work from the first import.
 func TestFirstRunFromTheTemplate(t *testing.T) {
+	t.Parallel()
 	app, st := newFreshApp(t, web.Options{})
 	code, page, h := doAs(t, app, "POST", "/missions/new", url.Values{"template": {"gipuzkoa"}})
 	if code != 303 || h != "/m/gipuzkoa/imports?first=1&lang=en" {

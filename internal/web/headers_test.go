@@ -34,6 +34,7 @@ func get(t *testing.T, app interface {
 // immutable caching); --hsts adds Strict-Transport-Security to every
 // answer, errors included. Before the fix neither header was sent.
 func TestPrivatePagesAreNotStored(t *testing.T) {
+	t.Parallel()
 	app, _ := newImportApp(t, web.Options{HSTS: true})
 	for _, url := range []string{"/m/tiny", "/api/v1/missions", "/m/tiny/projects", "/api/v1/missions/nope"} {
 		res := get(t, app, url, true)
@@ -57,6 +58,7 @@ func TestPrivatePagesAreNotStored(t *testing.T) {
 // request log shows the route, not the token. Before the fix the live
 // token was logged.
 func TestGuestTokensStayOutOfTheLog(t *testing.T) {
+	t.Parallel()
 	app, _, logs := newLoggedApp(t, web.Options{})
 	const token = "c2VjcmV0LXRva2VuLXRoYXQtbXVzdC1ub3QtYmUtbG9nZ2Vk"
 	for _, url := range []string{"/g/" + token, "/g/" + token + "/diff?against=1"} {
@@ -74,6 +76,7 @@ func TestGuestTokensStayOutOfTheLog(t *testing.T) {
 // mission is answered as if it did not exist, without the other mission's
 // slug. Before the fix the error named both missions.
 func TestDiffNamesNoOtherMission(t *testing.T) {
+	t.Parallel()
 	app, st := newImportApp(t, web.Options{})
 	secret := strings.Replace(mustReadTestdata(t, "mission_tiny.yaml"), "slug: tiny", "slug: secret-plans", 1)
 	m, err := missionfile.Parse([]byte(secret))

@@ -127,6 +127,7 @@ func keysOf(t testing.TB, what string, m map[string]any, want ...string) {
 }
 
 func TestImportAPI(t *testing.T) {
+	t.Parallel()
 	app, st := newImportApp(t, web.Options{})
 	var file strings.Builder
 	file.WriteString("ext_ref;title;pillars;level;budget_total_eur\n")
@@ -300,6 +301,7 @@ func TestImportAPI(t *testing.T) {
 }
 
 func TestImportAPIErrors(t *testing.T) {
+	t.Parallel()
 	app, _ := newImportApp(t, web.Options{})
 	csv := "ext_ref,title\nT-1,One\n"
 	ct, withoutFile := multipartForm(t, map[string]string{"kind": "projects"}, "", nil)
@@ -378,6 +380,7 @@ func TestImportAPIErrors(t *testing.T) {
 }
 
 func TestImportUploadLimit(t *testing.T) {
+	t.Parallel()
 	app, st := newImportApp(t, web.Options{UploadLimit: 1024})
 	big := "ext_ref,title\n" + strings.Repeat("T-1,A title long enough to fill the file\n", 60)
 	ct, body := multipartForm(t, map[string]string{"kind": "projects"}, "big.csv", []byte(big))
@@ -428,6 +431,7 @@ func TestImportUploadLimit(t *testing.T) {
 }
 
 func TestImportsPage(t *testing.T) {
+	t.Parallel()
 	app, _ := newImportApp(t, web.Options{})
 	runScenarios(t, app, []scenario{
 		{
@@ -450,6 +454,7 @@ func TestImportsPage(t *testing.T) {
 // arriving is dropped after UploadTimeout (not left to hold a connection
 // and a temp file), and nothing is stored.
 func TestStalledUploadIsCutAtUploadTimeout(t *testing.T) {
+	t.Parallel()
 	app, st := newImportApp(t, web.Options{UploadTimeout: 300 * time.Millisecond})
 	conn, err := net.Dial("tcp", listen(t, app))
 	if err != nil {
@@ -482,6 +487,7 @@ func TestStalledUploadIsCutAtUploadTimeout(t *testing.T) {
 // warning, answers the commit 422 EAMBIGUOUS, and takes the column's
 // separator as decimal_separator[COLUMN].
 func TestImportAPIAmbiguousColumn(t *testing.T) {
+	t.Parallel()
 	app, st := newImportApp(t, web.Options{})
 	file := "ext_ref;title;presupuesto\nW-1;Uno;600.159\nW-2;Dos;45.000\n"
 	status, body := upload(t, app, map[string]string{"kind": "projects"}, "w.csv", file)

@@ -27,6 +27,7 @@ func pageLang(t *testing.T, page string) string {
 // Spanish; the choice is remembered over pages without ?lang= and beats
 // Accept-Language, which is only the first guess.
 func TestLanguageSticks(t *testing.T) {
+	t.Parallel()
 	app, _, _ := newClockedApp(t, web.Options{}, map[string]string{"ane": "analyst"})
 	b := newBrowser(t, app)
 	code, _, h := b.do("GET", "/m/tiny/imports?lang=es", map[string]string{"Accept-Language": "en"}, "")
@@ -81,6 +82,7 @@ func TestLanguageSticks(t *testing.T) {
 // Basque for a guest whose browser asks for English; one created through
 // the API may name its language.
 func TestGuestLinkOpensInItsLanguage(t *testing.T) {
+	t.Parallel()
 	app, st, _ := newClockedApp(t, web.Options{}, map[string]string{"lur": "leader"})
 	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
 	lead := newBrowser(t, app)
@@ -124,6 +126,7 @@ func TestGuestLinkOpensInItsLanguage(t *testing.T) {
 // their time in the mission's zone (Europe/Madrid) the reader's way, never
 // in UTC or ISO.
 func TestTimesInTheMissionZone(t *testing.T) {
+	t.Parallel()
 	app, st, _ := newClockedApp(t, web.Options{}, nil) // the clock reads 27 Nov 2026 09:00 UTC
 	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
 	b := newBrowser(t, app)

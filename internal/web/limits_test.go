@@ -92,6 +92,7 @@ func raw(t *testing.T, addr, request string) (int, string) {
 // timeout: each of these requests went unanswered while its body was
 // withheld.
 func TestLimitsBeforeBodies(t *testing.T) {
+	t.Parallel()
 	app, st, logs := newLoggedApp(t, web.Options{UploadLimit: 1 << 20, UploadTimeout: time.Hour})
 	addr := listen(t, app)
 	const gig = 1 << 30
@@ -185,6 +186,7 @@ func TestUploadMemoryDoesNotGrowWithTheFile(t *testing.T) {
 // and writes no ERROR line. Before the fix a 10 KB query string answered
 // 500 (Fiber's 431 had no domain code) and logged an error.
 func TestMalformedRequestsAreClientErrors(t *testing.T) {
+	t.Parallel()
 	app, _, logs := newLoggedApp(t, web.Options{})
 	addr := listen(t, app)
 	long := strings.Repeat("a", 10<<10)

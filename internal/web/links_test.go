@@ -9,6 +9,7 @@ import (
 // counts (the consistency walk compares every cell with its list); the
 // list names both projects, pages, and refuses a level the mission lacks.
 func TestLinksList(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	api := "/api/v1/missions/gipuzkoa/links?level_a=community&level_b=startup"
 	all := decode[struct {

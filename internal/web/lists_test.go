@@ -35,6 +35,7 @@ func projectText(p portfolio.Project) string {
 }
 
 func TestListSearchIgnoresCaseAndAccents(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	base := "/api/v1/missions/gipuzkoa/projects?status=any&limit=500&q="
 	plain := decode[projectPage](t, mustGet(t, app, base+"ONATI"))
@@ -65,6 +66,7 @@ func TestListSearchIgnoresCaseAndAccents(t *testing.T) {
 }
 
 func TestListSortAndBadParams(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	ps := decode[projectPage](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects?sort=-budget&limit=500"))
 	seenNull := false
@@ -102,6 +104,7 @@ func TestListSortAndBadParams(t *testing.T) {
 }
 
 func TestSignalsAnsweredByNoProject(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	all := decode[signalPage](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/signals?signal_status=approved&limit=1"))
 	no := decode[signalPage](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/signals?signal_status=approved&answered=no&limit=500"))
@@ -123,6 +126,7 @@ func TestSignalsAnsweredByNoProject(t *testing.T) {
 // TestListExportIsTheFilteredList: the CSV and the workbook hold exactly
 // the rows the API lists for the same parameters, in the same order.
 func TestListExportIsTheFilteredList(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	params := "level=community&q=" + url.QueryEscape("asociación") + "&sort=-budget"
 	api := decode[projectPage](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects?limit=500&"+params))
@@ -197,6 +201,7 @@ func TestListExportIsTheFilteredList(t *testing.T) {
 }
 
 func TestListPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	runScenarios(t, app, []scenario{
 		{name: "projects page searches and sorts", url: "/m/gipuzkoa/projects?q=ONATI&sort=-budget&lang=en", wantStatus: 200,
@@ -210,6 +215,7 @@ func TestListPages(t *testing.T) {
 }
 
 func TestDetailPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	d := decode[portfolio.ProjectDetail](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects/PRJ-0001"))
 	if d.Place == nil || d.Place.NameEU != "Bergara" || d.Place.ComarcaEU == "" || len(d.Batches) == 0 || !d.Batches[0].Created || len(d.Snapshots) < 2 {

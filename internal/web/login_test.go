@@ -39,6 +39,7 @@ func loginToken(t *testing.T, b *browser) string {
 // (an unknown name kept 401: enumeration) and locked the account for every
 // client, its owner included.
 func TestLoginThrottle(t *testing.T) {
+	t.Parallel()
 	app, st, ck := newClockedApp(t, web.Options{LoginBurst: 1000, TrustedProxies: viaProxy}, map[string]string{"mikel": "viewer"})
 	b := newBrowser(t, app)
 	token := loginToken(t, b)
@@ -89,6 +90,7 @@ func TestLoginThrottle(t *testing.T) {
 // client. Before the fix the rate limit counted the leftmost address, which
 // the client writes.
 func TestLoginThrottlePerClient(t *testing.T) {
+	t.Parallel()
 	app, _, _ := newClockedApp(t, web.Options{LoginBurst: 1000, LoginFailures: 2, TrustedProxies: viaProxy}, nil)
 	b := newBrowser(t, app)
 	token := loginToken(t, b)
@@ -110,6 +112,7 @@ func TestLoginThrottlePerClient(t *testing.T) {
 // X-Forwarded-Proto does not make cookies Secure and X-Forwarded-Host does
 // not pass the Origin check. Before the fix Fiber believed both from anyone.
 func TestForwardedHeadersOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		trusted []string

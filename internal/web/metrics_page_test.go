@@ -61,6 +61,7 @@ func checkMetricCatalogue(t *testing.T, body []byte) {
 }
 
 func TestMetricCatalogueInSpanish(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	runScenarios(t, app, []scenario{{
 		name: "families and labels in Spanish", url: "/m/gipuzkoa/metrics?lang=es", wantStatus: 200,

@@ -27,6 +27,7 @@ func decodeMetrics(t *testing.T, body []byte) metricsBody {
 }
 
 func TestMetricsAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	runScenarios(t, app, []scenario{
 		{

@@ -12,6 +12,7 @@ import (
 // can switch to, every node carries a mark that opens the organisation's
 // page, and those pages exist in the page's scope, as of its snapshot too.
 func TestOrganisationNodesOpenTheirPage(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	for _, q := range []string{"", "?snapshot=1"} {
 		body := string(mustGet(t, app, "/m/gipuzkoa/d/network"+q))

@@ -5,6 +5,7 @@ import "testing"
 // TestSafeNext: only same-origin paths survive. Before the fix "/\t/evil"
 // (a browser drops the tab: "//evil") and "/a\\b" tricks passed.
 func TestSafeNext(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"/m/demo?x=1#top":          "/m/demo?x=1#top",
 		"/":                        "/",

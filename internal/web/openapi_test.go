@@ -90,6 +90,7 @@ func openAPIMismatch(t *testing.T, req *http.Request, res *http.Response, body [
 // TestOpenAPIValidationCatchesAWrongAnswer: the check the scenarios run
 // refuses answers that break the document.
 func TestOpenAPIValidationCatchesAWrongAnswer(t *testing.T) {
+	t.Parallel()
 	json := http.Header{"Content-Type": {"application/json"}}
 	for _, c := range []struct {
 		name, method, url string
@@ -117,6 +118,7 @@ func TestOpenAPIValidationCatchesAWrongAnswer(t *testing.T) {
 // TestOpenAPICoversEveryRoute fails when a route of /api/v1 has no
 // operation, or an operation lacks its required role or error answers.
 func TestOpenAPICoversEveryRoute(t *testing.T) {
+	t.Parallel()
 	doc, _ := loadAPISpec(t)
 	if doc.OpenAPI != "3.1.0" {
 		t.Errorf("openapi = %q, want 3.1.0", doc.OpenAPI)
@@ -155,6 +157,7 @@ func TestOpenAPICoversEveryRoute(t *testing.T) {
 
 // TestOpenAPIIsServed: the document is public JSON at /api/v1/openapi.json.
 func TestOpenAPIIsServed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	runScenarios(t, app, []scenario{{
 		name: "anyone reads it", url: "/api/v1/openapi.json", anonymous: true, wantStatus: 200,

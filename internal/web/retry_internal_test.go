@@ -12,6 +12,7 @@ import (
 // commits waits for that step to end and is made again, at most
 // readRetries times; other failures are not retried.
 func TestRetryRead(t *testing.T) {
+	t.Parallel()
 	st, err := store.Open(context.Background(), store.Memory, store.Options{})
 	if err != nil {
 		t.Fatal(err)

@@ -80,6 +80,7 @@ func newCountingApp(t *testing.T) (*fiber.App, *countingImports, *countingSnapsh
 // A client that holds a snapshot's metrics gets 304 before anything is
 // computed; one holding another version gets them computed afresh.
 func TestSnapshotMetricsETagBeforeCompute(t *testing.T) {
+	t.Parallel()
 	app, _, counter, id := newCountingApp(t)
 	url := fmt.Sprintf("/api/v1/missions/tiny/metrics?snapshot=%d&codes=C1", id)
 
@@ -103,6 +104,7 @@ func TestSnapshotMetricsETagBeforeCompute(t *testing.T) {
 // The guard loads the import or snapshot a route names to check access:
 // the handler answers with that one instead of reading it again.
 func TestGuardHandsLoadedObjectToHandler(t *testing.T) {
+	t.Parallel()
 	app, imports, snaps, id := newCountingApp(t)
 	res, body := getWith(t, app, "/api/v1/imports/1", nil)
 	if res.StatusCode != http.StatusOK || !strings.Contains(string(body), `"id":1,`) {

@@ -15,6 +15,7 @@ import (
 // the instance administrator can lower the minimum. Before the fix
 // "@every 1s" was accepted and took 28 snapshots in 30 s.
 func TestSnapshotScheduleHasAMinimum(t *testing.T) {
+	t.Parallel()
 	tiny := mustReadTestdata(t, "mission_tiny.yaml")
 	every := func(spec string) string {
 		return strings.Replace(tiny, "slug: tiny\n", "slug: tiny\nschedules: {snapshot: \""+spec+"\"}\n", 1)

@@ -148,6 +148,7 @@ func (b *browser) session() map[string]any {
 // TestLoginSessionAndCSRF walks a person through login, a write with and
 // without the CSRF token, logout and expiry.
 func TestLoginSessionAndCSRF(t *testing.T) {
+	t.Parallel()
 	app, st, ck := newClockedApp(t, web.Options{SessionTTL: time.Hour}, map[string]string{"ane": "analyst"})
 	b := newBrowser(t, app)
 
@@ -242,6 +243,7 @@ func TestLoginSessionAndCSRF(t *testing.T) {
 // TestLoginRateLimit: one address gets LoginBurst attempts, then 429 with
 // Retry-After, whatever the usernames; attempts come back with time.
 func TestLoginRateLimit(t *testing.T) {
+	t.Parallel()
 	app, _, ck := newClockedApp(t, web.Options{LoginBurst: 3, LoginEvery: 10 * time.Second}, nil)
 	b := newBrowser(t, app)
 	_, page, _ := b.do("GET", "/login", nil, "")
@@ -264,6 +266,7 @@ func TestLoginRateLimit(t *testing.T) {
 // TestFirstRunSetup: no user, a one-time code; the first user becomes the
 // instance administrator and setup closes.
 func TestFirstRunSetup(t *testing.T) {
+	t.Parallel()
 	app, st, _ := newClockedApp(t, web.Options{SetupCode: "the-code"}, nil)
 	b := newBrowser(t, app)
 	if code, _, _ := b.do("GET", "/setup?code=guess", nil, ""); code != 403 {
@@ -300,6 +303,7 @@ func TestFirstRunSetup(t *testing.T) {
 // TestPublicDemoIsReadOnly: anonymous visitors read the public mission,
 // marked as such, and nothing else; writing needs a login.
 func TestPublicDemoIsReadOnly(t *testing.T) {
+	t.Parallel()
 	app, st, _ := newClockedApp(t, web.Options{PublicMission: "tiny"}, nil)
 	ctx := portfolio.WithActor(context.Background(), "test")
 	m, _ := missionfile.Parse([]byte(strings.Replace(mustReadTestdata(t, "mission_tiny.yaml"), "slug: tiny", "slug: private", 1)))
@@ -334,6 +338,7 @@ func TestPublicDemoIsReadOnly(t *testing.T) {
 // read-only, is logged at each use, and stops at expiry or revocation; a
 // forged or edited link opens nothing.
 func TestGuestLinks(t *testing.T) {
+	t.Parallel()
 	app, st, ck := newClockedApp(t, web.Options{}, map[string]string{"lur": "leader", "vic": "viewer"})
 	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
 	lead := newBrowser(t, app)
@@ -414,6 +419,7 @@ func TestGuestLinks(t *testing.T) {
 // TestPublicDemoBannerOnThePack: the pack, a document with its own header,
 // is marked for anonymous readers too.
 func TestPublicDemoBannerOnThePack(t *testing.T) {
+	t.Parallel()
 	app, st, _ := newClockedApp(t, web.Options{PublicMission: "tiny"}, nil)
 	mustImport(t, st, "tiny", "projects", "p.csv", mustReadTestdata(t, "projects_tiny.csv"))
 	b := newBrowser(t, app)
@@ -431,6 +437,7 @@ func TestPublicDemoBannerOnThePack(t *testing.T) {
 // (X-Forwarded-For) has its own attempts; from anyone else the header is
 // ignored, so it cannot be used to escape the limit.
 func TestLoginRateLimitBehindAProxy(t *testing.T) {
+	t.Parallel()
 	attempt := func(b *browser, token, client string) int {
 		code, _, _ := b.do("POST", "/login", map[string]string{"Content-Type": fiber.MIMEApplicationForm, "X-Forwarded-For": client},
 			url.Values{"_csrf": {token}, "username": {"x"}, "password": {"y"}}.Encode())

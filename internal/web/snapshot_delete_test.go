@@ -17,6 +17,7 @@ import (
 // its guest links stop working; the other snapshots are untouched. Before
 // there was no way to remove a snapshot at all.
 func TestDeleteSnapshot(t *testing.T) {
+	t.Parallel()
 	app, st := newSnapshotApp(t)
 	keep := mustTakeSnapshot(t, app, "gipuzkoa", "kept")
 	gone := mustTakeSnapshot(t, app, "gipuzkoa", "to delete")

@@ -25,8 +25,8 @@ import (
 // demo's last signals, so that the weekly digest has some.
 var digestNow = time.Date(2026, 11, 1, 12, 0, 0, 0, time.UTC)
 
-// newSnapshotApp returns an app over its own in-memory store with the demo
-// loaded: these tests take snapshots and import, which the shared demo
+// newSnapshotApp returns an app over its own copy of the demo database:
+// these tests take snapshots and import, which the shared demo
 // store must not see.
 func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 	t.Helper()
@@ -36,17 +36,11 @@ func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 // newSnapshotAppAt is newSnapshotApp with the server's clock stopped at now.
 func newSnapshotAppAt(t testing.TB, now time.Time) (*fiber.App, *store.Store) {
 	t.Helper()
-	ctx := context.Background()
-	st, err := store.Open(ctx, store.Memory, store.Options{})
+	st, err := openDemoCopy(t, store.Options{}, false)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
-	t.Cleanup(func() { st.Close() })
-	log := discardLogger()
-	if err := demo.Load(ctx, st, ingest.New(st, time.Now), log); err != nil {
-		t.Fatalf("demo: %v", err)
-	}
-	d := testDeps(st, st, log)
+	d := testDeps(st, st, discardLogger())
 	d.Now = func() time.Time { return now }
 	return web.New(d, web.Options{}), st
 }
@@ -101,6 +95,7 @@ const (
 var svgTag = regexp.MustCompile(`<svg[\s>]`)
 
 func TestSnapshotPages(t *testing.T) {
+	t.Parallel()
 	app, st := newSnapshotApp(t)
 	first := mustTakeSnapshot(t, app, demo.Slug, "Committee March")
 	mustImportMode(t, st, demo.Slug, ingest.KindProjects, ingest.ModeUpsert, snapImport)
@@ -325,6 +320,7 @@ func TestSnapshotPages(t *testing.T) {
 // TestSnapshotPagesWithoutService: a server wired without snapshots says
 // so instead of failing.
 func TestSnapshotPagesWithoutService(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Memory, store.Options{})
 	if err != nil {
@@ -341,6 +337,7 @@ func TestSnapshotPagesWithoutService(t *testing.T) {
 
 // TestSnapshotListLinksAnswer: every snapshot link of the list page answers.
 func TestSnapshotListLinksAnswer(t *testing.T) {
+	t.Parallel()
 	app, _ := newSnapshotApp(t)
 	mustTakeSnapshot(t, app, demo.Slug, "One")
 	mustTakeSnapshot(t, app, demo.Slug, "Two")

@@ -13,6 +13,7 @@ import (
 )
 
 func TestPickEncoding(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		name, accept string
 		br, gz       bool
@@ -41,6 +42,7 @@ func TestPickEncoding(t *testing.T) {
 // without `go generate ./internal/web`: every compressible file of more
 // than 1 kB has a brotli and a gzip copy, and both decode to the file.
 func TestPrecompressedCopiesAreCurrent(t *testing.T) {
+	t.Parallel()
 	tab := assets()
 	if len(tab.byName) == 0 {
 		t.Fatal("no static assets embedded")
@@ -79,6 +81,7 @@ func TestPrecompressedCopiesAreCurrent(t *testing.T) {
 // TestPackedPagesFollowTheirView: a refreshed view (other bytes under the
 // same key) is compressed again; the same view and reader hit the copy.
 func TestPackedPagesFollowTheirView(t *testing.T) {
+	t.Parallel()
 	p := newPackedPages(time.Now)
 	page1 := []byte("<p>before</p>" + string(viewerMarker) + "<p>one</p>")
 	page2 := []byte("<p>before</p>" + string(viewerMarker) + "<p>two</p>")

@@ -57,6 +57,7 @@ func gunzip(t *testing.T, b []byte) []byte {
 // content-hashed names that are immutable; each is served in the coding
 // the client accepts, decoding to the same bytes, with Vary and an ETag.
 func TestStaticAssetsAreCompressedAndImmutable(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	page := mustGet(t, app, "/m/gipuzkoa")
 	m := regexp.MustCompile(`src="(/static/vendor/echarts/echarts\.min\.[0-9a-f]{12}\.js)"`).FindSubmatch(page)
@@ -97,6 +98,7 @@ func TestStaticAssetsAreCompressedAndImmutable(t *testing.T) {
 // TestDashboardPagesAreSentCompressed: the overview comes in brotli or
 // gzip as asked, decoding to the page sent uncompressed, with Vary.
 func TestDashboardPagesAreSentCompressed(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	_, plain := getWith(t, app, "/m/gipuzkoa?lang=eu", nil)
 	anon := func(enc string) (*http.Response, []byte) {

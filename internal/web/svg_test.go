@@ -82,6 +82,7 @@ func parseSVG(t *testing.T, s string) svgShape {
 }
 
 func TestHeatmapSVG(t *testing.T) {
+	t.Parallel()
 	rows := []string{"Social cohesion", "Decarbonisation"}
 	cols := []string{"Community", "Startups", "Regulation"}
 	got := string(heatmapSVG(rows, cols, [][]float64{{2, 0, 1}, {0, 4, 0.5}}))
@@ -121,6 +122,7 @@ func TestHeatmapSVG(t *testing.T) {
 }
 
 func TestBarsSVG(t *testing.T) {
+	t.Parallel()
 	got := string(barsSVG([]string{"Explore", "Design", "Pilot"}, []float64{4, 0, 2}))
 	sh := parseSVG(t, got)
 	if len(sh.rects) != 3 {
@@ -139,6 +141,7 @@ func TestBarsSVG(t *testing.T) {
 
 // TestBarsSVGGolden pins the markup of the smallest drawing.
 func TestBarsSVGGolden(t *testing.T) {
+	t.Parallel()
 	got := string(barsSVG([]string{"Ab"}, []float64{3}))
 	want := `<svg class="svg-chart" width="471" height="34" viewBox="0 0 471 34" font-family="system-ui, sans-serif" font-size="12">` +
 		`<g><title>Ab: 3</title><text x="22.4" y="17" text-anchor="end" dominant-baseline="central" fill="#1b1f24">Ab</text>` +
@@ -152,6 +155,7 @@ func TestBarsSVGGolden(t *testing.T) {
 // TestSVGEscapesLabels feeds a label that would close the drawing and open
 // a script: it must stay text, in the labels and in the titles.
 func TestSVGEscapesLabels(t *testing.T) {
+	t.Parallel()
 	const hostile = `</svg><script>alert("x")</script>&`
 	for name, got := range map[string]string{
 		"heatmap row":    string(heatmapSVG([]string{hostile}, []string{"b"}, [][]float64{{1}})),
@@ -177,6 +181,7 @@ func TestSVGEscapesLabels(t *testing.T) {
 }
 
 func TestSVGEdges(t *testing.T) {
+	t.Parallel()
 	if got := heatmapSVG(nil, []string{"a"}, nil); got != "" {
 		t.Errorf("heatmap without rows = %q, want empty", got)
 	}

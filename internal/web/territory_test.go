@@ -28,6 +28,7 @@ var (
 // its four measures, and a mark whose list holds exactly its projects, in
 // a comarca's scope too.
 func TestTerritoryChoropleth(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	geo := decode[struct {
 		Type        string
@@ -107,6 +108,7 @@ func TestTerritoryChoropleth(t *testing.T) {
 // The built-in boundaries go compressed to a client that accepts it, and a
 // client holding them gets 304.
 func TestBuiltinBoundariesCached(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	req := httptest.NewRequest(http.MethodGet, "/geo/gipuzkoa.geojson", nil)
 	req.Header.Set("Accept-Encoding", "gzip")
@@ -136,6 +138,7 @@ func TestBuiltinBoundariesCached(t *testing.T) {
 // falls back to the bubbles; the server's --geojson applies to a mission
 // that says nothing.
 func TestMissionBoundaries(t *testing.T) {
+	t.Parallel()
 	app, st := newFreshApp(t, web.Options{GeoJSON: []byte(`{"type":"FeatureCollection","features":[]}`), GeoJSONName: "ine"})
 	lat, lon, pop := 42.06, -1.6, int64(37000)
 	if err := st.UpsertGeoAreas(context.Background(), []portfolio.GeoArea{{Code: "31232", NameEU: "Tutera", NameES: "Tudela", Level: "municipality",

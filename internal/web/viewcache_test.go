@@ -17,6 +17,7 @@ var computedAt = regexp.MustCompile(`class="summary computed">[^<]*`)
 // anonymous visitor's junk parameters cut the demo from 472 to 12.6
 // requests a second).
 func TestJunkParametersHitThePageCache(t *testing.T) {
+	t.Parallel()
 	app, _, ck := newClockedApp(t, web.Options{}, nil)
 	built := func(url string) string {
 		t.Helper()

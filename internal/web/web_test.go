@@ -156,34 +156,107 @@ func checkSecurityHeaders(t *testing.T, h http.Header) {
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// shared holds the demo app: loading the demo takes about half a second, so
-// the read-only tests share one load per test binary. Tests that write use
-// newFreshApp instead.
+// demoDB is a database file with the demo mission loaded, built once per
+// test binary in a directory TestMain removes: loading the demo through
+// the import pipeline takes seconds on a loaded machine, copying the file
+// milliseconds, so every test that needs the demo opens its own copy.
+var demoDB struct {
+	once sync.Once
+	dir  string
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "begira-web-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	demoDB.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildDemoDB writes the demo template at path.
+func buildDemoDB(path string) (err error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, path, store.Options{})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		// Closing checkpoints: the copies need nothing but the file.
+		if cerr := st.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	return demo.Load(ctx, st, ingest.New(st, time.Now), discardLogger())
+}
+
+// openDemoCopy opens a store over a copy of the demo template of its own,
+// closed when the test ends, or when the test binary ends with keep.
+func openDemoCopy(t testing.TB, opt store.Options, keep bool) (*store.Store, error) {
+	t.Helper()
+	demoDB.once.Do(func() {
+		demoDB.path = filepath.Join(demoDB.dir, "demo.duckdb")
+		demoDB.err = buildDemoDB(demoDB.path)
+	})
+	if demoDB.err != nil {
+		return nil, fmt.Errorf("demo: %w", demoDB.err)
+	}
+	dir := demoDB.dir
+	if !keep {
+		dir = t.TempDir()
+	}
+	f, err := os.CreateTemp(dir, "copy-*.duckdb")
+	if err != nil {
+		return nil, err
+	}
+	src, err := os.Open(demoDB.path)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	defer src.Close()
+	if _, err := io.Copy(f, src); err != nil {
+		f.Close()
+		return nil, err
+	}
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	st, err := store.Open(context.Background(), f.Name(), opt)
+	if err != nil {
+		return nil, err
+	}
+	if !keep {
+		t.Cleanup(func() { st.Close() })
+	}
+	return st, nil
+}
+
+// shared holds the demo app that the read-only tests share, one per test
+// binary. Tests that write use newFreshApp or newSnapshotApp instead.
 var shared struct {
 	once sync.Once
 	app  *fiber.App
 	err  error
 }
 
-// newTestApp returns the app over a real in-memory store holding the demo
-// mission. Callers must not write through it.
+// newTestApp returns the app over a real store holding the demo mission.
+// Callers must not write through it.
 func newTestApp(t testing.TB) *fiber.App {
 	t.Helper()
 	shared.once.Do(func() {
-		ctx := context.Background()
-		log := discardLogger()
-		st, err := store.Open(ctx, store.Memory, store.Options{})
+		// The store lives as long as the test binary.
+		st, err := openDemoCopy(t, store.Options{}, true)
 		if err != nil {
 			shared.err = err
 			return
 		}
-		if err := demo.Load(ctx, st, ingest.New(st, time.Now), log); err != nil {
-			st.Close()
-			shared.err = err
-			return
-		}
-		// The store lives as long as the test binary.
-		shared.app = web.New(testDeps(st, st, log), web.Options{PublicMission: demo.Slug})
+		shared.app = web.New(testDeps(st, st, discardLogger()), web.Options{PublicMission: demo.Slug})
 	})
 	if shared.err != nil {
 		t.Fatalf("demo app: %v", shared.err)
@@ -455,6 +528,7 @@ func checkRowsAtLevel(label string) func(t *testing.T, body []byte) {
 }
 
 func TestDemoAPI(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	csvRows := demoProjectRows(t)
 	runScenarios(t, app, []scenario{
@@ -679,6 +753,7 @@ func TestDemoAPI(t *testing.T) {
 }
 
 func TestDemoPages(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	inScope := decode[list[project]](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects?"+demoInScope+"&limit=1")).Total
 	community := decode[list[project]](t, mustGet(t, app, "/api/v1/missions/gipuzkoa/projects?level=community&limit=1")).Total
@@ -820,6 +895,7 @@ func TestDemoPages(t *testing.T) {
 // TestPageAssetsExist fetches every same-origin file the pages link to: a
 // page that references no other host must still find all it needs.
 func TestPageAssetsExist(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	asset := regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`)
 	seen := map[string]bool{}
@@ -849,6 +925,7 @@ func TestPageAssetsExist(t *testing.T) {
 // see free of security fixtures: no project title, summary or organisation
 // carries markup (the security tests bring their own hostile strings).
 func TestDemoHasNoHostileStrings(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	seen := 0
 	for offset := 0; ; offset += 100 {
@@ -872,6 +949,7 @@ func TestDemoHasNoHostileStrings(t *testing.T) {
 // through the test's own import (the demo visitors see carries no hostile
 // strings), and follows it through every page that shows titles.
 func TestDemoXSS(t *testing.T) {
+	t.Parallel()
 	app, st := newSnapshotApp(t)
 	mustImportMode(t, st, demo.Slug, ingest.KindProjects, ingest.ModeUpsert,
 		"ext_ref,title,pillars,level,stage,status,lead_org,budget_total_eur\n"+
@@ -936,6 +1014,7 @@ func checkCoverageCSV(comma rune, number *regexp.Regexp) func(t *testing.T, body
 }
 
 func TestPanelCSV(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	runScenarios(t, app, []scenario{
 		{
@@ -988,6 +1067,7 @@ func TestPanelCSV(t *testing.T) {
 // TestPanelCSVNeutralisesFormulas exports cells and headers a spreadsheet
 // would run as formulas: a project title and scheme labels.
 func TestPanelCSVNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
 	app, st := newFreshApp(t, web.Options{})
 	runScenarios(t, app, []scenario{{
 		name: "apply the mission", method: http.MethodPut, url: "/api/v1/missions/formula",
@@ -1030,6 +1110,7 @@ func TestPanelCSVNeutralisesFormulas(t *testing.T) {
 }
 
 func TestPutMission(t *testing.T) {
+	t.Parallel()
 	app, st := newFreshApp(t, web.Options{BodyLimit: 1024})
 	tiny := mustReadTestdata(t, "mission_tiny.yaml")
 	if len(tiny) > 1024 {
@@ -1153,6 +1234,7 @@ func (f failingStore) Missions(context.Context) ([]portfolio.MissionSummary, err
 func (f failingStore) Ping(context.Context) error { return f.err }
 
 func TestInternalErrorsDoNotLeak(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	st, err := store.Open(ctx, store.Memory, store.Options{})
 	if err != nil {
@@ -1192,6 +1274,7 @@ func TestInternalErrorsDoNotLeak(t *testing.T) {
 // TestFixturesParse guards the fixtures: every mission document in testdata
 // must apply to an empty store, so that a failing test points at the code.
 func TestFixturesParse(t *testing.T) {
+	t.Parallel()
 	entries, err := fs.Glob(os.DirFS("testdata"), "mission_*.yaml")
 	if err != nil || len(entries) == 0 {
 		t.Fatalf("no mission fixture: %v", err)
@@ -1232,6 +1315,7 @@ func testDeps(ws web.Store, st *store.Store, log *slog.Logger) web.Deps {
 // TestFixedValuesAreTranslated: statuses and source types read in the
 // page's language; the API keeps the codes.
 func TestFixedValuesAreTranslated(t *testing.T) {
+	t.Parallel()
 	app := newTestApp(t)
 	runScenarios(t, app, []scenario{
 		{name: "projects es", url: "/m/gipuzkoa/projects?lang=es&status=active", wantStatus: 200,
