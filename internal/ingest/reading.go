@@ -69,7 +69,7 @@ func (r *reading) geo(c string) string {
 	if r.geoCase == "" {
 		return code
 	}
-	return fmt.Sprintf(`coalesce(%s, %s)`, code, strings.ReplaceAll(r.geoCase, "$CELL", c))
+	return firstOf(code, strings.ReplaceAll(r.geoCase, "$CELL", c))
 }
 
 // municipalityNames builds the CASE expression that turns a municipality

@@ -23,11 +23,15 @@ SELECT ?, line, r.column_name, r.value, r.reason, r.code
 FROM (SELECT line, unnest(list_filter([{{checks}}], x -> x IS NOT NULL)) AS r FROM {{staged}})
 
 -- name: duplicates
--- A business key met earlier in the file.
+-- A business key met earlier in the file. The keys met more than once are
+-- found by grouping (a hash table), then joined back to their lines: a
+-- window partitioned by the key costs twice as much on a million lines.
 INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-SELECT ?, line, ?, raw, 'duplicate in this file (first on line ' || first_line || ')', {{code}}
-FROM (SELECT line, {{key}} AS raw, min(line) OVER (PARTITION BY {{key_expr}}) AS first_line FROM {{staged}} WHERE {{key}} IS NOT NULL)
-WHERE line > first_line
+SELECT ?, s.line, ?, s.{{key}}, 'duplicate in this file (first on line ' || d.first_line || ')', {{code}}
+FROM {{staged}} s
+JOIN (SELECT {{key_expr}} AS k, min(line) AS first_line FROM {{staged}} WHERE {{key}} IS NOT NULL GROUP BY k HAVING count(*) > 1) d
+  ON {{key_expr}} = d.k
+WHERE s.{{key}} IS NOT NULL AND s.line > d.first_line
 
 -- name: count-rows
 SELECT (SELECT count(*) FROM {{staged}}), (SELECT count(DISTINCT line) FROM import_reject WHERE batch_id = ?)
