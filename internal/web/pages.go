@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/cache"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
@@ -121,6 +122,9 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 		} else {
 			s.stats.refresh("page")
 		}
+		// One picture of the data: the metrics on the page are recomputed
+		// if an import made them stale, never shown beside new figures.
+		ctx = cache.Fresh(ctx)
 		m, err := s.store.Mission(ctx, slug)
 		if err != nil {
 			return nil, err
