@@ -121,6 +121,7 @@ func (en *Engine) compute(ctx context.Context, req Request) (*Result, error) {
 	env, err := NewEnv(en.st, req.Mission, req.Scope, req.Params, en.now())
 	var res *Result
 	if err == nil {
+		env.Share(ctx) // the page's chart may have built the network already
 		res, err = Compute(ctx, env, req.Codes)
 	}
 	if err != nil {
