@@ -169,7 +169,7 @@ type bipartite struct {
 	// search tests this bitset (9 KB, in cache) rather than read every
 	// node's multi row bounds.
 	inMulti []uint64
-	new                    []int32 // node index in pg → node index here
+	new     []int32 // node index in pg → node index here
 }
 
 // newBipartite renumbers pg's memberships; old maps the new node indices
