@@ -76,8 +76,9 @@ type entry[V any] struct {
 	err     error // the first computation's error
 	gen     int   // the group's generation val was computed at
 	ready   chan struct{}
-	running bool          // a computation is in progress
-	done    chan struct{} // closed when the recomputation under way ends
+	running bool          // a computation is in progress (or a recomputation waits for a slot)
+	claimed bool          // the pending recomputation is being computed
+	done    chan struct{} // closed when the pending recomputation ends
 	used    time.Time
 	size    int
 }
@@ -145,11 +146,11 @@ func (c *Cache[V]) Get(ctx context.Context, group, key string, compute func(cont
 		return c.fresh(ctx, key, e, gen, compute)
 	}
 	if e.has && e.gen < gen && !e.running {
-		e.running, e.done = true, make(chan struct{})
+		e.running, e.claimed, e.done = true, false, make(chan struct{})
 		if c.opt.OnRefresh != nil {
 			c.opt.OnRefresh()
 		}
-		go c.refresh(key, e, gen, compute)
+		go c.refresh(key, e, gen, compute, e.done)
 	}
 	c.mu.Unlock()
 	select {
@@ -207,7 +208,9 @@ func (c *Cache[V]) size(v V) int {
 
 // fresh returns the value of the stale entry e once recomputed at gen or
 // later: by the recomputation under way, or by one run now in the
-// caller's goroutine. The caller holds c.mu; fresh releases it.
+// caller's goroutine — also when a background one still waits for a slot,
+// which then has nothing left to do. The caller holds c.mu; fresh
+// releases it.
 func (c *Cache[V]) fresh(ctx context.Context, key string, e *entry[V], gen int, compute func(context.Context) (V, error)) (V, error) {
 	var zero V
 	for {
@@ -216,10 +219,14 @@ func (c *Cache[V]) fresh(ctx context.Context, key string, e *entry[V], gen int, 
 			c.mu.Unlock()
 			return v, nil
 		}
-		if !e.running {
-			e.running, e.done = true, make(chan struct{})
+		if !e.running || !e.claimed {
+			if !e.running {
+				e.running, e.done = true, make(chan struct{})
+			}
+			e.claimed = true
+			done := e.done
 			c.mu.Unlock()
-			if err := c.recompute(ctx, key, e, gen, compute); err != nil {
+			if err := c.recompute(ctx, key, e, gen, compute, done); err != nil {
 				return zero, err
 			}
 			c.mu.Lock()
@@ -237,30 +244,38 @@ func (c *Cache[V]) fresh(ctx context.Context, key string, e *entry[V], gen int, 
 }
 
 // refresh recomputes a stale entry in the background, in a slot when
-// they are bounded.
-func (c *Cache[V]) refresh(key string, e *entry[V], gen int, compute func(context.Context) (V, error)) {
+// they are bounded, unless a fresh Get took the recomputation done over
+// meanwhile.
+func (c *Cache[V]) refresh(key string, e *entry[V], gen int, compute func(context.Context) (V, error), done chan struct{}) {
 	if c.slots != nil {
 		c.slots <- struct{}{}
 		defer func() { <-c.slots }()
 	}
+	c.mu.Lock()
+	if e.done != done || e.claimed || !e.running {
+		c.mu.Unlock()
+		return
+	}
+	e.claimed = true
+	c.mu.Unlock()
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
 	if c.opt.RefreshTimeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.opt.RefreshTimeout)
 	}
 	defer cancel()
-	c.recompute(Fresh(ctx), key, e, gen, compute)
+	c.recompute(Fresh(ctx), key, e, gen, compute, done)
 }
 
-// recompute computes the stale entry e again and ends its recomputation:
-// on failure the stale value stays (the next Get tries again).
-func (c *Cache[V]) recompute(ctx context.Context, key string, e *entry[V], gen int, compute func(context.Context) (V, error)) error {
-	done := e.done
+// recompute computes the stale entry e again and ends its pending
+// recomputation (done): on failure the stale value stays (the next Get
+// tries again).
+func (c *Cache[V]) recompute(ctx context.Context, key string, e *entry[V], gen int, compute func(context.Context) (V, error), done chan struct{}) error {
 	defer close(done)
 	returned := false
 	defer func() {
 		if !returned { // compute panicked: the stale value stays, the panic goes on
 			c.mu.Lock()
-			e.running = false
+			e.running, e.claimed = false, false
 			c.mu.Unlock()
 		}
 	}()
@@ -268,7 +283,7 @@ func (c *Cache[V]) recompute(ctx context.Context, key string, e *entry[V], gen i
 	returned = true
 	if err != nil {
 		c.mu.Lock()
-		e.running = false
+		e.running, e.claimed = false, false
 		c.mu.Unlock()
 		return err
 	}
@@ -281,7 +296,7 @@ func (c *Cache[V]) recompute(ctx context.Context, key string, e *entry[V], gen i
 func (c *Cache[V]) store(key string, e *entry[V], gen int, v V, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e.running = false
+	e.running, e.claimed = false, false
 	e.used = c.opt.Now()
 	current := c.entries[key] == e
 	if err != nil {

@@ -363,3 +363,47 @@ func TestRefreshesBounded(t *testing.T) {
 		t.Errorf("peak %d at once, %d computations; want 2 and %d", peak.Load(), computed.Load(), keys)
 	}
 }
+
+// TestFreshTakesOverAQueuedRecomputation: a fresh Get of a value whose
+// background recomputation still waits for a slot computes it at once
+// rather than queue behind the others, and the queued one then has
+// nothing left to do.
+func TestFreshTakesOverAQueuedRecomputation(t *testing.T) {
+	t.Parallel()
+	c := cache.New(cache.Options[string]{MaxEntries: 100, MaxBytes: 1 << 20, MaxRefreshes: 1})
+	mustGet(t, c, "busy", value("old"))
+	mustGet(t, c, "k", value("old"))
+	c.Invalidate("g")
+	started, release := make(chan struct{}), make(chan struct{})
+	mustGet(t, c, "busy", func(context.Context) (string, error) { close(started); <-release; return "new", nil })
+	<-started // the only slot is taken
+	var computed atomic.Int32
+	count := func(v string) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { computed.Add(1); return v, nil }
+	}
+	if v := mustGet(t, c, "k", count("queued")); v != "old" {
+		t.Fatalf("plain get: %q, want old at once", v)
+	}
+	got := make(chan string, 1)
+	go func() {
+		v, _ := c.Get(cache.Fresh(context.Background()), "g", "k", count("fresh"))
+		got <- v
+	}()
+	select {
+	case v := <-got:
+		if v != "fresh" {
+			t.Errorf("fresh get: %q, want fresh", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the fresh get waited for the slot")
+	}
+	close(release)
+	waitFor(t, "the busy value", func() bool { return mustGet(t, c, "busy", value("unused")) == "new" })
+	waitFor(t, "the queued refresh to give up its slot", func() bool {
+		v, err := c.Get(context.Background(), "g", "k", value("unused"))
+		return err == nil && v == "fresh"
+	})
+	if n := computed.Load(); n != 1 {
+		t.Errorf("k computed %d times, want 1", n)
+	}
+}
