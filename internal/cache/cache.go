@@ -10,6 +10,15 @@
 // goroutine, and concurrent Gets of that key wait for it instead of
 // computing it again. A failed first computation is not cached; a failed
 // recomputation keeps the stale value (tried again on the next Get).
+//
+// A computation that reads other cached values wants them fresh (Fresh):
+// a page is one consistent picture of the data, never new figures beside
+// stale metrics. Such a Get of a stale value waits for its recomputation
+// (run in the caller when none is under way). Every background
+// recomputation is fresh so. After a large import every value is stale at
+// once: MaxRefreshes bounds how many recompute together, so that the
+// readers whose pages are not cached yet are not starved of cores and
+// memory.
 package cache
 
 import (
@@ -36,8 +45,12 @@ type Options[V any] struct {
 	Size func(V) int
 	// Now is the clock of "least recently used" (default time.Now).
 	Now func() time.Time
-	// RefreshTimeout bounds a background recomputation (0: none).
+	// RefreshTimeout bounds a background recomputation (0: none), from
+	// when it starts, not while it waits for a slot.
 	RefreshTimeout time.Duration
+	// MaxRefreshes, when not zero, is how many background recomputations
+	// run at once; the others wait for a slot, still counted as under way.
+	MaxRefreshes int
 	// OnLookup, when set, is told of every Get: hit is true when the key
 	// was present (fresh, stale or being computed).
 	OnLookup func(hit bool)
@@ -54,6 +67,7 @@ type Cache[V any] struct {
 	entries map[string]*entry[V]
 	gen     map[string]int // group → generation, bumped by Invalidate
 	bytes   int            // the cached values' sizes, summed
+	slots   chan struct{}  // background recomputations running; nil: unbounded
 }
 
 type entry[V any] struct {
@@ -62,7 +76,9 @@ type entry[V any] struct {
 	err     error // the first computation's error
 	gen     int   // the group's generation val was computed at
 	ready   chan struct{}
-	running bool // a computation is in progress
+	running bool          // a computation is in progress (or a recomputation waits for a slot)
+	claimed bool          // the pending recomputation is being computed
+	done    chan struct{} // closed when the pending recomputation ends
 	used    time.Time
 	size    int
 }
@@ -72,8 +88,20 @@ func New[V any](opt Options[V]) *Cache[V] {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Cache[V]{opt: opt, entries: map[string]*entry[V]{}, gen: map[string]int{}}
+	c := &Cache[V]{opt: opt, entries: map[string]*entry[V]{}, gen: map[string]int{}}
+	if opt.MaxRefreshes > 0 {
+		c.slots = make(chan struct{}, opt.MaxRefreshes)
+	}
+	return c
 }
+
+type freshKey struct{}
+
+// Fresh returns ctx marked so that Gets with it never return a stale value:
+// they wait for its recomputation.
+func Fresh(ctx context.Context) context.Context { return context.WithValue(ctx, freshKey{}, true) }
+
+func wantsFresh(ctx context.Context) bool { v, _ := ctx.Value(freshKey{}).(bool); return v }
 
 // Invalidate marks every value of group stale.
 func (c *Cache[V]) Invalidate(group string) {
@@ -114,12 +142,15 @@ func (c *Cache[V]) Get(ctx context.Context, group, key string, compute func(cont
 		return v, err
 	}
 	e.used = c.opt.Now()
+	if e.has && e.gen < gen && wantsFresh(ctx) {
+		return c.fresh(ctx, key, e, gen, compute)
+	}
 	if e.has && e.gen < gen && !e.running {
-		e.running = true
+		e.running, e.claimed, e.done = true, false, make(chan struct{})
 		if c.opt.OnRefresh != nil {
 			c.opt.OnRefresh()
 		}
-		go c.refresh(key, e, gen, compute)
+		go c.refresh(key, e, gen, compute, e.done)
 	}
 	c.mu.Unlock()
 	select {
@@ -175,22 +206,89 @@ func (c *Cache[V]) size(v V) int {
 	return c.opt.Size(v)
 }
 
-// refresh recomputes a stale entry in the background.
-func (c *Cache[V]) refresh(key string, e *entry[V], gen int, compute func(context.Context) (V, error)) {
+// fresh returns the value of the stale entry e once recomputed at gen or
+// later: by the recomputation under way, or by one run now in the
+// caller's goroutine — also when a background one still waits for a slot,
+// which then has nothing left to do. The caller holds c.mu; fresh
+// releases it.
+func (c *Cache[V]) fresh(ctx context.Context, key string, e *entry[V], gen int, compute func(context.Context) (V, error)) (V, error) {
+	var zero V
+	for {
+		if e.gen >= gen {
+			v := e.val
+			c.mu.Unlock()
+			return v, nil
+		}
+		if !e.running || !e.claimed {
+			if !e.running {
+				e.running, e.done = true, make(chan struct{})
+			}
+			e.claimed = true
+			done := e.done
+			c.mu.Unlock()
+			if err := c.recompute(ctx, key, e, gen, compute, done); err != nil {
+				return zero, err
+			}
+			c.mu.Lock()
+			continue
+		}
+		done := e.done // a recomputation under way, maybe of an older generation
+		c.mu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return zero, ctx.Err()
+		}
+		c.mu.Lock()
+	}
+}
+
+// refresh recomputes a stale entry in the background, in a slot when
+// they are bounded, unless a fresh Get took the recomputation done over
+// meanwhile.
+func (c *Cache[V]) refresh(key string, e *entry[V], gen int, compute func(context.Context) (V, error), done chan struct{}) {
+	if c.slots != nil {
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
+	}
+	c.mu.Lock()
+	if e.done != done || e.claimed || !e.running {
+		c.mu.Unlock()
+		return
+	}
+	e.claimed = true
+	c.mu.Unlock()
 	ctx, cancel := context.Background(), context.CancelFunc(func() {})
 	if c.opt.RefreshTimeout > 0 {
 		ctx, cancel = context.WithTimeout(ctx, c.opt.RefreshTimeout)
 	}
 	defer cancel()
+	c.recompute(Fresh(ctx), key, e, gen, compute, done)
+}
+
+// recompute computes the stale entry e again and ends its pending
+// recomputation (done): on failure the stale value stays (the next Get
+// tries again).
+func (c *Cache[V]) recompute(ctx context.Context, key string, e *entry[V], gen int, compute func(context.Context) (V, error), done chan struct{}) error {
+	defer close(done)
+	returned := false
+	defer func() {
+		if !returned { // compute panicked: the stale value stays, the panic goes on
+			c.mu.Lock()
+			e.running, e.claimed = false, false
+			c.mu.Unlock()
+		}
+	}()
 	v, err := compute(ctx)
+	returned = true
 	if err != nil {
-		// Keep the stale value; the next Get tries again.
 		c.mu.Lock()
-		e.running = false
+		e.running, e.claimed = false, false
 		c.mu.Unlock()
-		return
+		return err
 	}
 	c.store(key, e, gen, v, nil)
+	return nil
 }
 
 // store ends a computation of e: a value is kept (unless too large), a
@@ -198,7 +296,7 @@ func (c *Cache[V]) refresh(key string, e *entry[V], gen int, compute func(contex
 func (c *Cache[V]) store(key string, e *entry[V], gen int, v V, err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e.running = false
+	e.running, e.claimed = false, false
 	e.used = c.opt.Now()
 	current := c.entries[key] == e
 	if err != nil {

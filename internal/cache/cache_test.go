@@ -268,3 +268,142 @@ func TestPanickingFirstComputation(t *testing.T) {
 		t.Errorf("after the panic: %q, want a new computation", v)
 	}
 }
+
+// TestFreshWaitsForRecomputation: a Get with a Fresh context never returns
+// a stale value. With no recomputation under way it computes the value
+// itself; with one under way (started by a plain Get, which got the stale
+// value at once) it waits for it and does not compute again.
+func TestFreshWaitsForRecomputation(t *testing.T) {
+	t.Parallel()
+	var hits, refreshes atomic.Int32
+	c := newCache(&hits, &refreshes)
+	fresh := cache.Fresh(context.Background())
+	mustGet(t, c, "k", value("v1"))
+	c.Invalidate("g")
+	if v, err := c.Get(fresh, "g", "k", value("v2")); err != nil || v != "v2" {
+		t.Fatalf("fresh get of a stale value: %q, %v; want v2", v, err)
+	}
+	if v := mustGet(t, c, "k", value("unused")); v != "v2" {
+		t.Fatalf("after the fresh get: %q, want v2 cached", v)
+	}
+
+	c.Invalidate("g")
+	started, release := make(chan struct{}), make(chan struct{})
+	var computed atomic.Int32
+	slow := func(context.Context) (string, error) {
+		computed.Add(1)
+		close(started)
+		<-release
+		return "v3", nil
+	}
+	if v := mustGet(t, c, "k", slow); v != "v2" {
+		t.Fatalf("plain get of a stale value: %q, want v2 at once", v)
+	}
+	<-started
+	got := make(chan string)
+	go func() {
+		v, err := c.Get(fresh, "g", "k", value("computed twice"))
+		if err != nil {
+			t.Error(err)
+		}
+		got <- v
+	}()
+	close(release)
+	if v := <-got; v != "v3" || computed.Load() != 1 {
+		t.Errorf("fresh get: %q after %d computations; want v3 after 1", v, computed.Load())
+	}
+
+	// A failed recomputation in a fresh get is its error; the stale value
+	// stays for plain gets.
+	c.Invalidate("g")
+	boom := errors.New("boom")
+	if _, err := c.Get(fresh, "g", "k", func(context.Context) (string, error) { return "", boom }); !errors.Is(err, boom) {
+		t.Errorf("failed fresh recomputation: %v, want boom", err)
+	}
+	if v := mustGet(t, c, "k", value("v4")); v != "v3" {
+		t.Errorf("plain get after a failed fresh one: %q, want the stale v3", v)
+	}
+}
+
+// TestRefreshesBounded: after an invalidation of many values, at most
+// MaxRefreshes background recomputations run at once, each computed once,
+// and every value is fresh in the end.
+func TestRefreshesBounded(t *testing.T) {
+	t.Parallel()
+	c := cache.New(cache.Options[string]{MaxEntries: 100, MaxBytes: 1 << 20, MaxRefreshes: 2})
+	const keys = 8
+	for i := range keys {
+		mustGet(t, c, fmt.Sprint(i), value("old"))
+	}
+	c.Invalidate("g")
+	var running, peak, computed atomic.Int32
+	release := make(chan struct{})
+	slow := func(context.Context) (string, error) {
+		n := running.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		computed.Add(1)
+		<-release
+		running.Add(-1)
+		return "new", nil
+	}
+	for range 3 {
+		for i := range keys {
+			if v := mustGet(t, c, fmt.Sprint(i), slow); v != "old" {
+				t.Fatalf("stale get %d: %q, want old at once", i, v)
+			}
+		}
+	}
+	waitFor(t, "two recomputations", func() bool { return running.Load() == 2 })
+	close(release)
+	for i := range keys {
+		waitFor(t, "fresh values", func() bool { return mustGet(t, c, fmt.Sprint(i), value("unused")) == "new" })
+	}
+	if peak.Load() != 2 || computed.Load() != keys {
+		t.Errorf("peak %d at once, %d computations; want 2 and %d", peak.Load(), computed.Load(), keys)
+	}
+}
+
+// TestFreshTakesOverAQueuedRecomputation: a fresh Get of a value whose
+// background recomputation still waits for a slot computes it at once
+// rather than queue behind the others, and the queued one then has
+// nothing left to do.
+func TestFreshTakesOverAQueuedRecomputation(t *testing.T) {
+	t.Parallel()
+	c := cache.New(cache.Options[string]{MaxEntries: 100, MaxBytes: 1 << 20, MaxRefreshes: 1})
+	mustGet(t, c, "busy", value("old"))
+	mustGet(t, c, "k", value("old"))
+	c.Invalidate("g")
+	started, release := make(chan struct{}), make(chan struct{})
+	mustGet(t, c, "busy", func(context.Context) (string, error) { close(started); <-release; return "new", nil })
+	<-started // the only slot is taken
+	var computed atomic.Int32
+	count := func(v string) func(context.Context) (string, error) {
+		return func(context.Context) (string, error) { computed.Add(1); return v, nil }
+	}
+	if v := mustGet(t, c, "k", count("queued")); v != "old" {
+		t.Fatalf("plain get: %q, want old at once", v)
+	}
+	got := make(chan string, 1)
+	go func() {
+		v, _ := c.Get(cache.Fresh(context.Background()), "g", "k", count("fresh"))
+		got <- v
+	}()
+	select {
+	case v := <-got:
+		if v != "fresh" {
+			t.Errorf("fresh get: %q, want fresh", v)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the fresh get waited for the slot")
+	}
+	close(release)
+	waitFor(t, "the busy value", func() bool { return mustGet(t, c, "busy", value("unused")) == "new" })
+	waitFor(t, "the queued refresh to give up its slot", func() bool {
+		v, err := c.Get(context.Background(), "g", "k", value("unused"))
+		return err == nil && v == "fresh"
+	})
+	if n := computed.Load(); n != 1 {
+		t.Errorf("k computed %d times, want 1", n)
+	}
+}

@@ -42,6 +42,7 @@ func metricPanel(ctx context.Context, src Source, m *portfolio.Mission, p Panel,
 		if err != nil {
 			return nil, err
 		}
+		env.Share(ctx) // one network for the chart and the page's metrics
 		return networkPanel(ctx, env, m, lang, pv)
 	case "cross_level":
 		vs, err := get("C19")

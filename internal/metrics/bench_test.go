@@ -435,9 +435,9 @@ func BenchmarkCatalogue(b *testing.B) {
 		b.Fatal(err)
 	}
 	s.measure(b, "C17_betweenness", func(ctx context.Context) error {
-		e.mu.Lock()
-		delete(e.memo, "partner-betweenness")
-		e.mu.Unlock()
+		e.own.mu.Lock()
+		delete(e.own.memo, "partner-betweenness")
+		e.own.mu.Unlock()
 		_, err := betweennessOf(ctx, e)
 		return err
 	})

@@ -54,6 +54,9 @@ func NewEngine(st *store.Store, now func() time.Time, log *slog.Logger) *Engine 
 	en := &Engine{st: st, now: now, log: log}
 	en.cache = cache.New(cache.Options[*Result]{
 		MaxEntries: maxEntries, MaxBytes: maxBytes, Size: resultBytes, Now: now,
+		// After an import every result is stale at once; one
+		// recomputation at a time leaves the cores to the readers.
+		MaxRefreshes: 1,
 		OnLookup: func(hit bool) {
 			if en.obs != nil {
 				en.obs.CacheLookup("metric", hit)
@@ -118,6 +121,7 @@ func (en *Engine) compute(ctx context.Context, req Request) (*Result, error) {
 	env, err := NewEnv(en.st, req.Mission, req.Scope, req.Params, en.now())
 	var res *Result
 	if err == nil {
+		env.Share(ctx) // the page's chart may have built the network already
 		res, err = Compute(ctx, env, req.Codes)
 	}
 	if err != nil {

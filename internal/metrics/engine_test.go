@@ -173,7 +173,7 @@ func TestComputeConcurrentIsSequential(t *testing.T) {
 // the same time, and does not keep a failure.
 func TestOnceSingleFlight(t *testing.T) {
 	t.Parallel()
-	e := &Env{memo: map[string]*memoEntry{}}
+	e := &Env{own: envMemo{memo: map[string]*memoEntry{}}}
 	var calls int
 	var mu sync.Mutex
 	release := make(chan struct{})

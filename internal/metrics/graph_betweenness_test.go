@@ -169,3 +169,87 @@ func BenchmarkBetweennessSampled(b *testing.B) {
 	}
 	b.ReportMetric(float64(time.Since(start).Milliseconds())/float64(b.N), "ms/op")
 }
+
+// netReferenceBetweenness is Brandes' algorithm as the textbook gives it
+// (Brandes 2001, unweighted), on the links of pg as adjacency lists, from
+// the sources pivots, scaled by n/len(pivots): the straightforward
+// reference for the searches through organisations.
+func netReferenceBetweenness(pg *partnerGraph, pivots []int) []float64 {
+	n := len(pg.nodes)
+	adj := make([][]int32, n)
+	ls := pg.newLinker()
+	for v := range n {
+		for _, l := range ls.neighbours(v) {
+			adj[v] = append(adj[v], l.to)
+		}
+	}
+	out := make([]float64, n)
+	for _, s := range pivots {
+		dist, sigma, delta := make([]int, n), make([]float64, n), make([]float64, n)
+		for i := range dist {
+			dist[i] = -1
+		}
+		dist[s], sigma[s] = 0, 1
+		order := []int32{int32(s)}
+		for head := 0; head < len(order); head++ {
+			v := order[head]
+			for _, w := range adj[v] {
+				if dist[w] < 0 {
+					dist[w] = dist[v] + 1
+					order = append(order, w)
+				}
+				if dist[w] == dist[v]+1 {
+					sigma[w] += sigma[v]
+				}
+			}
+		}
+		for i := len(order) - 1; i >= 0; i-- {
+			w := order[i]
+			for _, v := range adj[w] {
+				if dist[v] == dist[w]-1 {
+					delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
+				}
+			}
+			if int(w) != s {
+				out[w] += delta[w]
+			}
+		}
+	}
+	for i := range out {
+		out[i] *= float64(n) / float64(len(pivots))
+	}
+	return out
+}
+
+// With fewer pivots than nodes (the branch every portfolio above 20,000
+// projects takes), the searches through organisations must give, node by
+// node, the scores of the textbook algorithm on the links from the same
+// pivots: the seeded draw, sorted.
+func TestBetweennessSampledMatchesReference(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		n, orgs, k int
+		seed       uint64
+	}{{300, 40, 37, 5}, {500, 400, 60, betweennessSeed}, {400, 600, 90, 9}} {
+		pg := netRandomPartners(tc.n, tc.orgs, tc.seed)
+		r := rand.New(rand.NewPCG(tc.seed, tc.seed^0x9E3779B97F4A7C15))
+		pivots := r.Perm(tc.n)[:tc.k]
+		want := netReferenceBetweenness(pg, pivots)
+		got, err := sampledBetweenness(context.Background(), pg, tc.k, tc.seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		nonzero := 0
+		for i := range want {
+			if want[i] > 0 {
+				nonzero++
+			}
+			if math.Abs(got[i]-want[i]) > 1e-9*math.Max(1, want[i]) {
+				t.Errorf("n=%d k=%d node %d: got %v, want %v", tc.n, tc.k, i, got[i], want[i])
+			}
+		}
+		if nonzero < tc.n/10 {
+			t.Errorf("n=%d: only %d nodes with a positive score: the test network is too thin", tc.n, nonzero)
+		}
+	}
+}

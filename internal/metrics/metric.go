@@ -69,8 +69,8 @@ type Env struct {
 	Params  Params
 	Now     time.Time // injected clock: tests fix it
 
-	mu   sync.Mutex
-	memo map[string]*memoEntry
+	own    envMemo  // this Env's intermediates
+	shared *envMemo // the network intermediates when shared (shared.go)
 }
 
 // memoEntry is one intermediate, computed once: concurrent metrics asking
@@ -103,7 +103,7 @@ func NewEnv(st *store.Store, m *portfolio.Mission, sc portfolio.Scope, p Params,
 	if p.Basis != "" && p.Basis != "count" && p.Basis != "budget" {
 		return nil, portfolio.Errorf(portfolio.EINVALID, "basis must be count or budget, not %q", p.Basis)
 	}
-	return &Env{Store: st, Mission: m, Scope: sc, Params: p, Now: now, memo: map[string]*memoEntry{}}, nil
+	return &Env{Store: st, Mission: m, Scope: sc, Params: p, Now: now, own: envMemo{memo: map[string]*memoEntry{}}}, nil
 }
 
 // Location is the mission's time zone: windows of time-based metrics are
@@ -119,9 +119,10 @@ func (e *Env) Location() *time.Location {
 // callers arriving while it runs wait for its result. A failure is not
 // kept: the callers waiting get it, the next call tries again.
 func once[T any](e *Env, key string, f func() (T, error)) (T, error) {
-	e.mu.Lock()
-	if m, ok := e.memo[key]; ok {
-		e.mu.Unlock()
+	em := e.memoFor(key)
+	em.mu.Lock()
+	if m, ok := em.memo[key]; ok {
+		em.mu.Unlock()
 		<-m.done
 		if m.err != nil {
 			var zero T
@@ -130,14 +131,14 @@ func once[T any](e *Env, key string, f func() (T, error)) (T, error) {
 		return m.v.(T), nil
 	}
 	m := &memoEntry{done: make(chan struct{})}
-	e.memo[key] = m
-	e.mu.Unlock()
+	em.memo[key] = m
+	em.mu.Unlock()
 	v, err := f()
 	m.v, m.err = v, err
 	if err != nil {
-		e.mu.Lock()
-		delete(e.memo, key)
-		e.mu.Unlock()
+		em.mu.Lock()
+		delete(em.memo, key)
+		em.mu.Unlock()
 	}
 	close(m.done)
 	return v, err

@@ -1,6 +1,8 @@
 package metrics
 
 import (
+	"time"
+
 	"context"
 	"fmt"
 	"slices"
@@ -667,4 +669,54 @@ func TestC16DefinitionStatesTheHubRule(t *testing.T) {
 		}
 	}
 	t.Fatal("no C16 in the catalogue")
+}
+
+// Envs sharing a page's context (WithShared, Share) build the network and
+// its betweenness once: the chart's view Env and the engine's Env of the
+// page's metrics. Another scope, or an Env outside the page, has its own;
+// the intermediates that are not the network's stay per Env.
+func TestSharedNetworkIntermediates(t *testing.T) {
+	t.Parallel()
+	chart := networkEnv(t, netPathRows, portfolio.Scope{})
+	page := WithShared(context.Background())
+	newEnv := func(sc portfolio.Scope) *Env {
+		e, err := NewEnv(chart.Store, chart.Mission, sc, chart.Params, testNow)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	from := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	metricsEnv, scoped, alone := newEnv(portfolio.Scope{}), newEnv(portfolio.Scope{From: &from}), newEnv(portfolio.Scope{})
+	for _, e := range []*Env{chart, metricsEnv, scoped} {
+		e.Share(page)
+	}
+	alone.Share(context.Background())
+	graph := func(e *Env) *partnerGraph {
+		t.Helper()
+		pg, err := partnerGraphOf(context.Background(), e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := betweennessOf(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		return pg
+	}
+	first := graph(chart)
+	if graph(metricsEnv) != first {
+		t.Error("the page's metrics built the network again")
+	}
+	if graph(scoped) == first || graph(alone) == first {
+		t.Error("another scope, or an Env outside the page, read the page's network")
+	}
+	bc, _ := betweennessOf(context.Background(), chart)
+	if again, _ := betweennessOf(context.Background(), metricsEnv); again != bc {
+		t.Error("the page's metrics computed the betweenness again")
+	}
+	vs := netCompute(t, metricsEnv, "C17")
+	netWant(t, vs, "C17", 1.0/3, 4, "rank", "1", "project", "B")
+	if _, ok := metricsEnv.own.memo["partner-graph"]; ok {
+		t.Error("a shared intermediate was kept in the Env's own memo")
+	}
 }

@@ -808,7 +808,7 @@ func TestC3MemoisedShares(t *testing.T) {
 	// C3–C7 reuse one load per scheme: the memo holds it after C3.
 	e := mustEnv(t, portfolioMain, portfolio.Scope{}, Params{Scheme: "level"})
 	portfolioRun(t, e, "C3")
-	if _, ok := e.memo["shares:level"]; !ok {
+	if _, ok := e.own.memo["shares:level"]; !ok {
 		t.Fatal("shares:level not memoised")
 	}
 }

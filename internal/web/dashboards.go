@@ -12,8 +12,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/begira/begira/internal/cache"
 	"github.com/begira/begira/internal/dashboard"
 	"github.com/begira/begira/internal/i18n"
+	"github.com/begira/begira/internal/metrics"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -58,6 +60,11 @@ func (s *Server) showDashboard(c *fiber.Ctx, id string) error {
 		} else {
 			s.stats.refresh("page")
 		}
+		// One picture of the data: the metrics on the page are recomputed
+		// if an import made them stale, never shown beside new figures.
+		ctx = cache.Fresh(ctx)
+		// The chart and the metrics of the page build the network once.
+		ctx = metrics.WithShared(ctx)
 		m, err := s.store.Mission(ctx, slug)
 		if err != nil {
 			return nil, err

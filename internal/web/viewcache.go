@@ -30,6 +30,11 @@ func newViewCache() *viewCache {
 		MaxEntries: maxViews, MaxBytes: maxViewBytes, MaxValueBytes: maxViewBytes / 8,
 		Size:           func(b []byte) int { return len(b) },
 		RefreshTimeout: 2 * time.Minute,
+		// One page at a time: after an import every page is stale at
+		// once, and recomputing them all together (each a full portfolio
+		// of queries) left a reader of a page not seen yet past a
+		// two-minute timeout on a million projects.
+		MaxRefreshes: 1,
 	})}
 }
 
