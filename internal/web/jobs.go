@@ -2,10 +2,15 @@ package web
 
 import (
 	"cmp"
+	"encoding/json"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/begira/begira/internal/auth"
+	"github.com/begira/begira/internal/i18n"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/schedule"
 )
@@ -83,4 +88,77 @@ func (s *Server) jobsPage(c *fiber.Ctx) error {
 	p.Title = p.T("jobs.title")
 	p.JobRuns, p.Scheduled = v.Items, v.Scheduled
 	return s.render(c, "jobs", p)
+}
+
+// JobName names a job in the page's language; a source's pull job
+// (pull_<slug>) names its source.
+func (v *jobsView) JobName(job string) string {
+	if src, ok := strings.CutPrefix(job, schedule.JobPullPrefix); ok {
+		return v.T("enum.job.pull", src)
+	}
+	return v.Enum("job", job)
+}
+
+// jobFact is one figure of a run's result, named and written the page's way.
+type jobFact struct{ Label, Value string }
+
+// JobFacts reads a run's result (the JSON object its job returned: a
+// snapshot id, a batch and its counts, …) as facts in the page's language:
+// each key by its catalogue name, numbers grouped, times in the mission's
+// zone, known codes by their labels. Keys the catalogue lacks keep their
+// name, so nothing a job reports is hidden.
+func (v *jobsView) JobFacts(detail json.RawMessage) []jobFact {
+	var m map[string]any
+	if len(detail) == 0 || json.Unmarshal(detail, &m) != nil {
+		return nil
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	facts := make([]jobFact, 0, len(keys))
+	for _, k := range keys {
+		label := k
+		if i18n.Has("jobs.fact." + k) {
+			label = v.T("jobs.fact." + k)
+		}
+		facts = append(facts, jobFact{Label: label, Value: v.jobValue(k, m[k])})
+	}
+	return facts
+}
+
+// jobValue writes one result value: a count grouped, a time in the
+// mission's zone, a pull's status by its label, a list item by item,
+// anything else as it came.
+func (v *jobsView) jobValue(key string, val any) string {
+	switch x := val.(type) {
+	case float64:
+		return v.Int(int64(x))
+	case string:
+		if key == "status" {
+			return v.Enum("pull_status", x)
+		}
+		if t, err := time.Parse(time.RFC3339, x); err == nil {
+			return v.Time(t)
+		}
+		return x
+	case nil:
+		return ""
+	case map[string]any: // a backup's file
+		if name, ok := x["name"].(string); ok {
+			return name
+		}
+		b, _ := json.Marshal(x)
+		return string(b)
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = v.jobValue(key, e)
+		}
+		return strings.Join(parts, ", ")
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
 }

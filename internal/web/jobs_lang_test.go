@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"strings"
 	"testing"
@@ -83,5 +84,71 @@ func TestJobErrorsInTheReadersLanguage(t *testing.T) {
 	_, body, _ := b.do("GET", "/api/v1/jobs", auth, "")
 	if !strings.Contains(body, "answered HTTP 503") {
 		t.Errorf("the API lost the run's English text: %s", body)
+	}
+}
+
+// TestJobResultsInTheReadersLanguage: a run's result is the JSON its job
+// returned; the page names each figure and the job in the reader's
+// language and writes counts, times and a pull's status the page's way,
+// never as raw JSON or codes. The API keeps the JSON.
+func TestJobResultsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	ctx := portfolio.WithActor(context.Background(), "test")
+	st, err := store.Open(ctx, store.Memory, store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	d := testDeps(st, st, discardLogger())
+	d.Jobs = st
+	app := web.New(d, web.Options{})
+	runs := map[string]string{
+		"snapshot":  `{"snapshot":12}`,
+		"pull_feed": `{"mission":"m","source":"feed","status":"unchanged","rows_ok":12500,"http_status":200}`,
+		"digest":    `{"signals":1580,"from":"2026-11-20T09:00:00Z","to":"2026-11-27T09:00:00Z"}`,
+	}
+	for job, detail := range runs {
+		now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+		id, err := st.StartJobRun(ctx, portfolio.JobRun{Job: job, Trigger: portfolio.JobTriggerSchedule, StartedAt: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.FinishJobRun(ctx, id, now, portfolio.JobOK, "", json.RawMessage(detail)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newBrowser(t, app)
+	auth := map[string]string{"Authorization": "Bearer " + testAdminToken}
+	want := map[string][]string{
+		"en": {"Take a snapshot", "Snapshot: 12", "Pull the source feed", "Result: same file as last time",
+			"Rows accepted: 12,500", "Signals: 1,580", "Weekly digest"},
+		"es": {"Tomar una instantánea", "Instantánea: 12", "Descargar la fuente feed", "Resultado: el mismo fichero que la última vez",
+			"Filas aceptadas: 12.500", "Señales: 1580", "Resumen semanal"},
+		"eu": {"Argazkia atera", "Argazkia: 12", "feed iturria deskargatu", "Emaitza: azken aldiko fitxategi bera",
+			"Onartutako errenkadak: 12.500", "Seinaleak: 1.580", "Asteko laburpena"},
+	}
+	for lang, texts := range want {
+		code, page, _ := b.do("GET", "/jobs?lang="+lang, auth, "")
+		if code != 200 {
+			t.Fatalf("/jobs?lang=%s: %d", lang, code)
+		}
+		page = html.UnescapeString(page)
+		for _, s := range texts {
+			if !strings.Contains(page, s) {
+				t.Errorf("/jobs in %s does not say %q", lang, s)
+			}
+		}
+		_, table, _ := strings.Cut(page, `<table class="runs">`)
+		table, _, _ = strings.Cut(table, "</table>")
+		for _, raw := range []string{`{"`, `rows_ok`, `2026-11-20T09:00:00Z`, `pull_feed`} {
+			if strings.Contains(table, raw) {
+				t.Errorf("/jobs in %s shows the raw %q", lang, raw)
+			}
+		}
+	}
+	// The API keeps the job's JSON.
+	_, body, _ := b.do("GET", "/api/v1/jobs", auth, "")
+	if !strings.Contains(body, `"rows_ok":12500`) {
+		t.Errorf("the API lost the run's result: %s", body)
 	}
 }
