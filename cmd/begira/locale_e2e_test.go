@@ -262,11 +262,11 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 	base := "http://" + addr
 	loginInBrowser(t, b, s, base, "ane", map[string]string{"gipuzkoa": "analyst"})
 	file := filepath.Join(t.TempDir(), "nuevos.csv")
-	body := "Referencia;Título;Ejes;Nivel;Estado;Presupuesto;Inicio\n" +
-		"NEW-1;Huerta comunitaria en Añorga;Cohesión social;Acción comunitaria;active;12.500,50;07/03/2026\n" +
-		"NEW-2;Bici eléctrica compartida;descarbonizacion;startup;planned;80.000;13/03/2026\n" +
-		"NEW-3;Fila rota;adaptation;comunity;activo;1,5;31/02/2026\n" +
-		"NEW-1;Repetida;adaptation;startup;lost;1,5;01/01/2026\n"
+	body := "Referencia;Título;Ejes;Nivel;Estado;Presupuesto;Inicio;Municipio\n" +
+		"NEW-1;Huerta comunitaria en Añorga;Cohesión social;Acción comunitaria;active;12.500,50;07/03/2026;Mondragón\n" +
+		"NEW-2;Bici eléctrica compartida;descarbonizacion;startup;planned;80.000;13/03/2026;20069\n" +
+		"NEW-3;Fila rota;adaptation;comunity;activo;1,5;31/02/2026;\n" +
+		"NEW-1;Repetida;adaptation;startup;lost;1,5;01/01/2026;\n"
 	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -277,8 +277,10 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 			"bikoiztuta fitxategi honetan (lehenago 2. lerroan)", "formatuko data bat"},
 	}
 	wantSample := map[string][]string{
-		"es": {"activo (active)", "previsto (planned)", "12.500,5", "80.000", "07/03/2026", "13/03/2026", "Acción comunitaria (community)"},
-		"eu": {"aktiboa (active)", "aurreikusia (planned)", "12.500,5", "80.000", "2026/03/07", "2026/03/13", "Komunitate ekintza (community)"},
+		"es": {"activo (active)", "previsto (planned)", "12.500,5", "80.000", "07/03/2026", "13/03/2026", "Acción comunitaria (community)",
+			"Mondragón (20055)", "San Sebastián (20069)"},
+		"eu": {"aktiboa (active)", "aurreikusia (planned)", "12.500,5", "80.000", "2026/03/07", "2026/03/13", "Komunitate ekintza (community)",
+			"Arrasate (20055)", "Donostia (20069)"},
 	}
 	for _, lang := range []string{"es", "eu"} {
 		if err := chromedp.Do(b.Ctx,

@@ -355,6 +355,9 @@ type importsView struct {
 	page
 	Imports       []portfolio.ImportBatch
 	UploadLimitMB int64
+	// Municipalities names the reference geography's municipalities by
+	// code, so that the preview shows a place, not its INE code.
+	Municipalities map[string]string
 }
 
 // importsPage is the upload wizard: a form, then the preview, then commit;
@@ -370,6 +373,14 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	places, err := s.store.GeoAreas(c.UserContext(), "municipality")
+	if err != nil {
+		return err
+	}
+	p.Municipalities = make(map[string]string, len(places))
+	for _, a := range places {
+		p.Municipalities[a.Code] = p.placeName(a)
+	}
 	p.Title = p.T("imports.title")
 	p.UploadLimitMB = s.uploadLimit >> 20
 	return s.render(c, "imports", p)
@@ -377,9 +388,9 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 
 // ImportFields gives the wizard script, for each kind, the fields a column
 // can map to (with the scheme of term fields), and the labels of the
-// mission's terms in the page's language, so that the preview can show
-// matched terms by name.
-func (p *page) ImportFields() template.JS {
+// mission's terms, of enum codes and of municipalities in the page's
+// language, so that the preview can show matched values by name.
+func (p *importsView) ImportFields() template.JS {
 	type field struct {
 		Name   string            `json:"name"`
 		Type   string            `json:"type"`
@@ -396,6 +407,9 @@ func (p *page) ImportFields() template.JS {
 				for _, v := range f.Values {
 					fd.Labels[v] = p.Enum(f.Enum, v)
 				}
+			}
+			if f.Type == "geo" && len(p.Municipalities) > 0 { // an INE code
+				fd.Labels = p.Municipalities
 			}
 			kinds[k] = append(kinds[k], fd)
 		}

@@ -16,11 +16,7 @@ func (p *page) addComarcaFilter(comarcas []portfolio.GeoArea) {
 	current := p.Scope.Query().Get("comarca")
 	f := filter{Param: "comarca", Label: p.T("filter.comarca")}
 	for _, c := range comarcas {
-		name := c.NameEU
-		if p.Lang == "es" && c.NameES != "" {
-			name = c.NameES
-		}
-		f.Options = append(f.Options, filterOption{Value: c.Code, Label: name, Selected: current == c.Code})
+		f.Options = append(f.Options, filterOption{Value: c.Code, Label: p.placeName(c), Selected: current == c.Code})
 	}
 	p.Filters = append(p.Filters, f)
 }
@@ -34,4 +30,14 @@ func (s *Server) comarcas(ctx context.Context) []portfolio.GeoArea {
 		return nil
 	}
 	return areas
+}
+
+// placeName names a place of the reference geography in the page's
+// language: its Spanish name on Spanish pages, its Basque (official) name
+// otherwise.
+func (p *page) placeName(a portfolio.GeoArea) string {
+	if p.Lang == "es" && a.NameES != "" {
+		return a.NameES
+	}
+	return a.NameEU
 }
