@@ -317,6 +317,17 @@ func TestImportPreviewSpeaksTheReadersLanguage(t *testing.T) {
 				t.Errorf("%s sample lacks %q:\n%s", lang, w, sample)
 			}
 		}
+		// Its columns are named in the page's language too, the analyst
+		// CSV's field in brackets.
+		head, err := chromedp.Run(b.Ctx, chromedp.Text(chromedp.CSS(`#preview .sample thead`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, field := range []string{"status", "budget_total_eur", "municipality_code"} {
+			if w := i18n.T(lang, "field."+field) + " (" + field + ")"; !strings.Contains(head, w) {
+				t.Errorf("%s sample head lacks %q:\n%s", lang, w, head)
+			}
+		}
 		for _, stored := range []string{"2026-03-07", "12500.5", "\tactive\t", "80000"} {
 			if strings.Contains(sample, stored) {
 				t.Errorf("%s sample shows the stored %q:\n%s", lang, stored, sample)

@@ -393,6 +393,7 @@ func (s *Server) importsPage(c *fiber.Ctx) error {
 func (p *importsView) ImportFields() template.JS {
 	type field struct {
 		Name   string            `json:"name"`
+		Label  string            `json:"label"` // the field's name in the page's language
 		Type   string            `json:"type"`
 		Scheme string            `json:"scheme,omitempty"`
 		Values []string          `json:"values,omitempty"` // an enum's codes, in order
@@ -401,7 +402,7 @@ func (p *importsView) ImportFields() template.JS {
 	kinds := map[string][]field{}
 	for _, k := range []string{ingest.KindProjects, ingest.KindOrganisations, ingest.KindSignals} {
 		for _, f := range ingest.Fields(k) {
-			fd := field{Name: f.Name, Type: f.Type, Scheme: f.Scheme, Values: f.Values}
+			fd := field{Name: f.Name, Label: p.T("field." + f.Name), Type: f.Type, Scheme: f.Scheme, Values: f.Values}
 			if f.Enum != "" {
 				fd.Labels = map[string]string{}
 				for _, v := range f.Values {

@@ -42,6 +42,13 @@
 
   // named writes a code as its label with the code in brackets, so the
   // analyst sees both what it means and what to write.
+  // fieldName names a field in the page's language, with its name in the
+  // analyst CSV (what a file's header may write) in brackets.
+  function fieldName(name, kind) {
+    var f = (fields.kinds[kind] || []).find(function (x) { return x.name === name; });
+    return f && f.label && f.label !== name ? f.label + " (" + name + ")" : name;
+  }
+
   function named(code, f) {
     var l = f && f.scheme ? (fields.terms[f.scheme] || {})[code] : f && f.labels ? f.labels[code] : null;
     return l && l !== code ? l + " (" + code + ")" : code;
@@ -171,7 +178,7 @@
     });
     var unmapped = (b.columns || []).filter(function (c) { return !c.field; }).map(function (c) { return c.header; });
     preview.querySelector(".columns").textContent = (b.columns || []).filter(function (c) { return c.field; })
-      .map(function (c) { return c.header + " → " + c.field; }).join(" · ") + (unmapped.length ? "  |  " + t("unmapped") + ": " + unmapped.join(", ") : "");
+      .map(function (c) { return c.header + " → " + fieldName(c.field, b.kind); }).join(" · ") + (unmapped.length ? "  |  " + t("unmapped") + ": " + unmapped.join(", ") : "");
     if (b.rows_flagged) preview.querySelector(".counts").textContent += " " + t("flagged").replace("%n", b.rows_flagged);
     showColumns(b);
     showSample(b);
@@ -212,7 +219,7 @@
       sel.dataset.header = c.header;
       sel.setAttribute("aria-label", c.header);
       sel.appendChild(option("", t("ignore"), !c.field));
-      kindFields.forEach(function (f) { sel.appendChild(option(f.name, f.name, f.name === c.field)); });
+      kindFields.forEach(function (f) { sel.appendChild(option(f.name, fieldName(f.name, b.kind), f.name === c.field)); });
       var td = el("td");
       td.appendChild(sel);
       tr.appendChild(td);
@@ -270,7 +277,7 @@
     var head = preview.querySelector(".sample thead tr");
     head.textContent = "";
     head.appendChild(el("th", t("line") || "#"));
-    cols.forEach(function (c) { var th = el("th", c.field); th.scope = "col"; head.appendChild(th); });
+    cols.forEach(function (c) { var th = el("th", fieldName(c.field, b.kind)); th.scope = "col"; head.appendChild(th); });
     var tbody = preview.querySelector(".sample tbody");
     tbody.textContent = "";
     (b.sample || []).forEach(function (row) {
