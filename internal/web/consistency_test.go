@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -171,21 +172,28 @@ func TestEveryNumberAgreesWithItsRows(t *testing.T) {
 	dashes := []string{"overview", "balance", "network", "territory", "signals", "health"}
 	filters := []string{"", "level=regulation", "status=any&pillar=adaptation", "status=completed",
 		"challenge=energy,food&stage=pilot", "lever=governance_policy"}
-	total := 0
-	for _, asOf := range []string{"", "snapshot=1", "snapshot=2"} {
-		for _, f := range filters {
-			for _, d := range dashes {
-				q := strings.Trim(asOf+"&"+f, "&")
-				page := "/m/gipuzkoa/d/" + d + "?" + q
-				t.Run(page, func(t *testing.T) { total += checkPageAgrees(t, app, page) })
+	var total atomic.Int64
+	// The pages are walked in parallel (the group returns when all are
+	// done): the walk is most of the package's time.
+	t.Run("pages", func(t *testing.T) {
+		for _, asOf := range []string{"", "snapshot=1", "snapshot=2"} {
+			for _, f := range filters {
+				for _, d := range dashes {
+					q := strings.Trim(asOf+"&"+f, "&")
+					page := "/m/gipuzkoa/d/" + d + "?" + q
+					t.Run(page, func(t *testing.T) {
+						t.Parallel()
+						total.Add(int64(checkPageAgrees(t, app, page)))
+					})
+				}
 			}
 		}
-	}
+	})
 	// The walk must have compared figures, not walked past them.
-	if total < 1000 {
-		t.Errorf("compared %d figures, want over 1,000", total)
+	if n := total.Load(); n < 1000 {
+		t.Errorf("compared %d figures, want over 1,000", n)
 	}
-	t.Logf("compared %d figures with their lists", total)
+	t.Logf("compared %d figures with their lists", total.Load())
 }
 
 var (
@@ -316,7 +324,8 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := web.New(testDeps(st, st, discardLogger()), web.Options{})
-	total := 0
+	var total atomic.Int64
+	comarca := firstComarca(t, st)
 	for _, asOf := range []string{"", fmt.Sprintf("snapshot=%d", sn.ID)} {
 		untagged := false
 		for _, mk := range horizonMarks(t, app, "/m/gipuzkoa/d/balance?"+asOf) {
@@ -325,18 +334,25 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 		if !untagged {
 			t.Errorf("balance?%s: the untagged horizon bar has no mark", asOf)
 		}
-		for _, f := range []string{"", "status=any&level=community,startup", "pillar=decarbonisation&comarca=" + firstComarca(t, st),
-			"untagged=stage&term=horizon:H1,horizon:H3"} {
-			for _, d := range []string{"overview", "balance", "network", "territory", "signals"} {
-				page := "/m/gipuzkoa/d/" + d + "?" + strings.Trim(asOf+"&"+f, "&")
-				t.Run(page, func(t *testing.T) { total += checkPageAgrees(t, app, page) })
+	}
+	t.Run("pages", func(t *testing.T) {
+		for _, asOf := range []string{"", fmt.Sprintf("snapshot=%d", sn.ID)} {
+			for _, f := range []string{"", "status=any&level=community,startup", "pillar=decarbonisation&comarca=" + comarca,
+				"untagged=stage&term=horizon:H1,horizon:H3"} {
+				for _, d := range []string{"overview", "balance", "network", "territory", "signals"} {
+					page := "/m/gipuzkoa/d/" + d + "?" + strings.Trim(asOf+"&"+f, "&")
+					t.Run(page, func(t *testing.T) {
+						t.Parallel()
+						total.Add(int64(checkPageAgrees(t, app, page)))
+					})
+				}
 			}
 		}
+	})
+	if n := total.Load(); n < 500 {
+		t.Errorf("compared %d figures, want over 500", n)
 	}
-	if total < 500 {
-		t.Errorf("compared %d figures, want over 500", total)
-	}
-	t.Logf("compared %d figures with their lists", total)
+	t.Logf("compared %d figures with their lists", total.Load())
 }
 
 // firstComarca returns the code of a comarca of the stored territory.
