@@ -28,11 +28,11 @@ const hostileTitle = `</script><script>alert(1)</script>`
 
 // startDemo starts the real wiring on 127.0.0.1:0 with a temp database and
 // the embedded demo, as `begira serve --demo` does. The database is a copy
-// of the demo template (see copyDemoDB), which the server finds loaded.
+// of the demo template (see demoDB), which the server finds loaded.
 func startDemo(t *testing.T, extra ...string) (*server, string) {
 	t.Helper()
 	db := filepath.Join(t.TempDir(), "e2e.duckdb")
-	copyDemoDB(t, db)
+	demoDB.CopyTo(t, db)
 	return startServeOn(t, db, append([]string{"--demo"}, extra...)...)
 }
 

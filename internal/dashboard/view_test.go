@@ -6,12 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,73 +19,23 @@ import (
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/storetest"
 )
 
-// demoDB is a database file with the demo mission loaded through the real
-// ingest pipeline, built once per test binary in a directory TestMain
-// removes: every MustDemo opens a copy of its own, which takes
-// milliseconds where loading the demo takes seconds.
-var demoDB struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "begira-dashboard-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	demoDB.dir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// buildDemoDB writes the demo template at path.
-func buildDemoDB(path string) (err error) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		// Closing checkpoints: the copies need nothing but the file.
-		if cerr := st.Close(); err == nil {
-			err = cerr
-		}
-	}()
+// demoDB is the demo mission loaded through the real ingest pipeline, once
+// per test binary: every MustDemo opens a copy of its own.
+var demoDB = storetest.New(func(ctx context.Context, st *store.Store) error {
 	return demo.Load(ctx, st, ingest.New(st, time.Now), slog.New(slog.NewTextHandler(io.Discard, nil)))
-}
+})
+
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // MustDemo returns a store over a copy of its own of the demo database,
 // closed when the test ends, and the mission.
 func MustDemo(tb testing.TB) (*store.Store, *portfolio.Mission) {
 	tb.Helper()
-	demoDB.once.Do(func() {
-		demoDB.path = filepath.Join(demoDB.dir, "demo.duckdb")
-		demoDB.err = buildDemoDB(demoDB.path)
-	})
-	if demoDB.err != nil {
-		tb.Fatalf("load demo: %v", demoDB.err)
-	}
-	path := filepath.Join(tb.TempDir(), "demo.duckdb")
-	b, err := os.ReadFile(demoDB.path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o600); err != nil {
-		tb.Fatal(err)
-	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { st.Close() })
-	m, err := st.Mission(ctx, demo.Slug)
+	st := demoDB.Open(tb, store.Options{})
+	m, err := st.Mission(context.Background(), demo.Slug)
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -5,12 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/begira/begira/internal/missionfile"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/storetest"
 )
 
 // testNow is the fixed clock of every metric test.
@@ -58,105 +57,56 @@ func mustStore(t testing.TB, files portfolioFiles) (*store.Store, *portfolio.Mis
 // their own copy and may change it.
 func mustStoreWith(t testing.TB, mission string, areas []portfolio.GeoArea, files portfolioFiles) (*store.Store, *portfolio.Mission) {
 	t.Helper()
-	tmpl := templateFor(mission, areas, files)
-	tmpl.once.Do(func() { tmpl.slug, tmpl.err = buildTemplate(tmpl.path, mission, areas, files) })
-	if tmpl.err != nil {
-		t.Fatal(tmpl.err)
-	}
-	path := filepath.Join(t.TempDir(), "t.duckdb")
-	if err := copyFile(tmpl.path, path); err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
+	m, err := missionfile.Parse([]byte(mission))
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { st.Close() })
-	m, err := st.Mission(ctx, tmpl.slug)
+	st := templateFor(mission, areas, files).Open(t, store.Options{})
+	got, err := st.Mission(context.Background(), m.Slug)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return st, m
+	return st, got
 }
 
-// templates are the template databases of this test binary, by the hash
-// of what they hold, in a directory TestMain removes.
-var templates = struct {
-	sync.Mutex
-	dir    string
-	byHash map[string]*template
-}{byHash: map[string]*template{}}
+// templates are the template databases of this test binary, one per
+// distinct mission document, geography and files.
+var templates storetest.Set
 
-type template struct {
-	once sync.Once
-	path string
-	slug string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "begira-metrics-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	templates.dir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // templateFor returns the template for a mission document, geography and
 // files (built or not yet).
-func templateFor(mission string, areas []portfolio.GeoArea, files portfolioFiles) *template {
+func templateFor(mission string, areas []portfolio.GeoArea, files portfolioFiles) *storetest.Template {
 	h := sha256.New()
 	fmt.Fprintf(h, "%q %v", mission, areas)
 	for _, kind := range slices.Sorted(maps.Keys(files)) {
 		fmt.Fprintf(h, " %q %q", kind, files[kind])
 	}
-	key := hex.EncodeToString(h.Sum(nil))
-	templates.Lock()
-	defer templates.Unlock()
-	tmpl, ok := templates.byHash[key]
-	if !ok {
-		tmpl = &template{path: filepath.Join(templates.dir, key+".duckdb")}
-		templates.byHash[key] = tmpl
-	}
-	return tmpl
+	return templates.Get(hex.EncodeToString(h.Sum(nil)), func(ctx context.Context, st *store.Store) error {
+		return fill(ctx, st, mission, areas, files)
+	})
 }
 
-// buildTemplate writes a database at path with mission applied, areas
-// loaded and the files imported through the real pipeline (organisations
-// first, then projects, then signals), and returns the mission's slug.
-func buildTemplate(path, mission string, areas []portfolio.GeoArea, files portfolioFiles) (slug string, err error) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		return "", err
-	}
-	defer func() {
-		// Closing checkpoints: the copies need nothing but the file.
-		if cerr := st.Close(); err == nil {
-			err = cerr
-		}
-	}()
+// fill applies mission, loads areas and imports the files through the
+// real pipeline (organisations first, then projects, then signals).
+func fill(ctx context.Context, st *store.Store, mission string, areas []portfolio.GeoArea, files portfolioFiles) error {
 	m, err := missionfile.Parse([]byte(mission))
 	if err != nil {
-		return "", err
+		return err
 	}
 	if _, err := st.ApplyMission(ctx, m); err != nil {
-		return "", err
+		return err
 	}
 	if len(areas) > 0 {
 		if err := st.UpsertGeoAreas(ctx, areas, 2024); err != nil {
-			return "", err
+			return err
 		}
 	}
 	ing := ingest.New(st, func() time.Time { return testNow })
-	dir, err := os.MkdirTemp(templates.dir, "files-")
+	dir, err := os.MkdirTemp("", "begira-files-")
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer os.RemoveAll(dir)
 	for _, kind := range []string{ingest.KindOrganisations, ingest.KindProjects, ingest.KindSignals} {
@@ -166,37 +116,20 @@ func buildTemplate(path, mission string, areas []portfolio.GeoArea, files portfo
 		}
 		path := filepath.Join(dir, kind+".csv")
 		if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-			return "", err
+			return err
 		}
 		b, err := ing.Preview(ctx, ingest.Request{Mission: m.Slug, Kind: kind, Path: path, Filename: kind + ".csv"})
 		if err != nil {
-			return "", fmt.Errorf("import %s: %w", kind, err)
+			return fmt.Errorf("import %s: %w", kind, err)
 		}
 		if b.RowsRejected > 0 {
-			return "", fmt.Errorf("import %s: rejects %+v", kind, b.Rejects)
+			return fmt.Errorf("import %s: rejects %+v", kind, b.Rejects)
 		}
 		if _, err := ing.Commit(ctx, b.ID, false); err != nil {
-			return "", fmt.Errorf("commit %s: %w", kind, err)
+			return fmt.Errorf("commit %s: %w", kind, err)
 		}
 	}
-	return m.Slug, nil
-}
-
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
+	return nil
 }
 
 // mustEnv builds an Env over a hand-built portfolio.

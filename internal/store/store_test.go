@@ -10,13 +10,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/begira/begira/internal/ingest"
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/storetest"
 )
 
 // MustOpen opens a private in-memory store closed when the test ends.
@@ -129,15 +129,7 @@ func MustImport(tb testing.TB, st *store.Store, slug, kind, body string) {
 // database imported once per test binary, which the test may change.
 func MustFixture(tb testing.TB) (*store.Store, *portfolio.Mission) {
 	tb.Helper()
-	fixture.once.Do(func() { fixture.err = buildFixture(filepath.Join(fixture.dir, "fixture.duckdb")) })
-	if fixture.err != nil {
-		tb.Fatalf("fixture template: %v", fixture.err)
-	}
-	path := filepath.Join(tb.TempDir(), "fixture.duckdb")
-	if err := copyFile(filepath.Join(fixture.dir, "fixture.duckdb"), path); err != nil {
-		tb.Fatal(err)
-	}
-	st := MustOpenFile(tb, path)
+	st := fixture.Open(tb, store.Options{})
 	m, err := st.Mission(context.Background(), testMission().Slug)
 	if err != nil {
 		tb.Fatal(err)
@@ -145,46 +137,23 @@ func MustFixture(tb testing.TB) (*store.Store, *portfolio.Mission) {
 	return st, m
 }
 
-// fixture is MustFixture's template, in a directory TestMain removes.
-var fixture struct {
-	dir  string
-	once sync.Once
-	err  error
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "begira-store-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	fixture.dir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// buildFixture writes MustFixture's template at path through the real
-// ingest pipeline.
-func buildFixture(path string) (err error) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		// Closing checkpoints: the copies need nothing but the file.
-		if cerr := st.Close(); err == nil {
-			err = cerr
-		}
-	}()
+// fixture is MustFixture's template, written through the real ingest
+// pipeline.
+var fixture = storetest.New(func(ctx context.Context, st *store.Store) error {
 	m := testMission()
 	if _, err := st.ApplyMission(ctx, m); err != nil {
 		return err
 	}
+	dir, err := os.MkdirTemp("", "begira-fixture-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	for _, f := range []struct{ kind, body string }{{ingest.KindProjects, projectsCSV}, {ingest.KindSignals, signalsCSV}} {
 		kind, body := f.kind, f.body // signals link to projects: projects first
-		file := filepath.Join(fixture.dir, kind+".csv")
+		file := filepath.Join(dir, kind+".csv")
 		if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
 			return err
 		}
@@ -198,24 +167,7 @@ func buildFixture(path string) (err error) {
 		}
 	}
 	return nil
-}
-
-func copyFile(from, to string) error {
-	src, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer src.Close()
-	dst, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(dst, src); err != nil {
-		dst.Close()
-		return err
-	}
-	return dst.Close()
-}
+})
 
 // approx compares figures computed in floating point.
 func approx(a, b float64) bool { return math.Abs(a-b) < 1e-9 }

@@ -36,10 +36,7 @@ func newSnapshotApp(t testing.TB) (*fiber.App, *store.Store) {
 // newSnapshotAppAt is newSnapshotApp with the server's clock stopped at now.
 func newSnapshotAppAt(t testing.TB, now time.Time) (*fiber.App, *store.Store) {
 	t.Helper()
-	st, err := openDemoCopy(t, store.Options{}, false)
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
+	st := demoDB.Open(t, store.Options{})
 	d := testDeps(st, st, discardLogger())
 	d.Now = func() time.Time { return now }
 	return web.New(d, web.Options{}), st

@@ -35,6 +35,7 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 	"github.com/begira/begira/internal/snapshot"
 	"github.com/begira/begira/internal/store"
+	"github.com/begira/begira/internal/storetest"
 	"github.com/begira/begira/internal/web"
 )
 
@@ -156,86 +157,13 @@ func checkSecurityHeaders(t *testing.T, h http.Header) {
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
 
-// demoDB is a database file with the demo mission loaded, built once per
-// test binary in a directory TestMain removes: loading the demo through
-// the import pipeline takes seconds on a loaded machine, copying the file
-// milliseconds, so every test that needs the demo opens its own copy.
-var demoDB struct {
-	once sync.Once
-	dir  string
-	path string
-	err  error
-}
-
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "begira-web-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	demoDB.dir = dir
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
-
-// buildDemoDB writes the demo template at path.
-func buildDemoDB(path string) (err error) {
-	ctx := context.Background()
-	st, err := store.Open(ctx, path, store.Options{})
-	if err != nil {
-		return err
-	}
-	defer func() {
-		// Closing checkpoints: the copies need nothing but the file.
-		if cerr := st.Close(); err == nil {
-			err = cerr
-		}
-	}()
+// demoDB is the demo mission loaded through the real ingest pipeline, once
+// per test binary: every test that needs the demo opens a copy of its own.
+var demoDB = storetest.New(func(ctx context.Context, st *store.Store) error {
 	return demo.Load(ctx, st, ingest.New(st, time.Now), discardLogger())
-}
+})
 
-// openDemoCopy opens a store over a copy of the demo template of its own,
-// closed when the test ends, or when the test binary ends with keep.
-func openDemoCopy(t testing.TB, opt store.Options, keep bool) (*store.Store, error) {
-	t.Helper()
-	demoDB.once.Do(func() {
-		demoDB.path = filepath.Join(demoDB.dir, "demo.duckdb")
-		demoDB.err = buildDemoDB(demoDB.path)
-	})
-	if demoDB.err != nil {
-		return nil, fmt.Errorf("demo: %w", demoDB.err)
-	}
-	dir := demoDB.dir
-	if !keep {
-		dir = t.TempDir()
-	}
-	f, err := os.CreateTemp(dir, "copy-*.duckdb")
-	if err != nil {
-		return nil, err
-	}
-	src, err := os.Open(demoDB.path)
-	if err != nil {
-		f.Close()
-		return nil, err
-	}
-	defer src.Close()
-	if _, err := io.Copy(f, src); err != nil {
-		f.Close()
-		return nil, err
-	}
-	if err := f.Close(); err != nil {
-		return nil, err
-	}
-	st, err := store.Open(context.Background(), f.Name(), opt)
-	if err != nil {
-		return nil, err
-	}
-	if !keep {
-		t.Cleanup(func() { st.Close() })
-	}
-	return st, nil
-}
+func TestMain(m *testing.M) { storetest.Main(m) }
 
 // shared holds the demo app that the read-only tests share, one per test
 // binary. Tests that write use newFreshApp or newSnapshotApp instead.
@@ -251,7 +179,7 @@ func newTestApp(t testing.TB) *fiber.App {
 	t.Helper()
 	shared.once.Do(func() {
 		// The store lives as long as the test binary.
-		st, err := openDemoCopy(t, store.Options{}, true)
+		st, err := demoDB.OpenKept(store.Options{})
 		if err != nil {
 			shared.err = err
 			return
