@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -58,7 +59,7 @@ func listFigure(t *testing.T, app *fiber.App, link, measure string) float64 {
 	q.Set("limit", "1")
 	q.Del("lang")
 	api := fmt.Sprintf("/api/v1/missions/%s/%s?%s", parts[0], parts[1], q.Encode())
-	f := decode[listFigures](t, mustGet(t, app, api))
+	f := askList(t, app, api)
 	switch measure {
 	case dashboard.MeasureCount, dashboard.MeasureSignals:
 		return f.Total
@@ -71,6 +72,29 @@ func listFigure(t *testing.T, app *fiber.App, link, measure string) float64 {
 	}
 	t.Fatalf("link %q: unknown measure %q", link, measure)
 	return 0
+}
+
+// lists holds what each list answered, by app and API address. A walk
+// meets the same list from many figures (every dashboard's cards of a
+// filter open the same lists; a bar and a card often open one list): each
+// distinct list is asked once, and every figure that opens it is still
+// compared with its answer. The apps the walks share are read-only.
+var lists sync.Map // listKey → listFigures
+
+type listKey struct {
+	app *fiber.App
+	url string
+}
+
+func askList(t *testing.T, app *fiber.App, api string) listFigures {
+	t.Helper()
+	k := listKey{app, api}
+	if f, ok := lists.Load(k); ok {
+		return f.(listFigures)
+	}
+	f := decode[listFigures](t, mustGet(t, app, api))
+	lists.Store(k, f)
+	return f
 }
 
 func sameFigure(a, b float64) bool {
