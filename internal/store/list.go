@@ -55,20 +55,64 @@ func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio
 	if err != nil {
 		return nil, 0, err
 	}
-	args := append(scopeArgs(m.ID, sc), pg.Search)
-	const from = `
-		FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p` + projectJoins + `
-		WHERE ($11 = '' OR contains(` + projectText + `, strip_accents(lower($11)))
-		       OR EXISTS (SELECT 1 FROM project_org po JOIN organisation o3 ON o3.id = po.org_id
-		                  WHERE po.project_id = p.id AND contains(strip_accents(lower(o3.name)), strip_accents(lower($11)))))`
+	args := scopeArgs(m.ID, sc)
+	from := `
+		FROM begira_scope($1::BIGINT, $2::VARCHAR[], $3::VARCHAR[], $4::VARCHAR[], $5::VARCHAR[], $6::VARCHAR[], $7::VARCHAR[], $8::VARCHAR[], $9::DATE, $10::DATE) p` + projectJoins
+	if pg.Search != "" {
+		// Only a search pays for the search: DuckDB plans the partners'
+		// EXISTS as a join over every membership even when $11 is empty.
+		args = append(args, pg.Search)
+		from += projectSearch
+	}
 	var total int64
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count projects: %w", err)
 	}
 	order, args = bindScheme(order, args, col)
 	n := len(args)
-	rows, err := s.db.QueryContext(ctx, projectColumns+from+"\n"+order+fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2),
-		append(args, pg.Limit, pg.Offset)...)
+	page := fmt.Sprintf(" LIMIT $%d OFFSET $%d", n+1, n+2)
+	args = append(args, pg.Limit, pg.Offset)
+	if pg.All {
+		// An export wants every row's terms and partners: one pass.
+		return s.scanProjects(ctx, total, projectColumns+from+"\n"+order+page, args...)
+	}
+	// A page is chosen first, by id, and only its rows gather their terms
+	// and partners: the aggregates in projectColumns cost a pass over
+	// project_term and project_org, which the whole scope would pay
+	// before LIMIT trimmed it (most of a list request's time, and seconds
+	// on a large portfolio).
+	ids, err := s.ids(ctx, `SELECT p.id`+from+"\n"+order+page, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: projects: %w", err)
+	}
+	return s.scanProjects(ctx, total, projectColumns+`
+		FROM project p`+projectJoins+`
+		WHERE p.id IN (SELECT unnest($1::BIGINT[]))
+		ORDER BY list_position($1::BIGINT[], p.id)`, ids)
+}
+
+// ids runs a query of ids and returns them in its order.
+func (s *Store) ids(ctx context.Context, query string, args ...any) ([]int64, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []int64{}
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// scanProjects runs a query of projectColumns and returns its rows with
+// total.
+func (s *Store) scanProjects(ctx context.Context, total int64, query string, args ...any) ([]portfolio.Project, int64, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: projects: %w", err)
 	}
@@ -83,6 +127,13 @@ func (s *Store) Projects(ctx context.Context, m *portfolio.Mission, sc portfolio
 	}
 	return items, total, rows.Err()
 }
+
+// projectSearch keeps the projects whose text (projectText) or one of whose
+// partners' names holds the search $11, folded.
+const projectSearch = `
+		WHERE contains(` + projectText + `, strip_accents(lower($11)))
+		   OR EXISTS (SELECT 1 FROM project_org po JOIN organisation o3 ON o3.id = po.org_id
+		              WHERE po.project_id = p.id AND contains(strip_accents(lower(o3.name)), strip_accents(lower($11))))`
 
 // projectText is the text a project search looks in (besides the names of
 // its partners): reference, title, summary and lead, folded.
