@@ -16,7 +16,7 @@
 //     extension auto-install and auto-load off);
 //  6. when the import committed, measures a floor the same way: -rewrite
 //     DB -db FRESH copies the tables the import wrote (project,
-//     project_term, project_org, organisation) as they are, with CREATE
+//     project_term_link, project_org, organisation) as they are, with CREATE
 //     TABLE AS, into a fresh database. No import that stores these rows can
 //     write them faster; the ratio of this floor to the baseline shows how
 //     much of the target is left for parsing, validation and the preview;
@@ -155,7 +155,7 @@ func baseline(ctx context.Context, file, dbPath string, stdout io.Writer) error 
 }
 
 // importedTables are the tables a projects import writes, heaviest first.
-var importedTables = []string{"project", "project_term", "project_org", "organisation"}
+var importedTables = []string{"project", "project_term_link", "project_org", "organisation"}
 
 // rewrite is the child process of step 6: the imported rows copied as they
 // are into a fresh database, Begira's settings. It prints the seconds of

@@ -328,7 +328,7 @@ func (l *sqlLoader) organisations() error {
 		pick("o.us", newWeights(40, 30, 20, 10)), l.anchor, batch, munJoin("ml", "o.j", 106)))
 }
 
-// projects fills project, project_term and project_org from gen_p, one row
+// projects fills project, project_term (as term ids) and project_org from gen_p, one row
 // of draws per project.
 func (l *sqlLoader) projects() error {
 	if l.nProjects == 0 {
@@ -448,9 +448,24 @@ func (l *sqlLoader) projects() error {
 		return err
 	}
 	id := fmt.Sprintf("%d + i", l.projectBase)
+	// Terms are stored as ids (term_key, see store migration 0013): the
+	// mission's apply gave its terms one; any code it lacks gets one here.
+	err = l.exec("term ids", fmt.Sprintf(`
+		INSERT INTO term_key (scheme_code, term_code)
+		SELECT DISTINCT g.s, g.c FROM (
+		          SELECT 'pillar' AS s, unnest(%[1]s) AS c UNION ALL SELECT 'challenge', unnest(%[2]s)
+		UNION ALL SELECT 'lever', unnest(%[3]s) UNION ALL SELECT 'level', unnest(%[4]s) UNION ALL SELECT 'stage', unnest(%[5]s)
+		UNION ALL SELECT 'facet', unnest(%[6]s) UNION ALL SELECT 'horizon', unnest(%[7]s)) g
+		WHERE NOT EXISTS (SELECT 1 FROM term_key k WHERE k.scheme_code = g.s AND k.term_code = g.c)`,
+		list(pillarCodes), list(challengeCodes), list(leverCodes), list(levelCodes), list(stageCodes),
+		list(facetCodes), list(horizonCodes)))
+	if err != nil {
+		return err
+	}
 	err = l.exec("project terms", fmt.Sprintf(`
-		INSERT INTO project_term (project_id, scheme_code, term_code, is_primary)
-		SELECT %[1]s, 'pillar', %[2]s[p0 + 1], true FROM gen_p WHERE pn >= 1
+		INSERT INTO project_term_link (project_id, term_id, is_primary)
+		SELECT g.project_id, k.id, g.is_primary FROM (
+		SELECT %[1]s AS project_id, 'pillar' AS scheme_code, %[2]s[p0 + 1] AS term_code, true AS is_primary FROM gen_p WHERE pn >= 1
 		UNION ALL SELECT %[1]s, 'pillar', %[2]s[p1 + 1], false FROM gen_p WHERE pn >= 2
 		UNION ALL SELECT %[1]s, 'pillar', %[2]s[p2 + 1], false FROM gen_p WHERE pn >= 3
 		UNION ALL SELECT %[1]s, 'challenge', %[3]s[c0 + 1], true FROM gen_p
@@ -461,7 +476,8 @@ func (l *sqlLoader) projects() error {
 		UNION ALL SELECT %[1]s, 'level', %[5]s[lv + 1], true FROM gen_p
 		UNION ALL SELECT %[1]s, 'stage', %[6]s[sg + 1], true FROM gen_p WHERE NOT no_stage
 		UNION ALL SELECT %[1]s, 'facet', %[7]s[fc + 1], true FROM gen_p
-		UNION ALL SELECT %[1]s, 'horizon', %[8]s[hz + 1], true FROM gen_p`,
+		UNION ALL SELECT %[1]s, 'horizon', %[8]s[hz + 1], true FROM gen_p) g
+		JOIN term_key k ON k.scheme_code = g.scheme_code AND k.term_code = g.term_code`,
 		id, list(pillarCodes), list(challengeCodes), list(leverCodes), list(levelCodes), list(stageCodes),
 		list(facetCodes), list(horizonCodes)))
 	if err != nil {

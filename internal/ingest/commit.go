@@ -277,7 +277,7 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 	if err := st.assignIDs(ctx, tx, "project", "project_id_seq", "s.ext_ref", "ext_ref"); err != nil {
 		return err
 	}
-	for _, a := range [][2]string{{"project_term", "project_id"}, {"project_org", "project_id"}, {"project", "id"}} {
+	for _, a := range [][2]string{{"project_term_link", "project_id"}, {"project_org", "project_id"}, {"project", "id"}} {
 		if err := st.archive(ctx, tx, a[0], a[1]); err != nil {
 			return err
 		}
@@ -329,7 +329,16 @@ func (st *stagedTables) commitProjects(ctx context.Context, tx *sql.Tx) error {
 		return err
 	}
 	if fields := st.termFields(KindProjects, "lead_org_type"); len(fields) > 0 {
-		if err := st.run(ctx, tx, "project terms", "project-terms", holes{"term_rows": st.termRows(fields)}); err != nil {
+		if err := st.run(ctx, tx, "term keys", "term-keys", holes{"terms": st.t("_terms")}); err != nil {
+			return err
+		}
+		var cols []string
+		for _, f := range fields {
+			cols = append(cols, ident(f))
+		}
+		err := st.run(ctx, tx, "project terms", "project-terms", holes{"fields": strings.Join(cols, ", "), "staged": st.t(""),
+			"ids": st.t("_ids"), "terms": st.t("_terms")})
+		if err != nil {
 			return err
 		}
 	}

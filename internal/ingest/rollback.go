@@ -31,13 +31,13 @@ func (s *Service) Rollback(ctx context.Context, id int64) (*portfolio.ImportBatc
 		switch b.Kind {
 		case KindProjects:
 			steps = []string{
-				`DELETE FROM project_term WHERE project_id IN (SELECT id FROM project WHERE batch_id = $1)`,
+				`DELETE FROM project_term_link WHERE project_id IN (SELECT id FROM project WHERE batch_id = $1)`,
 				`DELETE FROM project_org WHERE project_id IN (SELECT id FROM project WHERE batch_id = $1)`,
 				`DELETE FROM project WHERE batch_id = $1`,
 				// Organisations this batch created and nothing else uses.
 				`DELETE FROM organisation WHERE batch_id = $1 AND id NOT IN (SELECT org_id FROM project_org)`,
 				`INSERT INTO project SELECT * EXCLUDE (archived_by) FROM project_archive WHERE archived_by = $1`,
-				`INSERT INTO project_term SELECT * EXCLUDE (archived_by) FROM project_term_archive WHERE archived_by = $1`,
+				`INSERT INTO project_term_link SELECT * EXCLUDE (archived_by) FROM project_term_link_archive WHERE archived_by = $1`,
 				`INSERT INTO project_org SELECT * EXCLUDE (archived_by) FROM project_org_archive WHERE archived_by = $1`,
 				`INSERT INTO signal_project SELECT * EXCLUDE (archived_by) FROM signal_project_archive WHERE archived_by = $1`,
 			}
@@ -56,7 +56,7 @@ func (s *Service) Rollback(ctx context.Context, id int64) (*portfolio.ImportBatc
 				`INSERT INTO organisation SELECT * EXCLUDE (archived_by) FROM organisation_archive WHERE archived_by = $1`,
 			}
 		}
-		for _, t := range []string{"project", "project_term", "project_org", "organisation", "signal", "signal_term", "signal_project"} {
+		for _, t := range []string{"project", "project_term_link", "project_org", "organisation", "signal", "signal_term", "signal_project"} {
 			steps = append(steps, `DELETE FROM `+t+`_archive WHERE archived_by = $1`)
 		}
 		for _, q := range steps {

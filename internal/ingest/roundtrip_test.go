@@ -156,7 +156,7 @@ func TestRoundTripProjects(t *testing.T) {
 	assertDump(t, dump(t, e.st), afterAppend)
 	assertStrings(t, "links after rollback", signalLinks(t, e), []string{"S-1→A-1", "S-1→A-2"})
 	var archived int
-	if err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM project_archive) + (SELECT count(*) FROM project_term_archive)
+	if err := e.st.DB().QueryRow(`SELECT (SELECT count(*) FROM project_archive) + (SELECT count(*) FROM project_term_link_archive)
 		+ (SELECT count(*) FROM project_org_archive) + (SELECT count(*) FROM signal_project_archive)`).Scan(&archived); err != nil {
 		t.Fatal(err)
 	}

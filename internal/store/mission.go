@@ -159,6 +159,14 @@ func replaceTaxonomy(ctx context.Context, tx *sql.Tx, missionID int64, m *portfo
 			}
 		}
 	}
+	// A term keeps its id (term_key) across applies: projects store their
+	// terms as ids (migration 0013), and term rows are replaced above.
+	_, err := tx.ExecContext(ctx, `INSERT INTO term_key (scheme_code, term_code)
+		SELECT DISTINCT t.scheme_code, t.code FROM term t WHERE t.mission_id = ?
+		AND NOT EXISTS (SELECT 1 FROM term_key k WHERE k.scheme_code = t.scheme_code AND k.term_code = t.code)`, missionID)
+	if err != nil {
+		return fmt.Errorf("store: term ids: %w", err)
+	}
 	return nil
 }
 

@@ -233,3 +233,64 @@ func TestApplyMissionRemovingTerms(t *testing.T) {
 		}
 	})
 }
+
+// TestTermIDsOutliveApplies: projects store their terms as ids (term_key,
+// migration 0013) while every apply deletes and inserts the term rows
+// again. An apply that reorders and adds terms leaves every project's
+// terms and every id as they were and gives the new term an id; a term
+// written to the term table by other means gets its id at the first commit
+// that uses it.
+func TestTermIDsOutliveApplies(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st := MustOpen(t)
+	m := MustApply(t, st, testMission())
+	MustImport(t, st, m.Slug, ingest.KindProjects, projectsCSV)
+	read := func(q string) []string {
+		t.Helper()
+		rows, err := st.DB().QueryContext(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			if err := rows.Scan(&s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		return out
+	}
+	const terms = `SELECT concat_ws(' ', p.ext_ref, t.scheme_code, t.term_code, t.is_primary) FROM project_term t
+		JOIN project p ON p.id = t.project_id ORDER BY 1`
+	const ids = `SELECT concat_ws(' ', id, scheme_code, term_code) FROM term_key ORDER BY id`
+	before, idsBefore := read(terms), read(ids)
+	if len(before) < 15 || !slices.Contains(before, "P1 pillar social_cohesion true") || !slices.Contains(before, "P1 pillar decarbonisation false") {
+		t.Fatalf("project terms after the import: got %v", before)
+	}
+
+	doc := testMission()
+	slices.Reverse(doc.Scheme("pillar").Terms)
+	doc.Scheme("stage").Terms = append(doc.Scheme("stage").Terms, portfolio.Term{Code: "anchor", Label: portfolio.Labels{EN: "Anchor"}})
+	if _, err := st.ApplyMission(ctx, doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := read(terms); !slices.Equal(got, before) {
+		t.Errorf("project terms after a re-apply:\n got %v\nwant %v", got, before)
+	}
+	idsAfter := read(ids)
+	if !slices.Equal(idsAfter[:len(idsBefore)], idsBefore) || len(idsAfter) != len(idsBefore)+1 || !strings.HasSuffix(idsAfter[len(idsBefore)], " stage anchor") {
+		t.Errorf("term ids after a re-apply:\n got %v\nwant %v and one for stage anchor", idsAfter, idsBefore)
+	}
+
+	if _, err := st.DB().ExecContext(ctx, `INSERT INTO term (mission_id, scheme_code, code, label_en, label_es, label_eu, active, position)
+		VALUES (?, 'stage', 'sideways', 'Sideways', 'Sideways', 'Sideways', true, 99)`, m.ID); err != nil {
+		t.Fatal(err)
+	}
+	MustImport(t, st, m.Slug, ingest.KindProjects, "ext_ref,title,stage\nP8,Side project,sideways\n")
+	if got := read(terms); !slices.Contains(got, "P8 stage sideways true") {
+		t.Errorf("project terms after importing a term without an id: got %v, want P8 stage sideways", got)
+	}
+}

@@ -339,7 +339,7 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 	// Every generated project has a horizon and a stage; leave some
 	// without, so that the untagged bars are walked too.
 	for _, scheme := range []string{"horizon", "stage"} {
-		if _, err := st.DB().ExecContext(ctx, `DELETE FROM project_term WHERE scheme_code = ? AND project_id % 9 = 0`, scheme); err != nil {
+		if _, err := st.DB().ExecContext(ctx, `DELETE FROM project_term_link WHERE term_id IN (SELECT id FROM term_key WHERE scheme_code = ?) AND project_id % 9 = 0`, scheme); err != nil {
 			t.Fatal(err)
 		}
 	}

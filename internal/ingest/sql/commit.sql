@@ -126,8 +126,24 @@ FROM (UNPIVOT (SELECT i.id, {{fields}} FROM {{staged}} s JOIN {{ids}} i ON i.lin
 JOIN (SELECT field, scheme, cell, code, min(pos) = 1 AS is_primary FROM {{terms}}
       WHERE code IS NOT NULL GROUP BY field, scheme, cell, code) t ON t.field = c.field AND t.cell = c.cell
 
+-- name: term-keys
+-- The ids of the terms the batch uses (term_key): a mission apply gives
+-- every term of its document one; this adds those of terms written to the
+-- term table otherwise.
+INSERT INTO term_key (scheme_code, term_code)
+SELECT DISTINCT t.scheme, t.code FROM {{terms}} t
+WHERE t.code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM term_key k WHERE k.scheme_code = t.scheme AND k.term_code = t.code)
+
 -- name: project-terms
-INSERT INTO project_term (project_id, scheme_code, term_code, is_primary) {{term_rows}}
+-- A project's terms are written as integer term ids (project_term is a
+-- view over them): the dictionary of term cells is matched to the ids
+-- first, so that the millions of rows carry no string.
+INSERT INTO project_term_link (project_id, term_id, is_primary)
+SELECT c.id, t.term_id, t.is_primary
+FROM (UNPIVOT (SELECT i.id, {{fields}} FROM {{staged}} s JOIN {{ids}} i ON i.line = s.line) ON {{fields}} INTO NAME field VALUE cell) c
+JOIN (SELECT x.field, x.cell, k.id AS term_id, min(x.pos) = 1 AS is_primary
+      FROM {{terms}} x JOIN term_key k ON k.scheme_code = x.scheme AND k.term_code = x.code
+      GROUP BY x.field, x.cell, k.id) t ON t.field = c.field AND t.cell = c.cell
 
 -- name: project-organisations
 -- 'lead' sorts before 'partner': a lead also listed as partner stays lead.
@@ -140,8 +156,9 @@ GROUP BY r.id, o.id
 -- name: kept-terms
 -- An upsert restores, for the rows it updated, the classifications of the
 -- schemes the file did not have, from the archive it just wrote.
-INSERT INTO project_term SELECT * EXCLUDE (archived_by) FROM project_term_archive
-WHERE archived_by = $batch AND project_id IN (SELECT id FROM {{ids}}) AND scheme_code IN ({{schemes}})
+INSERT INTO project_term_link SELECT * EXCLUDE (archived_by) FROM project_term_link_archive
+WHERE archived_by = $batch AND project_id IN (SELECT id FROM {{ids}})
+  AND term_id IN (SELECT id FROM term_key WHERE scheme_code IN ({{schemes}}))
 
 -- name: kept-organisations
 -- The same for the roles (lead, partner) of the columns the file did not

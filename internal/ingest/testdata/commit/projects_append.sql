@@ -51,11 +51,18 @@ FROM begira_staging.stg_N s JOIN main.staging.stg_N_ids i ON i.line = s.line
 LEFT JOIN (SELECT n.name, o.id FROM main.staging.stg_N_names n JOIN organisation o ON o.mission_id = $mission AND o.name_key = n.name_key) lead ON lead.name = s."lead_org"
 ;
 
+-- term keys
+INSERT INTO term_key (scheme_code, term_code)
+SELECT DISTINCT t.scheme, t.code FROM begira_staging.stg_N_terms t
+WHERE t.code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM term_key k WHERE k.scheme_code = t.scheme AND k.term_code = t.code);
+
 -- project terms
-INSERT INTO project_term (project_id, scheme_code, term_code, is_primary) SELECT c.id, t.scheme, t.code, t.is_primary
+INSERT INTO project_term_link (project_id, term_id, is_primary)
+SELECT c.id, t.term_id, t.is_primary
 FROM (UNPIVOT (SELECT i.id, "pillars", "level", "stage" FROM begira_staging.stg_N s JOIN main.staging.stg_N_ids i ON i.line = s.line) ON "pillars", "level", "stage" INTO NAME field VALUE cell) c
-JOIN (SELECT field, scheme, cell, code, min(pos) = 1 AS is_primary FROM begira_staging.stg_N_terms
-      WHERE code IS NOT NULL GROUP BY field, scheme, cell, code) t ON t.field = c.field AND t.cell = c.cell;
+JOIN (SELECT x.field, x.cell, k.id AS term_id, min(x.pos) = 1 AS is_primary
+      FROM begira_staging.stg_N_terms x JOIN term_key k ON k.scheme_code = x.scheme AND k.term_code = x.code
+      GROUP BY x.field, x.cell, k.id) t ON t.field = c.field AND t.cell = c.cell;
 
 -- project organisations
 INSERT INTO project_org (project_id, org_id, role)

@@ -10,11 +10,11 @@ CREATE TABLE main.staging.stg_N_gone AS SELECT id FROM main.staging.stg_N_ids WH
 -- count displaced
 SELECT count(*) FROM main.staging.stg_N_gone;
 
--- archive project_term
-INSERT INTO project_term_archive SELECT $batch, * FROM project_term WHERE project_id IN (SELECT id FROM main.staging.stg_N_gone);
+-- archive project_term_link
+INSERT INTO project_term_link_archive SELECT $batch, * FROM project_term_link WHERE project_id IN (SELECT id FROM main.staging.stg_N_gone);
 
--- delete project_term
-DELETE FROM project_term WHERE project_id IN (SELECT id FROM main.staging.stg_N_gone);
+-- delete project_term_link
+DELETE FROM project_term_link WHERE project_id IN (SELECT id FROM main.staging.stg_N_gone);
 
 -- archive project_org
 INSERT INTO project_org_archive SELECT $batch, * FROM project_org WHERE project_id IN (SELECT id FROM main.staging.stg_N_gone);
@@ -52,8 +52,9 @@ LEFT JOIN (SELECT NULL::VARCHAR AS name, NULL::BIGINT AS id WHERE false) lead ON
 LEFT JOIN project_archive old ON old.archived_by = $batch AND old.id = i.id;
 
 -- kept terms
-INSERT INTO project_term SELECT * EXCLUDE (archived_by) FROM project_term_archive
-WHERE archived_by = $batch AND project_id IN (SELECT id FROM main.staging.stg_N_ids) AND scheme_code IN ('pillar', 'challenge', 'lever', 'level', 'stage', 'facet', 'horizon');
+INSERT INTO project_term_link SELECT * EXCLUDE (archived_by) FROM project_term_link_archive
+WHERE archived_by = $batch AND project_id IN (SELECT id FROM main.staging.stg_N_ids)
+  AND term_id IN (SELECT id FROM term_key WHERE scheme_code IN ('pillar', 'challenge', 'lever', 'level', 'stage', 'facet', 'horizon'));
 
 -- kept organisations
 INSERT INTO project_org SELECT * EXCLUDE (archived_by) FROM project_org_archive a
