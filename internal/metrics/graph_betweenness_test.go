@@ -17,11 +17,18 @@ import (
 // organisations make dense neighbourhoods and pairs sharing several
 // organisations, the case the betweenness corrects for.
 func netRandomPartners(n, orgs int, seed uint64) *partnerGraph {
+	return netPartners(n, orgs, 4, seed)
+}
+
+// netPartners is netRandomPartners with 1–most organisations drawn per
+// project: most = 2 makes at least half the projects leaves (in one
+// organisation), which the searches count rather than walk.
+func netPartners(n, orgs, most int, seed uint64) *partnerGraph {
 	r := rand.New(rand.NewPCG(seed, seed))
 	rows := make([][]int32, orgs)
 	for p := range n {
 		seen := map[int]bool{}
-		for range 1 + r.IntN(4) {
+		for range 1 + r.IntN(most) {
 			u := r.Float64()
 			o := int(float64(orgs) * u * u)
 			if !seen[o] {
@@ -59,26 +66,47 @@ func netGonumGraph(pg *partnerGraph) *simple.UndirectedGraph {
 	return g
 }
 
+// netLeaves counts pg's leaves: the nodes in exactly one linking
+// organisation.
+func netLeaves(pg *partnerGraph) int {
+	leaves := 0
+	for v := range pg.nodes {
+		if len(pg.orgsOf.row(v)) == 1 {
+			leaves++
+		}
+	}
+	return leaves
+}
+
 // Sampling every node as a pivot is Brandes' exact algorithm: walking the
-// organisations, with the correction for pairs sharing several, it must
-// agree with gonum's network.Betweenness on the links (up to floating-point
-// summation order), on dense networks with many multi-organisation pairs
-// and on sparse ones with many components.
+// organisations, with the correction for pairs sharing several and the
+// leaves counted rather than walked, it must agree with gonum's
+// network.Betweenness on the links (up to floating-point summation order),
+// on dense networks with many multi-organisation pairs, on sparse ones
+// with many components, and on networks where most projects are leaves
+// (every leaf is a source once, and leaves hang off the deepest level).
 func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name    string
-		n, orgs int
+		name          string
+		n, orgs, most int
+		leafShare     float64 // at least this share of the nodes are leaves
 	}{
-		{"dense, few organisations", 60, 8},
-		{"medium", 120, 60},
-		{"sparse with components", 80, 300},
-		{"pair", 2, 1},
+		{"dense, few organisations", 60, 8, 4, 0},
+		{"medium", 120, 60, 4, 0.1},
+		{"sparse with components", 80, 300, 4, 0.1},
+		{"pair", 2, 1, 4, 0},
+		{"leaves, dense", 150, 20, 2, 0.4},
+		{"leaves, sparse", 300, 200, 2, 0.5},
+		{"only leaves", 100, 15, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pg := netRandomPartners(tc.n, tc.orgs, 7)
-			if tc.n >= 60 && tc.orgs <= 60 && len(pg.multi.items) == 0 {
+			pg := netPartners(tc.n, tc.orgs, tc.most, 7)
+			if tc.n >= 60 && tc.orgs <= 60 && tc.most > 1 && len(pg.multi.items) == 0 {
 				t.Fatal("the test network has no pair sharing two organisations")
+			}
+			if l := netLeaves(pg); float64(l) < tc.leafShare*float64(tc.n) {
+				t.Fatalf("the test network has %d leaves of %d nodes, want at least %.0f%%", l, tc.n, 100*tc.leafShare)
 			}
 			exact := network.Betweenness(netGonumGraph(pg))
 			got, err := sampledBetweenness(context.Background(), pg, tc.n, 1)
@@ -230,8 +258,9 @@ func TestBetweennessSampledMatchesReference(t *testing.T) {
 	for _, tc := range []struct {
 		n, orgs, k int
 		seed       uint64
-	}{{300, 40, 37, 5}, {500, 400, 60, betweennessSeed}, {400, 600, 90, 9}} {
-		pg := netRandomPartners(tc.n, tc.orgs, tc.seed)
+		most       int
+	}{{300, 40, 37, 5, 4}, {500, 400, 60, betweennessSeed, 4}, {400, 600, 90, 9, 4}, {600, 150, 80, 13, 2}} {
+		pg := netPartners(tc.n, tc.orgs, tc.most, tc.seed)
 		r := rand.New(rand.NewPCG(tc.seed, tc.seed^0x9E3779B97F4A7C15))
 		pivots := r.Perm(tc.n)[:tc.k]
 		want := netReferenceBetweenness(pg, pivots)
