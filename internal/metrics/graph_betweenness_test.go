@@ -122,28 +122,61 @@ func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 	}
 }
 
-// normalisedBetweenness takes the sampled branch above exactMax; with as
-// many pivots as nodes it must give the exact normalised figures.
-func TestBetweennessNormalisedSampledBranch(t *testing.T) {
+// normalisedBetweenness is exact with a source per node and says it
+// sampled with fewer; its values are normalised into [0, 1], and match
+// gonum's exact figures divided by (n−1)(n−2).
+func TestBetweennessNormalised(t *testing.T) {
 	t.Parallel()
 	g := netRandomPartners(50, 30, 3)
-	exact, err := normalisedBetweenness(context.Background(), g, 1000, 0, 0)
+	exact, err := normalisedBetweenness(context.Background(), g, 50, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sampled, err := normalisedBetweenness(context.Background(), g, 10, 50, 99)
+	sampled, err := normalisedBetweenness(context.Background(), g, 49, 99)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if exact.sampled || !sampled.sampled {
 		t.Fatalf("got sampled flags %v, %v; want false, true", exact.sampled, sampled.sampled)
 	}
+	want := network.Betweenness(netGonumGraph(g))
 	for i := range exact.values {
-		if math.Abs(exact.values[i]-sampled.values[i]) > 1e-12 {
-			t.Errorf("node %d: got %v, want %v", i, sampled.values[i], exact.values[i])
+		if w := want[int64(i)] / (49 * 48); math.Abs(exact.values[i]-w) > 1e-12 {
+			t.Errorf("node %d: got %v, want %v", i, exact.values[i], w)
 		}
 		if exact.values[i] < 0 || exact.values[i] > 1 {
 			t.Errorf("node %d: normalised betweenness %v outside [0, 1]", i, exact.values[i])
+		}
+	}
+}
+
+// The number of sources follows the work budget: exact while every node as
+// a source fits, then 200 pivots (the 100,000-project benchmark keeps
+// them), fewer as the memberships grow (sources × memberships within the
+// budget), never fewer than the floor; the count depends on the network's
+// size only.
+func TestBetweennessSources(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		n, m int
+		want int
+	}{
+		{"small: exact", 300, 700, 300},
+		{"4,000 projects: exact", 4000, 9400, 4000},
+		{"20,000 projects: sampled", 20000, 47133, betweennessMaxPivots},
+		{"100k benchmark", 70020, 166514, 200},
+		{"between", 300000, 400000, 120},
+		{"1M benchmark", 699902, 952168, 50},
+		{"beyond: the floor", 3000000, 7000000, betweennessMinPivots},
+		{"isolated nodes only", 50000, 0, 50000},
+	} {
+		got := betweennessSources(tc.n, tc.m)
+		if got != tc.want {
+			t.Errorf("%s: %d nodes, %d memberships: got %d sources, want %d", tc.name, tc.n, tc.m, got, tc.want)
+		}
+		if got < tc.n && got > betweennessMinPivots && got*tc.m > betweennessBudget {
+			t.Errorf("%s: %d pivots × %d memberships exceed the budget %d", tc.name, got, tc.m, betweennessBudget)
 		}
 	}
 }
@@ -185,13 +218,13 @@ func TestBetweennessSampledCancelled(t *testing.T) {
 }
 
 // BenchmarkBetweennessSampled times C17's sampled branch: 30,000 projects
-// with 1–4 of 6,000 organisations each, betweennessPivots pivots.
+// with 1–4 of 6,000 organisations each, betweennessMaxPivots pivots.
 func BenchmarkBetweennessSampled(b *testing.B) {
 	g := netRandomPartners(30000, 6000, 42)
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
-		if _, err := sampledBetweenness(context.Background(), g, betweennessPivots, betweennessSeed); err != nil {
+		if _, err := sampledBetweenness(context.Background(), g, betweennessMaxPivots, betweennessSeed); err != nil {
 			b.Fatal(err)
 		}
 	}
