@@ -720,3 +720,51 @@ func TestSharedNetworkIntermediates(t *testing.T) {
 		t.Error("a shared intermediate was kept in the Env's own memo")
 	}
 }
+
+// C19 counts the links by the levels of their ends from the organisations
+// (linksByCategory), not by walking them: on random networks with pairs
+// sharing several organisations and nodes of no category, every cell must
+// equal the count of the links walked one by one.
+func TestLinksByCategoryMatchesWalk(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ n, orgs, most, k int }{{200, 30, 4, 3}, {400, 300, 4, 5}, {300, 60, 2, 1}, {150, 10, 4, 6}} {
+		pg := netPartners(tc.n, tc.orgs, tc.most, uint64(tc.n))
+		cat := make([]int, tc.n)
+		for v := range cat {
+			cat[v] = (v*7+v/3)%(tc.k+1) - 1 // −1 (none) to k−1
+		}
+		want := make([][]int, tc.k+1)
+		for i := range want {
+			want[i] = make([]int, tc.k+1)
+		}
+		ls := pg.newLinker()
+		multi := 0
+		for a := range pg.nodes {
+			for _, l := range ls.neighbours(a) {
+				if int(l.to) > a {
+					x, y := cat[a]+1, cat[l.to]+1
+					want[min(x, y)][max(x, y)]++
+					if l.shared > 1 {
+						multi++
+					}
+				}
+			}
+		}
+		if tc.most > 2 && multi == 0 {
+			t.Fatalf("n=%d: no pair shares two organisations", tc.n)
+		}
+		got := pg.linksByCategory(cat, tc.k)
+		total := 0
+		for i := range want {
+			for j := range want[i] {
+				total += got[i][j]
+				if got[i][j] != want[i][j] {
+					t.Errorf("n=%d: links between categories %d and %d: got %d, want %d", tc.n, i-1, j-1, got[i][j], want[i][j])
+				}
+			}
+		}
+		if total != pg.edges {
+			t.Errorf("n=%d: %d links counted, the network has %d", tc.n, total, pg.edges)
+		}
+	}
+}
