@@ -768,3 +768,44 @@ func TestLinksByCategoryMatchesWalk(t *testing.T) {
 		}
 	}
 }
+
+// nodeIndex answers from a slice when the ids fill their range and from a
+// map when they are spread; either way every node is found and every other
+// id (between, below, above) is not.
+func TestNodeIndex(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		ids   []int64
+		dense bool
+	}{
+		{"sequence with gaps", []int64{107, 101, 103, 104, 110}, true},
+		{"spread", []int64{5, 1 << 40, 3 << 20, 77}, false},
+		{"one", []int64{42}, true},
+	} {
+		nodes := make([]netNode, len(tc.ids))
+		want := map[int64]int32{}
+		for i, id := range tc.ids {
+			nodes[i].id = id
+			want[id] = int32(i)
+		}
+		x := newNodeIndex(nodes)
+		if (x.ids == nil) != tc.dense {
+			t.Errorf("%s: dense %v, want %v", tc.name, x.ids == nil, tc.dense)
+		}
+		for id := tc.ids[0] - 2000; id < tc.ids[0]+2000; id++ {
+			i, ok := x.of(id)
+			if w, in := want[id]; ok != in || (in && i != w) {
+				t.Errorf("%s: id %d: got %d, %v; want %d, %v", tc.name, id, i, ok, w, in)
+			}
+		}
+		for _, id := range tc.ids {
+			if i, ok := x.of(id); !ok || i != want[id] {
+				t.Errorf("%s: id %d: got %d, %v; want %d", tc.name, id, i, ok, want[id])
+			}
+		}
+	}
+	if _, ok := newNodeIndex(nil).of(0); ok {
+		t.Error("an empty index found id 0")
+	}
+}
