@@ -16,7 +16,7 @@ type Graph struct {
 	Nodes []GraphNode `json:"nodes"`
 	Edges []GraphEdge `json:"edges"`
 	// Sampled reports that betweenness was estimated from sampled pivots
-	// (networks above the work budget, see betweennessSources) rather than computed exactly.
+	// (networks above 20,000 projects, see betweennessSources) rather than computed exactly.
 	Sampled bool `json:"sampled"`
 	// TotalNodes and TotalEdges are the whole network's projects and links.
 	TotalNodes int `json:"total_nodes"`

@@ -10,10 +10,11 @@ import (
 
 // Betweenness (C17) is computed on the unweighted shared-partner network:
 // a shortest path is the one with the fewest hops, whatever the number of
-// organisations two projects share, with Brandes' algorithm. When the
-// work budget allows it every node is a source, which is exact; otherwise
-// pivot sources drawn with a fixed seed estimate it (Brandes & Pich 2007),
-// the same answer on every run (see betweennessSources for how many).
+// organisations two projects share, with Brandes' algorithm. Up to
+// exactBetweennessMax nodes every node is a source, which is exact (the
+// catalogue's definition); above, pivot sources drawn with a fixed seed
+// estimate it (Brandes & Pich 2007), the same answer on every run, as many
+// as a work budget allows (see betweennessSources).
 //
 // The breadth-first searches walk the project–organisation memberships the
 // network is made of, not its links: an organisation in k projects stands
@@ -35,16 +36,19 @@ import (
 // and backward the organisation starts from count/σ. A leaf that is the
 // source is walked like any source (its one organisation at level 0).
 //
-// The work is bounded: each source costs a search of every membership in
-// both directions, so the searches together cost sources × memberships,
-// kept within betweennessBudget (see betweennessSources). The budget is
-// 200 pivots of the 100,000-project benchmark (167,000 memberships: 33
-// million) with room to spare, and 50 pivots of the 1,000,000-project one
-// (952,000 memberships). 500 pivots took 1.6 s of the catalogue's 3 s
-// budget at 70,000 projects; with every node a source, a network of 20,000
-// projects took about 27 s of one core.
+// The sampled work is bounded: each source costs a search of every
+// membership in both directions, so the searches together cost sources ×
+// memberships, kept within betweennessBudget (see betweennessSources). The
+// budget is 200 pivots of the 100,000-project benchmark (167,000
+// memberships: 33 million) with room to spare, and 50 pivots of the
+// 1,000,000-project one (952,000 memberships). 500 pivots took 1.6 s of the
+// catalogue's 3 s budget at 70,000 projects. Exact networks cost up to
+// 20,000 searches (about 27 s of one core at 20,000 projects under load):
+// the price of the catalogue's exact figures, paid once per scope and
+// data version.
 const (
-	betweennessBudget    = 48_000_000 // membership visits of all the searches of one network
+	exactBetweennessMax  = 20000
+	betweennessBudget    = 48_000_000 // membership visits of all the pivots' searches of one network
 	betweennessMaxPivots = 200
 	betweennessMinPivots = 50
 	betweennessSeed      = 0xBE617A
@@ -74,12 +78,12 @@ func betweennessOf(ctx context.Context, e *Env) (*betweenness, error) {
 }
 
 // betweennessSources returns how many sources the searches of a network of
-// n nodes and m memberships take: n, every node (exact), when n·m fits
-// betweennessBudget (about 4,500 networked projects in the benchmark's
-// shape); otherwise as many pivots as fit, at most betweennessMaxPivots
-// and at least betweennessMinPivots. The count depends on the network
-// only, and the pivots are a prefix of one seeded permutation, so the
-// same network gets the same figures.
+// n nodes and m memberships take: n, every node (exact), up to
+// exactBetweennessMax nodes; above, as many pivots as fit
+// betweennessBudget, at most betweennessMaxPivots and at least
+// betweennessMinPivots. The count depends on the network only, and the
+// pivots are a prefix of one seeded permutation, so the same network gets
+// the same figures.
 //
 // The trade-off is accuracy: the estimate's error shrinks like 1/√k. On
 // synthetic networks of 6,000 projects (no project standing out) the mean
@@ -89,11 +93,8 @@ func betweennessOf(ctx context.Context, e *Env) (*betweenness, error) {
 // average, no longer a ranking a reader can use; so the floor is 50, and
 // the work above about 960,000 memberships (a million projects in the
 // benchmark's shape) grows with the memberships again, 50 searches' worth.
-// Cutting the pivots on a large portfolio rather than its exact count on a
-// mid-sized one keeps the figure's cost the same at every size: a network
-// of 20,000 projects, computed exactly before, now takes 200 pivots.
 func betweennessSources(n, m int) int {
-	if n*m <= betweennessBudget {
+	if n <= exactBetweennessMax || m == 0 {
 		return n
 	}
 	return min(max(betweennessBudget/m, betweennessMinPivots), betweennessMaxPivots, n)

@@ -150,11 +150,10 @@ func TestBetweennessNormalised(t *testing.T) {
 	}
 }
 
-// The number of sources follows the work budget: exact while every node as
-// a source fits, then 200 pivots (the 100,000-project benchmark keeps
-// them), fewer as the memberships grow (sources × memberships within the
-// budget), never fewer than the floor; the count depends on the network's
-// size only.
+// The number of sources: exact up to 20,000 nodes (the catalogue's
+// definition), then 200 pivots (the 100,000-project benchmark keeps them),
+// fewer as the memberships grow (sources × memberships within the budget),
+// never fewer than the floor; the count depends on the network's size only.
 func TestBetweennessSources(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
@@ -164,7 +163,9 @@ func TestBetweennessSources(t *testing.T) {
 	}{
 		{"small: exact", 300, 700, 300},
 		{"4,000 projects: exact", 4000, 9400, 4000},
-		{"20,000 projects: sampled", 20000, 47133, betweennessMaxPivots},
+		{"dense, under 20,000: exact", 19000, 3000000, 19000},
+		{"20,000 projects: exact", 20000, 47133, 20000},
+		{"20,001 projects: sampled", 20001, 47133, betweennessMaxPivots},
 		{"100k benchmark", 70020, 166514, 200},
 		{"between", 300000, 400000, 120},
 		{"1M benchmark", 699902, 952168, 50},
