@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -453,5 +455,55 @@ func TestRenderEmptyMission(t *testing.T) {
 	}
 	if got := panelByID(t, v, "levels").Summary; got != i18n.T("en", "summary.empty") {
 		t.Errorf("levels summary: got %q, want %q", got, i18n.T("en", "summary.empty"))
+	}
+}
+
+// coverageCounter counts the coverage matrices read through it, by pair of
+// schemes.
+type coverageCounter struct {
+	dashboard.Source
+	mu    sync.Mutex
+	reads map[string]int
+}
+
+func (c *coverageCounter) Coverage(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.CoverageCell, error) {
+	c.mu.Lock()
+	c.reads[a+"×"+b]++
+	c.mu.Unlock()
+	return c.Source.Coverage(ctx, m, a, b, sc)
+}
+
+// The overview reads pillar × level for its empty_cells KPI and its
+// heatmap, and pillar × challenge for its sunburst: one read of each
+// matrix, where it used to read pillar × level twice (each a scan of every
+// project's terms, half a second at a million projects). The KPI still
+// counts the heatmap's empty cells.
+func TestRenderReadsEachCoverageOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	st, m := MustDemo(t)
+	src := &coverageCounter{Source: testSource(st), reads: map[string]int{}}
+	v, err := dashboard.Render(ctx, src, m, MustDashboard(t, "overview"), portfolio.Scope{}, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]int{"pillar×level": 1, "pillar×challenge": 1}; !maps.Equal(src.reads, want) {
+		t.Errorf("coverage reads: got %v, want %v", src.reads, want)
+	}
+	cells, err := st.Coverage(ctx, m, "pillar", "level", portfolio.Scope{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	empty := 0
+	for _, c := range cells {
+		if c.NFull == 0 {
+			empty++
+		}
+	}
+	if got := kpiByCode(t, v, "empty_cells").Raw; got != float64(empty) {
+		t.Errorf("empty_cells: got %v, want %d", got, empty)
+	}
+	if p := panelByID(t, v, "coverage"); p.Err != "" || p.Option == "" {
+		t.Errorf("coverage panel: error %q, option %d bytes", p.Err, len(p.Option))
 	}
 }

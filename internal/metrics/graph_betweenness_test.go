@@ -17,11 +17,18 @@ import (
 // organisations make dense neighbourhoods and pairs sharing several
 // organisations, the case the betweenness corrects for.
 func netRandomPartners(n, orgs int, seed uint64) *partnerGraph {
+	return netPartners(n, orgs, 4, seed)
+}
+
+// netPartners is netRandomPartners with 1–most organisations drawn per
+// project: most = 2 makes at least half the projects leaves (in one
+// organisation), which the searches count rather than walk.
+func netPartners(n, orgs, most int, seed uint64) *partnerGraph {
 	r := rand.New(rand.NewPCG(seed, seed))
 	rows := make([][]int32, orgs)
 	for p := range n {
 		seen := map[int]bool{}
-		for range 1 + r.IntN(4) {
+		for range 1 + r.IntN(most) {
 			u := r.Float64()
 			o := int(float64(orgs) * u * u)
 			if !seen[o] {
@@ -59,26 +66,47 @@ func netGonumGraph(pg *partnerGraph) *simple.UndirectedGraph {
 	return g
 }
 
+// netLeaves counts pg's leaves: the nodes in exactly one linking
+// organisation.
+func netLeaves(pg *partnerGraph) int {
+	leaves := 0
+	for v := range pg.nodes {
+		if len(pg.orgsOf.row(v)) == 1 {
+			leaves++
+		}
+	}
+	return leaves
+}
+
 // Sampling every node as a pivot is Brandes' exact algorithm: walking the
-// organisations, with the correction for pairs sharing several, it must
-// agree with gonum's network.Betweenness on the links (up to floating-point
-// summation order), on dense networks with many multi-organisation pairs
-// and on sparse ones with many components.
+// organisations, with the correction for pairs sharing several and the
+// leaves counted rather than walked, it must agree with gonum's
+// network.Betweenness on the links (up to floating-point summation order),
+// on dense networks with many multi-organisation pairs, on sparse ones
+// with many components, and on networks where most projects are leaves
+// (every leaf is a source once, and leaves hang off the deepest level).
 func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
-		name    string
-		n, orgs int
+		name          string
+		n, orgs, most int
+		leafShare     float64 // at least this share of the nodes are leaves
 	}{
-		{"dense, few organisations", 60, 8},
-		{"medium", 120, 60},
-		{"sparse with components", 80, 300},
-		{"pair", 2, 1},
+		{"dense, few organisations", 60, 8, 4, 0},
+		{"medium", 120, 60, 4, 0.1},
+		{"sparse with components", 80, 300, 4, 0.1},
+		{"pair", 2, 1, 4, 0},
+		{"leaves, dense", 150, 20, 2, 0.4},
+		{"leaves, sparse", 300, 200, 2, 0.5},
+		{"only leaves", 100, 15, 1, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			pg := netRandomPartners(tc.n, tc.orgs, 7)
-			if tc.n >= 60 && tc.orgs <= 60 && len(pg.multi.items) == 0 {
+			pg := netPartners(tc.n, tc.orgs, tc.most, 7)
+			if tc.n >= 60 && tc.orgs <= 60 && tc.most > 1 && len(pg.multi.items) == 0 {
 				t.Fatal("the test network has no pair sharing two organisations")
+			}
+			if l := netLeaves(pg); float64(l) < tc.leafShare*float64(tc.n) {
+				t.Fatalf("the test network has %d leaves of %d nodes, want at least %.0f%%", l, tc.n, 100*tc.leafShare)
 			}
 			exact := network.Betweenness(netGonumGraph(pg))
 			got, err := sampledBetweenness(context.Background(), pg, tc.n, 1)
@@ -94,28 +122,62 @@ func TestBetweennessSampledAllPivotsIsExact(t *testing.T) {
 	}
 }
 
-// normalisedBetweenness takes the sampled branch above exactMax; with as
-// many pivots as nodes it must give the exact normalised figures.
-func TestBetweennessNormalisedSampledBranch(t *testing.T) {
+// normalisedBetweenness is exact with a source per node and says it
+// sampled with fewer; its values are normalised into [0, 1], and match
+// gonum's exact figures divided by (n−1)(n−2).
+func TestBetweennessNormalised(t *testing.T) {
 	t.Parallel()
 	g := netRandomPartners(50, 30, 3)
-	exact, err := normalisedBetweenness(context.Background(), g, 1000, 0, 0)
+	exact, err := normalisedBetweenness(context.Background(), g, 50, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sampled, err := normalisedBetweenness(context.Background(), g, 10, 50, 99)
+	sampled, err := normalisedBetweenness(context.Background(), g, 49, 99)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if exact.sampled || !sampled.sampled {
 		t.Fatalf("got sampled flags %v, %v; want false, true", exact.sampled, sampled.sampled)
 	}
+	want := network.Betweenness(netGonumGraph(g))
 	for i := range exact.values {
-		if math.Abs(exact.values[i]-sampled.values[i]) > 1e-12 {
-			t.Errorf("node %d: got %v, want %v", i, sampled.values[i], exact.values[i])
+		if w := want[int64(i)] / (49 * 48); math.Abs(exact.values[i]-w) > 1e-12 {
+			t.Errorf("node %d: got %v, want %v", i, exact.values[i], w)
 		}
 		if exact.values[i] < 0 || exact.values[i] > 1 {
 			t.Errorf("node %d: normalised betweenness %v outside [0, 1]", i, exact.values[i])
+		}
+	}
+}
+
+// The number of sources: exact up to 20,000 nodes (the catalogue's
+// definition), then 200 pivots (the 100,000-project benchmark keeps them),
+// fewer as the memberships grow (sources × memberships within the budget),
+// never fewer than the floor; the count depends on the network's size only.
+func TestBetweennessSources(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		n, m int
+		want int
+	}{
+		{"small: exact", 300, 700, 300},
+		{"4,000 projects: exact", 4000, 9400, 4000},
+		{"dense, under 20,000: exact", 19000, 3000000, 19000},
+		{"20,000 projects: exact", 20000, 47133, 20000},
+		{"20,001 projects: sampled", 20001, 47133, betweennessMaxPivots},
+		{"100k benchmark", 70020, 166514, 200},
+		{"between", 300000, 400000, 120},
+		{"1M benchmark", 699902, 952168, 50},
+		{"beyond: the floor", 3000000, 7000000, betweennessMinPivots},
+		{"isolated nodes only", 50000, 0, 50000},
+	} {
+		got := betweennessSources(tc.n, tc.m)
+		if got != tc.want {
+			t.Errorf("%s: %d nodes, %d memberships: got %d sources, want %d", tc.name, tc.n, tc.m, got, tc.want)
+		}
+		if got < tc.n && got > betweennessMinPivots && got*tc.m > betweennessBudget {
+			t.Errorf("%s: %d pivots × %d memberships exceed the budget %d", tc.name, got, tc.m, betweennessBudget)
 		}
 	}
 }
@@ -157,13 +219,13 @@ func TestBetweennessSampledCancelled(t *testing.T) {
 }
 
 // BenchmarkBetweennessSampled times C17's sampled branch: 30,000 projects
-// with 1–4 of 6,000 organisations each, betweennessPivots pivots.
+// with 1–4 of 6,000 organisations each, betweennessMaxPivots pivots.
 func BenchmarkBetweennessSampled(b *testing.B) {
 	g := netRandomPartners(30000, 6000, 42)
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
-		if _, err := sampledBetweenness(context.Background(), g, betweennessPivots, betweennessSeed); err != nil {
+		if _, err := sampledBetweenness(context.Background(), g, betweennessMaxPivots, betweennessSeed); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -230,8 +292,9 @@ func TestBetweennessSampledMatchesReference(t *testing.T) {
 	for _, tc := range []struct {
 		n, orgs, k int
 		seed       uint64
-	}{{300, 40, 37, 5}, {500, 400, 60, betweennessSeed}, {400, 600, 90, 9}} {
-		pg := netRandomPartners(tc.n, tc.orgs, tc.seed)
+		most       int
+	}{{300, 40, 37, 5, 4}, {500, 400, 60, betweennessSeed, 4}, {400, 600, 90, 9, 4}, {600, 150, 80, 13, 2}} {
+		pg := netPartners(tc.n, tc.orgs, tc.most, tc.seed)
 		r := rand.New(rand.NewPCG(tc.seed, tc.seed^0x9E3779B97F4A7C15))
 		pivots := r.Perm(tc.n)[:tc.k]
 		want := netReferenceBetweenness(pg, pivots)

@@ -720,3 +720,92 @@ func TestSharedNetworkIntermediates(t *testing.T) {
 		t.Error("a shared intermediate was kept in the Env's own memo")
 	}
 }
+
+// C19 counts the links by the levels of their ends from the organisations
+// (linksByCategory), not by walking them: on random networks with pairs
+// sharing several organisations and nodes of no category, every cell must
+// equal the count of the links walked one by one.
+func TestLinksByCategoryMatchesWalk(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ n, orgs, most, k int }{{200, 30, 4, 3}, {400, 300, 4, 5}, {300, 60, 2, 1}, {150, 10, 4, 6}} {
+		pg := netPartners(tc.n, tc.orgs, tc.most, uint64(tc.n))
+		cat := make([]int, tc.n)
+		for v := range cat {
+			cat[v] = (v*7+v/3)%(tc.k+1) - 1 // −1 (none) to k−1
+		}
+		want := make([][]int, tc.k+1)
+		for i := range want {
+			want[i] = make([]int, tc.k+1)
+		}
+		ls := pg.newLinker()
+		multi := 0
+		for a := range pg.nodes {
+			for _, l := range ls.neighbours(a) {
+				if int(l.to) > a {
+					x, y := cat[a]+1, cat[l.to]+1
+					want[min(x, y)][max(x, y)]++
+					if l.shared > 1 {
+						multi++
+					}
+				}
+			}
+		}
+		if tc.most > 2 && multi == 0 {
+			t.Fatalf("n=%d: no pair shares two organisations", tc.n)
+		}
+		got := pg.linksByCategory(cat, tc.k)
+		total := 0
+		for i := range want {
+			for j := range want[i] {
+				total += got[i][j]
+				if got[i][j] != want[i][j] {
+					t.Errorf("n=%d: links between categories %d and %d: got %d, want %d", tc.n, i-1, j-1, got[i][j], want[i][j])
+				}
+			}
+		}
+		if total != pg.edges {
+			t.Errorf("n=%d: %d links counted, the network has %d", tc.n, total, pg.edges)
+		}
+	}
+}
+
+// nodeIndex answers from a slice when the ids fill their range and from a
+// map when they are spread; either way every node is found and every other
+// id (between, below, above) is not.
+func TestNodeIndex(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		ids   []int64
+		dense bool
+	}{
+		{"sequence with gaps", []int64{107, 101, 103, 104, 110}, true},
+		{"spread", []int64{5, 1 << 40, 3 << 20, 77}, false},
+		{"one", []int64{42}, true},
+	} {
+		nodes := make([]netNode, len(tc.ids))
+		want := map[int64]int32{}
+		for i, id := range tc.ids {
+			nodes[i].id = id
+			want[id] = int32(i)
+		}
+		x := newNodeIndex(nodes)
+		if (x.ids == nil) != tc.dense {
+			t.Errorf("%s: dense %v, want %v", tc.name, x.ids == nil, tc.dense)
+		}
+		for id := tc.ids[0] - 2000; id < tc.ids[0]+2000; id++ {
+			i, ok := x.of(id)
+			if w, in := want[id]; ok != in || (in && i != w) {
+				t.Errorf("%s: id %d: got %d, %v; want %d, %v", tc.name, id, i, ok, w, in)
+			}
+		}
+		for _, id := range tc.ids {
+			if i, ok := x.of(id); !ok || i != want[id] {
+				t.Errorf("%s: id %d: got %d, %v; want %d", tc.name, id, i, ok, want[id])
+			}
+		}
+	}
+	if _, ok := newNodeIndex(nil).of(0); ok {
+		t.Error("an empty index found id 0")
+	}
+}
