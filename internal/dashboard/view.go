@@ -236,7 +236,7 @@ func untaggedQuery(sc portfolio.Scope, q map[string]string, scheme string) map[s
 // scheme, say) carries its error and the others still render.
 func Render(ctx context.Context, src Source, m *portfolio.Mission, d *Dashboard, sc portfolio.Scope, lang string) (*View, error) {
 	v := &View{Dashboard: d}
-	src = &coverageOnce{Source: src, m: m, cells: map[[2]string][]portfolio.CoverageCell{}}
+	src = &coverageOnce{Source: src, m: m, cells: map[[3]string][]portfolio.CoverageCell{}}
 	k, err := src.KPIs(ctx, m, sc)
 	if err != nil {
 		return nil, err
@@ -296,30 +296,31 @@ func Render(ctx context.Context, src Source, m *portfolio.Mission, d *Dashboard,
 // coverageOnce reads each coverage matrix once per Render: the overview's
 // empty_cells KPI counts the matrix its coverage panel draws, and its
 // project tree starts from a matrix too; at a million projects each read
-// is a scan of every project's terms (about half a second of CPU). Render
-// has one mission and one scope, so the schemes are the key; each reader
-// gets its own copy.
+// is a scan of every project's terms (about half a second of CPU). The
+// key is the schemes and the scope, so a panel with a scope of its own
+// never reads another's matrix; each reader gets its own copy.
 type coverageOnce struct {
 	Source
 	m     *portfolio.Mission
 	mu    sync.Mutex
-	cells map[[2]string][]portfolio.CoverageCell
+	cells map[[3]string][]portfolio.CoverageCell
 }
 
 func (c *coverageOnce) Coverage(ctx context.Context, m *portfolio.Mission, a, b string, sc portfolio.Scope) ([]portfolio.CoverageCell, error) {
 	if m != c.m {
 		return c.Source.Coverage(ctx, m, a, b, sc)
 	}
+	key := [3]string{a, b, sc.Key()}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if cells, ok := c.cells[[2]string{a, b}]; ok {
+	if cells, ok := c.cells[key]; ok {
 		return slices.Clone(cells), nil
 	}
 	cells, err := c.Source.Coverage(ctx, m, a, b, sc)
 	if err != nil {
 		return nil, err
 	}
-	c.cells[[2]string{a, b}] = cells
+	c.cells[key] = cells
 	return slices.Clone(cells), nil
 }
 
