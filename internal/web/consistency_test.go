@@ -97,6 +97,29 @@ func askList(t *testing.T, app *fiber.App, api string) listFigures {
 	return f
 }
 
+// walkPages checks every dashboard of dashes as of each of asOfs in each
+// filter state, in parallel subtests (the group returns when all are
+// done: the walks are most of the package's time), and returns how many
+// figures it compared.
+func walkPages(t *testing.T, app *fiber.App, asOfs, filters, dashes []string) int64 {
+	t.Helper()
+	var total atomic.Int64
+	t.Run("pages", func(t *testing.T) {
+		for _, asOf := range asOfs {
+			for _, f := range filters {
+				for _, d := range dashes {
+					page := "/m/gipuzkoa/d/" + d + "?" + strings.Trim(asOf+"&"+f, "&")
+					t.Run(page, func(t *testing.T) {
+						t.Parallel()
+						total.Add(int64(checkPageAgrees(t, app, page)))
+					})
+				}
+			}
+		}
+	})
+	return total.Load()
+}
+
 func sameFigure(a, b float64) bool {
 	return math.Abs(a-b) <= 1e-6*math.Max(1, math.Max(math.Abs(a), math.Abs(b)))
 }
@@ -196,28 +219,12 @@ func TestEveryNumberAgreesWithItsRows(t *testing.T) {
 	dashes := []string{"overview", "balance", "network", "territory", "signals", "health"}
 	filters := []string{"", "level=regulation", "status=any&pillar=adaptation", "status=completed",
 		"challenge=energy,food&stage=pilot", "lever=governance_policy"}
-	var total atomic.Int64
-	// The pages are walked in parallel (the group returns when all are
-	// done): the walk is most of the package's time.
-	t.Run("pages", func(t *testing.T) {
-		for _, asOf := range []string{"", "snapshot=1", "snapshot=2"} {
-			for _, f := range filters {
-				for _, d := range dashes {
-					q := strings.Trim(asOf+"&"+f, "&")
-					page := "/m/gipuzkoa/d/" + d + "?" + q
-					t.Run(page, func(t *testing.T) {
-						t.Parallel()
-						total.Add(int64(checkPageAgrees(t, app, page)))
-					})
-				}
-			}
-		}
-	})
+	n := walkPages(t, app, []string{"", "snapshot=1", "snapshot=2"}, filters, dashes)
 	// The walk must have compared figures, not walked past them.
-	if n := total.Load(); n < 1000 {
+	if n < 1000 {
 		t.Errorf("compared %d figures, want over 1,000", n)
 	}
-	t.Logf("compared %d figures with their lists", total.Load())
+	t.Logf("compared %d figures with their lists", n)
 }
 
 var (
@@ -348,7 +355,6 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 		t.Fatal(err)
 	}
 	app := web.New(testDeps(st, st, discardLogger()), web.Options{})
-	var total atomic.Int64
 	comarca := firstComarca(t, st)
 	for _, asOf := range []string{"", fmt.Sprintf("snapshot=%d", sn.ID)} {
 		untagged := false
@@ -359,24 +365,14 @@ func TestEveryNumberAgreesOnAGeneratedPortfolio(t *testing.T) {
 			t.Errorf("balance?%s: the untagged horizon bar has no mark", asOf)
 		}
 	}
-	t.Run("pages", func(t *testing.T) {
-		for _, asOf := range []string{"", fmt.Sprintf("snapshot=%d", sn.ID)} {
-			for _, f := range []string{"", "status=any&level=community,startup", "pillar=decarbonisation&comarca=" + comarca,
-				"untagged=stage&term=horizon:H1,horizon:H3"} {
-				for _, d := range []string{"overview", "balance", "network", "territory", "signals"} {
-					page := "/m/gipuzkoa/d/" + d + "?" + strings.Trim(asOf+"&"+f, "&")
-					t.Run(page, func(t *testing.T) {
-						t.Parallel()
-						total.Add(int64(checkPageAgrees(t, app, page)))
-					})
-				}
-			}
-		}
-	})
-	if n := total.Load(); n < 500 {
+	n := walkPages(t, app, []string{"", fmt.Sprintf("snapshot=%d", sn.ID)},
+		[]string{"", "status=any&level=community,startup", "pillar=decarbonisation&comarca=" + comarca,
+			"untagged=stage&term=horizon:H1,horizon:H3"},
+		[]string{"overview", "balance", "network", "territory", "signals"})
+	if n < 500 {
 		t.Errorf("compared %d figures, want over 500", n)
 	}
-	t.Logf("compared %d figures with their lists", total.Load())
+	t.Logf("compared %d figures with their lists", n)
 }
 
 // firstComarca returns the code of a comarca of the stored territory.
