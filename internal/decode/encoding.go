@@ -163,6 +163,45 @@ func Transcode(src io.ReadSeeker, dst *os.File, enc string) (string, error) {
 	panic("decode: Transcode: unhandled encoding " + enc)
 }
 
+// Plain reports whether the file at path is already what Transcode writes
+// when it detects UTF-8: valid UTF-8 with no byte-order mark, no carriage
+// return and no NUL. Such a file can be read where it lies instead of being
+// copied. It stops at the first byte that says otherwise, so a file that
+// needs transcoding costs little more than its first chunk.
+func Plain(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, fmt.Errorf("decode: %w", err)
+	}
+	defer f.Close()
+	buf := make([]byte, transcodeChunk+utf8.UTFMax)
+	carry, start := 0, true
+	for {
+		n, err := io.ReadFull(f, buf[carry:carry+transcodeChunk])
+		eof := err == io.EOF || err == io.ErrUnexpectedEOF
+		if err != nil && !eof {
+			return false, fmt.Errorf("decode: %w", err)
+		}
+		data := buf[:carry+n]
+		if start && bytes.HasPrefix(data, bomUTF8) {
+			return false, nil
+		}
+		start = false
+		cut := len(data)
+		if !eof {
+			cut -= incompleteUTF8Tail(data)
+		}
+		chunk := data[:cut]
+		if bytes.IndexByte(chunk, 0) >= 0 || bytes.IndexByte(chunk, '\r') >= 0 || !utf8.Valid(chunk) {
+			return false, nil
+		}
+		if eof {
+			return true, nil
+		}
+		carry = copy(buf, data[cut:])
+	}
+}
+
 // result returns enc, or "" when err is not nil.
 func encodingOrError(enc string, err error) (string, error) {
 	if err != nil {

@@ -412,3 +412,49 @@ func BenchmarkTranscode(b *testing.B) {
 		})
 	}
 }
+
+// TestPlainAgreesWithTranscode checks Plain says yes exactly for the files
+// Transcode, detecting, would copy byte for byte as UTF-8: only those may
+// be read where they lie.
+func TestPlainAgreesWithTranscode(t *testing.T) {
+	// "€" of the second line starts one byte before the first chunk ends.
+	long := strings.Repeat("Donostia,1234.5\n", (transcodeChunk/16)-1) + "Dono"
+	files := map[string][]byte{
+		"utf-8 text":                          []byte(fixtureCommaText),
+		"a character across the chunk border": []byte(long + "tiako Año €,1\n" + long + "ñ\n"),
+		"CRLF line endings":                   []byte(strings.ReplaceAll(fixtureCommaText, "\n", "\r\n")),
+		"a lone CR late":                      []byte(long + "x\ry\n"),
+		"utf-8 BOM":                           append(append([]byte{}, bomUTF8...), fixtureCommaText...),
+		"windows-1252":                        win1252(t, fixtureCommaText),
+		"invalid utf-8 late":                  append([]byte(long+long), 0xff, '\n'),
+		"NUL late":                            append([]byte(long+long), 0, '\n'),
+		"utf-16le with BOM":                   append(append([]byte{}, bomUTF16LE...), 'a', 0, '\n', 0),
+		"empty":                               {},
+	}
+	for name, content := range files {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			src := filepath.Join(dir, "in.csv")
+			if err := os.WriteFile(src, content, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			plain, err := Plain(src)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in, _ := os.Open(src)
+			defer in.Close()
+			out, err := os.Create(filepath.Join(dir, "out.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer out.Close()
+			enc, terr := Transcode(in, out, "")
+			got, _ := os.ReadFile(out.Name())
+			same := terr == nil && enc == EncodingUTF8 && bytes.Equal(got, content)
+			if plain != same {
+				t.Errorf("Plain = %v, but Transcode gives %q, err %v, same bytes %v", plain, enc, terr, bytes.Equal(got, content))
+			}
+		})
+	}
+}
