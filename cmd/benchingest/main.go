@@ -10,23 +10,24 @@
 //     a subprocess, timing its wall clock and reading its peak RSS;
 //  5. runs the baseline in a fresh database file, also as a subprocess so that
 //     the RSS figures compare: this binary re-executed with the hidden flags
-//     -baseline FILE -db DB, which runs a bare
+//     -child baseline -arg FILE -db DB, which runs a bare
 //     CREATE TABLE t AS SELECT * FROM read_csv('FILE')
 //     with the DSN settings Begira uses (2 threads, 1 GB memory limit,
 //     extension auto-install and auto-load off);
-//  6. when the import committed, measures a floor the same way: -rewrite
-//     DB -db FRESH copies the tables the import wrote (project,
+//  6. when the import committed, measures a floor the same way: -child
+//     rewrite -arg DB -db FRESH copies the tables the import wrote (project,
 //     project_term_link, project_org, organisation) as they are, with CREATE
 //     TABLE AS, into a fresh database. No import that stores these rows can
 //     write them faster; the ratio of this floor to the baseline shows how
 //     much of the target is left for parsing, validation and the preview;
-//  7. measures a second floor, that of the import's design: -stage FILE -db
-//     FRESH copies the file, every cell as text and strings uncompressed,
-//     into a fresh database, as a preview stages it. A preview that survives
-//     a restart keeps such a copy, and a commit then writes the rows again:
-//     the staged copy plus the rewrite is what the design cannot go below.
-//     -parse FILE reads every cell of the file once and stores nothing: the
-//     cost of each pass of a design that reads the file again instead;
+//  7. measures a second floor, that of the import's design: -child stage
+//     -arg FILE -db FRESH copies the file, every cell as text and strings
+//     uncompressed, into a fresh database, as a preview stages it. A preview
+//     that survives a restart keeps such a copy, and a commit then writes the
+//     rows again: the staged copy plus the rewrite is what the design cannot
+//     go below. -child parse -arg FILE reads every cell of the file once and
+//     stores nothing: the cost of each pass of a design that reads the file
+//     again instead;
 //  8. prints a table and a PASS/FAIL verdict against the targets: import wall
 //     time ≤ 1.5 × baseline, import peak RSS ≤ 1 GiB.
 //
@@ -94,11 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	rows := fs.Int("rows", 1_000_000, "rows of the generated projects CSV")
 	keep := fs.Bool("keep", false, "keep the temporary directory (CSV and databases)")
 	begira := fs.String("begira", "", "use this begira binary instead of building ./cmd/begira")
-	baselineFile := fs.String("baseline", "", "") // hidden: run the baseline CTAS on this CSV
-	baselineDB := fs.String("db", "", "")         // hidden: database file of -baseline and -rewrite
-	rewriteFrom := fs.String("rewrite", "", "")   // hidden: copy the imported tables of this database
-	stageFile := fs.String("stage", "", "")       // hidden: copy this CSV as text, as a preview stages it
-	parseFile := fs.String("parse", "", "")       // hidden: read every cell of this CSV once
+	// Hidden: this binary re-executed as one measured child (see children).
+	childMode := fs.String("child", "", "")
+	childArg := fs.String("arg", "", "")
+	childDB := fs.String("db", "", "")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: go run ./cmd/benchingest [--rows N] [--keep] [--begira PATH]")
 		fmt.Fprintln(stderr, "  --rows N       rows of the generated projects CSV (default 1000000)")
@@ -108,30 +108,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	if *baselineFile != "" {
-		if err := baseline(ctx, *baselineFile, *baselineDB, stdout); err != nil {
-			fmt.Fprintln(stderr, "benchingest -baseline:", err)
+	if *childMode != "" {
+		c, ok := children[*childMode]
+		if !ok {
+			fmt.Fprintf(stderr, "benchingest: no child %q\n", *childMode)
 			return 2
 		}
-		return 0
-	}
-	if *rewriteFrom != "" {
-		if err := rewrite(ctx, *rewriteFrom, *baselineDB, stdout); err != nil {
-			fmt.Fprintln(stderr, "benchingest -rewrite:", err)
-			return 2
-		}
-		return 0
-	}
-	if *parseFile != "" {
-		if err := parse(ctx, *parseFile, stdout); err != nil {
-			fmt.Fprintln(stderr, "benchingest -parse:", err)
-			return 2
-		}
-		return 0
-	}
-	if *stageFile != "" {
-		if err := stage(ctx, *stageFile, *baselineDB, stdout); err != nil {
-			fmt.Fprintln(stderr, "benchingest -stage:", err)
+		if err := measure(ctx, *childDB, c, *childArg, stdout); err != nil {
+			fmt.Fprintf(stderr, "benchingest -child %s: %v\n", *childMode, err)
 			return 2
 		}
 		return 0
@@ -150,41 +134,67 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// baseline is the child process of step 5: DuckDB alone, Begira's settings.
-func baseline(ctx context.Context, file, dbPath string, stdout io.Writer) error {
-	if dbPath == "" {
-		return errors.New("-baseline needs -db")
-	}
-	db, err := sql.Open("duckdb", dbPath+dsnSettings)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	start := time.Now()
-	q := "CREATE TABLE t AS SELECT * FROM read_csv('" + strings.ReplaceAll(file, "'", "''") + "')"
-	if _, err := db.ExecContext(ctx, q); err != nil {
-		return err
-	}
-	ctas := time.Since(start)
-	var n int64
-	if err := db.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil {
-		return err
-	}
-	if err := db.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "rows %d ctas_seconds %.3f\n", n, ctas.Seconds())
-	return nil
+// A child is one measurement, run by this binary re-executed so that its
+// peak RSS is its own: the setup statements of arg (a file), then the timed
+// work on arg, which returns the rows it read or wrote.
+type child struct {
+	setup func(arg string) []string
+	work  func(ctx context.Context, conn *sql.Conn, arg string) (int64, error)
 }
 
-// stage is the child process of step 7: the file copied the way a preview
-// stages it (every cell as text, string compression off, see
-// ingest.withoutStringCompression), Begira's settings. It prints the
-// seconds of the copy alone.
-func stage(ctx context.Context, file, dbPath string, stdout io.Writer) error {
-	if dbPath == "" {
-		return errors.New("-stage needs -db")
-	}
+var children = map[string]child{
+	// Step 5: DuckDB alone, Begira's settings.
+	"baseline": {work: func(ctx context.Context, conn *sql.Conn, file string) (int64, error) {
+		return ctas(ctx, conn, "t", "SELECT * FROM read_csv("+quote(file)+")")
+	}},
+	// Step 6: the imported rows copied as they are.
+	"rewrite": {setup: func(from string) []string { return []string{"ATTACH " + quote(from) + " AS src (READ_ONLY)"} },
+		work: func(ctx context.Context, conn *sql.Conn, _ string) (int64, error) {
+			var rows int64
+			for _, t := range importedTables {
+				n, err := ctas(ctx, conn, t, "SELECT * FROM src."+t)
+				if err != nil {
+					return 0, err
+				}
+				rows += n
+			}
+			return rows, nil
+		}},
+	// Step 7: the file copied the way a preview stages it (every cell as
+	// text, string compression off: see ingest.withoutStringCompression).
+	"stage": {setup: func(string) []string {
+		return []string{"SET disabled_compression_methods = 'dictionary,fsst,dict_fsst'"}
+	},
+		work: func(ctx context.Context, conn *sql.Conn, file string) (int64, error) {
+			return ctas(ctx, conn, "t", "SELECT * FROM read_csv("+quote(file)+", header = true, all_varchar = true)")
+		}},
+	// Step 7: every cell of the file read once, nothing stored (each
+	// column's longest cell: the reader must produce every value).
+	"parse": {work: func(ctx context.Context, conn *sql.Conn, file string) (int64, error) {
+		rows, err := conn.QueryContext(ctx, "SELECT count(*), max(length(COLUMNS(*))) FROM read_csv("+quote(file)+", header = true, all_varchar = true)")
+		if err != nil {
+			return 0, err
+		}
+		defer rows.Close()
+		var n int64
+		for rows.Next() {
+			cols, _ := rows.Columns()
+			dst := []any{&n}
+			for range cols[1:] {
+				dst = append(dst, new(any))
+			}
+			if err := rows.Scan(dst...); err != nil {
+				return 0, err
+			}
+		}
+		return n, rows.Err()
+	}},
+}
+
+// measure runs child c on arg in the database dbPath ("" = in memory), with
+// the DSN settings Begira uses, and prints "rows N seconds S": the seconds
+// of the work alone, not of opening the database or the setup.
+func measure(ctx context.Context, dbPath string, c child, arg string, stdout io.Writer) error {
 	db, err := sql.Open("duckdb", dbPath+dsnSettings)
 	if err != nil {
 		return err
@@ -195,107 +205,45 @@ func stage(ctx context.Context, file, dbPath string, stdout io.Writer) error {
 		return err
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "SET disabled_compression_methods = 'dictionary,fsst,dict_fsst'"); err != nil {
-		return err
+	if c.setup != nil {
+		for _, q := range c.setup(arg) {
+			if _, err := conn.ExecContext(ctx, q); err != nil {
+				return err
+			}
+		}
 	}
 	start := time.Now()
-	q := "CREATE TABLE t AS SELECT * FROM read_csv('" + strings.ReplaceAll(file, "'", "''") + "', header = true, all_varchar = true)"
-	if _, err := conn.ExecContext(ctx, q); err != nil {
+	n, err := c.work(ctx, conn, arg)
+	if err != nil {
 		return err
 	}
-	copied := time.Since(start)
-	var n int64
-	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM t").Scan(&n); err != nil {
-		return err
-	}
+	took := time.Since(start)
 	if err := conn.Close(); err != nil {
 		return err
 	}
 	if err := db.Close(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "rows %d stage_seconds %.3f\n", n, copied.Seconds())
+	fmt.Fprintf(stdout, "rows %d seconds %.3f\n", n, took.Seconds())
 	return nil
 }
 
-// parse is the other child process of step 7: every cell of the file
-// read once, in memory, nothing stored. It prints the seconds of the read.
-func parse(ctx context.Context, file string, stdout io.Writer) error {
-	db, err := sql.Open("duckdb", dsnSettings)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	start := time.Now()
-	// Every column's longest cell: the reader must produce every value.
-	rows, err := db.QueryContext(ctx, "SELECT count(*), max(length(COLUMNS(*))) FROM read_csv('"+
-		strings.ReplaceAll(file, "'", "''")+"', header = true, all_varchar = true)")
-	if err != nil {
-		return err
+// ctas creates table as the rows of query and returns how many it wrote.
+func ctas(ctx context.Context, conn *sql.Conn, table, query string) (int64, error) {
+	if _, err := conn.ExecContext(ctx, "CREATE TABLE "+table+" AS "+query); err != nil {
+		return 0, err
 	}
 	var n int64
-	for rows.Next() {
-		cols, _ := rows.Columns()
-		dst := make([]any, len(cols))
-		for i := range dst {
-			dst[i] = new(any)
-		}
-		dst[0] = &n
-		if err := rows.Scan(dst...); err != nil {
-			return err
-		}
-	}
-	if err := rows.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "rows %d parse_seconds %.3f\n", n, time.Since(start).Seconds())
-	return nil
+	err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+	return n, err
 }
+
+// quote quotes a path as a SQL string literal (table functions take no
+// placeholders for their file).
+func quote(path string) string { return "'" + strings.ReplaceAll(path, "'", "''") + "'" }
 
 // importedTables are the tables a projects import writes, heaviest first.
 var importedTables = []string{"project", "project_term_link", "project_org", "organisation"}
-
-// rewrite is the child process of step 6: the imported rows copied as they
-// are into a fresh database, Begira's settings. It prints the seconds of
-// the copies alone (not the attach).
-func rewrite(ctx context.Context, from, dbPath string, stdout io.Writer) error {
-	if dbPath == "" {
-		return errors.New("-rewrite needs -db")
-	}
-	db, err := sql.Open("duckdb", dbPath+dsnSettings)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "ATTACH '"+strings.ReplaceAll(from, "'", "''")+"' AS src (READ_ONLY)"); err != nil {
-		return err
-	}
-	start := time.Now()
-	var n, rows int64
-	for _, t := range importedTables {
-		if _, err := conn.ExecContext(ctx, "CREATE TABLE "+t+" AS SELECT * FROM src."+t); err != nil {
-			return err
-		}
-		if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM "+t).Scan(&n); err != nil {
-			return err
-		}
-		rows += n
-	}
-	copied := time.Since(start)
-	if err := conn.Close(); err != nil {
-		return err
-	}
-	if err := db.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "rows %d rewrite_seconds %.3f\n", rows, copied.Seconds())
-	return nil
-}
 
 // result is one measured subprocess.
 type result struct {
@@ -411,12 +359,8 @@ func (b *bench) run(keep bool) (int, error) {
 		return 0, err
 	}
 	b.logf("baseline (bare DuckDB CREATE TABLE AS read_csv) …")
-	b.base, err = b.exec(self, "-baseline", b.file, "-db", filepath.Join(dir, "baseline.duckdb"))
-	if err != nil || b.base.exit != 0 {
-		return 0, fmt.Errorf("baseline: %v %s", err, b.base.stderr)
-	}
-	if _, err := fmt.Sscanf(b.base.stdout, "rows %d", &b.baseRows); err != nil {
-		return 0, fmt.Errorf("baseline: unexpected output %q", b.base.stdout)
+	if b.base, b.baseRows, _, err = b.child(self, "baseline", b.file, filepath.Join(dir, "baseline.duckdb")); err != nil {
+		return 0, err
 	}
 	if b.baseRows != int64(b.rows) {
 		return 0, fmt.Errorf("baseline loaded %d rows, want %d", b.baseRows, b.rows)
@@ -425,40 +369,45 @@ func (b *bench) run(keep bool) (int, error) {
 	// 6. the floor: what writing the imported rows alone costs
 	if b.imp.exit == 0 {
 		b.logf("floor (the imported tables copied into a fresh database) …")
-		f, err := b.exec(self, "-rewrite", importDB, "-db", filepath.Join(dir, "rewrite.duckdb"))
-		if err != nil || f.exit != 0 {
-			return 0, fmt.Errorf("floor: %v %s", err, f.stderr)
+		if _, b.floorRows, b.floor, err = b.child(self, "rewrite", importDB, filepath.Join(dir, "rewrite.duckdb")); err != nil {
+			return 0, err
 		}
-		var secs float64
-		if _, err := fmt.Sscanf(f.stdout, "rows %d rewrite_seconds %f", &b.floorRows, &secs); err != nil {
-			return 0, fmt.Errorf("floor: unexpected output %q", f.stdout)
-		}
-		b.floor = time.Duration(secs * float64(time.Second))
 
-		// 7. the floor of the design: the staged copy as well
-		b.logf("floor of the design (the file staged as text) …")
-		s, err := b.exec(self, "-stage", b.file, "-db", filepath.Join(dir, "stage.duckdb"))
-		if err != nil || s.exit != 0 {
-			return 0, fmt.Errorf("stage: %v %s", err, s.stderr)
+		// 7. the floors of the design: the file staged, the file read
+		b.logf("floors of the design (the file staged as text, the file read once) …")
+		for _, f := range []struct {
+			mode, db string
+			took     *time.Duration
+		}{{"stage", filepath.Join(dir, "stage.duckdb"), &b.staged}, {"parse", "", &b.parsed}} {
+			_, n, took, err := b.child(self, f.mode, b.file, f.db)
+			if err != nil {
+				return 0, err
+			}
+			if n != int64(b.rows) {
+				return 0, fmt.Errorf("%s read %d rows, want %d", f.mode, n, b.rows)
+			}
+			*f.took = took
 		}
-		var rows int64
-		if _, err := fmt.Sscanf(s.stdout, "rows %d stage_seconds %f", &rows, &secs); err != nil || rows != int64(b.rows) {
-			return 0, fmt.Errorf("stage: unexpected output %q", s.stdout)
-		}
-		b.staged = time.Duration(secs * float64(time.Second))
-		p, err := b.exec(self, "-parse", b.file)
-		if err != nil || p.exit != 0 {
-			return 0, fmt.Errorf("parse: %v %s", err, p.stderr)
-		}
-		if _, err := fmt.Sscanf(p.stdout, "rows %d parse_seconds %f", &rows, &secs); err != nil || rows != int64(b.rows) {
-			return 0, fmt.Errorf("parse: unexpected output %q", p.stdout)
-		}
-		b.parsed = time.Duration(secs * float64(time.Second))
 	}
 	if !b.pass() {
 		return 1, nil
 	}
 	return 0, nil
+}
+
+// child runs this binary (self) as the child mode on arg in the database
+// db, and returns the subprocess and the rows and seconds it printed.
+func (b *bench) child(self, mode, arg, db string) (result, int64, time.Duration, error) {
+	r, err := b.exec(self, "-child", mode, "-arg", arg, "-db", db)
+	if err != nil || r.exit != 0 {
+		return r, 0, 0, fmt.Errorf("%s: %v %s", mode, err, r.stderr)
+	}
+	var n int64
+	var secs float64
+	if _, err := fmt.Sscanf(r.stdout, "rows %d seconds %f", &n, &secs); err != nil {
+		return r, 0, 0, fmt.Errorf("%s: unexpected output %q", mode, r.stdout)
+	}
+	return r, n, time.Duration(secs * float64(time.Second)), nil
 }
 
 // exec runs one measured subprocess. err is set only when it could not run.
