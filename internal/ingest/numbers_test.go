@@ -272,3 +272,22 @@ func fmtPtr(p *float64) string {
 	}
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
+
+// A whole-number column takes whole numbers only: DuckDB's cast would
+// round 1998.7 to 1999 and read 0x7D0 as hexadecimal 2000, and a year
+// written with a thousands point (1.998) is not out of range but not a
+// year at all.
+func TestNumbersWholeNumbersAreNotRounded(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "founded_not_whole.csv"), ingest.KindOrganisations, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "founded_year", Value: "1998.7", Code: ingest.RejInt, Reason: "not a whole number"},
+		{Line: 3, Column: "founded_year", Value: "0x7D0", Code: ingest.RejInt, Reason: "not a whole number"},
+		{Line: 5, Column: "founded_year", Value: "1.998", Code: ingest.RejInt, Reason: "not a whole number"},
+	})
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT name || ' ' || founded_year FROM organisation ORDER BY name`); !slices.Equal(got, []string{"Gamma SA 1999"}) {
+		t.Errorf("stored %q, want only Gamma SA 1999", got)
+	}
+}

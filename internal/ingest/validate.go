@@ -63,7 +63,12 @@ func twoDigitYear(c, format string) string {
 	return fmt.Sprintf(`(NOT %[1]s LIKE '____-%%' AND year(TRY_STRPTIME(%[1]s, %[2]s)) < 100)`, c, sqlString(format))
 }
 
-func intExpr(c string) string { return fmt.Sprintf(`TRY_CAST(%s AS BIGINT)`, c) }
+// intExpr reads a whole-number cell: digits, or digits and ".0" as
+// pandas writes an integer column with gaps. DuckDB's cast alone would
+// round 1998.7 to 1999, read 1.998 as 2 and 0x7D0 as hexadecimal.
+func intExpr(c string) string {
+	return fmt.Sprintf(`CASE WHEN regexp_full_match(%[1]s, '[+-]?[0-9]+(\.0)?') THEN TRY_CAST(%[1]s AS BIGINT) END`, c)
+}
 
 // humanDate shows a strptime format the way analysts write it.
 func humanDate(f string) string {
