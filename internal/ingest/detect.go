@@ -199,8 +199,15 @@ const (
 
 // numberCell strips a number cell of what neither convention needs:
 // currency signs and names (€, EUR, euros) and spaces (also no-break and
-// narrow no-break spaces, which French-style grouping uses).
-func numberCell(c string) string {
+// narrow no-break spaces, which French-style grouping uses). Spaces
+// between digits group thousands: they become sep, the column's thousands
+// separator, so that they must group three digits as it does (1 234 567 is
+// a number, 1500 2000 is two). Detection, which only looks for the
+// separators, drops them (sep "").
+func numberCell(c, sep string) string {
+	if sep != "" {
+		c = fmt.Sprintf(`regexp_replace(%s, '([0-9])[\s\x{00A0}\x{202F}]+([0-9])', '\1%s\2', 'g')`, c, sep)
+	}
 	return fmt.Sprintf(`regexp_replace(%s, '(?i)[€\s\x{00A0}\x{202F}]|eur(os?)?', '', 'g')`, c)
 }
 
@@ -214,7 +221,7 @@ func (s *Service) numberEvidence(ctx context.Context, st *staged) (map[string]nu
 			// The staged rows keep file order: LIMIT takes the first ones
 			// without sorting the file.
 			parts = append(parts, fmt.Sprintf(`(SELECT '%s' AS field, line, %s AS v FROM %s WHERE %s IS NOT NULL LIMIT %d)`,
-				name, numberCell(c), st.table, c, detectSample))
+				name, numberCell(c, ""), st.table, c, detectSample))
 		}
 	}
 	out := map[string]numberStats{}

@@ -291,3 +291,21 @@ func TestNumbersWholeNumbersAreNotRounded(t *testing.T) {
 		t.Errorf("stored %q, want only Gamma SA 1999", got)
 	}
 }
+
+// Spaces group thousands (1 234 567,89, also no-break and narrow
+// no-break spaces), three digits at a time; two numbers side by side in a
+// cell (1500 2000) are not one number of eight digits.
+func TestNumbersSpacesGroupThousandsOnly(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "space_groups.csv"), ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 3, Column: "budget_total_eur", Value: "1500 2000", Code: ingest.RejNumber, Reason: "not a number (decimal separator ,)"},
+		{Line: 4, Column: "public_funding_eur", Value: "12 5", Code: ingest.RejNumber, Reason: "not a number (decimal separator ,)"},
+	})
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"G-1": {Title: "Uno", Status: "active", Budget: f64(1234567.89), Funding: f64(12500)},
+		"G-4": {Title: "Cuatro", Status: "active", Budget: f64(1500), Funding: f64(750)},
+	})
+}

@@ -16,7 +16,7 @@ import (
 // separator that DuckDB reads as it is (most cells: "1500", "43.2" in a
 // decimal-point column) skips the regexp, which costs many times the cast.
 func numberExpr(c, dec string) string {
-	v := numberCell(c)
+	v := numberCell(c, otherSeparator(dec))
 	if dec == "," {
 		return firstOf(fmt.Sprintf(`CASE WHEN NOT contains(%[1]s, '.') AND NOT contains(%[1]s, ',') THEN TRY_CAST(%[1]s AS DOUBLE) END`, c),
 			fmt.Sprintf(`CASE WHEN regexp_full_match(%[1]s, '[+-]?([0-9]{1,3}(\.[0-9]{3})+|[0-9]*)(,[0-9]+)?')
