@@ -41,13 +41,22 @@ func firstOf(exprs ...string) string {
 	return e
 }
 
+// isoDateTime is an ISO date with an optional time of day and offset
+// (2024-03-05T10:00:00+01:00), as exports and XLSX date-time cells write
+// it. DuckDB's cast to DATE stops at the day and ignores whatever follows
+// ("2024-03-05 - 2024-06-30" would be its first day), so anything else
+// after the day is not read.
+const isoDateTime = `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.,][0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?`
+
 // dateExpr parses a date cell: an ISO date (yyyy-mm-dd, as XLSX date cells
 // are written) in any column, otherwise the column's format. A two-digit
 // year fits %Y as year 24: it is read only under a century rule, which
-// puts it in its century, and is NULL otherwise (see twoDigitYear).
+// puts it in its century, and is NULL otherwise (see twoDigitYear). Plain
+// ISO dates, nearly every cell, skip the regexp.
 func dateExpr(c, format, century string) string {
 	parsed := fmt.Sprintf(`TRY_STRPTIME(%s, %s)::DATE`, c, sqlString(format))
-	e := []string{fmt.Sprintf(`CASE WHEN %[1]s LIKE '____-%%' THEN TRY_CAST(%[1]s AS DATE) END`, c),
+	e := []string{fmt.Sprintf(`CASE WHEN %[1]s GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+		  OR (%[1]s LIKE '____-%%' AND regexp_full_match(%[1]s, '%[2]s')) THEN TRY_CAST(%[1]s AS DATE) END`, c, isoDateTime),
 		fmt.Sprintf(`CASE WHEN year(%[1]s) >= 100 THEN %[1]s END`, parsed)}
 	switch century {
 	case "1900", "2000":
