@@ -564,11 +564,13 @@ type sheetScan struct {
 	merges   []mergeRange
 }
 
-// mergeRange is a merged range of cells, 1-based, and the value of its
-// first cell once read.
+// mergeRange is a merged range of cells, 1-based, the value of its first
+// cell once read, and whether it is a title: the one value of its row,
+// from column A.
 type mergeRange struct {
 	c1, r1, c2, r2 int
 	value          string
+	title          bool
 }
 
 // fill gives the cells of row n (1-based) that merged ranges hide their
@@ -577,12 +579,20 @@ type mergeRange struct {
 // range over several columns of one row near the top (a group title over
 // the headers below it, "Presupuesto" over "Total" and "Público") prefixes
 // the cells of the next row under it, so that they read "Presupuesto
-// Total" and "Presupuesto Público".
+// Total" and "Presupuesto Público". A title merged across the top of the
+// sheet (the one value of its row, from column A) is not a group title:
+// it would prefix every header below it.
 func (sc *sheetScan) fill(n int, record []string) {
 	for i := range sc.merges {
 		m := &sc.merges[i]
 		if n == m.r1 && m.c1-1 < len(record) {
 			m.value = record[m.c1-1]
+			m.title = m.c1 == 1
+			for c, v := range record {
+				if c != m.c1-1 && v != "" {
+					m.title = false
+				}
+			}
 		}
 		if m.value == "" {
 			continue
@@ -592,7 +602,7 @@ func (sc *sheetScan) fill(n int, record []string) {
 			if m.c1-1 < len(record) && record[m.c1-1] == "" {
 				record[m.c1-1] = m.value
 			}
-		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= XLSXHeaderSearch:
+		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= XLSXHeaderSearch && !m.title:
 			for c := m.c1; c <= m.c2 && c-1 < len(record); c++ {
 				if record[c-1] != "" && record[c-1] != m.value {
 					record[c-1] = m.value + " " + record[c-1]

@@ -135,6 +135,69 @@ func TestXLSXMergedHeaderCells(t *testing.T) {
 	})
 }
 
+// A title merged across the top of the sheet, as most titled sheets have
+// it, is a title, not a group title: it prefixed every header below it
+// ("Proyectos 2024 Referencia"), and the sheet was refused for want of
+// its required columns, header_row or not. A group title under it still
+// prefixes its own headers.
+func TestXLSXMergedTitleRow(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		headerRow int
+		fill      func(f *excelize.File, s string)
+	}{
+		"title over the header": {2, func(f *excelize.File, s string) {
+			setRow(t, f, s, 1, "Proyectos de la misión 2024")
+			setRow(t, f, s, 2, "Referencia", "Título", "Presupuesto", "Subvención")
+			setRow(t, f, s, 3, "M-1", "Merged", 1000, 400)
+			setRow(t, f, s, 4, "M-2", "Two", 50.5, 0)
+			if err := f.MergeCell(s, "A1", "D1"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		"title over a group title": {3, func(f *excelize.File, s string) {
+			setRow(t, f, s, 1, "Proyectos de la misión\n2024")
+			setRow(t, f, s, 2, nil, nil, "Presupuesto")
+			setRow(t, f, s, 3, "Referencia", "Título", "Total", "Público")
+			setRow(t, f, s, 4, "M-1", "Merged", 1000, 400)
+			setRow(t, f, s, 5, "M-2", "Two", 50.5, 0)
+			for _, r := range [][2]string{{"A1", "F1"}, {"C2", "D2"}} {
+				if err := f.MergeCell(s, r[0], r[1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := mustEnv(t)
+			path := workbook(t, e.dir, c.fill)
+			for _, headerRow := range []int{0, c.headerRow} {
+				r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+				r.Dialect.HeaderRow = headerRow
+				b, err := e.ing.Preview(t.Context(), r)
+				if err != nil {
+					t.Fatalf("header_row %d: %v", headerRow, err)
+				}
+				if b.Dialect.HeaderRow != c.headerRow || len(headerFields(b.Columns)) != 4 {
+					t.Errorf("header_row %d: read header row %d, columns %+v", headerRow, b.Dialect.HeaderRow, headerFields(b.Columns))
+				}
+				if headerRow == 0 {
+					if _, err := e.ing.Discard(t.Context(), b.ID); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				e.mustCommit(t, b.ID, false)
+			}
+			assertProjects(t, e.st, map[string]projectRow{
+				"M-1": {Title: "Merged", Status: "active", Budget: f64(1000), Funding: f64(400)},
+				"M-2": {Title: "Two", Status: "active", Budget: f64(50.5), Funding: f64(0)},
+			})
+		})
+	}
+}
+
 // A sheet without the required columns is refused naming the sheet and
 // the row read as its header, not a delimiter.
 func TestXLSXMissingColumnNamesTheSheet(t *testing.T) {
