@@ -127,7 +127,7 @@ func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, 
 	if err != nil {
 		return "", sheets, nil, err
 	}
-	if formulas, err = writeSheetCSV(f, used, dst, lim, scan); err != nil {
+	if formulas, err = writeSheetCSV(f, used, sheets, dst, lim, scan); err != nil {
 		return "", sheets, nil, err
 	}
 	return used, sheets, formulas, nil
@@ -460,7 +460,7 @@ func sheetWidth(f *excelize.File, sheet string, lim XLSXLimits) (int, error) {
 // without a stored value (workbooks written by scripts rather than Excel):
 // each is computed; one that cannot be is returned, never written as
 // empty. Merged cells are read as scan.merges says.
-func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim XLSXLimits, scan sheetScan) ([]BadCell, error) {
+func writeSheetCSV(f *excelize.File, sheet string, sheets []string, dst io.Writer, lim XLSXLimits, scan sheetScan) ([]BadCell, error) {
 	pending := scan.formulas
 	width, err := sheetWidth(f, sheet, lim)
 	if err != nil {
@@ -550,9 +550,26 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim XLSXLimits
 		return nil, fmt.Errorf("decode: write csv: %w", err)
 	}
 	if width == 0 {
-		return nil, invalid("sheet %q is empty", sheet)
+		return nil, emptySheet(sheet, sheets)
 	}
 	return refused, nil
+}
+
+// emptySheet refuses an empty sheet naming the workbook's other sheets:
+// the first sheet, read by default, is often an empty cover or a notes
+// sheet, and the data is on another.
+func emptySheet(sheet string, sheets []string) *Error {
+	var others []string
+	for _, s := range sheets {
+		if s != sheet {
+			others = append(others, strconv.Quote(s))
+		}
+	}
+	if len(others) == 0 {
+		return invalid("sheet %q is empty", sheet)
+	}
+	return &Error{Message: fmt.Sprintf("sheet %q is empty; the workbook also has %s: choose the sheet to import", sheet, strings.Join(others, ", ")),
+		Details: sheets}
 }
 
 // sheetScan is what the streaming reader does not say about a sheet:
