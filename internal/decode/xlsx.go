@@ -499,7 +499,10 @@ func writeSheetCSV(f *excelize.File, sheet string, sheets []string, dst io.Write
 				if !ok {
 					continue
 				}
-				v, err := f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+				// Formatted with the cell's own style, as isoDateFormats
+				// rewrote it: a date cell gives an ISO date, any other
+				// number its value.
+				v, err := f.CalcCellValue(sheet, ref)
 				if err != nil || v == "" || strings.HasPrefix(v, "#") {
 					why := "it gives no value"
 					if err != nil {

@@ -68,6 +68,35 @@ func TestXLSXFormulasWithoutValues(t *testing.T) {
 	})
 }
 
+// A formula without a stored value in a date cell (an end date computed
+// from the start) is computed as a date: it was written as its serial
+// number, 45721, and refused as "not a date".
+func TestXLSXDateFormulasWithoutValues(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "start_date", "end_date", "budget_total_eur", "public_funding_eur")
+		setRow(t, f, s, 2, "D-1", "One", time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC), nil, 900)
+		setRow(t, f, s, 3, "D-2", "Two", nil, nil, 1000)
+		style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+		if err := f.SetCellStyle(s, "C2", "D3", style); err != nil {
+			t.Fatal(err)
+		}
+		for cell, formula := range map[string]string{"D2": "C2+365", "F2": "E2/3", "C3": "DATE(2024,3,5)", "D3": "EDATE(C3,12)", "F3": "E3*0.1"} {
+			if err := f.SetCellFormula(s, cell, formula); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, nil)
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{
+		"D-1": {Title: "One", Status: "active", Budget: f64(900), Funding: f64(300), Start: "2024-03-05", End: "2025-03-05"},
+		"D-2": {Title: "Two", Status: "active", Budget: f64(1000), Funding: f64(100), Start: "2024-03-05", End: "2025-03-05"},
+	})
+}
+
 // A sheet with a title row was refused with a message about a delimiter
 // when a data row ended in an empty cell; header_row did not help. Dates
 // typed as text and real date cells mix in one column.
