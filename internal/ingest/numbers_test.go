@@ -309,3 +309,34 @@ func TestNumbersSpacesGroupThousandsOnly(t *testing.T) {
 		"G-4": {Title: "Cuatro", Status: "active", Budget: f64(1500), Funding: f64(750)},
 	})
 }
+
+// One amount written with a decimal point (12.5) among whole euros written
+// with thousands points (600.159, 45.000) decided the column: the whole
+// euros were committed a thousand times too small. Amounts in euros have
+// two decimals, so the column reads both ways and waits for a choice; a
+// coordinate with three decimals is still a coordinate.
+func TestNumbersOneDecimalPointAmongWholeEuros(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "one_decimal_point_among_whole_euros.csv"), ingest.KindProjects, ingest.ModeAppend))
+	if c := column(t, b, "budget_total_eur"); c.Decided != portfolio.DecidedAmbiguous {
+		t.Errorf("budget: decided %q decimal %q, want ambiguous", c.Decided, c.Decimal)
+	}
+	if c := column(t, b, "lat"); c.Decided != portfolio.DecidedValues || c.Decimal != "." {
+		t.Errorf("lat: decided %q decimal %q, want '.' from its values", c.Decided, c.Decimal)
+	}
+	var found bool
+	for _, w := range b.Warnings {
+		if w.Code == ingest.WarnNumberAmbiguous && w.Column == "presupuesto" {
+			found = strings.Contains(w.Message, "600.159 → 600.159 (or 600159)")
+		}
+	}
+	if !found {
+		t.Errorf("no number_ambiguous warning showing 600.159 both ways in %+v", b.Warnings)
+	}
+	before := counts(t, e.st)
+	if _, err := e.ing.Commit(context.Background(), b.ID, true); portfolio.ErrorCode(err) != ingest.EAmbiguous {
+		t.Fatalf("commit: %v, want EAMBIGUOUS", err)
+	}
+	assertCounts(t, counts(t, e.st), before)
+}
