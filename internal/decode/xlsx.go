@@ -510,6 +510,11 @@ func writeSheetCSV(f *excelize.File, sheet string, sheets []string, dst io.Write
 					} else if v != "" {
 						why = v
 					}
+					if formula == "" {
+						// A cell of a shared formula stores none of its
+						// own: excelize derives it from the first cell.
+						formula, _ = f.GetCellFormula(sheet, ref)
+					}
 					refused = append(refused, BadCell{Row: int64(n), Col: col, Ref: ref, Value: "=" + formula,
 						Reason: fmt.Sprintf("cell %s of sheet %q holds a formula without a stored value that could not be computed (%s): open and save the workbook in Excel, or write the value", ref, sheet, why)})
 					continue

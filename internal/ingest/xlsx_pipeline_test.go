@@ -68,6 +68,33 @@ func TestXLSXFormulasWithoutValues(t *testing.T) {
 	})
 }
 
+// A shared formula (one formula filled down a column) is stored once, in
+// its first cell: a cell further down that could not be computed was
+// rejected showing the value "=", not its formula.
+func TestXLSXSharedFormulaRejectShowsTheFormula(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur", "public_funding_eur")
+		setRow(t, f, s, 2, "S-1", "One", 2000)
+		setRow(t, f, s, 3, "S-2", "Two", 1000)
+		setRow(t, f, s, 4, "S-3", "Three", 3000)
+		typ, ref := "shared", "D2:D4"
+		if err := f.SetCellFormula(s, "D2", "C2/(C2-1000)", excelize.FormulaOpts{Type: &typ, Ref: &ref}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	if len(b.Rejects) != 1 || b.Rejects[0].Line != 3 || b.Rejects[0].Value != "=C3/(C3-1000)" || !strings.Contains(b.Rejects[0].Reason, "cell D3") {
+		t.Fatalf("rejects %+v: want one on line 3 showing =C3/(C3-1000)", b.Rejects)
+	}
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"S-1": {Title: "One", Status: "active", Budget: f64(2000), Funding: f64(2)},
+		"S-3": {Title: "Three", Status: "active", Budget: f64(3000), Funding: f64(1.5)},
+	})
+}
+
 // A formula without a stored value in a date cell (an end date computed
 // from the start) is computed as a date: it was written as its serial
 // number, 45721, and refused as "not a date".
