@@ -309,6 +309,12 @@ func classifyNumFmt(code string) numFmtClass {
 				elapsed = true
 			}
 			i += j
+		case 'g':
+			// General with a unit, a colour or a locale (General" €",
+			// [$-409]General) shows the number: its "e" is no era year.
+			if strings.HasPrefix(lower[i:], "general") {
+				i += len("general") - 1
+			}
 		case 'e':
 			// "e" is the era year, unless it is a scientific exponent (0.0E+00).
 			if i+1 >= len(lower) || (lower[i+1] != '+' && lower[i+1] != '-') {

@@ -377,6 +377,9 @@ func TestXLSXClassifyNumFmt(t *testing.T) {
 		want numFmtClass
 	}{
 		{"General", fmtNumber},
+		{`General" €"`, fmtNumber},
+		{`[$-409]General`, fmtNumber},
+		{`[Red]General;[Blue]-General`, fmtNumber},
 		{"#,##0.00", fmtNumber},
 		{"0.00E+00", fmtNumber},
 		{`#,##0.00\ "€";[Red]\-#,##0.00\ "€"`, fmtNumber},

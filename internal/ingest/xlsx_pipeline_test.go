@@ -95,6 +95,32 @@ func TestXLSXSharedFormulaRejectShowsTheFormula(t *testing.T) {
 	})
 }
 
+// A number format that shows General with a unit, a colour or a locale
+// (General" €", [$-409]General) is not a date format: its "e" was taken
+// for the era year, and 1500 € was read as the date 1904-02-08 (refused as
+// a budget, stored silently as a title).
+func TestXLSXGeneralWithAUnitIsANumber(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur")
+		setRow(t, f, s, 2, "G-1", 2024, 1500)
+		for cell, code := range map[string]string{"B2": `[$-409]General`, "C2": `General" €"`} {
+			style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle(s, cell, cell, style); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, nil)
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{"G-1": {Title: "2024", Status: "active", Budget: f64(1500)}})
+}
+
 // A formula without a stored value in a date cell (an end date computed
 // from the start) is computed as a date: it was written as its serial
 // number, 45721, and refused as "not a date".
