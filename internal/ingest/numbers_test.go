@@ -340,3 +340,37 @@ func TestNumbersOneDecimalPointAmongWholeEuros(t *testing.T) {
 	}
 	assertCounts(t, counts(t, e.st), before)
 }
+
+// A column's convention is decided by its first 20,000 values; a value
+// further down that reads both ways was read with the file's convention
+// when those values said nothing (45.000 stored as 45 after 20,000 budgets
+// without separators), or as three decimals of euros. Such a value is a
+// reject asking for the column's separator, never a silent reading.
+func TestNumbersAmbiguousAfterTheSample(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct{ first, decided string }{
+		"nothing decides":     {"150000", portfolio.DecidedFile},
+		"decimal point euros": {"1500.50", portfolio.DecidedValues},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := mustEnv(t)
+			var body strings.Builder
+			body.WriteString("ext_ref,title,budget_total_eur\n")
+			for i := range 20000 {
+				fmt.Fprintf(&body, "R-%d,T,%s\n", i, c.first)
+			}
+			body.WriteString("L-1,Late,45.000\nL-2,Late,\"1,500\"\nL-3,Late,12.5\n")
+			b := e.mustPreview(t, e.req(e.write(t, "late.csv", body.String()), ingest.KindProjects, ingest.ModeAppend))
+			if col := column(t, b, "budget_total_eur"); col.Decided != c.decided || col.Decimal != "." {
+				t.Fatalf("decided %q decimal %q, want %q '.'", col.Decided, col.Decimal, c.decided)
+			}
+			reason := "reads both ways, with a thousands separator or three decimals: choose the column's decimal separator"
+			want := []portfolio.ImportReject{{Line: 20002, Column: "budget_total_eur", Value: "45.000", Reason: reason, Code: ingest.RejNumberAmbiguous}}
+			if c.decided == portfolio.DecidedFile {
+				want = append(want, portfolio.ImportReject{Line: 20003, Column: "budget_total_eur", Value: "1,500", Reason: reason, Code: ingest.RejNumberAmbiguous})
+			}
+			assertRejects(t, b.Rejects, want)
+		})
+	}
+}

@@ -120,6 +120,21 @@ func cellChecks(b *portfolio.ImportBatch, st *staged, r *reading) []check {
 				fmt.Sprintf(`CASE WHEN %s THEN 'written with decimal separator ' || ? || ' but this column reads decimal ' || ? || ': write it like the column''s other values, or choose the column''s decimal separator'
 				      ELSE 'not a number (decimal separator ' || ? || ')' END`, fitsOther),
 				[]any{other, dec, dec}, nil, fmt.Sprintf(`CASE WHEN %s THEN '%s' ELSE '%s' END`, fitsOther, RejNumberOther, RejNumber)})
+			// The column was decided on its first values (detectSample):
+			// a value further down that reads both ways is read as the
+			// column's values say only when they said something, and
+			// never as an amount in euros with three decimals.
+			var seps string
+			switch decided := r.cols[f.Name].Decided; {
+			case decided == portfolio.DecidedFile:
+				seps = fmt.Sprintf(`(contains(%[1]s, '.') OR contains(%[1]s, ','))`, c)
+			case decided == portfolio.DecidedValues && strings.HasSuffix(f.Name, "_eur"):
+				seps = fmt.Sprintf(`contains(%s, %s)`, c, sqlString(dec))
+			}
+			if seps != "" {
+				out = append(out, check{f.Name, fmt.Sprintf(`%s AND regexp_full_match(%s, '%s')`, seps, numberCell(c, ""), reAmbiguous), c,
+					`'reads both ways, with a thousands separator or three decimals: choose the column''s decimal separator'`, nil, nil, RejNumberAmbiguous})
+			}
 			if rg, ok := numberRanges[f.Name]; ok {
 				out = append(out, check{f.Name, fmt.Sprintf(`NOT (%s BETWEEN %g AND %g)`, r.number(f.Name, c), rg[0], rg[1]), c,
 					fmt.Sprintf(`'out of range: read as ' || %s::VARCHAR || ', outside %s to %s'`, r.number(f.Name, c), formatNumber(rg[0]), formatNumber(rg[1])),
