@@ -105,5 +105,6 @@ func TestDatesISOWithTrailingText(t *testing.T) {
 	e.mustCommit(t, b.ID, true)
 	assertProjects(t, e.st, map[string]projectRow{
 		"I-1": {Title: "Uno", Status: "active", Start: "2024-03-05", End: "2024-06-30"},
+		"I-5": {Title: "Cinco", Status: "active", Start: "2024-03-05", End: "2025-01-01"},
 	})
 }

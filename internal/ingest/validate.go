@@ -46,7 +46,7 @@ func firstOf(exprs ...string) string {
 // it. DuckDB's cast to DATE stops at the day and ignores whatever follows
 // ("2024-03-05 - 2024-06-30" would be its first day), so anything else
 // after the day is not read.
-const isoDateTime = `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.,][0-9]+)?)?( ?(Z|[+-][0-9]{2}(:?[0-9]{2})?))?)?`
+const isoDateTime = `[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([T ]([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9]([.,][0-9]+)?)?( ?(Z|UTC|GMT|[+-][0-9]{2}(:?[0-9]{2})?))?)?`
 
 // dateExpr parses a date cell: an ISO date (yyyy-mm-dd, as XLSX date cells
 // are written) in any column, otherwise the column's format. A two-digit
