@@ -123,7 +123,12 @@ func TestImportPrintsMappingAndTakesAColumnSeparator(t *testing.T) {
 		t.Fatalf("apply: %d %q %q", code, out, errOut)
 	}
 	file := writeFile(t, dir, "p.csv", "referencia;título;presupuesto;fecha de inicio\nP1;Uno;600.159;15/03/2024\nP2;Dos;45.000;16/03/2024\n")
-	code, out, _ := runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", file)
+	// A dry run does not call the file clean: it would not commit.
+	code, out, _ := runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", "--dry-run", file)
+	if code != 1 || strings.Contains(out, "clean") || !strings.Contains(out, "--decimal-separator 'presupuesto=,'") {
+		t.Errorf("dry run of an ambiguous file: exit %d, want 1 and the choice to make:\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", file)
 	for _, want := range []string{`"referencia" → ext_ref`, `"presupuesto" → budget_total_eur  (decimal ",", ambiguous)`,
 		`"fecha de inicio" → start_date  (%d/%m/%Y, values)`, "warning [number_ambiguous]", "--decimal-separator 'presupuesto=,'"} {
 		if !strings.Contains(out, want) {

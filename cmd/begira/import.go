@@ -141,17 +141,30 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 			return 2
 		}
 	}
+	// A column read both ways holds the commit: a dry run says so too,
+	// rather than call the file clean.
+	choose := ""
+	if len(ambiguous) > 0 {
+		choose = fmt.Sprintf("the numbers of %s read both ways; choose, e.g. --decimal-separator '%s=,' (or '%s=.')",
+			strings.Join(ambiguous, ", "), ambiguous[0], ambiguous[0])
+	}
 	if *dryRun {
-		if b.RowsRejected > 0 {
+		switch {
+		case b.RowsRejected > 0:
 			fmt.Fprintln(stdout, "dry run: nothing written; fix the rejected rows or use --skip-invalid")
+			if choose != "" {
+				fmt.Fprintln(stdout, "and "+choose)
+			}
+			return 1
+		case choose != "":
+			fmt.Fprintln(stdout, "dry run: nothing written; "+choose)
 			return 1
 		}
 		fmt.Fprintln(stdout, "dry run: the file is clean; nothing written")
 		return 0
 	}
-	if len(ambiguous) > 0 {
-		fmt.Fprintf(stdout, "not committed: the numbers of %s read both ways; choose, e.g. --decimal-separator '%s=,' (or '%s=.')\n",
-			strings.Join(ambiguous, ", "), ambiguous[0], ambiguous[0])
+	if choose != "" {
+		fmt.Fprintln(stdout, "not committed: "+choose)
 		return 1
 	}
 	if b.RowsRejected > 0 && !*skipInvalid {

@@ -127,7 +127,7 @@ func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, 
 	if err != nil {
 		return "", sheets, nil, err
 	}
-	if formulas, err = writeSheetCSV(f, used, dst, lim, scan); err != nil {
+	if formulas, err = writeSheetCSV(f, used, sheets, dst, lim, scan); err != nil {
 		return "", sheets, nil, err
 	}
 	return used, sheets, formulas, nil
@@ -309,6 +309,12 @@ func classifyNumFmt(code string) numFmtClass {
 				elapsed = true
 			}
 			i += j
+		case 'g':
+			// General with a unit, a colour or a locale (General" €",
+			// [$-409]General) shows the number: its "e" is no era year.
+			if strings.HasPrefix(lower[i:], "general") {
+				i += len("general") - 1
+			}
 		case 'e':
 			// "e" is the era year, unless it is a scientific exponent (0.0E+00).
 			if i+1 >= len(lower) || (lower[i+1] != '+' && lower[i+1] != '-') {
@@ -460,7 +466,7 @@ func sheetWidth(f *excelize.File, sheet string, lim XLSXLimits) (int, error) {
 // without a stored value (workbooks written by scripts rather than Excel):
 // each is computed; one that cannot be is returned, never written as
 // empty. Merged cells are read as scan.merges says.
-func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim XLSXLimits, scan sheetScan) ([]BadCell, error) {
+func writeSheetCSV(f *excelize.File, sheet string, sheets []string, dst io.Writer, lim XLSXLimits, scan sheetScan) ([]BadCell, error) {
 	pending := scan.formulas
 	width, err := sheetWidth(f, sheet, lim)
 	if err != nil {
@@ -499,13 +505,21 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim XLSXLimits
 				if !ok {
 					continue
 				}
-				v, err := f.CalcCellValue(sheet, ref, excelize.Options{RawCellValue: true})
+				// Formatted with the cell's own style, as isoDateFormats
+				// rewrote it: a date cell gives an ISO date, any other
+				// number its value.
+				v, err := f.CalcCellValue(sheet, ref)
 				if err != nil || v == "" || strings.HasPrefix(v, "#") {
 					why := "it gives no value"
 					if err != nil {
 						why = err.Error()
 					} else if v != "" {
 						why = v
+					}
+					if formula == "" {
+						// A cell of a shared formula stores none of its
+						// own: excelize derives it from the first cell.
+						formula, _ = f.GetCellFormula(sheet, ref)
 					}
 					refused = append(refused, BadCell{Row: int64(n), Col: col, Ref: ref, Value: "=" + formula,
 						Reason: fmt.Sprintf("cell %s of sheet %q holds a formula without a stored value that could not be computed (%s): open and save the workbook in Excel, or write the value", ref, sheet, why)})
@@ -550,9 +564,26 @@ func writeSheetCSV(f *excelize.File, sheet string, dst io.Writer, lim XLSXLimits
 		return nil, fmt.Errorf("decode: write csv: %w", err)
 	}
 	if width == 0 {
-		return nil, invalid("sheet %q is empty", sheet)
+		return nil, emptySheet(sheet, sheets)
 	}
 	return refused, nil
+}
+
+// emptySheet refuses an empty sheet naming the workbook's other sheets:
+// the first sheet, read by default, is often an empty cover or a notes
+// sheet, and the data is on another.
+func emptySheet(sheet string, sheets []string) *Error {
+	var others []string
+	for _, s := range sheets {
+		if s != sheet {
+			others = append(others, strconv.Quote(s))
+		}
+	}
+	if len(others) == 0 {
+		return invalid("sheet %q is empty", sheet)
+	}
+	return &Error{Message: fmt.Sprintf("sheet %q is empty; the workbook also has %s: choose the sheet to import", sheet, strings.Join(others, ", ")),
+		Details: sheets}
 }
 
 // sheetScan is what the streaming reader does not say about a sheet:
@@ -564,11 +595,13 @@ type sheetScan struct {
 	merges   []mergeRange
 }
 
-// mergeRange is a merged range of cells, 1-based, and the value of its
-// first cell once read.
+// mergeRange is a merged range of cells, 1-based, the value of its first
+// cell once read, and whether it is a title: the one value of its row,
+// from column A.
 type mergeRange struct {
 	c1, r1, c2, r2 int
 	value          string
+	title          bool
 }
 
 // fill gives the cells of row n (1-based) that merged ranges hide their
@@ -577,12 +610,20 @@ type mergeRange struct {
 // range over several columns of one row near the top (a group title over
 // the headers below it, "Presupuesto" over "Total" and "Público") prefixes
 // the cells of the next row under it, so that they read "Presupuesto
-// Total" and "Presupuesto Público".
+// Total" and "Presupuesto Público". A title merged across the top of the
+// sheet (the one value of its row, from column A) is not a group title:
+// it would prefix every header below it.
 func (sc *sheetScan) fill(n int, record []string) {
 	for i := range sc.merges {
 		m := &sc.merges[i]
 		if n == m.r1 && m.c1-1 < len(record) {
 			m.value = record[m.c1-1]
+			m.title = m.c1 == 1
+			for c, v := range record {
+				if c != m.c1-1 && v != "" {
+					m.title = false
+				}
+			}
 		}
 		if m.value == "" {
 			continue
@@ -592,7 +633,7 @@ func (sc *sheetScan) fill(n int, record []string) {
 			if m.c1-1 < len(record) && record[m.c1-1] == "" {
 				record[m.c1-1] = m.value
 			}
-		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= XLSXHeaderSearch:
+		case m.r1 == m.r2 && m.c2 > m.c1 && n == m.r1+1 && m.r1 <= XLSXHeaderSearch && !m.title:
 			for c := m.c1; c <= m.c2 && c-1 < len(record); c++ {
 				if record[c-1] != "" && record[c-1] != m.value {
 					record[c-1] = m.value + " " + record[c-1]

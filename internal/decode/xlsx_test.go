@@ -266,7 +266,7 @@ func TestXLSXErrors(t *testing.T) {
 	}{
 		{"missing sheet lists the sheets", book, "Ez dago", def,
 			`sheet "Ez dago" not found; the workbook has "Proiektuak", "Diru-laguntzak", "Hutsa"`},
-		{"empty sheet", book, "Hutsa", def, `sheet "Hutsa" is empty`},
+		{"empty sheet names the others", book, "Hutsa", def, `sheet "Hutsa" is empty; the workbook also has "Proiektuak", "Diru-laguntzak": choose the sheet to import`},
 		{"zip bomb", bomb("xl/worksheets/sheet1.xml", 5<<20), "", mib,
 			"the workbook expands to more than 1 MiB: refused as a possible zip bomb"},
 		{"large part kept in memory", bomb("xl/media/image1.png", 2<<20), "", XLSXLimits{MaxUnzipped: 8 << 20, MaxXML: 1 << 20},
@@ -377,6 +377,9 @@ func TestXLSXClassifyNumFmt(t *testing.T) {
 		want numFmtClass
 	}{
 		{"General", fmtNumber},
+		{`General" €"`, fmtNumber},
+		{`[$-409]General`, fmtNumber},
+		{`[Red]General;[Blue]-General`, fmtNumber},
 		{"#,##0.00", fmtNumber},
 		{"0.00E+00", fmtNumber},
 		{`#,##0.00\ "€";[Red]\-#,##0.00\ "€"`, fmtNumber},

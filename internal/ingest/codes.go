@@ -9,6 +9,7 @@ const (
 	RejRequired        = "required"          // a required value is empty
 	RejNumber          = "number"            // not a number in either convention
 	RejNumberOther     = "number_convention" // a number only in the convention the column does not use
+	RejNumberAmbiguous = "number_ambiguous"  // 1.500 past the values that decided the column, which do not settle it
 	RejRange           = "out_of_range"      // a number outside the field's range (latitude 433183)
 	RejInt             = "int"               // not a whole number
 	RejDate            = "date"              // not a date in the column's format

@@ -87,3 +87,24 @@ func TestDatesFormatGivenPerColumn(t *testing.T) {
 	// 25/12/2023 is no month-first date: the one row is refused.
 	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 3, Column: "fecha_inicio", Value: "25/12/2023", Reason: "not a date in the format mm/dd/yyyy", Code: ingest.RejDate}})
 }
+
+// An ISO date is read with its time of day (2024-03-05T10:00:00, as
+// exports and XLSX date-time cells write it), but not with other text
+// after it: DuckDB's cast to DATE stops at the day, so a period written in
+// one cell (2024-03-05 - 2024-06-30) was stored as its first day.
+func TestDatesISOWithTrailingText(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(datesFixture(t, "iso_trailing_text.csv"), ingest.KindProjects, ingest.ModeAppend))
+	reason := "not a date in the format yyyy-mm-dd"
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 3, Column: "end_date", Value: "2024-03-05 - 2024-06-30", Reason: reason, Code: ingest.RejDate},
+		{Line: 4, Column: "start_date", Value: "2024-03-05 (aprox.)", Reason: reason, Code: ingest.RejDate},
+		{Line: 5, Column: "start_date", Value: "2024-03-05T25:00:00", Reason: reason, Code: ingest.RejDate},
+	})
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"I-1": {Title: "Uno", Status: "active", Start: "2024-03-05", End: "2024-06-30"},
+		"I-5": {Title: "Cinco", Status: "active", Start: "2024-03-05", End: "2025-01-01"},
+	})
+}

@@ -112,7 +112,7 @@ func (s *Service) detect(ctx context.Context, b *portfolio.ImportBatch, given po
 			c.Decimal, c.Decided = decideNumber(f, own[f.Name].Decimal, given.DecimalSeparator, fileDec, nums[f.Name])
 			c.Thousands = otherSeparator(c.Decimal)
 			if c.Decided == portfolio.DecidedAmbiguous {
-				b.Warnings = append(b.Warnings, ambiguousNumber(c, nums[f.Name].examples))
+				b.Warnings = append(b.Warnings, ambiguousNumber(c, nums[f.Name]))
 			}
 		case typeDate:
 			var w *portfolio.ImportWarning
@@ -199,8 +199,15 @@ const (
 
 // numberCell strips a number cell of what neither convention needs:
 // currency signs and names (€, EUR, euros) and spaces (also no-break and
-// narrow no-break spaces, which French-style grouping uses).
-func numberCell(c string) string {
+// narrow no-break spaces, which French-style grouping uses). Spaces
+// between digits group thousands: they become sep, the column's thousands
+// separator, so that they must group three digits as it does (1 234 567 is
+// a number, 1500 2000 is two). Detection, which only looks for the
+// separators, drops them (sep "").
+func numberCell(c, sep string) string {
+	if sep != "" {
+		c = fmt.Sprintf(`regexp_replace(%s, '([0-9])[\s\x{00A0}\x{202F}]+([0-9])', '\1%s\2', 'g')`, c, sep)
+	}
 	return fmt.Sprintf(`regexp_replace(%s, '(?i)[€\s\x{00A0}\x{202F}]|eur(os?)?', '', 'g')`, c)
 }
 
@@ -214,7 +221,7 @@ func (s *Service) numberEvidence(ctx context.Context, st *staged) (map[string]nu
 			// The staged rows keep file order: LIMIT takes the first ones
 			// without sorting the file.
 			parts = append(parts, fmt.Sprintf(`(SELECT '%s' AS field, line, %s AS v FROM %s WHERE %s IS NOT NULL LIMIT %d)`,
-				name, numberCell(c), st.table, c, detectSample))
+				name, numberCell(c, ""), st.table, c, detectSample))
 		}
 	}
 	out := map[string]numberStats{}
@@ -254,16 +261,27 @@ func (s *Service) numberEvidence(ctx context.Context, st *staged) (map[string]nu
 // column's own override, the file-wide one, what its values say, the only
 // reading its range allows, and the file's reading when no value is
 // ambiguous; otherwise the file's reading, marked ambiguous.
+//
+// An amount in euros has two decimals at most: when its values say "."
+// and others read both ways (600.159, 45.000), reading those as three
+// decimals would store whole-euro amounts a thousand times too small on
+// the word of one 12.5. The column is marked ambiguous instead, with the
+// values' reading.
 func decideNumber(f Field, own, given, fileDec string, e numberStats) (string, string) {
 	switch {
 	case own != "":
 		return own, portfolio.DecidedGiven
 	case given != "":
 		return given, portfolio.DecidedGiven
-	case e.comma > e.point:
-		return ",", portfolio.DecidedValues
-	case e.point > e.comma:
-		return ".", portfolio.DecidedValues
+	case e.comma != e.point:
+		dec, threeDecimals := ".", e.ambPoint
+		if e.comma > e.point {
+			dec, threeDecimals = ",", e.ambComma
+		}
+		if threeDecimals > 0 && strings.HasSuffix(f.Name, "_eur") {
+			return dec, portfolio.DecidedAmbiguous
+		}
+		return dec, portfolio.DecidedValues
 	case e.ambPoint+e.ambComma == 0:
 		return fileDec, portfolio.DecidedFile
 	}
@@ -280,17 +298,22 @@ func decideNumber(f Field, own, given, fileDec string, e numberStats) (string, s
 
 // ambiguousNumber is the warning of a number column read both ways: the
 // reading chosen and two of its values read each way.
-func ambiguousNumber(c *portfolio.ImportColumn, examples []string) portfolio.ImportWarning {
+func ambiguousNumber(c *portfolio.ImportColumn, e numberStats) portfolio.ImportWarning {
 	var shown []string
-	for _, v := range examples {
+	for _, v := range e.examples {
 		a, _ := readNumber(v, c.Decimal)
 		o, _ := readNumber(v, otherSeparator(c.Decimal))
 		shown = append(shown, fmt.Sprintf("%s → %s (or %s)", v, formatNumber(a), formatNumber(o)))
 	}
-	return portfolio.ImportWarning{Code: WarnNumberAmbiguous, Column: c.Header, Examples: examples, Message: fmt.Sprintf(
-		"column %q has numbers that read both ways and nothing in it decides: it was read with decimal separator %q, %s. "+
+	why := "has numbers that read both ways and nothing in it decides"
+	if e.comma != e.point {
+		why = "has numbers that read both ways and its other values say decimal " + strconv.Quote(c.Decimal) +
+			", which would give these amounts in euros three decimals"
+	}
+	return portfolio.ImportWarning{Code: WarnNumberAmbiguous, Column: c.Header, Examples: e.examples, Message: fmt.Sprintf(
+		"column %q %s: it was read with decimal separator %q, %s. "+
 			"Choose its decimal separator to commit the file",
-		c.Header, c.Decimal, strings.Join(shown, ", "))}
+		c.Header, why, c.Decimal, strings.Join(shown, ", "))}
 }
 
 // readNumber reads v (no currency sign or space) as written with decimal

@@ -272,3 +272,105 @@ func fmtPtr(p *float64) string {
 	}
 	return strconv.FormatFloat(*p, 'f', -1, 64)
 }
+
+// A whole-number column takes whole numbers only: DuckDB's cast would
+// round 1998.7 to 1999 and read 0x7D0 as hexadecimal 2000, and a year
+// written with a thousands point (1.998) is not out of range but not a
+// year at all.
+func TestNumbersWholeNumbersAreNotRounded(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "founded_not_whole.csv"), ingest.KindOrganisations, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "founded_year", Value: "1998.7", Code: ingest.RejInt, Reason: "not a whole number"},
+		{Line: 3, Column: "founded_year", Value: "0x7D0", Code: ingest.RejInt, Reason: "not a whole number"},
+		{Line: 5, Column: "founded_year", Value: "1.998", Code: ingest.RejInt, Reason: "not a whole number"},
+	})
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT name || ' ' || founded_year FROM organisation ORDER BY name`); !slices.Equal(got, []string{"Gamma SA 1999"}) {
+		t.Errorf("stored %q, want only Gamma SA 1999", got)
+	}
+}
+
+// Spaces group thousands (1 234 567,89, also no-break and narrow
+// no-break spaces), three digits at a time; two numbers side by side in a
+// cell (1500 2000) are not one number of eight digits.
+func TestNumbersSpacesGroupThousandsOnly(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "space_groups.csv"), ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 3, Column: "budget_total_eur", Value: "1500 2000", Code: ingest.RejNumber, Reason: "not a number (decimal separator ,)"},
+		{Line: 4, Column: "public_funding_eur", Value: "12 5", Code: ingest.RejNumber, Reason: "not a number (decimal separator ,)"},
+	})
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"G-1": {Title: "Uno", Status: "active", Budget: f64(1234567.89), Funding: f64(12500)},
+		"G-4": {Title: "Cuatro", Status: "active", Budget: f64(1500), Funding: f64(750)},
+	})
+}
+
+// One amount written with a decimal point (12.5) among whole euros written
+// with thousands points (600.159, 45.000) decided the column: the whole
+// euros were committed a thousand times too small. Amounts in euros have
+// two decimals, so the column reads both ways and waits for a choice; a
+// coordinate with three decimals is still a coordinate.
+func TestNumbersOneDecimalPointAmongWholeEuros(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(numbersFixture(t, "one_decimal_point_among_whole_euros.csv"), ingest.KindProjects, ingest.ModeAppend))
+	if c := column(t, b, "budget_total_eur"); c.Decided != portfolio.DecidedAmbiguous {
+		t.Errorf("budget: decided %q decimal %q, want ambiguous", c.Decided, c.Decimal)
+	}
+	if c := column(t, b, "lat"); c.Decided != portfolio.DecidedValues || c.Decimal != "." {
+		t.Errorf("lat: decided %q decimal %q, want '.' from its values", c.Decided, c.Decimal)
+	}
+	var found bool
+	for _, w := range b.Warnings {
+		if w.Code == ingest.WarnNumberAmbiguous && w.Column == "presupuesto" {
+			found = strings.Contains(w.Message, "600.159 → 600.159 (or 600159)")
+		}
+	}
+	if !found {
+		t.Errorf("no number_ambiguous warning showing 600.159 both ways in %+v", b.Warnings)
+	}
+	before := counts(t, e.st)
+	if _, err := e.ing.Commit(context.Background(), b.ID, true); portfolio.ErrorCode(err) != ingest.EAmbiguous {
+		t.Fatalf("commit: %v, want EAMBIGUOUS", err)
+	}
+	assertCounts(t, counts(t, e.st), before)
+}
+
+// A column's convention is decided by its first 20,000 values; a value
+// further down that reads both ways was read with the file's convention
+// when those values said nothing (45.000 stored as 45 after 20,000 budgets
+// without separators), or as three decimals of euros. Such a value is a
+// reject asking for the column's separator, never a silent reading.
+func TestNumbersAmbiguousAfterTheSample(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct{ first, decided string }{
+		"nothing decides":     {"150000", portfolio.DecidedFile},
+		"decimal point euros": {"1500.50", portfolio.DecidedValues},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := mustEnv(t)
+			var body strings.Builder
+			body.WriteString("ext_ref,title,budget_total_eur\n")
+			for i := range 20000 {
+				fmt.Fprintf(&body, "R-%d,T,%s\n", i, c.first)
+			}
+			body.WriteString("L-1,Late,45.000\nL-2,Late,\"1,500\"\nL-3,Late,12.5\n")
+			b := e.mustPreview(t, e.req(e.write(t, "late.csv", body.String()), ingest.KindProjects, ingest.ModeAppend))
+			if col := column(t, b, "budget_total_eur"); col.Decided != c.decided || col.Decimal != "." {
+				t.Fatalf("decided %q decimal %q, want %q '.'", col.Decided, col.Decimal, c.decided)
+			}
+			reason := "reads both ways, with a thousands separator or three decimals: choose the column's decimal separator"
+			want := []portfolio.ImportReject{{Line: 20002, Column: "budget_total_eur", Value: "45.000", Reason: reason, Code: ingest.RejNumberAmbiguous}}
+			if c.decided == portfolio.DecidedFile {
+				want = append(want, portfolio.ImportReject{Line: 20003, Column: "budget_total_eur", Value: "1,500", Reason: reason, Code: ingest.RejNumberAmbiguous})
+			}
+			assertRejects(t, b.Rejects, want)
+		})
+	}
+}

@@ -68,6 +68,88 @@ func TestXLSXFormulasWithoutValues(t *testing.T) {
 	})
 }
 
+// A shared formula (one formula filled down a column) is stored once, in
+// its first cell: a cell further down that could not be computed was
+// rejected showing the value "=", not its formula.
+func TestXLSXSharedFormulaRejectShowsTheFormula(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur", "public_funding_eur")
+		setRow(t, f, s, 2, "S-1", "One", 2000)
+		setRow(t, f, s, 3, "S-2", "Two", 1000)
+		setRow(t, f, s, 4, "S-3", "Three", 3000)
+		typ, ref := "shared", "D2:D4"
+		if err := f.SetCellFormula(s, "D2", "C2/(C2-1000)", excelize.FormulaOpts{Type: &typ, Ref: &ref}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	if len(b.Rejects) != 1 || b.Rejects[0].Line != 3 || b.Rejects[0].Value != "=C3/(C3-1000)" || !strings.Contains(b.Rejects[0].Reason, "cell D3") {
+		t.Fatalf("rejects %+v: want one on line 3 showing =C3/(C3-1000)", b.Rejects)
+	}
+	e.mustCommit(t, b.ID, true)
+	assertProjects(t, e.st, map[string]projectRow{
+		"S-1": {Title: "One", Status: "active", Budget: f64(2000), Funding: f64(2)},
+		"S-3": {Title: "Three", Status: "active", Budget: f64(3000), Funding: f64(1.5)},
+	})
+}
+
+// A number format that shows General with a unit, a colour or a locale
+// (General" €", [$-409]General) is not a date format: its "e" was taken
+// for the era year, and 1500 € was read as the date 1904-02-08 (refused as
+// a budget, stored silently as a title).
+func TestXLSXGeneralWithAUnitIsANumber(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur")
+		setRow(t, f, s, 2, "G-1", 2024, 1500)
+		for cell, code := range map[string]string{"B2": `[$-409]General`, "C2": `General" €"`} {
+			style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &code})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := f.SetCellStyle(s, cell, cell, style); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, nil)
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{"G-1": {Title: "2024", Status: "active", Budget: f64(1500)}})
+}
+
+// A formula without a stored value in a date cell (an end date computed
+// from the start) is computed as a date: it was written as its serial
+// number, 45721, and refused as "not a date".
+func TestXLSXDateFormulasWithoutValues(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "start_date", "end_date", "budget_total_eur", "public_funding_eur")
+		setRow(t, f, s, 2, "D-1", "One", time.Date(2024, 3, 5, 0, 0, 0, 0, time.UTC), nil, 900)
+		setRow(t, f, s, 3, "D-2", "Two", nil, nil, 1000)
+		style, _ := f.NewStyle(&excelize.Style{NumFmt: 14})
+		if err := f.SetCellStyle(s, "C2", "D3", style); err != nil {
+			t.Fatal(err)
+		}
+		for cell, formula := range map[string]string{"D2": "C2+365", "F2": "E2/3", "C3": "DATE(2024,3,5)", "D3": "EDATE(C3,12)", "F3": "E3*0.1"} {
+			if err := f.SetCellFormula(s, cell, formula); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, nil)
+	e.mustCommit(t, b.ID, false)
+	assertProjects(t, e.st, map[string]projectRow{
+		"D-1": {Title: "One", Status: "active", Budget: f64(900), Funding: f64(300), Start: "2024-03-05", End: "2025-03-05"},
+		"D-2": {Title: "Two", Status: "active", Budget: f64(1000), Funding: f64(100), Start: "2024-03-05", End: "2025-03-05"},
+	})
+}
+
 // A sheet with a title row was refused with a message about a delimiter
 // when a data row ended in an empty cell; header_row did not help. Dates
 // typed as text and real date cells mix in one column.
@@ -133,6 +215,69 @@ func TestXLSXMergedHeaderCells(t *testing.T) {
 		"M-1": {Title: "Merged", Status: "active", Budget: f64(1000), Funding: f64(400)},
 		"M-2": {Title: "Two", Status: "active", Budget: f64(50.5), Funding: f64(0)},
 	})
+}
+
+// A title merged across the top of the sheet, as most titled sheets have
+// it, is a title, not a group title: it prefixed every header below it
+// ("Proyectos 2024 Referencia"), and the sheet was refused for want of
+// its required columns, header_row or not. A group title under it still
+// prefixes its own headers.
+func TestXLSXMergedTitleRow(t *testing.T) {
+	t.Parallel()
+	for name, c := range map[string]struct {
+		headerRow int
+		fill      func(f *excelize.File, s string)
+	}{
+		"title over the header": {2, func(f *excelize.File, s string) {
+			setRow(t, f, s, 1, "Proyectos de la misión 2024")
+			setRow(t, f, s, 2, "Referencia", "Título", "Presupuesto", "Subvención")
+			setRow(t, f, s, 3, "M-1", "Merged", 1000, 400)
+			setRow(t, f, s, 4, "M-2", "Two", 50.5, 0)
+			if err := f.MergeCell(s, "A1", "D1"); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		"title over a group title": {3, func(f *excelize.File, s string) {
+			setRow(t, f, s, 1, "Proyectos de la misión\n2024")
+			setRow(t, f, s, 2, nil, nil, "Presupuesto")
+			setRow(t, f, s, 3, "Referencia", "Título", "Total", "Público")
+			setRow(t, f, s, 4, "M-1", "Merged", 1000, 400)
+			setRow(t, f, s, 5, "M-2", "Two", 50.5, 0)
+			for _, r := range [][2]string{{"A1", "F1"}, {"C2", "D2"}} {
+				if err := f.MergeCell(s, r[0], r[1]); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			e := mustEnv(t)
+			path := workbook(t, e.dir, c.fill)
+			for _, headerRow := range []int{0, c.headerRow} {
+				r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+				r.Dialect.HeaderRow = headerRow
+				b, err := e.ing.Preview(t.Context(), r)
+				if err != nil {
+					t.Fatalf("header_row %d: %v", headerRow, err)
+				}
+				if b.Dialect.HeaderRow != c.headerRow || len(headerFields(b.Columns)) != 4 {
+					t.Errorf("header_row %d: read header row %d, columns %+v", headerRow, b.Dialect.HeaderRow, headerFields(b.Columns))
+				}
+				if headerRow == 0 {
+					if _, err := e.ing.Discard(t.Context(), b.ID); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				e.mustCommit(t, b.ID, false)
+			}
+			assertProjects(t, e.st, map[string]projectRow{
+				"M-1": {Title: "Merged", Status: "active", Budget: f64(1000), Funding: f64(400)},
+				"M-2": {Title: "Two", Status: "active", Budget: f64(50.5), Funding: f64(0)},
+			})
+		})
+	}
 }
 
 // A sheet without the required columns is refused naming the sheet and

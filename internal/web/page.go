@@ -338,7 +338,7 @@ func (p *page) ImportMessages() template.JS {
 		m[k] = i18n.T(p.Lang, "imports."+k)
 	}
 	// Rejects and warnings by code: the API says them in English.
-	for _, code := range []string{ingest.RejRequired, ingest.RejNumber, ingest.RejNumberOther, ingest.RejRange, ingest.RejInt,
+	for _, code := range []string{ingest.RejRequired, ingest.RejNumber, ingest.RejNumberAmbiguous, ingest.RejNumberOther, ingest.RejRange, ingest.RejInt,
 		ingest.RejDate, ingest.RejTwoDigitYear, ingest.RejEnum, ingest.RejMunicipality, ingest.RejMunicipalityNew, ingest.RejTerm,
 		"did_you_mean", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
 		m["reject."+code] = i18n.T(p.Lang, "imports.reject."+code)
