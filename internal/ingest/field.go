@@ -201,7 +201,10 @@ func mapHeaders(kind string, headers []string, explicit map[string]string) ([]po
 }
 
 // duplicateHeader refuses a header row in which one header appears twice:
-// which of the two columns holds the data is anyone's guess.
+// which of the two columns holds the data is anyone's guess. Headers that
+// differ only in case ("Estado", "ESTADO") are the same header: the file
+// reader renames the second one ("ESTADO_1"), which then maps to nothing
+// and its values would be dropped.
 func duplicateHeader(headers []string) error {
 	first := map[string]int{}
 	for i, h := range headers {
@@ -209,11 +212,15 @@ func duplicateHeader(headers []string) error {
 		if k == "" {
 			continue
 		}
-		if j, ok := first[k]; ok {
-			return &portfolio.Error{Code: portfolio.EINVALID, Details: []string{headers[j], h}, Message: fmt.Sprintf(
-				"the header %q appears twice, in columns %d and %d: rename or remove one of them", k, j+1, i+1)}
+		if j, ok := first[strings.ToLower(k)]; ok {
+			msg := fmt.Sprintf("the header %q appears twice, in columns %d and %d: rename or remove one of them", k, j+1, i+1)
+			if prev := strings.TrimSpace(headers[j]); prev != k {
+				msg = fmt.Sprintf("the headers %q (column %d) and %q (column %d) differ only in case, so they are the same header: rename or remove one of them",
+					prev, j+1, k, i+1)
+			}
+			return &portfolio.Error{Code: portfolio.EINVALID, Details: []string{headers[j], h}, Message: msg}
 		}
-		first[k] = i
+		first[strings.ToLower(k)] = i
 	}
 	return nil
 }

@@ -86,6 +86,21 @@ func TestDuplicatedHeaderRefused(t *testing.T) {
 	assertNoStaging(t, e)
 }
 
+// Headers that differ only in case were not refused: the file reader
+// renamed the second ("ESTADO" → "ESTADO_1"), which mapped to nothing, and
+// its values were dropped with no reject.
+func TestHeadersDifferingInCaseRefused(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	_, err := e.ing.Preview(context.Background(), e.req(e.write(t, "case.csv", "Referencia;Título;Estado;ESTADO\nP-1;Uno;activo;terminado\n"),
+		ingest.KindProjects, ingest.ModeAppend))
+	want := `the headers "Estado" (column 3) and "ESTADO" (column 4) differ only in case, so they are the same header: rename or remove one of them`
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
+	}
+	assertNoStaging(t, e)
+}
+
 // Municipalities by any official name of the 88 that ship with Begira,
 // when no reference geography is loaded: Arrasate and Mondragón are one
 // code, Donostia / San Sebastián another.
