@@ -24,7 +24,12 @@ func csvFailure(err error, path string, d portfolio.Dialect) error {
 		return portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read as a table (rows are numbered as in Excel): %s", d.Sheet, msg)
 	}
 	if d.Quote == decode.QuoteNone {
-		return csvError(err) // Go's reader cannot read quotes as text
+		// Go's CSV reader cannot read quotes as text: lines are split
+		// as they are.
+		if derr := decode.DiagnoseUnquoted(path, d.Delimiter, d.HeaderRow); derr != nil {
+			return invalid(derr)
+		}
+		return csvError(err)
 	}
 	delim, header := d.Delimiter, d.HeaderRow
 	if delim == "" || header <= 0 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 func quotesFixture(tb testing.TB, name string) string {
@@ -52,6 +53,22 @@ func TestQuoteNoneGiven(t *testing.T) {
 	e.mustCommit(t, b.ID, false)
 	if got := strs(t, e, `SELECT title FROM project ORDER BY ext_ref`); !slices.Equal(got, []string{`"Quoted" title`, "Plain"}) {
 		t.Errorf("titles %q", got)
+	}
+}
+
+// With quotes as text, a quoted value holding the delimiter splits into
+// two fields: the refusal said only "Error when sniffing file". It names
+// the line and says why.
+func TestQuoteNoneRaggedLineNamed(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	r := e.req(e.write(t, "q.csv", "ext_ref,title,summary\nQ-1,Plain,x\nQ-2,\"Hello, world\",y\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Quote = "none"
+	_, err := e.ing.Preview(t.Context(), r)
+	want := `line 3 has 4 fields but the header (line 1) has 3: check the delimiter (","); quotes are read as text (quote none), ` +
+		`so a delimiter inside quotes splits the value: leave the quote to detection if values are quoted`
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
 	}
 }
 
