@@ -63,7 +63,13 @@ func twoDigitYear(c, format string) string {
 	return fmt.Sprintf(`(NOT %[1]s LIKE '____-%%' AND year(TRY_STRPTIME(%[1]s, %[2]s)) < 100)`, c, sqlString(format))
 }
 
-func intExpr(c string) string { return fmt.Sprintf(`TRY_CAST(%s AS BIGINT)`, c) }
+// intExpr reads a whole-number cell: digits, with a sign and at most a
+// ".0" or ",0" (3.0 as spreadsheets export it). DuckDB's own cast would
+// round 4.6 to 5 and read 0x10 as 16 or 1_000 as 1000: such cells are
+// NULL, so rejected, never stored as another number.
+func intExpr(c string) string {
+	return fmt.Sprintf(`CASE WHEN regexp_full_match(%[1]s, '[+-]?[0-9]+([.,]0)?') THEN TRY_CAST(regexp_replace(%[1]s, '[.,]0$', '') AS BIGINT) END`, c)
+}
 
 // humanDate shows a strptime format the way analysts write it.
 func humanDate(f string) string {
