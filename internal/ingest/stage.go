@@ -1,11 +1,13 @@
 package ingest
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -369,15 +371,27 @@ func quoting(d portfolio.Dialect) string {
 	return `quote = '"', escape = '"'`
 }
 
-// rawHeaders reads the header line as written: DuckDB renames a header
-// that appears twice, which would hide the duplicate.
+// rawHeaders reads the header row as written: DuckDB renames a header
+// that appears twice, which would hide the duplicate. A quoted header cell
+// may span lines (a wrapped header saved by Excel).
 func rawHeaders(path string, d portfolio.Dialect) []string {
-	line := strings.TrimRight(decode.HeaderLine(path, d.HeaderRow), "\r\n")
 	if d.Quote == decode.QuoteNone {
+		line := strings.TrimRight(decode.HeaderLine(path, d.HeaderRow), "\r\n")
 		return strings.Split(line, d.Delimiter)
 	}
-	r := csv.NewReader(strings.NewReader(line))
-	r.Comma, r.LazyQuotes = rune(d.Delimiter[0]), true
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for range d.HeaderRow - 1 {
+		if _, err := br.ReadString('\n'); err != nil {
+			return nil
+		}
+	}
+	r := csv.NewReader(br)
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = rune(d.Delimiter[0]), true, -1
 	rec, _ := r.Read()
 	return rec
 }
