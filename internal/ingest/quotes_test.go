@@ -136,3 +136,26 @@ func TestKohesioRealFile(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Term lists written with another separator ("Cohesión social,
+// Descarbonización") were refused with "did you mean social_cohesion?",
+// which would lose the second value: the reject says the values are
+// separated by | and which separator to choose; with it, both are stored.
+func TestTermListWithAnotherSeparator(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "l.csv", "ext_ref;title;pillars;level\nL-1;One;\"Cohesión social, Descarbonización\";community\nL-2;Two;adaptation;comunity, startup\n")
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "pillars", Value: "Cohesión social, Descarbonización", Code: ingest.RejTerm, Reason: `unknown pillar term "Cohesión social, Descarbonización"; ` +
+			`several values? In this file they are separated by "|": write them so, or choose the list separator ","`},
+		{Line: 3, Column: "level", Value: "comunity, startup", Code: ingest.RejTerm, Reason: `unknown level term "comunity, startup"; did you mean "community"?`},
+	})
+	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.ListSeparator = ","
+	b = e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT string_agg(term_code, ' ' ORDER BY term_code) FROM project_term WHERE scheme_code = 'pillar'`); got[0] != "decarbonisation social_cohesion" {
+		t.Errorf("pillars %q", got)
+	}
+}

@@ -286,6 +286,14 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *portf
 			continue
 		}
 		reason := fmt.Sprintf(`'unknown %s term "' || t.raw || '"' || coalesce('; did you mean "' || t.suggestion || '"?', '')`, f.Scheme)
+		if f.Type == typeTerms {
+			// "Cohesión social, Descarbonización" is two values written
+			// with another separator: suggesting the first one alone
+			// would lose the second.
+			reason = fmt.Sprintf(`'unknown %s term "' || t.raw || '"' || CASE WHEN regexp_matches(t.raw, '[,;/]')
+				THEN '; several values? In this file they are separated by "%s": write them so, or choose the list separator "' || regexp_extract(t.raw, '[,;/]') || '"'
+				ELSE coalesce('; did you mean "' || t.suggestion || '"?', '') END`, f.Scheme, strings.ReplaceAll(listSeparator(b.Dialect), "'", "''"))
+		}
 		code := RejTerm
 		if m.Scheme(f.Scheme) == nil {
 			reason, code = fmt.Sprintf(`'this mission has no %s scheme'`, f.Scheme), RejNoScheme

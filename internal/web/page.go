@@ -340,7 +340,7 @@ func (p *page) ImportMessages() template.JS {
 	// Rejects and warnings by code: the API says them in English.
 	for _, code := range []string{ingest.RejRequired, ingest.RejNumber, ingest.RejNumberOther, ingest.RejRange, ingest.RejInt,
 		ingest.RejDate, ingest.RejTwoDigitYear, ingest.RejEnum, ingest.RejMunicipality, ingest.RejMunicipalityNew, ingest.RejTerm,
-		"did_you_mean", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
+		"did_you_mean", "term_list", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
 		m["reject."+code] = i18n.T(p.Lang, "imports.reject."+code)
 	}
 	for _, code := range []string{ingest.WarnNumberAmbiguous, ingest.WarnDateAmbiguous, ingest.WarnYearRange, ingest.WarnNegativeBudget,
