@@ -117,3 +117,22 @@ func TestMunicipalitiesByNameWithoutReferenceGeography(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+// Spanish Excel saves title rows padded with delimiters to the table's
+// width ("Informe de proyectos 2025;;"): the sniffer took the title for
+// the header and the file was refused for lacking ext_ref and title. The
+// first row below that names every required field is the header.
+func TestPaddedTitleRowsAboveTheHeader(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path, _ := filepath.Abs(filepath.Join("testdata", "dialect", "title_rows_padded.csv"))
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	if b.Dialect.HeaderRow != 4 {
+		t.Errorf("header row %d, want 4", b.Dialect.HeaderRow)
+	}
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 6, Column: "Presupuesto (€)", Value: "abc", Reason: "not a number (decimal separator ,)"}})
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT ext_ref || ' ' || title || ' ' || budget_total_eur FROM project`); !slices.Equal(got, []string{"T-1 Uno 1500.0"}) {
+		t.Errorf("got %q", got)
+	}
+}
