@@ -193,6 +193,20 @@ func mapHeaders(kind string, headers []string, explicit map[string]string) ([]po
 	for pass, lookup := range []func(string) string{
 		func(h string) string { return byName[key(h)] },
 		func(h string) string { return byAlias[aliasKey(h)] },
+		// A bilingual header ("Aurrekontua / Presupuesto (€)", or the two
+		// languages on two lines of the cell) names its field in each
+		// language: it maps when its parts name one field and no other.
+		func(h string) string {
+			f := ""
+			for _, p := range strings.FieldsFunc(h, func(r rune) bool { return r == '/' || r == '\n' }) {
+				g := cmpOr(byName[key(p)], byAlias[aliasKey(p)])
+				if g != "" && f != "" && g != f {
+					return ""
+				}
+				f = cmpOr(f, g)
+			}
+			return f
+		},
 	} {
 		for i, h := range headers {
 			if _, ok := explicit[h]; ok || cols[i].Field != "" {
@@ -203,7 +217,7 @@ func mapHeaders(kind string, headers []string, explicit map[string]string) ([]po
 				continue
 			}
 			if j, ok := taken[f]; ok {
-				if pass == 1 {
+				if pass == 2 { // the last pass: every lookup has had its turn
 					warnings = append(warnings, portfolio.ImportWarning{Code: WarnHeaderTwice, Column: h, Message: fmt.Sprintf(
 						"columns %q and %q both name %s: %q is used and %q is ignored; give a mapping to choose",
 						headers[j], h, f, headers[j], h)})

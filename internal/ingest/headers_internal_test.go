@@ -92,3 +92,13 @@ func TestExactFieldNameWinsOverAlias(t *testing.T) {
 		t.Errorf("warnings %+v: want one header_same_field naming Presupuesto", warnings)
 	}
 }
+
+// A bilingual header naming a field another column already takes is
+// ignored with one warning, as any second header of a field.
+func TestBilingualHeaderTwice(t *testing.T) {
+	t.Parallel()
+	cols, warnings := mapHeaders(KindProjects, []string{"Referencia", "Presupuesto", "Aurrekontua / Presupuesto (€)"}, nil)
+	if cols[1].Field != "budget_total_eur" || cols[2].Field != "" || len(warnings) != 1 || warnings[0].Code != WarnHeaderTwice {
+		t.Errorf("columns %+v, warnings %+v", cols, warnings)
+	}
+}
