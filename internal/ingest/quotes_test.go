@@ -159,3 +159,18 @@ func TestTermListWithAnotherSeparator(t *testing.T) {
 		t.Errorf("pillars %q", got)
 	}
 }
+
+// A delimiter given wrong (tab for a ';' file) left the whole header in
+// one column and the refusal only listed it: it now says which delimiter
+// the header row holds.
+func TestWrongDelimiterGivenNamed(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	r := e.req(e.write(t, "d.csv", "ext_ref;title\nD-1;One\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Delimiter = "\t"
+	_, err := e.ing.Preview(t.Context(), r)
+	want := `required column(s) ext_ref, title not found among the headers ext_ref;title (the header row holds no "\t" but ";": is ";" the delimiter?); rename them or give a mapping`
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
+	}
+}

@@ -258,6 +258,9 @@ func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req 
 	where := ""
 	if d.Encoding == "xlsx" {
 		where = fmt.Sprintf(" (sheet %q, header on row %d; give header_row if it is another)", d.Sheet, d.HeaderRow)
+	} else if guess, _ := decode.GuessDelimiter(req.Path, d.HeaderRow); len(headers) == 1 && guess != "" && guess != d.Delimiter {
+		// A delimiter given wrong leaves the whole header in one column.
+		where = fmt.Sprintf(" (the header row holds no %q but %q: is %q the delimiter?)", d.Delimiter, guess, guess)
 	}
 	return nil, nil, &portfolio.Error{Code: portfolio.EINVALID,
 		Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
