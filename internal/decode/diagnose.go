@@ -157,7 +157,8 @@ func DiagnoseCSV(path, delim string, headerRow int) error {
 					`the quote (") opened on line %d is never closed: the rest of the file would be one value. Close it, or remove it`, line)
 			}
 			return invalid(
-				`line %d: a quoted value is followed by other text before the next %q; inside a quoted value, write a quote as two quotes ("")`,
+				`line %d: a quoted value is followed by other text before the next %q; inside a quoted value, write a quote as two quotes (""), `+
+					`or, if the file's quotes are text ("Zora" EOOD), choose quote none`,
 				pe.Line+headerRow-1, delim)
 		}
 		// A quote inside an unquoted value (ErrBareQuote) is text to

@@ -174,3 +174,24 @@ func TestWrongDelimiterGivenNamed(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A ';' file whose quotes are text ("Zora" EOOD) is refused naming the
+// line, and the refusal says that quote none reads it; with it, it does.
+func TestQuotesAsTextInASemicolonFile(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "z.csv", "ext_ref;title\nZ-1;\"Zora\" EOOD\nZ-2;Dos\n")
+	_, err := e.ing.Preview(t.Context(), e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	want := `line 2: a quoted value is followed by other text before the next ";"; inside a quoted value, write a quote as two quotes (""), ` +
+		`or, if the file's quotes are text ("Zora" EOOD), choose quote none`
+	if portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
+	}
+	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Quote = "none"
+	b := e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, false)
+	if got := strs(t, e, `SELECT title FROM project ORDER BY ext_ref`); !slices.Equal(got, []string{`"Zora" EOOD`, "Dos"}) {
+		t.Errorf("titles %q", got)
+	}
+}
