@@ -136,3 +136,17 @@ func TestPaddedTitleRowsAboveTheHeader(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+// A mapping naming a header the file lacks (a typo: "Importe" for
+// "Importe (€)") was ignored without a word, and the column it meant left
+// unread: the preview warns, naming it.
+func TestMappingOfAnAbsentHeaderWarns(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	r := e.req(e.write(t, "m.csv", "Ref;Nombre proyecto;Importe (€)\nP-1;Uno;1500\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Mapping = map[string]string{"Importe": "budget_total_eur", "Nombre proyecto": "title"}
+	b := e.mustPreview(t, r)
+	if len(b.Warnings) != 1 || b.Warnings[0].Code != ingest.WarnMappingAbsent || !slices.Equal(b.Warnings[0].Examples, []string{"Importe"}) {
+		t.Errorf("warnings %+v", b.Warnings)
+	}
+}

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -205,6 +207,28 @@ func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req 
 	}
 	if err := duplicateHeader(rawHeaders(req.Path, d)); err != nil {
 		return nil, nil, err
+	}
+	// A mapping the analyst gives for a header the file lacks (a typo) is
+	// not used, and the column it meant may be left unread: say so. (Not
+	// a refusal: the wizard previews again with the mapping of the
+	// previous headers when the analyst changes the header row.)
+	if !req.savedMapping {
+		var absent []string
+		for h := range req.Mapping {
+			if !slices.Contains(headers, h) {
+				absent = append(absent, h)
+			}
+		}
+		if len(absent) > 0 {
+			slices.Sort(absent)
+			quoted := make([]string, len(absent))
+			for i, h := range absent {
+				quoted[i] = strconv.Quote(h)
+			}
+			b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnMappingAbsent, Count: int64(len(absent)), Examples: absent, Message: fmt.Sprintf(
+				"the mapping names %s, which the file does not have among its headers %s: that mapping is not used; write each header as the file does",
+				strings.Join(quoted, ", "), listHeaders(headers))})
+		}
 	}
 	var sameField []portfolio.ImportWarning
 	b.Columns, sameField = mapHeaders(req.Kind, headers, req.Mapping)

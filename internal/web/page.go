@@ -344,7 +344,8 @@ func (p *page) ImportMessages() template.JS {
 		m["reject."+code] = i18n.T(p.Lang, "imports.reject."+code)
 	}
 	for _, code := range []string{ingest.WarnNumberAmbiguous, ingest.WarnDateAmbiguous, ingest.WarnYearRange, ingest.WarnNegativeBudget,
-		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice} {
+		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice,
+		ingest.WarnMappingAbsent} {
 		m["warn."+code] = i18n.T(p.Lang, "imports.warn."+code)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")
