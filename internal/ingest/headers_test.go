@@ -150,3 +150,25 @@ func TestMappingOfAnAbsentHeaderWarns(t *testing.T) {
 		t.Errorf("warnings %+v", b.Warnings)
 	}
 }
+
+// Values written in Basque and Spanish together, as bilingual forms in
+// Gipuzkoa write them ("Aktiboa / Activo", "Gizarte kohesioa / Cohesión
+// social"), were refused although each half is a label: they are read;
+// two different values are still refused.
+func TestBilingualValues(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "bv.csv", "ext_ref;title;status;pillars;level\n"+
+		"BV-1;a;Aktiboa / Activo;Gizarte kohesioa / Cohesión social|Deskarbonizazioa / Descarbonización;Komunitate ekintza / Acción comunitaria\n"+
+		"BV-2;b;Terminado / Amaitua;adaptation;community\n"+
+		"BV-3;c;Activo / Terminado;adaptation;community\n")
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{{Line: 4, Column: "status", Value: "Activo / Terminado", Code: ingest.RejEnum,
+		Reason: "must be one of planned, active, paused, completed, stopped (or their Spanish or Basque names)"}})
+	e.mustCommit(t, b.ID, true)
+	got := strs(t, e, `SELECT p.ext_ref || ' ' || p.status || ' ' || string_agg(t.term_code, ' ' ORDER BY t.scheme_code, t.term_code)
+		FROM project p JOIN project_term t ON t.project_id = p.id GROUP BY p.ext_ref, p.status ORDER BY p.ext_ref`)
+	if want := []string{"BV-1 active community decarbonisation social_cohesion", "BV-2 completed community adaptation"}; !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}
