@@ -115,7 +115,7 @@ func sheetHeader(path, kind string, rows int) int {
 		if err != nil {
 			break
 		}
-		if all, mapped := headerScore(kind, rec); all && mapped > most {
+		if all, mapped := headerScore(kind, rec, nil); all && mapped > most {
 			best, most = n, mapped
 		}
 	}
@@ -123,9 +123,10 @@ func sheetHeader(path, kind string, rows int) int {
 }
 
 // headerScore says whether the cells of a row name every required field
-// of kind, and how many fields they name.
-func headerScore(kind string, rec []string) (bool, int) {
-	cols, _ := mapHeaders(kind, rec, nil)
+// of kind (through the analyst's mapping explicit too), and how many
+// fields they name.
+func headerScore(kind string, rec []string, explicit map[string]string) (bool, int) {
+	cols, _ := mapHeaders(kind, rec, explicit)
 	found, mapped := map[string]bool{}, 0
 	for _, c := range cols {
 		if c.Field != "" {
@@ -146,7 +147,7 @@ func headerScore(kind string, rec []string) (bool, int) {
 // rows lines that does: Spanish Excel pads title rows with delimiters to
 // the table's width ("Informe 2025;;"), and the sniffer then takes the
 // title for the header. 0 when there is none.
-func headerBelow(path, kind, delim string, headerRow, rows int) int {
+func headerBelow(path, kind, delim string, explicit map[string]string, headerRow, rows int) int {
 	if len(delim) != 1 {
 		return 0
 	}
@@ -161,7 +162,7 @@ func headerBelow(path, kind, delim string, headerRow, rows int) int {
 		r := csv.NewReader(strings.NewReader(text))
 		r.Comma, r.FieldsPerRecord, r.LazyQuotes = rune(delim[0]), -1, true
 		rec, _ := r.Read()
-		all, _ := headerScore(kind, rec)
+		all, _ := headerScore(kind, rec, explicit)
 		switch {
 		case n == headerRow && all:
 			return 0

@@ -161,7 +161,7 @@ func (s *Service) settleDialect(ctx context.Context, b *portfolio.ImportBatch, r
 		}
 		if d.HeaderRow <= 0 {
 			d.HeaderRow = skip + 1
-			if n := headerBelow(req.Path, req.Kind, d.Delimiter, d.HeaderRow, decode.XLSXHeaderSearch); n > 0 {
+			if n := headerBelow(req.Path, req.Kind, d.Delimiter, req.Mapping, d.HeaderRow, decode.XLSXHeaderSearch); n > 0 {
 				d.HeaderRow = n
 			}
 		}
