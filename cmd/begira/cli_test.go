@@ -424,3 +424,30 @@ func TestServeCreatesTheDatabaseDirectory(t *testing.T) {
 		t.Errorf("database file: %v", err)
 	}
 }
+
+// --mapping was split on every comma, so a header holding one
+// ("Importe (€, IVA incluido)") could not be mapped; a header the file
+// lacks (a typo) was ignored and its column left unread without a word:
+// it is a warning now.
+func TestImportMappingHeadersWithCommasAndTypos(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "b.duckdb")
+	if code, _, errOut := runCLI(t, "mission", "apply", "--db", db, writeFile(t, dir, "mission.yaml", tinyMission)); code != 0 {
+		t.Fatal(errOut)
+	}
+	file := writeFile(t, dir, "p.csv", "Ref;Nombre proyecto;Importe (€, IVA incluido)\nP1;One;1.500,00\n")
+	code, out, errOut := runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", "--dry-run",
+		"--mapping", "Importe (€, IVA incluido)=budget_total_eur,Nombre proyecto=title", file)
+	if code != 0 || !strings.Contains(out, `"Importe (€, IVA incluido)" → budget_total_eur`) {
+		t.Fatalf("code %d, out %q, err %q", code, out, errOut)
+	}
+	code, out, errOut = runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", "--dry-run", "--mapping", "Importe=budget_total_eur,Nombre proyecto=title", file)
+	if code != 0 || !strings.Contains(out, `warning [mapping_header_absent]: the mapping names "Importe", which the file does not have among its headers Ref, Nombre proyecto, Importe (€, IVA incluido): that mapping is not used`) {
+		t.Fatalf("code %d, out %q, err %q", code, out, errOut)
+	}
+	if code, _, errOut = runCLI(t, "import", "--db", db, "--mission", "tiny", "--kind", "projects", "--dry-run", "--mapping", "Importe", file); code != 2 ||
+		!strings.Contains(errOut, `--mapping "Importe": each item must be Header=field`) {
+		t.Fatalf("code %d, err %q", code, errOut)
+	}
+}

@@ -51,13 +51,22 @@ func importCmd(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	m := map[string]string{}
 	if *mapping != "" {
-		for _, pair := range strings.Split(*mapping, ",") {
+		// A header may hold commas ("Importe (€, IVA incluido)=budget_total_eur"):
+		// a piece without '=' belongs to the next one.
+		pending := ""
+		for _, piece := range strings.Split(*mapping, ",") {
+			pair := pending + piece
 			h, f, ok := strings.Cut(pair, "=")
 			if !ok {
-				fmt.Fprintf(stderr, "begira import: --mapping %q: each item must be Header=field\n", pair)
-				return 2
+				pending = pair + ","
+				continue
 			}
+			pending = ""
 			m[strings.TrimSpace(h)] = strings.TrimSpace(f)
+		}
+		if pending != "" {
+			fmt.Fprintf(stderr, "begira import: --mapping %q: each item must be Header=field\n", strings.TrimSuffix(pending, ","))
+			return 2
 		}
 	}
 	path, err := filepath.Abs(fs.Arg(0))

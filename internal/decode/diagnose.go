@@ -157,12 +157,50 @@ func DiagnoseCSV(path, delim string, headerRow int) error {
 					`the quote (") opened on line %d is never closed: the rest of the file would be one value. Close it, or remove it`, line)
 			}
 			return invalid(
-				`line %d: a quoted value is followed by other text before the next %q; inside a quoted value, write a quote as two quotes ("")`,
+				`line %d: a quoted value is followed by other text before the next %q; inside a quoted value, write a quote as two quotes (""), `+
+					`or, if the file's quotes are text ("Zora" EOOD), choose quote none`,
 				pe.Line+headerRow-1, delim)
 		}
 		// A quote inside an unquoted value (ErrBareQuote) is text to
 		// DuckDB: read on.
 	}
+}
+
+// DiagnoseUnquoted is DiagnoseCSV for a file whose quotes are text
+// (QuoteNone): every line is a row, split on every delimiter. It names the
+// first row whose number of fields differs from the header's, most often
+// a value that was quoted because it holds the delimiter.
+func DiagnoseUnquoted(path, delim string, headerRow int) error {
+	if len(delim) != 1 {
+		return nil
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), maxLineBytes+1)
+	headerRow = max(headerRow, 1)
+	width := -1
+	for line := 1; sc.Scan(); line++ {
+		if line < headerRow {
+			continue
+		}
+		text := strings.TrimSuffix(sc.Text(), "\r")
+		n := strings.Count(text, delim) + 1
+		switch {
+		case width < 0:
+			width = n
+		case text == "":
+		case n != width:
+			return invalid(
+				"line %d has %d fields but the header (line %d) has %d: check the delimiter (%q); quotes are read as text (quote none), "+
+					"so a delimiter inside quotes splits the value: leave the quote to detection if values are quoted",
+				line, n, headerRow, width, delim)
+		}
+	}
+	return nil
 }
 
 // CheckDelimiter deals with a header line (line headerRow) that does not

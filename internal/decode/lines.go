@@ -51,7 +51,10 @@ func LineDrift(path string, headerRow int, quoted bool) ([]Drift, error) {
 			if len(bytes.TrimRight(chunk, "\r\n")) > 0 {
 				blank = false
 			}
-			if quoted && line > int64(headerRow) && bytes.Count(chunk, []byte{'"'})%2 == 1 {
+			// The header's own quotes count: a header cell wrapped over
+			// two lines ("Presupuesto\n(€)", as Excel writes a wrapped
+			// header) pushes every record down a line.
+			if quoted && line >= int64(headerRow) && bytes.Count(chunk, []byte{'"'})%2 == 1 {
 				inQuote = !inQuote
 			}
 			startOfLine = chunk[len(chunk)-1] == '\n'

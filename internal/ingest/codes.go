@@ -33,7 +33,8 @@ const (
 	WarnEndBeforeStart    = "end_before_start"
 	WarnReplaceDeletes    = "replace_deletes" // a replace removes stored rows
 	WarnEncoding          = "encoding_suspect"
-	WarnHeaderTwice       = "header_same_field" // two headers name one field: the exact name (or the first) is used
+	WarnHeaderTwice       = "header_same_field"     // two headers name one field: the exact name (or the first) is used
+	WarnMappingAbsent     = "mapping_header_absent" // the mapping names a header the file does not have
 	WarnOther             = portfolio.ImportWarnOther
 
 	// EAmbiguous is the code of a commit refused because a column's

@@ -24,7 +24,12 @@ func csvFailure(err error, path string, d portfolio.Dialect) error {
 		return portfolio.Errorf(portfolio.EINVALID, "sheet %q could not be read as a table (rows are numbered as in Excel): %s", d.Sheet, msg)
 	}
 	if d.Quote == decode.QuoteNone {
-		return csvError(err) // Go's reader cannot read quotes as text
+		// Go's CSV reader cannot read quotes as text: lines are split
+		// as they are.
+		if derr := decode.DiagnoseUnquoted(path, d.Delimiter, d.HeaderRow); derr != nil {
+			return invalid(derr)
+		}
+		return csvError(err)
 	}
 	delim, header := d.Delimiter, d.HeaderRow
 	if delim == "" || header <= 0 {
@@ -110,25 +115,65 @@ func sheetHeader(path, kind string, rows int) int {
 		if err != nil {
 			break
 		}
-		cols, _ := mapHeaders(kind, rec, nil)
-		found, mapped := map[string]bool{}, 0
-		for _, c := range cols {
-			if c.Field != "" {
-				found[c.Field] = true
-				mapped++
-			}
-		}
-		all := true
-		for _, f := range Fields(kind) {
-			if f.Required && !found[f.Name] {
-				all = false
-			}
-		}
-		if all && mapped > most {
+		if all, mapped := headerScore(kind, rec, nil); all && mapped > most {
 			best, most = n, mapped
 		}
 	}
 	return best
+}
+
+// headerScore says whether the cells of a row name every required field
+// of kind (through the analyst's mapping explicit too), and how many
+// fields they name.
+func headerScore(kind string, rec []string, explicit map[string]string) (bool, int) {
+	cols, _ := mapHeaders(kind, rec, explicit)
+	found, mapped := map[string]bool{}, 0
+	for _, c := range cols {
+		if c.Field != "" {
+			found[c.Field] = true
+			mapped++
+		}
+	}
+	for _, f := range Fields(kind) {
+		if f.Required && !found[f.Name] {
+			return false, mapped
+		}
+	}
+	return true, mapped
+}
+
+// headerBelow finds, in a text file whose sniffed header (line headerRow)
+// does not name every required field, the first line below it within
+// rows lines that does: Spanish Excel pads title rows with delimiters to
+// the table's width ("Informe 2025;;"), and the sniffer then takes the
+// title for the header. 0 when there is none.
+func headerBelow(path, kind, delim string, explicit map[string]string, headerRow, rows int) int {
+	if len(delim) != 1 {
+		return 0
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for n := 1; n <= rows; n++ {
+		text, err := br.ReadString('\n')
+		r := csv.NewReader(strings.NewReader(text))
+		r.Comma, r.FieldsPerRecord, r.LazyQuotes = rune(delim[0]), -1, true
+		rec, _ := r.Read()
+		all, _ := headerScore(kind, rec, explicit)
+		switch {
+		case n == headerRow && all:
+			return 0
+		case n > headerRow && all:
+			return n
+		}
+		if err != nil {
+			break
+		}
+	}
+	return 0
 }
 
 // invalid reports a file the decoder refused (a *decode.Error) as invalid

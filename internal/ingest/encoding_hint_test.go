@@ -36,3 +36,29 @@ func TestWrongEncodingHintWarns(t *testing.T) {
 		t.Errorf("detected encoding: warnings %+v, want none", b.Warnings)
 	}
 }
+
+// A file that mixes encodings (UTF-8 rows, then a row saved by a
+// Windows-1252 program) was detected as Windows-1252 and its UTF-8 rows
+// stored as "AÃ±o uno" without a word: the preview warns, naming a line
+// and an example.
+func TestMixedEncodingsWarn(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "mixed.csv", "ext_ref;title\nMX-1;Año uno\nMX-2;Señal dos\nMX-3;A\xf1o tres\n")
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	var w *portfolio.ImportWarning
+	for i := range b.Warnings {
+		if b.Warnings[i].Code == ingest.WarnEncoding {
+			w = &b.Warnings[i]
+		}
+	}
+	if b.Dialect.Encoding != "windows-1252" || w == nil || w.Count != 2 || len(w.Lines) != 1 || w.Lines[0] != 2 ||
+		!strings.Contains(w.Message, "mixes encodings") || !strings.Contains(w.Examples[0], "AÃ±o uno") {
+		t.Fatalf("encoding %s, warnings %+v", b.Dialect.Encoding, b.Warnings)
+	}
+	// A file all in Windows-1252 is read without a warning.
+	b = e.mustPreview(t, e.req(e.write(t, "w.csv", "ext_ref;title\nW-1;A\xf1o \x80\n"), ingest.KindProjects, ingest.ModeAppend))
+	if b.Dialect.Encoding != "windows-1252" || len(b.Warnings) != 0 {
+		t.Errorf("encoding %s, warnings %+v", b.Dialect.Encoding, b.Warnings)
+	}
+}

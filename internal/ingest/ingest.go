@@ -45,6 +45,10 @@ type Request struct {
 	SaveMapping bool
 	// SkipInvalid, given at upload, becomes the default of the commit.
 	SkipInvalid bool
+
+	// savedMapping says Mapping is the Source's saved one, not the
+	// analyst's own: a header it names may be gone from this month's file.
+	savedMapping bool
 }
 
 // Format is how one column is written: its decimal separator (numbers)
@@ -134,6 +138,7 @@ func (s *Service) Preview(ctx context.Context, req Request) (*portfolio.ImportBa
 	if err != nil {
 		return nil, err
 	}
+	req.savedMapping = len(req.Mapping) == 0 && req.Source != ""
 	if req.Mapping, err = s.sourceMapping(ctx, m.ID, req); err != nil {
 		return nil, err
 	}

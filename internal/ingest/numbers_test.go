@@ -374,3 +374,29 @@ func TestNumbersAmbiguousAfterTheSample(t *testing.T) {
 		})
 	}
 }
+
+// Whole-number fields were read with DuckDB's cast, which rounds: a
+// novelty of 4.6 was stored as 5 and a founding year of 1982.7 as 1983,
+// 0x10 read as 16 and 1.982 (a year with a Spanish thousands point) was
+// refused as "out of range". Only whole numbers are read (3.0 and 2,0
+// are); the others are rejected as not whole.
+func TestWholeNumbersNeverRounded(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	b := e.mustPreview(t, e.req(e.write(t, "n.csv", "ext_ref;headline;observed_at;novelty\n"+
+		"N-1;a;2025-01-01;4.6\nN-2;b;2025-01-01;3.0\nN-3;c;2025-01-01;2,0\nN-4;d;2025-01-01;0x4\nN-5;e;2025-01-01; 5 \n"),
+		ingest.KindSignals, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "novelty", Value: "4.6", Reason: "not a whole number", Code: ingest.RejInt},
+		{Line: 5, Column: "novelty", Value: "0x4", Reason: "not a whole number", Code: ingest.RejInt},
+	})
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT ext_ref || ' ' || novelty FROM signal ORDER BY ext_ref`); !slices.Equal(got, []string{"N-2 3", "N-3 2", "N-5 5"}) {
+		t.Errorf("novelty %q", got)
+	}
+	b = e.mustPreview(t, e.req(e.write(t, "o.csv", "name;founded_year\nUno;1982.7\nDos;1.982\nTres;1990\n"), ingest.KindOrganisations, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "founded_year", Value: "1982.7", Reason: "not a whole number", Code: ingest.RejInt},
+		{Line: 3, Column: "founded_year", Value: "1.982", Reason: "not a whole number", Code: ingest.RejInt},
+	})
+}

@@ -89,9 +89,18 @@ func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []deco
 		return "", nil, nothing, invalid(err)
 	}
 	b.Dialect.Encoding = used
-	if req.Dialect.Encoding != "" {
+	// A given encoding may be wrong; a detected single-byte one may hide
+	// a file that mixes encodings (UTF-8 rows pasted into a Windows-1252
+	// file): its UTF-8 rows would be stored as "AÃ±o". UTF-8 files, most
+	// of them, are not scanned again.
+	if given := req.Dialect.Encoding != ""; given || used == "windows-1252" || used == "iso-8859-1" {
 		if w := decode.SuspectDecoding(out.Name(), used); w != nil {
-			b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnEncoding, Message: w.Message, Lines: []int64{w.Line},
+			msg := w.Message
+			if !given {
+				msg = fmt.Sprintf("the file mixes encodings: it was read as %s, but %d line(s) hold UTF-8 text that reads wrong that way (line %d: %q): "+
+					"save the whole file in one encoding (UTF-8) and import it again", used, w.Count, w.Line, w.Example)
+			}
+			b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnEncoding, Message: msg, Lines: []int64{w.Line},
 				Count: w.Count, Examples: []string{w.Example}})
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/begira/begira/internal/ingest"
+	"github.com/begira/begira/internal/portfolio"
 )
 
 func quotesFixture(tb testing.TB, name string) string {
@@ -52,6 +53,22 @@ func TestQuoteNoneGiven(t *testing.T) {
 	e.mustCommit(t, b.ID, false)
 	if got := strs(t, e, `SELECT title FROM project ORDER BY ext_ref`); !slices.Equal(got, []string{`"Quoted" title`, "Plain"}) {
 		t.Errorf("titles %q", got)
+	}
+}
+
+// With quotes as text, a quoted value holding the delimiter splits into
+// two fields: the refusal said only "Error when sniffing file". It names
+// the line and says why.
+func TestQuoteNoneRaggedLineNamed(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	r := e.req(e.write(t, "q.csv", "ext_ref,title,summary\nQ-1,Plain,x\nQ-2,\"Hello, world\",y\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Quote = "none"
+	_, err := e.ing.Preview(t.Context(), r)
+	want := `line 3 has 4 fields but the header (line 1) has 3: check the delimiter (","); quotes are read as text (quote none), ` +
+		`so a delimiter inside quotes splits the value: leave the quote to detection if values are quoted`
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
 	}
 }
 
@@ -119,3 +136,62 @@ func TestKohesioRealFile(t *testing.T) {
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// Term lists written with another separator ("Cohesión social,
+// Descarbonización") were refused with "did you mean social_cohesion?",
+// which would lose the second value: the reject says the values are
+// separated by | and which separator to choose; with it, both are stored.
+func TestTermListWithAnotherSeparator(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "l.csv", "ext_ref;title;pillars;level\nL-1;One;\"Cohesión social, Descarbonización\";community\nL-2;Two;adaptation;comunity, startup\n")
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "pillars", Value: "Cohesión social, Descarbonización", Code: ingest.RejTerm, Reason: `unknown pillar term "Cohesión social, Descarbonización"; ` +
+			`several values? In this file they are separated by "|": write them so, or choose the list separator ","`},
+		{Line: 3, Column: "level", Value: "comunity, startup", Code: ingest.RejTerm, Reason: `unknown level term "comunity, startup"; did you mean "community"?`},
+	})
+	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.ListSeparator = ","
+	b = e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT string_agg(term_code, ' ' ORDER BY term_code) FROM project_term WHERE scheme_code = 'pillar'`); got[0] != "decarbonisation social_cohesion" {
+		t.Errorf("pillars %q", got)
+	}
+}
+
+// A delimiter given wrong (tab for a ';' file) left the whole header in
+// one column and the refusal only listed it: it now says which delimiter
+// the header row holds.
+func TestWrongDelimiterGivenNamed(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	r := e.req(e.write(t, "d.csv", "ext_ref;title\nD-1;One\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Delimiter = "\t"
+	_, err := e.ing.Preview(t.Context(), r)
+	want := `required column(s) ext_ref, title not found among the headers ext_ref;title (the header row holds no "\t" but ";": is ";" the delimiter?); rename them or give a mapping`
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// A ';' file whose quotes are text ("Zora" EOOD) is refused naming the
+// line, and the refusal says that quote none reads it; with it, it does.
+func TestQuotesAsTextInASemicolonFile(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "z.csv", "ext_ref;title\nZ-1;\"Zora\" EOOD\nZ-2;Dos\n")
+	_, err := e.ing.Preview(t.Context(), e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	want := `line 2: a quoted value is followed by other text before the next ";"; inside a quoted value, write a quote as two quotes (""), ` +
+		`or, if the file's quotes are text ("Zora" EOOD), choose quote none`
+	if portfolio.ErrorMessage(err) != want {
+		t.Fatalf("got %v", err)
+	}
+	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Quote = "none"
+	b := e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, false)
+	if got := strs(t, e, `SELECT title FROM project ORDER BY ext_ref`); !slices.Equal(got, []string{`"Zora" EOOD`, "Dos"}) {
+		t.Errorf("titles %q", got)
+	}
+}

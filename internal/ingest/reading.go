@@ -123,8 +123,9 @@ func municipalityNames(ctx context.Context, db *sql.DB) (string, error) {
 }
 
 // enumExpr reads an enum cell as its code: the code itself, or the code
-// or any English, Spanish or Basque name of a value, ignoring case and
-// accents ("Activo", "AKTIBOA", "citizen story"). NULL when it is none.
+// or any English, Spanish or Basque name of a value, or its Basque and
+// Spanish names together, ignoring case and accents ("Activo", "AKTIBOA",
+// "citizen story", "Aktiboa / Activo"). NULL when it is none.
 func enumExpr(f Field, c string) string {
 	codes := make([]string, len(f.Values))
 	seen := map[string]bool{}
@@ -144,6 +145,13 @@ func enumExpr(f Field, c string) string {
 			for _, v := range f.Values {
 				add(i18n.Enum(lang, f.Enum, v), v)
 			}
+		}
+		// Bilingual cells, as Gipuzkoa's forms write them: "Aktiboa /
+		// Activo" (the separator is dropped by key).
+		for _, v := range f.Values {
+			eu, es := i18n.Enum("eu", f.Enum, v), i18n.Enum("es", f.Enum, v)
+			add(eu+" "+es, v)
+			add(es+" "+eu, v)
 		}
 	}
 	return fmt.Sprintf(`CASE WHEN %[1]s IN (%[2]s) THEN %[1]s ELSE CASE begira_key(%[1]s) %[3]s END END`,

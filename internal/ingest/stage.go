@@ -1,12 +1,16 @@
 package ingest
 
 import (
+	"bufio"
 	"context"
 	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -157,6 +161,9 @@ func (s *Service) settleDialect(ctx context.Context, b *portfolio.ImportBatch, r
 		}
 		if d.HeaderRow <= 0 {
 			d.HeaderRow = skip + 1
+			if n := headerBelow(req.Path, req.Kind, d.Delimiter, req.Mapping, d.HeaderRow, decode.XLSXHeaderSearch); n > 0 {
+				d.HeaderRow = n
+			}
 		}
 	}
 	if !validDelimiter(d.Delimiter) {
@@ -200,6 +207,28 @@ func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req 
 	}
 	if err := duplicateHeader(rawHeaders(req.Path, d)); err != nil {
 		return nil, nil, err
+	}
+	// A mapping the analyst gives for a header the file lacks (a typo) is
+	// not used, and the column it meant may be left unread: say so. (Not
+	// a refusal: the wizard previews again with the mapping of the
+	// previous headers when the analyst changes the header row.)
+	if !req.savedMapping {
+		var absent []string
+		for h := range req.Mapping {
+			if !slices.Contains(headers, h) {
+				absent = append(absent, h)
+			}
+		}
+		if len(absent) > 0 {
+			slices.Sort(absent)
+			quoted := make([]string, len(absent))
+			for i, h := range absent {
+				quoted[i] = strconv.Quote(h)
+			}
+			b.Warnings = append(b.Warnings, portfolio.ImportWarning{Code: WarnMappingAbsent, Count: int64(len(absent)), Examples: absent, Message: fmt.Sprintf(
+				"the mapping names %s, which the file does not have among its headers %s: that mapping is not used; write each header as the file does",
+				strings.Join(quoted, ", "), listHeaders(headers))})
+		}
 	}
 	var sameField []portfolio.ImportWarning
 	b.Columns, sameField = mapHeaders(req.Kind, headers, req.Mapping)
@@ -253,6 +282,9 @@ func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req 
 	where := ""
 	if d.Encoding == "xlsx" {
 		where = fmt.Sprintf(" (sheet %q, header on row %d; give header_row if it is another)", d.Sheet, d.HeaderRow)
+	} else if guess, _ := decode.GuessDelimiter(req.Path, d.HeaderRow); len(headers) == 1 && guess != "" && guess != d.Delimiter {
+		// A delimiter given wrong leaves the whole header in one column.
+		where = fmt.Sprintf(" (the header row holds no %q but %q: is %q the delimiter?)", d.Delimiter, guess, guess)
 	}
 	return nil, nil, &portfolio.Error{Code: portfolio.EINVALID,
 		Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
@@ -369,15 +401,27 @@ func quoting(d portfolio.Dialect) string {
 	return `quote = '"', escape = '"'`
 }
 
-// rawHeaders reads the header line as written: DuckDB renames a header
-// that appears twice, which would hide the duplicate.
+// rawHeaders reads the header row as written: DuckDB renames a header
+// that appears twice, which would hide the duplicate. A quoted header cell
+// may span lines (a wrapped header saved by Excel).
 func rawHeaders(path string, d portfolio.Dialect) []string {
-	line := strings.TrimRight(decode.HeaderLine(path, d.HeaderRow), "\r\n")
 	if d.Quote == decode.QuoteNone {
+		line := strings.TrimRight(decode.HeaderLine(path, d.HeaderRow), "\r\n")
 		return strings.Split(line, d.Delimiter)
 	}
-	r := csv.NewReader(strings.NewReader(line))
-	r.Comma, r.LazyQuotes = rune(d.Delimiter[0]), true
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	br := bufio.NewReaderSize(f, 64<<10)
+	for range d.HeaderRow - 1 {
+		if _, err := br.ReadString('\n'); err != nil {
+			return nil
+		}
+	}
+	r := csv.NewReader(br)
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = rune(d.Delimiter[0]), true, -1
 	rec, _ := r.Read()
 	return rec
 }

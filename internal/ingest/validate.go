@@ -73,11 +73,12 @@ func twoDigitYear(c, format string) string {
 	return fmt.Sprintf(`(NOT %[1]s LIKE '____-%%' AND year(TRY_STRPTIME(%[1]s, %[2]s)) < 100)`, c, sqlString(format))
 }
 
-// intExpr reads a whole-number cell: digits, or digits and ".0" as
-// pandas writes an integer column with gaps. DuckDB's cast alone would
-// round 1998.7 to 1999, read 1.998 as 2 and 0x7D0 as hexadecimal.
+// intExpr reads a whole-number cell: digits, with a sign and at most a
+// ".0" or ",0" (3.0 as spreadsheets export it). DuckDB's own cast would
+// round 4.6 to 5 and read 0x10 as 16 or 1_000 as 1000: such cells are
+// NULL, so rejected, never stored as another number.
 func intExpr(c string) string {
-	return fmt.Sprintf(`CASE WHEN regexp_full_match(%[1]s, '[+-]?[0-9]+(\.0)?') THEN TRY_CAST(%[1]s AS BIGINT) END`, c)
+	return fmt.Sprintf(`CASE WHEN regexp_full_match(%[1]s, '[+-]?[0-9]+([.,]0)?') THEN TRY_CAST(regexp_replace(%[1]s, '[.,]0$', '') AS BIGINT) END`, c)
 }
 
 // humanDate shows a strptime format the way analysts write it.
@@ -310,6 +311,14 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *portf
 			continue
 		}
 		reason := fmt.Sprintf(`'unknown %s term "' || t.raw || '"' || coalesce('; did you mean "' || t.suggestion || '"?', '')`, f.Scheme)
+		if f.Type == typeTerms {
+			// "Cohesión social, Descarbonización" is two values written
+			// with another separator: suggesting the first one alone
+			// would lose the second.
+			reason = fmt.Sprintf(`'unknown %s term "' || t.raw || '"' || CASE WHEN regexp_matches(t.raw, '[,;/]')
+				THEN '; several values? In this file they are separated by "%s": write them so, or choose the list separator "' || regexp_extract(t.raw, '[,;/]') || '"'
+				ELSE coalesce('; did you mean "' || t.suggestion || '"?', '') END`, f.Scheme, strings.ReplaceAll(listSeparator(b.Dialect), "'", "''"))
+		}
 		code := RejTerm
 		if m.Scheme(f.Scheme) == nil {
 			reason, code = fmt.Sprintf(`'this mission has no %s scheme'`, f.Scheme), RejNoScheme

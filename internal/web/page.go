@@ -340,11 +340,12 @@ func (p *page) ImportMessages() template.JS {
 	// Rejects and warnings by code: the API says them in English.
 	for _, code := range []string{ingest.RejRequired, ingest.RejNumber, ingest.RejNumberAmbiguous, ingest.RejNumberOther, ingest.RejRange, ingest.RejInt,
 		ingest.RejDate, ingest.RejTwoDigitYear, ingest.RejEnum, ingest.RejMunicipality, ingest.RejMunicipalityNew, ingest.RejTerm,
-		"did_you_mean", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
+		"did_you_mean", "term_list", ingest.RejNoScheme, ingest.RejDuplicate, ingest.RejExists, ingest.RejProjectRef, ingest.RejFormula} {
 		m["reject."+code] = i18n.T(p.Lang, "imports.reject."+code)
 	}
 	for _, code := range []string{ingest.WarnNumberAmbiguous, ingest.WarnDateAmbiguous, ingest.WarnYearRange, ingest.WarnNegativeBudget,
-		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice} {
+		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice,
+		ingest.WarnMappingAbsent} {
 		m["warn."+code] = i18n.T(p.Lang, "imports.warn."+code)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")

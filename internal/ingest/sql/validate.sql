@@ -54,10 +54,13 @@ SELECT ? AS field, ? AS scheme, v.cell, v.raw, v.pos, k.code
 FROM ({{values}}) v LEFT JOIN term k ON k.mission_id = ? AND k.scheme_code = ? AND k.code = v.raw WHERE v.raw <> ''
 
 -- name: term-labels
--- A term matches by code or any label, ignoring case and accents.
+-- A term matches by code or any label, or its Basque and Spanish labels
+-- together as bilingual forms write them ("Gizarte kohesioa / Cohesión
+-- social"), ignoring case and accents.
 UPDATE {{terms}} t SET code = k.code
 FROM (SELECT scheme_code, k, arg_min(code, position) AS code FROM (
-        SELECT scheme_code, code, position, begira_key(unnest([code, label_en, label_es, label_eu])) AS k
+        SELECT scheme_code, code, position,
+               begira_key(unnest([code, label_en, label_es, label_eu, label_eu || ' ' || label_es, label_es || ' ' || label_eu])) AS k
         FROM term WHERE mission_id = ?)
       WHERE k <> '' GROUP BY scheme_code, k) k
 WHERE t.code IS NULL AND k.scheme_code = t.scheme AND k.k = begira_key(t.raw)

@@ -65,6 +65,8 @@
         return msg.replace("%values", ((f && f.values) || []).map(function (v) { return named(v, f); }).join(", "));
       case "term":
         msg = msg.replace("%scheme", f && f.scheme && fields.schemes ? fields.schemes[f.scheme] || f.scheme : (f && f.scheme) || r.column);
+        m = /separated by "([^"]*)": write them so, or choose the list separator "([^"]*)"/.exec(r.reason);
+        if (m) return msg + "; " + t("reject.term_list").replace("%sep", m[1]).replace("%other", m[2]);
         m = /did you mean "([^"]*)"\?/.exec(r.reason);
         return m ? msg + "; " + t("reject.did_you_mean").replace("%suggestion", named(m[1], f)) : msg;
       case "date":
