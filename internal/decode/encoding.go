@@ -538,8 +538,9 @@ type Suspect struct {
 // behind: U+FFFD (bytes the encoding could not decode), C1 control
 // characters (UTF-8 read as ISO-8859-1) or "Ã©"-style pairs (UTF-8 read
 // as a single-byte encoding). It returns the first example and its line,
-// or nil. It is worth running only when the analyst gave the encoding: a
-// detected one never produces these.
+// or nil. It is worth running when the analyst gave the encoding, or when
+// a single-byte one was detected (a file whose UTF-8 rows sit among
+// Windows-1252 ones): detected UTF-8 never produces these.
 func SuspectDecoding(path, enc string) *Suspect {
 	f, err := os.Open(path)
 	if err != nil {
