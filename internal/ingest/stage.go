@@ -34,6 +34,9 @@ type staged struct {
 	formulas []decode.BadCell
 }
 
+// blankColumn is the raw table's flag of a row without a single value.
+const blankColumn = "__begira_blank"
+
 // commitSuffixes are the tables a commit writes inside its transaction.
 var commitSuffixes = []string{"_ids", "_gone", "_names"}
 
@@ -261,6 +264,14 @@ func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req 
 		st.columns = append(st.columns, fmt.Sprintf("%s AS %s", cell, ident(c.Field)))
 		copied = append(copied, fmt.Sprintf("%s AS %s", trimmed(ident(c.Header)), ident(c.Header)))
 	}
+	// A row whose every cell is empty (a blank row of a sheet, a line of
+	// delimiters only) is no row: the view leaves it out, keeping the
+	// lines of the others.
+	all := make([]string, len(headers))
+	for i, h := range headers {
+		all[i] = ident(h)
+	}
+	copied = append(copied, fmt.Sprintf("coalesce(%s) IS NULL AS %s", strings.Join(all, ", "), blankColumn))
 	var missing []string
 	for _, f := range Fields(req.Kind) {
 		if f.Required && st.header[f.Name] == "" {
@@ -328,7 +339,8 @@ func (s *Service) copyFile(ctx context.Context, b *portfolio.ImportBatch, path s
 	if err != nil {
 		return err
 	}
-	q := render("view", holes{"view": st.table, "line": lineExpr, "columns": strings.Join(st.columns, ", "), "raw": raw, "line_join": lineJoin})
+	q := render("view", holes{"view": st.table, "line": lineExpr, "columns": strings.Join(st.columns, ", "), "raw": raw, "line_join": lineJoin,
+		"blank": blankColumn})
 	if _, err := db.ExecContext(ctx, q); err != nil {
 		return fmt.Errorf("ingest: staging view: %w", err)
 	}

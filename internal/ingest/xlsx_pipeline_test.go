@@ -295,3 +295,42 @@ func TestXLSXMissingColumnNamesTheSheet(t *testing.T) {
 		t.Errorf("got %q", msg)
 	}
 }
+
+// A blank row (an empty row of a sheet, a line of delimiters only) is no
+// row: it was rejected twice for empty required values and counted in the
+// file's rows. It is left out, and the lines of the rows after it stay
+// those of the file.
+func TestBlankRowsAreNoRows(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	csvFile := e.write(t, "blank.csv", "ext_ref;title;budget_total_eur;notes\nB-1;Uno;100;\n;;;\nB-2;Dos;x;\n ; ;;\nB-3;Tres;300;\n;;;\n")
+	b := e.mustPreview(t, e.req(csvFile, ingest.KindProjects, ingest.ModeAppend))
+	// Line 5 holds spaces: trimmed, they are empty, but the row is not
+	// blank as written, so it is rejected for its empty required cells.
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 4, Column: "budget_total_eur", Value: "x", Code: ingest.RejNumber, Reason: "not a number (decimal separator ,)"},
+		{Line: 5, Column: "ext_ref", Value: "", Code: ingest.RejRequired, Reason: "required value is empty"},
+		{Line: 5, Column: "title", Value: "", Code: ingest.RejRequired, Reason: "required value is empty"},
+	})
+	if b.RowsTotal != 4 || b.RowsRejected != 2 {
+		t.Errorf("rows: %d total, %d rejected; want 4 and 2", b.RowsTotal, b.RowsRejected)
+	}
+
+	path := workbook(t, t.TempDir(), func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur")
+		setRow(t, f, s, 2, "X-1", "One", 1000)
+		setRow(t, f, s, 4, "X-2", "Two", "mil")
+		setRow(t, f, s, 6, "X-3", "Three", 10)
+	})
+	b = e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 4, Column: "budget_total_eur", Value: "mil", Code: ingest.RejNumber, Reason: "not a number (decimal separator .)"},
+	})
+	if b.RowsTotal != 3 {
+		t.Errorf("workbook rows: %d total, want 3", b.RowsTotal)
+	}
+	e.mustCommit(t, b.ID, true)
+	if got := storedProjects(t, e.st); len(got) != 2 || got["X-3"].Budget == nil || *got["X-3"].Budget != 10 {
+		t.Errorf("stored %v, want X-1 and X-3", got)
+	}
+}

@@ -14,11 +14,13 @@ SELECT Delimiter, SkipRows FROM sniff_csv({{path}}, sample_size = 20480{{skip}})
 SELECT * FROM read_csv({{path}}, header = true, all_varchar = true, delim = {{delim}}, {{quoting}}, skip = {{skip}}) LIMIT 0
 
 -- name: copy
--- The file, every mapped column as trimmed text, into the raw table.
+-- The file, every mapped column as trimmed text and a flag of rows without
+-- a single value, into the raw table.
 CREATE TABLE {{raw}} AS SELECT {{columns}}
 FROM read_csv({{path}}, header = true, all_varchar = true, delim = {{delim}}, {{quoting}}, skip = {{skip}}, null_padding = false)
 
 -- name: view
 -- Each row of the raw table with its line as the analyst sees it
--- ({{line}}, see lines.go) and its cells under their fields' names.
-CREATE VIEW {{view}} AS SELECT {{line}}, {{columns}} FROM (SELECT rowid AS __rec, * FROM {{raw}}) r{{line_join}}
+-- ({{line}}, see lines.go) and its cells under their fields' names; rows
+-- without a single value ({{blank}}) are left out.
+CREATE VIEW {{view}} AS SELECT {{line}}, {{columns}} FROM (SELECT rowid AS __rec, * FROM {{raw}}) r{{line_join}} WHERE NOT r.{{blank}}
