@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -60,5 +61,19 @@ func TestMixedEncodingsWarn(t *testing.T) {
 	b = e.mustPreview(t, e.req(e.write(t, "w.csv", "ext_ref;title\nW-1;A\xf1o \x80\n"), ingest.KindProjects, ingest.ModeAppend))
 	if b.Dialect.Encoding != "windows-1252" || len(b.Warnings) != 0 {
 		t.Errorf("encoding %s, warnings %+v", b.Dialect.Encoding, b.Warnings)
+	}
+}
+
+// A UTF-8 file read as UTF-16, as a wrong hint asked, has headers in other
+// letters: the refusal lists them and said nothing of the encoding. It
+// names the encoding it was read in and points at detection.
+func TestWrongEncodingHintRefusalNamesIt(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	r := e.req(e.write(t, "utf8.csv", "ext_ref,title\nP-1,Uno\nP-2,Dos\n"), ingest.KindProjects, ingest.ModeAppend)
+	r.Dialect.Encoding = "utf-16le"
+	_, err := e.ing.Preview(context.Background(), r)
+	if portfolio.ErrorCode(err) != portfolio.EINVALID || !strings.Contains(err.Error(), "read as utf-16le, as asked") {
+		t.Fatalf("preview: %v, want a refusal naming the encoding asked", err)
 	}
 }

@@ -296,6 +296,9 @@ func (s *Service) mapColumns(ctx context.Context, b *portfolio.ImportBatch, req 
 	} else if guess, _ := decode.GuessDelimiter(req.Path, d.HeaderRow); len(headers) == 1 && guess != "" && guess != d.Delimiter {
 		// A delimiter given wrong leaves the whole header in one column.
 		where = fmt.Sprintf(" (the header row holds no %q but %q: is %q the delimiter?)", d.Delimiter, guess, guess)
+	} else if req.Dialect.Encoding != "" {
+		// An encoding given wrong turns the headers into other letters.
+		where = fmt.Sprintf(" (the file was read as %s, as asked: if these headers look garbled, leave the encoding to detection)", d.Encoding)
 	}
 	return nil, nil, &portfolio.Error{Code: portfolio.EINVALID,
 		Message: fmt.Sprintf("required column(s) %s not found among the headers %s%s; rename them or give a mapping",
