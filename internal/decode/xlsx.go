@@ -81,7 +81,7 @@ func IsXLSX(head []byte, name string) bool {
 // empty records, so line numbers match Excel's row numbers until a cell
 // holds a line break. A row wider than the header is written in full (it is
 // data; the CSV reader reports it).
-func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, sheets []string, formulas []BadCell, err error) {
+func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, sheets []string, formulas []BadCell, spread []Spread, err error) {
 	def := DefaultXLSXLimits()
 	if lim.MaxUnzipped <= 0 {
 		lim.MaxUnzipped = def.MaxUnzipped
@@ -97,18 +97,18 @@ func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, 
 		lim.MaxCols = def.MaxCols
 	}
 	if err := checkZipSizes(path, lim); err != nil {
-		return "", nil, nil, err
+		return "", nil, nil, nil, err
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: lim.MaxUnzipped, UnzipXMLSizeLimit: lim.MaxXML})
 	if err != nil {
-		return "", nil, nil, fmt.Errorf("decode: open workbook: %v: %w", err, unreadableWorkbook())
+		return "", nil, nil, nil, fmt.Errorf("decode: open workbook: %v: %w", err, unreadableWorkbook())
 	}
 	// Close removes the temporary files excelize extracts large parts to.
 	defer f.Close()
 
 	sheets = f.GetSheetList()
 	if len(sheets) == 0 {
-		return "", sheets, nil, invalid("the workbook has no sheets")
+		return "", sheets, nil, nil, invalid("the workbook has no sheets")
 	}
 	used, ok := findSheet(sheets, sheet)
 	if !ok {
@@ -116,21 +116,28 @@ func XLSXToCSV(path, sheet string, dst io.Writer, lim XLSXLimits) (used string, 
 		for i, s := range sheets {
 			quoted[i] = strconv.Quote(s)
 		}
-		return "", sheets, nil, &Error{
+		return "", sheets, nil, nil, &Error{
 			Message: fmt.Sprintf("sheet %q not found; the workbook has %s", sheet, strings.Join(quoted, ", ")),
 			Details: sheets}
 	}
 	if err := isoDateFormats(f); err != nil {
-		return "", sheets, nil, fmt.Errorf("decode: workbook styles: %v: %w", err, unreadableWorkbook())
+		return "", sheets, nil, nil, fmt.Errorf("decode: workbook styles: %v: %w", err, unreadableWorkbook())
 	}
 	scan, err := scanSheet(path, used)
 	if err != nil {
-		return "", sheets, nil, err
+		return "", sheets, nil, nil, err
 	}
 	if formulas, err = writeSheetCSV(f, used, sheets, dst, lim, scan); err != nil {
-		return "", sheets, nil, err
+		return "", sheets, nil, nil, err
 	}
-	return used, sheets, formulas, nil
+	for _, m := range scan.merges {
+		if m.value != "" && m.r2 > m.r1 {
+			from, _ := excelize.CoordinatesToCellName(m.c1, m.r1)
+			to, _ := excelize.CoordinatesToCellName(m.c2, m.r2)
+			spread = append(spread, Spread{Col: m.c1 - 1, Ref: from + ":" + to, FirstRow: int64(m.r1), LastRow: int64(m.r2)})
+		}
+	}
+	return used, sheets, formulas, spread, nil
 }
 
 // findSheet returns the sheet called name (Excel compares sheet names
@@ -424,6 +431,16 @@ type BadCell struct {
 	Ref    string
 	Value  string
 	Reason string
+}
+
+// A Spread is a value merged down several rows of a sheet (FirstRow to
+// LastRow, Excel's row numbers; Ref the merged range). The text gives it to
+// every row of the range: right for a name or a status, but an amount is
+// then counted once per row.
+type Spread struct {
+	Col               int // 0-based
+	Ref               string
+	FirstRow, LastRow int64
 }
 
 // sheetWidth is the widest row of a sheet once trailing empty cells are

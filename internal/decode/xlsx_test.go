@@ -156,7 +156,7 @@ func TestXLSXToCSV(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			used, sheets, _, err := XLSXToCSV(path, tt.sheet, &out, DefaultXLSXLimits())
+			used, sheets, _, _, err := XLSXToCSV(path, tt.sheet, &out, DefaultXLSXLimits())
 			if err != nil {
 				t.Fatalf("XLSXToCSV: %v", err)
 			}
@@ -191,7 +191,7 @@ func TestXLSXDate1904(t *testing.T) {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	if _, _, _, err := XLSXToCSV(path, "", &out, DefaultXLSXLimits()); err != nil {
+	if _, _, _, _, err := XLSXToCSV(path, "", &out, DefaultXLSXLimits()); err != nil {
 		t.Fatal(err)
 	}
 	if want := "Data\n2024-03-15 00:00:00\n2024-03-15 18:00:00\n"; out.String() != want {
@@ -223,7 +223,7 @@ func TestXLSXLargeSheetStreams(t *testing.T) {
 	lim := DefaultXLSXLimits()
 	lim.MaxXML = 256 << 10
 	var out bytes.Buffer
-	if _, _, _, err := XLSXToCSV(path, "", &out, lim); err != nil {
+	if _, _, _, _, err := XLSXToCSV(path, "", &out, lim); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
@@ -280,7 +280,7 @@ func TestXLSXErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, _, err := XLSXToCSV(tt.path, tt.sheet, io.Discard, tt.lim)
+			_, _, _, _, err := XLSXToCSV(tt.path, tt.sheet, io.Discard, tt.lim)
 			if tt.want == "" {
 				if err != nil {
 					t.Fatalf("got %v, want nil", err)

@@ -35,6 +35,7 @@ const (
 	WarnEncoding          = "encoding_suspect"
 	WarnHeaderTwice       = "header_same_field"     // two headers name one field: the exact name (or the first) is used
 	WarnMappingAbsent     = "mapping_header_absent" // the mapping names a header the file does not have
+	WarnMergedAmount      = "merged_amount"         // an amount merged down several rows of a sheet, given to each
 	WarnOther             = portfolio.ImportWarnOther
 
 	// EAmbiguous is the code of a commit refused because a column's

@@ -193,7 +193,7 @@ func (s *Service) Preview(ctx context.Context, req Request) (*portfolio.ImportBa
 // validate every row.
 func (s *Service) preview(ctx context.Context, m *portfolio.Mission, b *portfolio.ImportBatch, req Request) error {
 	start := time.Now()
-	text, formulas, cleanup, err := s.prepare(b, req)
+	text, sheet, cleanup, err := s.prepare(b, req)
 	if err != nil {
 		return err
 	}
@@ -213,7 +213,7 @@ func (s *Service) preview(ctx context.Context, m *portfolio.Mission, b *portfoli
 	}
 	s.step(b.ID, "detect", start)
 	s.progress.set(b.ID, "validating", 0, 0)
-	st.formulas = formulas
+	st.sheet = sheet
 	if err := s.validate(ctx, m, b, st); err != nil {
 		return err
 	}

@@ -10,17 +10,24 @@ import (
 	"github.com/begira/begira/internal/portfolio"
 )
 
+// sheetNotes are what writing a sheet as text says about its cells: the
+// formulas it could not compute (rejects once the columns are mapped) and
+// the values merged down several rows (a warning in an amount column).
+type sheetNotes struct {
+	formulas []decode.BadCell
+	spread   []decode.Spread
+}
+
 // prepare turns the uploaded file into UTF-8 CSV text DuckDB can read: an
 // XLSX sheet is written out as CSV, any other file is checked to be text and
 // transcoded, unless it already is UTF-8 text with LF line endings. It
-// returns the text file, the sheet cells it could not read (formulas
-// without a value: they become rejects once the columns are mapped) and a
+// returns the text file, what the sheet's cells said (sheetNotes) and a
 // cleanup function.
-func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []decode.BadCell, func(), error) {
+func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, sheetNotes, func(), error) {
 	nothing := func() {}
 	src, err := os.Open(req.Path)
 	if err != nil {
-		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
+		return "", sheetNotes{}, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	defer src.Close()
 	head := make([]byte, 64<<10)
@@ -33,25 +40,25 @@ func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []deco
 		// takes half the time and no disk).
 		plain, err := decode.Plain(req.Path)
 		if err != nil {
-			return "", nil, nothing, fmt.Errorf("ingest: %w", err)
+			return "", sheetNotes{}, nothing, fmt.Errorf("ingest: %w", err)
 		}
 		if plain {
 			if err := decode.CheckText(head, head); err != nil {
-				return "", nil, nothing, invalid(err)
+				return "", sheetNotes{}, nothing, invalid(err)
 			}
 			b.Dialect.Encoding = decode.EncodingUTF8
-			return req.Path, nil, nothing, nil
+			return req.Path, sheetNotes{}, nothing, nil
 		}
 	}
 	dir, err := os.MkdirTemp(s.TempDir, "begira-import-")
 	if err != nil {
-		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
+		return "", sheetNotes{}, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	cleanup := func() { os.RemoveAll(dir) }
 	out, err := os.Create(filepath.Join(dir, "text.csv"))
 	if err != nil {
 		cleanup()
-		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
+		return "", sheetNotes{}, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	defer out.Close()
 
@@ -61,32 +68,32 @@ func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []deco
 	}
 	s.progress.update(b.ID, "transcoding", 0, size, "bytes")
 	if decode.IsXLSX(head, req.Filename) {
-		sheet, _, formulas, err := decode.XLSXToCSV(req.Path, req.Sheet, out, decode.DefaultXLSXLimits())
+		sheet, _, formulas, spread, err := decode.XLSXToCSV(req.Path, req.Sheet, out, decode.DefaultXLSXLimits())
 		if err != nil {
 			cleanup()
-			return "", nil, nothing, invalid(err)
+			return "", sheetNotes{}, nothing, invalid(err)
 		}
 		b.Dialect.Encoding, b.Dialect.Sheet = "xlsx", sheet
 		// The sheet is written as comma-separated text with ISO dates.
 		if req.Dialect.Delimiter == "" {
 			b.Dialect.Delimiter = ","
 		}
-		return out.Name(), formulas, cleanup, nil
+		return out.Name(), sheetNotes{formulas, spread}, cleanup, nil
 	}
 	if _, err := src.Seek(0, io.SeekStart); err != nil {
 		cleanup()
-		return "", nil, nothing, fmt.Errorf("ingest: %w", err)
+		return "", sheetNotes{}, nothing, fmt.Errorf("ingest: %w", err)
 	}
 	used, err := decode.Transcode(src, out, req.Dialect.Encoding)
 	if err != nil {
 		cleanup()
-		return "", nil, nothing, invalid(err)
+		return "", sheetNotes{}, nothing, invalid(err)
 	}
 	decoded := make([]byte, 64<<10)
 	dn, _ := out.ReadAt(decoded, 0)
 	if err := decode.CheckText(head, decoded[:dn]); err != nil {
 		cleanup()
-		return "", nil, nothing, invalid(err)
+		return "", sheetNotes{}, nothing, invalid(err)
 	}
 	b.Dialect.Encoding = used
 	// A given encoding may be wrong; a detected single-byte one may hide
@@ -105,5 +112,5 @@ func (s *Service) prepare(b *portfolio.ImportBatch, req Request) (string, []deco
 		}
 	}
 	s.progress.update(b.ID, "transcoding", size, size, "bytes")
-	return out.Name(), nil, cleanup, nil
+	return out.Name(), sheetNotes{}, cleanup, nil
 }

@@ -29,9 +29,8 @@ type staged struct {
 	// columns are the view's cells: each mapped column under its field's
 	// name.
 	columns []string
-	// formulas are the sheet cells the file's decoding could not read:
-	// they become rejects once the columns are mapped.
-	formulas []decode.BadCell
+	// sheet is what decoding a sheet said about its cells.
+	sheet sheetNotes
 }
 
 // blankColumn is the raw table's flag of a row without a single value.

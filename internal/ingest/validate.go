@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/begira/begira/internal/decode"
 	"github.com/begira/begira/internal/portfolio"
 )
 
@@ -217,7 +218,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *portfol
 		}
 	}
 	var formulas []portfolio.ImportReject
-	for _, c := range st.formulas {
+	for _, c := range st.sheet.formulas {
 		if c.Col >= len(b.Columns) || b.Columns[c.Col].Field == "" {
 			continue // a column the import does not read
 		}
@@ -226,6 +227,7 @@ func (s *Service) validate(ctx context.Context, m *portfolio.Mission, b *portfol
 	if err := s.st.AddImportRejects(ctx, b.ID, formulas); err != nil {
 		return err
 	}
+	b.Warnings = append(b.Warnings, mergedAmounts(b, st.sheet.spread)...)
 	s.step(b.ID, "validate cells", start)
 	start = time.Now()
 	if err := s.stageLists(ctx, m, b, st); err != nil {
@@ -422,4 +424,38 @@ func (s *Service) checkKeys(ctx context.Context, m *portfolio.Mission, b *portfo
 			ident(keyField), `'already in the mission; import with mode upsert to update it'`, m.ID)
 	}
 	return err
+}
+
+// mergedAmounts warns, per amount column, of the values merged down
+// several rows of the sheet: each row of the range got the amount, so
+// totals count it once per row. A name or a status merged so is right to
+// repeat; an amount is the analyst's to write once or to split.
+func mergedAmounts(b *portfolio.ImportBatch, spread []decode.Spread) []portfolio.ImportWarning {
+	byCol := map[int]*portfolio.ImportWarning{}
+	var out []*portfolio.ImportWarning
+	for _, sp := range spread {
+		if sp.FirstRow <= int64(b.Dialect.HeaderRow) || sp.Col >= len(b.Columns) || !strings.HasSuffix(b.Columns[sp.Col].Field, "_eur") {
+			continue // a header cell, or no amount
+		}
+		w := byCol[sp.Col]
+		if w == nil {
+			w = &portfolio.ImportWarning{Code: WarnMergedAmount, Column: b.Columns[sp.Col].Header}
+			byCol[sp.Col] = w
+			out = append(out, w)
+		}
+		w.Count += sp.LastRow - sp.FirstRow
+		for r := sp.FirstRow + 1; r <= sp.LastRow && len(w.Lines) < 20; r++ {
+			w.Lines = append(w.Lines, r)
+		}
+		if len(w.Examples) < 3 {
+			w.Examples = append(w.Examples, sp.Ref)
+		}
+	}
+	warnings := make([]portfolio.ImportWarning, len(out))
+	for i, w := range out {
+		w.Message = fmt.Sprintf("column %q: %d row(s) repeat an amount merged over several rows (%s), so totals count it once per row: "+
+			"write it on one row, or split it", w.Column, w.Count, strings.Join(w.Examples, ", "))
+		warnings[i] = *w
+	}
+	return warnings
 }

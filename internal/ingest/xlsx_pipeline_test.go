@@ -2,6 +2,7 @@ package ingest_test
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -332,5 +333,37 @@ func TestBlankRowsAreNoRows(t *testing.T) {
 	e.mustCommit(t, b.ID, true)
 	if got := storedProjects(t, e.st); len(got) != 2 || got["X-3"].Budget == nil || *got["X-3"].Budget != 10 {
 		t.Errorf("stored %v, want X-1 and X-3", got)
+	}
+}
+
+// An amount merged down several rows of a sheet is given to each row of
+// the range, so totals counted it once per row without a word. The
+// preview warns, naming the column, the range and the rows that repeat
+// it; a name merged so repeats rightly and is not warned of.
+func TestXLSXMergedAmountWarns(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := workbook(t, e.dir, func(f *excelize.File, s string) {
+		setRow(t, f, s, 1, "ext_ref", "title", "budget_total_eur", "lead_org")
+		setRow(t, f, s, 2, "M-1", "One", 900, "Uzta Energy")
+		setRow(t, f, s, 3, "M-2", "Two", nil, nil)
+		setRow(t, f, s, 4, "M-3", "Three", nil, nil)
+		setRow(t, f, s, 5, "M-4", "Four", 50, "Other")
+		for _, r := range [][2]string{{"C2", "C4"}, {"D2", "D4"}} {
+			if err := f.MergeCell(s, r[0], r[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	b := e.mustPreview(t, e.req(path, ingest.KindProjects, ingest.ModeAppend))
+	var got []portfolio.ImportWarning
+	for _, w := range b.Warnings {
+		if w.Code == ingest.WarnMergedAmount {
+			got = append(got, w)
+		}
+	}
+	if len(got) != 1 || got[0].Column != "budget_total_eur" || got[0].Count != 2 || !slices.Equal(got[0].Lines, []int64{3, 4}) ||
+		!slices.Equal(got[0].Examples, []string{"C2:C4"}) {
+		t.Fatalf("merged_amount warnings %+v, want one for budget_total_eur, rows 3 and 4, range C2:C4", got)
 	}
 }

@@ -345,7 +345,7 @@ func (p *page) ImportMessages() template.JS {
 	}
 	for _, code := range []string{ingest.WarnNumberAmbiguous, ingest.WarnDateAmbiguous, ingest.WarnYearRange, ingest.WarnNegativeBudget,
 		ingest.WarnFundingAboveTotal, ingest.WarnEndBeforeStart, ingest.WarnReplaceDeletes, ingest.WarnEncoding, ingest.WarnHeaderTwice,
-		ingest.WarnMappingAbsent} {
+		ingest.WarnMappingAbsent, ingest.WarnMergedAmount} {
 		m["warn."+code] = i18n.T(p.Lang, "imports.warn."+code)
 	}
 	m["rolled_back"] = p.Enum("import_status", "rolled_back")
