@@ -160,6 +160,30 @@ func TestTermListWithAnotherSeparator(t *testing.T) {
 	}
 }
 
+// A signal's project cell written with another separator ("E-1, E-2")
+// was refused as "no project with this ext_ref", which hides the two
+// references it holds: the reject says how lists are split, as it does
+// for terms; with that separator both links are stored.
+func TestProjectRefsWithAnotherSeparator(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	e.mustImport(t, "p.csv", ingest.KindProjects, ingest.ModeAppend, "ext_ref,title\nE-1,One\nE-2,Two\n")
+	path := e.write(t, "s.csv", "ext_ref;headline;observed_at;projects\nS-1;A;2025-01-01;E-1, E-2\nS-2;B;2025-01-01;E-9\n")
+	b := e.mustPreview(t, e.req(path, ingest.KindSignals, ingest.ModeAppend))
+	assertRejects(t, b.Rejects, []portfolio.ImportReject{
+		{Line: 2, Column: "projects", Value: "E-1, E-2", Code: ingest.RejProjectRef, Reason: `no project with this ext_ref in the mission; ` +
+			`several values? In this file they are separated by "|": write them so, or choose the list separator ","`},
+		{Line: 3, Column: "projects", Value: "E-9", Code: ingest.RejProjectRef, Reason: "no project with this ext_ref in the mission"},
+	})
+	r := e.req(path, ingest.KindSignals, ingest.ModeAppend)
+	r.Dialect.ListSeparator = ","
+	b = e.mustPreview(t, r)
+	e.mustCommit(t, b.ID, true)
+	if got := strs(t, e, `SELECT string_agg(p.ext_ref, ' ' ORDER BY p.ext_ref) FROM signal_project sp JOIN project p ON p.id = sp.project_id`); got[0] != "E-1 E-2" {
+		t.Errorf("linked projects %q, want E-1 E-2", got)
+	}
+}
+
 // A delimiter given wrong (tab for a ';' file) left the whole header in
 // one column and the refusal only listed it: it now says which delimiter
 // the header row holds.

@@ -346,7 +346,8 @@ func (s *Service) stageLists(ctx context.Context, m *portfolio.Mission, b *portf
 	if _, err := db.ExecContext(ctx, q, args...); err != nil {
 		return fmt.Errorf("ingest: stage project references: %w", err)
 	}
-	_, err = db.ExecContext(ctx, render("ref-rejects", holes{"code": sqlString(RejProjectRef), "refs": refs}), b.ID, st.header["projects"])
+	_, err = db.ExecContext(ctx, render("ref-rejects", holes{"code": sqlString(RejProjectRef), "refs": refs, "sep": sqlString(listSeparator(b.Dialect))}),
+		b.ID, st.header["projects"])
 	if err != nil {
 		return fmt.Errorf("ingest: reject project references: %w", err)
 	}

@@ -91,5 +91,11 @@ SELECT v.line, v.raw AS ext_ref, p.id AS project_id
 FROM ({{values}}) v LEFT JOIN project p ON p.mission_id = ? AND p.ext_ref = v.raw WHERE v.raw <> ''
 
 -- name: ref-rejects
+-- "E-1, E-2" is two references written with another separator: the
+-- reason says how lists are split ({{sep}}) rather than that no project
+-- has that reference.
 INSERT INTO import_reject (batch_id, line, column_name, value, reason, code)
-SELECT ?, line, ?, ext_ref, 'no project with this ext_ref in the mission', {{code}} FROM {{refs}} WHERE project_id IS NULL
+SELECT ?, line, ?, ext_ref, 'no project with this ext_ref in the mission' || CASE WHEN regexp_matches(ext_ref, '[,;/]')
+    THEN '; several values? In this file they are separated by "' || {{sep}} || '": write them so, or choose the list separator "' || regexp_extract(ext_ref, '[,;/]') || '"'
+    ELSE '' END, {{code}}
+FROM {{refs}} WHERE project_id IS NULL

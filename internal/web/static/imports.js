@@ -69,6 +69,9 @@
         if (m) return msg + "; " + t("reject.term_list").replace("%sep", m[1]).replace("%other", m[2]);
         m = /did you mean "([^"]*)"\?/.exec(r.reason);
         return m ? msg + "; " + t("reject.did_you_mean").replace("%suggestion", named(m[1], f)) : msg;
+      case "project_ref":
+        m = /separated by "([^"]*)": write them so, or choose the list separator "([^"]*)"/.exec(r.reason);
+        return m ? msg + "; " + t("reject.term_list").replace("%sep", m[1]).replace("%other", m[2]) : msg;
       case "date":
         m = /format (.*)$/.exec(r.reason);
         return msg.replace("%format", m ? m[1] : "");
