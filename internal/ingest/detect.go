@@ -160,6 +160,20 @@ func columnFormats(b *portfolio.ImportBatch, formats map[string]Format) (map[str
 		if field == "" {
 			return nil, portfolio.Errorf(portfolio.EINVALID, "a format is given for column %q, which is not a mapped column of the file", name)
 		}
+		// A format for a column of another type would be ignored: the
+		// analyst meant another column.
+		var typ string
+		for _, x := range Fields(b.Kind) {
+			if x.Name == field {
+				typ = x.Type
+			}
+		}
+		if f.Decimal != "" && typ != typeNumber {
+			return nil, portfolio.Errorf(portfolio.EINVALID, "a decimal separator is given for column %q, which holds no numbers (it is read as %s)", name, field)
+		}
+		if f.DateFormat != "" && typ != typeDate {
+			return nil, portfolio.Errorf(portfolio.EINVALID, "a date format is given for column %q, which holds no dates (it is read as %s)", name, field)
+		}
 		if f.DateFormat != "" {
 			p, err := ParseDateFormat(f.DateFormat)
 			if err != nil {

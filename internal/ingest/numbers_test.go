@@ -400,3 +400,32 @@ func TestWholeNumbersNeverRounded(t *testing.T) {
 		{Line: 3, Column: "founded_year", Value: "1.982", Reason: "not a whole number", Code: ingest.RejInt},
 	})
 }
+
+// A column's own format given for a column of another type (a decimal
+// separator for the title, a date format for a budget) was ignored without
+// a word, while the column the analyst meant stayed as detected: it is
+// refused, naming the column and what it is read as; an unknown column was
+// already refused.
+func TestFormatForAColumnOfAnotherType(t *testing.T) {
+	t.Parallel()
+	e := mustEnv(t)
+	path := e.write(t, "f.csv", "ext_ref;Título;Presupuesto;Inicio\nF-1;Uno;1.500;01/02/2025\n")
+	for column, f := range map[string]struct {
+		format ingest.Format
+		want   string
+	}{
+		"Título":      {ingest.Format{Decimal: ","}, `a decimal separator is given for column "Título", which holds no numbers (it is read as title)`},
+		"Presupuesto": {ingest.Format{DateFormat: "dd/mm/yyyy"}, `a date format is given for column "Presupuesto", which holds no dates (it is read as budget_total_eur)`},
+		"Nada":        {ingest.Format{Decimal: ","}, `a format is given for column "Nada", which is not a mapped column of the file`},
+	} {
+		r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+		r.Formats = map[string]ingest.Format{column: f.format}
+		_, err := e.ing.Preview(context.Background(), r)
+		if portfolio.ErrorCode(err) != portfolio.EINVALID || !strings.Contains(err.Error(), f.want) {
+			t.Errorf("%s: %v, want EINVALID %q", column, err, f.want)
+		}
+	}
+	r := e.req(path, ingest.KindProjects, ingest.ModeAppend)
+	r.Formats = map[string]ingest.Format{"Presupuesto": {Decimal: ","}, "start_date": {DateFormat: "dd/mm/yyyy"}}
+	e.mustPreview(t, r)
+}
