@@ -52,40 +52,10 @@ func csvFailure(err error, path string, d portfolio.Dialect) error {
 // header of a file whose later rows are wider, and a sheet's title rows
 // are as wide as its header. It returns that line's number, or 0.
 func betterHeader(path, kind, delim string, headerRow int) int {
-	if len(delim) != 1 || headerRow <= 1 {
+	if headerRow <= 1 {
 		return 0
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	br := bufio.NewReaderSize(f, 64<<10)
-	for n := 1; n < headerRow; n++ {
-		text, err := br.ReadString('\n')
-		r := csv.NewReader(strings.NewReader(text))
-		r.Comma, r.LazyQuotes = rune(delim[0]), true
-		if headers, _ := r.Read(); len(headers) > 1 {
-			found := map[string]bool{}
-			cols, _ := mapHeaders(kind, headers, nil)
-			for _, c := range cols {
-				found[c.Field] = true
-			}
-			all := true
-			for _, f := range Fields(kind) {
-				if f.Required && !found[f.Name] {
-					all = false
-				}
-			}
-			if all {
-				return n
-			}
-		}
-		if err != nil {
-			break
-		}
-	}
-	return 0
+	return fullHeader(path, kind, delim, nil, 2, 1, headerRow-1)
 }
 
 // listHeaders shows at most a screenful of headers in a message.
@@ -148,6 +118,17 @@ func headerScore(kind string, rec []string, explicit map[string]string) (bool, i
 // the table's width ("Informe 2025;;"), and the sniffer then takes the
 // title for the header. 0 when there is none.
 func headerBelow(path, kind, delim string, explicit map[string]string, headerRow, rows int) int {
+	if n := fullHeader(path, kind, delim, explicit, 1, headerRow, rows); n != headerRow {
+		return n
+	}
+	return 0
+}
+
+// fullHeader returns the first line from line from to line to (1-based)
+// of at least minCells cells that name every required field of kind
+// (through the analyst's mapping explicit too), read line by line with
+// delimiter delim; 0 when there is none.
+func fullHeader(path, kind, delim string, explicit map[string]string, minCells, from, to int) int {
 	if len(delim) != 1 {
 		return 0
 	}
@@ -157,17 +138,16 @@ func headerBelow(path, kind, delim string, explicit map[string]string, headerRow
 	}
 	defer f.Close()
 	br := bufio.NewReaderSize(f, 64<<10)
-	for n := 1; n <= rows; n++ {
+	for n := 1; n <= to; n++ {
 		text, err := br.ReadString('\n')
-		r := csv.NewReader(strings.NewReader(text))
-		r.Comma, r.FieldsPerRecord, r.LazyQuotes = rune(delim[0]), -1, true
-		rec, _ := r.Read()
-		all, _ := headerScore(kind, rec, explicit)
-		switch {
-		case n == headerRow && all:
-			return 0
-		case n > headerRow && all:
-			return n
+		if n >= from {
+			r := csv.NewReader(strings.NewReader(text))
+			r.Comma, r.FieldsPerRecord, r.LazyQuotes = rune(delim[0]), -1, true
+			if rec, _ := r.Read(); len(rec) >= minCells {
+				if all, _ := headerScore(kind, rec, explicit); all {
+					return n
+				}
+			}
 		}
 		if err != nil {
 			break
